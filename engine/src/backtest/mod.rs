@@ -1,0 +1,1 @@
+//! The event-driven backtester: simulated clock, simulated broker, fill model, metrics.

@@ -1,0 +1,1 @@
+//! Bars from ticks: time-bar aggregation aligned to the IST trading session.

@@ -1,0 +1,1 @@
+//! Strategies and the signals they emit.

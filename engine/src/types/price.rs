@@ -1,0 +1,241 @@
+//! Fixed-point price: an `i64` count of 1/10 000 rupee.
+//!
+//! Indian equity prices are quoted to two decimals on a 5-paise (NSE) or 1-paise (BSE) grid, so four
+//! decimals hold every exchange price exactly and leave room for averages and sub-paise tick sizes.
+//!
+//! | operation | result |
+//! | --- | --- |
+//! | `Price ± Price` | `Price` |
+//! | `Price × Qty` ([`Price::notional`]) | `Decimal` rupees |
+//! | [`Price::parse`] of `"1573.15"` | `Price(15_731_500)` |
+//! | `Display` | at least two decimals: `1573.15`, `0.0025` |
+
+use std::fmt;
+use std::ops::{Add, Neg, Sub};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Units of [`Price`] per rupee.
+pub const PRICE_SCALE: i64 = 10_000;
+const SCALE_DIGITS: u32 = 4;
+
+/// A price in 1/10 000 rupee (see the module docs for the arithmetic it supports).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Price(pub i64);
+
+/// Why a price could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    /// The text was empty.
+    #[error("empty price")]
+    Empty,
+    /// The text was not a decimal number (`NaN`, `inf`, letters, two dots, ...).
+    #[error("`{0}` is not a decimal price")]
+    NotANumber(String),
+    /// The price does not fit the fixed-point range.
+    #[error("price `{0}` is out of range")]
+    OutOfRange(String),
+}
+
+impl Price {
+    /// Zero rupees.
+    pub const ZERO: Price = Price(0);
+
+    /// A price from whole rupees and paise, e.g. `Price::from_rupees_paise(1573, 15)`.
+    pub const fn from_rupees_paise(rupees: i64, paise: i64) -> Price {
+        Price(rupees * PRICE_SCALE + paise * (PRICE_SCALE / 100))
+    }
+
+    /// The raw fixed-point units (1/10 000 rupee).
+    #[inline]
+    pub const fn units(self) -> i64 {
+        self.0
+    }
+
+    /// Parses a decimal such as `1573.15`, `-2`, `0.0025`. Digits past the fourth decimal are
+    /// rounded half away from zero (CSV exports often carry float noise such as `1573.150024`).
+    pub fn parse(text: &str) -> Result<Price, PriceError> {
+        let s = text.trim();
+        if s.is_empty() {
+            return Err(PriceError::Empty);
+        }
+        let bad = || PriceError::NotANumber(s.to_string());
+        let (negative, digits) = match s.as_bytes()[0] {
+            b'-' => (true, &s[1..]),
+            b'+' => (false, &s[1..]),
+            _ => (false, s),
+        };
+        let (int_part, frac_part) = match digits.find('.') {
+            Some(dot) => (&digits[..dot], &digits[dot + 1..]),
+            None => (digits, ""),
+        };
+        if (int_part.is_empty() && frac_part.is_empty())
+            || !int_part.bytes().all(|b| b.is_ascii_digit())
+            || !frac_part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let overflow = || PriceError::OutOfRange(s.to_string());
+        let mut units: i64 = 0;
+        for b in int_part.bytes() {
+            units = units.checked_mul(10).and_then(|u| u.checked_add((b - b'0') as i64)).ok_or_else(overflow)?;
+        }
+        let mut frac: i64 = 0;
+        let frac_bytes = frac_part.as_bytes();
+        for i in 0..SCALE_DIGITS as usize {
+            frac = frac * 10 + frac_bytes.get(i).map_or(0, |b| (b - b'0') as i64);
+        }
+        if frac_bytes.get(SCALE_DIGITS as usize).is_some_and(|b| *b >= b'5') {
+            frac += 1;
+        }
+        units = units.checked_mul(PRICE_SCALE).and_then(|u| u.checked_add(frac)).ok_or_else(overflow)?;
+        Ok(Price(if negative { -units } else { units }))
+    }
+
+    /// The price in rupees as an exact decimal.
+    #[inline]
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, SCALE_DIGITS)
+    }
+
+    /// The price in rupees as `f64`, for indicators and charts only (never for money).
+    #[inline]
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / PRICE_SCALE as f64
+    }
+
+    /// The nearest price to `rupees` (rounded half away from zero), or `None` if out of range.
+    pub fn from_decimal(rupees: Decimal) -> Option<Price> {
+        use rust_decimal::prelude::ToPrimitive;
+        (rupees * Decimal::from(PRICE_SCALE))
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .to_i64()
+            .map(Price)
+    }
+
+    /// The nearest price to `rupees` on the fixed-point grid (for synthetic data and tests).
+    pub fn from_f64(rupees: f64) -> Option<Price> {
+        let units = (rupees * PRICE_SCALE as f64).round();
+        (units.is_finite() && units.abs() < i64::MAX as f64).then_some(Price(units as i64))
+    }
+
+    /// Rounds to the nearest multiple of `tick` (ties away from zero); `tick` must be positive.
+    pub fn round_to_tick(self, tick: Price) -> Price {
+        let t = tick.0.max(1);
+        let q = self.0.div_euclid(t);
+        let r = self.0.rem_euclid(t);
+        Price(if 2 * r >= t { (q + 1) * t } else { q * t })
+    }
+
+    /// Whether the price lies on the grid of `tick`.
+    #[inline]
+    pub fn is_on_tick(self, tick: Price) -> bool {
+        tick.0 > 0 && self.0 % tick.0 == 0
+    }
+
+    /// `self × qty` in rupees, exact.
+    #[inline]
+    pub fn notional(self, qty: i64) -> Decimal {
+        Decimal::from_i128_with_scale(self.0 as i128 * qty as i128, SCALE_DIGITS)
+    }
+}
+
+impl Add for Price {
+    type Output = Price;
+    #[inline]
+    fn add(self, rhs: Price) -> Price {
+        Price(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Price {
+    type Output = Price;
+    #[inline]
+    fn sub(self, rhs: Price) -> Price {
+        Price(self.0 - rhs.0)
+    }
+}
+
+impl Neg for Price {
+    type Output = Price;
+    #[inline]
+    fn neg(self) -> Price {
+        Price(-self.0)
+    }
+}
+
+impl fmt::Display for Price {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let scale = PRICE_SCALE as u64;
+        let (int, frac) = (abs / scale, abs % scale);
+        if frac % 100 == 0 {
+            write!(f, "{sign}{int}.{:02}", frac / 100)
+        } else if frac % 10 == 0 {
+            write!(f, "{sign}{int}.{:03}", frac / 10)
+        } else {
+            write!(f, "{sign}{int}.{frac:04}")
+        }
+    }
+}
+
+impl std::str::FromStr for Price {
+    type Err = PriceError;
+    fn from_str(s: &str) -> Result<Price, PriceError> {
+        Price::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_exchange_prices_exactly() {
+        assert_eq!(Price::parse("1573.15").unwrap(), Price(15_731_500));
+        assert_eq!(Price::parse("1573.1").unwrap(), Price(15_731_000));
+        assert_eq!(Price::parse("1573").unwrap(), Price(15_730_000));
+        assert_eq!(Price::parse("-0.05").unwrap(), Price(-500));
+        assert_eq!(Price::parse(".05").unwrap(), Price(500));
+        assert_eq!(Price::parse("0.0025").unwrap(), Price(25));
+        assert_eq!(Price::parse(" 12.5 ").unwrap(), Price(125_000));
+    }
+
+    #[test]
+    fn rounds_float_noise_to_four_decimals() {
+        assert_eq!(Price::parse("1573.150024").unwrap(), Price(15_731_500));
+        assert_eq!(Price::parse("1573.14996").unwrap(), Price(15_731_500));
+    }
+
+    #[test]
+    fn rejects_non_numbers_by_name() {
+        for bad in ["NaN", "nan", "inf", "1.2.3", "12a", "-", ".", "1e3"] {
+            let err = Price::parse(bad).unwrap_err();
+            assert_eq!(err, PriceError::NotANumber(bad.to_string()), "{bad}");
+        }
+        assert_eq!(Price::parse("").unwrap_err(), PriceError::Empty);
+        assert!(matches!(Price::parse("99999999999999999999"), Err(PriceError::OutOfRange(_))));
+    }
+
+    #[test]
+    fn displays_at_least_two_decimals() {
+        assert_eq!(Price(15_731_500).to_string(), "1573.15");
+        assert_eq!(Price(15_730_000).to_string(), "1573.00");
+        assert_eq!(Price(25).to_string(), "0.0025");
+        assert_eq!(Price(-500).to_string(), "-0.05");
+        assert_eq!(Price(1_230).to_string(), "0.123");
+    }
+
+    #[test]
+    fn tick_rounding_and_notional() {
+        let tick = Price::parse("0.05").unwrap();
+        assert_eq!(Price::parse("100.07").unwrap().round_to_tick(tick), Price::parse("100.05").unwrap());
+        assert_eq!(Price::parse("100.075").unwrap().round_to_tick(tick), Price::parse("100.10").unwrap());
+        assert!(Price::parse("100.10").unwrap().is_on_tick(tick));
+        assert!(!Price::parse("100.11").unwrap().is_on_tick(tick));
+        assert_eq!(Price::parse("1573.15").unwrap().notional(10).to_string(), "15731.5000");
+    }
+}
