@@ -49,3 +49,12 @@ impl From<&crate::types::Bar> for Candle {
         }
     }
 }
+
+/// A named group of output columns computed bar by bar; what `sharewise indicators --set ...`
+/// builds from each spec (e.g. `macd:12:26:9` gives three columns).
+pub trait ColumnSource: Send {
+    /// Column names, e.g. `["macd_12_26_9", "macdsignal_12_26_9", "macdhist_12_26_9"]`.
+    fn columns(&self) -> &[String];
+    /// Consumes one bar and writes one value per column into `out` (`None` = not ready yet).
+    fn update(&mut self, candle: &Candle, out: &mut [Option<f64>]);
+}
