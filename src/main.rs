@@ -1,1 +1,46 @@
-fn main() {}
+//! `sharewise`: the command-line entry point. Each subcommand lives in `commands/`; the logic it
+//! wires together lives in the workspace crates.
+
+mod commands;
+mod data;
+mod report;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// ShareWise: backtester, indicators and (soon) live trading for Indian equities.
+#[derive(Parser)]
+#[command(name = "sharewise", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the main job with embedded defaults (for now: a backtest demo on generated data).
+    Run(commands::run::RunArgs),
+    /// Backtest a strategy on a bar file; sweeps and walk-forward too.
+    Backtest(Box<commands::backtest::BacktestArgs>),
+    /// Compute indicators and candlestick patterns over a bar file into a CSV.
+    Indicators(commands::indicators::IndicatorsArgs),
+    /// Generate deterministic synthetic bars or ticks.
+    Generate(commands::generate::GenerateArgs),
+    /// Benchmarks (`sharewise bench backtest`).
+    Bench(commands::bench::BenchArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let outcome: Result<()> = match cli.command {
+        Command::Run(args) => commands::run::run(args),
+        Command::Backtest(args) => commands::backtest::run(*args),
+        Command::Indicators(args) => commands::indicators::run(args),
+        Command::Generate(args) => commands::generate::run(args),
+        Command::Bench(args) => commands::bench::run(args),
+    };
+    if let Err(err) = outcome {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}

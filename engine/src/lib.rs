@@ -9,6 +9,7 @@ pub mod backtest;
 pub mod bars;
 pub mod indicators;
 pub mod patterns;
+pub mod risk;
 pub mod strategy;
 pub mod time;
 pub mod types;

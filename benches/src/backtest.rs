@@ -1,0 +1,130 @@
+//! Backtest throughput: the whole run from a CSV file (read + indicators + strategy + fills +
+//! metrics) and the engine alone on bars already in memory, SMA(10)/SMA(30), fixed 10 shares.
+//!
+//! Each figure is the median of several repetitions (min and max are reported too): these machines
+//! are shared, so one run says little.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use sharewise_engine::backtest::{BacktestConfig, BacktestResult, Backtester};
+use sharewise_engine::strategy::{ExitRules, SmaCross};
+use sharewise_engine::types::{Bar, Instrument, Product};
+use sharewise_feeds::{BarReader, FeedError, ReadOptions};
+use sharewise_risk::{Limits, PreTradeRisk, Sizing};
+
+/// Throughput of one measured phase over its repetitions, bars per second.
+#[derive(Clone, Debug, Serialize)]
+pub struct Throughput {
+    /// Median bars/s.
+    pub median_bars_per_s: f64,
+    /// Slowest repetition's bars/s.
+    pub min_bars_per_s: f64,
+    /// Fastest repetition's bars/s.
+    pub max_bars_per_s: f64,
+    /// Median wall time, seconds.
+    pub median_s: f64,
+}
+
+impl Throughput {
+    fn from_times(bars: usize, mut secs: Vec<f64>) -> Throughput {
+        secs.sort_by(f64::total_cmp);
+        let median = secs[secs.len() / 2];
+        Throughput {
+            median_bars_per_s: bars as f64 / median,
+            min_bars_per_s: bars as f64 / secs[secs.len() - 1],
+            max_bars_per_s: bars as f64 / secs[0],
+            median_s: median,
+        }
+    }
+}
+
+/// The benchmark's findings.
+#[derive(Clone, Debug, Serialize)]
+pub struct BacktestBench {
+    /// Bars in the file.
+    pub bars: usize,
+    /// Size of the CSV file, bytes.
+    pub file_bytes: u64,
+    /// Repetitions per phase.
+    pub repetitions: usize,
+    /// CSV read + backtest + metrics.
+    pub whole_run: Throughput,
+    /// Backtest + metrics on in-memory bars.
+    pub engine_only: Throughput,
+    /// CSV read alone.
+    pub read_only: Throughput,
+    /// Trades of the run (every repetition must agree).
+    pub trades: usize,
+    /// Final equity of the run, rupees.
+    pub final_equity: String,
+}
+
+/// The benchmarked strategy and gate: SMA(10)/SMA(30) long-only, 10 shares, no costs.
+pub fn sma_backtester() -> Backtester<SmaCross, PreTradeRisk> {
+    let strategy = SmaCross::new(10, 30, ExitRules::default()).unwrap_or_else(|e| panic!("10 < 30: {e}"));
+    let risk = PreTradeRisk::new(Sizing::FixedQty(10), Limits::default(), Product::Cnc);
+    Backtester::new(BacktestConfig::default(), Instrument::nse_equity(0, "BENCH"), strategy, risk)
+}
+
+/// Reads `path` and backtests it in one streaming pass.
+pub fn whole_run(path: &Path, expected_bars: usize) -> Result<BacktestResult, FeedError> {
+    let mut bt = sma_backtester();
+    bt.reserve(expected_bars);
+    for bar in BarReader::open(path, ReadOptions::STRICT)? {
+        bt.on_bar(&bar?);
+    }
+    Ok(bt.finish())
+}
+
+/// Reads every bar of `path` into memory.
+pub fn read_all(path: &Path) -> Result<Vec<Bar>, FeedError> {
+    BarReader::open(path, ReadOptions::STRICT)?.collect()
+}
+
+/// Measures the three phases on the bar CSV at `path`, `repetitions` times each.
+pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> {
+    let repetitions = repetitions.max(1);
+    let bars = read_all(path)?;
+    let n = bars.len();
+    let reference = sma_backtester().run(bars.iter().copied());
+    let check = |r: &BacktestResult| {
+        assert_eq!((r.trades.len(), r.final_equity), (reference.trades.len(), reference.final_equity), "every repetition must produce the same backtest");
+    };
+
+    let mut whole = Vec::new();
+    let mut engine = Vec::new();
+    let mut read = Vec::new();
+    for _ in 0..repetitions {
+        let t = Instant::now();
+        let r = whole_run(path, n)?;
+        whole.push(t.elapsed().as_secs_f64());
+        check(&r);
+
+        let t = Instant::now();
+        let mut bt = sma_backtester();
+        bt.reserve(n);
+        for bar in &bars {
+            bt.on_bar(bar);
+        }
+        let r = bt.finish();
+        engine.push(t.elapsed().as_secs_f64());
+        check(&r);
+
+        let t = Instant::now();
+        let count = read_all(path)?.len();
+        read.push(t.elapsed().as_secs_f64());
+        assert_eq!(count, n);
+    }
+    Ok(BacktestBench {
+        bars: n,
+        file_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        repetitions,
+        whole_run: Throughput::from_times(n, whole),
+        engine_only: Throughput::from_times(n, engine),
+        read_only: Throughput::from_times(n, read),
+        trades: reference.metrics.trade_count,
+        final_equity: format!("{:.2}", reference.final_equity),
+    })
+}

@@ -1,0 +1,297 @@
+//! The backtest loop: one instrument, bars in time order, a simulated clock (the bars' own
+//! timestamps) and a simulated exchange ([`FillModel`]).
+//!
+//! For each bar *t*: day-validity limits from an earlier IST day expire; the pending order (decided
+//! at *t−1*'s close) fills per the fill model; the open position's stop-loss and take-profit are
+//! checked against the bar's range; equity is marked at the close; the strategy sees the bar, and
+//! its signal goes through the [`RiskGate`] to become the pending order for *t+1*. A signal on the
+//! last bar never fills. Nothing here allocates per bar except the equity curve's amortised push.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
+use crate::risk::{AccountView, OrderRequest, Purpose, Rejection, RiskGate};
+use crate::strategy::{Signal, Strategy};
+use crate::time::{ist_day, TimestampNs};
+use crate::types::{Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Side, Validity};
+
+/// One point of the equity curve: mark-to-market equity at a bar's close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EquityPoint {
+    /// Bar time, UTC ns.
+    pub ts: TimestampNs,
+    /// Equity in fixed-point units (1/10 000 rupee; see [`crate::types::PRICE_SCALE`]).
+    pub equity: i64,
+}
+
+/// What the engine decided about a signal (kept for reports and the backtest/live parity test).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// An order was created.
+    Order {
+        /// The order.
+        order: Order,
+    },
+    /// Risk refused it.
+    Rejected {
+        /// Why.
+        rejection: Rejection,
+    },
+    /// The position already points the signal's way (or shorting is off): nothing to do.
+    NoChange,
+}
+
+/// A signal and what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SignalRecord {
+    /// The signal.
+    pub signal: Signal,
+    /// What the engine did with it.
+    pub decision: Decision,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    order: Order,
+    stop_loss: Option<Price>,
+    take_profit: Option<Price>,
+    entering: bool,
+    day: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Bracket {
+    stop_loss: Option<Price>,
+    take_profit: Option<Price>,
+}
+
+/// The backtester, generic over the strategy and the risk gate so tests and benchmarks get
+/// static dispatch and the CLI can pass boxed ones.
+pub struct Backtester<S: Strategy, R: RiskGate> {
+    config: BacktestConfig,
+    instrument: Instrument,
+    fill_model: FillModel,
+    strategy: S,
+    risk: R,
+    portfolio: Portfolio,
+    /// `portfolio.cash` in price units, so marking to market per bar stays integer.
+    cash_units: i64,
+    pending: Option<Pending>,
+    bracket: Bracket,
+    next_client_id: u64,
+    trades: TradeBook,
+    curve: Vec<EquityPoint>,
+    signals: Vec<SignalRecord>,
+    fills: Vec<Fill>,
+    bars_in_market: u64,
+    last_close: Price,
+    expired_orders: u64,
+}
+
+impl<S: Strategy, R: RiskGate> Backtester<S, R> {
+    /// A backtester for `instrument` starting with `config.initial_cash`.
+    pub fn new(config: BacktestConfig, instrument: Instrument, strategy: S, risk: R) -> Backtester<S, R> {
+        let portfolio = Portfolio::new(config.initial_cash, instrument.id.0 as usize + 1);
+        let cash_units = to_units(config.initial_cash);
+        let fill_model = FillModel { slippage_ticks: config.slippage_ticks, tick: instrument.tick_size };
+        Backtester {
+            config,
+            instrument,
+            fill_model,
+            strategy,
+            risk,
+            portfolio,
+            cash_units,
+            pending: None,
+            bracket: Bracket::default(),
+            next_client_id: 1,
+            trades: TradeBook::default(),
+            curve: Vec::new(),
+            signals: Vec::new(),
+            fills: Vec::new(),
+            bars_in_market: 0,
+            last_close: Price::ZERO,
+            expired_orders: 0,
+        }
+    }
+
+    /// Reserves room for `bars` equity points (avoids regrowing the curve on big files).
+    pub fn reserve(&mut self, bars: usize) {
+        self.curve.reserve(bars);
+    }
+
+    /// Runs every bar of `bars` and returns the result.
+    pub fn run(mut self, bars: impl IntoIterator<Item = Bar>) -> BacktestResult {
+        for bar in bars {
+            self.on_bar(&bar);
+        }
+        self.finish()
+    }
+
+    /// Processes one bar (bars must come in time order; the readers validate that).
+    #[inline]
+    pub fn on_bar(&mut self, bar: &Bar) {
+        if self.pending.is_some() {
+            self.fill_pending(bar);
+        }
+        if self.bracket.stop_loss.is_some() || self.bracket.take_profit.is_some() {
+            self.check_bracket(bar);
+        }
+        let qty = self.position_qty();
+        self.last_close = bar.close;
+        self.bars_in_market += (qty != 0) as u64;
+        self.curve.push(EquityPoint { ts: bar.ts, equity: self.cash_units + qty * bar.close.0 });
+        if let Some(signal) = self.strategy.on_bar(self.instrument.id, bar) {
+            self.on_signal(signal, bar);
+        }
+    }
+
+    /// Shows `bar` to the strategy only, to warm up its indicators before the traded period
+    /// (walk-forward test windows); signals are discarded and nothing is traded or recorded.
+    pub fn warm_up(&mut self, bar: &Bar) {
+        let _ = self.strategy.on_bar(self.instrument.id, bar);
+    }
+
+    /// Ends the run: a pending order is dropped (there is no next bar to fill it).
+    pub fn finish(self) -> BacktestResult {
+        let final_equity = self.portfolio.equity(&self.marks());
+        BacktestResult::new(
+            self.instrument,
+            self.strategy.name(),
+            self.config,
+            self.curve,
+            self.trades.into_all(),
+            self.signals,
+            self.fills,
+            self.bars_in_market,
+            final_equity,
+            self.expired_orders,
+        )
+    }
+
+    #[inline]
+    fn position_qty(&self) -> i64 {
+        self.portfolio.positions[self.instrument.id.0 as usize].qty
+    }
+
+    fn marks(&self) -> Vec<Price> {
+        vec![self.last_close; self.portfolio.positions.len()]
+    }
+
+    fn fill_pending(&mut self, bar: &Bar) {
+        let Some(p) = self.pending else { return };
+        let price = match p.order.order_type {
+            OrderType::Market => Some(self.fill_model.market(p.order.side, bar)),
+            OrderType::Limit => {
+                if p.order.validity == Validity::Day && ist_day(bar.ts) != p.day {
+                    self.pending = None;
+                    self.expired_orders += 1;
+                    return;
+                }
+                p.order.limit_price.and_then(|limit| self.fill_model.limit(p.order.side, limit, bar))
+            }
+            // Signals create only market and limit entries; stops live in the bracket.
+            OrderType::StopLoss | OrderType::StopLossMarket => None,
+        };
+        if let Some(price) = price {
+            self.pending = None;
+            self.execute(p.order, price, bar.ts);
+            self.bracket = if p.entering { Bracket { stop_loss: p.stop_loss, take_profit: p.take_profit } } else { Bracket::default() };
+        }
+    }
+
+    fn check_bracket(&mut self, bar: &Bar) {
+        let qty = self.position_qty();
+        if qty == 0 {
+            self.bracket = Bracket::default();
+            return;
+        }
+        let side = if qty > 0 { Side::Buy } else { Side::Sell };
+        let stop = self.bracket.stop_loss.and_then(|s| self.fill_model.stop(side, s, bar));
+        let exit = stop.or_else(|| self.bracket.take_profit.and_then(|t| self.fill_model.target(side, t, bar)));
+        if let Some(price) = exit {
+            let order_type = if stop.is_some() { OrderType::StopLossMarket } else { OrderType::Limit };
+            let mut order = self.new_order(side.opposite(), qty.abs(), bar.ts);
+            order.order_type = order_type;
+            self.execute(order, price, bar.ts);
+            self.bracket = Bracket::default();
+            // A pending entry/exit decided earlier no longer matches the position.
+            self.pending = None;
+        }
+    }
+
+    fn on_signal(&mut self, signal: Signal, bar: &Bar) {
+        let qty = self.position_qty();
+        let wants_long = signal.side == Side::Buy;
+        let (exit_qty, enter) = match (wants_long, qty.signum()) {
+            (true, 1) | (false, -1) => (0, false),
+            (true, 0) => (0, true),
+            (false, 0) => (0, self.config.allow_short),
+            (_, _) => (qty.abs(), wants_long || self.config.allow_short),
+        };
+        if exit_qty == 0 && !enter {
+            self.signals.push(SignalRecord { signal, decision: Decision::NoChange });
+            return;
+        }
+        let reference_price = signal.entry.unwrap_or(bar.close);
+        let equity = Decimal::new(self.cash_units + qty * bar.close.0, 4);
+        let account = AccountView { instrument: &self.instrument, position_qty: qty, cash: self.portfolio.cash, equity };
+        let mut total = 0;
+        if exit_qty > 0 {
+            let request = OrderRequest { side: signal.side, purpose: Purpose::Exit { qty: exit_qty }, reference_price, stop_loss: None, ts: signal.ts };
+            match self.risk.review(&request, &account) {
+                Ok(q) => total += q,
+                Err(rejection) => return self.reject(signal, rejection),
+            }
+        }
+        if enter {
+            let request = OrderRequest { side: signal.side, purpose: Purpose::Enter, reference_price, stop_loss: signal.stop_loss, ts: signal.ts };
+            match self.risk.review(&request, &account) {
+                Ok(q) => total += q,
+                // A rejected entry still lets an approved exit through.
+                Err(rejection) if total == 0 => return self.reject(signal, rejection),
+                Err(_) => {}
+            }
+        }
+        let mut order = self.new_order(signal.side, total, bar.ts);
+        if let Some(limit) = signal.entry {
+            order.order_type = OrderType::Limit;
+            order.limit_price = Some(limit);
+        }
+        self.pending = Some(Pending {
+            order,
+            stop_loss: signal.stop_loss,
+            take_profit: signal.take_profit,
+            entering: total > exit_qty,
+            day: ist_day(bar.ts),
+        });
+        self.signals.push(SignalRecord { signal, decision: Decision::Order { order } });
+    }
+
+    fn reject(&mut self, signal: Signal, rejection: Rejection) {
+        self.signals.push(SignalRecord { signal, decision: Decision::Rejected { rejection } });
+    }
+
+    fn new_order(&mut self, side: Side, qty: i64, ts: TimestampNs) -> Order {
+        let id = ClientOrderId(self.next_client_id);
+        self.next_client_id += 1;
+        Order::market(id, self.instrument.id, side, qty, self.config.product, ts)
+    }
+
+    fn execute(&mut self, order: Order, price: Price, ts: TimestampNs) {
+        let Charges { total: fees, .. } = self.config.commission.charges(order.side, order.product, self.instrument.exchange, price, order.qty);
+        let fill = Fill { client_id: order.client_id, instrument: order.instrument, side: order.side, qty: order.qty, price, ts, fees };
+        let before = self.position_qty();
+        self.portfolio.apply(&fill);
+        self.cash_units = to_units(self.portfolio.cash);
+        self.trades.record(&fill, before);
+        self.fills.push(fill);
+    }
+}
+
+/// Rupees to fixed-point units; cash stays on the 1/10 000 grid because fees are whole paise.
+fn to_units(rupees: Decimal) -> i64 {
+    Price::from_decimal(rupees).map_or(i64::MAX, |p| p.0)
+}

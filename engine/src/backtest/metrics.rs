@@ -1,0 +1,236 @@
+//! Performance statistics of a backtest, with their formulas.
+//!
+//! Let `E₀` be the initial cash, `E_T` the final equity, and `r_d` the daily returns: the equity at
+//! the last bar of each IST trading day over the previous day's (the first day over `E₀`).
+//! `N = 252` trading days per year; the risk-free rate is 0.
+//!
+//! | metric | formula |
+//! | --- | --- |
+//! | `total_return` | `E_T / E₀ − 1` |
+//! | `cagr` | `(E_T / E₀)^(1 / years) − 1`, years = (last bar − first bar) / 365.25 days |
+//! | `annual_volatility` | `stdev(r_d) · √N` (sample standard deviation) |
+//! | `sharpe` | `mean(r_d) / stdev(r_d) · √N` |
+//! | `sortino` | `mean(r_d) / √(mean(min(r_d, 0)²)) · √N` |
+//! | `max_drawdown` | `max over bars of (peak − E_t) / peak`, peak = highest equity so far |
+//! | `max_drawdown_value` | rupee depth `peak − E_t` at that deepest point |
+//! | `max_drawdown_duration_*` | longest stretch from a peak until equity regains it (or the end) |
+//! | `calmar` | `cagr / max_drawdown` |
+//! | `win_rate` | closed trades with net P&L > 0 / closed trades |
+//! | `profit_factor` | Σ winning P&L / \|Σ losing P&L\| |
+//! | `avg_win`, `avg_loss` | mean net P&L of winning / losing closed trades |
+//! | `exposure` | bars ending with an open position / bars |
+//!
+//! A metric that is undefined (no trades, zero volatility, less than a day of data) is `null`.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::result::units_to_rupees;
+use super::{EquityPoint, Trade};
+use crate::time::{ist_day, NANOS_PER_DAY, NANOS_PER_SEC};
+
+/// Trading days per year used for annualising.
+pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;
+
+/// The statistics of one run (see the module docs for formulas).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Final over initial equity, minus one.
+    pub total_return: f64,
+    /// Compound annual growth rate.
+    pub cagr: Option<f64>,
+    /// Annualised volatility of daily returns.
+    pub annual_volatility: Option<f64>,
+    /// Annualised Sharpe ratio of daily returns (risk-free 0).
+    pub sharpe: Option<f64>,
+    /// Annualised Sortino ratio of daily returns.
+    pub sortino: Option<f64>,
+    /// CAGR over maximum drawdown.
+    pub calmar: Option<f64>,
+    /// Deepest peak-to-trough fall, as a fraction of the peak.
+    pub max_drawdown: f64,
+    /// Rupee depth of that fall.
+    pub max_drawdown_value: Decimal,
+    /// Longest time under water, seconds.
+    pub max_drawdown_duration_s: i64,
+    /// Longest time under water, bars.
+    pub max_drawdown_duration_bars: u64,
+    /// Fraction of closed trades that made money.
+    pub win_rate: Option<f64>,
+    /// Gross profit over gross loss.
+    pub profit_factor: Option<f64>,
+    /// Mean P&L of winning trades, rupees.
+    pub avg_win: Option<Decimal>,
+    /// Mean P&L of losing trades, rupees.
+    pub avg_loss: Option<Decimal>,
+    /// Fraction of bars with a position.
+    pub exposure: f64,
+    /// Closed trades.
+    pub trade_count: usize,
+    /// Trading days in the data.
+    pub days: usize,
+}
+
+impl Metrics {
+    /// Computes every metric from the curve and the trades.
+    pub fn compute(curve: &[EquityPoint], trades: &[Trade], initial_cash: Decimal, bars_in_market: u64) -> Metrics {
+        let initial = initial_cash.to_f64().unwrap_or(0.0);
+        let Some(last) = curve.last() else { return Metrics::default() };
+        let final_equity = units_to_rupees(last.equity).to_f64().unwrap_or(0.0);
+        let total_return = if initial > 0.0 { final_equity / initial - 1.0 } else { 0.0 };
+        let years = (last.ts - curve[0].ts) as f64 / (365.25 * NANOS_PER_DAY as f64);
+        let cagr = (years > 0.0 && initial > 0.0 && final_equity > 0.0).then(|| (final_equity / initial).powf(1.0 / years) - 1.0);
+
+        let daily = daily_returns(curve, initial);
+        let (vol, sharpe, sortino) = annualised(&daily);
+        let dd = Drawdown::of(curve);
+        let calmar = cagr.filter(|_| dd.depth > 0.0).map(|c| c / dd.depth);
+
+        let closed: Vec<Decimal> = trades.iter().filter_map(|t| t.pnl).collect();
+        let wins: Vec<Decimal> = closed.iter().copied().filter(|p| *p > Decimal::ZERO).collect();
+        let losses: Vec<Decimal> = closed.iter().copied().filter(|p| *p < Decimal::ZERO).collect();
+        let sum = |v: &[Decimal]| v.iter().copied().sum::<Decimal>();
+        let mean = |v: &[Decimal]| (!v.is_empty()).then(|| (sum(v) / Decimal::from(v.len())).round_dp(2));
+        Metrics {
+            total_return,
+            cagr,
+            annual_volatility: vol,
+            sharpe,
+            sortino,
+            calmar,
+            max_drawdown: dd.depth,
+            max_drawdown_value: units_to_rupees(dd.value_units),
+            max_drawdown_duration_s: dd.duration_ns / NANOS_PER_SEC,
+            max_drawdown_duration_bars: dd.duration_bars,
+            win_rate: (!closed.is_empty()).then(|| wins.len() as f64 / closed.len() as f64),
+            profit_factor: (!losses.is_empty()).then(|| (sum(&wins) / -sum(&losses)).to_f64().unwrap_or(0.0)),
+            avg_win: mean(&wins),
+            avg_loss: mean(&losses),
+            exposure: bars_in_market as f64 / curve.len() as f64,
+            trade_count: closed.len(),
+            days: daily.len(),
+        }
+    }
+}
+
+/// Daily returns from the last equity of each IST day.
+fn daily_returns(curve: &[EquityPoint], initial: f64) -> Vec<f64> {
+    let mut returns = Vec::new();
+    let mut previous = initial;
+    for (i, point) in curve.iter().enumerate() {
+        let day_ends = curve.get(i + 1).is_none_or(|next| ist_day(next.ts) != ist_day(point.ts));
+        if day_ends {
+            let equity = units_to_rupees(point.equity).to_f64().unwrap_or(0.0);
+            if previous > 0.0 {
+                returns.push(equity / previous - 1.0);
+            }
+            previous = equity;
+        }
+    }
+    returns
+}
+
+/// (volatility, Sharpe, Sortino), annualised; `None` where undefined.
+fn annualised(daily: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
+    if daily.len() < 2 {
+        return (None, None, None);
+    }
+    let n = daily.len() as f64;
+    let mean = daily.iter().sum::<f64>() / n;
+    let var = daily.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let sd = var.sqrt();
+    let downside = (daily.iter().map(|r| r.min(0.0).powi(2)).sum::<f64>() / n).sqrt();
+    let ann = TRADING_DAYS_PER_YEAR.sqrt();
+    (Some(sd * ann), (sd > 0.0).then(|| mean / sd * ann), (downside > 0.0).then(|| mean / downside * ann))
+}
+
+/// Drawdown statistics of an equity curve.
+#[derive(Debug, Default, PartialEq)]
+pub struct Drawdown {
+    /// Deepest fall as a fraction of its peak.
+    pub depth: f64,
+    /// Rupee depth of that fall, in equity units.
+    pub value_units: i64,
+    /// Longest under-water stretch, ns.
+    pub duration_ns: i64,
+    /// Longest under-water stretch, bars.
+    pub duration_bars: u64,
+}
+
+impl Drawdown {
+    /// Scans the curve once.
+    pub fn of(curve: &[EquityPoint]) -> Drawdown {
+        let mut dd = Drawdown::default();
+        let Some(first) = curve.first() else { return dd };
+        let (mut peak, mut peak_ts, mut peak_index) = (first.equity, first.ts, 0usize);
+        for (i, p) in curve.iter().enumerate() {
+            if p.equity >= peak {
+                peak = p.equity;
+                peak_ts = p.ts;
+                peak_index = i;
+                continue;
+            }
+            let depth = if peak > 0 { (peak - p.equity) as f64 / peak as f64 } else { 0.0 };
+            if depth > dd.depth {
+                dd.depth = depth;
+                dd.value_units = peak - p.equity;
+            }
+            dd.duration_ns = dd.duration_ns.max(p.ts - peak_ts);
+            dd.duration_bars = dd.duration_bars.max((i - peak_index) as u64);
+        }
+        dd
+    }
+
+    /// The running drawdown fraction at every point (for `equity.csv` and the chart).
+    pub fn series(curve: &[EquityPoint]) -> impl Iterator<Item = f64> + '_ {
+        let mut peak = i64::MIN;
+        curve.iter().map(move |p| {
+            peak = peak.max(p.equity);
+            if peak > 0 { (peak - p.equity) as f64 / peak as f64 } else { 0.0 }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::NANOS_PER_MINUTE;
+
+    fn curve(values: &[i64], step: i64) -> Vec<EquityPoint> {
+        values.iter().enumerate().map(|(i, v)| EquityPoint { ts: i as i64 * step, equity: v * 10_000 }).collect()
+    }
+
+    #[test]
+    fn drawdown_depth_value_and_duration() {
+        let c = curve(&[100, 120, 90, 110, 125, 100, 100], NANOS_PER_MINUTE);
+        let dd = Drawdown::of(&c);
+        assert_eq!(dd.depth, 0.25);
+        assert_eq!(dd.value_units, 30 * 10_000);
+        // Under water from bar 1 (peak 120) to bar 3, and from bar 4 (peak 125) to the end (bar 6).
+        assert_eq!(dd.duration_bars, 2);
+        assert_eq!(dd.duration_ns, 2 * NANOS_PER_MINUTE);
+        let series: Vec<f64> = Drawdown::series(&c).collect();
+        assert_eq!(series[2], 0.25);
+        assert_eq!(series[4], 0.0);
+    }
+
+    #[test]
+    fn daily_figures_follow_the_documented_formulas() {
+        // Three days, one bar each: 100 → 110 → 99 from initial 100.
+        let c = curve(&[100, 110, 99], NANOS_PER_DAY);
+        let m = Metrics::compute(&c, &[], Decimal::from(100), 2);
+        assert!((m.total_return - (-0.01)).abs() < 1e-15);
+        assert_eq!(m.days, 3);
+        let r = [0.0, 0.1, 99.0 / 110.0 - 1.0];
+        let mean = r.iter().sum::<f64>() / 3.0;
+        let sd = (r.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 2.0).sqrt();
+        assert!((m.sharpe.unwrap() - mean / sd * 252f64.sqrt()).abs() < 1e-12);
+        let downside = ((99.0f64 / 110.0 - 1.0).powi(2) / 3.0).sqrt();
+        assert!((m.sortino.unwrap() - mean / downside * 252f64.sqrt()).abs() < 1e-12);
+        assert!((m.exposure - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(m.win_rate, None);
+        let years = 2.0 / 365.25;
+        assert!((m.cagr.unwrap() - (0.99f64.powf(1.0 / years) - 1.0)).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,75 @@
+//! Evening star (TA-Lib `CDLEVENINGSTAR`): long white body, a short body gapping above it, then a
+//! black body closing well into the first.
+//!
+//! `−100` (always bearish; the trend is not checked) when, for candles `a`, `b`, `c` (oldest first):
+//! - `a` white (`close ≥ open`) with `|a.close − a.open| > body_long` (strict);
+//! - `b` short (`|b.close − b.open| ≤ body_short`) and its body gaps up:
+//!   `min(b.open, b.close) > max(a.open, a.close)`;
+//! - `c` black (`close < open`), not short (`> body_short`, its own trailing sum), and
+//!   `c.close < a.close − |a.close − a.open| × penetration` (strict; TA-Lib default 0.3).
+//!
+//! First output at bar index `max(body_short, body_long periods) + 2` (12).
+
+use super::settings::{color, real_body, CandleSettings};
+use super::star::{StarBars, StarCore, DEFAULT_PENETRATION};
+use super::{Detector, PatternError};
+use crate::indicators::Candle;
+
+/// Streaming `CDLEVENINGSTAR`.
+#[derive(Clone, Debug)]
+pub struct EveningStar {
+    core: StarCore,
+}
+
+impl EveningStar {
+    /// A evening-star detector with TA-Lib's default candle settings; `penetration` must be ≥ 0.
+    pub fn new(penetration: f64) -> Result<EveningStar, PatternError> {
+        EveningStar::with_settings(penetration, &CandleSettings::TA_LIB)
+    }
+
+    /// A evening-star detector with custom candle settings.
+    pub fn with_settings(penetration: f64, settings: &CandleSettings) -> Result<EveningStar, PatternError> {
+        Ok(EveningStar { core: StarCore::new(penetration, settings)? })
+    }
+
+    /// The penetration the third close must reach into the first body.
+    pub fn penetration(&self) -> f64 {
+        self.core.penetration()
+    }
+}
+
+impl Default for EveningStar {
+    /// Penetration 0.3, TA-Lib's default.
+    fn default() -> EveningStar {
+        EveningStar { core: StarCore::build(DEFAULT_PENETRATION, &CandleSettings::TA_LIB) }
+    }
+}
+
+fn is_evening_star(s: &StarBars<'_>, penetration: f64) -> bool {
+    let (a, b, c) = (s.first, s.star, s.third);
+    color(a) == 1
+        && color(c) == -1
+        && b.open.min(b.close) > a.open.max(a.close)
+        && c.close < a.close - real_body(a) * penetration
+        && s.first_long
+        && s.star_short
+        && s.third_not_short
+}
+
+impl Detector for EveningStar {
+    fn next(&mut self, candle: &Candle) -> i32 {
+        self.core.next(candle, is_evening_star, -100)
+    }
+
+    fn is_ready(&self) -> bool {
+        self.core.is_ready()
+    }
+
+    fn reset(&mut self) {
+        self.core.reset();
+    }
+
+    fn lookback(&self) -> usize {
+        self.core.lookback()
+    }
+}

@@ -1,0 +1,74 @@
+//! The seam between signals and orders: what the engine asks the risk layer before any order.
+//!
+//! The engine turns a [`crate::strategy::Signal`] into an [`OrderRequest`] (enter, or exit the
+//! position it holds) and asks a [`RiskGate`] for a verdict: a quantity to send, or a
+//! [`Rejection`] with a stable reason code. The `sharewise-risk` crate implements the gate
+//! (sizing, lot rounding, cash and limit checks); the backtester and the live daemon call the same
+//! implementation, which is what keeps them in agreement.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::time::TimestampNs;
+use crate::types::{Instrument, Price, Qty, Side};
+
+/// Why an order request is being made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Purpose {
+    /// Open (or flip into) a position; the gate decides the size.
+    Enter,
+    /// Close the whole open position of this many shares.
+    Exit {
+        /// Shares to close (positive).
+        qty: Qty,
+    },
+}
+
+/// An order the engine would like to send, before sizing and checks.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct OrderRequest {
+    /// Buy or sell.
+    pub side: Side,
+    /// Enter or exit.
+    pub purpose: Purpose,
+    /// Price the order is expected to fill near (the signal bar's close, or the limit price).
+    pub reference_price: Price,
+    /// Protective stop attached to an entry (risk-per-trade sizing needs it).
+    pub stop_loss: Option<Price>,
+    /// Time of the decision, UTC ns.
+    pub ts: TimestampNs,
+}
+
+/// The account as the gate sees it at decision time.
+#[derive(Clone, Copy, Debug)]
+pub struct AccountView<'a> {
+    /// The instrument (tick and lot size).
+    pub instrument: &'a Instrument,
+    /// Signed open quantity in this instrument.
+    pub position_qty: Qty,
+    /// Free cash, rupees.
+    pub cash: Decimal,
+    /// Cash plus positions marked at the last close, rupees.
+    pub equity: Decimal,
+}
+
+/// A refused request: a stable machine-readable code plus a sentence for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// Stable reason code, e.g. `INSUFFICIENT_CASH`, `QTY_BELOW_LOT`.
+    pub code: &'static str,
+    /// What was wrong, with the numbers, e.g. `needs 15731.50, free cash 1200.00`.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.detail)
+    }
+}
+
+/// Pre-trade risk: sizes entries and approves or rejects every order request.
+pub trait RiskGate {
+    /// The quantity to send for `request` (positive, on the lot grid), or why not.
+    fn review(&mut self, request: &OrderRequest, account: &AccountView<'_>) -> Result<Qty, Rejection>;
+}

@@ -1,0 +1,80 @@
+//! Streaming reader of trade (tick) CSVs: `ts,price,qty`.
+//!
+//! Same header, timestamp and validation rules as [`crate::BarReader`], except that several trades
+//! may share a timestamp (only a timestamp going backwards is bad) and the instrument id is given
+//! by the caller, since one file holds one instrument.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use csv::ByteRecord;
+use sharewise_engine::time::TimestampNs;
+use sharewise_engine::types::{InstrumentId, Tick};
+
+use crate::error::{FeedError, RowProblem};
+use crate::rows::{CsvRows, RowFormat, MAX_COLUMNS};
+use crate::timefmt::TimeFormat;
+use crate::validate::{check_volume, price, whole, ReadOptions, SkipReport, TimeLine};
+
+/// The tick row layout, stamped with one instrument.
+pub(crate) struct TickRow(InstrumentId);
+
+impl RowFormat for TickRow {
+    type Item = Tick;
+    const COLUMNS: &'static [&'static str] = &["ts", "price", "qty"];
+
+    #[inline]
+    fn parse(&self, c: &[usize; MAX_COLUMNS], rec: &ByteRecord, ts: TimestampNs, time: &TimeLine) -> Result<Tick, RowProblem> {
+        let price = price(rec.get(c[1]), "price")?;
+        let qty = whole(rec.get(c[2]), "qty")?;
+        check_volume(qty, "qty")?;
+        time.check_order(ts, true)?;
+        Ok(Tick { ts, instrument: self.0, price, qty })
+    }
+}
+
+/// Reads validated [`Tick`]s from a CSV one at a time; an iterator of `Result<Tick, FeedError>`.
+pub struct TickReader<R> {
+    rows: CsvRows<R, TickRow>,
+}
+
+impl TickReader<File> {
+    /// Opens a tick CSV file of `instrument`; errors name `path`.
+    pub fn open(path: impl AsRef<Path>, instrument: InstrumentId, options: ReadOptions) -> Result<TickReader<File>, FeedError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| FeedError::Open { path: path.to_path_buf(), source })?;
+        TickReader::new(file, path.display().to_string(), instrument, options)
+    }
+}
+
+impl<R: Read> TickReader<R> {
+    /// Reads ticks of `instrument` from `reader`; `source` names it in errors.
+    pub fn new(reader: R, source: impl Into<String>, instrument: InstrumentId, options: ReadOptions) -> Result<TickReader<R>, FeedError> {
+        Ok(TickReader { rows: CsvRows::new(reader, source.into(), options, TickRow(instrument))? })
+    }
+
+    /// The file's timestamp format, known once a row with a readable `ts` has been read.
+    pub fn time_format(&self) -> Option<TimeFormat> {
+        self.rows.time_format()
+    }
+
+    /// Rows skipped so far (skip-bad mode).
+    pub fn skipped(&self) -> &SkipReport {
+        self.rows.report()
+    }
+
+    /// The instrument the ticks are stamped with.
+    pub fn instrument(&self) -> InstrumentId {
+        self.rows.format.0
+    }
+}
+
+impl<R: Read> Iterator for TickReader<R> {
+    type Item = Result<Tick, FeedError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows.next_item()
+    }
+}

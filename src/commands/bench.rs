@@ -1,0 +1,93 @@
+//! `sharewise bench backtest`: generates a minute-bar file and reports backtest throughput.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use super::generate::{write_bars, GenOptions, TsFormat};
+
+/// `sharewise bench` arguments.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    what: BenchWhat,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchWhat {
+    /// Whole-run and engine-only bars/s for SMA(10)/SMA(30) on generated minute bars.
+    Backtest(BacktestBenchArgs),
+}
+
+/// Options of `sharewise bench backtest`.
+#[derive(Args, Debug)]
+pub struct BacktestBenchArgs {
+    /// Minute bars to generate (rounded up to whole 375-bar sessions).
+    #[arg(long, default_value_t = 1_000_000)]
+    bars: usize,
+    /// Repetitions of each phase (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    repeat: usize,
+    /// Use this bar CSV instead of generating one.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `sharewise bench`.
+pub fn run(args: BenchArgs) -> Result<()> {
+    let BenchWhat::Backtest(args) = args.what;
+    let tmp;
+    let path = match &args.data {
+        Some(p) => p.clone(),
+        None => {
+            tmp = tempfile_dir()?;
+            let out = tmp.join("bench_bars.csv");
+            let days = args.bars.div_ceil(375) as u32;
+            let options = GenOptions {
+                symbol: "BENCH".into(),
+                days,
+                seed: 1,
+                start: "2016-01-04".into(),
+                price: "1500".into(),
+                vol: 0.25,
+                drift: 0.10,
+                interval: "1m".into(),
+                ts: TsFormat::Ms,
+                out: out.clone(),
+            };
+            if !args.json {
+                eprintln!("generating {} minute bars ({days} sessions) into {}", days as usize * 375, out.display());
+            }
+            write_bars(&options)?;
+            out
+        }
+    };
+    let report = sharewise_benches::backtest::run(&path, args.repeat).with_context(|| format!("benchmarking {}", path.display()))?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!("backtest benchmark: SMA(10)/SMA(30), fixed 10 shares, no costs, {} bars ({:.1} MB CSV), median of {}", report.bars, report.file_bytes as f64 / 1e6, report.repetitions);
+        let row = |name: &str, t: &sharewise_benches::backtest::Throughput| {
+            println!("  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})", t.median_bars_per_s, t.median_s, t.min_bars_per_s, t.max_bars_per_s);
+        };
+        row("whole run (CSV read + backtest)", &report.whole_run);
+        row("engine only (bars in memory)", &report.engine_only);
+        row("CSV read only", &report.read_only);
+        println!("  trades {}, final equity {}", report.trades, report.final_equity);
+    }
+    if args.data.is_none() {
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(())
+}
+
+/// A scratch directory under the system temp dir for the generated file.
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("sharewise-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}

@@ -1,0 +1,9 @@
+//! One module per subcommand.
+
+pub mod backtest;
+pub mod bench;
+pub mod generate;
+pub mod indicators;
+pub mod run;
+mod sweep;
+mod walk_forward;

@@ -1,0 +1,189 @@
+//! `equity.svg`: equity (top panel) and drawdown (bottom panel) against time, drawn as plain SVG so
+//! it opens in any browser without scripts or fonts to install.
+//!
+//! Long curves are reduced to at most two points (the low and the high) per horizontal pixel, which
+//! keeps every spike visible while a 1M-bar run stays a small file.
+
+use std::fmt::Write;
+
+use sharewise_engine::backtest::metrics::Drawdown;
+use sharewise_engine::backtest::BacktestResult;
+use sharewise_engine::time::{civil_from_days, ist_day};
+use sharewise_engine::types::PRICE_SCALE;
+
+use super::money;
+
+const WIDTH: f64 = 1000.0;
+const HEIGHT: f64 = 620.0;
+const LEFT: f64 = 90.0;
+const RIGHT: f64 = 20.0;
+const TOP: f64 = 70.0;
+const EQUITY_H: f64 = 330.0;
+const GAP: f64 = 40.0;
+const DD_H: f64 = 120.0;
+
+/// Renders the chart for `result`.
+pub fn render_equity_svg(result: &BacktestResult) -> String {
+    let curve = &result.curve;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let mut svg = String::with_capacity(64 * 1024);
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="#ffffff"/>
+"##
+    );
+    let m = &result.metrics;
+    let title = format!("{} · {}", result.strategy, result.instrument.symbol);
+    let subtitle = format!(
+        "final equity ₹{} · return {:.2} % · Sharpe {} · max drawdown {:.2} % · {} trades",
+        money(result.final_equity),
+        m.total_return * 100.0,
+        m.sharpe.map_or("n/a".into(), |s| format!("{s:.2}")),
+        m.max_drawdown * 100.0,
+        m.trade_count
+    );
+    let _ = writeln!(svg, r##"<text x="{LEFT}" y="28" font-size="18" font-weight="bold" fill="#1a1a2e">{}</text>"##, escape(&title));
+    let _ = writeln!(svg, r##"<text x="{LEFT}" y="50" fill="#555">{}</text>"##, escape(&subtitle));
+    if curve.len() < 2 {
+        let _ = writeln!(svg, r##"<text x="{LEFT}" y="{}" fill="#888">not enough bars to draw</text></svg>"##, TOP + 40.0);
+        return svg;
+    }
+
+    let equity: Vec<f64> = curve.iter().map(|p| p.equity as f64 / PRICE_SCALE as f64).collect();
+    let drawdown: Vec<f64> = Drawdown::series(curve).collect();
+    let (lo, hi) = equity.iter().fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let (lo, hi) = nice_range(lo, hi);
+    let dd_max = nice_range(0.0, drawdown.iter().cloned().fold(0.0, f64::max).max(1e-4)).1;
+
+    let n = equity.len();
+    let x_of = |i: usize| LEFT + plot_w * i as f64 / (n - 1) as f64;
+    let y_eq = |v: f64| TOP + EQUITY_H * (1.0 - (v - lo) / (hi - lo));
+    let dd_top = TOP + EQUITY_H + GAP;
+    let y_dd = |d: f64| dd_top + DD_H * d / dd_max;
+
+    // Grid and axis labels.
+    for k in 0..=4 {
+        let v = lo + (hi - lo) * k as f64 / 4.0;
+        let y = y_eq(v);
+        let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#e6e6e6"/>"##, WIDTH - RIGHT);
+        let _ = writeln!(svg, r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##, LEFT - 8.0, y + 4.0, rupees_label(v));
+    }
+    for k in 0..=2 {
+        let d = dd_max * k as f64 / 2.0;
+        let y = y_dd(d);
+        let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#eeeeee"/>"##, WIDTH - RIGHT);
+        let _ = writeln!(svg, r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#555">−{:.1} %</text>"##, LEFT - 8.0, y + 4.0, d * 100.0);
+    }
+    let ticks = 6;
+    for k in 0..=ticks {
+        let i = (n - 1) * k / ticks;
+        let x = x_of(i);
+        let (y, mo, d) = civil_from_days(ist_day(curve[i].ts));
+        let _ = writeln!(svg, r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#f0f0f0"/>"##, dd_top + DD_H);
+        let _ = writeln!(svg, r##"<text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#555">{y:04}-{mo:02}-{d:02}</text>"##, dd_top + DD_H + 18.0);
+    }
+    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Equity (₹)</text>"##, TOP - 6.0);
+    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Drawdown</text>"##, dd_top - 6.0);
+
+    // Initial cash reference line.
+    let initial: f64 = result.config.initial_cash.try_into().unwrap_or(lo);
+    if (lo..=hi).contains(&initial) {
+        let y = y_eq(initial);
+        let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#999" stroke-dasharray="4 4"/>"##, WIDTH - RIGHT);
+    }
+
+    let eq_points = envelope(&equity, plot_w as usize);
+    let mut path = String::with_capacity(eq_points.len() * 16);
+    for (k, (i, v)) in eq_points.iter().enumerate() {
+        let _ = write!(path, "{}{:.1},{:.1}", if k == 0 { "M" } else { "L" }, x_of(*i), y_eq(*v));
+    }
+    let _ = writeln!(svg, r##"<path d="{path}" fill="none" stroke="#1f6feb" stroke-width="1.4" stroke-linejoin="round"/>"##);
+
+    let dd_points = envelope(&drawdown, plot_w as usize);
+    let mut area = format!("M{:.1},{:.1}", x_of(0), y_dd(0.0));
+    for (i, d) in &dd_points {
+        let _ = write!(area, "L{:.1},{:.1}", x_of(*i), y_dd(*d));
+    }
+    let _ = write!(area, "L{:.1},{:.1}Z", x_of(n - 1), y_dd(0.0));
+    let _ = writeln!(svg, r##"<path d="{area}" fill="#e5534b" fill-opacity="0.35" stroke="#e5534b" stroke-width="1"/>"##);
+    let _ = writeln!(svg, r##"<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{EQUITY_H}" fill="none" stroke="#ccc"/>"##);
+    let _ = writeln!(svg, r##"<rect x="{LEFT}" y="{dd_top}" width="{plot_w}" height="{DD_H}" fill="none" stroke="#ccc"/>"##);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// At most two points (min and max, in time order) per bucket of `values`, for `buckets` buckets.
+fn envelope(values: &[f64], buckets: usize) -> Vec<(usize, f64)> {
+    let n = values.len();
+    if n <= buckets * 2 {
+        return values.iter().copied().enumerate().collect();
+    }
+    let mut out = Vec::with_capacity(buckets * 2 + 1);
+    for b in 0..buckets {
+        let (start, end) = (n * b / buckets, n * (b + 1) / buckets);
+        let slice = &values[start..end];
+        let (mut imin, mut imax) = (0, 0);
+        for (i, v) in slice.iter().enumerate() {
+            if *v < slice[imin] {
+                imin = i;
+            }
+            if *v > slice[imax] {
+                imax = i;
+            }
+        }
+        let (a, b) = if imin <= imax { (imin, imax) } else { (imax, imin) };
+        out.push((start + a, slice[a]));
+        if b != a {
+            out.push((start + b, slice[b]));
+        }
+    }
+    if out.last().map(|(i, _)| *i) != Some(n - 1) {
+        out.push((n - 1, values[n - 1]));
+    }
+    out
+}
+
+/// Widens `[lo, hi]` a little and snaps it to round numbers.
+fn nice_range(lo: f64, hi: f64) -> (f64, f64) {
+    let span = (hi - lo).max(hi.abs() * 1e-6).max(1e-9);
+    let step = 10f64.powf((span / 4.0).log10().floor());
+    ((lo / step).floor() * step, ((hi / step).ceil() * step).max(lo + step))
+}
+
+/// `10.2L`, `1.05Cr`, `950` — Indian units for axis labels.
+fn rupees_label(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e7 {
+        format!("{:.3}Cr", v / 1e7)
+    } else if a >= 1e5 {
+        format!("{:.3}L", v / 1e5)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_keeps_extremes_and_endpoints() {
+        let values: Vec<f64> = (0..1000).map(|i| if i == 537 { -50.0 } else { (i % 7) as f64 }).collect();
+        let env = envelope(&values, 10);
+        assert!(env.len() <= 21);
+        assert!(env.contains(&(537, -50.0)), "a one-bar spike survives downsampling");
+        assert_eq!(env.last(), Some(&(999, values[999])));
+        assert!(env.windows(2).all(|w| w[0].0 < w[1].0), "points stay in time order");
+    }
+
+    #[test]
+    fn labels_use_indian_units() {
+        assert_eq!(rupees_label(1_020_000.0), "10.200L");
+        assert_eq!(rupees_label(12_345_678.0), "1.235Cr");
+    }
+}

@@ -1,0 +1,130 @@
+//! Writes a run's files into the output directory.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
+use sharewise_engine::backtest::metrics::Drawdown;
+use sharewise_engine::backtest::{BacktestResult, Decision};
+use sharewise_feeds::TimeFormat;
+
+use super::{money, render_equity_svg};
+
+/// Facts about the run that the engine does not know.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    /// Data file read.
+    pub data: String,
+    /// How the input wrote timestamps (outputs use the same unit).
+    pub time_format: TimeFormat,
+    /// Wall time of the whole run (read + backtest), seconds.
+    pub elapsed_s: f64,
+    /// Rows skipped by `--skip-bad`, by kind.
+    pub skipped: BTreeMap<String, u64>,
+}
+
+/// The `report.json` object.
+pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
+    let mut rejections: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut orders = 0u64;
+    for record in &result.signals {
+        match &record.decision {
+            Decision::Order { .. } => orders += 1,
+            Decision::Rejected { rejection } => *rejections.entry(rejection.code).or_default() += 1,
+            Decision::NoChange => {}
+        }
+    }
+    let bars = result.bars();
+    let m = &result.metrics;
+    json!({
+        "strategy": result.strategy,
+        "symbol": result.instrument.symbol,
+        "data": info.data,
+        "bars": bars,
+        "trades": m.trade_count,
+        "open_trades": result.trades.iter().filter(|t| t.exit_ts.is_none()).count(),
+        "initial_cash": money(result.config.initial_cash),
+        "final_equity": money(result.final_equity),
+        "total_return": m.total_return,
+        "cagr": m.cagr,
+        "annual_volatility": m.annual_volatility,
+        "sharpe": m.sharpe,
+        "sortino": m.sortino,
+        "calmar": m.calmar,
+        "max_drawdown": m.max_drawdown,
+        "max_drawdown_value": money(m.max_drawdown_value),
+        "max_drawdown_duration_s": m.max_drawdown_duration_s,
+        "max_drawdown_duration_bars": m.max_drawdown_duration_bars,
+        "win_rate": m.win_rate,
+        "profit_factor": m.profit_factor,
+        "avg_win": m.avg_win.map(money),
+        "avg_loss": m.avg_loss.map(money),
+        "exposure": m.exposure,
+        "days": m.days,
+        "signals": result.signals.len(),
+        "orders": orders,
+        "fills": result.fills.len(),
+        "fees": money(result.fills.iter().map(|f| f.fees).sum()),
+        "rejections": rejections,
+        "expired_orders": result.expired_orders,
+        "skipped_rows": info.skipped,
+        "commission": result.config.commission,
+        "slippage_ticks": result.config.slippage_ticks,
+        "elapsed_s": info.elapsed_s,
+        "bars_per_s": if info.elapsed_s > 0.0 { bars as f64 / info.elapsed_s } else { 0.0 },
+    })
+}
+
+/// Writes `report.json`, `trades.csv`, `equity.csv` and `equity.svg` into `dir` (created if needed).
+pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    let create = |name: &str| -> Result<BufWriter<File>> {
+        let path = dir.join(name);
+        Ok(BufWriter::new(File::create(&path).with_context(|| format!("cannot write {}", path.display()))?))
+    };
+
+    let mut out = create("report.json")?;
+    serde_json::to_writer_pretty(&mut out, &report_json(result, info))?;
+    writeln!(out)?;
+    out.flush()?;
+
+    let fmt = info.time_format;
+    let mut out = create("trades.csv")?;
+    writeln!(out, "entry_ts,exit_ts,side,qty,entry_price,exit_price,pnl")?;
+    for t in &result.trades {
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            fmt.format(t.entry_ts),
+            t.exit_ts.map(|ts| fmt.format(ts)).unwrap_or_default(),
+            t.side,
+            t.qty,
+            money(t.entry_price),
+            t.exit_price.map(money).unwrap_or_default(),
+            t.pnl.map(money).unwrap_or_default(),
+        )?;
+    }
+    out.flush()?;
+
+    let mut out = create("equity.csv")?;
+    writeln!(out, "ts,equity,drawdown")?;
+    let mut line = Vec::with_capacity(64);
+    for (point, dd) in result.curve.iter().zip(Drawdown::series(&result.curve)) {
+        line.clear();
+        fmt.write_to(point.ts, &mut line);
+        let units = point.equity;
+        // Equity is on the 1/10 000 grid; print rupees with two decimals, rounding the paisa half up.
+        let paise = (units + units.signum() * 50) / 100;
+        write!(line, ",{}{}.{:02},{:.6}", if paise < 0 { "-" } else { "" }, (paise / 100).abs(), (paise % 100).abs(), dd)?;
+        line.push(b'\n');
+        out.write_all(&line)?;
+    }
+    out.flush()?;
+
+    let svg = render_equity_svg(result);
+    std::fs::write(dir.join("equity.svg"), svg).with_context(|| format!("cannot write {}", dir.join("equity.svg").display()))?;
+    Ok(())
+}
