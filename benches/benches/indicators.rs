@@ -38,7 +38,13 @@ fn series() -> Vec<Candle> {
 }
 
 /// Benches one update of `ind` fed by `input` over the series.
-fn bench<I: Indicator>(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, bars: &[Candle], mut ind: I, input: impl Fn(&Candle) -> I::Input) {
+fn bench<I: Indicator>(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    bars: &[Candle],
+    mut ind: I,
+    input: impl Fn(&Candle) -> I::Input,
+) {
     let inputs: Vec<I::Input> = bars.iter().map(input).collect();
     // Warm up past every look-back so the bench measures the steady state.
     for x in &inputs {

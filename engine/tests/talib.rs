@@ -40,7 +40,14 @@ fn reference() -> &'static Reference {
             let price = |i: usize| Price::parse(&rec[i]).unwrap_or_else(|e| panic!("ref_bars row {row}: {e}")).to_f64();
             let ts: i64 = rec[0].parse().expect("ts");
             let volume: f64 = rec[5].parse().expect("volume");
-            bars.push(Candle { ts: ts * NANOS_PER_MILLI, open: price(1), high: price(2), low: price(3), close: price(4), volume });
+            bars.push(Candle {
+                ts: ts * NANOS_PER_MILLI,
+                open: price(1),
+                high: price(2),
+                low: price(3),
+                close: price(4),
+                volume,
+            });
         }
         let mut rd = csv::Reader::from_path(data("talib_ref.csv")).expect("open talib_ref.csv");
         let names: Vec<String> = rd.headers().expect("header").iter().map(String::from).collect();
@@ -179,8 +186,21 @@ fn adx_and_directional_indicators_match_talib() {
 #[test]
 fn spec_columns_match_talib() {
     let specs = [
-        "sma:20", "sma:10", "ema:20", "ema:5", "wma:20", "rsi:14", "rsi:7", "macd:12:26:9", "bbands:20:2:2", "atr:14",
-        "stoch:14:3:3", "obv", "adx:14", "vwap", "cdl:engulfing",
+        "sma:20",
+        "sma:10",
+        "ema:20",
+        "ema:5",
+        "wma:20",
+        "rsi:14",
+        "rsi:7",
+        "macd:12:26:9",
+        "bbands:20:2:2",
+        "atr:14",
+        "stoch:14:3:3",
+        "obv",
+        "adx:14",
+        "vwap",
+        "cdl:engulfing",
     ];
     for spec in specs {
         let mut src = parse_spec(spec).unwrap_or_else(|e| panic!("{spec}: {e}"));

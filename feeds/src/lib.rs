@@ -35,5 +35,5 @@ pub use csv_ticks::TickReader;
 pub use csv_write::{write_bars_csv, write_ticks_csv, BarCsvWriter, TickCsvWriter};
 pub use error::{BadRowKind, FeedError, Location, RowAt, RowProblem};
 pub use kite::KiteCandleReader;
-pub use timefmt::{parse_timestamp, TimeError, TimeFormat};
+pub use timefmt::{parse_timestamp, parse_timestamp_bytes, TimeError, TimeFormat};
 pub use validate::{ReadOptions, SkipReport};

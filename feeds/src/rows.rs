@@ -32,7 +32,7 @@ pub(crate) struct CsvRows<R, F> {
     source: String,
     options: ReadOptions,
     report: SkipReport,
-    pub(crate) time: TimeLine,
+    time: TimeLine,
     done: bool,
     pub(crate) format: F,
 }

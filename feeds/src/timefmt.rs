@@ -95,7 +95,12 @@ impl TimeFormat {
 
 /// Reads a timestamp in either supported format; returns UTC nanoseconds and the format seen.
 pub fn parse_timestamp(text: &str) -> Result<(TimestampNs, TimeFormat), TimeError> {
-    let s = text.trim().as_bytes();
+    parse_timestamp_bytes(text.as_bytes())
+}
+
+/// [`parse_timestamp`] on raw bytes (the readers' hot path: no UTF-8 check).
+pub fn parse_timestamp_bytes(text: &[u8]) -> Result<(TimestampNs, TimeFormat), TimeError> {
+    let s = text.trim_ascii();
     let digits = s.strip_prefix(b"-").unwrap_or(s);
     if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
         return parse_epoch_millis(s).map(|ts| (ts, TimeFormat::EpochMillis));

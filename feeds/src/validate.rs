@@ -16,7 +16,7 @@ use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{Price, PriceError};
 
 use crate::error::{BadRowKind, RowProblem};
-use crate::timefmt::{parse_timestamp, TimeError, TimeFormat};
+use crate::timefmt::{parse_timestamp_bytes, TimeError, TimeFormat};
 
 /// How a reader treats bad rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -105,9 +105,10 @@ impl fmt::Display for SkipReport {
 
 /// Trimmed text of a required field.
 #[inline]
-pub(crate) fn text<'a>(raw: Option<&'a [u8]>, field: &'static str) -> Result<&'a str, RowProblem> {
-    let raw = raw.ok_or(RowProblem::Empty { field })?;
-    let s = std::str::from_utf8(raw).map_err(|_| RowProblem::unparsable(field, raw, "is not UTF-8 text"))?.trim();
+pub(crate) fn text<'a>(raw: Option<&'a [u8]>, field: &'static str) -> Result<&'a [u8], RowProblem> {
+    // Byte-level trimming: the parsers below accept only ASCII, so non-UTF-8 input fails there
+    // with the field named, without a UTF-8 check on every field of every row.
+    let s = raw.ok_or(RowProblem::Empty { field })?.trim_ascii();
     if s.is_empty() {
         return Err(RowProblem::Empty { field });
     }
@@ -118,11 +119,11 @@ pub(crate) fn text<'a>(raw: Option<&'a [u8]>, field: &'static str) -> Result<&'a
 #[inline]
 pub(crate) fn price(raw: Option<&[u8]>, field: &'static str) -> Result<Price, RowProblem> {
     let s = text(raw, field)?;
-    match Price::parse(s) {
+    match Price::parse_bytes(s) {
         Ok(p) if p.units() > 0 => Ok(p),
-        Ok(_) => Err(RowProblem::unparsable(field, s.as_bytes(), "must be positive")),
-        Err(PriceError::OutOfRange(_)) => Err(RowProblem::unparsable(field, s.as_bytes(), "is out of range")),
-        Err(_) => Err(RowProblem::unparsable(field, s.as_bytes(), "is not a decimal price")),
+        Ok(_) => Err(RowProblem::unparsable(field, s, "must be positive")),
+        Err(PriceError::OutOfRange(_)) => Err(RowProblem::unparsable(field, s, "is out of range")),
+        Err(_) => Err(RowProblem::unparsable(field, s, "is not a decimal price")),
     }
 }
 
@@ -130,7 +131,7 @@ pub(crate) fn price(raw: Option<&[u8]>, field: &'static str) -> Result<Price, Ro
 #[inline]
 pub(crate) fn whole(raw: Option<&[u8]>, field: &'static str) -> Result<i64, RowProblem> {
     let s = text(raw, field)?;
-    let (negative, digits) = match s.as_bytes() {
+    let (negative, digits) = match s {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
         all => (false, all),
@@ -141,12 +142,12 @@ pub(crate) fn whole(raw: Option<&[u8]>, field: &'static str) -> Result<i64, RowP
         } else {
             "is not a number"
         };
-        return Err(RowProblem::unparsable(field, s.as_bytes(), reason));
+        return Err(RowProblem::unparsable(field, s, reason));
     }
     let v = digits
         .iter()
         .try_fold(0i64, |acc, d| acc.checked_mul(10)?.checked_add(i64::from(d - b'0')))
-        .ok_or_else(|| RowProblem::unparsable(field, s.as_bytes(), "is out of range"))?;
+        .ok_or_else(|| RowProblem::unparsable(field, s, "is out of range"))?;
     Ok(if negative { -v } else { v })
 }
 
@@ -184,11 +185,11 @@ impl TimeLine {
     #[inline]
     pub(crate) fn parse(&mut self, raw: Option<&[u8]>) -> Result<TimestampNs, RowProblem> {
         let s = text(raw, "ts")?;
-        let (ts, fmt) = parse_timestamp(s).map_err(|e| RowProblem::unparsable("ts", s.as_bytes(), e))?;
+        let (ts, fmt) = parse_timestamp_bytes(s).map_err(|e| RowProblem::unparsable("ts", s, e))?;
         match self.format {
             None => self.format = Some(fmt),
             Some(file) if !file.same_kind(fmt) => {
-                return Err(RowProblem::unparsable("ts", s.as_bytes(), TimeError::FormatChanged(file.kind_name())))
+                return Err(RowProblem::unparsable("ts", s, TimeError::FormatChanged(file.kind_name())))
             }
             Some(_) => {}
         }
@@ -254,6 +255,6 @@ mod tests {
         let msg = |raw: &[u8]| price(Some(raw), "open").unwrap_err().to_string();
         assert_eq!(msg(b"NaN"), "field `open` = `NaN` is not a decimal price");
         assert_eq!(msg(b"0"), "field `open` = `0` must be positive");
-        assert_eq!(msg(b"\xff"), "field `open` = `\u{fffd}` is not UTF-8 text");
+        assert_eq!(msg(b"\xff"), "field `open` = `\u{fffd}` is not a decimal price");
     }
 }

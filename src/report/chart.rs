@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use sharewise_engine::backtest::metrics::Drawdown;
+use sharewise_engine::backtest::metrics::drawdown_series;
 use sharewise_engine::backtest::BacktestResult;
 use sharewise_engine::time::{civil_from_days, ist_day};
 use sharewise_engine::types::PRICE_SCALE;
@@ -51,7 +51,7 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
     }
 
     let equity: Vec<f64> = curve.iter().map(|p| p.equity as f64 / PRICE_SCALE as f64).collect();
-    let drawdown: Vec<f64> = Drawdown::series(curve).collect();
+    let drawdown: Vec<f64> = drawdown_series(curve).collect();
     let (lo, hi) = equity.iter().fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
     let (lo, hi) = nice_range(lo, hi);
     let dd_max = nice_range(0.0, drawdown.iter().cloned().fold(0.0, f64::max).max(1e-4)).1;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde_json::{json, Value};
-use sharewise_engine::backtest::metrics::Drawdown;
+use sharewise_engine::backtest::metrics::drawdown_series;
 use sharewise_engine::backtest::{BacktestResult, Decision};
 use sharewise_feeds::TimeFormat;
 
@@ -112,7 +112,7 @@ pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> 
     let mut out = create("equity.csv")?;
     writeln!(out, "ts,equity,drawdown")?;
     let mut line = Vec::with_capacity(64);
-    for (point, dd) in result.curve.iter().zip(Drawdown::series(&result.curve)) {
+    for (point, dd) in result.curve.iter().zip(drawdown_series(&result.curve)) {
         line.clear();
         fmt.write_to(point.ts, &mut line);
         let units = point.equity;

@@ -10,6 +10,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::metrics::MetricsAccumulator;
 use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
 use crate::risk::{AccountView, OrderRequest, Purpose, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
@@ -82,10 +83,13 @@ pub struct Backtester<S: Strategy, R: RiskGate> {
     bracket: Bracket,
     next_client_id: u64,
     trades: TradeBook,
+    /// Signed position, mirrored from the portfolio for the per-bar path.
+    qty: i64,
+    metrics: MetricsAccumulator,
+    record_curve: bool,
     curve: Vec<EquityPoint>,
     signals: Vec<SignalRecord>,
     fills: Vec<Fill>,
-    bars_in_market: u64,
     last_close: Price,
     expired_orders: u64,
 }
@@ -95,6 +99,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     pub fn new(config: BacktestConfig, instrument: Instrument, strategy: S, risk: R) -> Backtester<S, R> {
         let portfolio = Portfolio::new(config.initial_cash, instrument.id.0 as usize + 1);
         let cash_units = to_units(config.initial_cash);
+        let config_cash = config.initial_cash;
         let fill_model = FillModel { slippage_ticks: config.slippage_ticks, tick: instrument.tick_size };
         Backtester {
             config,
@@ -108,10 +113,12 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             bracket: Bracket::default(),
             next_client_id: 1,
             trades: TradeBook::default(),
+            qty: 0,
+            metrics: MetricsAccumulator::new(config_cash),
+            record_curve: true,
             curve: Vec::new(),
             signals: Vec::new(),
             fills: Vec::new(),
-            bars_in_market: 0,
             last_close: Price::ZERO,
             expired_orders: 0,
         }
@@ -119,7 +126,16 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
 
     /// Reserves room for `bars` equity points (avoids regrowing the curve on big files).
     pub fn reserve(&mut self, bars: usize) {
-        self.curve.reserve(bars);
+        if self.record_curve {
+            self.curve.reserve(bars);
+        }
+    }
+
+    /// Whether to keep the per-bar equity curve (on by default). Metrics never need it; only
+    /// `equity.csv` and the chart do, so sweeps turn it off and save 16 bytes per bar per run.
+    pub fn record_curve(mut self, record: bool) -> Self {
+        self.record_curve = record;
+        self
     }
 
     /// Runs every bar of `bars` and returns the result.
@@ -139,10 +155,13 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         if self.bracket.stop_loss.is_some() || self.bracket.take_profit.is_some() {
             self.check_bracket(bar);
         }
-        let qty = self.position_qty();
+        let qty = self.qty;
         self.last_close = bar.close;
-        self.bars_in_market += (qty != 0) as u64;
-        self.curve.push(EquityPoint { ts: bar.ts, equity: self.cash_units + qty * bar.close.0 });
+        let equity = self.cash_units + qty * bar.close.0;
+        self.metrics.on_bar(bar.ts, equity, qty != 0);
+        if self.record_curve {
+            self.curve.push(EquityPoint { ts: bar.ts, equity });
+        }
         if let Some(signal) = self.strategy.on_bar(self.instrument.id, bar) {
             self.on_signal(signal, bar);
         }
@@ -157,24 +176,28 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     /// Ends the run: a pending order is dropped (there is no next bar to fill it).
     pub fn finish(self) -> BacktestResult {
         let final_equity = self.portfolio.equity(&self.marks());
-        BacktestResult::new(
-            self.instrument,
-            self.strategy.name(),
-            self.config,
-            self.curve,
-            self.trades.into_all(),
-            self.signals,
-            self.fills,
-            self.bars_in_market,
+        let trades = self.trades.into_all();
+        let bars = self.metrics.bars() as usize;
+        BacktestResult {
+            metrics: self.metrics.finish(&trades),
+            bars,
+            instrument: self.instrument,
+            strategy: self.strategy.name(),
+            config: self.config,
+            curve: self.curve,
+            trades,
+            signals: self.signals,
+            fills: self.fills,
             final_equity,
-            self.expired_orders,
-        )
+            expired_orders: self.expired_orders,
+        }
     }
 
     #[inline]
     fn position_qty(&self) -> i64 {
-        self.portfolio.positions[self.instrument.id.0 as usize].qty
+        self.qty
     }
+
 
     fn marks(&self) -> Vec<Price> {
         vec![self.last_close; self.portfolio.positions.len()]
@@ -285,7 +308,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let fill = Fill { client_id: order.client_id, instrument: order.instrument, side: order.side, qty: order.qty, price, ts, fees };
         let before = self.position_qty();
         self.portfolio.apply(&fill);
-        self.cash_units = to_units(self.portfolio.cash);
+        self.qty = self.portfolio.positions[self.instrument.id.0 as usize].qty;
+        // Integer mirror of the cash: exact, because fees are whole paise.
+        let fee_units = if fees.is_zero() { 0 } else { to_units(fees) };
+        self.cash_units -= price.0 * order.side.sign() * order.qty + fee_units;
+        debug_assert_eq!(self.cash_units, to_units(self.portfolio.cash));
         self.trades.record(&fill, before);
         self.fills.push(fill);
     }

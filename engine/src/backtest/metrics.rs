@@ -28,7 +28,8 @@ use serde::Serialize;
 
 use super::result::units_to_rupees;
 use super::{EquityPoint, Trade};
-use crate::time::{ist_day, NANOS_PER_DAY, NANOS_PER_SEC};
+use crate::time::{ist_day, ist_midnight, TimestampNs, NANOS_PER_DAY, NANOS_PER_SEC};
+use crate::types::PRICE_SCALE;
 
 /// Trading days per year used for annualising.
 pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;
@@ -73,19 +74,124 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Computes every metric from the curve and the trades.
+    /// Computes every metric from a recorded curve and the trades.
     pub fn compute(curve: &[EquityPoint], trades: &[Trade], initial_cash: Decimal, bars_in_market: u64) -> Metrics {
-        let initial = initial_cash.to_f64().unwrap_or(0.0);
-        let Some(last) = curve.last() else { return Metrics::default() };
-        let final_equity = units_to_rupees(last.equity).to_f64().unwrap_or(0.0);
+        let mut acc = MetricsAccumulator::new(initial_cash);
+        for p in curve {
+            acc.on_bar(p.ts, p.equity, false);
+        }
+        acc.bars_in_market = bars_in_market;
+        acc.finish(trades)
+    }
+}
+
+/// Metrics computed on the fly, bar by bar, so a run needs no stored curve: integer comparisons
+/// per bar, one push per IST day.
+#[derive(Clone, Debug)]
+pub struct MetricsAccumulator {
+    initial: Decimal,
+    bars: u64,
+    bars_in_market: u64,
+    first_ts: TimestampNs,
+    last_ts: TimestampNs,
+    last_equity: i64,
+    /// Equity at the last bar of each finished IST day.
+    day_closes: Vec<i64>,
+    /// UTC ns at which the current IST day ends.
+    day_end: TimestampNs,
+    peak: i64,
+    peak_ts: TimestampNs,
+    peak_bar: u64,
+    /// Deepest drawdown as the fraction `depth_num / depth_den` (kept exact, compared by
+    /// cross-multiplication so no division happens per bar).
+    depth_num: i64,
+    depth_den: i64,
+    duration_ns: i64,
+    duration_bars: u64,
+}
+
+impl MetricsAccumulator {
+    /// An empty accumulator for an account starting with `initial_cash`.
+    pub fn new(initial_cash: Decimal) -> MetricsAccumulator {
+        MetricsAccumulator {
+            initial: initial_cash,
+            bars: 0,
+            bars_in_market: 0,
+            first_ts: 0,
+            last_ts: 0,
+            last_equity: 0,
+            day_closes: Vec::new(),
+            day_end: TimestampNs::MIN,
+            peak: i64::MIN,
+            peak_ts: 0,
+            peak_bar: 0,
+            depth_num: 0,
+            depth_den: 1,
+            duration_ns: 0,
+            duration_bars: 0,
+        }
+    }
+
+    /// Records equity (fixed-point units) at a bar's close.
+    #[inline]
+    pub fn on_bar(&mut self, ts: TimestampNs, equity: i64, in_market: bool) {
+        if ts >= self.day_end {
+            if self.bars > 0 {
+                self.day_closes.push(self.last_equity);
+            } else {
+                self.first_ts = ts;
+            }
+            self.day_end = ist_midnight(ist_day(ts) + 1);
+        }
+        self.bars += 1;
+        self.bars_in_market += in_market as u64;
+        self.last_ts = ts;
+        self.last_equity = equity;
+        if equity >= self.peak {
+            self.peak = equity;
+            self.peak_ts = ts;
+            self.peak_bar = self.bars;
+            return;
+        }
+        let fall = self.peak - equity;
+        if self.peak > 0 && (fall as i128) * (self.depth_den as i128) > (self.depth_num as i128) * (self.peak as i128) {
+            self.depth_num = fall;
+            self.depth_den = self.peak;
+        }
+        self.duration_ns = self.duration_ns.max(ts - self.peak_ts);
+        self.duration_bars = self.duration_bars.max(self.bars - self.peak_bar);
+    }
+
+    /// Bars recorded so far.
+    pub fn bars(&self) -> u64 {
+        self.bars
+    }
+
+    /// The metrics of everything recorded, with `trades` for the trade statistics.
+    pub fn finish(mut self, trades: &[Trade]) -> Metrics {
+        if self.bars == 0 {
+            return Metrics::default();
+        }
+        self.day_closes.push(self.last_equity);
+        let initial = self.initial.to_f64().unwrap_or(0.0);
+        let rupees = |units: i64| units as f64 / PRICE_SCALE as f64;
+        let final_equity = rupees(self.last_equity);
         let total_return = if initial > 0.0 { final_equity / initial - 1.0 } else { 0.0 };
-        let years = (last.ts - curve[0].ts) as f64 / (365.25 * NANOS_PER_DAY as f64);
+        let years = (self.last_ts - self.first_ts) as f64 / (365.25 * NANOS_PER_DAY as f64);
         let cagr = (years > 0.0 && initial > 0.0 && final_equity > 0.0).then(|| (final_equity / initial).powf(1.0 / years) - 1.0);
 
-        let daily = daily_returns(curve, initial);
+        let mut previous = initial;
+        let mut daily = Vec::with_capacity(self.day_closes.len());
+        for close in &self.day_closes {
+            let equity = rupees(*close);
+            if previous > 0.0 {
+                daily.push(equity / previous - 1.0);
+            }
+            previous = equity;
+        }
         let (vol, sharpe, sortino) = annualised(&daily);
-        let dd = Drawdown::of(curve);
-        let calmar = cagr.filter(|_| dd.depth > 0.0).map(|c| c / dd.depth);
+        let depth = self.depth_num as f64 / self.depth_den as f64;
+        let calmar = cagr.filter(|_| depth > 0.0).map(|c| c / depth);
 
         let closed: Vec<Decimal> = trades.iter().filter_map(|t| t.pnl).collect();
         let wins: Vec<Decimal> = closed.iter().copied().filter(|p| *p > Decimal::ZERO).collect();
@@ -99,36 +205,19 @@ impl Metrics {
             sharpe,
             sortino,
             calmar,
-            max_drawdown: dd.depth,
-            max_drawdown_value: units_to_rupees(dd.value_units),
-            max_drawdown_duration_s: dd.duration_ns / NANOS_PER_SEC,
-            max_drawdown_duration_bars: dd.duration_bars,
+            max_drawdown: depth,
+            max_drawdown_value: units_to_rupees(self.depth_num),
+            max_drawdown_duration_s: self.duration_ns / NANOS_PER_SEC,
+            max_drawdown_duration_bars: self.duration_bars,
             win_rate: (!closed.is_empty()).then(|| wins.len() as f64 / closed.len() as f64),
             profit_factor: (!losses.is_empty()).then(|| (sum(&wins) / -sum(&losses)).to_f64().unwrap_or(0.0)),
             avg_win: mean(&wins),
             avg_loss: mean(&losses),
-            exposure: bars_in_market as f64 / curve.len() as f64,
+            exposure: self.bars_in_market as f64 / self.bars as f64,
             trade_count: closed.len(),
-            days: daily.len(),
+            days: self.day_closes.len(),
         }
     }
-}
-
-/// Daily returns from the last equity of each IST day.
-fn daily_returns(curve: &[EquityPoint], initial: f64) -> Vec<f64> {
-    let mut returns = Vec::new();
-    let mut previous = initial;
-    for (i, point) in curve.iter().enumerate() {
-        let day_ends = curve.get(i + 1).is_none_or(|next| ist_day(next.ts) != ist_day(point.ts));
-        if day_ends {
-            let equity = units_to_rupees(point.equity).to_f64().unwrap_or(0.0);
-            if previous > 0.0 {
-                returns.push(equity / previous - 1.0);
-            }
-            previous = equity;
-        }
-    }
-    returns
 }
 
 /// (volatility, Sharpe, Sortino), annualised; `None` where undefined.
@@ -145,51 +234,13 @@ fn annualised(daily: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
     (Some(sd * ann), (sd > 0.0).then(|| mean / sd * ann), (downside > 0.0).then(|| mean / downside * ann))
 }
 
-/// Drawdown statistics of an equity curve.
-#[derive(Debug, Default, PartialEq)]
-pub struct Drawdown {
-    /// Deepest fall as a fraction of its peak.
-    pub depth: f64,
-    /// Rupee depth of that fall, in equity units.
-    pub value_units: i64,
-    /// Longest under-water stretch, ns.
-    pub duration_ns: i64,
-    /// Longest under-water stretch, bars.
-    pub duration_bars: u64,
-}
-
-impl Drawdown {
-    /// Scans the curve once.
-    pub fn of(curve: &[EquityPoint]) -> Drawdown {
-        let mut dd = Drawdown::default();
-        let Some(first) = curve.first() else { return dd };
-        let (mut peak, mut peak_ts, mut peak_index) = (first.equity, first.ts, 0usize);
-        for (i, p) in curve.iter().enumerate() {
-            if p.equity >= peak {
-                peak = p.equity;
-                peak_ts = p.ts;
-                peak_index = i;
-                continue;
-            }
-            let depth = if peak > 0 { (peak - p.equity) as f64 / peak as f64 } else { 0.0 };
-            if depth > dd.depth {
-                dd.depth = depth;
-                dd.value_units = peak - p.equity;
-            }
-            dd.duration_ns = dd.duration_ns.max(p.ts - peak_ts);
-            dd.duration_bars = dd.duration_bars.max((i - peak_index) as u64);
-        }
-        dd
-    }
-
-    /// The running drawdown fraction at every point (for `equity.csv` and the chart).
-    pub fn series(curve: &[EquityPoint]) -> impl Iterator<Item = f64> + '_ {
-        let mut peak = i64::MIN;
-        curve.iter().map(move |p| {
-            peak = peak.max(p.equity);
-            if peak > 0 { (peak - p.equity) as f64 / peak as f64 } else { 0.0 }
-        })
-    }
+/// The running drawdown fraction at every point of a recorded curve (for `equity.csv` and the chart).
+pub fn drawdown_series(curve: &[EquityPoint]) -> impl Iterator<Item = f64> + '_ {
+    let mut peak = i64::MIN;
+    curve.iter().map(move |p| {
+        peak = peak.max(p.equity);
+        if peak > 0 { (peak - p.equity) as f64 / peak as f64 } else { 0.0 }
+    })
 }
 
 #[cfg(test)]
@@ -204,13 +255,13 @@ mod tests {
     #[test]
     fn drawdown_depth_value_and_duration() {
         let c = curve(&[100, 120, 90, 110, 125, 100, 100], NANOS_PER_MINUTE);
-        let dd = Drawdown::of(&c);
-        assert_eq!(dd.depth, 0.25);
-        assert_eq!(dd.value_units, 30 * 10_000);
+        let m = Metrics::compute(&c, &[], Decimal::from(100), 0);
+        assert_eq!(m.max_drawdown, 0.25);
+        assert_eq!(m.max_drawdown_value, Decimal::from(30));
         // Under water from bar 1 (peak 120) to bar 3, and from bar 4 (peak 125) to the end (bar 6).
-        assert_eq!(dd.duration_bars, 2);
-        assert_eq!(dd.duration_ns, 2 * NANOS_PER_MINUTE);
-        let series: Vec<f64> = Drawdown::series(&c).collect();
+        assert_eq!(m.max_drawdown_duration_bars, 2);
+        assert_eq!(m.max_drawdown_duration_s, 120);
+        let series: Vec<f64> = drawdown_series(&c).collect();
         assert_eq!(series[2], 0.25);
         assert_eq!(series[4], 0.0);
     }

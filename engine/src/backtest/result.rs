@@ -14,7 +14,9 @@ pub struct BacktestResult {
     pub strategy: String,
     /// Settings used.
     pub config: BacktestConfig,
-    /// Equity at every bar's close.
+    /// Bars processed.
+    pub bars: usize,
+    /// Equity at every bar's close (empty when curve recording was off).
     pub curve: Vec<EquityPoint>,
     /// Round trips, the open one (if any) last.
     pub trades: Vec<Trade>,
@@ -31,27 +33,9 @@ pub struct BacktestResult {
 }
 
 impl BacktestResult {
-    /// Assembles the result and computes its metrics.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        instrument: Instrument,
-        strategy: String,
-        config: BacktestConfig,
-        curve: Vec<EquityPoint>,
-        trades: Vec<Trade>,
-        signals: Vec<SignalRecord>,
-        fills: Vec<Fill>,
-        bars_in_market: u64,
-        final_equity: Decimal,
-        expired_orders: u64,
-    ) -> BacktestResult {
-        let metrics = Metrics::compute(&curve, &trades, config.initial_cash, bars_in_market);
-        BacktestResult { instrument, strategy, config, curve, trades, signals, fills, final_equity, expired_orders, metrics }
-    }
-
     /// Number of bars processed.
     pub fn bars(&self) -> usize {
-        self.curve.len()
+        self.bars
     }
 }
 

@@ -38,12 +38,12 @@ mod ema;
 mod error;
 mod macd;
 mod obv;
-mod window;
 mod rsi;
 mod sma;
 pub mod spec;
 mod stoch;
 mod vwap;
+mod window;
 mod wma;
 
 pub use adx::{Adx, AdxOutput};

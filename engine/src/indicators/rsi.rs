@@ -98,7 +98,8 @@ mod tests {
         let mut rsi = Rsi::new(2).unwrap();
         assert_eq!(rsi.next(10.0), None);
         assert_eq!(rsi.next(11.0), None);
-        assert_eq!(rsi.next(10.5), Some(100.0 * (0.5 / 0.75))); // gain 1/2, loss 0.5/2
+        // Average gain 1/2, average loss 0.5/2.
+        assert_eq!(rsi.next(10.5), Some(100.0 * (0.5 / 0.75)));
         // A flat series has no gain and no loss: TA-Lib reports 0.
         let mut flat = Rsi::new(3).unwrap();
         let out: Vec<_> = (0..5).map(|_| flat.next(5.0)).collect();

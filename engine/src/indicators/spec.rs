@@ -20,8 +20,8 @@
 //! `2N − 1`) while `plusdi_N`/`minusdi_N` start at bar `N`, as in TA-Lib.
 
 use super::{
-    Adx, Atr, BollingerBands, Candle, ColumnSource, Ema, Indicator, IndicatorError, Macd, Obv, Rsi, Sma,
-    Stochastic, Vwap, Wma,
+    Adx, Atr, BollingerBands, Candle, ColumnSource, Ema, Indicator, IndicatorError, Macd, Obv, Rsi, Sma, Stochastic,
+    Vwap, Wma,
 };
 
 /// What `parse_spec` lists as valid indicator names.
@@ -86,7 +86,8 @@ pub fn parse_spec(spec: &str) -> Result<Box<dyn ColumnSource>, SpecError> {
         return Err(SpecError::Empty);
     }
     let mut parts = text.split(':');
-    let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let given = parts.next().unwrap_or_default().trim();
+    let name = given.to_ascii_lowercase();
     let args = Args { spec: text, params: parts.map(str::trim).collect() };
     let invalid = |source| SpecError::Invalid { spec: text.to_string(), source };
     Ok(match name.as_str() {
@@ -130,14 +131,15 @@ pub fn parse_spec(spec: &str) -> Result<Box<dyn ColumnSource>, SpecError> {
             let [pattern] = args.params[..] else {
                 return Err(args.arity("1 parameter (the pattern name), e.g. `cdl:engulfing`".to_string()));
             };
-            crate::patterns::column_source(&pattern.to_ascii_lowercase()).ok_or_else(|| SpecError::UnknownPattern {
-                name: pattern.to_string(),
-                spec: text.to_string(),
-            })?
+            crate::patterns::column_source(&pattern.to_ascii_lowercase())
+                .ok_or_else(|| SpecError::UnknownPattern { name: pattern.to_string(), spec: text.to_string() })?
         }
-        _ => return Err(SpecError::UnknownIndicator { name, spec: text.to_string() }),
+        _ => return Err(SpecError::UnknownIndicator { name: given.to_string(), spec: text.to_string() }),
     })
 }
+
+/// A Bollinger multiplier and its text as given (for the column name).
+type Multiplier<'a> = (f64, &'a str);
 
 /// A spec's parameters after the name.
 struct Args<'a> {
@@ -178,8 +180,7 @@ impl Args<'_> {
     }
 
     /// Bollinger `period:nbdev_up:nbdev_dn`, multipliers with their text; TA-Lib's 5:2:2 by default.
-    #[allow(clippy::type_complexity)]
-    fn bbands(&self) -> Result<(usize, (f64, &str), (f64, &str)), SpecError> {
+    fn bbands(&self) -> Result<(usize, Multiplier<'_>, Multiplier<'_>), SpecError> {
         let [period, up, dn] = match self.params[..] {
             [] => return Ok((5, (2.0, "2"), (2.0, "2"))),
             [p, u, d] => [p, u, d],
@@ -196,6 +197,7 @@ impl Args<'_> {
 
 /// An indicator that writes its outputs for one bar into column slots.
 trait Feed: Send + 'static {
+    /// Consumes one bar and writes this indicator's columns into `out`.
     fn feed(&mut self, c: &Candle, out: &mut [Option<f64>]);
 }
 

@@ -4,7 +4,7 @@
 //! close is beyond the band, in band widths (capped at 1).
 
 use super::sma_cross::{exit_rules, market_signal};
-use super::{ExitRules, Params, Signal, Strategy, StrategyError};
+use super::{ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{BollingerBands, Indicator};
 use crate::types::{Bar, InstrumentId, Side};
 
@@ -47,11 +47,11 @@ impl Strategy for BollingerBreakout {
         let width = (b.upper - b.lower).max(f64::EPSILON);
         if started_above {
             let confidence = (0.5 + 0.5 * (close - b.upper) / width).min(1.0);
-            let reason = format!("close {close:.2} broke above upper band {:.2}", b.upper);
+            let reason = Reason::BandBreak { close, band: b.upper, upper: true };
             Some(market_signal(instrument, bar, Side::Buy, &self.exits, confidence, reason))
         } else if started_below {
             let confidence = (0.5 + 0.5 * (b.middle - close) / width).min(1.0);
-            let reason = format!("close {close:.2} fell below middle band {:.2}", b.middle);
+            let reason = Reason::BandBreak { close, band: b.middle, upper: false };
             Some(market_signal(instrument, bar, Side::Sell, &self.exits, confidence, reason))
         } else {
             None

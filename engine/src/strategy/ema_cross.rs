@@ -4,7 +4,7 @@
 
 use super::registry::require_fast_below_slow;
 use super::sma_cross::{exit_rules, gap_confidence, market_signal};
-use super::{Cross, CrossDetector, ExitRules, Params, Signal, Strategy, StrategyError};
+use super::{Cross, CrossDetector, ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{Ema, Indicator};
 use crate::types::{Bar, InstrumentId, Side};
 
@@ -42,11 +42,9 @@ impl Strategy for EmaCross {
         let slow = self.slow.next(close)?;
         let fast = fast?;
         let cross = self.cross.update(fast.total_cmp(&slow))?;
-        let (side, verb) = match cross {
-            Cross::Above => (Side::Buy, "above"),
-            Cross::Below => (Side::Sell, "below"),
-        };
-        let reason = format!("EMA({}) {fast:.2} crossed {verb} EMA({}) {slow:.2}", self.fast_period, self.slow_period);
+        let above = cross == Cross::Above;
+        let side = if above { Side::Buy } else { Side::Sell };
+        let reason = Reason::LinesCrossed { line: "EMA", fast_period: self.fast_period as u32, fast, slow_period: self.slow_period as u32, slow, above };
         Some(market_signal(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
     }
 

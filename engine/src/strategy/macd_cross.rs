@@ -3,7 +3,7 @@
 //! 0.1 % of price (capped at 1).
 
 use super::sma_cross::{exit_rules, market_signal};
-use super::{Cross, CrossDetector, ExitRules, Params, Signal, Strategy, StrategyError};
+use super::{Cross, CrossDetector, ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{Indicator, Macd};
 use crate::types::{Bar, InstrumentId, Side};
 
@@ -37,13 +37,11 @@ impl Strategy for MacdCross {
     fn on_bar(&mut self, instrument: InstrumentId, bar: &Bar) -> Option<Signal> {
         let out = self.macd.next(bar.close.to_f64())?;
         let cross = self.cross.update(out.macd.total_cmp(&out.signal))?;
-        let (side, verb) = match cross {
-            Cross::Above => (Side::Buy, "above"),
-            Cross::Below => (Side::Sell, "below"),
-        };
+        let above = cross == Cross::Above;
+        let side = if above { Side::Buy } else { Side::Sell };
         let close = bar.close.to_f64();
         let confidence = (0.5 + 0.5 * out.hist.abs() / (close * 0.001).max(f64::EPSILON)).min(1.0);
-        let reason = format!("MACD {:.4} crossed {verb} its signal {:.4}", out.macd, out.signal);
+        let reason = Reason::MacdCrossed { macd: out.macd, signal: out.signal, above };
         Some(market_signal(instrument, bar, side, &self.exits, confidence, reason))
     }
 

@@ -11,6 +11,7 @@
 mod cross;
 mod exits;
 mod params;
+mod reason;
 pub mod registry;
 mod signal;
 
@@ -26,6 +27,7 @@ pub use ema_cross::EmaCross;
 pub use exits::ExitRules;
 pub use macd_cross::MacdCross;
 pub use params::{ParamError, Params};
+pub use reason::Reason;
 pub use registry::{build, StrategyError, STRATEGY_NAMES};
 pub use rsi_reversion::RsiReversion;
 pub use signal::Signal;

@@ -4,7 +4,7 @@
 //! zone: 0.5 at the threshold, 1.0 at RSI 0 (or 100).
 
 use super::sma_cross::{exit_rules, market_signal};
-use super::{ExitRules, Params, Signal, Strategy, StrategyError};
+use super::{ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{Indicator, Rsi};
 use crate::types::{Bar, InstrumentId, Side};
 
@@ -50,9 +50,9 @@ impl Strategy for RsiReversion {
             return None;
         }
         let (side, confidence, reason) = if zone < 0 {
-            (Side::Buy, 0.5 + 0.5 * (self.low - rsi) / self.low.max(f64::EPSILON), format!("RSI({}) {rsi:.2} fell below {}", self.period, self.low))
+            (Side::Buy, 0.5 + 0.5 * (self.low - rsi) / self.low.max(f64::EPSILON), Reason::RsiZone { period: self.period as u32, rsi, threshold: self.low, oversold: true })
         } else {
-            (Side::Sell, 0.5 + 0.5 * (rsi - self.high) / (100.0 - self.high).max(f64::EPSILON), format!("RSI({}) {rsi:.2} rose above {}", self.period, self.high))
+            (Side::Sell, 0.5 + 0.5 * (rsi - self.high) / (100.0 - self.high).max(f64::EPSILON), Reason::RsiZone { period: self.period as u32, rsi, threshold: self.high, oversold: false })
         };
         Some(market_signal(instrument, bar, side, &self.exits, confidence.clamp(0.0, 1.0), reason))
     }

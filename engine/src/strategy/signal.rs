@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::Reason;
 use crate::time::TimestampNs;
 use crate::types::{InstrumentId, Price, Side};
 
@@ -23,5 +24,5 @@ pub struct Signal {
     /// How strongly the strategy believes in it, in [0, 1].
     pub confidence: f64,
     /// Why, in words, e.g. `SMA(10) 1573.15 crossed above SMA(30) 1571.40`.
-    pub reason: String,
+    pub reason: Reason,
 }

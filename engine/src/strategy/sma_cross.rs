@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use super::registry::require_fast_below_slow;
-use super::{Cross, CrossDetector, ExitRules, Params, Signal, Strategy, StrategyError};
+use super::{Cross, CrossDetector, ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::types::{Bar, InstrumentId, Side};
 
 /// Simple-moving-average crossover on exact integer sums.
@@ -18,9 +18,11 @@ pub struct SmaCross {
     fast: usize,
     slow: usize,
     exits: ExitRules,
-    /// Last `slow` closes in fixed-point units; `head` is the next slot to overwrite.
+    /// Last `slow` closes in fixed-point units; `head` is the next slot to overwrite and
+    /// `fast_tail` the slot of the close leaving the fast window (`fast` slots behind the head).
     window: Vec<i64>,
     head: usize,
+    fast_tail: usize,
     seen: usize,
     sum_fast: i64,
     sum_slow: i64,
@@ -37,6 +39,7 @@ impl SmaCross {
             exits,
             window: vec![0; slow],
             head: 0,
+            fast_tail: slow - fast.max(1),
             seen: 0,
             sum_fast: 0,
             sum_slow: 0,
@@ -57,11 +60,11 @@ impl SmaCross {
     #[inline]
     fn push(&mut self, close: i64) -> Option<Ordering> {
         let slow = self.slow;
-        // The value leaving the fast window sits `fast` slots behind the head.
-        let fast_out = self.window[(self.head + slow - self.fast) % slow];
+        let fast_out = self.window[self.fast_tail];
         let slow_out = self.window[self.head];
         self.window[self.head] = close;
         self.head = if self.head + 1 == slow { 0 } else { self.head + 1 };
+        self.fast_tail = if self.fast_tail + 1 == slow { 0 } else { self.fast_tail + 1 };
         self.seen += 1;
         self.sum_fast += close - if self.seen > self.fast { fast_out } else { 0 };
         self.sum_slow += close - if self.seen > slow { slow_out } else { 0 };
@@ -89,7 +92,7 @@ pub(crate) fn gap_confidence(a: f64, b: f64) -> f64 {
 }
 
 /// A market signal with exits attached and the given reason.
-pub(crate) fn market_signal(instrument: InstrumentId, bar: &Bar, side: Side, exits: &ExitRules, confidence: f64, reason: String) -> Signal {
+pub(crate) fn market_signal(instrument: InstrumentId, bar: &Bar, side: Side, exits: &ExitRules, confidence: f64, reason: Reason) -> Signal {
     let (stop_loss, take_profit) = exits.levels(side, bar.close);
     Signal { ts: bar.ts, instrument, side, entry: None, stop_loss, take_profit, confidence, reason }
 }
@@ -105,11 +108,9 @@ impl Strategy for SmaCross {
         let cross = self.cross.update(ordering)?;
         let fast = self.sum_fast as f64 / self.fast as f64 / crate::types::PRICE_SCALE as f64;
         let slow = self.sum_slow as f64 / self.slow as f64 / crate::types::PRICE_SCALE as f64;
-        let (side, verb) = match cross {
-            Cross::Above => (Side::Buy, "above"),
-            Cross::Below => (Side::Sell, "below"),
-        };
-        let reason = format!("SMA({}) {fast:.2} crossed {verb} SMA({}) {slow:.2}", self.fast, self.slow);
+        let above = cross == Cross::Above;
+        let side = if above { Side::Buy } else { Side::Sell };
+        let reason = Reason::LinesCrossed { line: "SMA", fast_period: self.fast as u32, fast, slow_period: self.slow as u32, slow, above };
         Some(market_signal(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
     }
 
@@ -120,6 +121,7 @@ impl Strategy for SmaCross {
     fn reset(&mut self) {
         self.window.iter_mut().for_each(|v| *v = 0);
         self.head = 0;
+        self.fast_tail = self.slow - self.fast;
         self.seen = 0;
         self.sum_fast = 0;
         self.sum_slow = 0;
@@ -173,7 +175,7 @@ mod tests {
         let first = run(&mut s);
         s.reset();
         assert_eq!(run(&mut s), first);
-        assert_eq!(first[0].reason, "SMA(2) 10.00 crossed above SMA(4) 9.75");
+        assert_eq!(first[0].reason.to_string(), "SMA(2) 10.00 crossed above SMA(4) 9.75");
         assert_eq!(first[0].stop_loss, Some(Price::parse("11.90").unwrap()));
     }
 }

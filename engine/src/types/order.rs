@@ -7,7 +7,7 @@ use super::{InstrumentId, Price, Qty};
 use crate::time::TimestampNs;
 
 /// Direction of an order or fill.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Side {
     /// Buy.

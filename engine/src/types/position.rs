@@ -32,7 +32,10 @@ impl Position {
         let signed = fill.side.sign() * fill.qty;
         let price = fill.price.to_decimal();
         let mut realized = Decimal::ZERO;
-        if self.qty == 0 || self.qty.signum() == signed.signum() {
+        if self.qty == 0 {
+            self.qty = signed;
+            self.avg_price = price;
+        } else if self.qty.signum() == signed.signum() {
             // Opening or adding: new weighted average.
             let new_qty = self.qty + signed;
             self.avg_price = (self.avg_price * Decimal::from(self.qty.abs()) + price * Decimal::from(signed.abs()))

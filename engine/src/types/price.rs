@@ -57,40 +57,51 @@ impl Price {
     /// Parses a decimal such as `1573.15`, `-2`, `0.0025`. Digits past the fourth decimal are
     /// rounded half away from zero (CSV exports often carry float noise such as `1573.150024`).
     pub fn parse(text: &str) -> Result<Price, PriceError> {
-        let s = text.trim();
-        if s.is_empty() {
-            return Err(PriceError::Empty);
-        }
-        let bad = || PriceError::NotANumber(s.to_string());
-        let (negative, digits) = match s.as_bytes()[0] {
-            b'-' => (true, &s[1..]),
-            b'+' => (false, &s[1..]),
-            _ => (false, s),
+        Price::parse_bytes(text.as_bytes())
+    }
+
+    /// [`Price::parse`] on raw bytes (one pass, no UTF-8 check): the CSV readers' hot path.
+    pub fn parse_bytes(raw: &[u8]) -> Result<Price, PriceError> {
+        let s = raw.trim_ascii();
+        let text = || String::from_utf8_lossy(s).into_owned();
+        let (negative, mut i) = match s.first() {
+            None => return Err(PriceError::Empty),
+            Some(b'-') => (true, 1),
+            Some(b'+') => (false, 1),
+            Some(_) => (false, 0),
         };
-        let (int_part, frac_part) = match digits.find('.') {
-            Some(dot) => (&digits[..dot], &digits[dot + 1..]),
-            None => (digits, ""),
-        };
-        if (int_part.is_empty() && frac_part.is_empty())
-            || !int_part.bytes().all(|b| b.is_ascii_digit())
-            || !frac_part.bytes().all(|b| b.is_ascii_digit())
-        {
-            return Err(bad());
+        let mut int: i64 = 0;
+        let int_start = i;
+        while let Some(d) = s.get(i).filter(|b| b.is_ascii_digit()) {
+            // 15 integer digits always fit: i64::MAX / PRICE_SCALE is about 9.2e14.
+            if i - int_start >= 15 {
+                return Err(PriceError::OutOfRange(text()));
+            }
+            int = int * 10 + (d - b'0') as i64;
+            i += 1;
         }
-        let overflow = || PriceError::OutOfRange(s.to_string());
-        let mut units: i64 = 0;
-        for b in int_part.bytes() {
-            units = units.checked_mul(10).and_then(|u| u.checked_add((b - b'0') as i64)).ok_or_else(overflow)?;
+        let int_digits = i - int_start;
+        let (mut frac, mut frac_digits, mut round_up) = (0i64, 0u32, false);
+        if s.get(i) == Some(&b'.') {
+            i += 1;
+            while let Some(d) = s.get(i).filter(|b| b.is_ascii_digit()) {
+                match frac_digits {
+                    n if n < SCALE_DIGITS => frac = frac * 10 + (d - b'0') as i64,
+                    n if n == SCALE_DIGITS => round_up = *d >= b'5',
+                    _ => {}
+                }
+                frac_digits += 1;
+                i += 1;
+            }
         }
-        let mut frac: i64 = 0;
-        let frac_bytes = frac_part.as_bytes();
-        for i in 0..SCALE_DIGITS as usize {
-            frac = frac * 10 + frac_bytes.get(i).map_or(0, |b| (b - b'0') as i64);
+        if i != s.len() || (int_digits == 0 && frac_digits == 0) {
+            return Err(PriceError::NotANumber(text()));
         }
-        if frac_bytes.get(SCALE_DIGITS as usize).is_some_and(|b| *b >= b'5') {
-            frac += 1;
-        }
-        units = units.checked_mul(PRICE_SCALE).and_then(|u| u.checked_add(frac)).ok_or_else(overflow)?;
+        frac *= 10i64.pow(SCALE_DIGITS - frac_digits.min(SCALE_DIGITS));
+        let units = int
+            .checked_mul(PRICE_SCALE)
+            .and_then(|u| u.checked_add(frac + round_up as i64))
+            .ok_or_else(|| PriceError::OutOfRange(text()))?;
         Ok(Price(if negative { -units } else { units }))
     }
 
