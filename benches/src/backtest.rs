@@ -51,8 +51,12 @@ pub struct BacktestBench {
     pub repetitions: usize,
     /// CSV read + backtest + metrics.
     pub whole_run: Throughput,
+    /// The same, also recording the equity curve and signal log (what `--out` writes).
+    pub whole_run_recording: Throughput,
     /// Backtest + metrics on in-memory bars.
     pub engine_only: Throughput,
+    /// The same, also recording the equity curve and signal log.
+    pub engine_only_recording: Throughput,
     /// CSV read alone.
     pub read_only: Throughput,
     /// Trades of the run (every repetition must agree).
@@ -62,15 +66,19 @@ pub struct BacktestBench {
 }
 
 /// The benchmarked strategy and gate: SMA(10)/SMA(30) long-only, 10 shares, no costs.
-pub fn sma_backtester() -> Backtester<SmaCross, PreTradeRisk> {
+/// `recording` keeps the per-bar equity curve and the signal log, as `sharewise backtest --out`
+/// does; without it the run keeps what `sharewise backtest` prints (metrics, trades).
+pub fn sma_backtester(recording: bool) -> Backtester<SmaCross, PreTradeRisk> {
     let strategy = SmaCross::new(10, 30, ExitRules::default()).unwrap_or_else(|e| panic!("10 < 30: {e}"));
     let risk = PreTradeRisk::new(Sizing::FixedQty(10), Limits::default(), Product::Cnc);
     Backtester::new(BacktestConfig::default(), Instrument::nse_equity(0, "BENCH"), strategy, risk)
+        .record_curve(recording)
+        .record_signals(recording)
 }
 
 /// Reads `path` and backtests it in one streaming pass.
-pub fn whole_run(path: &Path, expected_bars: usize) -> Result<BacktestResult, FeedError> {
-    let mut bt = sma_backtester();
+pub fn whole_run(path: &Path, expected_bars: usize, recording: bool) -> Result<BacktestResult, FeedError> {
+    let mut bt = sma_backtester(recording);
     bt.reserve(expected_bars);
     for bar in BarReader::open(path, ReadOptions::STRICT)? {
         bt.on_bar(&bar?);
@@ -88,29 +96,30 @@ pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> 
     let repetitions = repetitions.max(1);
     let bars = read_all(path)?;
     let n = bars.len();
-    let reference = sma_backtester().run(bars.iter().copied());
+    let reference = sma_backtester(false).run(bars.iter().copied());
     let check = |r: &BacktestResult| {
         assert_eq!((r.trades.len(), r.final_equity), (reference.trades.len(), reference.final_equity), "every repetition must produce the same backtest");
     };
 
-    let mut whole = Vec::new();
-    let mut engine = Vec::new();
-    let mut read = Vec::new();
+    let (mut whole, mut whole_rec, mut engine, mut engine_rec, mut read) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..repetitions {
-        let t = Instant::now();
-        let r = whole_run(path, n)?;
-        whole.push(t.elapsed().as_secs_f64());
-        check(&r);
-
-        let t = Instant::now();
-        let mut bt = sma_backtester();
-        bt.reserve(n);
-        for bar in &bars {
-            bt.on_bar(bar);
+        for (recording, times) in [(false, &mut whole), (true, &mut whole_rec)] {
+            let t = Instant::now();
+            let r = whole_run(path, n, recording)?;
+            times.push(t.elapsed().as_secs_f64());
+            check(&r);
         }
-        let r = bt.finish();
-        engine.push(t.elapsed().as_secs_f64());
-        check(&r);
+        for (recording, times) in [(false, &mut engine), (true, &mut engine_rec)] {
+            let t = Instant::now();
+            let mut bt = sma_backtester(recording);
+            bt.reserve(n);
+            for bar in &bars {
+                bt.on_bar(bar);
+            }
+            let r = bt.finish();
+            times.push(t.elapsed().as_secs_f64());
+            check(&r);
+        }
 
         let t = Instant::now();
         let count = read_all(path)?.len();
@@ -122,7 +131,9 @@ pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> 
         file_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         repetitions,
         whole_run: Throughput::from_times(n, whole),
+        whole_run_recording: Throughput::from_times(n, whole_rec),
         engine_only: Throughput::from_times(n, engine),
+        engine_only_recording: Throughput::from_times(n, engine_rec),
         read_only: Throughput::from_times(n, read),
         trades: reference.metrics.trade_count,
         final_equity: format!("{:.2}", reference.final_equity),

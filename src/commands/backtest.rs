@@ -8,6 +8,7 @@ use clap::Args;
 use rust_decimal::Decimal;
 use sharewise_config::Settings;
 use sharewise_engine::backtest::{BacktestConfig, BacktestResult, Backtester};
+use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::{self, Params};
 use sharewise_engine::types::{Bar, Instrument, Price, Product};
 use sharewise_risk::{Limits, PreTradeRisk, Sizing};
@@ -70,6 +71,9 @@ pub struct BacktestArgs {
     /// Skip bad rows (and report how many of each kind) instead of stopping at the first.
     #[arg(long)]
     pub skip_bad: bool,
+    /// Bar interval when --data holds ticks (`ts,price,qty`): 1m, 5m, 15m, 1h, 1d.
+    #[arg(long, default_value = "1m")]
+    pub bar_interval: BarInterval,
     /// Sweep a parameter over `start:end:step` (repeatable); runs the grid on all cores.
     #[arg(long = "sweep", value_name = "NAME=START:END:STEP")]
     pub sweeps: Vec<String>,
@@ -172,10 +176,9 @@ impl Plan {
         Ok(Backtester::new(self.config.clone(), self.instrument.clone(), strategy, risk))
     }
 
-    /// Runs over in-memory bars.
+    /// Runs over in-memory bars, keeping only metrics and trades (sweeps run many of these).
     pub fn run_on(&self, overrides: &Params, bars: &[Bar]) -> Result<BacktestResult> {
-        let mut bt = self.backtester(overrides)?;
-        bt.reserve(bars.len());
+        let bt = self.backtester(overrides)?.record_curve(false).record_signals(false);
         Ok(bt.run(bars.iter().copied()))
     }
 }
@@ -196,9 +199,11 @@ pub fn run(args: BacktestArgs) -> Result<()> {
         return sweep::run(&args, &plan);
     }
     let started = Instant::now();
-    let mut source = BarSource::open(&args.data, args.skip_bad)?;
-    let mut bt = plan.backtester(&Params::new())?;
-    if let Ok(meta) = std::fs::metadata(&args.data) {
+    let mut source = BarSource::open(&args.data, args.skip_bad, args.bar_interval)?;
+    // The equity curve and signal log only feed the files of --out.
+    let recording = args.out.is_some();
+    let mut bt = plan.backtester(&Params::new())?.record_curve(recording).record_signals(recording);
+    if let (true, Ok(meta)) = (recording, std::fs::metadata(&args.data)) {
         // ~45 bytes per CSV row: reserve the equity curve once instead of regrowing it.
         bt.reserve((meta.len() / 45) as usize);
     }
@@ -218,7 +223,7 @@ pub fn run(args: BacktestArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         let info = RunInfo { data: args.data.display().to_string(), time_format: source.time_format(), elapsed_s, skipped: skip_counts(&skipped) };
         write_report_dir(dir, &result, &info)?;
-        println!("wrote {}/{{report.json, trades.csv, equity.csv, equity.svg}}", dir.display());
+        println!("wrote {}/{{report.json, trades.csv, equity.csv, signals.csv, equity.svg}}", dir.display());
     }
     Ok(())
 }

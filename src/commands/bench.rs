@@ -75,7 +75,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
             println!("  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})", t.median_bars_per_s, t.median_s, t.min_bars_per_s, t.max_bars_per_s);
         };
         row("whole run (CSV read + backtest)", &report.whole_run);
+        row("  + equity curve & signal log", &report.whole_run_recording);
         row("engine only (bars in memory)", &report.engine_only);
+        row("  + equity curve & signal log", &report.engine_only_recording);
         row("CSV read only", &report.read_only);
         println!("  trades {}, final equity {}", report.trades, report.final_equity);
     }

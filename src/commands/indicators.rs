@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use sharewise_engine::bars::BarInterval;
 use sharewise_engine::indicators::spec::parse_spec;
 use sharewise_engine::indicators::{Candle, ColumnSource};
 use sharewise_engine::patterns::detector_source;
@@ -30,6 +31,9 @@ pub struct IndicatorsArgs {
     /// Skip bad rows (and report them) instead of stopping at the first.
     #[arg(long)]
     pub skip_bad: bool,
+    /// Bar interval when --data holds ticks (`ts,price,qty`): 1m, 5m, 15m, 1h, 1d.
+    #[arg(long, default_value = "1m")]
+    pub bar_interval: BarInterval,
 }
 
 fn build(spec: &str) -> Result<Box<dyn ColumnSource>> {
@@ -46,7 +50,7 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
     if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names[..i].contains(n).then_some(n)) {
         bail!("column `{dup}` is requested twice; drop the repeated --set");
     }
-    let mut source = BarSource::open(&args.data, args.skip_bad)?;
+    let mut source = BarSource::open(&args.data, args.skip_bad, args.bar_interval)?;
     let file = File::create(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     writeln!(out, "ts,{}", names.join(","))?;

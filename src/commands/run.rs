@@ -60,6 +60,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         tick_size: "0.05".into(),
         lot_size: 1,
         skip_bad: false,
+        bar_interval: sharewise_engine::bars::BarInterval::M1,
         sweeps: Vec::new(),
         walk_forward: None,
         out: Some(out),

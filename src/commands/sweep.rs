@@ -76,7 +76,7 @@ fn opt(x: Option<f64>) -> String {
 /// Runs `--sweep`.
 pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
     let combos = parse_grid(args)?;
-    let loaded = load_bars(&args.data, args.skip_bad)?;
+    let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
     if loaded.skipped.total() > 0 {
         eprintln!("{}", loaded.skipped);
     }

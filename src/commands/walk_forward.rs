@@ -23,7 +23,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
         bail!("--walk-forward re-optimises parameters on each window: give the grid with --sweep, e.g. --sweep fast=5:20:5 --sweep slow=20:60:10");
     }
     let combos = parse_grid(args)?;
-    let loaded = load_bars(&args.data, args.skip_bad)?;
+    let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
     if loaded.skipped.total() > 0 {
         eprintln!("{}", loaded.skipped);
     }
@@ -45,7 +45,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
         let Some((best, train_sharpe)) = ranked.iter().find_map(|r| r.outcome.as_ref().ok().map(|(m, _)| (r.params.clone(), m.sharpe))) else {
             bail!("window {i}: no parameter combination could run on the training bars");
         };
-        let mut bt = plan.backtester(&best)?;
+        let mut bt = plan.backtester(&best)?.record_signals(false);
         // Warm the strategy's indicators on the end of the training window so it can trade from the first test bar.
         for bar in &bars[w.train_start..w.test_start] {
             bt.warm_up(bar);

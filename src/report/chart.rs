@@ -14,10 +14,10 @@ use sharewise_engine::types::PRICE_SCALE;
 use super::money;
 
 const WIDTH: f64 = 1000.0;
-const HEIGHT: f64 = 620.0;
+const HEIGHT: f64 = 634.0;
 const LEFT: f64 = 90.0;
 const RIGHT: f64 = 20.0;
-const TOP: f64 = 70.0;
+const TOP: f64 = 84.0;
 const EQUITY_H: f64 = 330.0;
 const GAP: f64 = 40.0;
 const DD_H: f64 = 120.0;
@@ -81,10 +81,15 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         let x = x_of(i);
         let (y, mo, d) = civil_from_days(ist_day(curve[i].ts));
         let _ = writeln!(svg, r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#f0f0f0"/>"##, dd_top + DD_H);
-        let _ = writeln!(svg, r##"<text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#555">{y:04}-{mo:02}-{d:02}</text>"##, dd_top + DD_H + 18.0);
+        let anchor = match k {
+            0 => "start",
+            k if k == ticks => "end",
+            _ => "middle",
+        };
+        let _ = writeln!(svg, r##"<text x="{x:.1}" y="{:.1}" text-anchor="{anchor}" fill="#555">{y:04}-{mo:02}-{d:02}</text>"##, dd_top + DD_H + 18.0);
     }
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Equity (₹)</text>"##, TOP - 6.0);
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Drawdown</text>"##, dd_top - 6.0);
+    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Equity (₹)</text>"##, TOP - 12.0);
+    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Drawdown</text>"##, dd_top - 12.0);
 
     // Initial cash reference line.
     let initial: f64 = result.config.initial_cash.try_into().unwrap_or(lo);

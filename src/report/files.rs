@@ -28,15 +28,7 @@ pub struct RunInfo {
 
 /// The `report.json` object.
 pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
-    let mut rejections: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut orders = 0u64;
-    for record in &result.signals {
-        match &record.decision {
-            Decision::Order { .. } => orders += 1,
-            Decision::Rejected { rejection } => *rejections.entry(rejection.code).or_default() += 1,
-            Decision::NoChange => {}
-        }
-    }
+    let rejections: BTreeMap<&str, u64> = result.counts.rejections.iter().copied().collect();
     let bars = result.bars();
     let m = &result.metrics;
     json!({
@@ -64,8 +56,8 @@ pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
         "avg_loss": m.avg_loss.map(money),
         "exposure": m.exposure,
         "days": m.days,
-        "signals": result.signals.len(),
-        "orders": orders,
+        "signals": result.counts.signals,
+        "orders": result.counts.orders,
         "fills": result.fills.len(),
         "fees": money(result.fills.iter().map(|f| f.fees).sum()),
         "rejections": rejections,
@@ -78,7 +70,16 @@ pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
     })
 }
 
-/// Writes `report.json`, `trades.csv`, `equity.csv` and `equity.svg` into `dir` (created if needed).
+/// `text` as one CSV field (quoted when it holds a comma or quote).
+fn csv_text(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes `report.json`, `trades.csv`, `equity.csv`, `signals.csv` and `equity.svg` into `dir` (created if needed).
 pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let create = |name: &str| -> Result<BufWriter<File>> {
@@ -121,6 +122,19 @@ pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> 
         write!(line, ",{}{}.{:02},{:.6}", if paise < 0 { "-" } else { "" }, (paise / 100).abs(), (paise % 100).abs(), dd)?;
         line.push(b'\n');
         out.write_all(&line)?;
+    }
+    out.flush()?;
+
+    let mut out = create("signals.csv")?;
+    writeln!(out, "ts,side,confidence,decision,qty,detail,reason")?;
+    for record in &result.signals {
+        let s = &record.signal;
+        let (decision, qty, detail) = match &record.decision {
+            Decision::Order { order } => ("order", order.qty.to_string(), order.client_id.to_string()),
+            Decision::Rejected { rejection } => ("rejected", String::new(), format!("{rejection}")),
+            Decision::NoChange => ("no_change", String::new(), String::new()),
+        };
+        writeln!(out, "{},{},{:.3},{decision},{qty},{},{}", fmt.format(s.ts), s.side, s.confidence, csv_text(&detail), csv_text(&s.reason.to_string()))?;
     }
     out.flush()?;
 

@@ -44,6 +44,33 @@ pub enum Decision {
     NoChange,
 }
 
+/// How many signals led to each decision, kept even when the signal log is off.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DecisionCounts {
+    /// Signals received.
+    pub signals: u64,
+    /// Orders created.
+    pub orders: u64,
+    /// Signals that changed nothing.
+    pub no_change: u64,
+    /// Rejections by reason code, in first-seen order.
+    pub rejections: Vec<(&'static str, u64)>,
+}
+
+impl DecisionCounts {
+    fn count(&mut self, decision: &Decision) {
+        self.signals += 1;
+        match decision {
+            Decision::Order { .. } => self.orders += 1,
+            Decision::NoChange => self.no_change += 1,
+            Decision::Rejected { rejection } => match self.rejections.iter_mut().find(|(code, _)| *code == rejection.code) {
+                Some((_, n)) => *n += 1,
+                None => self.rejections.push((rejection.code, 1)),
+            },
+        }
+    }
+}
+
 /// A signal and what became of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SignalRecord {
@@ -88,7 +115,9 @@ pub struct Backtester<S: Strategy, R: RiskGate> {
     metrics: MetricsAccumulator,
     record_curve: bool,
     curve: Vec<EquityPoint>,
+    record_signals: bool,
     signals: Vec<SignalRecord>,
+    counts: DecisionCounts,
     fills: Vec<Fill>,
     last_close: Price,
     expired_orders: u64,
@@ -117,7 +146,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             metrics: MetricsAccumulator::new(config_cash),
             record_curve: true,
             curve: Vec::new(),
+            record_signals: true,
             signals: Vec::new(),
+            counts: DecisionCounts::default(),
             fills: Vec::new(),
             last_close: Price::ZERO,
             expired_orders: 0,
@@ -146,8 +177,18 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         self.finish()
     }
 
+    /// Whether to keep every signal with its decision (on by default; `signals.csv` and the
+    /// backtest/live parity test read it). Counts are kept either way.
+    pub fn record_signals(mut self, record: bool) -> Self {
+        self.record_signals = record;
+        self
+    }
+
     /// Processes one bar (bars must come in time order; the readers validate that).
-    #[inline]
+    ///
+    /// Kept small enough to inline into callers' loops: everything that happens on a minority of
+    /// bars (fills, brackets, signals) lives in out-of-line functions.
+    #[inline(always)]
     pub fn on_bar(&mut self, bar: &Bar) {
         if self.pending.is_some() {
             self.fill_pending(bar);
@@ -187,6 +228,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             curve: self.curve,
             trades,
             signals: self.signals,
+            counts: self.counts,
             fills: self.fills,
             final_equity,
             expired_orders: self.expired_orders,
@@ -203,6 +245,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         vec![self.last_close; self.portfolio.positions.len()]
     }
 
+    #[inline(never)]
     fn fill_pending(&mut self, bar: &Bar) {
         let Some(p) = self.pending else { return };
         let price = match p.order.order_type {
@@ -225,6 +268,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
     }
 
+    #[inline(never)]
     fn check_bracket(&mut self, bar: &Bar) {
         let qty = self.position_qty();
         if qty == 0 {
@@ -245,6 +289,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
     }
 
+    #[inline(never)]
     fn on_signal(&mut self, signal: Signal, bar: &Bar) {
         let qty = self.position_qty();
         let wants_long = signal.side == Side::Buy;
@@ -255,7 +300,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             (_, _) => (qty.abs(), wants_long || self.config.allow_short),
         };
         if exit_qty == 0 && !enter {
-            self.signals.push(SignalRecord { signal, decision: Decision::NoChange });
+            self.record(signal, Decision::NoChange);
             return;
         }
         let reference_price = signal.entry.unwrap_or(bar.close);
@@ -290,11 +335,18 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             entering: total > exit_qty,
             day: ist_day(bar.ts),
         });
-        self.signals.push(SignalRecord { signal, decision: Decision::Order { order } });
+        self.record(signal, Decision::Order { order });
     }
 
     fn reject(&mut self, signal: Signal, rejection: Rejection) {
-        self.signals.push(SignalRecord { signal, decision: Decision::Rejected { rejection } });
+        self.record(signal, Decision::Rejected { rejection });
+    }
+
+    fn record(&mut self, signal: Signal, decision: Decision) {
+        self.counts.count(&decision);
+        if self.record_signals {
+            self.signals.push(SignalRecord { signal, decision });
+        }
     }
 
     fn new_order(&mut self, side: Side, qty: i64, ts: TimestampNs) -> Order {

@@ -14,7 +14,7 @@ mod trades;
 
 pub use commission::{Charges, Commission, ZerodhaRates};
 pub use config::BacktestConfig;
-pub use engine::{Backtester, Decision, EquityPoint, SignalRecord};
+pub use engine::{Backtester, Decision, DecisionCounts, EquityPoint, SignalRecord};
 pub use fill_model::FillModel;
 pub use metrics::Metrics;
 pub use result::BacktestResult;

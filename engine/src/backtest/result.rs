@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{BacktestConfig, EquityPoint, Metrics, SignalRecord, Trade};
+use super::{BacktestConfig, DecisionCounts, EquityPoint, Metrics, SignalRecord, Trade};
 use crate::types::{Fill, Instrument, PRICE_SCALE};
 
 /// Everything a report needs from one run.
@@ -20,8 +20,10 @@ pub struct BacktestResult {
     pub curve: Vec<EquityPoint>,
     /// Round trips, the open one (if any) last.
     pub trades: Vec<Trade>,
-    /// Every signal and its decision.
+    /// Every signal and its decision (empty when the signal log was off).
     pub signals: Vec<SignalRecord>,
+    /// Decision counts (always kept).
+    pub counts: DecisionCounts,
     /// Every fill.
     pub fills: Vec<Fill>,
     /// Cash plus the position at the last close, rupees.

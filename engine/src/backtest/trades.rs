@@ -44,14 +44,16 @@ impl TradeBook {
         let mut fees_left = fill.fees;
         if position_before != 0 && position_before.signum() != signed.signum() {
             let closing = remaining.min(position_before.abs());
-            let exit_fees = fill.fees * Decimal::from(closing) / Decimal::from(fill.qty);
+            // Split the fill's fees between the closed trade and any new one (no division in
+            // the common whole-fill case).
+            let exit_fees = if closing == fill.qty || fill.fees.is_zero() { fill.fees } else { fill.fees * Decimal::from(closing) / Decimal::from(fill.qty) };
             fees_left -= exit_fees;
             remaining -= closing;
             if let Some(mut trade) = self.open.take() {
                 let direction = Decimal::from(trade.side.sign());
                 if closing < trade.qty {
                     // Partial close: split the open trade in two.
-                    let entry_fees = trade.fees * Decimal::from(closing) / Decimal::from(trade.qty);
+                    let entry_fees = if trade.fees.is_zero() { Decimal::ZERO } else { trade.fees * Decimal::from(closing) / Decimal::from(trade.qty) };
                     let mut rest = trade.clone();
                     rest.qty -= closing;
                     rest.fees -= entry_fees;
