@@ -37,7 +37,7 @@ pub fn summary_table(result: &BacktestResult, elapsed_s: f64) -> String {
         ("average win", m.avg_win.map_or("n/a".into(), money)),
         ("average loss", m.avg_loss.map_or("n/a".into(), money)),
         ("exposure", pct(m.exposure)),
-        ("fees", money(result.fills.iter().map(|f| f.fees).sum())),
+        ("fees", money(result.fees_paid)),
         ("elapsed", format!("{elapsed_s:.3} s ({:.0} bars/s)", if elapsed_s > 0.0 { bars as f64 / elapsed_s } else { 0.0 })),
     ];
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

@@ -119,8 +119,10 @@ pub struct Backtester<S: Strategy, R: RiskGate> {
     signals: Vec<SignalRecord>,
     counts: DecisionCounts,
     fills: Vec<Fill>,
+    fill_count: u64,
     last_close: Price,
     expired_orders: u64,
+    cancelled_orders: u64,
 }
 
 impl<S: Strategy, R: RiskGate> Backtester<S, R> {
@@ -150,8 +152,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             signals: Vec::new(),
             counts: DecisionCounts::default(),
             fills: Vec::new(),
+            fill_count: 0,
             last_close: Price::ZERO,
             expired_orders: 0,
+            cancelled_orders: 0,
         }
     }
 
@@ -177,8 +181,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         self.finish()
     }
 
-    /// Whether to keep every signal with its decision (on by default; `signals.csv` and the
-    /// backtest/live parity test read it). Counts are kept either way.
+    /// Whether to keep every signal with its decision, and every fill (on by default;
+    /// `signals.csv` and the backtest/live parity test read them). Counts and fees are kept
+    /// either way.
     pub fn record_signals(mut self, record: bool) -> Self {
         self.record_signals = record;
         self
@@ -190,11 +195,13 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     /// bars (fills, brackets, signals) lives in out-of-line functions.
     #[inline(always)]
     pub fn on_bar(&mut self, bar: &Bar) {
-        if self.pending.is_some() {
-            self.fill_pending(bar);
-        }
+        let limit_entry = if self.pending.is_some() { self.fill_pending(bar) } else { None };
         if self.bracket.stop_loss.is_some() || self.bracket.take_profit.is_some() {
-            self.check_bracket(bar);
+            match limit_entry {
+                // The position began inside this bar at the limit: nothing before that counts.
+                Some(fill) => self.check_bracket(&Bar { open: fill, ..*bar }, false),
+                None => self.check_bracket(bar, true),
+            }
         }
         let qty = self.qty;
         self.last_close = bar.close;
@@ -217,6 +224,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     /// Ends the run: a pending order is dropped (there is no next bar to fill it).
     pub fn finish(self) -> BacktestResult {
         let final_equity = self.portfolio.equity(&self.marks());
+        let fees_paid = self.portfolio.fees_paid;
         let trades = self.trades.into_all();
         let bars = self.metrics.bars() as usize;
         BacktestResult {
@@ -230,8 +238,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             signals: self.signals,
             counts: self.counts,
             fills: self.fills,
+            fill_count: self.fill_count,
+            fees_paid,
             final_equity,
             expired_orders: self.expired_orders,
+            cancelled_orders: self.cancelled_orders,
         }
     }
 
@@ -245,31 +256,34 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         vec![self.last_close; self.portfolio.positions.len()]
     }
 
+    /// Fills the pending order if `bar` reaches it; returns the price when a *limit* order
+    /// opened a position inside the bar (the bracket check must then start from that price).
     #[inline(never)]
-    fn fill_pending(&mut self, bar: &Bar) {
-        let Some(p) = self.pending else { return };
+    fn fill_pending(&mut self, bar: &Bar) -> Option<Price> {
+        let Some(p) = self.pending else { return None };
         let price = match p.order.order_type {
             OrderType::Market => Some(self.fill_model.market(p.order.side, bar)),
             OrderType::Limit => {
                 if p.order.validity == Validity::Day && ist_day(bar.ts) != p.day {
                     self.pending = None;
                     self.expired_orders += 1;
-                    return;
+                    return None;
                 }
                 p.order.limit_price.and_then(|limit| self.fill_model.limit(p.order.side, limit, bar))
             }
             // Signals create only market and limit entries; stops live in the bracket.
             OrderType::StopLoss | OrderType::StopLossMarket => None,
         };
-        if let Some(price) = price {
-            self.pending = None;
-            self.execute(p.order, price, bar.ts);
-            self.bracket = if p.entering { Bracket { stop_loss: p.stop_loss, take_profit: p.take_profit } } else { Bracket::default() };
-        }
+        let price = price?;
+        self.pending = None;
+        self.execute(p.order, price, bar.ts);
+        self.bracket = if p.entering { Bracket { stop_loss: p.stop_loss, take_profit: p.take_profit } } else { Bracket::default() };
+        (p.entering && p.order.order_type == OrderType::Limit).then_some(price)
     }
 
+    /// Exits the position if `bar` reached its stop or (when `target_allowed`) its target.
     #[inline(never)]
-    fn check_bracket(&mut self, bar: &Bar) {
+    fn check_bracket(&mut self, bar: &Bar, target_allowed: bool) {
         let qty = self.position_qty();
         if qty == 0 {
             self.bracket = Bracket::default();
@@ -277,7 +291,8 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
         let side = if qty > 0 { Side::Buy } else { Side::Sell };
         let stop = self.bracket.stop_loss.and_then(|s| self.fill_model.stop(side, s, bar));
-        let exit = stop.or_else(|| self.bracket.take_profit.and_then(|t| self.fill_model.target(side, t, bar)));
+        let target = self.bracket.take_profit.filter(|_| target_allowed);
+        let exit = stop.or_else(|| target.and_then(|t| self.fill_model.target(side, t, bar)));
         if let Some(price) = exit {
             let order_type = if stop.is_some() { OrderType::StopLossMarket } else { OrderType::Limit };
             let mut order = self.new_order(side.opposite(), qty.abs(), bar.ts);
@@ -291,6 +306,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
 
     #[inline(never)]
     fn on_signal(&mut self, signal: Signal, bar: &Bar) {
+        // A new signal supersedes any order still resting from an earlier one.
+        if self.pending.take().is_some() {
+            self.cancelled_orders += 1;
+        }
         let qty = self.position_qty();
         let wants_long = signal.side == Side::Buy;
         let (exit_qty, enter) = match (wants_long, qty.signum()) {
@@ -366,7 +385,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         self.cash_units -= price.0 * order.side.sign() * order.qty + fee_units;
         debug_assert_eq!(self.cash_units, to_units(self.portfolio.cash));
         self.trades.record(&fill, before);
-        self.fills.push(fill);
+        self.fill_count += 1;
+        if self.record_signals {
+            self.fills.push(fill);
+        }
     }
 }
 

@@ -10,6 +10,10 @@
 //! - A **take-profit** fills at the target (or the better open) when the bar reaches it.
 //! - When one bar touches both the stop and the target, the stop is assumed to have been hit first
 //!   (the conservative choice: intrabar order is unknown).
+//! - On the bar where a *limit* entry fills, the position starts at the limit price, part-way
+//!   through the bar: its stop is checked from that price on, its target only from the next bar
+//!   (the bar's high or low may have come before the fill).
+//! - A new signal cancels an order still resting from an earlier signal.
 
 use crate::types::{Bar, Price, Side};
 

@@ -197,7 +197,7 @@ impl MetricsAccumulator {
         let wins: Vec<Decimal> = closed.iter().copied().filter(|p| *p > Decimal::ZERO).collect();
         let losses: Vec<Decimal> = closed.iter().copied().filter(|p| *p < Decimal::ZERO).collect();
         let sum = |v: &[Decimal]| v.iter().copied().sum::<Decimal>();
-        let mean = |v: &[Decimal]| (!v.is_empty()).then(|| (sum(v) / Decimal::from(v.len())).round_dp(2));
+        let mean = |v: &[Decimal]| (!v.is_empty()).then(|| (sum(v) / Decimal::from(v.len())).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
         Metrics {
             total_return,
             cagr,

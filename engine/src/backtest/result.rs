@@ -24,12 +24,18 @@ pub struct BacktestResult {
     pub signals: Vec<SignalRecord>,
     /// Decision counts (always kept).
     pub counts: DecisionCounts,
-    /// Every fill.
+    /// Every fill (empty when the log was off).
     pub fills: Vec<Fill>,
+    /// Fills executed.
+    pub fill_count: u64,
+    /// Fees paid on all fills, rupees.
+    pub fees_paid: Decimal,
     /// Cash plus the position at the last close, rupees.
     pub final_equity: Decimal,
     /// Limit orders that expired unfilled at the end of their day.
     pub expired_orders: u64,
+    /// Resting orders cancelled because a newer signal superseded them.
+    pub cancelled_orders: u64,
     /// Performance statistics.
     pub metrics: Metrics,
 }
