@@ -1,6 +1,15 @@
 //! `sharewise`: the command-line entry point. Each subcommand lives in `commands/`; the logic it
 //! wires together lives in the workspace crates.
 
+/// `println!` that ignores a closed stdout (`sharewise ... | head`): output is for people, and a
+/// reader that went away must not turn a finished run into a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod data;
 mod report;

@@ -137,6 +137,9 @@ impl Plan {
             };
         }
         settings.backtest.allow_short |= args.allow_short;
+        if settings.backtest.allow_short && settings.backtest.product != Product::Mis {
+            bail!("--allow-short needs --product mis: delivery (CNC) positions cannot be sold short in India");
+        }
         let sizing = match (args.qty, args.value, args.pct_equity, args.risk_pct) {
             (Some(q), ..) => Sizing::FixedQty(q),
             (_, Some(v), ..) => Sizing::FixedValue(v),
@@ -145,6 +148,9 @@ impl Plan {
             _ => settings.sizing().map_err(anyhow::Error::msg)?,
         };
         sizing.validate()?;
+        if matches!(sizing, Sizing::RiskPerTrade(_)) && !params.iter().any(|(k, _)| k == "stop_pct") {
+            bail!("risk-per-trade sizing sizes each entry from its stop distance: add a stop, e.g. --param stop_pct=2");
+        }
         if settings.backtest.cash <= Decimal::ZERO {
             bail!("--cash must be positive, got {}", settings.backtest.cash);
         }
@@ -216,14 +222,17 @@ pub fn run(args: BacktestArgs) -> Result<()> {
         bail!("{} holds no bars", args.data.display());
     }
     let skipped = source.skipped();
-    print!("{}", summary_table(&result, elapsed_s));
-    if skipped.total() > 0 {
-        println!("  skipped rows           {skipped}");
-    }
+    // Files first: they are the durable result, the terminal summary is a courtesy.
     if let Some(dir) = &args.out {
         let info = RunInfo { data: args.data.display().to_string(), time_format: source.time_format(), elapsed_s, skipped: skip_counts(&skipped) };
         write_report_dir(dir, &result, &info)?;
-        println!("wrote {}/{{report.json, trades.csv, equity.csv, signals.csv, equity.svg}}", dir.display());
+    }
+    say!("{}", summary_table(&result, elapsed_s).trim_end());
+    if skipped.total() > 0 {
+        say!("  skipped rows           {skipped}");
+    }
+    if let Some(dir) = &args.out {
+        say!("wrote {}/{{report.json, trades.csv, equity.csv, signals.csv, equity.svg}}", dir.display());
     }
     Ok(())
 }

@@ -68,18 +68,18 @@ pub fn run(args: BenchArgs) -> Result<()> {
     };
     let report = sharewise_benches::backtest::run(&path, args.repeat).with_context(|| format!("benchmarking {}", path.display()))?;
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        say!("{}", serde_json::to_string(&report)?);
     } else {
-        println!("backtest benchmark: SMA(10)/SMA(30), fixed 10 shares, no costs, {} bars ({:.1} MB CSV), median of {}", report.bars, report.file_bytes as f64 / 1e6, report.repetitions);
+        say!("backtest benchmark: SMA(10)/SMA(30), fixed 10 shares, no costs, {} bars ({:.1} MB CSV), median of {}", report.bars, report.file_bytes as f64 / 1e6, report.repetitions);
         let row = |name: &str, t: &sharewise_benches::backtest::Throughput| {
-            println!("  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})", t.median_bars_per_s, t.median_s, t.min_bars_per_s, t.max_bars_per_s);
+            say!("  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})", t.median_bars_per_s, t.median_s, t.min_bars_per_s, t.max_bars_per_s);
         };
         row("whole run (CSV read + backtest)", &report.whole_run);
         row("  + equity curve & signal log", &report.whole_run_recording);
         row("engine only (bars in memory)", &report.engine_only);
         row("  + equity curve & signal log", &report.engine_only_recording);
         row("CSV read only", &report.read_only);
-        println!("  trades {}, final equity {}", report.trades, report.final_equity);
+        say!("  trades {}, final equity {}", report.trades, report.final_equity);
     }
     if args.data.is_none() {
         let _ = std::fs::remove_file(&path);

@@ -75,6 +75,9 @@ pub struct GenOptions {
 impl GenOptions {
     /// The generator spec these options describe.
     pub fn spec(&self) -> Result<GenSpec> {
+        if self.days == 0 {
+            bail!("--days must be at least 1");
+        }
         let mut spec = GenSpec::new(&self.symbol, self.days, self.seed);
         spec.start_day = parse_date(&self.start)?;
         spec.start_price = Price::parse(&self.price).with_context(|| format!("--price `{}`", self.price))?;
@@ -103,13 +106,18 @@ fn parse_date(text: &str) -> Result<i64> {
     Ok(days_from_civil(y, m, d))
 }
 
+/// Creates `path` for writing, and its folder if needed.
+fn create_out(path: &std::path::Path) -> Result<File> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    File::create(path).with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Writes `days` of synthetic 1-minute bars to `out` (used by `run` and `bench` too).
 pub fn write_bars(options: &GenOptions) -> Result<u64> {
     let spec = options.spec()?;
-    if let Some(dir) = options.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let file = File::create(&options.out).with_context(|| format!("cannot write {}", options.out.display()))?;
+    let file = create_out(&options.out)?;
     let rows = write_bars_csv(generate_bars(&spec)?, BufWriter::with_capacity(1 << 20, file), options.time_format())
         .with_context(|| format!("writing {}", options.out.display()))?;
     Ok(rows)
@@ -120,13 +128,13 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     match args.what {
         What::Bars(o) => {
             let rows = write_bars(&o)?;
-            println!("wrote {rows} {} bars of {} to {}", o.interval, o.symbol, o.out.display());
+            say!("wrote {rows} {} bars of {} to {}", o.interval, o.symbol, o.out.display());
         }
         What::Ticks(o) => {
             let spec = o.spec()?;
-            let file = File::create(&o.out).with_context(|| format!("cannot write {}", o.out.display()))?;
+            let file = create_out(&o.out)?;
             let rows = write_ticks_csv(generate_ticks(&spec)?, BufWriter::with_capacity(1 << 20, file), o.time_format())?;
-            println!("wrote {rows} ticks of {} to {}", o.symbol, o.out.display());
+            say!("wrote {rows} ticks of {} to {}", o.symbol, o.out.display());
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -51,7 +51,30 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
         bail!("column `{dup}` is requested twice; drop the repeated --set");
     }
     let mut source = BarSource::open(&args.data, args.skip_bad, args.bar_interval)?;
-    let file = File::create(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    // Write beside the target and rename at the end, so a bad row never leaves half a file.
+    let mut partial = args.out.clone().into_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = write_columns(&mut source, &mut sources, &names, &partial, &args.data);
+    let rows = match written {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&partial, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    let skipped = source.skipped();
+    say!("wrote {rows} rows × {} columns to {}", names.len(), args.out.display());
+    if skipped.total() > 0 {
+        say!("{skipped}");
+    }
+    Ok(())
+}
+
+/// Streams every bar of `source` through `sources` into a CSV at `path`; returns the row count.
+fn write_columns(source: &mut BarSource, sources: &mut [Box<dyn ColumnSource>], names: &[String], path: &Path, data: &Path) -> Result<u64> {
+    let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     writeln!(out, "ts,{}", names.join(","))?;
     let mut values: Vec<Option<f64>> = vec![None; names.len()];
@@ -60,7 +83,7 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
     let mut rows = 0u64;
     let mut time_format = None;
     while let Some(bar) = source.next() {
-        let bar = bar.with_context(|| format!("reading {}", args.data.display()))?;
+        let bar = bar.with_context(|| format!("reading {}", data.display()))?;
         let fmt = *time_format.get_or_insert_with(|| source.time_format());
         let candle = Candle::from(&bar);
         let mut at = 0;
@@ -84,10 +107,5 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
         rows += 1;
     }
     out.flush()?;
-    let skipped = source.skipped();
-    println!("wrote {rows} rows × {} columns to {}", names.len(), args.out.display());
-    if skipped.total() > 0 {
-        println!("{skipped}");
-    }
-    Ok(())
+    Ok(rows)
 }

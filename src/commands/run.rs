@@ -38,9 +38,9 @@ pub fn run(args: RunArgs) -> Result<()> {
             out: data.clone(),
         };
         let rows = write_bars(&options)?;
-        println!("generated {rows} synthetic minute bars (250 NSE sessions, seed 1) into {}", data.display());
+        say!("generated {rows} synthetic minute bars (250 NSE sessions, seed 1) into {}", data.display());
     }
-    println!("ShareWise demo: backtest of the default strategy on {} (the live daemon comes next)", data.display());
+    say!("ShareWise demo: backtest of the default strategy on {} (the live daemon comes next)", data.display());
     let out = args.data_dir.join("report");
     backtest::run(BacktestArgs {
         data,

@@ -3,12 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use sharewise_engine::backtest::optimize::{grid, SweepAxis};
 use sharewise_engine::backtest::Metrics;
-use sharewise_engine::strategy::Params;
+use sharewise_engine::strategy::{self, ParamError, Params, StrategyError};
 use sharewise_engine::types::Bar;
 
 use super::backtest::{BacktestArgs, Plan};
@@ -23,10 +23,20 @@ pub struct SweepRow {
     pub outcome: Result<(Metrics, rust_decimal::Decimal), String>,
 }
 
-/// The grid from the `--sweep` flags.
-pub fn parse_grid(args: &BacktestArgs) -> Result<Vec<Params>> {
+/// The grid from the `--sweep` flags; a swept name the strategy does not have is an error.
+pub fn parse_grid(args: &BacktestArgs, plan: &Plan) -> Result<Vec<Params>> {
     let axes = args.sweeps.iter().map(|s| SweepAxis::parse(s)).collect::<Result<Vec<_>, _>>()?;
-    Ok(grid(&axes)?)
+    let combos = grid(&axes)?;
+    if let Some(first) = combos.first() {
+        let mut params = plan.params.clone();
+        for (k, v) in first.iter() {
+            params.set(k, v);
+        }
+        if let Err(e @ StrategyError::Param(ParamError::Unknown { .. })) = strategy::build(&plan.strategy, &params) {
+            bail!("--sweep: {e}");
+        }
+    }
+    Ok(combos)
 }
 
 /// Runs every grid point over `bars` in parallel, with a progress bar on stderr.
@@ -75,17 +85,17 @@ fn opt(x: Option<f64>) -> String {
 
 /// Runs `--sweep`.
 pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
-    let combos = parse_grid(args)?;
+    let combos = parse_grid(args, plan)?;
     let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
     if loaded.skipped.total() > 0 {
         eprintln!("{}", loaded.skipped);
     }
     eprintln!("sweeping {} combinations over {} bars on {} threads", combos.len(), loaded.bars.len(), rayon::current_num_threads());
     let rows = run_grid(plan, &combos, &loaded.bars, true);
-    println!("{:<28} {:>7} {:>10} {:>9} {:>9} {:>16}", "params", "trades", "return %", "sharpe", "max dd %", "final equity");
+    say!("{:<28} {:>7} {:>10} {:>9} {:>9} {:>16}", "params", "trades", "return %", "sharpe", "max dd %", "final equity");
     for row in rows.iter().take(20) {
         match &row.outcome {
-            Ok((m, eq)) => println!(
+            Ok((m, eq)) => say!(
                 "{:<28} {:>7} {:>10.3} {:>9} {:>9.3} {:>16}",
                 params_text(&row.params),
                 m.trade_count,
@@ -94,15 +104,15 @@ pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
                 m.max_drawdown * 100.0,
                 money(*eq)
             ),
-            Err(e) => println!("{:<28} skipped: {e}", params_text(&row.params)),
+            Err(e) => say!("{:<28} skipped: {e}", params_text(&row.params)),
         }
     }
     if rows.len() > 20 {
-        println!("… {} more rows", rows.len() - 20);
+        say!("… {} more rows", rows.len() - 20);
     }
     if let Some(dir) = &args.out {
         write_sweep_csv(dir, &rows)?;
-        println!("wrote {}/sweep.csv (sorted by Sharpe)", dir.display());
+        say!("wrote {}/sweep.csv (sorted by Sharpe)", dir.display());
     }
     Ok(())
 }

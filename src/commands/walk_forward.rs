@@ -14,7 +14,7 @@ use sharewise_engine::strategy::Params;
 use super::backtest::{BacktestArgs, Plan};
 use super::sweep::{parse_grid, run_grid};
 use crate::data::load_bars;
-use crate::report::money;
+use crate::report::{metrics_json, money};
 
 /// Runs walk-forward optimisation.
 pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
@@ -22,7 +22,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
     if args.sweeps.is_empty() {
         bail!("--walk-forward re-optimises parameters on each window: give the grid with --sweep, e.g. --sweep fast=5:20:5 --sweep slow=20:60:10");
     }
-    let combos = parse_grid(args)?;
+    let combos = parse_grid(args, plan)?;
     let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
     if loaded.skipped.total() > 0 {
         eprintln!("{}", loaded.skipped);
@@ -64,10 +64,10 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
     }
     let oos = Metrics::compute(&curve, &trades, plan.config.initial_cash, bars_in_market);
 
-    println!("{:>3} {:>17} {:>17} {:<24} {:>11} {:>10} {:>10} {:>7}", "win", "train bars", "test bars", "best params", "train shrp", "test ret%", "test shrp", "trades");
+    say!("{:>3} {:>17} {:>17} {:<24} {:>11} {:>10} {:>10} {:>7}", "win", "train bars", "test bars", "best params", "train shrp", "test ret%", "test shrp", "trades");
     let fmt_params = |p: &Params| p.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
     for (i, w, best, train_sharpe, m) in &rows {
-        println!(
+        say!(
             "{:>3} {:>17} {:>17} {:<24} {:>11} {:>10.3} {:>10} {:>7}",
             i,
             format!("{}..{}", w.train_start, w.test_start),
@@ -79,11 +79,11 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
             m.trade_count
         );
     }
-    println!("out-of-sample only ({} bars):", curve.len());
-    println!("  total return  {:.3} %", oos.total_return * 100.0);
-    println!("  Sharpe        {}", oos.sharpe.map_or("n/a".into(), |s| format!("{s:.3}")));
-    println!("  max drawdown  {:.3} %", oos.max_drawdown * 100.0);
-    println!("  trades        {}", oos.trade_count);
+    say!("out-of-sample only ({} bars):", curve.len());
+    say!("  total return  {:.3} %", oos.total_return * 100.0);
+    say!("  Sharpe        {}", oos.sharpe.map_or("n/a".into(), |s| format!("{s:.3}")));
+    say!("  max drawdown  {:.3} %", oos.max_drawdown * 100.0);
+    say!("  trades        {}", oos.trade_count);
 
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -95,7 +95,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
         }
         out.flush()?;
         let final_equity = plan.config.initial_cash * rust_decimal::Decimal::try_from(carry / initial).unwrap_or_default();
-        let report = json!({
+        let mut report = json!({
             "mode": "walk_forward",
             "train": wf.train,
             "test": wf.test,
@@ -103,10 +103,12 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
             "bars": curve.len(),
             "trades": oos.trade_count,
             "final_equity": money(final_equity),
-            "metrics": oos,
         });
+        if let serde_json::Value::Object(map) = &mut report {
+            map.extend(metrics_json(&oos));
+        }
         std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report)? + "\n")?;
-        println!("wrote {}/{{walk_forward.csv, report.json}}", dir.display());
+        say!("wrote {}/{{walk_forward.csv, report.json}}", dir.display());
     }
     Ok(())
 }

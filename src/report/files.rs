@@ -6,9 +6,9 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use sharewise_engine::backtest::metrics::drawdown_series;
-use sharewise_engine::backtest::{BacktestResult, Decision};
+use sharewise_engine::backtest::{BacktestResult, Decision, Metrics};
 use sharewise_feeds::TimeFormat;
 
 use super::{money, render_equity_svg};
@@ -26,20 +26,10 @@ pub struct RunInfo {
     pub skipped: BTreeMap<String, u64>,
 }
 
-/// The `report.json` object.
-pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
-    let rejections: BTreeMap<&str, u64> = result.counts.rejections.iter().copied().collect();
-    let bars = result.bars();
-    let m = &result.metrics;
-    json!({
-        "strategy": result.strategy,
-        "symbol": result.instrument.symbol,
-        "data": info.data,
-        "bars": bars,
-        "trades": m.trade_count,
-        "open_trades": result.trades.iter().filter(|t| t.exit_ts.is_none()).count(),
-        "initial_cash": money(result.config.initial_cash),
-        "final_equity": money(result.final_equity),
+/// The metrics as `report.json` spells them: ratios as numbers (`null` when undefined), money
+/// as two-decimal strings.
+pub fn metrics_json(m: &Metrics) -> Map<String, Value> {
+    let value = json!({
         "total_return": m.total_return,
         "cagr": m.cagr,
         "annual_volatility": m.annual_volatility,
@@ -56,6 +46,28 @@ pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
         "avg_loss": m.avg_loss.map(money),
         "exposure": m.exposure,
         "days": m.days,
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The `report.json` object.
+pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
+    let rejections: BTreeMap<&str, u64> = result.counts.rejections.iter().copied().collect();
+    let bars = result.bars();
+    let mut report = json!({
+        "strategy": result.strategy,
+        "symbol": result.instrument.symbol,
+        "data": info.data,
+        "bars": bars,
+        "trades": result.metrics.trade_count,
+        "open_trades": result.trades.iter().filter(|t| t.exit_ts.is_none()).count(),
+        "initial_cash": money(result.config.initial_cash),
+        "final_equity": money(result.final_equity),
+    });
+    let tail = json!({
         "signals": result.counts.signals,
         "orders": result.counts.orders,
         "fills": result.fill_count,
@@ -68,7 +80,12 @@ pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
         "slippage_ticks": result.config.slippage_ticks,
         "elapsed_s": info.elapsed_s,
         "bars_per_s": if info.elapsed_s > 0.0 { bars as f64 / info.elapsed_s } else { 0.0 },
-    })
+    });
+    if let (Value::Object(map), Value::Object(tail)) = (&mut report, tail) {
+        map.extend(metrics_json(&result.metrics));
+        map.extend(tail);
+    }
+    report
 }
 
 /// `text` as one CSV field (quoted when it holds a comma or quote).

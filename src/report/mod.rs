@@ -6,7 +6,7 @@ mod files;
 mod summary;
 
 pub use chart::render_equity_svg;
-pub use files::{write_report_dir, RunInfo};
+pub use files::{metrics_json, write_report_dir, RunInfo};
 pub use summary::summary_table;
 
 use rust_decimal::Decimal;
