@@ -19,7 +19,7 @@ fn main() {
     let started = std::time::Instant::now();
     let mut trades = 0;
     for _ in 0..runs {
-        let result = sharewise_benches::backtest::sma_backtester(false).run(bars.iter().copied());
+        let result = sharewise_benches::backtest::sma_backtester(false).run_slice(&bars);
         trades += result.metrics.trade_count;
     }
     let secs = started.elapsed().as_secs_f64();

@@ -97,6 +97,8 @@ pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> 
     let bars = read_all(path)?;
     let n = bars.len();
     let reference = sma_backtester(false).run(bars.iter().copied());
+    let sliced = sma_backtester(false).run_slice(&bars);
+    assert_eq!((sliced.trades, sliced.final_equity), (reference.trades.clone(), reference.final_equity), "run_slice must equal run");
     let check = |r: &BacktestResult| {
         assert_eq!((r.trades.len(), r.final_equity), (reference.trades.len(), reference.final_equity), "every repetition must produce the same backtest");
     };
@@ -113,10 +115,7 @@ pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> 
             let t = Instant::now();
             let mut bt = sma_backtester(recording);
             bt.reserve(n);
-            for bar in &bars {
-                bt.on_bar(bar);
-            }
-            let r = bt.finish();
+            let r = bt.run_slice(&bars);
             times.push(t.elapsed().as_secs_f64());
             check(&r);
         }

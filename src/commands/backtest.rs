@@ -185,7 +185,7 @@ impl Plan {
     /// Runs over in-memory bars, keeping only metrics and trades (sweeps run many of these).
     pub fn run_on(&self, overrides: &Params, bars: &[Bar]) -> Result<BacktestResult> {
         let bt = self.backtester(overrides)?.record_curve(false).record_signals(false);
-        Ok(bt.run(bars.iter().copied()))
+        Ok(bt.run_slice(bars))
     }
 }
 

@@ -50,10 +50,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
         for bar in &bars[w.train_start..w.test_start] {
             bt.warm_up(bar);
         }
-        for bar in &bars[w.test_start..w.test_end] {
-            bt.on_bar(bar);
-        }
-        let result = bt.finish();
+        let result = bt.run_slice(&bars[w.test_start..w.test_end]);
         let m = &result.metrics;
         let scale = carry / initial;
         curve.extend(result.curve.iter().map(|p| EquityPoint { ts: p.ts, equity: (p.equity as f64 * scale).round() as i64 }));
