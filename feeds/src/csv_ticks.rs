@@ -8,26 +8,32 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use csv::ByteRecord;
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{InstrumentId, Tick};
+use sharewise_engine::types::{InstrumentId, Price, Tick};
 
 use crate::error::{FeedError, RowProblem};
-use crate::rows::{CsvRows, RowFormat, MAX_COLUMNS};
+use crate::rows::{CsvRows, FieldKind, Fields, RowFormat, Values};
 use crate::timefmt::TimeFormat;
 use crate::validate::{check_volume, price, whole, ReadOptions, SkipReport, TimeLine};
 
 /// The tick row layout, stamped with one instrument.
-pub(crate) struct TickRow(InstrumentId);
+pub(crate) struct TickRow(pub(crate) InstrumentId);
 
 impl RowFormat for TickRow {
     type Item = Tick;
     const COLUMNS: &'static [&'static str] = &["ts", "price", "qty"];
+    const KINDS: &'static [FieldKind] = &[FieldKind::Time, FieldKind::Price, FieldKind::Whole];
 
     #[inline]
-    fn parse(&self, c: &[usize; MAX_COLUMNS], rec: &ByteRecord, ts: TimestampNs, time: &TimeLine) -> Result<Tick, RowProblem> {
-        let price = price(rec.get(c[1]), "price")?;
-        let qty = whole(rec.get(c[2]), "qty")?;
+    fn parse(&self, f: &Fields<'_>, ts: TimestampNs, time: &TimeLine) -> Result<Tick, RowProblem> {
+        let price = price(f[1], "price")?;
+        let qty = whole(f[2], "qty")?;
+        self.build(&[ts, price.units(), qty, 0, 0, 0], time)
+    }
+
+    #[inline]
+    fn build(&self, v: &Values, time: &TimeLine) -> Result<Tick, RowProblem> {
+        let (ts, price, qty) = (v[0], Price(v[1]), v[2]);
         check_volume(qty, "qty")?;
         time.check_order(ts, true)?;
         Ok(Tick { ts, instrument: self.0, price, qty })
@@ -43,7 +49,7 @@ impl TickReader<File> {
     /// Opens a tick CSV file of `instrument`; errors name `path`.
     pub fn open(path: impl AsRef<Path>, instrument: InstrumentId, options: ReadOptions) -> Result<TickReader<File>, FeedError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|source| FeedError::Open { path: path.to_path_buf(), source })?;
+        let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
         TickReader::new(file, path.display().to_string(), instrument, options)
     }
 }

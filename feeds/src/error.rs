@@ -130,21 +130,22 @@ impl RowProblem {
 /// Everything that can go wrong reading market data.
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
-    /// The file could not be opened.
-    #[error("cannot open {}: {source}", path.display())]
+    /// The file could not be opened. (The OS error is part of the message, not a separate
+    /// `source()`, so error chains do not print it twice.)
+    #[error("cannot open {}: {error}", path.display())]
     Open {
         /// The path given.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Reading failed part-way.
-    #[error("{source_name}: read error: {source}")]
+    #[error("{source_name}: read error: {error}")]
     Io {
         /// The path (or name) of the source.
         source_name: String,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The CSV structure itself is broken (not a single bad value).
     #[error("{at}: malformed CSV: {message}")]

@@ -38,7 +38,7 @@ impl KiteCandleReader {
     /// Opens a saved Kite response; errors name `path`.
     pub fn open(path: impl AsRef<Path>, options: ReadOptions) -> Result<KiteCandleReader, FeedError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|source| FeedError::Open { path: path.to_path_buf(), source })?;
+        let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
         KiteCandleReader::new(file, path.display().to_string(), options)
     }
 
@@ -46,7 +46,7 @@ impl KiteCandleReader {
     pub fn new(mut reader: impl Read, source: impl Into<String>, options: ReadOptions) -> Result<KiteCandleReader, FeedError> {
         let source_name = source.into();
         let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(|source| FeedError::Io { source_name: source_name.clone(), source })?;
+        reader.read_to_end(&mut bytes).map_err(|error| FeedError::Io { source_name: source_name.clone(), error })?;
         let mut doc: Value = serde_json::from_slice(&bytes).map_err(|source| FeedError::Json { source_name: source_name.clone(), source })?;
         let shape = |detail: &str| FeedError::KiteShape { source_name: source_name.clone(), detail: detail.to_string() };
         match doc.get("status").and_then(Value::as_str) {

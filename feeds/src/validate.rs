@@ -186,14 +186,24 @@ impl TimeLine {
     pub(crate) fn parse(&mut self, raw: Option<&[u8]>) -> Result<TimestampNs, RowProblem> {
         let s = text(raw, "ts")?;
         let (ts, fmt) = parse_timestamp_bytes(s).map_err(|e| RowProblem::unparsable("ts", s, e))?;
-        match self.format {
-            None => self.format = Some(fmt),
-            Some(file) if !file.same_kind(fmt) => {
-                return Err(RowProblem::unparsable("ts", s, TimeError::FormatChanged(file.kind_name())))
-            }
-            Some(_) => {}
+        if !self.note_format(fmt) {
+            let file = self.format.map_or("", TimeFormat::kind_name);
+            return Err(RowProblem::unparsable("ts", s, TimeError::FormatChanged(file)));
         }
         Ok(ts)
+    }
+
+    /// Records the format of a `ts` just read (the first one fixes the file's); `false` if it is
+    /// not the file's kind.
+    #[inline]
+    pub(crate) fn note_format(&mut self, format: TimeFormat) -> bool {
+        match self.format {
+            None => {
+                self.format = Some(format);
+                true
+            }
+            Some(file) => file.same_kind(format),
+        }
     }
 
     /// Checks `ts` against the last accepted row (`allow_repeat` for ticks).

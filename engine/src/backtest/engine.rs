@@ -273,7 +273,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     /// opened a position inside the bar (the bracket check must then start from that price).
     #[inline(never)]
     fn fill_pending(&mut self, bar: &Bar) -> Option<Price> {
-        let Some(p) = self.pending else { return None };
+        let p = self.pending?;
         let price = match p.order.order_type {
             OrderType::Market => Some(self.fill_model.market(p.order.side, bar)),
             OrderType::Limit => {
