@@ -15,8 +15,12 @@ use crate::types::{Instrument, Price, Qty, Side};
 /// Why an order request is being made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Purpose {
-    /// Open (or flip into) a position; the gate decides the size.
-    Enter,
+    /// Open a position; the gate decides the size. When `closing` > 0 the same order first
+    /// closes that many shares of the opposite position (a flip), and the gate returns the total.
+    Enter {
+        /// Shares of the opposite position this order closes before opening the new one.
+        closing: Qty,
+    },
     /// Close the whole open position of this many shares.
     Exit {
         /// Shares to close (positive).

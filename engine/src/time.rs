@@ -18,6 +18,8 @@ pub const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SEC;
 pub const IST_OFFSET_NS: i64 = (5 * 3600 + 30 * 60) * NANOS_PER_SEC;
 /// NSE/BSE equity session open, 09:15 IST, as nanoseconds after IST midnight.
 pub const NSE_OPEN_IST_NS: i64 = (9 * 3600 + 15 * 60) * NANOS_PER_SEC;
+/// When brokers square off intraday (MIS) positions, 15:20 IST, as nanoseconds after IST midnight.
+pub const MIS_SQUARE_OFF_IST_NS: i64 = (15 * 3600 + 20 * 60) * NANOS_PER_SEC;
 /// NSE/BSE equity session close, 15:30 IST, as nanoseconds after IST midnight.
 pub const NSE_CLOSE_IST_NS: i64 = (15 * 3600 + 30 * 60) * NANOS_PER_SEC;
 

@@ -10,6 +10,8 @@ pub const MAX_ORDER_QTY: &str = "MAX_ORDER_QTY";
 pub const MAX_ORDER_VALUE: &str = "MAX_ORDER_VALUE";
 /// Risk-per-trade sizing needs a stop-loss and the signal had none (or it sat at the entry).
 pub const NO_STOP_FOR_RISK_SIZING: &str = "NO_STOP_FOR_RISK_SIZING";
+/// A short entry's margin exceeds the free cash.
+pub const INSUFFICIENT_MARGIN: &str = "INSUFFICIENT_MARGIN";
 /// Short positions need the intraday (MIS) product; delivery (CNC) cannot be sold short.
 pub const SHORT_NEEDS_MIS: &str = "SHORT_NEEDS_MIS";
 /// The reference price is not positive.

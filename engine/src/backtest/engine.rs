@@ -14,8 +14,8 @@ use super::metrics::MetricsAccumulator;
 use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
 use crate::risk::{AccountView, OrderRequest, Purpose, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
-use crate::time::{ist_day, TimestampNs};
-use crate::types::{Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Side, Validity};
+use crate::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
+use crate::types::{Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Product, Side, Validity};
 
 /// One point of the equity curve: mark-to-market equity at a bar's close.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -63,10 +63,14 @@ impl DecisionCounts {
         match decision {
             Decision::Order { .. } => self.orders += 1,
             Decision::NoChange => self.no_change += 1,
-            Decision::Rejected { rejection } => match self.rejections.iter_mut().find(|(code, _)| *code == rejection.code) {
-                Some((_, n)) => *n += 1,
-                None => self.rejections.push((rejection.code, 1)),
-            },
+            Decision::Rejected { rejection } => self.count_rejection(rejection.code),
+        }
+    }
+
+    fn count_rejection(&mut self, code: &'static str) {
+        match self.rejections.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => self.rejections.push((code, 1)),
         }
     }
 }
@@ -78,6 +82,9 @@ pub struct SignalRecord {
     pub signal: Signal,
     /// What the engine did with it.
     pub decision: Decision,
+    /// For a flip (exit plus new entry in one order) whose entry risk refused: why. The order
+    /// then only closes the position.
+    pub entry_rejected: Option<Rejection>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -86,7 +93,8 @@ struct Pending {
     stop_loss: Option<Price>,
     take_profit: Option<Price>,
     entering: bool,
-    day: i64,
+    /// IST day of the first bar the order could fill on (DAY validity ends with it).
+    day: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -123,6 +131,9 @@ pub struct Backtester<S: Strategy, R: RiskGate> {
     last_close: Price,
     expired_orders: u64,
     cancelled_orders: u64,
+    /// Whether orders are intraday (MIS): square-off rules apply.
+    intraday: bool,
+    square_offs: u64,
 }
 
 impl<S: Strategy, R: RiskGate> Backtester<S, R> {
@@ -131,6 +142,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let portfolio = Portfolio::new(config.initial_cash, instrument.id.0 as usize + 1);
         let cash_units = to_units(config.initial_cash);
         let config_cash = config.initial_cash;
+        let intraday = config.product == Product::Mis;
         let fill_model = FillModel { slippage_ticks: config.slippage_ticks, tick: instrument.tick_size };
         Backtester {
             config,
@@ -156,6 +168,8 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             last_close: Price::ZERO,
             expired_orders: 0,
             cancelled_orders: 0,
+            intraday,
+            square_offs: 0,
         }
     }
 
@@ -208,6 +222,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     /// bars (fills, brackets, signals) lives in out-of-line functions.
     #[inline(always)]
     pub fn on_bar(&mut self, bar: &Bar) {
+        if self.intraday && (self.qty != 0 || self.pending.is_some()) {
+            self.enforce_intraday(bar);
+        }
         let limit_entry = if self.pending.is_some() { self.fill_pending(bar) } else { None };
         if self.bracket.stop_loss.is_some() || self.bracket.take_profit.is_some() {
             match limit_entry {
@@ -225,6 +242,19 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
         if let Some(signal) = self.strategy.on_bar(self.instrument.id, bar) {
             self.on_signal(signal, bar);
+        }
+    }
+
+    /// Squares off any open position at the last bar's close (a market exit through the
+    /// commission model), e.g. at the end of a walk-forward window.
+    pub fn close_out(&mut self) {
+        if self.qty == 0 {
+            return;
+        }
+        self.square_off(self.last_close, self.metrics.last_ts());
+        self.metrics.restate_last(self.cash_units);
+        if let Some(last) = self.curve.last_mut() {
+            last.equity = self.cash_units;
         }
     }
 
@@ -256,6 +286,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             final_equity,
             expired_orders: self.expired_orders,
             cancelled_orders: self.cancelled_orders,
+            square_offs: self.square_offs,
         }
     }
 
@@ -269,6 +300,41 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         vec![self.last_close; self.portfolio.positions.len()]
     }
 
+    /// Intraday (MIS) rules: a position still open from an earlier IST day is squared off at that
+    /// day's last close; from 15:20 IST the position is squared off at the bar's open and no
+    /// entry fills.
+    #[inline(never)]
+    fn enforce_intraday(&mut self, bar: &Bar) {
+        let last_ts = self.metrics.last_ts();
+        if self.qty != 0 && self.metrics.bars() > 0 && ist_day(bar.ts) != ist_day(last_ts) {
+            self.square_off(self.last_close, last_ts);
+        }
+        if ist_time_of_day(bar.ts) >= MIS_SQUARE_OFF_IST_NS {
+            if self.qty != 0 {
+                let exit_side = if self.qty > 0 { Side::Sell } else { Side::Buy };
+                self.square_off(self.fill_model.market(exit_side, bar), bar.ts);
+            }
+            if self.pending.is_some_and(|p| p.entering) {
+                self.pending = None;
+                self.expired_orders += 1;
+            }
+        }
+    }
+
+    /// Closes the whole position at `price` with a market order, dropping its bracket and any
+    /// resting order.
+    fn square_off(&mut self, price: Price, ts: TimestampNs) {
+        let qty = self.qty;
+        let exit_side = if qty > 0 { Side::Sell } else { Side::Buy };
+        let order = self.new_order(exit_side, qty.abs(), ts);
+        self.execute(order, price, ts);
+        self.bracket = Bracket::default();
+        if self.pending.take().is_some() {
+            self.cancelled_orders += 1;
+        }
+        self.square_offs += 1;
+    }
+
     /// Fills the pending order if `bar` reaches it; returns the price when a *limit* order
     /// opened a position inside the bar (the bracket check must then start from that price).
     #[inline(never)]
@@ -277,7 +343,13 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let price = match p.order.order_type {
             OrderType::Market => Some(self.fill_model.market(p.order.side, bar)),
             OrderType::Limit => {
-                if p.order.validity == Validity::Day && ist_day(bar.ts) != p.day {
+                let today = ist_day(bar.ts);
+                // DAY validity runs from the first bar the order could fill on.
+                let day = p.day.unwrap_or(today);
+                if let Some(pending) = self.pending.as_mut() {
+                    pending.day = Some(day);
+                }
+                if p.order.validity == Validity::Day && today != day {
                     self.pending = None;
                     self.expired_orders += 1;
                     return None;
@@ -313,7 +385,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             self.execute(order, price, bar.ts);
             self.bracket = Bracket::default();
             // A pending entry/exit decided earlier no longer matches the position.
-            self.pending = None;
+            if self.pending.take().is_some() {
+                self.cancelled_orders += 1;
+            }
         }
     }
 
@@ -338,36 +412,45 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let reference_price = signal.entry.unwrap_or(bar.close);
         let equity = Decimal::new(self.cash_units + qty * bar.close.0, 4);
         let account = AccountView { instrument: &self.instrument, position_qty: qty, cash: self.portfolio.cash, equity };
-        let mut total = 0;
-        if exit_qty > 0 {
-            let request = OrderRequest { side: signal.side, purpose: Purpose::Exit { qty: exit_qty }, reference_price, stop_loss: None, ts: signal.ts };
-            match self.risk.review(&request, &account) {
-                Ok(q) => total += q,
-                Err(rejection) => return self.reject(signal, rejection),
+        // One order: an entry (which may first close the opposite position), or an exit alone.
+        let purpose = if enter { Purpose::Enter { closing: exit_qty } } else { Purpose::Exit { qty: exit_qty } };
+        let request = OrderRequest { side: signal.side, purpose, reference_price, stop_loss: signal.stop_loss, ts: signal.ts };
+        let mut entry_rejected = None;
+        let total = match self.risk.review(&request, &account) {
+            Ok(total) => total,
+            Err(rejection) if exit_qty == 0 => return self.reject(signal, rejection),
+            // A refused flip still closes the position it was reversing.
+            Err(rejection) => {
+                let exit = OrderRequest { purpose: Purpose::Exit { qty: exit_qty }, stop_loss: None, ..request };
+                match self.risk.review(&exit, &account) {
+                    Ok(q) => {
+                        entry_rejected = Some(rejection);
+                        q
+                    }
+                    Err(exit_rejection) => return self.reject(signal, exit_rejection),
+                }
             }
-        }
-        if enter {
-            let request = OrderRequest { side: signal.side, purpose: Purpose::Enter, reference_price, stop_loss: signal.stop_loss, ts: signal.ts };
-            match self.risk.review(&request, &account) {
-                Ok(q) => total += q,
-                // A rejected entry still lets an approved exit through.
-                Err(rejection) if total == 0 => return self.reject(signal, rejection),
-                Err(_) => {}
-            }
-        }
+        };
         let mut order = self.new_order(signal.side, total, bar.ts);
         if let Some(limit) = signal.entry {
             order.order_type = OrderType::Limit;
             order.limit_price = Some(limit);
         }
+        let tick = self.instrument.tick_size;
         self.pending = Some(Pending {
             order,
-            stop_loss: signal.stop_loss,
-            take_profit: signal.take_profit,
+            stop_loss: signal.stop_loss.map(|p| p.round_to_tick(tick)),
+            take_profit: signal.take_profit.map(|p| p.round_to_tick(tick)),
             entering: total > exit_qty,
-            day: ist_day(bar.ts),
+            day: None,
         });
-        self.record(signal, Decision::Order { order });
+        if let Some(rejection) = &entry_rejected {
+            self.counts.count_rejection(rejection.code);
+        }
+        self.counts.count(&Decision::Order { order });
+        if self.record_signals {
+            self.signals.push(SignalRecord { signal, decision: Decision::Order { order }, entry_rejected });
+        }
     }
 
     fn reject(&mut self, signal: Signal, rejection: Rejection) {
@@ -377,7 +460,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     fn record(&mut self, signal: Signal, decision: Decision) {
         self.counts.count(&decision);
         if self.record_signals {
-            self.signals.push(SignalRecord { signal, decision });
+            self.signals.push(SignalRecord { signal, decision, entry_rejected: None });
         }
     }
 

@@ -13,14 +13,14 @@
 //! | `sortino` | `mean(r_d) / √(mean(min(r_d, 0)²)) · √N` |
 //! | `max_drawdown` | `max over bars of (peak − E_t) / peak`, peak = highest equity so far |
 //! | `max_drawdown_value` | rupee depth `peak − E_t` at that deepest point |
-//! | `max_drawdown_duration_*` | longest stretch from a peak until equity regains it (or the end) |
+//! | `max_drawdown_duration_*` | longest stretch from a peak to the last bar before equity regains it (or the last bar) |
 //! | `calmar` | `cagr / max_drawdown` |
 //! | `win_rate` | closed trades with net P&L > 0 / closed trades |
 //! | `profit_factor` | Σ winning P&L / \|Σ losing P&L\| |
 //! | `avg_win`, `avg_loss` | mean net P&L of winning / losing closed trades |
 //! | `exposure` | bars ending with an open position / bars |
 //!
-//! A metric that is undefined (no trades, zero volatility, less than a day of data) is `null`.
+//! A metric that is undefined (no trades, zero volatility, fewer than two days of data) is `null`.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -146,6 +146,22 @@ impl MetricsAccumulator {
         self.bars += 1;
         self.bars_in_market += in_market as u64;
         self.last_ts = ts;
+        self.track(ts, equity);
+    }
+
+    /// Replaces the last bar's equity (a position squared off at that bar's close after it was
+    /// recorded, e.g. at the end of a walk-forward window).
+    pub fn restate_last(&mut self, equity: i64) {
+        self.track(self.last_ts, equity);
+    }
+
+    /// Time of the last bar recorded.
+    pub fn last_ts(&self) -> TimestampNs {
+        self.last_ts
+    }
+
+    #[inline(always)]
+    fn track(&mut self, ts: TimestampNs, equity: i64) {
         self.last_equity = equity;
         if equity >= self.peak {
             self.peak = equity;
@@ -178,7 +194,9 @@ impl MetricsAccumulator {
         let final_equity = rupees(self.last_equity);
         let total_return = if initial > 0.0 { final_equity / initial - 1.0 } else { 0.0 };
         let years = (self.last_ts - self.first_ts) as f64 / (365.25 * NANOS_PER_DAY as f64);
-        let cagr = (years > 0.0 && initial > 0.0 && final_equity > 0.0).then(|| (final_equity / initial).powf(1.0 / years) - 1.0);
+        // Annualising less than two days of data gives meaningless numbers: leave CAGR undefined.
+        let enough = self.day_closes.len() >= 2;
+        let cagr = (enough && years > 0.0 && initial > 0.0 && final_equity > 0.0).then(|| (final_equity / initial).powf(1.0 / years) - 1.0);
 
         let mut previous = initial;
         let mut daily = Vec::with_capacity(self.day_closes.len());

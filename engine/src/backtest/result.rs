@@ -34,8 +34,11 @@ pub struct BacktestResult {
     pub final_equity: Decimal,
     /// Limit orders that expired unfilled at the end of their day.
     pub expired_orders: u64,
-    /// Resting orders cancelled because a newer signal superseded them.
+    /// Resting orders cancelled: superseded by a newer signal, or left without a position by a
+    /// stop, target or square-off.
     pub cancelled_orders: u64,
+    /// Intraday (MIS) positions squared off at 15:20 IST, at a day's end, or at `close_out`.
+    pub square_offs: u64,
     /// Performance statistics.
     pub metrics: Metrics,
 }

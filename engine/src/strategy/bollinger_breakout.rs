@@ -3,7 +3,6 @@
 //! middle band. A signal fires on the bar the condition starts. Confidence: 0.5 plus how far the
 //! close is beyond the band, in band widths (capped at 1).
 
-use super::sma_cross::{exit_rules, market_signal};
 use super::{ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{BollingerBands, Indicator};
 use crate::types::{Bar, InstrumentId, Side};
@@ -26,7 +25,7 @@ impl BollingerBreakout {
         let period = p.usize_at_least("period", 20, 2)?;
         let k = p.f64_in("k", 2.0, 0.1, 10.0)?;
         let bands = BollingerBands::new(period, k, k).map_err(|e| StrategyError::Inconsistent { strategy: "bollinger_breakout".into(), problem: e.to_string() })?;
-        Ok(BollingerBreakout { period, k, bands, exits: exit_rules(p)?, above_upper: false, below_middle: false })
+        Ok(BollingerBreakout { period, k, bands, exits: ExitRules::from_params(p)?, above_upper: false, below_middle: false })
     }
 }
 
@@ -48,11 +47,11 @@ impl Strategy for BollingerBreakout {
         if started_above {
             let confidence = (0.5 + 0.5 * (close - b.upper) / width).min(1.0);
             let reason = Reason::BandBreak { close, band: b.upper, upper: true };
-            Some(market_signal(instrument, bar, Side::Buy, &self.exits, confidence, reason))
+            Some(Signal::market(instrument, bar, Side::Buy, &self.exits, confidence, reason))
         } else if started_below {
             let confidence = (0.5 + 0.5 * (b.middle - close) / width).min(1.0);
             let reason = Reason::BandBreak { close, band: b.middle, upper: false };
-            Some(market_signal(instrument, bar, Side::Sell, &self.exits, confidence, reason))
+            Some(Signal::market(instrument, bar, Side::Sell, &self.exits, confidence, reason))
         } else {
             None
         }

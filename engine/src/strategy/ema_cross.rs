@@ -3,7 +3,7 @@
 //! before the slow EMA is ready.
 
 use super::registry::require_fast_below_slow;
-use super::sma_cross::{exit_rules, gap_confidence, market_signal};
+use super::signal::gap_confidence;
 use super::{Cross, CrossDetector, ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{Ema, Indicator};
 use crate::types::{Bar, InstrumentId, Side};
@@ -27,7 +27,7 @@ impl EmaCross {
         let slow = p.usize_at_least("slow", 26, 2)?;
         require_fast_below_slow("ema_cross", fast, slow)?;
         let ema = |n| Ema::new(n).map_err(|e| StrategyError::Inconsistent { strategy: "ema_cross".into(), problem: e.to_string() });
-        Ok(EmaCross { fast_period: fast, slow_period: slow, fast: ema(fast)?, slow: ema(slow)?, exits: exit_rules(p)?, cross: CrossDetector::default() })
+        Ok(EmaCross { fast_period: fast, slow_period: slow, fast: ema(fast)?, slow: ema(slow)?, exits: ExitRules::from_params(p)?, cross: CrossDetector::default() })
     }
 }
 
@@ -45,7 +45,7 @@ impl Strategy for EmaCross {
         let above = cross == Cross::Above;
         let side = if above { Side::Buy } else { Side::Sell };
         let reason = Reason::LinesCrossed { line: "EMA", fast_period: self.fast_period as u32, fast, slow_period: self.slow_period as u32, slow, above };
-        Some(market_signal(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
+        Some(Signal::market(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
     }
 
     fn warmup_bars(&self) -> usize {

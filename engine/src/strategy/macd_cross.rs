@@ -2,7 +2,6 @@
 //! when it crosses below (TA-Lib MACD). Confidence: 0.5 plus the histogram's size relative to
 //! 0.1 % of price (capped at 1).
 
-use super::sma_cross::{exit_rules, market_signal};
 use super::{Cross, CrossDetector, ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{Indicator, Macd};
 use crate::types::{Bar, InstrumentId, Side};
@@ -25,7 +24,7 @@ impl MacdCross {
         let signal = p.usize_at_least("signal", 9, 1)?;
         super::registry::require_fast_below_slow("macd_cross", fast, slow)?;
         let macd = Macd::new(fast, slow, signal).map_err(|e| StrategyError::Inconsistent { strategy: "macd_cross".into(), problem: e.to_string() })?;
-        Ok(MacdCross { periods: (fast, slow, signal), macd, exits: exit_rules(p)?, cross: CrossDetector::default() })
+        Ok(MacdCross { periods: (fast, slow, signal), macd, exits: ExitRules::from_params(p)?, cross: CrossDetector::default() })
     }
 }
 
@@ -42,7 +41,7 @@ impl Strategy for MacdCross {
         let close = bar.close.to_f64();
         let confidence = (0.5 + 0.5 * out.hist.abs() / (close * 0.001).max(f64::EPSILON)).min(1.0);
         let reason = Reason::MacdCrossed { macd: out.macd, signal: out.signal, above };
-        Some(market_signal(instrument, bar, side, &self.exits, confidence, reason))
+        Some(Signal::market(instrument, bar, side, &self.exits, confidence, reason))
     }
 
     fn warmup_bars(&self) -> usize {

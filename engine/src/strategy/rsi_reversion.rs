@@ -3,7 +3,6 @@
 //! bar RSI enters the zone, not on every bar inside it. Confidence grows with the depth into the
 //! zone: 0.5 at the threshold, 1.0 at RSI 0 (or 100).
 
-use super::sma_cross::{exit_rules, market_signal};
 use super::{ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::indicators::{Indicator, Rsi};
 use crate::types::{Bar, InstrumentId, Side};
@@ -32,7 +31,7 @@ impl RsiReversion {
             return Err(StrategyError::Inconsistent { strategy: "rsi_reversion".into(), problem: format!("low ({low}) must be below high ({high})") });
         }
         let rsi = Rsi::new(period).map_err(|e| StrategyError::Inconsistent { strategy: "rsi_reversion".into(), problem: e.to_string() })?;
-        Ok(RsiReversion { period, low, high, rsi, exits: exit_rules(p)?, zone: 0 })
+        Ok(RsiReversion { period, low, high, rsi, exits: ExitRules::from_params(p)?, zone: 0 })
     }
 }
 
@@ -54,7 +53,7 @@ impl Strategy for RsiReversion {
         } else {
             (Side::Sell, 0.5 + 0.5 * (rsi - self.high) / (100.0 - self.high).max(f64::EPSILON), Reason::RsiZone { period: self.period as u32, rsi, threshold: self.high, oversold: false })
         };
-        Some(market_signal(instrument, bar, side, &self.exits, confidence.clamp(0.0, 1.0), reason))
+        Some(Signal::market(instrument, bar, side, &self.exits, confidence.clamp(0.0, 1.0), reason))
     }
 
     fn warmup_bars(&self) -> usize {

@@ -2,9 +2,15 @@
 
 use serde::Serialize;
 
-use super::Reason;
+use super::{ExitRules, Reason};
 use crate::time::TimestampNs;
-use crate::types::{InstrumentId, Price, Side};
+use crate::types::{Bar, InstrumentId, Price, Side};
+
+/// Confidence from the relative gap between two lines: 0.5 at a touch, 1.0 at a 1 % gap.
+pub(crate) fn gap_confidence(a: f64, b: f64) -> f64 {
+    let gap = if b != 0.0 { ((a - b) / b).abs() * 100.0 } else { 0.0 };
+    (0.5 + 0.5 * gap).min(1.0)
+}
 
 /// What a strategy wants, decided at a bar's close (or a tick).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -25,4 +31,12 @@ pub struct Signal {
     pub confidence: f64,
     /// Why, in words, e.g. `SMA(10) 1573.15 crossed above SMA(30) 1571.40`.
     pub reason: Reason,
+}
+
+impl Signal {
+    /// A market signal at `bar`'s close with `exits` placed around that close.
+    pub fn market(instrument: InstrumentId, bar: &Bar, side: Side, exits: &ExitRules, confidence: f64, reason: Reason) -> Signal {
+        let (stop_loss, take_profit) = exits.levels(side, bar.close);
+        Signal { ts: bar.ts, instrument, side, entry: None, stop_loss, take_profit, confidence, reason }
+    }
 }

@@ -9,6 +9,7 @@
 use std::cmp::Ordering;
 
 use super::registry::require_fast_below_slow;
+use super::signal::gap_confidence;
 use super::{Cross, CrossDetector, ExitRules, Params, Reason, Signal, Strategy, StrategyError};
 use crate::types::{Bar, InstrumentId, Side};
 
@@ -52,7 +53,7 @@ impl SmaCross {
         p.expect_only("sma_cross", &["fast", "slow", "stop_pct", "target_pct"])?;
         let fast = p.usize_at_least("fast", 10, 1)?;
         let slow = p.usize_at_least("slow", 30, 2)?;
-        SmaCross::new(fast, slow, exit_rules(p)?)
+        SmaCross::new(fast, slow, ExitRules::from_params(p)?)
     }
 
     /// Pushes one close and returns how the fast average compares with the slow one, once both
@@ -77,26 +78,6 @@ impl SmaCross {
     }
 }
 
-/// Reads the shared `stop_pct` / `target_pct` parameters.
-pub(crate) fn exit_rules(p: &Params) -> Result<ExitRules, StrategyError> {
-    Ok(ExitRules {
-        stop_pct: p.optional_f64_in("stop_pct", 0.01, 99.0)?,
-        target_pct: p.optional_f64_in("target_pct", 0.01, 1000.0)?,
-    })
-}
-
-/// Confidence from the relative gap between two lines: 0.5 at a touch, 1.0 at a 1 % gap.
-pub(crate) fn gap_confidence(a: f64, b: f64) -> f64 {
-    let gap = if b != 0.0 { ((a - b) / b).abs() * 100.0 } else { 0.0 };
-    (0.5 + 0.5 * gap).min(1.0)
-}
-
-/// A market signal with exits attached and the given reason.
-pub(crate) fn market_signal(instrument: InstrumentId, bar: &Bar, side: Side, exits: &ExitRules, confidence: f64, reason: Reason) -> Signal {
-    let (stop_loss, take_profit) = exits.levels(side, bar.close);
-    Signal { ts: bar.ts, instrument, side, entry: None, stop_loss, take_profit, confidence, reason }
-}
-
 impl Strategy for SmaCross {
     fn name(&self) -> String {
         format!("sma_cross({},{})", self.fast, self.slow)
@@ -111,7 +92,7 @@ impl Strategy for SmaCross {
         let above = cross == Cross::Above;
         let side = if above { Side::Buy } else { Side::Sell };
         let reason = Reason::LinesCrossed { line: "SMA", fast_period: self.fast as u32, fast, slow_period: self.slow as u32, slow, above };
-        Some(market_signal(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
+        Some(Signal::market(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
     }
 
     fn warmup_bars(&self) -> usize {
@@ -167,7 +148,7 @@ mod tests {
 
     #[test]
     fn reset_replays_identically_and_reason_reads_well() {
-        let mut s = SmaCross::new(2, 4, ExitRules { stop_pct: Some(1.0), target_pct: None }).unwrap();
+        let mut s = SmaCross::new(2, 4, ExitRules { stop_bps: Some(100), target_bps: None }).unwrap();
         let closes = ["10", "10", "10", "9", "8", "12"];
         let run = |s: &mut SmaCross| {
             closes.iter().enumerate().filter_map(|(i, c)| s.on_bar(InstrumentId(0), &bar(i as i64, c))).collect::<Vec<_>>()
@@ -176,6 +157,6 @@ mod tests {
         s.reset();
         assert_eq!(run(&mut s), first);
         assert_eq!(first[0].reason.to_string(), "SMA(2) 10.00 crossed above SMA(4) 9.75");
-        assert_eq!(first[0].stop_loss, Some(Price::parse("11.90").unwrap()));
+        assert_eq!(first[0].stop_loss, Some(Price::parse("11.88").unwrap()));
     }
 }
