@@ -11,13 +11,14 @@ pub enum ConfigError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// TOML syntax or a key/type mistake, located by line.
-    #[error("{path}:{line}: {message}")]
+    /// TOML syntax or a key/type mistake, located by line where the file shows it.
+    #[error("{path}{}: {message}", line.map_or_else(String::new, |l| format!(":{l}")))]
     Invalid {
         /// Path (or name) of the file.
         path: String,
-        /// 1-based line of the mistake.
-        line: usize,
+        /// 1-based line of the mistake (or of its table's header); `None` when the file does not
+        /// show it (e.g. a value the defaults needed and the file replaced).
+        line: Option<usize>,
         /// What is wrong.
         message: String,
     },

@@ -7,8 +7,11 @@
 //! assert_eq!(settings.strategy.name, "sma_cross"); // from the defaults
 //! ```
 
+#![warn(missing_docs)]
+
 mod error;
+mod locate;
 mod settings;
 
 pub use error::ConfigError;
-pub use settings::{BacktestSection, Settings, StrategySection, DEFAULT_TOML};
+pub use settings::{cash_too_large, BacktestSection, Settings, SizingSection, StrategySection, DEFAULT_TOML, MAX_CASH};

@@ -9,10 +9,20 @@ use sharewise_engine::strategy::Params;
 use sharewise_engine::types::Product;
 use sharewise_risk::{Limits, Sizing};
 
+use crate::locate::{path_line, user_paths, without};
 use crate::ConfigError;
 
 /// The built-in defaults, also shipped as `config/default.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
+
+/// The largest starting cash, rupees: ₹10 lakh crore. Equity is kept in 1/10 000 rupee in an
+/// `i64`, so much larger accounts (with the position's value on top) would overflow.
+pub const MAX_CASH: i64 = 10_000_000_000_000;
+
+/// The message for a starting cash above [`MAX_CASH`] (shared by the file and the `--cash` flag).
+pub fn cash_too_large(cash: Decimal) -> String {
+    format!("must be at most {MAX_CASH} (₹10 lakh crore; larger amounts overflow the fixed-point equity), got {cash}")
+}
 
 /// All settings.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -57,7 +67,8 @@ pub struct SizingSection {
     pub value: Decimal,
 }
 
-/// `[strategy]`.
+/// `[strategy]`. In a user's file, one with a `name` replaces the default whole; one without keeps
+/// the default name and merges its `params` over the default params.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct StrategySection {
@@ -82,41 +93,65 @@ impl Settings {
     }
 
     /// Parses `text` (named `name` in errors) merged over the defaults, then validates it.
+    ///
+    /// A `[strategy]` with a `name` replaces the default strategy whole; one without a `name`
+    /// keeps the default strategy and merges its `params` over the default params.
     pub fn from_toml_str(text: &str, name: &str) -> Result<Settings, ConfigError> {
-        let invalid = |src: &str, err: toml::de::Error| {
-            let line = err.span().map_or(0, |s| src[..s.start.min(src.len())].matches('\n').count() + 1);
+        let user: toml::Table = toml::from_str(text).map_err(|err| {
+            let line = err.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             ConfigError::Invalid { path: name.to_string(), line, message: err.message().to_string() }
-        };
-        let mut merged: toml::Table = toml::from_str(DEFAULT_TOML).map_err(|e| invalid(DEFAULT_TOML, e))?;
-        let user: toml::Table = toml::from_str(text).map_err(|e| invalid(text, e))?;
-        if user.contains_key("strategy") {
-            // A user's strategy replaces the default one whole: params of another strategy must not leak in.
-            merged.remove("strategy");
-        }
-        merge(&mut merged, user);
-        let settings: Settings = Settings::deserialize(merged).map_err(|e| {
-            // Locate the offending key in the user's text so the line points at their mistake.
-            let key = e.message().split('`').nth(1).unwrap_or("");
-            let line = find_key_line(text, key);
-            ConfigError::Invalid { path: name.to_string(), line, message: e.message().to_string() }
+        })?;
+        let settings = Settings::merged(&user).map_err(|err| {
+            let message = err.message().to_string();
+            // The error has no position: find the user's key whose removal makes it go away.
+            let culprit = user_paths(&user).into_iter().find(|path| match Settings::merged(&without(&user, path)) {
+                Ok(_) => true,
+                Err(e) => e.message() != message,
+            });
+            let line = culprit.and_then(|path| path_line(text, &path));
+            ConfigError::Invalid { path: name.to_string(), line, message }
         })?;
         settings.validate(name)?;
         Ok(settings)
     }
 
+    /// The defaults with `user` merged over them, deserialised (not validated).
+    fn merged(user: &toml::Table) -> Result<Settings, toml::de::Error> {
+        let mut merged: toml::Table = toml::from_str(DEFAULT_TOML)?;
+        let names_strategy = matches!(user.get("strategy"), Some(toml::Value::Table(t)) if t.contains_key("name"));
+        if names_strategy {
+            // A user's strategy replaces the default one whole: params of another strategy must not leak in.
+            merged.remove("strategy");
+        }
+        merge(&mut merged, user.clone());
+        Settings::deserialize(merged)
+    }
+
     fn validate(&self, name: &str) -> Result<(), ConfigError> {
         let value_err = |key: &str, message: String| ConfigError::Value { path: name.to_string(), key: key.to_string(), message };
-        if self.backtest.cash <= Decimal::ZERO {
-            return Err(value_err("backtest.cash", format!("must be positive, got {}", self.backtest.cash)));
+        let cash = self.backtest.cash;
+        if cash <= Decimal::ZERO {
+            return Err(value_err("backtest.cash", format!("must be positive, got {cash}")));
+        }
+        if cash > Decimal::from(MAX_CASH) {
+            return Err(value_err("backtest.cash", cash_too_large(cash)));
+        }
+        if self.backtest.product == Product::Nrml {
+            return Err(value_err("backtest.product", "NRML is a derivatives product; equity backtests use CNC (delivery) or MIS (intraday)".into()));
         }
         if self.backtest.slippage_ticks < 0 {
             return Err(value_err("backtest.slippage_ticks", format!("must be 0 or more, got {}", self.backtest.slippage_ticks)));
         }
+        if let Some(q) = self.backtest.limits.max_order_qty.filter(|q| *q <= 0) {
+            return Err(value_err("backtest.limits.max_order_qty", format!("must be positive, got {q}")));
+        }
+        if let Some(v) = self.backtest.limits.max_order_value.filter(|v| *v <= Decimal::ZERO) {
+            return Err(value_err("backtest.limits.max_order_value", format!("must be positive, got {v}")));
+        }
         self.commission().map_err(|m| value_err("backtest.commission", m))?;
         self.sizing().map_err(|m| value_err("backtest.sizing", m))?;
-        self.strategy_params().map_err(|m| value_err("strategy.params", m))?;
-        sharewise_engine::strategy::build(&self.strategy.name, &self.strategy_params().unwrap_or_default())
-            .map_err(|e| value_err("strategy", e.to_string()))?;
+        let params = self.strategy_params().map_err(|m| value_err("strategy.params", m))?;
+        sharewise_engine::strategy::build(&self.strategy.name, &params).map_err(|e| value_err("strategy", e.to_string()))?;
         Ok(())
     }
 
@@ -186,19 +221,6 @@ fn merge(base: &mut toml::Table, user: toml::Table) {
             }
         }
     }
-}
-
-/// 1-based line where `key` is assigned in `text`, or 0 when it is not there.
-fn find_key_line(text: &str, key: &str) -> usize {
-    if key.is_empty() {
-        return 0;
-    }
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
-        })
-        .map_or(0, |i| i + 1)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! the stop distance, rounded down to the lot size) and refuses orders with a stable reason code
 //! ([`codes`]). The backtester and the live daemon use this same type.
 
+#![warn(missing_docs)]
+
 pub mod codes;
 mod gate;
 mod sizing;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rust_decimal::Decimal;
-use sharewise_config::Settings;
+use sharewise_config::{cash_too_large, Settings, MAX_CASH};
 use sharewise_engine::backtest::{BacktestConfig, BacktestResult, Backtester};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::{self, Params};
@@ -14,7 +14,7 @@ use sharewise_engine::types::{Bar, Instrument, Price, Product};
 use sharewise_risk::{Limits, PreTradeRisk, Sizing};
 
 use super::{sweep, walk_forward};
-use crate::data::{skip_counts, BarSource};
+use crate::data::{dropped_ticks_line, skip_counts, BarSource};
 use crate::report::{summary_table, write_report_dir, RunInfo};
 
 /// Options of `sharewise backtest`; each overrides the `--config` file (or the defaults).
@@ -132,7 +132,7 @@ impl Plan {
             settings.backtest.product = match p.to_ascii_lowercase().as_str() {
                 "cnc" => Product::Cnc,
                 "mis" => Product::Mis,
-                "nrml" => Product::Nrml,
+                "nrml" => bail!("--product nrml: NRML is a derivatives product; equity backtests use cnc (delivery) or mis (intraday)"),
                 other => bail!("unknown --product `{other}`; use cnc (delivery) or mis (intraday)"),
             };
         }
@@ -148,11 +148,16 @@ impl Plan {
             _ => settings.sizing().map_err(anyhow::Error::msg)?,
         };
         sizing.validate()?;
-        if matches!(sizing, Sizing::RiskPerTrade(_)) && !params.iter().any(|(k, _)| k == "stop_pct") {
+        let swept = |name: &str| args.sweeps.iter().any(|s| s.split_once('=').is_some_and(|(k, _)| k.trim() == name));
+        if matches!(sizing, Sizing::RiskPerTrade(_)) && !params.iter().any(|(k, _)| k == "stop_pct") && !swept("stop_pct") {
             bail!("risk-per-trade sizing sizes each entry from its stop distance: add a stop, e.g. --param stop_pct=2");
         }
-        if settings.backtest.cash <= Decimal::ZERO {
-            bail!("--cash must be positive, got {}", settings.backtest.cash);
+        let cash = settings.backtest.cash;
+        if cash <= Decimal::ZERO {
+            bail!("--cash must be positive, got {cash}");
+        }
+        if cash > Decimal::from(MAX_CASH) {
+            bail!("--cash {}", cash_too_large(cash));
         }
         if settings.backtest.slippage_ticks < 0 {
             bail!("--slippage-ticks must be 0 or more, got {}", settings.backtest.slippage_ticks);
@@ -173,13 +178,20 @@ impl Plan {
 
     /// A fresh backtester for these parameters (the plan's, overridden by `overrides`).
     pub fn backtester(&self, overrides: &Params) -> Result<Backtester<Box<dyn strategy::Strategy>, PreTradeRisk>> {
+        self.backtester_with_cash(overrides, self.config.initial_cash)
+    }
+
+    /// [`Plan::backtester`] starting from `cash` instead of the plan's cash (walk-forward windows
+    /// start from the previous window's final equity).
+    pub fn backtester_with_cash(&self, overrides: &Params, cash: Decimal) -> Result<Backtester<Box<dyn strategy::Strategy>, PreTradeRisk>> {
         let mut params = self.params.clone();
         for (k, v) in overrides.iter() {
             params.set(k, v);
         }
         let strategy = strategy::build(&self.strategy, &params)?;
         let risk = PreTradeRisk::new(self.sizing, self.limits, self.config.product);
-        Ok(Backtester::new(self.config.clone(), self.instrument.clone(), strategy, risk))
+        let config = BacktestConfig { initial_cash: cash, ..self.config.clone() };
+        Ok(Backtester::new(config, self.instrument.clone(), strategy, risk))
     }
 
     /// Runs over in-memory bars, keeping only metrics and trades (sweeps run many of these).
@@ -209,9 +221,9 @@ pub fn run(args: BacktestArgs) -> Result<()> {
     // The equity curve and signal log only feed the files of --out.
     let recording = args.out.is_some();
     let mut bt = plan.backtester(&Params::new())?.record_curve(recording).record_signals(recording);
-    if let (true, Ok(meta)) = (recording, std::fs::metadata(&args.data)) {
-        // ~45 bytes per CSV row: reserve the equity curve once instead of regrowing it.
-        bt.reserve((meta.len() / 45) as usize);
+    if let (true, Some(bars)) = (recording, source.estimated_bars()) {
+        // Reserve the equity curve once instead of regrowing it.
+        bt.reserve(bars);
     }
     for bar in source.by_ref() {
         bt.on_bar(&bar.with_context(|| format!("reading {}", args.data.display()))?);
@@ -222,14 +234,18 @@ pub fn run(args: BacktestArgs) -> Result<()> {
         bail!("{} holds no bars", args.data.display());
     }
     let skipped = source.skipped();
+    let dropped_ticks = source.dropped_ticks();
     // Files first: they are the durable result, the terminal summary is a courtesy.
     if let Some(dir) = &args.out {
-        let info = RunInfo { data: args.data.display().to_string(), time_format: source.time_format(), elapsed_s, skipped: skip_counts(&skipped) };
+        let info = RunInfo { data: args.data.display().to_string(), time_format: source.time_format(), elapsed_s, skipped: skip_counts(&skipped), dropped_ticks };
         write_report_dir(dir, &result, &info)?;
     }
     say!("{}", summary_table(&result, elapsed_s).trim_end());
     if skipped.total() > 0 {
         say!("  skipped rows           {skipped}");
+    }
+    if let Some(line) = dropped_ticks.as_ref().and_then(dropped_ticks_line) {
+        say!("  {line}");
     }
     if let Some(dir) = &args.out {
         say!("wrote {}/{{report.json, trades.csv, equity.csv, signals.csv, equity.svg}}", dir.display());

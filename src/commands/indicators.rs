@@ -13,7 +13,7 @@ use sharewise_engine::indicators::spec::parse_spec;
 use sharewise_engine::indicators::{Candle, ColumnSource};
 use sharewise_engine::patterns::detector_source;
 
-use crate::data::BarSource;
+use crate::data::{dropped_ticks_line, BarSource};
 
 /// `sharewise indicators` arguments.
 #[derive(Args, Debug)]
@@ -68,6 +68,9 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
     say!("wrote {rows} rows × {} columns to {}", names.len(), args.out.display());
     if skipped.total() > 0 {
         say!("{skipped}");
+    }
+    if let Some(line) = source.dropped_ticks().as_ref().and_then(dropped_ticks_line) {
+        say!("{line}");
     }
     Ok(())
 }

@@ -12,8 +12,8 @@ use sharewise_engine::strategy::{self, ParamError, Params, StrategyError};
 use sharewise_engine::types::Bar;
 
 use super::backtest::{BacktestArgs, Plan};
-use crate::data::load_bars;
-use crate::report::money;
+use crate::data::{dropped_ticks_line, load_bars, LoadedBars};
+use crate::report::format::{money, ratio_or_empty, ratio_or_na};
 
 /// One grid point's outcome.
 pub struct SweepRow {
@@ -75,21 +75,27 @@ pub fn sort_by_sharpe(rows: &mut [SweepRow]) {
     });
 }
 
-fn params_text(p: &Params) -> String {
+/// `fast=5 slow=20`: parameters as one table cell.
+pub(crate) fn params_text(p: &Params) -> String {
     p.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
 }
 
-fn opt(x: Option<f64>) -> String {
-    x.map_or_else(String::new, |v| format!("{v:.6}"))
+/// Reads `--data` whole for a sweep or walk-forward, telling stderr what was skipped or dropped.
+pub(crate) fn load_for_grid(args: &BacktestArgs) -> Result<LoadedBars> {
+    let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
+    if loaded.skipped.total() > 0 {
+        eprintln!("{}", loaded.skipped);
+    }
+    if let Some(line) = loaded.dropped_ticks.as_ref().and_then(dropped_ticks_line) {
+        eprintln!("{line}");
+    }
+    Ok(loaded)
 }
 
 /// Runs `--sweep`.
 pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
     let combos = parse_grid(args, plan)?;
-    let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
-    if loaded.skipped.total() > 0 {
-        eprintln!("{}", loaded.skipped);
-    }
+    let loaded = load_for_grid(args)?;
     eprintln!("sweeping {} combinations over {} bars on {} threads", combos.len(), loaded.bars.len(), rayon::current_num_threads());
     let rows = run_grid(plan, &combos, &loaded.bars, true);
     say!("{:<28} {:>7} {:>10} {:>9} {:>9} {:>16}", "params", "trades", "return %", "sharpe", "max dd %", "final equity");
@@ -100,7 +106,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
                 params_text(&row.params),
                 m.trade_count,
                 m.total_return * 100.0,
-                m.sharpe.map_or("n/a".into(), |s| format!("{s:.3}")),
+                ratio_or_na(m.sharpe, 3),
                 m.max_drawdown * 100.0,
                 money(*eq)
             ),
@@ -130,12 +136,12 @@ fn write_sweep_csv(dir: &Path, rows: &[SweepRow]) -> Result<()> {
                 params_text(&row.params),
                 m.trade_count,
                 m.total_return,
-                opt(m.cagr),
-                opt(m.sharpe),
-                opt(m.sortino),
+                ratio_or_empty(m.cagr),
+                ratio_or_empty(m.sharpe),
+                ratio_or_empty(m.sortino),
                 m.max_drawdown,
-                opt(m.win_rate),
-                opt(m.profit_factor),
+                ratio_or_empty(m.win_rate),
+                ratio_or_empty(m.profit_factor),
                 money(*eq)
             )?,
             Err(e) => writeln!(out, "{},,,,,,,,,,\"{}\"", params_text(&row.params), e.replace('"', "'"))?,

@@ -1,20 +1,39 @@
 //! `--walk-forward train=N,test=M`: on each rolling window, pick the `--sweep` grid's best
 //! parameters (by Sharpe) on the training bars, then trade them on the following test bars.
-//! Only the test windows are reported: their equity curves chained into one out-of-sample curve.
+//! Only the test windows are reported, as one out-of-sample account: each window starts with the
+//! previous window's final equity, and a position still open at a window's end is squared off at
+//! its last close (through the commission model), so money is carried exactly, never via `f64`.
 
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 use serde_json::json;
-use sharewise_engine::backtest::optimize::WalkForward;
+use sharewise_engine::backtest::optimize::{Window, WalkForward};
 use sharewise_engine::backtest::{EquityPoint, Metrics, Trade};
 use sharewise_engine::strategy::Params;
+use sharewise_engine::types::Bar;
 
 use super::backtest::{BacktestArgs, Plan};
-use super::sweep::{parse_grid, run_grid};
-use crate::data::load_bars;
-use crate::report::{metrics_json, money};
+use super::sweep::{load_for_grid, params_text, parse_grid, run_grid};
+use crate::report::format::{money, ratio_or_empty, ratio_or_na};
+use crate::report::metrics_json;
+
+/// One test window's outcome.
+struct WindowRow {
+    window: Window,
+    best: Params,
+    train_sharpe: Option<f64>,
+    test: Metrics,
+}
+
+/// The test windows chained into one account.
+struct OutOfSample {
+    curve: Vec<EquityPoint>,
+    trades: Vec<Trade>,
+    bars_in_market: u64,
+    final_equity: Decimal,
+}
 
 /// Runs walk-forward optimisation.
 pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
@@ -23,10 +42,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
         bail!("--walk-forward re-optimises parameters on each window: give the grid with --sweep, e.g. --sweep fast=5:20:5 --sweep slow=20:60:10");
     }
     let combos = parse_grid(args, plan)?;
-    let loaded = load_bars(&args.data, args.skip_bad, args.bar_interval)?;
-    if loaded.skipped.total() > 0 {
-        eprintln!("{}", loaded.skipped);
-    }
+    let loaded = load_for_grid(args)?;
     let bars = &loaded.bars;
     let windows = wf.windows(bars.len());
     if windows.is_empty() {
@@ -34,78 +50,111 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
     }
     eprintln!("walk-forward: {} windows × {} combinations", windows.len(), combos.len());
 
-    let initial = plan.config.initial_cash.to_f64().unwrap_or(1.0);
-    let mut carry = initial;
-    let mut curve: Vec<EquityPoint> = Vec::new();
-    let mut trades: Vec<Trade> = Vec::new();
-    let mut bars_in_market = 0u64;
-    let mut rows = Vec::new();
+    let mut oos = OutOfSample { curve: Vec::new(), trades: Vec::new(), bars_in_market: 0, final_equity: plan.config.initial_cash };
+    let mut rows = Vec::with_capacity(windows.len());
     for (i, w) in windows.iter().enumerate() {
         let ranked = run_grid(plan, &combos, &bars[w.train_start..w.test_start], false);
         let Some((best, train_sharpe)) = ranked.iter().find_map(|r| r.outcome.as_ref().ok().map(|(m, _)| (r.params.clone(), m.sharpe))) else {
             bail!("window {i}: no parameter combination could run on the training bars");
         };
-        let mut bt = plan.backtester(&best)?.record_signals(false);
-        // Warm the strategy's indicators on the end of the training window so it can trade from the first test bar.
-        for bar in &bars[w.train_start..w.test_start] {
-            bt.warm_up(bar);
-        }
-        let result = bt.run_slice(&bars[w.test_start..w.test_end]);
-        let m = &result.metrics;
-        let scale = carry / initial;
-        curve.extend(result.curve.iter().map(|p| EquityPoint { ts: p.ts, equity: (p.equity as f64 * scale).round() as i64 }));
-        carry *= 1.0 + m.total_return;
-        bars_in_market += (m.exposure * result.bars() as f64).round() as u64;
-        trades.extend(result.trades.iter().filter(|t| t.pnl.is_some()).cloned());
-        rows.push((i, *w, best, train_sharpe, m.clone()));
+        let test = trade_window(plan, &best, bars, w, &mut oos)?;
+        rows.push(WindowRow { window: *w, best, train_sharpe, test });
     }
-    let oos = Metrics::compute(&curve, &trades, plan.config.initial_cash, bars_in_market);
+    let metrics = Metrics::compute(&oos.curve, &oos.trades, plan.config.initial_cash, oos.bars_in_market);
 
+    print_windows(&rows);
+    say!("out-of-sample only ({} bars):", oos.curve.len());
+    say!("  total return  {:.3} %", metrics.total_return * 100.0);
+    say!("  Sharpe        {}", ratio_or_na(metrics.sharpe, 3));
+    say!("  max drawdown  {:.3} %", metrics.max_drawdown * 100.0);
+    say!("  trades        {}", metrics.trade_count);
+    say!("  final equity  {}", money(oos.final_equity));
+
+    if let Some(dir) = &args.out {
+        write_files(dir, &wf, &rows, &oos, &metrics, plan.config.initial_cash)?;
+        say!("wrote {}/{{walk_forward.csv, report.json}}", dir.display());
+    }
+    Ok(())
+}
+
+/// Trades `best` on window `w`'s test bars, starting from `oos.final_equity` with the strategy
+/// warmed on the training bars; squares off at the window's end and appends the window to `oos`.
+fn trade_window(plan: &Plan, best: &Params, bars: &[Bar], w: &Window, oos: &mut OutOfSample) -> Result<Metrics> {
+    let test_bars = &bars[w.test_start..w.test_end];
+    let mut bt = plan.backtester_with_cash(best, oos.final_equity)?.record_signals(false);
+    bt.reserve(test_bars.len());
+    // Warm the strategy's indicators on the training window so it can trade from the first test bar.
+    for bar in &bars[w.train_start..w.test_start] {
+        bt.warm_up(bar);
+    }
+    for bar in test_bars {
+        bt.on_bar(bar);
+    }
+    // The next window starts flat with this one's equity: no position vanishes between them.
+    bt.close_out();
+    let result = bt.finish();
+    // Exposure is bars-in-market / bars, both integers well below 2^52: this recovers the count exactly.
+    oos.bars_in_market += (result.metrics.exposure * result.bars() as f64).round() as u64;
+    oos.curve.extend_from_slice(&result.curve);
+    oos.trades.extend(result.trades);
+    oos.final_equity = result.final_equity;
+    Ok(result.metrics)
+}
+
+fn print_windows(rows: &[WindowRow]) {
     say!("{:>3} {:>17} {:>17} {:<24} {:>11} {:>10} {:>10} {:>7}", "win", "train bars", "test bars", "best params", "train shrp", "test ret%", "test shrp", "trades");
-    let fmt_params = |p: &Params| p.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
-    for (i, w, best, train_sharpe, m) in &rows {
+    for (i, r) in rows.iter().enumerate() {
+        let w = &r.window;
         say!(
             "{:>3} {:>17} {:>17} {:<24} {:>11} {:>10.3} {:>10} {:>7}",
             i,
             format!("{}..{}", w.train_start, w.test_start),
             format!("{}..{}", w.test_start, w.test_end),
-            fmt_params(best),
-            train_sharpe.map_or("n/a".into(), |s| format!("{s:.3}")),
-            m.total_return * 100.0,
-            m.sharpe.map_or("n/a".into(), |s| format!("{s:.3}")),
-            m.trade_count
+            params_text(&r.best),
+            ratio_or_na(r.train_sharpe, 3),
+            r.test.total_return * 100.0,
+            ratio_or_na(r.test.sharpe, 3),
+            r.test.trade_count
         );
     }
-    say!("out-of-sample only ({} bars):", curve.len());
-    say!("  total return  {:.3} %", oos.total_return * 100.0);
-    say!("  Sharpe        {}", oos.sharpe.map_or("n/a".into(), |s| format!("{s:.3}")));
-    say!("  max drawdown  {:.3} %", oos.max_drawdown * 100.0);
-    say!("  trades        {}", oos.trade_count);
+}
 
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("walk_forward.csv"))?);
-        writeln!(out, "window,train_start,test_start,test_end,best_params,train_sharpe,test_return,test_sharpe,test_trades")?;
-        for (i, w, best, train_sharpe, m) in &rows {
-            let sharpe = |s: Option<f64>| s.map_or(String::new(), |v| format!("{v:.6}"));
-            writeln!(out, "{i},{},{},{},{},{},{:.6},{},{}", w.train_start, w.test_start, w.test_end, fmt_params(best), sharpe(*train_sharpe), m.total_return, sharpe(m.sharpe), m.trade_count)?;
-        }
-        out.flush()?;
-        let final_equity = plan.config.initial_cash * rust_decimal::Decimal::try_from(carry / initial).unwrap_or_default();
-        let mut report = json!({
-            "mode": "walk_forward",
-            "train": wf.train,
-            "test": wf.test,
-            "windows": rows.len(),
-            "bars": curve.len(),
-            "trades": oos.trade_count,
-            "final_equity": money(final_equity),
-        });
-        if let serde_json::Value::Object(map) = &mut report {
-            map.extend(metrics_json(&oos));
-        }
-        std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report)? + "\n")?;
-        say!("wrote {}/{{walk_forward.csv, report.json}}", dir.display());
+/// Writes `walk_forward.csv` (one row per window) and `report.json` (the out-of-sample account).
+fn write_files(dir: &std::path::Path, wf: &WalkForward, rows: &[WindowRow], oos: &OutOfSample, metrics: &Metrics, initial_cash: Decimal) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("walk_forward.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?);
+    writeln!(out, "window,train_start,test_start,test_end,best_params,train_sharpe,test_return,test_sharpe,test_trades")?;
+    for (i, r) in rows.iter().enumerate() {
+        let w = &r.window;
+        writeln!(
+            out,
+            "{i},{},{},{},{},{},{:.6},{},{}",
+            w.train_start,
+            w.test_start,
+            w.test_end,
+            params_text(&r.best),
+            ratio_or_empty(r.train_sharpe),
+            r.test.total_return,
+            ratio_or_empty(r.test.sharpe),
+            r.test.trade_count
+        )?;
     }
+    out.flush()?;
+    let mut report = json!({
+        "mode": "walk_forward",
+        "train": wf.train,
+        "test": wf.test,
+        "windows": rows.len(),
+        "bars": oos.curve.len(),
+        "trades": metrics.trade_count,
+        "initial_cash": money(initial_cash),
+        "final_equity": money(oos.final_equity),
+    });
+    if let serde_json::Value::Object(map) = &mut report {
+        map.extend(metrics_json(metrics));
+    }
+    let path = dir.join("report.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

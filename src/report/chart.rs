@@ -11,7 +11,7 @@ use sharewise_engine::backtest::BacktestResult;
 use sharewise_engine::time::{civil_from_days, ist_day};
 use sharewise_engine::types::PRICE_SCALE;
 
-use super::money;
+use super::format::{money, ratio_or_na};
 
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 634.0;
@@ -39,7 +39,7 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         "final equity ₹{} · return {:.2} % · Sharpe {} · max drawdown {:.2} % · {} trades",
         money(result.final_equity),
         m.total_return * 100.0,
-        m.sharpe.map_or("n/a".into(), |s| format!("{s:.2}")),
+        ratio_or_na(m.sharpe, 2),
         m.max_drawdown * 100.0,
         m.trade_count
     );

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde_json::{json, Map, Value};
 use sharewise_engine::backtest::metrics::drawdown_series;
 use sharewise_engine::backtest::{BacktestResult, Decision, Metrics};
+use sharewise_engine::bars::Ignored;
 use sharewise_feeds::TimeFormat;
 
 use super::{money, render_equity_svg};
@@ -24,6 +25,8 @@ pub struct RunInfo {
     pub elapsed_s: f64,
     /// Rows skipped by `--skip-bad`, by kind.
     pub skipped: BTreeMap<String, u64>,
+    /// Ticks that fell in no bar, when the input held ticks (`null` in report.json otherwise).
+    pub dropped_ticks: Option<Ignored>,
 }
 
 /// The metrics as `report.json` spells them: ratios as numbers (`null` when undefined), money
@@ -76,6 +79,7 @@ pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
         "expired_orders": result.expired_orders,
         "cancelled_orders": result.cancelled_orders,
         "skipped_rows": info.skipped,
+        "dropped_ticks": info.dropped_ticks.map(|d| json!({"before_open": d.before_open, "after_close": d.after_close, "late": d.late})),
         "commission": result.config.commission,
         "slippage_ticks": result.config.slippage_ticks,
         "elapsed_s": info.elapsed_s,

@@ -1,0 +1,93 @@
+//! Loading a user's file over the defaults: how `[strategy]` merges, where errors point, and the
+//! value checks of `[backtest]`.
+
+use sharewise_config::{Settings, MAX_CASH};
+use sharewise_engine::strategy::Params;
+
+fn err(text: &str) -> String {
+    Settings::from_toml_str(text, "u.toml").map(|_| ()).unwrap_err().to_string()
+}
+
+#[test]
+fn strategy_without_a_name_tunes_the_default_strategy() {
+    let s = Settings::from_toml_str("[strategy]\nparams = { fast = 5 }\n", "u.toml").unwrap();
+    assert_eq!(s.strategy.name, "sma_cross");
+    assert_eq!(s.strategy_params().unwrap(), Params::parse(["fast=5", "slow=30"]).unwrap(), "fast from the file, slow from the defaults");
+
+    // Dotted keys under the root mean the same.
+    let s = Settings::from_toml_str("strategy.params.slow = 40\n", "u.toml").unwrap();
+    assert_eq!(s.strategy_params().unwrap(), Params::parse(["fast=10", "slow=40"]).unwrap());
+}
+
+#[test]
+fn strategy_with_a_name_replaces_the_default_whole() {
+    let s = Settings::from_toml_str("[strategy]\nname = \"ema_cross\"\nparams = { fast = 5, slow = 8 }\n", "u.toml").unwrap();
+    assert_eq!(s.strategy.name, "ema_cross");
+    assert_eq!(s.strategy_params().unwrap().iter().count(), 2);
+    // A named strategy without params does not inherit sma_cross's params.
+    let s = Settings::from_toml_str("[strategy]\nname = \"rsi_reversion\"\n", "u.toml").unwrap();
+    assert_eq!(s.strategy_params().unwrap().iter().count(), 0);
+}
+
+#[test]
+fn unnamed_strategy_params_are_still_checked() {
+    assert_eq!(err("[strategy]\nparams = { fast = 40 }\n"), "u.toml: `strategy`: strategy `sma_cross`: fast (40) must be shorter than slow (30)");
+}
+
+#[test]
+fn type_errors_point_at_the_key_line() {
+    assert_eq!(err("[backtest]\nslippage_ticks = \"a\"\n"), "u.toml:2: invalid type: string \"a\", expected i64");
+    assert_eq!(err("# mine\n\n[backtest.limits]\nmax_order_qty = \"x\"\n"), "u.toml:4: invalid type: string \"x\", expected i64");
+    let e = err("[zerodha]\nstt_delivery_pct = \"0.1\"\ngst_pct = true\n");
+    assert!(e.starts_with("u.toml:3: invalid type: boolean `true`"), "{e}");
+    let e = err("[strategy]\nparams = { fast = [5] }\n");
+    assert!(e.starts_with("u.toml: `strategy.params`: `fast` must be a number or string"), "{e}");
+}
+
+#[test]
+fn errors_without_a_key_line_point_at_the_table_or_omit_the_line() {
+    // A whole table replaced by a value of the wrong type: the line that does it.
+    assert_eq!(err("x = 1\nstrategy = 3\n"), "u.toml:2: invalid type: integer `3`, expected struct StrategySection");
+    // An unknown table: its header.
+    assert_eq!(err("[backtest]\ncash = \"5\"\n[foo]\na = 1\n"), "u.toml:3: unknown field `foo`, expected one of `backtest`, `strategy`, `zerodha`");
+    // Never a line 0.
+    for text in ["strategy = 3\n", "[strategy]\nparams = 3\n", "backtest = { sizing = 1 }\n", "[foo]\n"] {
+        let e = err(text);
+        assert!(!e.contains(":0:"), "{text:?}: {e}");
+        assert!(e.starts_with("u.toml:"), "{e}");
+    }
+}
+
+#[test]
+fn order_limits_must_be_positive() {
+    assert_eq!(err("[backtest.limits]\nmax_order_qty = -5\n"), "u.toml: `backtest.limits.max_order_qty`: must be positive, got -5");
+    assert_eq!(err("[backtest.limits]\nmax_order_qty = 0\n"), "u.toml: `backtest.limits.max_order_qty`: must be positive, got 0");
+    assert_eq!(err("[backtest.limits]\nmax_order_value = \"0\"\n"), "u.toml: `backtest.limits.max_order_value`: must be positive, got 0");
+    assert_eq!(err("[backtest.limits]\nmax_order_value = \"-1.5\"\n"), "u.toml: `backtest.limits.max_order_value`: must be positive, got -1.5");
+    let s = Settings::from_toml_str("[backtest.limits]\nmax_order_qty = 100\nmax_order_value = \"50000\"\n", "u.toml").unwrap();
+    assert_eq!(s.backtest.limits.max_order_qty, Some(100));
+}
+
+#[test]
+fn cash_is_capped_where_fixed_point_equity_would_overflow() {
+    let at_cap = format!("[backtest]\ncash = \"{MAX_CASH}\"\n");
+    assert!(Settings::from_toml_str(&at_cap, "u.toml").is_ok());
+    let e = err(&format!("[backtest]\ncash = \"{}\"\n", MAX_CASH + 1));
+    assert!(e.starts_with("u.toml: `backtest.cash`: must be at most 10000000000000 (₹10 lakh crore"), "{e}");
+    assert!(e.ends_with("got 10000000000001"), "{e}");
+    let e = err("[backtest]\ncash = \"1e30\"\n");
+    assert!(!e.contains(":0:"), "{e}");
+}
+
+#[test]
+fn an_error_without_a_line_omits_it() {
+    let e = sharewise_config::ConfigError::Invalid { path: "u.toml".into(), line: None, message: "bad".into() };
+    assert_eq!(e.to_string(), "u.toml: bad");
+    let e = sharewise_config::ConfigError::Invalid { path: "u.toml".into(), line: Some(4), message: "bad".into() };
+    assert_eq!(e.to_string(), "u.toml:4: bad");
+}
+
+#[test]
+fn nrml_is_not_an_equity_product() {
+    assert_eq!(err("[backtest]\nproduct = \"NRML\"\n"), "u.toml: `backtest.product`: NRML is a derivatives product; equity backtests use CNC (delivery) or MIS (intraday)");
+}
