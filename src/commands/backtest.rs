@@ -248,7 +248,7 @@ pub fn run(args: BacktestArgs) -> Result<()> {
         say!("  {line}");
     }
     if let Some(dir) = &args.out {
-        say!("wrote {}/{{report.json, trades.csv, equity.csv, signals.csv, equity.svg}}", dir.display());
+        say!("wrote {}", dir.join("{report.json, trades.csv, equity.csv, signals.csv, equity.svg}").display());
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
     }
     if let Some(dir) = &args.out {
         write_sweep_csv(dir, &rows)?;
-        say!("wrote {}/sweep.csv (sorted by Sharpe)", dir.display());
+        say!("wrote {} (sorted by Sharpe)", dir.join("sweep.csv").display());
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
 
     if let Some(dir) = &args.out {
         write_files(dir, &wf, &rows, &oos, &metrics, plan.config.initial_cash)?;
-        say!("wrote {}/{{walk_forward.csv, report.json}}", dir.display());
+        say!("wrote {}", dir.join("{walk_forward.csv, report.json}").display());
     }
     Ok(())
 }
