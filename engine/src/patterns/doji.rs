@@ -4,18 +4,15 @@
 //! candles), else 0. First output at bar index `body_doji.avg_period` (10).
 
 use super::average::TrailingAverage;
-use super::recent::Recent;
+use super::candles::{detector_via_core, CandleCore};
 use super::settings::{real_body, CandleSettings};
-use super::{Detector, PatternError};
+use super::PatternError;
 use crate::indicators::Candle;
 
 /// Streaming `CDLDOJI`.
 #[derive(Clone, Debug)]
 pub struct Doji {
-    recent: Recent<1>,
-    body_doji: TrailingAverage,
-    lookback: usize,
-    seen: usize,
+    core: CandleCore<1, 1>,
 }
 
 impl Doji {
@@ -30,8 +27,7 @@ impl Doji {
     }
 
     fn build(s: &CandleSettings) -> Doji {
-        let lookback = s.body_doji.avg_period;
-        Doji { recent: Recent::new(), body_doji: TrailingAverage::new(s.body_doji, lookback, 0), lookback, seen: 0 }
+        Doji { core: CandleCore::new([(s.body_doji, 0)]) }
     }
 }
 
@@ -41,26 +37,12 @@ impl Default for Doji {
     }
 }
 
-impl Detector for Doji {
-    fn next(&mut self, candle: &Candle) -> i32 {
-        self.recent.push(*candle);
-        self.seen = self.seen.saturating_add(1);
-        let out = if self.is_ready() && real_body(candle) <= self.body_doji.average(candle) { 100 } else { 0 };
-        self.body_doji.feed(&self.recent);
-        out
-    }
-
-    fn is_ready(&self) -> bool {
-        self.seen > self.lookback
-    }
-
-    fn reset(&mut self) {
-        self.recent.clear();
-        self.body_doji.reset();
-        self.seen = 0;
-    }
-
-    fn lookback(&self) -> usize {
-        self.lookback
+fn judge([c]: [&Candle; 1], [body_doji]: &[TrailingAverage; 1]) -> i32 {
+    if real_body(c) <= body_doji.average(c) {
+        100
+    } else {
+        0
     }
 }
+
+detector_via_core!(Doji, judge);

@@ -11,29 +11,34 @@
 //! averages; the first output is at bar index 2 (TA-Lib's lookback, although one prior candle
 //! would do).
 
-use super::recent::Recent;
+use super::average::TrailingAverage;
+use super::candles::{detector_via_core, CandleCore};
 use super::settings::color;
-use super::Detector;
 use crate::indicators::Candle;
 
 /// TA-Lib's `CDLENGULFING` lookback.
 const LOOKBACK: usize = 2;
 
 /// Streaming `CDLENGULFING`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Engulfing {
-    recent: Recent<2>,
-    seen: usize,
+    core: CandleCore<2, 0>,
 }
 
 impl Engulfing {
     /// An engulfing detector (it uses no candle settings).
     pub fn new() -> Engulfing {
-        Engulfing::default()
+        Engulfing { core: CandleCore::with_lookback(LOOKBACK, []) }
     }
 }
 
-fn judge(c: &Candle, p: &Candle) -> i32 {
+impl Default for Engulfing {
+    fn default() -> Engulfing {
+        Engulfing::new()
+    }
+}
+
+fn judge([p, c]: [&Candle; 2], _: &[TrailingAverage; 0]) -> i32 {
     let (cc, pc) = (color(c), color(p));
     let bullish = cc == 1
         && pc == -1
@@ -50,25 +55,4 @@ fn judge(c: &Candle, p: &Candle) -> i32 {
     }
 }
 
-impl Detector for Engulfing {
-    fn next(&mut self, candle: &Candle) -> i32 {
-        self.recent.push(*candle);
-        self.seen = self.seen.saturating_add(1);
-        match (self.is_ready(), self.recent.ago(1)) {
-            (true, Some(p)) => judge(candle, p),
-            _ => 0,
-        }
-    }
-
-    fn is_ready(&self) -> bool {
-        self.seen > LOOKBACK
-    }
-
-    fn reset(&mut self) {
-        *self = Engulfing::default();
-    }
-
-    fn lookback(&self) -> usize {
-        LOOKBACK
-    }
-}
+detector_via_core!(Engulfing, judge);

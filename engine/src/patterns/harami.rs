@@ -10,19 +10,15 @@
 //! First output at bar index `max(body_short, body_long periods) + 1` (11).
 
 use super::average::TrailingAverage;
-use super::recent::Recent;
+use super::candles::{detector_via_core, CandleCore};
 use super::settings::{color, real_body, CandleSettings};
-use super::{Detector, PatternError};
+use super::PatternError;
 use crate::indicators::Candle;
 
 /// Streaming `CDLHARAMI`.
 #[derive(Clone, Debug)]
 pub struct Harami {
-    recent: Recent<2>,
-    body_long: TrailingAverage,
-    body_short: TrailingAverage,
-    lookback: usize,
-    seen: usize,
+    core: CandleCore<2, 2>,
 }
 
 impl Harami {
@@ -37,29 +33,8 @@ impl Harami {
     }
 
     fn build(s: &CandleSettings) -> Harami {
-        let lookback = s.body_short.avg_period.max(s.body_long.avg_period) + 1;
-        Harami {
-            recent: Recent::new(),
-            body_long: TrailingAverage::new(s.body_long, lookback, 1),
-            body_short: TrailingAverage::new(s.body_short, lookback, 0),
-            lookback,
-            seen: 0,
-        }
-    }
-
-    fn judge(&self, c: &Candle, p: &Candle) -> i32 {
-        if !(real_body(p) > self.body_long.average(p) && real_body(c) <= self.body_short.average(c)) {
-            return 0;
-        }
-        let (c_hi, c_lo) = (c.close.max(c.open), c.close.min(c.open));
-        let (p_hi, p_lo) = (p.close.max(p.open), p.close.min(p.open));
-        if c_hi < p_hi && c_lo > p_lo {
-            -color(p) * 100
-        } else if c_hi <= p_hi && c_lo >= p_lo {
-            -color(p) * 80
-        } else {
-            0
-        }
+        // Averages in `judge`'s order: `body_long` for the prior candle, `body_short` for the newest.
+        Harami { core: CandleCore::new([(s.body_long, 1), (s.body_short, 0)]) }
     }
 }
 
@@ -69,31 +44,19 @@ impl Default for Harami {
     }
 }
 
-impl Detector for Harami {
-    fn next(&mut self, candle: &Candle) -> i32 {
-        self.recent.push(*candle);
-        self.seen = self.seen.saturating_add(1);
-        let out = match (self.is_ready(), self.recent.ago(1)) {
-            (true, Some(p)) => self.judge(candle, p),
-            _ => 0,
-        };
-        self.body_long.feed(&self.recent);
-        self.body_short.feed(&self.recent);
-        out
+fn judge([p, c]: [&Candle; 2], [body_long, body_short]: &[TrailingAverage; 2]) -> i32 {
+    if !(real_body(p) > body_long.average(p) && real_body(c) <= body_short.average(c)) {
+        return 0;
     }
-
-    fn is_ready(&self) -> bool {
-        self.seen > self.lookback
-    }
-
-    fn reset(&mut self) {
-        self.recent.clear();
-        self.body_long.reset();
-        self.body_short.reset();
-        self.seen = 0;
-    }
-
-    fn lookback(&self) -> usize {
-        self.lookback
+    let (c_hi, c_lo) = (c.close.max(c.open), c.close.min(c.open));
+    let (p_hi, p_lo) = (p.close.max(p.open), p.close.min(p.open));
+    if c_hi < p_hi && c_lo > p_lo {
+        -color(p) * 100
+    } else if c_hi <= p_hi && c_lo >= p_lo {
+        -color(p) * 80
+    } else {
+        0
     }
 }
+
+detector_via_core!(Harami, judge);

@@ -38,6 +38,7 @@
 
 mod average;
 mod breakout;
+mod candles;
 mod columns;
 mod doji;
 mod engulfing;

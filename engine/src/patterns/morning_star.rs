@@ -10,10 +10,10 @@
 //!
 //! First output at bar index `max(body_short, body_long periods) + 2` (12).
 
+use super::candles::detector_via_core;
 use super::settings::{color, real_body, CandleSettings};
 use super::star::{StarBars, StarCore, DEFAULT_PENETRATION};
-use super::{Detector, PatternError};
-use crate::indicators::Candle;
+use super::PatternError;
 
 /// Streaming `CDLMORNINGSTAR`.
 #[derive(Clone, Debug)]
@@ -56,20 +56,4 @@ fn is_morning_star(s: &StarBars<'_>, penetration: f64) -> bool {
         && s.third_not_short
 }
 
-impl Detector for MorningStar {
-    fn next(&mut self, candle: &Candle) -> i32 {
-        self.core.next(candle, is_morning_star, 100)
-    }
-
-    fn is_ready(&self) -> bool {
-        self.core.is_ready()
-    }
-
-    fn reset(&mut self) {
-        self.core.reset();
-    }
-
-    fn lookback(&self) -> usize {
-        self.core.lookback()
-    }
-}
+detector_via_core!(MorningStar, is_morning_star, 100);

@@ -32,6 +32,12 @@ impl<const N: usize> Recent<N> {
         (k < self.len).then(|| &self.buf[(self.head + N - k) % N])
     }
 
+    /// All `N` candles, oldest first, or `None` until `N` have been seen.
+    #[inline]
+    pub(crate) fn all(&self) -> Option<[&Candle; N]> {
+        (self.len == N).then(|| std::array::from_fn(|i| &self.buf[(self.head + 1 + i) % N]))
+    }
+
     /// Forgets every candle.
     pub(crate) fn clear(&mut self) {
         *self = Recent::new();

@@ -10,20 +10,15 @@
 //! First output at bar index `max(body_short, shadow_long, shadow_very_short periods) + 1` (11).
 
 use super::average::TrailingAverage;
-use super::recent::Recent;
+use super::candles::{detector_via_core, CandleCore};
 use super::settings::{lower_shadow, real_body, upper_shadow, CandleSettings};
-use super::{Detector, PatternError};
+use super::PatternError;
 use crate::indicators::Candle;
 
 /// Streaming `CDLSHOOTINGSTAR`.
 #[derive(Clone, Debug)]
 pub struct ShootingStar {
-    recent: Recent<2>,
-    body_short: TrailingAverage,
-    shadow_long: TrailingAverage,
-    shadow_very_short: TrailingAverage,
-    lookback: usize,
-    seen: usize,
+    core: CandleCore<2, 3>,
 }
 
 impl ShootingStar {
@@ -38,27 +33,8 @@ impl ShootingStar {
     }
 
     fn build(s: &CandleSettings) -> ShootingStar {
-        let lookback = s.body_short.avg_period.max(s.shadow_long.avg_period).max(s.shadow_very_short.avg_period) + 1;
-        ShootingStar {
-            recent: Recent::new(),
-            body_short: TrailingAverage::new(s.body_short, lookback, 0),
-            shadow_long: TrailingAverage::new(s.shadow_long, lookback, 0),
-            shadow_very_short: TrailingAverage::new(s.shadow_very_short, lookback, 0),
-            lookback,
-            seen: 0,
-        }
-    }
-
-    fn judge(&self, c: &Candle, p: &Candle) -> i32 {
-        let hit = c.open.min(c.close) > p.open.max(p.close)
-            && real_body(c) < self.body_short.average(c)
-            && upper_shadow(c) > self.shadow_long.average(c)
-            && lower_shadow(c) < self.shadow_very_short.average(c);
-        if hit {
-            -100
-        } else {
-            0
-        }
+        // Averages in `judge`'s order, all for the newest candle.
+        ShootingStar { core: CandleCore::new([(s.body_short, 0), (s.shadow_long, 0), (s.shadow_very_short, 0)]) }
     }
 }
 
@@ -68,33 +44,16 @@ impl Default for ShootingStar {
     }
 }
 
-impl Detector for ShootingStar {
-    fn next(&mut self, candle: &Candle) -> i32 {
-        self.recent.push(*candle);
-        self.seen = self.seen.saturating_add(1);
-        let out = match (self.is_ready(), self.recent.ago(1)) {
-            (true, Some(p)) => self.judge(candle, p),
-            _ => 0,
-        };
-        self.body_short.feed(&self.recent);
-        self.shadow_long.feed(&self.recent);
-        self.shadow_very_short.feed(&self.recent);
-        out
-    }
-
-    fn is_ready(&self) -> bool {
-        self.seen > self.lookback
-    }
-
-    fn reset(&mut self) {
-        self.recent.clear();
-        self.body_short.reset();
-        self.shadow_long.reset();
-        self.shadow_very_short.reset();
-        self.seen = 0;
-    }
-
-    fn lookback(&self) -> usize {
-        self.lookback
+fn judge([p, c]: [&Candle; 2], [body_short, shadow_long, shadow_very_short]: &[TrailingAverage; 3]) -> i32 {
+    let hit = c.open.min(c.close) > p.open.max(p.close)
+        && real_body(c) < body_short.average(c)
+        && upper_shadow(c) > shadow_long.average(c)
+        && lower_shadow(c) < shadow_very_short.average(c);
+    if hit {
+        -100
+    } else {
+        0
     }
 }
+
+detector_via_core!(ShootingStar, judge);

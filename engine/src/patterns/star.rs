@@ -1,7 +1,6 @@
 //! The state morning and evening stars share: three candles and TA-Lib's three body averages.
 
-use super::average::TrailingAverage;
-use super::recent::Recent;
+use super::candles::CandleCore;
 use super::settings::{real_body, CandleSettings};
 use super::PatternError;
 use crate::indicators::Candle;
@@ -28,13 +27,8 @@ pub(crate) struct StarBars<'a> {
 /// Three candles plus the running sums TA-Lib keeps for `CDLMORNINGSTAR` / `CDLEVENINGSTAR`.
 #[derive(Clone, Debug)]
 pub(crate) struct StarCore {
-    recent: Recent<3>,
-    body_long: TrailingAverage,
-    body_short: TrailingAverage,
-    body_short_third: TrailingAverage,
+    core: CandleCore<3, 3>,
     penetration: f64,
-    lookback: usize,
-    seen: usize,
 }
 
 impl StarCore {
@@ -51,16 +45,7 @@ impl StarCore {
     pub fn build(penetration: f64, s: &CandleSettings) -> StarCore {
         // TA-Lib keeps two separate BodyShort sums (for the star and for the third candle),
         // starting one candle apart, so their rounding differs; so do ours.
-        let lookback = s.body_short.avg_period.max(s.body_long.avg_period) + 2;
-        StarCore {
-            recent: Recent::new(),
-            body_long: TrailingAverage::new(s.body_long, lookback, 2),
-            body_short: TrailingAverage::new(s.body_short, lookback, 1),
-            body_short_third: TrailingAverage::new(s.body_short, lookback, 0),
-            penetration,
-            lookback,
-            seen: 0,
-        }
+        StarCore { core: CandleCore::new([(s.body_long, 2), (s.body_short, 1), (s.body_short, 0)]), penetration }
     }
 
     /// The penetration into the first body the third candle's close must reach.
@@ -69,47 +54,38 @@ impl StarCore {
     }
 
     /// Adds `candle`, asks `judge` about the last three once warmed up, then updates the sums.
+    #[inline]
     pub fn next(&mut self, candle: &Candle, judge: impl Fn(&StarBars<'_>, f64) -> bool, signal: i32) -> i32 {
-        self.recent.push(*candle);
-        self.seen = self.seen.saturating_add(1);
-        let mut out = 0;
-        if let (true, Some(first), Some(star), Some(third)) =
-            (self.is_ready(), self.recent.ago(2), self.recent.ago(1), self.recent.ago(0))
-        {
+        let penetration = self.penetration;
+        self.core.next(candle, |[first, star, third], [body_long, body_short, body_short_third]| {
             let bars = StarBars {
                 first,
                 star,
                 third,
-                first_long: real_body(first) > self.body_long.average(first),
-                star_short: real_body(star) <= self.body_short.average(star),
-                third_not_short: real_body(third) > self.body_short_third.average(third),
+                first_long: real_body(first) > body_long.average(first),
+                star_short: real_body(star) <= body_short.average(star),
+                third_not_short: real_body(third) > body_short_third.average(third),
             };
-            if judge(&bars, self.penetration) {
-                out = signal;
+            if judge(&bars, penetration) {
+                signal
+            } else {
+                0
             }
-        }
-        self.body_long.feed(&self.recent);
-        self.body_short.feed(&self.recent);
-        self.body_short_third.feed(&self.recent);
-        out
+        })
     }
 
     /// Whether the last `next` could judge a pattern.
     pub fn is_ready(&self) -> bool {
-        self.seen > self.lookback
+        self.core.is_ready()
     }
 
     /// Forgets all candles and sums.
     pub fn reset(&mut self) {
-        self.recent.clear();
-        self.body_long.reset();
-        self.body_short.reset();
-        self.body_short_third.reset();
-        self.seen = 0;
+        self.core.reset();
     }
 
     /// Index of the first bar that can produce output.
     pub fn lookback(&self) -> usize {
-        self.lookback
+        self.core.lookback()
     }
 }
