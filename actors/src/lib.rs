@@ -1,0 +1,1 @@
+//! ShareWise actor runtime (see Cargo.toml description).

@@ -1,0 +1,1 @@
+//! ShareWise brokers (see Cargo.toml description).

@@ -1,0 +1,1 @@
+//! ShareWise persistence (see Cargo.toml description).
