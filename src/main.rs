@@ -37,6 +37,8 @@ enum Command {
     Generate(commands::generate::GenerateArgs),
     /// Benchmarks (`sharewise bench backtest`).
     Bench(commands::bench::BenchArgs),
+    /// Check a settings file (`sharewise config check FILE`) or print the defaults.
+    Config(commands::config::ConfigArgs),
 }
 
 fn main() {
@@ -47,6 +49,7 @@ fn main() {
         Command::Indicators(args) => commands::indicators::run(args),
         Command::Generate(args) => commands::generate::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::Config(args) => commands::config::run(args),
     };
     if let Err(err) = outcome {
         eprintln!("error: {err:#}");

@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod bench;
+pub mod config;
 pub mod generate;
 pub mod indicators;
 pub mod run;
