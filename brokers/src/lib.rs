@@ -1,1 +1,26 @@
-//! ShareWise brokers (see Cargo.toml description).
+//! ShareWise brokers: the [`Broker`] trait every broker account implements, the common error
+//! and status vocabulary, and the [`PaperBroker`] simulated exchange.
+//!
+//! - [`error`]: [`BrokerError`] and its [`ErrorKind`]s, with the Kite mapping table and
+//!   [`BrokerError::retry_safe`].
+//! - [`order`]: [`OrderStatus`] (with the Kite/Upstox status table), [`BrokerOrder`],
+//!   [`PlaceOutcome`] (including `Unresolved`), [`Modify`], [`Funds`].
+//! - [`broker`]: the async [`Broker`] trait.
+//! - [`paper`]: [`PaperBroker`] (synchronous, deterministic, fed ticks and a clock, optionally
+//!   persisted) and [`SharedPaper`] (its async [`Broker`] face).
+//!
+//! Our [`ClientOrderId`](sharewise_engine::types::ClientOrderId) travels as the broker's `tag`
+//! (`SW0000000042`, 12 characters, within Kite's 20), so an ambiguous placement is resolved by
+//! looking the tag up, never by sending again.
+
+#![warn(missing_docs)]
+
+pub mod broker;
+pub mod error;
+pub mod order;
+pub mod paper;
+
+pub use broker::Broker;
+pub use error::{BrokerError, ErrorKind};
+pub use order::{BrokerOrder, Funds, Modify, OrderStatus, PlaceOutcome};
+pub use paper::{PaperBroker, PaperConfig, SharedPaper};

@@ -4,7 +4,9 @@
 //! position it holds) and asks a [`RiskGate`] for a verdict: a quantity to send, or a
 //! [`Rejection`] with a stable reason code. The `sharewise-risk` crate implements the gate
 //! (sizing, lot rounding, cash and limit checks); the backtester and the live daemon call the same
-//! implementation, which is what keeps them in agreement.
+//! implementation, which is what keeps them in agreement. The [`AccountView`] carries what the
+//! checks need beyond cash: the last trade (price band), today's P&L (daily loss limit) and the
+//! gross exposure.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -54,6 +56,14 @@ pub struct AccountView<'a> {
     pub cash: Decimal,
     /// Cash plus positions marked at the last close, rupees.
     pub equity: Decimal,
+    /// Last traded price of this instrument (the price-band check's anchor); `None` when unknown.
+    pub last_trade_price: Option<Price>,
+    /// P&L realised since the start of today's IST session, all instruments, before fees, rupees.
+    pub realized_pnl_today: Decimal,
+    /// Unrealised P&L of all open positions at their last prices, rupees.
+    pub unrealized_pnl: Decimal,
+    /// Sum of `|market value|` of all open positions at their last prices, rupees.
+    pub gross_exposure: Decimal,
 }
 
 /// A refused request: a stable machine-readable code plus a sentence for people.

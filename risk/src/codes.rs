@@ -16,3 +16,27 @@ pub const INSUFFICIENT_MARGIN: &str = "INSUFFICIENT_MARGIN";
 pub const SHORT_NEEDS_MIS: &str = "SHORT_NEEDS_MIS";
 /// The reference price is not positive.
 pub const BAD_PRICE: &str = "BAD_PRICE";
+/// An explicit price is not on the instrument's tick grid (`enforce_tick_and_lot`).
+pub const PRICE_OFF_TICK: &str = "PRICE_OFF_TICK";
+/// An explicit quantity is not a whole number of lots (`enforce_tick_and_lot`).
+pub const QTY_OFF_LOT: &str = "QTY_OFF_LOT";
+/// The price is further from the last trade than `price_band_pct`.
+pub const PRICE_BAND: &str = "PRICE_BAND";
+/// The resulting position would exceed `max_position_qty` or `max_position_value`.
+pub const MAX_POSITION: &str = "MAX_POSITION";
+/// The resulting gross exposure would exceed `max_gross_exposure`.
+pub const MAX_GROSS_EXPOSURE: &str = "MAX_GROSS_EXPOSURE";
+/// More than `max_orders_per_second` orders within one second.
+pub const ORDER_RATE_SECOND: &str = "ORDER_RATE_SECOND";
+/// More than `max_orders_per_day` orders within one IST day.
+pub const ORDER_RATE_DAY: &str = "ORDER_RATE_DAY";
+/// Today's realised + unrealised P&L reached −`daily_loss_limit`; the kill switch tripped.
+pub const DAILY_LOSS: &str = "DAILY_LOSS";
+/// Trading is reduce-only: the order would open or grow a position.
+pub const REDUCE_ONLY: &str = "REDUCE_ONLY";
+/// Trading is halted by the kill switch.
+pub const HALTED: &str = "HALTED";
+/// The exchange session is closed (weekend, holiday, or outside 09:15–15:30 IST).
+pub const MARKET_CLOSED: &str = "MARKET_CLOSED";
+/// Starting one more strategy would exceed the subscription tier's limit.
+pub const TIER_STRATEGY_LIMIT: &str = "TIER_STRATEGY_LIMIT";

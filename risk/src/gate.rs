@@ -1,56 +1,146 @@
-//! The pre-trade gate: sizing plus the checks that exist so far (lot, order limits, cash, shorting).
+//! The pre-trade gate: runs every check in a fixed order and returns the first refusal.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, Rejection, RiskGate};
 use sharewise_engine::types::{Product, Qty, Side};
 
-use crate::codes;
-use crate::Sizing;
+use crate::calendar::NseCalendar;
+use crate::checks::order_rate::OrderRate;
+use crate::checks::tier::Tier;
+use crate::checks::trading_state::{KillSwitch, TradingState};
+use crate::checks::{daily_loss, gross_exposure, market_hours, max_position, price_band, reject, tick_lot};
+use crate::{codes, Limits, RiskConfig, Sizing};
 
-/// Per-order limits; `None` means no limit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    /// Largest quantity of one order.
-    pub max_order_qty: Option<i64>,
-    /// Largest value of one order, rupees.
-    pub max_order_value: Option<Decimal>,
-    /// Free cash a short entry needs, percent of its value (default 100: fully cash-covered;
-    /// brokers' intraday margins are lower, e.g. 20).
-    pub short_margin_pct: Option<Decimal>,
-}
-
-/// Sizes entries and checks every order request (see [`codes`] for the refusals).
+/// Sizes entries and checks every order request, in the order the crate docs list.
+///
+/// Holds the only mutable risk state: the kill switch and the order-rate counters. One owner
+/// (the risk actor, or the backtester) calls [`RiskGate::review`] for every order.
 #[derive(Clone, Debug)]
 pub struct PreTradeRisk {
     sizing: Sizing,
-    limits: Limits,
+    config: RiskConfig,
     product: Product,
+    calendar: Option<NseCalendar>,
+    rate: OrderRate,
+    kill: KillSwitch,
 }
 
 impl PreTradeRisk {
-    /// A gate with this sizing and these limits, for orders of `product`.
+    /// A gate with this sizing and per-order limits, every other check off, for orders of `product`.
     pub fn new(sizing: Sizing, limits: Limits, product: Product) -> PreTradeRisk {
-        PreTradeRisk { sizing, limits, product }
+        PreTradeRisk::with_config(sizing, RiskConfig { limits, ..RiskConfig::default() }, product)
     }
 
-    fn reject(code: &'static str, detail: String) -> Result<Qty, Rejection> {
-        Err(Rejection { code, detail })
+    /// A gate enforcing everything `config` configures, for orders of `product`.
+    pub fn with_config(sizing: Sizing, config: RiskConfig, product: Product) -> PreTradeRisk {
+        let calendar = config.market_hours.as_ref().map(NseCalendar::from_config);
+        let rate = OrderRate::new(config.max_orders_per_second, config.max_orders_per_day);
+        PreTradeRisk { sizing, config, product, calendar, rate, kill: KillSwitch::default() }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &RiskConfig {
+        &self.config
+    }
+
+    /// The kill switch: state, reason, and the code refusals carry.
+    pub fn kill_switch(&self) -> &KillSwitch {
+        &self.kill
+    }
+
+    /// The kill switch API: sets `active`, `reducing` or `halted` with a reason for the audit log.
+    /// A state set here stays until set again, and overrides a daily-loss trip for the rest of
+    /// that session (see [`KillSwitch`]).
+    pub fn set_trading_state(&mut self, state: TradingState, reason: impl Into<String>) {
+        self.kill.set(state, reason.into());
+    }
+
+    /// Whether a user on `tier` with `open` strategies running may start one more (`TIER_STRATEGY_LIMIT`).
+    pub fn check_strategy_start(&self, tier: Tier, open: usize) -> Result<(), Rejection> {
+        self.config.tier_strategy_limits.check_strategy_start(tier, open)
     }
 
     fn size_entry(&self, request: &OrderRequest, account: &AccountView<'_>) -> Result<Qty, Rejection> {
         if request.side == Side::Sell && self.product != Product::Mis {
-            return Self::reject(codes::SHORT_NEEDS_MIS, format!("cannot open a short with product {:?}; use MIS", self.product));
+            return Err(reject(codes::SHORT_NEEDS_MIS, format!("cannot open a short with product {:?}; use MIS", self.product)));
         }
         let price = request.reference_price.to_decimal();
         let stop_distance = request.stop_loss.map(|s| (price - s.to_decimal()).abs());
         let Some(raw) = self.sizing.raw_qty(price, stop_distance, account.equity) else {
-            return Self::reject(codes::NO_STOP_FOR_RISK_SIZING, "risk-per-trade sizing needs a stop-loss away from the entry price".into());
+            return Err(reject(codes::NO_STOP_FOR_RISK_SIZING, "risk-per-trade sizing needs a stop-loss away from the entry price".into()));
         };
         let qty = account.instrument.round_down_to_lot(raw);
         if qty <= 0 {
-            return Self::reject(codes::QTY_BELOW_LOT, format!("sized {raw} shares, below one lot of {}", account.instrument.lot_size));
+            return Err(reject(codes::QTY_BELOW_LOT, format!("sized {raw} shares, below one lot of {}", account.instrument.lot_size)));
+        }
+        Ok(qty)
+    }
+
+    /// Checks 2–7 of the crate docs: the ones every order passes, exits included.
+    fn check_any_order(&mut self, request: &OrderRequest, account: &AccountView<'_>) -> Result<(), Rejection> {
+        let ts = request.ts;
+        if let Some(calendar) = &self.calendar {
+            market_hours::check(calendar, ts)?;
+        }
+        self.kill.expire(ts);
+        if let Some(limit) = self.config.daily_loss_limit {
+            daily_loss::check(account, limit, self.config.on_daily_loss, ts, &mut self.kill);
+        }
+        self.kill.check(matches!(request.purpose, Purpose::Exit { .. }))?;
+        self.rate.check(ts)?;
+        if self.config.enforce_tick_and_lot {
+            tick_lot::check_price(request.reference_price, account.instrument)?;
+            let stated = match request.purpose {
+                Purpose::Exit { qty } => qty,
+                Purpose::Enter { closing } => closing,
+            };
+            tick_lot::check_qty(stated, account.instrument)?;
+        }
+        if let Some(band) = self.config.price_band_pct {
+            price_band::check(request.reference_price, account.last_trade_price, band)?;
+        }
+        Ok(())
+    }
+
+    /// Checks 8–12: sizing and the limits on what an entry may open.
+    fn check_entry(&self, request: &OrderRequest, account: &AccountView<'_>, closing: Qty) -> Result<Qty, Rejection> {
+        let opening = self.size_entry(request, account)?;
+        let limits = &self.config.limits;
+        // Order limits apply to the whole order, flips included.
+        let qty = closing + opening;
+        if let Some(max) = limits.max_order_qty.filter(|max| qty > *max) {
+            return Err(reject(codes::MAX_ORDER_QTY, format!("qty {qty} exceeds max_order_qty {max}")));
+        }
+        let price = request.reference_price;
+        let value = price.notional(qty);
+        if let Some(max) = limits.max_order_value.filter(|max| value > *max) {
+            return Err(reject(codes::MAX_ORDER_VALUE, format!("order value {value:.2} exceeds max_order_value {max}")));
+        }
+        let new_position = account.position_qty + request.side.sign() * qty;
+        if self.config.max_position_qty.is_some() || self.config.max_position_value.is_some() {
+            max_position::check(new_position, price, self.config.max_position_qty, self.config.max_position_value)?;
+        }
+        if let Some(max) = self.config.max_gross_exposure {
+            gross_exposure::check(account, new_position, price, max)?;
+        }
+        let opening_value = price.notional(opening);
+        match request.side {
+            Side::Buy => {
+                // Covering a short first spends cash on the shares bought back.
+                let free = account.cash - price.notional(closing);
+                if opening_value > free {
+                    return Err(reject(codes::INSUFFICIENT_CASH, format!("needs {opening_value:.2}, free cash {free:.2}")));
+                }
+            }
+            Side::Sell => {
+                // Selling a long first frees its proceeds.
+                let free = account.cash + price.notional(closing);
+                let pct = limits.short_margin_pct.unwrap_or(Decimal::ONE_HUNDRED);
+                let margin = opening_value * pct / Decimal::ONE_HUNDRED;
+                if margin > free {
+                    return Err(reject(codes::INSUFFICIENT_MARGIN, format!("short needs margin {margin:.2} ({pct} % of {opening_value:.2}), free cash {free:.2}")));
+                }
+            }
         }
         Ok(qty)
     }
@@ -59,42 +149,15 @@ impl PreTradeRisk {
 impl RiskGate for PreTradeRisk {
     fn review(&mut self, request: &OrderRequest, account: &AccountView<'_>) -> Result<Qty, Rejection> {
         if request.reference_price.units() <= 0 {
-            return Self::reject(codes::BAD_PRICE, format!("reference price {} is not positive", request.reference_price));
+            return Err(reject(codes::BAD_PRICE, format!("reference price {} is not positive", request.reference_price)));
         }
-        let (closing, opening) = match request.purpose {
-            // Closing a position is always allowed: it only reduces risk.
-            Purpose::Exit { qty } => return Ok(qty),
-            Purpose::Enter { closing } => (closing, self.size_entry(request, account)?),
+        self.check_any_order(request, account)?;
+        let qty = match request.purpose {
+            // Closing a position only reduces risk: no sizing, order or exposure limits.
+            Purpose::Exit { qty } => qty,
+            Purpose::Enter { closing } => self.check_entry(request, account, closing)?,
         };
-        // Order limits apply to the whole order, flips included.
-        let qty = closing + opening;
-        if let Some(max) = self.limits.max_order_qty.filter(|max| qty > *max) {
-            return Self::reject(codes::MAX_ORDER_QTY, format!("qty {qty} exceeds max_order_qty {max}"));
-        }
-        let price = request.reference_price;
-        let value = price.notional(qty);
-        if let Some(max) = self.limits.max_order_value.filter(|max| value > *max) {
-            return Self::reject(codes::MAX_ORDER_VALUE, format!("order value {value:.2} exceeds max_order_value {max}"));
-        }
-        let opening_value = price.notional(opening);
-        match request.side {
-            Side::Buy => {
-                // Covering a short first spends cash on the shares bought back.
-                let free = account.cash - price.notional(closing);
-                if opening_value > free {
-                    return Self::reject(codes::INSUFFICIENT_CASH, format!("needs {opening_value:.2}, free cash {free:.2}"));
-                }
-            }
-            Side::Sell => {
-                // Selling a long first frees its proceeds.
-                let free = account.cash + price.notional(closing);
-                let pct = self.limits.short_margin_pct.unwrap_or(Decimal::ONE_HUNDRED);
-                let margin = opening_value * pct / Decimal::ONE_HUNDRED;
-                if margin > free {
-                    return Self::reject(codes::INSUFFICIENT_MARGIN, format!("short needs margin {margin:.2} ({pct} % of {opening_value:.2}), free cash {free:.2}"));
-                }
-            }
-        }
+        self.rate.record(request.ts);
         Ok(qty)
     }
 }
@@ -119,7 +182,7 @@ mod tests {
     }
 
     fn view<'a>(instrument: &'a Instrument, cash: &str) -> AccountView<'a> {
-        AccountView { instrument, position_qty: 0, cash: d(cash), equity: d(cash) }
+        crate::checks::test_support::view(instrument, cash)
     }
 
     #[test]
@@ -179,5 +242,29 @@ mod tests {
         let mut gate = PreTradeRisk::new(Sizing::FixedQty(1), limits, Product::Cnc);
         let exit = OrderRequest { purpose: Purpose::Exit { qty: 500 }, ..entry(Side::Sell, "400", None) };
         assert_eq!(gate.review(&exit, &view(&inst, "0")), Ok(500));
+    }
+
+    #[test]
+    fn checks_run_in_the_documented_order() {
+        use crate::calendar::MarketHours;
+        use crate::checks::test_support::monday;
+        let inst = Instrument::nse_equity(0, "RELIANCE");
+        // Closed market, halted, band breached, over max qty: the market check answers first.
+        let config = RiskConfig {
+            market_hours: Some(MarketHours::default()),
+            price_band_pct: Some(d("1")),
+            limits: Limits { max_order_qty: Some(1), ..Limits::default() },
+            ..RiskConfig::default()
+        };
+        let account = AccountView { last_trade_price: Some(Price::parse("100").unwrap()), ..view(&inst, "1000000") };
+        let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(5), config, Product::Cnc);
+        gate.set_trading_state(TradingState::Halted, "test");
+        let at = |h| OrderRequest { ts: monday(h, 0, 0), ..entry(Side::Buy, "150", None) };
+        assert_eq!(gate.review(&at(20), &account).unwrap_err().code, codes::MARKET_CLOSED);
+        assert_eq!(gate.review(&at(10), &account).unwrap_err().code, codes::HALTED);
+        gate.set_trading_state(TradingState::Active, "test");
+        assert_eq!(gate.review(&at(10), &account).unwrap_err().code, codes::PRICE_BAND);
+        let near = OrderRequest { reference_price: Price::parse("100.5").unwrap(), ..at(10) };
+        assert_eq!(gate.review(&near, &account).unwrap_err().code, codes::MAX_ORDER_QTY);
     }
 }

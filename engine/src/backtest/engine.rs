@@ -411,7 +411,18 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
         let reference_price = signal.entry.unwrap_or(bar.close);
         let equity = Decimal::new(self.cash_units + qty * bar.close.0, 4);
-        let account = AccountView { instrument: &self.instrument, position_qty: qty, cash: self.portfolio.cash, equity };
+        let position = self.portfolio.position(self.instrument.id);
+        let account = AccountView {
+            instrument: &self.instrument,
+            position_qty: qty,
+            cash: self.portfolio.cash,
+            equity,
+            last_trade_price: Some(bar.close),
+            // The backtester keeps no per-day P&L yet; a daily loss limit sees only the open P&L.
+            realized_pnl_today: Decimal::ZERO,
+            unrealized_pnl: position.unrealized(bar.close),
+            gross_exposure: bar.close.notional(qty.abs()),
+        };
         // One order: an entry (which may first close the opposite position), or an exit alone.
         let purpose = if enter { Purpose::Enter { closing: exit_qty } } else { Purpose::Exit { qty: exit_qty } };
         let request = OrderRequest { side: signal.side, purpose, reference_price, stop_loss: signal.stop_loss, ts: signal.ts };

@@ -1,0 +1,67 @@
+//! The [`Broker`] trait: what the order actor asks of any broker (Kite, Upstox, AliceBlue, paper).
+//!
+//! The trait is async (the order actor runs on tokio) and used generically, never as `dyn`.
+//! Methods return `impl Future + Send` so implementations may write plain `async fn`.
+//! Orders are addressed by our [`ClientOrderId`], which every adapter sends as the broker's
+//! `tag`; adapters keep the tag → broker order id map themselves.
+//!
+//! ```
+//! use sharewise_brokers::{Broker, BrokerError, PlaceOutcome};
+//! use sharewise_engine::types::Order;
+//!
+//! /// Places `order`, resolving an ambiguous reply by looking the tag up (never re-sending).
+//! async fn place_once<B: Broker>(broker: &B, order: &Order) -> Result<PlaceOutcome, BrokerError> {
+//!     match broker.place(order).await? {
+//!         PlaceOutcome::Unresolved { tag, reason } => match broker.order_by_tag(tag).await? {
+//!             Some(found) => Ok(PlaceOutcome::Placed(found)),
+//!             None => Ok(PlaceOutcome::Unresolved { tag, reason }),
+//!         },
+//!         placed => Ok(placed),
+//!     }
+//! }
+//! ```
+
+use std::future::Future;
+
+use sharewise_engine::types::{ClientOrderId, Order, Position};
+
+use crate::{BrokerError, BrokerOrder, Funds, Modify, PlaceOutcome};
+
+/// A broker account: place, modify and cancel orders; read the order book, positions and funds.
+pub trait Broker {
+    /// Places `order` with `order.client_id` as the tag. Placing a tag that already exists
+    /// returns the existing order instead of a second one. An ambiguous reply is
+    /// [`PlaceOutcome::Unresolved`], not an error.
+    fn place(
+        &self,
+        order: &Order,
+    ) -> impl Future<Output = Result<PlaceOutcome, BrokerError>> + Send;
+
+    /// Changes the open order tagged `tag`; returns it as modified.
+    fn modify(
+        &self,
+        tag: ClientOrderId,
+        change: Modify,
+    ) -> impl Future<Output = Result<BrokerOrder, BrokerError>> + Send;
+
+    /// Cancels the open order tagged `tag` (its unfilled remainder); returns it as cancelled.
+    fn cancel(
+        &self,
+        tag: ClientOrderId,
+    ) -> impl Future<Output = Result<BrokerOrder, BrokerError>> + Send;
+
+    /// The day's order book, oldest first.
+    fn orders(&self) -> impl Future<Output = Result<Vec<BrokerOrder>, BrokerError>> + Send;
+
+    /// The order tagged `tag`, if the broker has it (the lookup after an `Unresolved` placement).
+    fn order_by_tag(
+        &self,
+        tag: ClientOrderId,
+    ) -> impl Future<Output = Result<Option<BrokerOrder>, BrokerError>> + Send;
+
+    /// Net positions, one per instrument traded (flat ones included).
+    fn positions(&self) -> impl Future<Output = Result<Vec<Position>, BrokerError>> + Send;
+
+    /// Cash and margin.
+    fn funds(&self) -> impl Future<Output = Result<Funds, BrokerError>> + Send;
+}

@@ -1,0 +1,126 @@
+//! Broker errors: one common set of kinds, each saying whether a retry is safe.
+//!
+//! Every adapter maps its broker's failures onto [`ErrorKind`]. Kite dispatches on the body's
+//! `error_type` first and falls back to the HTTP status ([`BrokerError::from_kite`]):
+//!
+//! | [`ErrorKind`] | [`retry_safe`](BrokerError::retry_safe) | Kite `error_type` | Kite HTTP fallback |
+//! | --- | --- | --- | --- |
+//! | `AuthExpired` | no: log in again first | `TokenException` | 403 |
+//! | `PermissionDenied` | no | `PermissionException`, `UserException` | - |
+//! | `InvalidInput` | no | `InputException` | 400, 404, 405, 410 |
+//! | `Rejected` | no | `OrderException`, `MarginException`, `HoldingException` | - |
+//! | `RateLimited` | yes, with backoff | (any, when the status is 429) | 429 |
+//! | `Upstream` | yes | `NetworkException`, `DataException` | 502, 503, 504 |
+//! | `Unknown` | no | `GeneralException`, anything else | 500, anything else |
+//!
+//! A 429 wins over the body's `error_type` (Kite may name `NetworkException` in a 429 body).
+//!
+//! **Placement is special.** A place request that may have reached the broker (a timeout, a 5xx
+//! or `NetworkException` after the request was sent) is never an error: it is
+//! [`PlaceOutcome::Unresolved`](crate::PlaceOutcome::Unresolved), and the caller must look the
+//! order up by tag before anything else. So an `Upstream` error from `place` means the request
+//! was never sent, and retrying it is safe; for modify and cancel, re-sending the same absolute
+//! values is idempotent.
+
+use std::fmt;
+
+/// What went wrong, in broker-neutral terms (see the module table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ErrorKind {
+    /// The session expired or the token is bad: log in again.
+    AuthExpired,
+    /// The account or app may not do this.
+    PermissionDenied,
+    /// The request itself is wrong (quantity, price grid, symbol, unknown order, ...).
+    InvalidInput,
+    /// The broker's RMS or the exchange refused the order (margin, holdings, state).
+    Rejected,
+    /// Too many requests: back off, then retry.
+    RateLimited,
+    /// The broker's OMS or the exchange could not be reached.
+    Upstream,
+    /// Anything else.
+    Unknown,
+}
+
+impl ErrorKind {
+    /// The kind's name as written in the module table and in logs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::AuthExpired => "AuthExpired",
+            ErrorKind::PermissionDenied => "PermissionDenied",
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::Rejected => "Rejected",
+            ErrorKind::RateLimited => "RateLimited",
+            ErrorKind::Upstream => "Upstream",
+            ErrorKind::Unknown => "Unknown",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed broker call: its [`ErrorKind`] and the broker's own message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct BrokerError {
+    /// The common kind.
+    pub kind: ErrorKind,
+    /// The broker's message, verbatim where there is one.
+    pub message: String,
+}
+
+impl BrokerError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> BrokerError {
+        BrokerError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// An [`ErrorKind::InvalidInput`] error.
+    pub fn invalid(message: impl Into<String>) -> BrokerError {
+        BrokerError::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// Whether sending the same request again (after backoff) is safe: only for
+    /// `RateLimited` and `Upstream` (see the module docs for why that holds for placement too).
+    pub fn retry_safe(&self) -> bool {
+        matches!(self.kind, ErrorKind::RateLimited | ErrorKind::Upstream)
+    }
+
+    /// Maps a Kite error reply: `http_status`, the body's `error_type` (if any) and `message`.
+    pub fn from_kite(
+        http_status: u16,
+        error_type: Option<&str>,
+        message: impl Into<String>,
+    ) -> BrokerError {
+        BrokerError::new(kite_kind(http_status, error_type), message)
+    }
+}
+
+/// The [`ErrorKind`] of a Kite error reply (the module table).
+pub fn kite_kind(http_status: u16, error_type: Option<&str>) -> ErrorKind {
+    if http_status == 429 {
+        return ErrorKind::RateLimited;
+    }
+    match error_type {
+        Some("TokenException") => ErrorKind::AuthExpired,
+        Some("PermissionException" | "UserException") => ErrorKind::PermissionDenied,
+        Some("InputException") => ErrorKind::InvalidInput,
+        Some("OrderException" | "MarginException" | "HoldingException") => ErrorKind::Rejected,
+        Some("NetworkException" | "DataException") => ErrorKind::Upstream,
+        Some("GeneralException") => ErrorKind::Unknown,
+        _ => match http_status {
+            403 => ErrorKind::AuthExpired,
+            400 | 404 | 405 | 410 => ErrorKind::InvalidInput,
+            502..=504 => ErrorKind::Upstream,
+            _ => ErrorKind::Unknown,
+        },
+    }
+}

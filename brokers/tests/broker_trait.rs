@@ -1,0 +1,214 @@
+//! The async `Broker` face: the paper broker through `SharedPaper`, the Unresolved → look-up
+//! contract, and the common error and status tables.
+
+mod common;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use common::*;
+use sharewise_brokers::error::kite_kind;
+use sharewise_brokers::{
+    Broker, BrokerError, BrokerOrder, ErrorKind, Funds, Modify, OrderStatus, PaperConfig,
+    PlaceOutcome, SharedPaper,
+};
+use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
+
+/// Runs a future that never waits (every paper call is immediate).
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut cx = Context::from_waker(Waker::noop());
+    match pin!(f).as_mut().poll(&mut cx) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("paper broker futures never wait"),
+    }
+}
+
+/// A broker whose placement reaches the exchange but whose reply is lost (a timeout).
+struct LostReply(SharedPaper);
+
+impl Broker for LostReply {
+    async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
+        self.0.place(order).await?;
+        Ok(PlaceOutcome::Unresolved {
+            tag: order.client_id,
+            reason: "timed out after 2 s".into(),
+        })
+    }
+    async fn modify(&self, tag: ClientOrderId, change: Modify) -> Result<BrokerOrder, BrokerError> {
+        self.0.modify(tag, change).await
+    }
+    async fn cancel(&self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
+        self.0.cancel(tag).await
+    }
+    async fn orders(&self) -> Result<Vec<BrokerOrder>, BrokerError> {
+        self.0.orders().await
+    }
+    async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
+        self.0.order_by_tag(tag).await
+    }
+    async fn positions(&self) -> Result<Vec<Position>, BrokerError> {
+        self.0.positions().await
+    }
+    async fn funds(&self) -> Result<Funds, BrokerError> {
+        self.0.funds().await
+    }
+}
+
+/// What the order actor does: on `Unresolved`, look the tag up; never re-send.
+async fn place_resolving<B: Broker>(b: &B, o: &Order) -> Result<BrokerOrder, BrokerError> {
+    match b.place(o).await? {
+        PlaceOutcome::Placed(order) => Ok(order),
+        PlaceOutcome::Unresolved { tag, reason } => b
+            .order_by_tag(tag)
+            .await?
+            .ok_or_else(|| BrokerError::new(ErrorKind::Unknown, reason)),
+    }
+}
+
+#[test]
+fn shared_paper_serves_the_async_trait() {
+    let shared = SharedPaper::new(broker(PaperConfig::default()));
+    let placed = block_on(place_resolving(&shared, &market(1, Side::Buy, 10))).unwrap();
+    assert_eq!(placed.status, OrderStatus::Open);
+    shared
+        .lock()
+        .unwrap()
+        .on_tick(&tick(1, "100.00", 100))
+        .unwrap();
+    assert_eq!(
+        block_on(shared.order_by_tag(ClientOrderId(1)))
+            .unwrap()
+            .unwrap()
+            .status,
+        OrderStatus::Filled
+    );
+    assert_eq!(block_on(shared.positions()).unwrap()[0].qty, 10);
+    assert_eq!(block_on(shared.funds()).unwrap().cash, 999_000.into());
+    assert_eq!(block_on(shared.orders()).unwrap().len(), 1);
+}
+
+#[test]
+fn unresolved_placement_is_resolved_by_tag_without_a_second_order() {
+    let shared = SharedPaper::new(broker(PaperConfig::default()));
+    let lossy = LostReply(shared.clone());
+    let order = limit(5, Side::Buy, 10, "99.00");
+    assert!(matches!(
+        block_on(lossy.place(&order)).unwrap(),
+        PlaceOutcome::Unresolved { .. }
+    ));
+    let found = block_on(lossy.order_by_tag(ClientOrderId(5)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.order_id, "PAPER0000000001");
+    assert_eq!(
+        block_on(lossy.cancel(ClientOrderId(5))).unwrap().status,
+        OrderStatus::Cancelled
+    );
+    assert_eq!(shared.lock().unwrap().duplicate_placements(), 0);
+    assert_eq!(shared.lock().unwrap().orders().len(), 1);
+}
+
+#[test]
+fn kite_errors_map_to_common_kinds() {
+    let table = [
+        (403, Some("TokenException"), ErrorKind::AuthExpired, false),
+        (
+            403,
+            Some("PermissionException"),
+            ErrorKind::PermissionDenied,
+            false,
+        ),
+        (
+            403,
+            Some("UserException"),
+            ErrorKind::PermissionDenied,
+            false,
+        ),
+        (400, Some("InputException"), ErrorKind::InvalidInput, false),
+        (400, Some("OrderException"), ErrorKind::Rejected, false),
+        (400, Some("MarginException"), ErrorKind::Rejected, false),
+        (400, Some("HoldingException"), ErrorKind::Rejected, false),
+        (429, Some("NetworkException"), ErrorKind::RateLimited, true),
+        (503, Some("NetworkException"), ErrorKind::Upstream, true),
+        (502, Some("DataException"), ErrorKind::Upstream, true),
+        (500, Some("GeneralException"), ErrorKind::Unknown, false),
+        (504, None, ErrorKind::Upstream, true),
+        (403, None, ErrorKind::AuthExpired, false),
+        (404, None, ErrorKind::InvalidInput, false),
+        (418, Some("TeapotException"), ErrorKind::Unknown, false),
+    ];
+    for (status, error_type, kind, retry) in table {
+        assert_eq!(
+            kite_kind(status, error_type),
+            kind,
+            "{status} {error_type:?}"
+        );
+        let e = BrokerError::from_kite(status, error_type, "m");
+        assert_eq!(e.retry_safe(), retry, "{status} {error_type:?}");
+    }
+    let e = BrokerError::from_kite(
+        403,
+        Some("TokenException"),
+        "Incorrect `api_key` or `access_token`.",
+    );
+    assert_eq!(
+        e.to_string(),
+        "AuthExpired: Incorrect `api_key` or `access_token`."
+    );
+}
+
+#[test]
+fn broker_statuses_map_to_the_common_lifecycle() {
+    assert_eq!(
+        OrderStatus::from_broker("OPEN PENDING", 0, 10),
+        Some(OrderStatus::Pending)
+    );
+    assert_eq!(
+        OrderStatus::from_broker("TRIGGER PENDING", 0, 10),
+        Some(OrderStatus::Open)
+    );
+    assert_eq!(
+        OrderStatus::from_broker("open", 4, 10),
+        Some(OrderStatus::PartiallyFilled)
+    );
+    assert_eq!(
+        OrderStatus::from_broker("COMPLETE", 10, 10),
+        Some(OrderStatus::Filled)
+    );
+    assert_eq!(
+        OrderStatus::from_broker("cancelled after market order", 0, 10),
+        Some(OrderStatus::Cancelled)
+    );
+    assert_eq!(
+        OrderStatus::from_broker("REJECTED", 0, 10),
+        Some(OrderStatus::Rejected)
+    );
+    assert_eq!(OrderStatus::from_broker("SOMETHING NEW", 0, 10), None);
+}
+
+#[test]
+fn every_status_in_the_kite_orders_fixture_maps() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/fixtures/kite/orders.json"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: {path} is not present");
+        return;
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let orders = json["data"].as_array().unwrap();
+    assert!(!orders.is_empty());
+    for o in orders {
+        let status = o["status"].as_str().unwrap();
+        let (filled, qty) = (
+            o["filled_quantity"].as_i64().unwrap(),
+            o["quantity"].as_i64().unwrap(),
+        );
+        assert!(
+            OrderStatus::from_broker(status, filled, qty).is_some(),
+            "unmapped Kite status {status}"
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! One file per pre-trade check. Each exposes small functions the gate calls in its fixed order
+//! (see the crate docs); each file's tests trip its check through [`crate::PreTradeRisk`] and read
+//! the reason code.
+
+pub mod daily_loss;
+pub mod gross_exposure;
+pub mod market_hours;
+pub mod max_position;
+pub mod order_rate;
+pub mod price_band;
+pub mod tick_lot;
+pub mod tier;
+pub mod trading_state;
+
+use sharewise_engine::risk::Rejection;
+
+/// A refusal with `code` and `detail`.
+#[inline]
+pub(crate) fn reject(code: &'static str, detail: String) -> Rejection {
+    Rejection { code, detail }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Builders shared by the checks' tests.
+    use rust_decimal::Decimal;
+    use sharewise_engine::risk::{AccountView, OrderRequest, Purpose};
+    use sharewise_engine::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_SEC};
+    use sharewise_engine::types::{Instrument, Price, Side};
+
+    /// Parses a decimal.
+    pub fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// 2026-01-05 (a Monday) at `hh:mm:ss` IST.
+    pub fn monday(hh: i64, mm: i64, ss: i64) -> TimestampNs {
+        ist_midnight(days_from_civil(2026, 1, 5)) + (hh * 3600 + mm * 60 + ss) * NANOS_PER_SEC
+    }
+
+    /// An entry at `price`, no stop, at Monday 10:00 IST.
+    pub fn entry(side: Side, price: &str) -> OrderRequest {
+        OrderRequest {
+            side,
+            purpose: Purpose::Enter { closing: 0 },
+            reference_price: Price::parse(price).unwrap(),
+            stop_loss: None,
+            ts: monday(10, 0, 0),
+        }
+    }
+
+    /// An exit of `qty` shares at `price`, Monday 10:00 IST.
+    pub fn exit(side: Side, price: &str, qty: i64) -> OrderRequest {
+        OrderRequest { purpose: Purpose::Exit { qty }, ..entry(side, price) }
+    }
+
+    /// A flat account with this much cash and nothing else known.
+    pub fn view<'a>(instrument: &'a Instrument, cash: &str) -> AccountView<'a> {
+        AccountView {
+            instrument,
+            position_qty: 0,
+            cash: d(cash),
+            equity: d(cash),
+            last_trade_price: None,
+            realized_pnl_today: Decimal::ZERO,
+            unrealized_pnl: Decimal::ZERO,
+            gross_exposure: Decimal::ZERO,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Errors of the order journal: each names what went wrong and with which order or file.
+
+use std::path::PathBuf;
+
+use sharewise_engine::types::ClientOrderId;
+
+use crate::status::OrderStatus;
+
+/// Why a journal operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The event would move an order between two states that the lifecycle forbids.
+    #[error("order {client_id}: illegal transition {from} -> {to}")]
+    IllegalTransition {
+        /// The order.
+        client_id: ClientOrderId,
+        /// Its current state.
+        from: OrderStatus,
+        /// The state the event asked for.
+        to: OrderStatus,
+    },
+    /// An event names an order that was never created in this journal.
+    #[error("order {0}: unknown client id (no Created event)")]
+    UnknownOrder(ClientOrderId),
+    /// A `Created` event reuses a client id that is already journalled.
+    #[error("order {0}: client id already used")]
+    DuplicateOrder(ClientOrderId),
+    /// A fill does not fit its order (side, instrument or quantity).
+    #[error("order {client_id}: bad fill: {what}")]
+    BadFill {
+        /// The order.
+        client_id: ClientOrderId,
+        /// What does not match, e.g. `qty 5 exceeds remaining 3`.
+        what: String,
+    },
+    /// A `Created` event carries an order the journal cannot track (e.g. a non-positive qty).
+    #[error("order {client_id}: bad order: {what}")]
+    BadOrder {
+        /// The order.
+        client_id: ClientOrderId,
+        /// What is wrong, e.g. `qty 0 must be > 0`.
+        what: String,
+    },
+    /// The journal file is held by a writer that does not share it (another daemon).
+    #[error("journal {path} is already open for writing by another process; read it with JournalReader")]
+    Locked {
+        /// The journal file.
+        path: PathBuf,
+    },
+    /// The journal was left by a crash and must be opened for writing once (the daemon does this
+    /// on start) before read-only access works again.
+    #[error("journal {path} needs recovery after a crash: start the daemon (Journal::open) once, then read it")]
+    NeedsRecovery {
+        /// The journal file.
+        path: PathBuf,
+    },
+    /// The next sequence number is already in the file: this handle's state is behind it (an
+    /// earlier commit reported failure but landed). Nothing was written; reopen the journal.
+    #[error("journal event #{seq} already exists: this handle is behind the file, reopen the journal")]
+    SeqTaken {
+        /// The sequence number that was taken.
+        seq: u64,
+    },
+    /// A stored event could not be decoded (corrupted or written by an incompatible version).
+    #[error("journal event #{seq} cannot be decoded: {source}")]
+    Decode {
+        /// Sequence number of the event.
+        seq: u64,
+        /// The decoder's complaint.
+        source: serde_json::Error,
+    },
+    /// An event could not be encoded.
+    #[error("cannot encode journal event: {0}")]
+    Encode(serde_json::Error),
+    /// redb failed (I/O, corruption, lock protocol...).
+    #[error("journal {path}: {source}")]
+    Db {
+        /// The journal file.
+        path: PathBuf,
+        /// redb's error.
+        source: redb::Error,
+    },
+}
+
+impl StoreError {
+    /// Wraps any redb error with the journal path.
+    pub(crate) fn db(path: &std::path::Path, source: impl Into<redb::Error>) -> StoreError {
+        let source = source.into();
+        match source {
+            redb::Error::DatabaseAlreadyOpen => StoreError::Locked { path: path.to_path_buf() },
+            redb::Error::RepairAborted => StoreError::NeedsRecovery { path: path.to_path_buf() },
+            source => StoreError::Db { path: path.to_path_buf(), source },
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The redb order journal: the order actor's write-ahead log of order transitions.
+//!
+//! # The contract
+//!
+//! [`Journal::record`] validates the event against the lifecycle, then commits it in **its own
+//! write transaction with [`redb::Durability::Immediate`]** (fsync before `commit` returns), and
+//! only then returns [`Recorded::Appended`]. The caller acts on an event (sends the order, books
+//! the fill, tells the strategy) **only after** `record` returned `Appended`: a crash at any
+//! point therefore leaves a journal that says at least as much as the outside world saw, and a
+//! restarted daemon reconciles anything `sent` or `unresolved` with the broker by tag.
+//!
+//! Events are append-only under a sequence number that increases by one per committed event
+//! (1, 2, 3, ...); nothing is ever updated or deleted. Fills are idempotent: a fill whose
+//! `<client id>/<trade id>` key is already journalled returns [`Recorded::DuplicateFill`] and
+//! writes nothing.
+//!
+//! # Readers while the daemon runs
+//!
+//! The file is opened in redb's [`ConcurrencyMode::SingleWriter`] (redb ≥ 4.5): one process
+//! writes, and any number of other processes may open it with [`crate::JournalReader::open`] at the same
+//! time and see every committed event. See [`crate::reader`].
+
+use std::path::{Path, PathBuf};
+
+use redb::{Builder, ConcurrencyMode, Database, Durability, ReadTransaction, ReadableTable, TableDefinition};
+use rust_decimal::Decimal;
+use sharewise_engine::types::ClientOrderId;
+
+use crate::error::StoreError;
+use crate::event::{JournalEntry, OrderEvent, Recorded};
+use crate::state::{JournalState, OrderRecord, PositionRecord};
+
+/// `seq → JSON of OrderEvent`: the append-only log.
+pub(crate) const EVENTS: TableDefinition<u64, &str> = TableDefinition::new("order_events");
+/// `<client id>/<trade id> → seq`: the fills already journalled.
+pub(crate) const FILL_KEYS: TableDefinition<&str, u64> = TableDefinition::new("fill_keys");
+
+/// The writer's handle on the journal file (one per process; the daemon's order actor holds it).
+pub struct Journal {
+    db: Database,
+    path: PathBuf,
+    state: JournalState,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("path", &self.path).field("last_seq", &self.state.last_seq()).finish()
+    }
+}
+
+/// The builder every handle uses, so writer and readers agree on the locking protocol.
+pub(crate) fn builder() -> Builder {
+    let mut b = Builder::new();
+    b.set_concurrency_mode(ConcurrencyMode::SingleWriter);
+    b
+}
+
+impl Journal {
+    /// Opens the journal at `path`, creating the file and its tables if needed, repairing it if
+    /// the last writer crashed, and replaying every event to rebuild the current state.
+    pub fn open(path: impl AsRef<Path>) -> Result<Journal, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let err = |e: redb::Error| StoreError::db(&path, e);
+        let db = builder().create(&path).map_err(|e| err(e.into()))?;
+        let txn = db.begin_write().map_err(|e| err(e.into()))?;
+        txn.open_table(EVENTS).map_err(|e| err(e.into()))?;
+        txn.open_table(FILL_KEYS).map_err(|e| err(e.into()))?;
+        txn.commit().map_err(|e| err(e.into()))?;
+        let read = redb::ReadableDatabase::begin_read(&db).map_err(|e| err(e.into()))?;
+        let state = replay(&read, &path)?;
+        Ok(Journal { db, path, state })
+    }
+
+    /// Validates `event`, commits it durably, then applies it to the in-memory state.
+    ///
+    /// Act on the event only after this returns [`Recorded::Appended`] (see the module docs).
+    /// An event the lifecycle forbids is refused with an error naming both states and the
+    /// client id, and nothing is written.
+    pub fn record(&mut self, event: &OrderEvent) -> Result<Recorded, StoreError> {
+        let key = event.fill_key();
+        if key.as_deref().is_some_and(|k| self.state.has_fill(k)) {
+            return Ok(Recorded::DuplicateFill);
+        }
+        self.state.check(event)?;
+        let seq = self.state.last_seq() + 1;
+        let json = serde_json::to_string(event).map_err(StoreError::Encode)?;
+        let path = &self.path;
+        let err = |e: redb::Error| StoreError::db(path, e);
+        let mut txn = self.db.begin_write().map_err(|e| err(e.into()))?;
+        txn.set_durability(Durability::Immediate).map_err(|e| err(e.into()))?;
+        {
+            let mut events = txn.open_table(EVENTS).map_err(|e| err(e.into()))?;
+            // Append-only: never overwrite (the transaction is dropped uncommitted).
+            if events.insert(seq, json.as_str()).map_err(|e| err(e.into()))?.is_some() {
+                return Err(StoreError::SeqTaken { seq });
+            }
+            if let Some(key) = key.as_deref() {
+                let mut keys = txn.open_table(FILL_KEYS).map_err(|e| err(e.into()))?;
+                keys.insert(key, seq).map_err(|e| err(e.into()))?;
+            }
+        }
+        txn.commit().map_err(|e| err(e.into()))?;
+        self.state.apply(seq, event)?;
+        Ok(Recorded::Appended(seq))
+    }
+
+    /// Every stored event in sequence order (for audit and tests).
+    pub fn entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
+        let read = redb::ReadableDatabase::begin_read(&self.db).map_err(|e| StoreError::db(&self.path, e))?;
+        read_entries(&read, &self.path)
+    }
+
+    /// The state rebuilt from every committed event.
+    pub fn state(&self) -> &JournalState {
+        &self.state
+    }
+
+    /// Current record of every order, by client id.
+    pub fn orders(&self) -> Vec<OrderRecord> {
+        self.state.orders()
+    }
+
+    /// Net position per symbol from the journalled fills.
+    pub fn positions(&self) -> Vec<PositionRecord> {
+        self.state.positions()
+    }
+
+    /// `initial` cash plus what every journalled fill moved (fees included).
+    pub fn cash(&self, initial: Decimal) -> Decimal {
+        self.state.cash(initial)
+    }
+
+    /// The next unused client id (highest ever journalled + 1), so a restart never reuses one.
+    pub fn next_client_id(&self) -> ClientOrderId {
+        self.state.next_client_id()
+    }
+
+    /// The journal file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Every event in `txn`, in sequence order.
+pub(crate) fn read_entries(txn: &ReadTransaction, path: &Path) -> Result<Vec<JournalEntry>, StoreError> {
+    let err = |e: redb::Error| StoreError::db(path, e);
+    let table = match txn.open_table(EVENTS) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(err(e.into())),
+    };
+    let mut out = Vec::new();
+    for row in table.iter().map_err(|e| err(e.into()))? {
+        let (seq, json) = row.map_err(|e| err(e.into()))?;
+        let seq = seq.value();
+        let event = serde_json::from_str(json.value()).map_err(|source| StoreError::Decode { seq, source })?;
+        out.push(JournalEntry { seq, event });
+    }
+    Ok(out)
+}
+
+/// Folds every event in `txn` into a fresh state.
+pub(crate) fn replay(txn: &ReadTransaction, path: &Path) -> Result<JournalState, StoreError> {
+    let mut state = JournalState::default();
+    for entry in read_entries(txn, path)? {
+        state.apply(entry.seq, &entry.event)?;
+    }
+    Ok(state)
+}

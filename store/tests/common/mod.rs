@@ -1,0 +1,43 @@
+//! Builders shared by the journal tests.
+#![allow(dead_code)]
+
+use rust_decimal::Decimal;
+use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Price, Product, Side};
+use sharewise_store::OrderEvent;
+
+/// A market order for `qty` of instrument 0 created at `ts = id`.
+pub fn created(id: u64, symbol: &str, side: Side, qty: i64) -> OrderEvent {
+    let order = Order::market(ClientOrderId(id), InstrumentId(0), side, qty, Product::Mis, id as i64);
+    OrderEvent::Created { order, symbol: symbol.to_string(), strategy: "ema_cross".to_string() }
+}
+
+/// `Sent` for order `id`.
+pub fn sent(id: u64) -> OrderEvent {
+    OrderEvent::Sent { client_id: ClientOrderId(id), ts: 10 }
+}
+
+/// `Acknowledged` for order `id` with broker id `B<id>`.
+pub fn acked(id: u64) -> OrderEvent {
+    OrderEvent::Acknowledged { client_id: ClientOrderId(id), broker_order_id: format!("B{id}"), ts: 20 }
+}
+
+/// A fill of `qty` at `price` rupees with trade id `trade`, fees 1 rupee.
+pub fn filled(id: u64, side: Side, qty: i64, price: &str, trade: &str) -> OrderEvent {
+    let fill = Fill {
+        client_id: ClientOrderId(id),
+        instrument: InstrumentId(0),
+        side,
+        qty,
+        price: Price::parse(price).expect("test price"),
+        ts: 30,
+        fees: Decimal::ONE,
+    };
+    OrderEvent::Filled { fill, trade_id: trade.to_string() }
+}
+
+/// Records created → sent → acknowledged for order `id`.
+pub fn place(j: &mut sharewise_store::Journal, id: u64, symbol: &str, side: Side, qty: i64) {
+    for e in [created(id, symbol, side, qty), sent(id), acked(id)] {
+        j.record(&e).expect("place");
+    }
+}
