@@ -37,6 +37,10 @@ enum Command {
     Generate(commands::generate::GenerateArgs),
     /// Benchmarks (`sharewise bench backtest`).
     Bench(commands::bench::BenchArgs),
+    /// List the orders in the daemon's journal (`--json` for machines).
+    Orders(commands::journal::JournalArgs),
+    /// List the positions rebuilt from the daemon's journal (`--json` for machines).
+    Positions(commands::journal::JournalArgs),
     /// Check a settings file (`sharewise config check FILE`) or print the defaults.
     Config(commands::config::ConfigArgs),
 }
@@ -50,6 +54,8 @@ fn main() {
         Command::Generate(args) => commands::generate::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Config(args) => commands::config::run(args),
+        Command::Orders(args) => commands::journal::orders(args),
+        Command::Positions(args) => commands::journal::positions(args),
     };
     if let Err(err) = outcome {
         eprintln!("error: {err:#}");

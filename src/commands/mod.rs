@@ -5,6 +5,7 @@ pub mod bench;
 pub mod config;
 pub mod generate;
 pub mod indicators;
+pub mod journal;
 pub mod run;
 mod sweep;
 mod walk_forward;

@@ -1,0 +1,54 @@
+//! `sharewise orders` and `sharewise positions` on a journal written the way the daemon writes it
+//! (through `sharewise_store::Journal`), as other tools will read them.
+
+mod cli_support;
+
+use cli_support::*;
+use rust_decimal::Decimal;
+use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Price, Product, Side};
+use sharewise_store::{Journal, OrderEvent};
+
+fn order(j: &mut Journal, id: u64, symbol: &str, side: Side, qty: i64) {
+    let order = Order::market(ClientOrderId(id), InstrumentId(0), side, qty, Product::Mis, id as i64);
+    j.record(&OrderEvent::Created { order, symbol: symbol.into(), strategy: "sma_cross".into() }).unwrap();
+    j.record(&OrderEvent::Sent { client_id: ClientOrderId(id), ts: 10 }).unwrap();
+}
+
+fn fill(j: &mut Journal, id: u64, side: Side, qty: i64, price: &str) {
+    let fill = Fill { client_id: ClientOrderId(id), instrument: InstrumentId(0), side, qty, price: Price::parse(price).unwrap(), ts: 30, fees: Decimal::ZERO };
+    j.record(&OrderEvent::Filled { fill, trade_id: format!("T{id}") }).unwrap();
+}
+
+#[test]
+fn orders_and_positions_print_the_interface_fields_as_json() {
+    let dir = tmp();
+    {
+        let mut j = Journal::open(dir.path().join("journal.redb")).unwrap();
+        order(&mut j, 1, "INFY", Side::Buy, 10);
+        fill(&mut j, 1, Side::Buy, 10, "1500.00");
+        order(&mut j, 2, "INFY", Side::Sell, 4);
+        fill(&mut j, 2, Side::Sell, 4, "1510.50");
+        order(&mut j, 3, "TCS", Side::Sell, 2); // sent, not filled yet
+    }
+    let out = sw(&["orders", "--data-dir", s(dir.path()), "--json"]).ok();
+    let orders: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let third = &orders[2];
+    assert_eq!((third["client_id"].as_u64(), third["symbol"].as_str(), third["side"].as_str()), (Some(3), Some("TCS"), Some("SELL")));
+    assert_eq!((third["qty"].as_i64(), third["filled_qty"].as_i64(), third["status"].as_str()), (Some(2), Some(0), Some("sent")));
+    assert_eq!(orders[0]["status"], "filled");
+
+    let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"]).ok();
+    let positions: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let infy = &positions[0];
+    assert_eq!((infy["symbol"].as_str(), infy["qty"].as_i64()), (Some("INFY"), Some(6)));
+    assert_eq!((&infy["avg_price"], &infy["realized_pnl"]), (&"1500".into(), &"42".into()));
+    assert!(infy.get("unrealized_pnl").is_some(), "the field is present (null without a live mark)");
+
+    sw(&["orders", "--data-dir", s(dir.path())]).ok().stdout_has(&["SW0000000003", "TCS", "sent", "3 orders"]);
+}
+
+#[test]
+fn a_missing_journal_says_how_to_make_one() {
+    let dir = tmp();
+    sw(&["orders", "--data-dir", s(dir.path())]).fails().stderr_has(&["no order journal", "sharewise run --data-dir"]);
+}
