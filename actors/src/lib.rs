@@ -1,1 +1,48 @@
-//! ShareWise actor runtime (see Cargo.toml description).
+//! ShareWise actor runtime: the threads, rings and bookkeeping that carry ticks from a feed to the
+//! engine's actors and decisions back out — without holding any business rule.
+//!
+//! | module | what it is for |
+//! | --- | --- |
+//! | [`doorbell`] | spin-then-park waiting for the engine thread, and why no wake-up is lost |
+//! | [`mod@tick_link`] | feed → engine SPSC ring of ticks, with per-instrument conflation under overload |
+//! | [`mpsc`] | many-producer link (orders, fills) into the engine thread |
+//! | [`clock`] | the shared monotonic clock and the stamped tick the ring carries |
+//! | [`actor`] | the `Actor` trait and same-thread composition by direct calls |
+//! | [`placement`] | which thread runs what (serde config), shard routing, thread spawning/pinning |
+//! | [`supervisor`] | strategies under `catch_unwind`; a failing one is stopped, its instruments flattened or frozen |
+//! | [`shutdown`] | the stop switch (flag + unpark) and SIGINT/SIGTERM wiring |
+//! | [`latency`] | per-stage hdrhistogram recorders, allocation-free on the engine thread |
+//! | [`events`] | the off-hot-path event bus and its JSON-lines form |
+//! | [`engine`] | the engine thread's loop: ticks and inbox messages into one chain, latency, drain |
+//! | [`runtime`] | the builder that spawns feed and engine threads and joins them |
+//!
+//! See `../shared/ARCHITECTURE.md`, "Actors and placement", for the design this implements.
+
+#![warn(missing_docs)]
+
+pub mod actor;
+pub mod clock;
+mod conflate;
+pub mod doorbell;
+pub mod engine;
+pub mod events;
+pub mod latency;
+pub mod mpsc;
+pub mod placement;
+pub mod runtime;
+pub mod shutdown;
+pub mod supervisor;
+pub mod tick_link;
+
+pub use actor::{Actor, Chain, Ctx};
+pub use clock::{MonoClock, Stamped};
+pub use doorbell::{Doorbell, WaitPolicy};
+pub use events::{Event, EventBus, EventKind, EventStream, Severity};
+pub use latency::{Stage, StageLatency, StageSummary};
+pub use mpsc::{mpsc_link, MpscReceiver, MpscSender, SendError};
+pub use placement::{Placement, PlacementError, ThreadSpec};
+pub use engine::{EngineReport, Input};
+pub use runtime::{FeedPort, Runtime, RuntimeBuilder, ThreadPanicked};
+pub use shutdown::{Shutdown, SignalError};
+pub use supervisor::{Decision, InstrumentMode, OnFailure, StrategyFault, SupervisedStrategy, Supervisor};
+pub use tick_link::{tick_link, LinkSnapshot, LinkStats, Sent, TickReceiver, TickSender};

@@ -1,0 +1,231 @@
+//! The feed → engine tick link: a bounded SPSC ring ([`rtrb`]) of [`Stamped`] ticks, conflation
+//! slots for overload, spin-then-park waiting, and exported counters.
+//!
+//! ```
+//! use sharewise_actors::{tick_link, Doorbell, WaitPolicy};
+//! use sharewise_engine::types::{InstrumentId, Price, Tick};
+//!
+//! let bell = Doorbell::new();
+//! let (mut tx, mut rx) = tick_link(1024, 16, bell.clone());
+//! let tick = Tick { ts: 1, instrument: InstrumentId(3), price: Price::from_rupees_paise(100, 5), qty: 10 };
+//! tx.send(tick, 0);
+//! let mut got = Vec::new();
+//! rx.drain(64, |s| got.push(s.tick));
+//! assert_eq!(got, vec![tick]);
+//! assert_eq!(rx.stats().snapshot().delivered, 1);
+//! # let _ = WaitPolicy::default();
+//! ```
+//!
+//! **Overload.** When the ring is full, the feed does not block and does not drop blindly: the tick
+//! goes to its instrument's pending slot (see the `conflate` module), where a newer tick of the same
+//! instrument replaces it. The engine drains the slots after the ring. Ticks of one instrument are
+//! never reordered; ticks of *different* instruments may be (a slot is delivered after the ring
+//! ticks that were queued before it). Ticks whose instrument id has no slot are dropped and counted.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rtrb::{Consumer, Producer, RingBuffer};
+use sharewise_engine::types::Tick;
+
+use crate::clock::Stamped;
+use crate::conflate::{PendingSlots, Put};
+use crate::doorbell::{Doorbell, WaitPolicy};
+
+/// Counters shared by both ends of a link; read them from any thread.
+#[derive(Debug, Default)]
+pub struct LinkStats {
+    pushed: AtomicU64,
+    popped: AtomicU64,
+    parked: AtomicU64,
+    conflated: AtomicU64,
+    dropped: AtomicU64,
+    delivered: AtomicU64,
+}
+
+/// A point-in-time copy of [`LinkStats`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LinkSnapshot {
+    /// Ticks that went into the ring.
+    pub pushed: u64,
+    /// Ticks the engine took out of the ring.
+    pub popped: u64,
+    /// Ticks that went to an empty pending slot (the ring was full or the instrument was pending).
+    pub parked: u64,
+    /// Pending ticks replaced by a newer tick of the same instrument (lost to conflation).
+    pub conflated: u64,
+    /// Ticks dropped because their instrument id had no slot.
+    pub dropped: u64,
+    /// Ticks handed to the engine (ring + pending).
+    pub delivered: u64,
+}
+
+impl LinkStats {
+    /// Copies the counters (each read is relaxed; the copy is not one atomic snapshot).
+    pub fn snapshot(&self) -> LinkSnapshot {
+        LinkSnapshot {
+            pushed: self.pushed.load(Ordering::Relaxed),
+            popped: self.popped.load(Ordering::Relaxed),
+            parked: self.parked.load(Ordering::Relaxed),
+            conflated: self.conflated.load(Ordering::Relaxed),
+            dropped: self.dropped.load(Ordering::Relaxed),
+            delivered: self.delivered.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl LinkSnapshot {
+    /// Ticks waiting in the ring (`pushed - popped`).
+    pub fn ring_depth(&self) -> u64 {
+        self.pushed.saturating_sub(self.popped)
+    }
+}
+
+struct Shared {
+    slots: PendingSlots,
+    stats: Arc<LinkStats>,
+}
+
+/// Builds a link: a ring of `capacity` ticks and one pending slot per instrument id in
+/// `0..instruments`, waking the engine through `bell`.
+pub fn tick_link(capacity: usize, instruments: usize, bell: Doorbell) -> (TickSender, TickReceiver) {
+    let (producer, consumer) = RingBuffer::new(capacity.max(1));
+    let shared = Arc::new(Shared { slots: PendingSlots::new(instruments), stats: Arc::default() });
+    let tx = TickSender { producer, shared: Arc::clone(&shared), bell: bell.clone(), pushed: 0 };
+    let rx = TickReceiver { consumer, shared, bell, popped: 0, delivered: 0 };
+    (tx, rx)
+}
+
+/// What [`TickSender::send`] did with a tick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// Into the ring.
+    Ring,
+    /// Into the instrument's (empty) pending slot.
+    Parked,
+    /// Replaced an older pending tick of the same instrument.
+    Conflated,
+    /// Dropped: the instrument id is outside the link's slot table.
+    Dropped,
+}
+
+/// The feed end of a tick link (one producer thread).
+pub struct TickSender {
+    producer: Producer<Stamped>,
+    shared: Arc<Shared>,
+    bell: Doorbell,
+    pushed: u64,
+}
+
+impl TickSender {
+    /// Sends `tick` stamped with `sent_ns` (the feed's [`crate::MonoClock::now_ns`]). Never
+    /// blocks and never allocates.
+    pub fn send(&mut self, tick: Tick, sent_ns: u64) -> Sent {
+        let slots = &self.shared.slots;
+        let stats = &self.shared.stats;
+        if !slots.covers(tick.instrument) {
+            stats.dropped.fetch_add(1, Ordering::Relaxed);
+            return Sent::Dropped;
+        }
+        let stamped = Stamped { tick, sent_ns };
+        let outcome = if slots.is_pending(tick.instrument) {
+            self.park(stamped)
+        } else {
+            match self.producer.push(stamped) {
+                Ok(()) => {
+                    self.pushed += 1;
+                    stats.pushed.store(self.pushed, Ordering::Relaxed);
+                    Sent::Ring
+                }
+                Err(rtrb::PushError::Full(stamped)) => self.park(stamped),
+            }
+        };
+        self.bell.ring();
+        outcome
+    }
+
+    fn park(&mut self, stamped: Stamped) -> Sent {
+        let stats = &self.shared.stats;
+        match self.shared.slots.put(stamped, self.pushed) {
+            Put::Parked => {
+                stats.parked.fetch_add(1, Ordering::Relaxed);
+                Sent::Parked
+            }
+            Put::Conflated => {
+                stats.conflated.fetch_add(1, Ordering::Relaxed);
+                Sent::Conflated
+            }
+        }
+    }
+
+    /// The counters of this link.
+    pub fn stats(&self) -> &LinkStats {
+        &self.shared.stats
+    }
+
+    /// A handle on the counters for a metrics thread.
+    pub fn stats_handle(&self) -> Arc<LinkStats> {
+        Arc::clone(&self.shared.stats)
+    }
+}
+
+/// The engine end of a tick link (one consumer thread).
+pub struct TickReceiver {
+    consumer: Consumer<Stamped>,
+    shared: Arc<Shared>,
+    bell: Doorbell,
+    popped: u64,
+    delivered: u64,
+}
+
+impl TickReceiver {
+    /// Delivers up to `max` ring ticks to `f`, then every pending tick that is now in order.
+    /// Returns how many ticks were delivered.
+    pub fn drain(&mut self, max: usize, mut f: impl FnMut(Stamped)) -> usize {
+        let mut n = 0;
+        while n < max {
+            match self.consumer.pop() {
+                Ok(stamped) => {
+                    f(stamped);
+                    n += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        self.popped += n as u64;
+        let stats = &self.shared.stats;
+        stats.popped.store(self.popped, Ordering::Relaxed);
+        if self.shared.slots.len() > 0 {
+            n += self.shared.slots.drain(self.popped, &mut f);
+        }
+        self.delivered += n as u64;
+        stats.delivered.store(self.delivered, Ordering::Relaxed);
+        n
+    }
+
+    /// Whether a tick is waiting in the ring or a pending slot.
+    #[inline]
+    pub fn has_ticks(&self) -> bool {
+        !self.consumer.is_empty() || self.shared.slots.len() > 0
+    }
+
+    /// Whether the feed end was dropped (after which no new tick can arrive).
+    pub fn is_abandoned(&self) -> bool {
+        self.consumer.is_abandoned()
+    }
+
+    /// Spin-then-park until a tick is waiting, the bell rings, or one park interval passes.
+    pub fn wait(&self, policy: WaitPolicy) -> bool {
+        self.bell.wait(policy, || self.has_ticks())
+    }
+
+    /// Ticks in the ring plus instruments with a pending tick.
+    pub fn depth(&self) -> usize {
+        self.consumer.slots() + self.shared.slots.len()
+    }
+
+    /// The counters of this link.
+    pub fn stats(&self) -> &LinkStats {
+        &self.shared.stats
+    }
+}
