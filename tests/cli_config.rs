@@ -26,3 +26,24 @@ fn defaults_print_the_shipped_file() {
     let shipped = std::fs::read_to_string(repo("config/default.toml")).unwrap();
     run.stdout_has(&[shipped.trim_end()]);
 }
+
+#[test]
+fn the_risk_section_reaches_the_backtest_gate() {
+    let dir = tmp();
+    let data = gen_bars(dir.path(), "RELIANCE.csv", 3, 1, &[]);
+    // 2026-01-06 (the second generated day) is declared a holiday; at most 4 orders a day.
+    let f = write_lines(dir.path(), "risk.toml", &["[risk]".into(), "max_orders_per_day = 4".into(), "market_hours = { mode = \"nse\", holidays = [\"2026-01-06\"] }".into()]);
+    sw(&["config", "check", s(&f)]).ok();
+    let out = dir.path().join("out");
+    sw(&["backtest", "--data", s(&data), "--config", s(&f), "--qty", "10", "--out", s(&out)]).ok();
+    let report = read_json(&out.join("report.json"));
+    let rejections = &report["rejections"];
+    assert!(rejections["MARKET_CLOSED"].as_u64().unwrap_or(0) > 0, "signals on the holiday are refused: {report}");
+    assert!(rejections["ORDER_RATE_DAY"].as_u64().unwrap_or(0) > 0, "the fifth order of a day is refused: {report}");
+    let orders = read_csv(&out.join("signals.csv"));
+    let per_day = orders.column("decision").iter().filter(|d| **d == "order").count();
+    assert!(per_day <= 2 * 4, "two trading days × 4 orders at most, got {per_day}");
+
+    let typo = write_lines(dir.path(), "typo.toml", &["[risk]".into(), "price_band = 3".into()]);
+    sw(&["config", "check", s(&typo)]).fails().stderr_has(&["typo.toml:2:", "price_band_pct"]);
+}

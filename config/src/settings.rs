@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sharewise_engine::backtest::{BacktestConfig, Commission, ZerodhaRates};
 use sharewise_engine::strategy::Params;
 use sharewise_engine::types::Product;
-use sharewise_risk::{Limits, Sizing};
+use sharewise_risk::{Limits, RiskConfig, Sizing};
 
 use crate::locate::{path_line, user_paths, without};
 use crate::ConfigError;
@@ -34,6 +34,10 @@ pub struct Settings {
     pub strategy: StrategySection,
     /// Zerodha charge rates used when `backtest.commission = "zerodha"`.
     pub zerodha: ZerodhaRates,
+    /// `[risk]`: the pre-trade checks beyond sizing and per-order limits (price band, position
+    /// and exposure caps, order rate, daily loss, market hours, tiers); all off by default.
+    #[serde(default)]
+    pub risk: RiskConfig,
 }
 
 /// `[backtest]`.
@@ -142,6 +146,10 @@ impl Settings {
         if self.backtest.slippage_ticks < 0 {
             return Err(value_err("backtest.slippage_ticks", format!("must be 0 or more, got {}", self.backtest.slippage_ticks)));
         }
+        if self.risk.limits != Limits::default() {
+            return Err(value_err("risk.limits", "per-order limits live in [backtest.limits]; move them there".into()));
+        }
+        self.risk.validate().map_err(|e| value_err("risk", e.to_string()))?;
         if let Some(q) = self.backtest.limits.max_order_qty.filter(|q| *q <= 0) {
             return Err(value_err("backtest.limits.max_order_qty", format!("must be positive, got {q}")));
         }
@@ -197,6 +205,11 @@ impl Settings {
             params.set(key, &text);
         }
         Ok(params)
+    }
+
+    /// The risk gate's configuration: `[risk]` with `[backtest.limits]` as its order limits.
+    pub fn risk_config(&self) -> RiskConfig {
+        RiskConfig { limits: self.backtest.limits, ..self.risk.clone() }
     }
 
     /// The engine's backtest settings.

@@ -11,7 +11,7 @@ use sharewise_engine::backtest::{BacktestConfig, BacktestResult, Backtester};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::{self, Params};
 use sharewise_engine::types::{Bar, Instrument, Price, Product};
-use sharewise_risk::{Limits, PreTradeRisk, Sizing};
+use sharewise_risk::{PreTradeRisk, RiskConfig, Sizing};
 
 use super::{sweep, walk_forward};
 use crate::data::{dropped_ticks_line, skip_counts, BarSource};
@@ -94,8 +94,8 @@ pub struct Plan {
     pub params: Params,
     /// Entry sizing.
     pub sizing: Sizing,
-    /// Order limits.
-    pub limits: Limits,
+    /// Pre-trade risk configuration (per-order limits included).
+    pub risk: RiskConfig,
     /// Account and exchange settings.
     pub config: BacktestConfig,
     /// The instrument traded.
@@ -173,7 +173,8 @@ impl Plan {
         let mut instrument = Instrument::nse_equity(0, &symbol);
         instrument.tick_size = tick_size;
         instrument.lot_size = args.lot_size;
-        Ok(Plan { strategy: settings.strategy.name, params, sizing, limits: settings.backtest.limits, config, instrument })
+        let risk = settings.risk_config();
+        Ok(Plan { strategy: settings.strategy.name, params, sizing, risk, config, instrument })
     }
 
     /// A fresh backtester for these parameters (the plan's, overridden by `overrides`).
@@ -189,7 +190,7 @@ impl Plan {
             params.set(k, v);
         }
         let strategy = strategy::build(&self.strategy, &params)?;
-        let risk = PreTradeRisk::new(self.sizing, self.limits, self.config.product);
+        let risk = PreTradeRisk::with_config(self.sizing, self.risk.clone(), self.config.product);
         let config = BacktestConfig { initial_cash: cash, ..self.config.clone() };
         Ok(Backtester::new(config, self.instrument.clone(), strategy, risk))
     }
