@@ -98,3 +98,19 @@ fn a_flip_whose_new_entry_is_refused_records_why_and_still_closes() {
     assert_eq!(r.counts.rejections, vec![(codes::INSUFFICIENT_MARGIN, 1)]);
     assert_eq!(fill_prices(&r), vec![(Side::Buy, 10, p("100")), (Side::Sell, 10, p("100"))]);
 }
+
+#[test]
+fn a_realised_loss_today_trips_the_daily_loss_limit() {
+    let b = bars(&[
+        ["100.00", "100.50", "99.50", "100.00"], // 0: BUY
+        ["100.00", "100.50", "99.50", "99.00"],  // 1: bought at 100.00; SELL
+        ["98.00", "98.50", "97.50", "98.00"],    // 2: sold at 98.00: realised −20 today; BUY
+        ["98.00", "98.50", "97.50", "98.00"],    // 3
+    ]);
+    let config = sharewise_risk::RiskConfig { daily_loss_limit: Some(d("15")), ..Default::default() };
+    let gate = PreTradeRisk::with_config(Sizing::FixedQty(10), config, Product::Cnc);
+    let r = Backtester::new(BacktestConfig::default(), instrument(1), Scripted::new(vec![buy(0), sell(1), buy(2)]), gate).run(b);
+    assert_eq!(r.trades[0].pnl, Some(d("-20")));
+    assert_eq!(rejection_of(&r, 2).0, codes::DAILY_LOSS, "−20 realised today is past the ₹15 limit");
+    assert_eq!(r.fills.len(), 2);
+}

@@ -134,6 +134,9 @@ pub struct Backtester<S: Strategy, R: RiskGate> {
     /// Whether orders are intraday (MIS): square-off rules apply.
     intraday: bool,
     square_offs: u64,
+    /// P&L realised net of fees on IST day `realized_day` (the daily loss limit's input).
+    realized_today: Decimal,
+    realized_day: i64,
 }
 
 impl<S: Strategy, R: RiskGate> Backtester<S, R> {
@@ -170,6 +173,8 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             cancelled_orders: 0,
             intraday,
             square_offs: 0,
+            realized_today: Decimal::ZERO,
+            realized_day: i64::MIN,
         }
     }
 
@@ -418,8 +423,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             cash: self.portfolio.cash,
             equity,
             last_trade_price: Some(bar.close),
-            // The backtester keeps no per-day P&L yet; a daily loss limit sees only the open P&L.
-            realized_pnl_today: Decimal::ZERO,
+            realized_pnl_today: self.realized_on(ist_day(bar.ts)),
             unrealized_pnl: position.unrealized(bar.close),
             gross_exposure: bar.close.notional(qty.abs()),
         };
@@ -481,11 +485,19 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         Order::market(id, self.instrument.id, side, qty, self.config.product, ts)
     }
 
+    /// P&L realised (net of fees) on IST day `day`, for the daily loss limit.
+    fn realized_on(&self, day: i64) -> Decimal {
+        if day == self.realized_day { self.realized_today } else { Decimal::ZERO }
+    }
+
     fn execute(&mut self, order: Order, price: Price, ts: TimestampNs) {
         let Charges { total: fees, .. } = self.config.commission.charges(order.side, order.product, self.instrument.exchange, price, order.qty);
         let fill = Fill { client_id: order.client_id, instrument: order.instrument, side: order.side, qty: order.qty, price, ts, fees };
         let before = self.position_qty();
-        self.portfolio.apply(&fill);
+        let realized = self.portfolio.apply(&fill) - fees;
+        let day = ist_day(ts);
+        self.realized_today = self.realized_on(day) + realized;
+        self.realized_day = day;
         self.qty = self.portfolio.positions[self.instrument.id.0 as usize].qty;
         // Integer mirror of the cash: exact, because fees are whole paise.
         let fee_units = if fees.is_zero() { 0 } else { to_units(fees) };
