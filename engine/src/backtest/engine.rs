@@ -192,20 +192,20 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         self
     }
 
-    /// Runs every bar of `bars` and returns the result.
-    pub fn run(mut self, bars: impl IntoIterator<Item = Bar>) -> BacktestResult {
-        for bar in bars {
-            self.on_bar(&bar);
-        }
-        self.finish()
-    }
-
     /// Whether to keep every signal with its decision, and every fill (on by default;
     /// `signals.csv` and the backtest/live parity test read them). Counts and fees are kept
     /// either way.
     pub fn record_signals(mut self, record: bool) -> Self {
         self.record_signals = record;
         self
+    }
+
+    /// Runs every bar of `bars` and returns the result.
+    pub fn run(mut self, bars: impl IntoIterator<Item = Bar>) -> BacktestResult {
+        for bar in bars {
+            self.on_bar(&bar);
+        }
+        self.finish()
     }
 
     /// Runs every bar of an in-memory slice (sweeps, benchmarks): the same as [`Backtester::run`],
