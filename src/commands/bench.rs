@@ -1,4 +1,5 @@
 //! `sharewise bench backtest`: generates a minute-bar file and reports backtest throughput.
+//! `sharewise bench pipeline`: tick → decision latency through the actor runtime vs. a baseline.
 
 use std::path::PathBuf;
 
@@ -18,6 +19,22 @@ pub struct BenchArgs {
 enum BenchWhat {
     /// Whole-run and engine-only bars/s for SMA(10)/SMA(30) on generated minute bars.
     Backtest(BacktestBenchArgs),
+    /// Tick → decision latency through the actor runtime (feed + engine thread) vs. a plain rtrb baseline.
+    Pipeline(PipelineBenchArgs),
+}
+
+/// Options of `sharewise bench pipeline`.
+#[derive(Args, Debug)]
+pub struct PipelineBenchArgs {
+    /// Ticks to send (10 instruments, round-robin).
+    #[arg(long, default_value_t = 2_000_000)]
+    ticks: usize,
+    /// Feed rate, ticks per second (0 = as fast as possible).
+    #[arg(long, default_value_t = 0)]
+    rate: u64,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Options of `sharewise bench backtest`.
@@ -39,7 +56,43 @@ pub struct BacktestBenchArgs {
 
 /// Runs `sharewise bench`.
 pub fn run(args: BenchArgs) -> Result<()> {
-    let BenchWhat::Backtest(args) = args.what;
+    match args.what {
+        BenchWhat::Backtest(args) => backtest(args),
+        BenchWhat::Pipeline(args) => pipeline(args),
+    }
+}
+
+/// Runs `sharewise bench pipeline`.
+fn pipeline(args: PipelineBenchArgs) -> Result<()> {
+    anyhow::ensure!(args.ticks > 0, "--ticks must be > 0");
+    let r = sharewise_benches::pipeline::run(args.ticks, args.rate).context("running the pipeline benchmark")?;
+    if args.json {
+        say!("{}", serde_json::to_string(&r)?);
+        return Ok(());
+    }
+    let rate = if r.rate == 0 { "as fast as possible".to_string() } else { format!("{} ticks/s", r.rate) };
+    say!("pipeline benchmark: {} ticks, {} instruments, feed {rate}; SMA(10)/SMA(30) → risk review (fixed 10 shares)", r.ticks, r.instruments);
+    say!("  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}", "tick → decision (ns)", "p50", "p99", "p99.9", "max", "ticks/s");
+    let row = |name: &str, l: &sharewise_benches::pipeline::Latency, tps: f64| {
+        say!("  {name:<26} {:>10} {:>10} {:>10} {:>12} {:>14.0}", l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns, tps);
+    };
+    row("runtime", &r.runtime.decision, r.ticks_per_s);
+    row("baseline (rtrb, spin)", &r.baseline.decision, r.baseline_ticks_per_s);
+    say!("  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}", "runtime, order intents", r.runtime.intent.p50_ns, r.runtime.intent.p99_ns, r.runtime.intent.p999_ns, r.runtime.intent.max_ns, format!("({})", r.runtime.intent.count));
+    say!("  runtime / baseline: p50 {:.2}x, p99 {:.2}x", r.ratio_p50, r.ratio_p99);
+    say!(
+        "  runtime stages: feed→engine p50 {} / p99 {} ns, engine chain p50 {} / p99 {} ns",
+        r.stage_feed_to_engine.p50, r.stage_feed_to_engine.p99, r.stage_engine_chain.p50, r.stage_engine_chain.p99
+    );
+    say!(
+        "  link: delivered {}, conflated {}, dropped {}, parked {}; intents {} (runtime) / {} (baseline)",
+        r.delivered, r.conflated, r.dropped, r.parked, r.runtime.intents, r.baseline.intents
+    );
+    Ok(())
+}
+
+/// Runs `sharewise bench backtest`.
+fn backtest(args: BacktestBenchArgs) -> Result<()> {
     let tmp;
     let path = match &args.data {
         Some(p) => p.clone(),
