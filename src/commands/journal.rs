@@ -38,9 +38,10 @@ pub fn orders(args: JournalArgs) -> Result<()> {
         return Ok(());
     }
     say!("{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} strategy", "client_id", "symbol", "side", "qty", "filled", "avg price", "status");
-    for o in &view {
+    for row in &view {
+        let o = &row.order;
         let status = serde_json::to_value(o.status)?.as_str().unwrap_or_default().to_string();
-        say!("{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} {}", o.tag, o.symbol, o.side, o.qty, o.filled_qty, o.avg_fill_price, status, o.strategy);
+        say!("{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} {}", row.tag, o.symbol, o.side, o.qty, o.filled_qty, o.avg_fill_price, status, o.strategy);
     }
     say!("{} orders", view.len());
     Ok(())

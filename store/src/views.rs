@@ -9,41 +9,18 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{Price, Qty, Side};
+use sharewise_engine::types::{Price, Qty};
 
-use crate::state::JournalState;
-use crate::status::OrderStatus;
+use crate::state::{JournalState, OrderRecord};
 
-/// One row of the orders view.
+/// One row of the orders view: the rebuilt order plus its broker tag, flattened into one object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderView {
-    /// Numeric client id.
-    pub client_id: u64,
     /// The client id as sent to the broker's `tag`, e.g. `SW0000000001`.
     pub tag: String,
-    /// Trading symbol.
-    pub symbol: String,
-    /// `BUY` or `SELL`.
-    pub side: Side,
-    /// Ordered quantity.
-    pub qty: Qty,
-    /// Filled quantity.
-    pub filled_qty: Qty,
-    /// Average fill price, rupees.
-    pub avg_fill_price: Decimal,
-    /// Lifecycle state, `snake_case`.
-    pub status: OrderStatus,
-    /// The broker's order id, once acknowledged.
-    pub broker_order_id: Option<String>,
-    /// Strategy that created it.
-    pub strategy: String,
-    /// Last rejection or ambiguity reason.
-    pub reason: Option<String>,
-    /// Creation time, UTC ns.
-    pub created_ts: TimestampNs,
-    /// Time of the last event, UTC ns.
-    pub updated_ts: TimestampNs,
+    /// The order as rebuilt from the journal (its average price normalised: `100`, not `100.0000`).
+    #[serde(flatten)]
+    pub order: OrderRecord,
 }
 
 /// One row of the positions view.
@@ -66,20 +43,9 @@ pub fn orders_view(state: &JournalState) -> Vec<OrderView> {
     state
         .orders()
         .into_iter()
-        .map(|o| OrderView {
-            client_id: o.client_id.0,
-            tag: o.client_id.to_string(),
-            symbol: o.symbol,
-            side: o.side,
-            qty: o.qty,
-            filled_qty: o.filled_qty,
-            avg_fill_price: o.avg_fill_price.normalize(),
-            status: o.status,
-            broker_order_id: o.broker_order_id,
-            strategy: o.strategy,
-            reason: o.reason,
-            created_ts: o.created_ts,
-            updated_ts: o.updated_ts,
+        .map(|mut order| {
+            order.avg_fill_price = order.avg_fill_price.normalize();
+            OrderView { tag: order.client_id.to_string(), order }
         })
         .collect()
 }
