@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the main job with embedded defaults (for now: a backtest demo on generated data).
+    /// Run the live trading daemon (demo feed, paper broker, journal under ./data by default).
     Run(commands::run::RunArgs),
     /// Backtest a strategy on a bar file; sweeps and walk-forward too.
     Backtest(Box<commands::backtest::BacktestArgs>),

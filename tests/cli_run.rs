@@ -1,53 +1,132 @@
-//! `sharewise run` as a first-time user runs it in an empty directory, and the top-level help.
+//! `sharewise run`, the live daemon, as an operator runs it: the demo session from an empty
+//! directory, a replay that must agree with the backtester, and the journal read back.
 
 mod cli_support;
 
+use std::process::Command;
+
 use cli_support::*;
+use serde_json::Value;
 
-#[test]
-fn run_generates_data_once_and_writes_a_report() {
-    let dir = tmp();
-    let run = sw_in(dir.path(), &["run"]).ok();
-    assert!(run.stdout.contains("generated 93750 synthetic minute bars"), "{run}");
-    let data = dir.path().join("data/RELIANCE_1m.csv");
-    assert!(data.is_file(), "{run}");
-    let report = dir.path().join("data/report");
-    for f in ["report.json", "trades.csv", "equity.csv", "equity.svg"] {
-        assert!(report.join(f).is_file(), "data/report/{f} missing\n{run}");
+/// `sharewise ARGS` in `cwd` with extra environment variables.
+fn sw_env(cwd: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd: Command = bin();
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
     }
-    let r = read_json(&report.join("report.json"));
-    assert_eq!(r["bars"], 93_750);
-    assert_eq!(r["symbol"], "RELIANCE");
-    assert_eq!(r["strategy"], "sma_cross(10,30)");
-    assert_eq!(read_csv(&report.join("equity.csv")).rows.len(), 93_750);
-    // The generated file is the documented `generate bars` default (RELIANCE, 250 days, seed 1).
-    let same = dir.path().join("same.csv");
-    sw(&["generate", "bars", "--symbol", "RELIANCE", "--days", "250", "--seed", "1", "--out", s(&same)]).ok();
-    assert!(std::fs::read(&data).unwrap() == std::fs::read(&same).unwrap(), "run's data equals `generate bars` with the defaults");
+    let out = cmd.output().expect("spawn sharewise");
+    Run { cmd: format!("{env:?} sharewise {}", args.join(" ")), status: out.status, stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+}
 
-    // A second run reuses the file: replace it with a 2-day file and the report follows it.
-    std::fs::remove_file(&same).unwrap();
-    gen_bars(&dir.path().join("data"), "RELIANCE_1m.csv", 2, 7, &[]);
-    let again = sw_in(dir.path(), &["run"]).ok();
-    assert!(!again.stdout.contains("generated"), "second run must not regenerate:\n{again}");
-    assert_eq!(read_json(&report.join("report.json"))["bars"], 750, "second run used the existing data file");
+/// `"1497.8"` (a normalised decimal) as paise.
+fn rupees_to_paise(text: &str) -> i64 {
+    let d: rust_decimal::Decimal = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+    i64::try_from((d * rust_decimal::Decimal::ONE_HUNDRED).round()).unwrap()
+}
+
+fn events(path: &std::path::Path) -> Vec<Value> {
+    lines(path).iter().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}"))).collect()
 }
 
 #[test]
-fn run_with_a_data_dir() {
+fn demo_session_trades_from_an_empty_directory_and_stops_gracefully() {
     let dir = tmp();
-    let custom = dir.path().join("elsewhere");
-    std::fs::create_dir_all(&custom).unwrap();
-    gen_bars(&custom, "RELIANCE_1m.csv", 1, 1, &[]);
-    sw_in(dir.path(), &["run", "--data-dir", "elsewhere"]).ok();
-    assert_eq!(read_json(&custom.join("report/report.json"))["bars"], 375);
-    assert!(!dir.path().join("data").exists(), "nothing written to ./data");
+    // 3000x: a simulated session in ~8 s, so sma_cross(10,30) trades within the run.
+    let env = [("SHAREWISE_RUN__DEMO_SPEED", "3000"), ("SHAREWISE_RUN__STATUS_EVERY_S", "1")];
+    let run = sw_env(dir.path(), &["run", "--stop-after", "6", "--events", "events.jsonl"], &env).ok();
+    assert!(run.stdout.contains("demo session: synthetic NSE ticks for 10 symbols"), "{run}");
+    assert!(run.stdout.contains("ticks/s | signals"), "status lines are printed:\n{run}");
+    assert!(run.stdout.contains("stopped: "), "{run}");
+    let data = dir.path().join("data");
+    assert!(data.join("journal.redb").is_file() && data.join("paper.json").is_file(), "{run}");
+
+    let ev = events(&dir.path().join("events.jsonl"));
+    let count = |t: &str| ev.iter().filter(|e| e["type"] == t).count();
+    assert!(count("signal") > 0 && count("order") > 0 && count("fill") > 0 && count("pnl") > 0, "events by type: {:?}", ev.iter().map(|e| e["type"].to_string()).collect::<std::collections::BTreeSet<_>>());
+    assert!(ev.iter().all(|e| e["ts"].is_i64()), "every event has a ts");
+    let manual = ev.iter().filter(|e| e["type"] == "signal" && e["mode"] == "manual").count();
+    assert!(manual > 0, "rsi_reversion runs in manual mode: its signals are published");
+    let orders: Value = serde_json::from_str(&sw_in(dir.path(), &["orders", "--json"]).ok().stdout).unwrap();
+    let orders = orders.as_array().unwrap();
+    assert!(!orders.is_empty());
+    for o in orders {
+        for key in ["client_id", "symbol", "side", "qty", "filled_qty", "status"] {
+            assert!(!o[key].is_null(), "order has {key}: {o}");
+        }
+        assert!(o["strategy"].as_str().unwrap().starts_with("sma_cross(10,30)@"), "only the auto strategy orders: {o}");
+        assert!(["filled", "cancelled"].contains(&o["status"].as_str().unwrap()), "a graceful stop leaves nothing in flight: {o}");
+    }
+    let positions: Value = serde_json::from_str(&sw_in(dir.path(), &["positions", "--json"]).ok().stdout).unwrap();
+    for p in positions.as_array().unwrap() {
+        for key in ["symbol", "qty", "avg_price", "realized_pnl", "unrealized_pnl"] {
+            assert!(!p[key].is_null(), "position has {key}: {p}");
+        }
+    }
+
+    // A restart reconciles, warms the strategies up on the session so far, and trades on.
+    let again = sw_env(dir.path(), &["run", "--stop-after", "3"], &env).ok();
+    assert!(again.stdout.contains("warm-up)"), "{again}");
+    let after: Value = serde_json::from_str(&sw_in(dir.path(), &["orders", "--json"]).ok().stdout).unwrap();
+    let ids: Vec<i64> = after.as_array().unwrap().iter().map(|o| o["client_id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "client ids keep increasing across restarts: {ids:?}");
+}
+
+/// The same recorded bars through `sharewise backtest` and `sharewise run --feed replay` (paper
+/// broker, lockstep) give the same signals, the same orders and the same fill prices.
+#[test]
+fn replay_through_the_daemon_matches_the_backtest() {
+    let dir = tmp();
+    let bars = gen_bars(dir.path(), "RELIANCE_1m.csv", 15, 11, &[]);
+    let config = dir.path().join("live.toml");
+    std::fs::write(&config, "[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 10, slow = 30 }\n").unwrap();
+    let run = sw_in(dir.path(), &["run", "--config", s(&config), "--feed", &format!("replay:{}", s(&bars)), "--events", "ev.jsonl"]).ok();
+    assert!(run.stdout.contains("stopped: "), "{run}");
+    sw_in(dir.path(), &["backtest", "--data", s(&bars), "--config", s(&config), "--out", "bt"]).ok();
+
+    let backtest = read_csv(&dir.path().join("bt/signals.csv"));
+    let (ts, side, decision, qty) = (backtest.col("ts"), backtest.col("side"), backtest.col("decision"), backtest.col("qty"));
+    let live = events(&dir.path().join("ev.jsonl"));
+    let live_signals: Vec<(i64, String)> = live
+        .iter()
+        .filter(|e| e["type"] == "signal")
+        .map(|e| (e["signal"]["ts"].as_i64().unwrap() / 1_000_000, e["signal"]["side"].as_str().unwrap().to_string()))
+        .collect();
+    let bt_signals: Vec<(i64, String)> = backtest.rows.iter().map(|r| (r[ts].parse().unwrap(), r[side].clone())).collect();
+    assert!(bt_signals.len() > 50, "the file trades: {} signals", bt_signals.len());
+    assert_eq!(live_signals, bt_signals, "identical signals");
+
+    let orders: Value = serde_json::from_str(&sw_in(dir.path(), &["orders", "--json"]).ok().stdout).unwrap();
+    let live_orders: Vec<(String, i64, String)> =
+        orders.as_array().unwrap().iter().map(|o| (o["side"].as_str().unwrap().to_string(), o["qty"].as_i64().unwrap(), o["tag"].as_str().unwrap().to_string())).collect();
+    let detail = backtest.col("detail");
+    let bt_orders: Vec<(String, i64, String)> =
+        backtest.rows.iter().filter(|r| r[decision] == "order").map(|r| (r[side].clone(), r[qty].parse().unwrap(), r[detail].clone())).collect();
+    assert_eq!(live_orders, bt_orders, "identical orders (side, quantity, client order id)");
+
+    // Fills: the paper broker fills at the next bar's open, as the backtester does.
+    let trades = read_csv(&dir.path().join("bt/trades.csv"));
+    let (entry, exit) = (trades.col("entry_price"), trades.col("exit_price"));
+    let mut bt_prices: Vec<i64> = Vec::new();
+    for r in &trades.rows {
+        bt_prices.push(paise(&r[entry]));
+        bt_prices.push(paise(&r[exit]));
+    }
+    let live_prices: Vec<i64> = orders.as_array().unwrap().iter().filter(|o| o["status"] == "filled").map(|o| rupees_to_paise(o["avg_fill_price"].as_str().unwrap())).collect();
+    assert_eq!(live_prices[..bt_prices.len()], bt_prices[..], "identical fill prices for every closed trade");
+}
+
+#[test]
+fn replay_of_a_missing_file_says_so() {
+    let dir = tmp();
+    sw_in(dir.path(), &["run", "--feed", "replay:nope.csv"]).fails().stderr_has(&["replay file nope.csv does not exist"]);
+    sw_in(dir.path(), &["run", "--speed", "fast"]).fails().stderr_has(&["--speed fast: expected `max` or a positive factor"]);
 }
 
 #[test]
 fn help_and_version() {
     let run = sw(&["--help"]).ok();
-    for cmd in ["run", "backtest", "indicators", "generate", "bench"] {
+    for cmd in ["run", "backtest", "indicators", "generate", "bench", "orders", "positions"] {
         assert!(run.stdout.contains(cmd), "--help lists `{cmd}`:\n{run}");
     }
     let run = sw(&["--version"]).ok();

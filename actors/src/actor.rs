@@ -104,6 +104,11 @@ impl<A, B> Chain<A, B> {
     pub fn second_mut(&mut self) -> &mut B {
         &mut self.second
     }
+
+    /// Takes the chain apart (the runtime hands stages back this way when it ends).
+    pub fn into_parts(self) -> (A, B) {
+        (self.first, self.second)
+    }
 }
 
 impl<A, B> Actor for Chain<A, B>

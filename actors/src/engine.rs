@@ -7,8 +7,17 @@
 //! tick's time (engine time). The loop ends when the feed is gone and every tick is delivered, or
 //! after a shutdown once ticks and messages are drained (a feed still alive after the grace period
 //! gets one final bounded drain).
+//!
+//! The same loop runs on strategy shard threads (with no inbox; see [`crate::shards`]). An engine
+//! fed by shards has *upstream* stages: it does not end while any of them is alive, and before it
+//! handles an inbox message it first delivers the ticks already in its ring, so the account sees a
+//! tick before any decision a shard made on it.
 
 use std::convert::Infallible;
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use sharewise_engine::types::Tick;
@@ -16,9 +25,10 @@ use sharewise_engine::types::Tick;
 use crate::actor::{Actor, Ctx};
 use crate::clock::MonoClock;
 use crate::doorbell::{Doorbell, WaitPolicy};
-use crate::events::EventBus;
+use crate::events::{Event, EventBus, EventKind};
 use crate::latency::{Stage, StageLatency};
 use crate::mpsc::MpscReceiver;
+use crate::placement::{Placement, ThreadSpec};
 use crate::shutdown::Shutdown;
 use crate::tick_link::{LinkSnapshot, TickReceiver};
 
@@ -67,6 +77,42 @@ pub(crate) struct EngineEnv {
     pub(crate) grace: Duration,
     pub(crate) policy: WaitPolicy,
     pub(crate) bell: Doorbell,
+    /// Stage threads still alive that send into this loop's inbox (strategy shards); `None` when
+    /// nothing upstream must be waited for.
+    pub(crate) upstream: Option<Arc<AtomicUsize>>,
+}
+
+impl EngineEnv {
+    /// Whether every upstream stage has ended. Shards decrement the count (`Release`) after their
+    /// last send, so once this reads zero (`Acquire`) every message they sent is in the inbox.
+    fn upstream_done(&self) -> bool {
+        self.upstream.as_ref().is_none_or(|alive| alive.load(Ordering::Acquire) == 0)
+    }
+}
+
+/// Spawns a thread named and pinned per `spec` that runs the loop over `chain` and hands back
+/// `unwrap(chain)` with what the loop measured. Whatever `unwrap` captures lives until the loop
+/// has returned (or is dropped while unwinding if the chain panics, or if the spawn fails).
+pub(crate) fn spawn_loop<M, C, A>(
+    placement: &Placement,
+    spec: &ThreadSpec,
+    rx: TickReceiver,
+    inbox: Option<MpscReceiver<M>>,
+    chain: C,
+    env: EngineEnv,
+    unwrap: impl FnOnce(C) -> A + Send + 'static,
+) -> io::Result<JoinHandle<EngineReport<A>>>
+where
+    M: Send + 'static,
+    C: Actor<In = Input<M>, Out = ()> + Send + 'static,
+    A: Send + 'static,
+{
+    placement.spawn(spec, move || {
+        env.bell.register_current_thread();
+        env.shutdown.register_current_thread();
+        let report = run_engine(rx, inbox, chain, env);
+        EngineReport { chain: unwrap(report.chain), latency: report.latency, link: report.link }
+    })
 }
 
 pub(crate) fn run_engine<M, A>(mut rx: TickReceiver, inbox: Option<MpscReceiver<M>>, mut chain: A, env: EngineEnv) -> EngineReport<A>
@@ -77,13 +123,17 @@ where
     let mut stop_seen: Option<Instant> = None;
     let mut sink = |_: ()| {};
     let mut last_ts = 0;
+    let mut last_report = env.clock.now_ns();
+    // Only an engine fed by other stages needs ticks before messages (see the module docs).
+    let causal = env.upstream.is_some();
     loop {
         let mut max = BATCH;
         let mut last = false;
         if env.shutdown.is_triggered() {
-            // Drain to empty; a feed still alive after `grace` gets one final bounded drain.
+            // Drain to empty; a feed still alive after `grace` gets one final bounded drain — but
+            // only once the upstream stages are gone, since their last decisions are still coming.
             let since = *stop_seen.get_or_insert_with(Instant::now);
-            if since.elapsed() >= env.grace {
+            if since.elapsed() >= env.grace && env.upstream_done() {
                 (max, last) = (rx.depth(), true);
             }
         }
@@ -92,6 +142,13 @@ where
             let max = if last { inbox.depth() } else { BATCH };
             for _ in 0..max {
                 let Some(msg) = inbox.try_recv() else { break };
+                if causal && rx.has_ticks() {
+                    // The feed pushes a tick into this ring before the shard's, so the tick behind
+                    // this message is already here: deliver up to what the ring holds now (bounded)
+                    // and the account sees that tick first.
+                    let depth = rx.depth();
+                    n += process_ticks(&mut rx, depth, &mut chain, &mut latency, &mut last_ts, &env);
+                }
                 let now = env.clock.now_ns();
                 chain.handle(Input::Message(msg), &mut Ctx::new(now, last_ts, &env.events, &mut sink));
                 n += 1;
@@ -100,17 +157,43 @@ where
         if last {
             break;
         }
+        // Once a second (one clock read per round, not per tick): the latency so far, for the
+        // status line and the event log.
+        let now = env.clock.now_ns();
+        if now.saturating_sub(last_report) >= LATENCY_EVERY_NS {
+            last_report = now;
+            publish_latency(&latency, last_ts, &env.events);
+        }
         if n > 0 {
             continue;
         }
-        if rx.is_abandoned() && !rx.has_ticks() {
-            break;
-        }
         let has_messages = || inbox.as_ref().is_some_and(|i| i.has_messages());
+        if rx.is_abandoned() && !rx.has_ticks() && env.upstream_done() {
+            // A message that came in after this round's inbox pass (a shard's last decision, just
+            // before it ended) still gets its round.
+            if !has_messages() {
+                break;
+            }
+            continue;
+        }
         env.bell.wait(env.policy, || rx.has_ticks() || has_messages());
     }
     let link = rx.stats().snapshot();
     EngineReport { chain, latency, link }
+}
+
+/// How often the engine publishes its stage latency, ns.
+const LATENCY_EVERY_NS: u64 = 1_000_000_000;
+
+/// Publishes one [`EventKind::Latency`] per stage with samples (cumulative since start).
+fn publish_latency(latency: &StageLatency, ts: i64, events: &EventBus) {
+    for stage in Stage::ALL {
+        let s = latency.summary(stage);
+        if s.count > 0 {
+            let kind = EventKind::Latency { stage: stage.as_str().to_string(), count: s.count, p50_ns: s.p50, p99_ns: s.p99, max_ns: s.max };
+            events.publish(Event::new(ts, kind));
+        }
+    }
 }
 
 /// Runs the chain over up to `max` ring ticks (plus ready pending ones); one clock read per tick

@@ -40,7 +40,9 @@ pub enum Severity {
     Critical,
 }
 
-/// The kinds of events the bus carries.
+/// The kinds of events the bus carries. The `type` values (`tick_sample`, `signal`,
+/// `risk_accept`, `risk_reject`, `order`, `fill`, `pnl`, `alert`, `latency`) are an interface:
+/// dashboards and audit tools read them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
@@ -53,31 +55,60 @@ pub enum EventKind {
     Signal {
         /// Name of the strategy that emitted it.
         strategy: String,
+        /// Trading symbol.
+        symbol: String,
+        /// `auto` (risk and orders follow) or `manual` (published only).
+        mode: &'static str,
         /// The signal.
         signal: Signal,
     },
-    /// A risk verdict on an order request.
-    RiskDecision {
-        /// Instrument concerned.
-        instrument: InstrumentId,
+    /// Risk approved an order request.
+    RiskAccept {
+        /// Trading symbol.
+        symbol: String,
         /// Buy or sell.
         side: Side,
-        /// Approved quantity (0 when rejected).
+        /// Approved quantity.
         qty: Qty,
-        /// Rejection reason code, `None` when approved.
-        code: Option<String>,
+        /// The client order id it became.
+        client_order_id: u64,
+    },
+    /// Risk refused an order request (or the engine could not act on a signal).
+    RiskReject {
+        /// Trading symbol.
+        symbol: String,
+        /// Buy or sell.
+        side: Side,
+        /// Stable reason code, e.g. `INSUFFICIENT_CASH`.
+        code: String,
+        /// What was wrong, with the numbers.
+        detail: String,
     },
     /// An order moved between lifecycle states.
-    OrderTransition {
+    Order {
         /// Client order id (the broker `tag`).
         client_order_id: u64,
-        /// State before, e.g. `sent`.
-        from: String,
-        /// State after, e.g. `acknowledged`.
+        /// Trading symbol.
+        symbol: String,
+        /// Buy or sell.
+        side: Side,
+        /// Ordered quantity.
+        qty: Qty,
+        /// Shares filled so far.
+        filled_qty: Qty,
+        /// State before (`null` for a new order), e.g. `sent`.
+        from: Option<String>,
+        /// State after, e.g. `open`.
         to: String,
+        /// The broker's reason for a rejection, cancellation or ambiguity.
+        reason: Option<String>,
     },
     /// A fill.
     Fill {
+        /// Trading symbol.
+        symbol: String,
+        /// The broker's trade id.
+        trade_id: String,
         /// The fill.
         fill: Fill,
     },
@@ -100,6 +131,19 @@ pub enum EventKind {
         source: String,
         /// What happened, in words.
         message: String,
+    },
+    /// Latency percentiles of one runtime stage over the last reporting period.
+    Latency {
+        /// Stage name, e.g. `feed_to_engine`.
+        stage: String,
+        /// Samples in the period.
+        count: u64,
+        /// Median, ns.
+        p50_ns: u64,
+        /// 99th percentile, ns.
+        p99_ns: u64,
+        /// Largest sample, ns.
+        max_ns: u64,
     },
 }
 

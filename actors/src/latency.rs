@@ -25,6 +25,19 @@ pub enum Stage {
     EngineChain,
 }
 
+impl Stage {
+    /// Every stage.
+    pub const ALL: [Stage; 2] = [Stage::FeedToEngine, Stage::EngineChain];
+
+    /// The `snake_case` name used in events, e.g. `feed_to_engine`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stage::FeedToEngine => "feed_to_engine",
+            Stage::EngineChain => "engine_chain",
+        }
+    }
+}
+
 /// Percentiles of one stage, in nanoseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct StageSummary {

@@ -15,6 +15,7 @@
 //! | [`events`] | the off-hot-path event bus and its JSON-lines form |
 //! | [`engine`] | the engine thread's loop: ticks and inbox messages into one chain, latency, drain |
 //! | [`runtime`] | the builder that spawns feed and engine threads and joins them |
+//! | [`shards`] | staged spawn: strategy stages inline or on shard threads, account/risk on the engine |
 //!
 //! See `../shared/ARCHITECTURE.md`, "Actors and placement", for the design this implements.
 
@@ -30,6 +31,7 @@ pub mod latency;
 pub mod mpsc;
 pub mod placement;
 pub mod runtime;
+pub mod shards;
 pub mod shutdown;
 pub mod supervisor;
 pub mod tick_link;
@@ -43,6 +45,7 @@ pub use mpsc::{mpsc_link, MpscReceiver, MpscSender, SendError};
 pub use placement::{Placement, PlacementError, ThreadSpec};
 pub use engine::{EngineReport, Input};
 pub use runtime::{FeedPort, Runtime, RuntimeBuilder, ThreadPanicked};
+pub use shards::{ShardSnapshot, Staged};
 pub use shutdown::{Shutdown, SignalError};
 pub use supervisor::{Decision, InstrumentMode, OnFailure, StrategyFault, SupervisedStrategy, Supervisor};
 pub use tick_link::{tick_link, LinkSnapshot, LinkStats, Sent, TickReceiver, TickSender};

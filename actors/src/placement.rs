@@ -3,9 +3,10 @@
 //! The default is the architecture's: **one feed thread + one engine thread** that holds
 //! indicators, strategies and risk, talking by direct calls. A big machine may set
 //! `strategy_shards > 0` to spread strategy actors over shard threads by instrument
-//! (`instrument id % strategy_shards`, see [`Placement::shard_of`]); risk always stays on the
-//! single engine thread, its one owner. Threads are named; core pinning (via `core_affinity`) is
-//! applied only when `pin_cores` is set and a thread names a core.
+//! (`instrument id % strategy_shards`, see [`Placement::shard_of`] and
+//! [`crate::RuntimeBuilder::spawn_staged`]); risk always stays on the single engine thread, its
+//! one owner. Threads are named; core pinning (via `core_affinity`) is applied only when
+//! `pin_cores` is set and a thread names a core.
 //!
 //! ```toml
 //! ring_capacity = 4096
@@ -121,7 +122,7 @@ impl Placement {
     /// the engine thread.
     #[inline]
     pub fn shard_of(&self, instrument: InstrumentId) -> Option<usize> {
-        (self.strategy_shards > 0).then(|| (instrument.0 % self.strategy_shards) as usize)
+        shard_index(instrument, self.strategy_shards)
     }
 
     /// The thread spec of shard `index`.
@@ -149,4 +150,11 @@ impl Placement {
             f()
         })
     }
+}
+
+/// The routing rule behind [`Placement::shard_of`], for the feed port that holds no `Placement`:
+/// one formula, so the feed and the configuration can never disagree on a tick's shard.
+#[inline]
+pub(crate) fn shard_index(instrument: InstrumentId, shards: u32) -> Option<usize> {
+    (shards > 0).then(|| (instrument.0 % shards) as usize)
 }

@@ -1,18 +1,22 @@
-//! The runtime builder: spawns the feed and engine threads of a [`Placement`], joins them on
-//! shutdown, and hands back what the engine measured.
+//! The runtime builder: spawns the feed and engine threads of a [`Placement`] (plus the strategy
+//! shard threads with [`RuntimeBuilder::spawn_staged`]), joins them on shutdown, and hands back
+//! what the engine measured.
 //!
 //! The feed is a closure that receives a [`FeedPort`] and loops until the source ends or
-//! [`FeedPort::is_stopping`] says so; returning drops the ring's producer end. The engine thread
+//! [`FeedPort::is_stopping`] says so; returning drops the rings' producer ends. The engine thread
 //! runs the actor chain (an [`Actor`] from [`Tick`] to `()`, or from [`Input`] when the runtime has
 //! an inbox) — see [`crate::engine`] for its loop. It returns when the feed is gone and every tick
 //! is delivered, or — after a shutdown — when the ring, pending slots and inbox are drained (or
 //! [`RuntimeBuilder::drain_grace`] has passed with the feed still alive).
 //!
-//! Not yet here: strategy shard threads. [`Placement::shard_of`] routes by instrument, but this
-//! builder always runs every strategy on the engine thread (`strategy_shards` is ignored).
+//! Where strategies run is [`Placement::strategy_shards`]: [`RuntimeBuilder::spawn`] and
+//! [`RuntimeBuilder::spawn_with_inbox`] run one chain on the engine thread whatever it says, while
+//! [`RuntimeBuilder::spawn_staged`] takes the strategy stage and the account/risk actor apart and
+//! places the stage inline or on shard threads (see [`crate::shards`]).
 
 use std::convert::Infallible;
 use std::io;
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -22,26 +26,46 @@ use sharewise_engine::types::Tick;
 use crate::actor::Actor;
 use crate::clock::MonoClock;
 use crate::doorbell::Doorbell;
-use crate::engine::{run_engine, EngineEnv, EngineReport, Input, TicksOnly};
+use crate::engine::{spawn_loop, EngineEnv, EngineReport, Input, TicksOnly};
 use crate::events::EventBus;
 use crate::mpsc::{mpsc_link, MpscReceiver, MpscSender};
-use crate::placement::Placement;
+use crate::placement::{shard_index, Placement};
+use crate::shards::{ShardHandle, ShardSnapshot};
 use crate::shutdown::Shutdown;
 use crate::tick_link::{tick_link, LinkSnapshot, LinkStats, Sent, TickSender};
 
-/// The feed thread's handle on the tick link.
+/// The feed thread's handle on its tick links (the engine's, plus one per strategy shard).
 pub struct FeedPort {
     tx: TickSender,
+    /// Shard links by shard index; empty unless strategies run on shard threads.
+    shards: Box<[TickSender]>,
     clock: MonoClock,
     shutdown: Shutdown,
 }
 
 impl FeedPort {
-    /// Sends a tick, stamped now. Never blocks (see [`mod@crate::tick_link`] for overload).
+    pub(crate) fn new(tx: TickSender, shards: Box<[TickSender]>, clock: MonoClock, shutdown: Shutdown) -> FeedPort {
+        FeedPort { tx, shards, clock, shutdown }
+    }
+
+    /// Sends a tick, stamped now, to the engine and — when sharded — to the shard owning its
+    /// instrument. Never blocks (see [`mod@crate::tick_link`] for overload); with shards, returns
+    /// the worse of the two links' outcomes (`Ring` < `Parked` < `Conflated` < `Dropped`).
     #[inline]
     pub fn send(&mut self, tick: Tick) -> Sent {
         let now = self.clock.now_ns();
-        self.tx.send(tick, now)
+        // The engine ring first: a shard's decision on this tick can then only reach the engine
+        // after the tick itself is in the engine's ring (see `crate::shards`, "Ordering").
+        let sent = self.tx.send(tick, now);
+        if self.shards.is_empty() {
+            return sent;
+        }
+        // `shards` was built from `strategy_shards: u32`, so its length fits.
+        let shard = shard_index(tick.instrument, self.shards.len() as u32);
+        match shard.and_then(|i| self.shards.get_mut(i)) {
+            Some(link) => worse(sent, link.send(tick, now)),
+            None => sent,
+        }
     }
 
     /// Whether the feed should stop (shutdown was triggered).
@@ -50,11 +74,33 @@ impl FeedPort {
         self.shutdown.is_triggered()
     }
 
-    /// The link counters.
+    /// The counters of the feed → engine link, which carries every tick (shard links:
+    /// [`Runtime::shard_stats`]).
     pub fn stats(&self) -> LinkSnapshot {
         self.tx.stats().snapshot()
     }
 }
+
+/// The more degraded of two send outcomes.
+#[inline]
+fn worse(a: Sent, b: Sent) -> Sent {
+    let rank = |s: Sent| match s {
+        Sent::Ring => 0,
+        Sent::Parked => 1,
+        Sent::Conflated => 2,
+        Sent::Dropped => 3,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// Joins the engine (and any shard) threads and assembles the report; boxed so that one
+/// [`Runtime`] type serves plain and staged spawns alike (one allocation per runtime). `Sync`
+/// keeps `Runtime` shareable by reference (a metrics thread reading its counters).
+pub(crate) type Finish<A> = Box<dyn FnOnce() -> Result<EngineReport<A>, ThreadPanicked> + Send + Sync>;
 
 /// A runtime thread panicked (its name is given).
 #[derive(Debug, thiserror::Error)]
@@ -63,11 +109,11 @@ pub struct ThreadPanicked(pub String);
 
 /// Configures and spawns the runtime threads.
 pub struct RuntimeBuilder {
-    placement: Placement,
-    instruments: usize,
-    events: EventBus,
-    shutdown: Shutdown,
-    drain_grace: Duration,
+    pub(crate) placement: Placement,
+    pub(crate) instruments: usize,
+    pub(crate) events: EventBus,
+    pub(crate) shutdown: Shutdown,
+    pub(crate) drain_grace: Duration,
 }
 
 impl RuntimeBuilder {
@@ -88,7 +134,8 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Spawns the feed thread running `feed` and the engine thread running `chain` on ticks.
+    /// Spawns the feed thread running `feed` and the engine thread running `chain` on ticks
+    /// (`strategy_shards` is not consulted: the chain is one actor on one thread).
     pub fn spawn<F, A>(self, feed: F, chain: A) -> io::Result<Runtime<A>>
     where
         F: FnOnce(&mut FeedPort) + Send + 'static,
@@ -112,9 +159,15 @@ impl RuntimeBuilder {
         Ok((runtime, tx))
     }
 
-    /// Spawns both threads; `unwrap` turns the engine's final chain `C` into what the caller
-    /// gave (`C` may be an adapter around it).
-    fn start<M, F, C, A>(self, feed: F, chain: C, inbox: Option<(MpscReceiver<M>, Doorbell)>, unwrap: fn(C) -> A) -> io::Result<Runtime<A>>
+    /// Spawns the engine thread, then the feed; `unwrap` turns the engine's final chain `C` into
+    /// what the caller gave (`C` may be an adapter around it).
+    pub(crate) fn start<M, F, C, A>(
+        self,
+        feed: F,
+        chain: C,
+        inbox: Option<(MpscReceiver<M>, Doorbell)>,
+        unwrap: impl FnOnce(C) -> A + Send + 'static,
+    ) -> io::Result<Runtime<A>>
     where
         M: Send + 'static,
         F: FnOnce(&mut FeedPort) + Send + 'static,
@@ -128,36 +181,56 @@ impl RuntimeBuilder {
         };
         let (tx, rx) = tick_link(p.ring_capacity, self.instruments, bell.clone());
         let clock = MonoClock::new();
-        let shutdown = self.shutdown.clone();
-        let env = EngineEnv { clock, shutdown, events: self.events.clone(), grace: self.drain_grace, policy: p.wait_policy(), bell };
-        let engine = p.spawn(&p.engine, move || {
-            env.bell.register_current_thread();
-            env.shutdown.register_current_thread();
-            let report = run_engine(rx, inbox, chain, env);
-            EngineReport { chain: unwrap(report.chain), latency: report.latency, link: report.link }
-        })?;
-        let stats = tx.stats_handle();
-        let mut port = FeedPort { tx, clock, shutdown: self.shutdown.clone() };
-        let feed = match p.spawn(&p.feed, move || feed(&mut port)) {
-            Ok(handle) => handle,
+        let env = self.engine_env(clock, bell, None);
+        let engine = spawn_loop(p, &p.engine, rx, inbox, chain, env, unwrap)?;
+        let name = p.engine.name.clone();
+        let finish: Finish<A> = Box::new(move || engine.join().map_err(|_| ThreadPanicked(name)));
+        let port = FeedPort::new(tx, Box::default(), clock, self.shutdown.clone());
+        self.launch(feed, port, Vec::new(), finish)
+    }
+
+    /// The loop environment of a thread waking on `bell`, waiting for `upstream` stages if any.
+    pub(crate) fn engine_env(&self, clock: MonoClock, bell: Doorbell, upstream: Option<Arc<AtomicUsize>>) -> EngineEnv {
+        EngineEnv {
+            clock,
+            shutdown: self.shutdown.clone(),
+            events: self.events.clone(),
+            grace: self.drain_grace,
+            policy: self.placement.wait_policy(),
+            bell,
+            upstream,
+        }
+    }
+
+    /// Spawns the feed thread last, once everything it feeds runs. If that fails, the spawned
+    /// threads are stopped and joined (dropping `port` abandons their rings) before the error
+    /// is returned.
+    pub(crate) fn launch<F, A>(self, feed: F, port: FeedPort, shards: Vec<ShardHandle>, finish: Finish<A>) -> io::Result<Runtime<A>>
+    where
+        F: FnOnce(&mut FeedPort) + Send + 'static,
+    {
+        let stats = port.tx.stats_handle();
+        let mut port = port;
+        let p = &self.placement;
+        match p.spawn(&p.feed, move || feed(&mut port)) {
+            Ok(handle) => Ok(Runtime { feed: handle, finish, shutdown: self.shutdown, stats, shards, feed_name: p.feed.name.clone() }),
             Err(e) => {
                 self.shutdown.trigger();
-                let _ = engine.join();
-                return Err(e);
+                let _ = finish();
+                Err(e)
             }
-        };
-        let names = (p.feed.name.clone(), p.engine.name.clone());
-        Ok(Runtime { feed, engine, shutdown: self.shutdown, stats, names })
+        }
     }
 }
 
-/// The running feed and engine threads.
+/// The running feed, engine and (staged, sharded) strategy shard threads.
 pub struct Runtime<A> {
     feed: JoinHandle<()>,
-    engine: JoinHandle<EngineReport<A>>,
+    finish: Finish<A>,
     shutdown: Shutdown,
     stats: Arc<LinkStats>,
-    names: (String, String),
+    shards: Vec<ShardHandle>,
+    feed_name: String,
 }
 
 impl<A> Runtime<A> {
@@ -166,20 +239,27 @@ impl<A> Runtime<A> {
         self.shutdown.clone()
     }
 
-    /// Live link counters (ring depth, conflations, drops) for metrics export.
+    /// Live counters of the feed → engine link (ring depth, conflations, drops) for metrics.
     pub fn link_stats(&self) -> LinkSnapshot {
         self.stats.snapshot()
     }
 
-    /// Waits for the feed to end on its own, then for the engine to drain; no shutdown is sent.
+    /// Live counters of each strategy shard, by shard index (empty unless sharded).
+    pub fn shard_stats(&self) -> Vec<ShardSnapshot> {
+        self.shards.iter().map(ShardHandle::snapshot).collect()
+    }
+
+    /// Waits for the feed to end on its own, then for the shards and the engine to drain; no
+    /// shutdown is sent. Every thread is joined; if several panicked, the feed is reported first,
+    /// then the engine, then the lowest shard.
     pub fn join(self) -> Result<EngineReport<A>, ThreadPanicked> {
         let feed = self.feed.join();
-        let engine = self.engine.join().map_err(|_| ThreadPanicked(self.names.1.clone()));
-        feed.map_err(|_| ThreadPanicked(self.names.0))?;
+        let engine = (self.finish)();
+        feed.map_err(|_| ThreadPanicked(self.feed_name))?;
         engine
     }
 
-    /// Triggers shutdown, then joins both threads (the engine drains what was queued).
+    /// Triggers shutdown, then joins every thread (each drains what was queued to it).
     pub fn shutdown_and_join(self) -> Result<EngineReport<A>, ThreadPanicked> {
         self.shutdown.trigger();
         self.join()

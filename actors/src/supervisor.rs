@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use serde::{Deserialize, Serialize};
 use sharewise_engine::strategy::{Signal, Strategy};
-use sharewise_engine::types::{InstrumentId, Tick};
+use sharewise_engine::types::{Bar, InstrumentId, Price, Tick};
 
 use crate::actor::{Actor, Ctx};
 use crate::events::{EventKind, Severity};
@@ -30,6 +30,11 @@ pub trait SupervisedStrategy: Send {
     fn name(&self) -> String;
     /// Reacts to a trade; an `Err` stops the strategy like a panic does.
     fn on_tick(&mut self, tick: &Tick) -> Result<Option<Signal>, StrategyFault>;
+    /// Reacts to a closed bar of `instrument`; an `Err` stops the strategy like a panic does.
+    /// (Tick-only strategies keep the default, which ignores bars.)
+    fn on_bar(&mut self, _instrument: InstrumentId, _bar: &Bar) -> Result<Option<Signal>, StrategyFault> {
+        Ok(None)
+    }
 }
 
 impl<S: Strategy> SupervisedStrategy for S {
@@ -39,6 +44,10 @@ impl<S: Strategy> SupervisedStrategy for S {
     #[inline]
     fn on_tick(&mut self, tick: &Tick) -> Result<Option<Signal>, StrategyFault> {
         Ok(Strategy::on_tick(self, tick))
+    }
+    #[inline]
+    fn on_bar(&mut self, instrument: InstrumentId, bar: &Bar) -> Result<Option<Signal>, StrategyFault> {
+        Ok(Strategy::on_bar(self, instrument, bar))
     }
 }
 
@@ -74,6 +83,9 @@ pub enum Decision {
         strategy: usize,
         /// The signal.
         signal: Signal,
+        /// The last price the strategy saw: the bar's close for a bar signal, the tick's price
+        /// for a tick signal (risk sizes and checks the order against it, as the backtester does).
+        price: Price,
     },
     /// Close the position in this instrument and stop trading it.
     Flatten(InstrumentId),
@@ -128,6 +140,33 @@ impl Supervisor {
         self.modes.get(instrument.0 as usize).copied().unwrap_or_default()
     }
 
+    /// Shows a closed bar of `instrument` to its running strategies (bar strategies signal here;
+    /// [`Actor::handle`] delivers ticks).
+    pub fn on_bar(&mut self, instrument: InstrumentId, bar: &Bar, ctx: &mut Ctx<'_, Decision>) {
+        self.dispatch(instrument, bar.close, ctx, |s| s.on_bar(instrument, bar));
+    }
+
+    /// Calls `call` on every running strategy of `instrument` under `catch_unwind`.
+    #[inline]
+    fn dispatch(&mut self, instrument: InstrumentId, price: Price, ctx: &mut Ctx<'_, Decision>, mut call: impl FnMut(&mut dyn SupervisedStrategy) -> Result<Option<Signal>, StrategyFault>) {
+        let slot = instrument.0 as usize;
+        let Some(route) = self.routes.get(slot) else { return };
+        for k in 0..route.len() {
+            let index = self.routes[slot][k];
+            let entry = &mut self.entries[index];
+            if !entry.running {
+                continue;
+            }
+            let strategy = entry.strategy.as_mut();
+            match catch_unwind(AssertUnwindSafe(|| call(strategy))) {
+                Ok(Ok(Some(signal))) => ctx.emit(Decision::Signal { strategy: index, signal, price }),
+                Ok(Ok(None)) => {}
+                Ok(Err(fault)) => self.fail(index, format!("error: {fault}"), ctx),
+                Err(payload) => self.fail(index, panic_text(payload.as_ref()), ctx),
+            }
+        }
+    }
+
     fn fail(&mut self, index: usize, why: String, ctx: &mut Ctx<'_, Decision>) {
         let entry = &mut self.entries[index];
         entry.running = false;
@@ -169,21 +208,6 @@ impl Actor for Supervisor {
     type Out = Decision;
 
     fn handle(&mut self, tick: Tick, ctx: &mut Ctx<'_, Decision>) {
-        let slot = tick.instrument.0 as usize;
-        let Some(route) = self.routes.get(slot) else { return };
-        for k in 0..route.len() {
-            let index = self.routes[slot][k];
-            let entry = &mut self.entries[index];
-            if !entry.running {
-                continue;
-            }
-            let strategy = &mut entry.strategy;
-            match catch_unwind(AssertUnwindSafe(|| strategy.on_tick(&tick))) {
-                Ok(Ok(Some(signal))) => ctx.emit(Decision::Signal { strategy: index, signal }),
-                Ok(Ok(None)) => {}
-                Ok(Err(fault)) => self.fail(index, format!("error: {fault}"), ctx),
-                Err(payload) => self.fail(index, panic_text(payload.as_ref()), ctx),
-            }
-        }
+        self.dispatch(tick.instrument, tick.price, ctx, |s| s.on_tick(&tick));
     }
 }

@@ -22,7 +22,7 @@
 //! never reordered; ticks of *different* instruments may be (a slot is delivered after the ring
 //! ticks that were queued before it). Ticks whose instrument id has no slot are dropped and counted.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rtrb::{Consumer, Producer, RingBuffer};
@@ -209,9 +209,17 @@ impl TickReceiver {
         !self.consumer.is_empty() || self.shared.slots.len() > 0
     }
 
-    /// Whether the feed end was dropped (after which no new tick can arrive).
+    /// Whether the feed end was dropped (after which no new tick can arrive). When it returns
+    /// `true`, every tick the feed pushed is visible to [`TickReceiver::has_ticks`].
     pub fn is_abandoned(&self) -> bool {
-        self.consumer.is_abandoned()
+        let gone = self.consumer.is_abandoned();
+        if gone {
+            // rtrb's check is a relaxed load of the ring's `Arc` count (rtrb issue 114); this
+            // fence pairs it with the producer's releasing drop, so a loop that ends on
+            // "abandoned and empty" cannot miss the feed's last pushes on a weakly ordered CPU.
+            fence(Ordering::Acquire);
+        }
+        gone
     }
 
     /// Spin-then-park until a tick is waiting, the bell rings, or one park interval passes.

@@ -25,7 +25,7 @@ use std::future::Future;
 
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
-use crate::{BrokerError, BrokerOrder, Funds, Modify, PlaceOutcome};
+use crate::{BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome};
 
 /// A broker account: place, modify and cancel orders; read the order book, positions and funds.
 pub trait Broker {
@@ -58,6 +58,9 @@ pub trait Broker {
         &self,
         tag: ClientOrderId,
     ) -> impl Future<Output = Result<Option<BrokerOrder>, BrokerError>> + Send;
+
+    /// Every execution so far, oldest first (what reconciliation replays into the journal).
+    fn trades(&self) -> impl Future<Output = Result<Vec<BrokerTrade>, BrokerError>> + Send;
 
     /// Net positions, one per instrument traded (flat ones included).
     fn positions(&self) -> impl Future<Output = Result<Vec<Position>, BrokerError>> + Send;

@@ -22,5 +22,5 @@ pub mod paper;
 
 pub use broker::Broker;
 pub use error::{BrokerError, ErrorKind};
-pub use order::{BrokerOrder, Funds, Modify, OrderStatus, PlaceOutcome};
+pub use order::{BrokerOrder, BrokerTrade, Funds, Modify, OrderStatus, PlaceOutcome};
 pub use paper::{PaperBroker, PaperConfig, SharedPaper};

@@ -14,7 +14,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{ClientOrderId, Order, OrderType, Price, Qty};
+use sharewise_engine::types::{ClientOrderId, Fill, Order, OrderType, Price, Qty};
 
 /// Common order lifecycle state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,4 +148,14 @@ pub struct Funds {
     pub cash: Decimal,
     /// Realised P&L of the session, before charges.
     pub realized_pnl: Decimal,
+}
+
+/// One execution from the broker's trade book (Kite `GET /trades`): the fill and the broker's
+/// trade id, which makes journalling it idempotent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerTrade {
+    /// The broker's trade id, unique per account and day.
+    pub trade_id: String,
+    /// The execution; `fill.client_id` is the order's tag.
+    pub fill: Fill,
 }

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 use common::*;
 use sharewise_brokers::error::kite_kind;
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, ErrorKind, Funds, Modify, OrderStatus, PaperConfig,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, OrderStatus, PaperConfig,
     PlaceOutcome, SharedPaper,
 };
 use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
@@ -46,6 +46,9 @@ impl Broker for LostReply {
     }
     async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
         self.0.order_by_tag(tag).await
+    }
+    async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
+        self.0.trades().await
     }
     async fn positions(&self) -> Result<Vec<Position>, BrokerError> {
         self.0.positions().await
@@ -211,4 +214,27 @@ fn every_status_in_the_kite_orders_fixture_maps() {
             "unmapped Kite status {status}"
         );
     }
+}
+
+#[test]
+fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("paper.json");
+    let instruments = || [sharewise_engine::types::Instrument::nse_equity(1, "RELIANCE")];
+    {
+        let shared = SharedPaper::new(sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments()).unwrap());
+        block_on(shared.place(&market(1, Side::Buy, 10))).unwrap();
+        shared.lock().unwrap().on_tick(&tick(1, "100.00", 100)).unwrap();
+        block_on(shared.place(&market(2, Side::Sell, 4))).unwrap();
+        let before = shared.lock().unwrap().trades().len();
+        shared.lock().unwrap().on_tick(&tick(2, "101.00", 100)).unwrap();
+        let new = shared.lock().unwrap().trades_since(before);
+        assert_eq!(new.len(), 1);
+        assert_eq!((new[0].trade_id.as_str(), new[0].fill.client_id, new[0].fill.qty), ("P00000002", ClientOrderId(2), 4));
+    }
+    let reopened = SharedPaper::new(sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments()).unwrap());
+    let all = block_on(reopened.trades()).unwrap();
+    let ids: Vec<&str> = all.iter().map(|t| t.trade_id.as_str()).collect();
+    assert_eq!(ids, ["P00000001", "P00000002"]);
+    assert_eq!(all[0].fill.client_id, ClientOrderId(1));
 }

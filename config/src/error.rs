@@ -32,4 +32,14 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// A `SHAREWISE_*` environment override that is malformed or sets an unusable value.
+    #[error("environment variable {var}{}: {message}", value.as_ref().map_or_else(String::new, |v| format!("={v}")))]
+    Env {
+        /// The variable's name, e.g. `SHAREWISE_RUN__DEMO_SPEED`.
+        var: String,
+        /// Its value, when the value (not the name) is at fault.
+        value: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
 }

@@ -4,64 +4,130 @@
 //! (unknown key, wrong type) do not: the merged tree is no longer text. So the culprit is found
 //! by elimination — the deepest key of the user's file whose removal (restoring the default) makes
 //! that error go away — and then looked up in the text: its `key = …` line, or the header of the
-//! nearest enclosing table the file writes.
+//! nearest enclosing table the file writes. Arrays are walked too, so a key inside the second
+//! `[[run.strategies]]` entry is found under that entry's header, not the first one's.
 
-/// A dotted key path such as `["backtest", "sizing", "value"]`.
-pub(crate) type KeyPath = Vec<String>;
+/// One step of a key path: a table key, or an element of an array (e.g. of `[[run.strategies]]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Seg {
+    /// A key of a table.
+    Key(String),
+    /// A 0-based array index.
+    Index(usize),
+}
 
-/// Every key and table the user's file sets, deepest first (so a leaf is tried before its table).
+/// A key path such as `run.strategies[1].mode`.
+pub(crate) type KeyPath = Vec<Seg>;
+
+/// Every key, table and array element the user's file sets, deepest first (so a leaf is tried
+/// before its table).
 pub(crate) fn user_paths(table: &toml::Table) -> Vec<KeyPath> {
-    fn walk(table: &toml::Table, prefix: &mut KeyPath, out: &mut Vec<KeyPath>) {
-        for (key, value) in table {
-            prefix.push(key.clone());
+    fn walk(value: &toml::Value, prefix: &mut KeyPath, out: &mut Vec<KeyPath>) {
+        let children: Vec<(Seg, &toml::Value)> = match value {
+            toml::Value::Table(t) => t.iter().map(|(k, v)| (Seg::Key(k.clone()), v)).collect(),
+            toml::Value::Array(a) => a.iter().enumerate().map(|(i, v)| (Seg::Index(i), v)).collect(),
+            _ => return,
+        };
+        for (seg, child) in children {
+            prefix.push(seg);
             out.push(prefix.clone());
-            if let toml::Value::Table(inner) = value {
-                walk(inner, prefix, out);
-            }
+            walk(child, prefix, out);
             prefix.pop();
         }
     }
     let mut out = Vec::new();
-    walk(table, &mut Vec::new(), &mut out);
+    walk(&toml::Value::Table(table.clone()), &mut Vec::new(), &mut out);
     out.sort_by_key(|p| std::cmp::Reverse(p.len()));
     out
 }
 
-/// `table` without the key at `path` (unchanged when it is not there).
-pub(crate) fn without(table: &toml::Table, path: &[String]) -> toml::Table {
-    let mut copy = table.clone();
-    let mut at = &mut copy;
-    for (i, key) in path.iter().enumerate() {
-        if i + 1 == path.len() {
-            at.remove(key);
-            break;
-        }
-        match at.get_mut(key) {
-            Some(toml::Value::Table(inner)) => at = inner,
-            _ => break,
+/// `table` without the key or array element at `path` (unchanged when it is not there).
+pub(crate) fn without(table: &toml::Table, path: &[Seg]) -> toml::Table {
+    fn remove(value: &mut toml::Value, path: &[Seg]) {
+        let Some((first, rest)) = path.split_first() else { return };
+        match (value, first) {
+            (toml::Value::Table(t), Seg::Key(k)) if rest.is_empty() => {
+                t.remove(k);
+            }
+            (toml::Value::Table(t), Seg::Key(k)) => {
+                if let Some(inner) = t.get_mut(k) {
+                    remove(inner, rest);
+                }
+            }
+            (toml::Value::Array(a), Seg::Index(i)) if rest.is_empty() && *i < a.len() => {
+                a.remove(*i);
+            }
+            (toml::Value::Array(a), Seg::Index(i)) => {
+                if let Some(inner) = a.get_mut(*i) {
+                    remove(inner, rest);
+                }
+            }
+            _ => {}
         }
     }
-    copy
+    let mut copy = toml::Value::Table(table.clone());
+    remove(&mut copy, path);
+    match copy {
+        toml::Value::Table(t) => t,
+        _ => unreachable!("a table stays a table"),
+    }
 }
 
 /// 1-based line where `path` is written in `text`, or where its nearest enclosing table is
-/// (its `[header]` or the `key = { … }` line of an inline table); `None` when none of it is.
-pub(crate) fn path_line(text: &str, path: &[String]) -> Option<usize> {
+/// (its `[header]`, its `[[header]]` entry, or the `key = { … }` / `key = [ … ]` line of an
+/// inline value); `None` when none of it is.
+pub(crate) fn path_line(text: &str, path: &[Seg]) -> Option<usize> {
     (1..=path.len()).rev().find_map(|len| exact_line(text, &path[..len]))
 }
 
-/// 1-based line of the header `[a.b]` or the assignment `a.b = …` (under any enclosing header)
-/// that names exactly `path`.
-fn exact_line(text: &str, path: &[String]) -> Option<usize> {
+/// 1-based line of the header `[a.b]`, the `[[a.b]]` entry, or the assignment `a.b = …` (under
+/// any enclosing header) that names exactly `path`. A whole array of tables is found at its first
+/// `[[…]]` header.
+fn exact_line(text: &str, path: &[Seg]) -> Option<usize> {
     let mut header: KeyPath = Vec::new();
+    // Arrays of tables seen so far (their paths with indices resolved) and how many entries each
+    // has: `[a.b]` after `[[a]]` means a key of `a`'s last entry, as in TOML itself.
+    let mut arrays: Vec<(KeyPath, usize)> = Vec::new();
+    let resolve = |keys: &[Seg], arrays: &[(KeyPath, usize)]| -> KeyPath {
+        let mut out = Vec::new();
+        for key in keys {
+            out.push(key.clone());
+            if let Some((_, n)) = arrays.iter().find(|(p, _)| *p == out) {
+                out.push(Seg::Index(n - 1));
+            }
+        }
+        out
+    };
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(rest) = line.strip_prefix('[') {
-            let name = rest.trim_start_matches('[').split(']').next().unwrap_or("");
-            header = dotted(name);
+        if let Some(rest) = line.strip_prefix("[[") {
+            let mut keys = dotted(rest.split("]]").next().unwrap_or(""));
+            let last = keys.pop();
+            let mut array = resolve(&keys, &arrays);
+            array.extend(last);
+            let entry = match arrays.iter_mut().find(|(p, _)| *p == array) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n - 1
+                }
+                None => {
+                    arrays.push((array.clone(), 1));
+                    0
+                }
+            };
+            if entry == 0 && array == path {
+                return Some(i + 1);
+            }
+            header = array;
+            header.push(Seg::Index(entry));
+            if header == path {
+                return Some(i + 1);
+            }
+        } else if let Some(rest) = line.strip_prefix('[') {
+            header = resolve(&dotted(rest.split(']').next().unwrap_or("")), &arrays);
             if header == path {
                 return Some(i + 1);
             }
@@ -76,17 +142,28 @@ fn exact_line(text: &str, path: &[String]) -> Option<usize> {
     None
 }
 
-/// `a. "b" .c` → `["a", "b", "c"]`.
+/// `a. "b" .c` → `[a, b, c]`.
 fn dotted(key: &str) -> KeyPath {
-    key.split('.').map(|k| k.trim().trim_matches(['"', '\'']).to_string()).collect()
+    key.split('.').map(|k| Seg::Key(k.trim().trim_matches(['"', '\'']).to_string())).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// `run.strategies[1].mode` → `[run, strategies, 1, mode]`.
     fn path(p: &str) -> KeyPath {
-        dotted(p)
+        let mut out = Vec::new();
+        for part in p.split('.') {
+            let (key, indices) = part.split_once('[').unwrap_or((part, ""));
+            out.push(Seg::Key(key.to_string()));
+            for index in indices.split('[') {
+                if let Some(n) = index.strip_suffix(']') {
+                    out.push(Seg::Index(n.parse().unwrap()));
+                }
+            }
+        }
+        out
     }
 
     #[test]
@@ -102,6 +179,19 @@ mod tests {
     }
 
     #[test]
+    fn finds_keys_inside_arrays_of_tables_by_entry() {
+        let text = "[run]\nsymbols = [\"TCS\",\n  \"INFY\"]\n\n[[run.strategies]]\nname = \"a\"\n\n[[run.strategies]]\nname = \"b\"\nmdoe = \"auto\"\n[run.strategies.params]\nperiod = 3\n";
+        assert_eq!(path_line(text, &path("run.strategies[1].mdoe")), Some(10));
+        assert_eq!(path_line(text, &path("run.strategies[0].name")), Some(6));
+        assert_eq!(path_line(text, &path("run.strategies[0].mode")), Some(5), "not written: its entry's header");
+        assert_eq!(path_line(text, &path("run.strategies[1].params.period")), Some(12), "a sub-table belongs to the last entry");
+        assert_eq!(path_line(text, &path("run.strategies")), Some(5), "the whole array: its first entry");
+        assert_eq!(path_line(text, &path("run.symbols[1]")), Some(2), "an inline array: its key's line");
+        let inline = "[run]\nstrategies = [{ name = \"a\" }, { name = \"b\", mdoe = 1 }]\n";
+        assert_eq!(path_line(inline, &path("run.strategies[1].mdoe")), Some(2));
+    }
+
+    #[test]
     fn paths_come_deepest_first_and_can_be_removed() {
         let table: toml::Table = toml::from_str("[a]\nb = 1\nc = { d = 2 }\n").unwrap();
         let paths = user_paths(&table);
@@ -109,5 +199,10 @@ mod tests {
         assert_eq!(paths.last().unwrap(), &path("a"));
         let cut = without(&table, &path("a.c.d"));
         assert_eq!(cut.to_string(), "[a]\nb = 1\n\n[a.c]\n");
+
+        let table: toml::Table = toml::from_str("[[s]]\nn = 1\n[[s]]\nn = 2\nm = 3\n").unwrap();
+        assert!(user_paths(&table).contains(&path("s[1].m")));
+        assert_eq!(without(&table, &path("s[1].m")).to_string(), "[[s]]\nn = 1\n\n[[s]]\nn = 2\n");
+        assert_eq!(without(&table, &path("s[0]")).to_string(), "[[s]]\nm = 3\nn = 2\n");
     }
 }

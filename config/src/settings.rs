@@ -1,6 +1,8 @@
 //! The settings tree and how a user's file is merged over the defaults.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -9,7 +11,9 @@ use sharewise_engine::strategy::Params;
 use sharewise_engine::types::Product;
 use sharewise_risk::{Limits, RiskConfig, Sizing};
 
-use crate::locate::{path_line, user_paths, without};
+use crate::env::EnvLayer;
+use crate::locate::{path_line, user_paths, without, Seg};
+use crate::run::{toml_params, validate_runtime, PaperSection, RunSection};
 use crate::ConfigError;
 
 /// The built-in defaults, also shipped as `config/default.toml`.
@@ -38,6 +42,13 @@ pub struct Settings {
     /// and exposure caps, order rate, daily loss, market hours, tiers); all off by default.
     #[serde(default)]
     pub risk: RiskConfig,
+    /// `[run]`: the live daemon (`sharewise run`).
+    pub run: RunSection,
+    /// `[paper]`: how the paper broker simulates the exchange.
+    pub paper: PaperSection,
+    /// `[runtime]`: thread placement and ring sizes (see `sharewise_actors::Placement`).
+    #[serde(default)]
+    pub runtime: sharewise_actors::Placement,
 }
 
 /// `[backtest]`.
@@ -90,10 +101,27 @@ impl Settings {
         Settings::from_toml_str("", "defaults").unwrap_or_else(|e| panic!("built-in defaults are invalid: {e}"))
     }
 
-    /// Reads `path` and merges it over the defaults.
-    pub fn load(path: &std::path::Path) -> Result<Settings, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-        Settings::from_toml_str(&text, &path.display().to_string())
+    /// Reads `path` and merges it over the defaults (no environment overrides).
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        Settings::from_toml_str(&read(path)?, &path.display().to_string())
+    }
+
+    /// The defaults, then `file` (if any), then the `SHAREWISE_*` variables of `env`, validated.
+    ///
+    /// `SHAREWISE_<SECTION>__<KEY>[__<SUBKEY>…]=VALUE` sets `section.key.subkey` (double
+    /// underscores separate keys; names are lower-cased), e.g. `SHAREWISE_RUN__DEMO_SPEED=600` or
+    /// `SHAREWISE_BACKTEST__SIZING__VALUE=5`. VALUE is read as TOML, or as a string when it is not
+    /// TOML (`SHAREWISE_BACKTEST__PRODUCT=MIS`). Other variables are ignored, as are
+    /// `SHAREWISE_BENCH_*`, `SHAREWISE_LOG` and `SHAREWISE_CONFIG`; an unknown section is an
+    /// error. As in a file, a `strategy` with a `name` replaces the strategy below it whole.
+    /// Errors caused by a variable name it ([`ConfigError::Env`]); those of the file keep its line.
+    pub fn load_layers(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Settings, ConfigError> {
+        let text = file.map(read).transpose()?;
+        let env = EnvLayer::parse(env)?;
+        match file {
+            Some(path) => Settings::layered(text.as_deref().unwrap_or(""), &path.display().to_string(), &env),
+            None => Settings::layered("", "environment", &env),
+        }
     }
 
     /// Parses `text` (named `name` in errors) merged over the defaults, then validates it.
@@ -101,33 +129,60 @@ impl Settings {
     /// A `[strategy]` with a `name` replaces the default strategy whole; one without a `name`
     /// keeps the default strategy and merges its `params` over the default params.
     pub fn from_toml_str(text: &str, name: &str) -> Result<Settings, ConfigError> {
+        Settings::layered(text, name, &EnvLayer::default())
+    }
+
+    /// The defaults, the file `text` and the environment overrides `env`, validated; an error is
+    /// blamed on the variable, or else the file line, without which it goes away.
+    fn layered(text: &str, name: &str, env: &EnvLayer) -> Result<Settings, ConfigError> {
         let user: toml::Table = toml::from_str(text).map_err(|err| {
             let line = err.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             ConfigError::Invalid { path: name.to_string(), line, message: err.message().to_string() }
         })?;
-        let settings = Settings::merged(&user).map_err(|err| {
-            let message = err.message().to_string();
-            // The error has no position: find the user's key whose removal makes it go away.
-            let culprit = user_paths(&user).into_iter().find(|path| match Settings::merged(&without(&user, path)) {
-                Ok(_) => true,
-                Err(e) => e.message() != message,
-            });
-            let line = culprit.and_then(|path| path_line(text, &path));
-            ConfigError::Invalid { path: name.to_string(), line, message }
-        })?;
-        settings.validate(name)?;
-        Ok(settings)
+        let attempt = |user: &toml::Table, env: &toml::Table| -> Result<Settings, Failure> {
+            let settings = Settings::merged(user, env).map_err(Failure::Parse)?;
+            settings.validate(name).map_err(Failure::Value)?;
+            Ok(settings)
+        };
+        let failure = match attempt(&user, &env.table) {
+            Ok(settings) => return Ok(settings),
+            Err(failure) => failure,
+        };
+        let failed = failure.text();
+        let same = |result: Result<Settings, Failure>| matches!(result, Err(f) if f.text() == failed);
+        // The environment is the top layer: a variable without which the error goes away is its cause.
+        if let Some(var) = env.vars.iter().find(|v| !same(attempt(&user, &env.without(v)))) {
+            let message = match &failure {
+                Failure::Parse(err) => err.message().to_string(),
+                Failure::Value(ConfigError::Value { key, message, .. }) => format!("`{key}`: {message}"),
+                Failure::Value(other) => other.to_string(),
+            };
+            return Err(ConfigError::Env { var: var.name.clone(), value: Some(var.value.clone()), message });
+        }
+        match failure {
+            Failure::Value(err) => Err(err),
+            Failure::Parse(err) => {
+                // The error has no position: find the user's key whose removal makes it go away.
+                let culprit = user_paths(&user).into_iter().find(|path| {
+                    let result = attempt(&without(&user, path), &env.table);
+                    // Removing a required key (an array entry's `name`, which has no default to
+                    // fall back on) only brings a new error of its own: that is no evidence.
+                    let required = matches!((&result, path.last()), (Err(Failure::Parse(e)), Some(Seg::Key(k))) if e.message() == format!("missing field `{k}`"));
+                    !required && !same(result)
+                });
+                let line = culprit.and_then(|path| path_line(text, &path));
+                Err(ConfigError::Invalid { path: name.to_string(), line, message: err.message().to_string() })
+            }
+        }
     }
 
-    /// The defaults with `user` merged over them, deserialised (not validated).
-    fn merged(user: &toml::Table) -> Result<Settings, toml::de::Error> {
-        let mut merged: toml::Table = toml::from_str(DEFAULT_TOML)?;
-        let names_strategy = matches!(user.get("strategy"), Some(toml::Value::Table(t)) if t.contains_key("name"));
-        if names_strategy {
-            // A user's strategy replaces the default one whole: params of another strategy must not leak in.
-            merged.remove("strategy");
-        }
-        merge(&mut merged, user.clone());
+    /// The defaults with `user`, then `env`, merged over them, deserialised (not validated).
+    fn merged(user: &toml::Table, env: &toml::Table) -> Result<Settings, toml::de::Error> {
+        // Parsed once: the culprit searches merge dozens of times.
+        static DEFAULTS: OnceLock<toml::Table> = OnceLock::new();
+        let mut merged = DEFAULTS.get_or_init(|| toml::from_str(DEFAULT_TOML).expect("default.toml is valid TOML (tested)")).clone();
+        overlay(&mut merged, user.clone());
+        overlay(&mut merged, env.clone());
         Settings::deserialize(merged)
     }
 
@@ -160,6 +215,10 @@ impl Settings {
         self.sizing().map_err(|m| value_err("backtest.sizing", m))?;
         let params = self.strategy_params().map_err(|m| value_err("strategy.params", m))?;
         sharewise_engine::strategy::build(&self.strategy.name, &params).map_err(|e| value_err("strategy", e.to_string()))?;
+        let problem = |(key, message): (String, String)| value_err(&key, message);
+        self.run.validate().map_err(problem)?;
+        self.paper.validate().map_err(problem)?;
+        validate_runtime(&self.runtime).map_err(problem)?;
         Ok(())
     }
 
@@ -193,18 +252,7 @@ impl Settings {
 
     /// `[strategy.params]` as engine parameters.
     pub fn strategy_params(&self) -> Result<Params, String> {
-        let mut params = Params::new();
-        for (key, value) in &self.strategy.params {
-            let text = match value {
-                toml::Value::String(s) => s.clone(),
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Float(f) => f.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
-                other => return Err(format!("`{key}` must be a number or string, got {}", other.type_str())),
-            };
-            params.set(key, &text);
-        }
-        Ok(params)
+        toml_params(&self.strategy.params)
     }
 
     /// The risk gate's configuration: `[risk]` with `[backtest.limits]` as its order limits.
@@ -224,7 +272,39 @@ impl Settings {
     }
 }
 
-/// Recursively overlays `user` on `base` (tables merge, other values replace).
+/// Why a layering attempt failed.
+enum Failure {
+    /// The merged tree does not deserialise (unknown key, wrong type).
+    Parse(toml::de::Error),
+    /// A value that deserialises but is refused by validation.
+    Value(ConfigError),
+}
+
+impl Failure {
+    /// Text to tell two failures apart.
+    fn text(&self) -> String {
+        match self {
+            Failure::Parse(err) => err.message().to_string(),
+            Failure::Value(err) => err.to_string(),
+        }
+    }
+}
+
+/// Reads a settings file.
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })
+}
+
+/// Overlays one layer: a `strategy` with a `name` replaces the one below whole (params of another
+/// strategy must not leak in); everything else merges key by key.
+fn overlay(base: &mut toml::Table, layer: toml::Table) {
+    if matches!(layer.get("strategy"), Some(toml::Value::Table(t)) if t.contains_key("name")) {
+        base.remove("strategy");
+    }
+    merge(base, layer);
+}
+
+/// Recursively overlays `user` on `base` (tables merge, other values, arrays included, replace).
 fn merge(base: &mut toml::Table, user: toml::Table) {
     for (key, value) in user {
         match (base.get_mut(&key), value) {
@@ -270,5 +350,12 @@ mod tests {
         assert_eq!(err, "u.toml: `strategy`: strategy `sma_cross`: fast (40) must be shorter than slow (30)");
         let err = Settings::from_toml_str("[backtest.sizing]\nmethod = \"percent_equity\"\nvalue = \"120\"\n", "u.toml").unwrap_err().to_string();
         assert!(err.contains("must be at most 100"), "{err}");
+    }
+
+    #[test]
+    fn the_environments_sections_are_the_settings_sections() {
+        let err = Settings::from_toml_str("[foo]\n", "u.toml").unwrap_err().to_string();
+        let listed: Vec<String> = crate::env::SECTIONS.iter().map(|s| format!("`{s}`")).collect();
+        assert!(err.ends_with(&format!("expected one of {}", listed.join(", "))), "{err}");
     }
 }

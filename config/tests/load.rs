@@ -49,7 +49,7 @@ fn errors_without_a_key_line_point_at_the_table_or_omit_the_line() {
     // A whole table replaced by a value of the wrong type: the line that does it.
     assert_eq!(err("x = 1\nstrategy = 3\n"), "u.toml:2: invalid type: integer `3`, expected struct StrategySection");
     // An unknown table: its header.
-    assert_eq!(err("[backtest]\ncash = \"5\"\n[foo]\na = 1\n"), "u.toml:3: unknown field `foo`, expected one of `backtest`, `strategy`, `zerodha`, `risk`");
+    assert_eq!(err("[backtest]\ncash = \"5\"\n[foo]\na = 1\n"), "u.toml:3: unknown field `foo`, expected one of `backtest`, `strategy`, `zerodha`, `risk`, `run`, `paper`, `runtime`");
     // Never a line 0.
     for text in ["strategy = 3\n", "[strategy]\nparams = 3\n", "backtest = { sizing = 1 }\n", "[foo]\n"] {
         let e = err(text);

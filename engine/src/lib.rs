@@ -10,6 +10,7 @@
 pub mod backtest;
 pub mod bars;
 pub mod indicators;
+pub mod intent;
 pub mod patterns;
 pub mod risk;
 pub mod strategy;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
+use sharewise_engine::types::Price;
 use sharewise_store::{orders_view, positions_view, read_state, JournalState};
 
 /// The journal's file name inside the data directory.
@@ -47,10 +48,27 @@ pub fn orders(args: JournalArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs `sharewise positions` (unrealised P&L needs live marks, which the journal does not hold:
-/// it is `null` for open positions here).
+/// The daemon's last trade prices (`DATA/marks.json`, written every few seconds while it runs);
+/// empty when there is none.
+fn marks(dir: &Path) -> Result<HashMap<String, Price>> {
+    let path = dir.join("marks.json");
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(HashMap::new()) };
+    let doc: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = HashMap::new();
+    if let Some(marks) = doc["marks"].as_object() {
+        for (symbol, price) in marks {
+            if let Some(price) = price.as_str().and_then(|p| Price::parse(p).ok()) {
+                out.insert(symbol.clone(), price);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `sharewise positions`: unrealised P&L at the daemon's last marks (`null` for an open
+/// position whose symbol has no mark yet).
 pub fn positions(args: JournalArgs) -> Result<()> {
-    let view = positions_view(&load(&args.data_dir)?, &HashMap::new());
+    let view = positions_view(&load(&args.data_dir)?, &marks(&args.data_dir)?);
     if args.json {
         say!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());

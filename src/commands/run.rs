@@ -1,68 +1,109 @@
-//! `sharewise run`: the main job with embedded defaults. Until the live daemon lands this is the
-//! backtest demo: synthetic RELIANCE minute bars (generated once into `./data/`), the default
-//! strategy from `config/default.toml`, and a report in `./data/report/`.
+//! `sharewise run`: the live trading daemon.
+//!
+//! With no arguments: the synthetic demo session over the symbols and strategies of
+//! `config/default.toml`, the paper broker, state under `./data/`. It runs until Ctrl-C (or
+//! SIGTERM), then stops gracefully; a replay (`--feed replay:FILE.csv`) stops at the end of the
+//! file. Settings: defaults, then `--config FILE`, then `SHAREWISE_*` variables, then the flags.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use clap::Args;
-
-use super::backtest::{self, BacktestArgs};
-use super::generate::{write_bars, GenOptions, TsFormat};
+use sharewise_actors::Shutdown;
+use sharewise_config::Settings;
+use sharewise_live::{DaemonOptions, FeedChoice, Pace};
 
 /// `sharewise run` arguments.
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Where data and reports live.
+    /// Where the journal (journal.redb) and the paper broker's book (paper.json) live.
     #[arg(long, default_value = "data")]
     data_dir: PathBuf,
-    /// TOML settings merged over the defaults.
+    /// TOML settings merged over the defaults (then SHAREWISE_* variables over both).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// `synthetic` (the demo session) or `replay:FILE.csv` (recorded ticks or bars of one
+    /// symbol); overrides `[run].feed`.
+    #[arg(long)]
+    feed: Option<String>,
+    /// Symbol of a replayed file (default: its name up to the first `_` or `.`).
+    #[arg(long)]
+    symbol: Option<String>,
+    /// `max` (as fast as possible, deterministic) or a speed factor over the ticks' own clock
+    /// (default: `[run].demo_speed` for the demo, `max` for replays).
+    #[arg(long)]
+    speed: Option<String>,
+    /// Write every event (signals, risk decisions, orders, fills, P&L, alerts) as JSON lines.
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Stop gracefully after this many seconds (default: run until Ctrl-C or the end of a replay).
+    #[arg(long)]
+    stop_after: Option<u64>,
 }
 
-/// Runs the demo.
-pub fn run(args: RunArgs) -> Result<()> {
-    let data = args.data_dir.join("RELIANCE_1m.csv");
-    if !data.exists() {
-        let options = GenOptions {
-            symbol: "RELIANCE".into(),
-            days: 250,
-            seed: 1,
-            start: "2026-01-05".into(),
-            price: "1500".into(),
-            vol: 0.25,
-            drift: 0.10,
-            interval: "1m".into(),
-            ts: TsFormat::Ms,
-            out: data.clone(),
-        };
-        let rows = write_bars(&options)?;
-        say!("generated {rows} synthetic minute bars (250 NSE sessions, seed 1) into {}", data.display());
+fn print_line(line: &str) {
+    say!("{line}");
+}
+
+fn parse_speed(text: &str) -> Result<Pace> {
+    if text.eq_ignore_ascii_case("max") {
+        return Ok(Pace::Max);
     }
-    say!("ShareWise demo: backtest of the default strategy on {} (the live daemon comes next)", data.display());
-    let out = args.data_dir.join("report");
-    backtest::run(BacktestArgs {
-        data,
-        config: args.config,
-        strategy: None,
-        params: Vec::new(),
-        qty: None,
-        value: None,
-        pct_equity: None,
-        risk_pct: None,
-        cash: None,
-        commission: None,
-        slippage_ticks: None,
-        product: None,
-        allow_short: false,
-        symbol: None,
-        tick_size: "0.05".into(),
-        lot_size: 1,
-        skip_bad: false,
-        bar_interval: sharewise_engine::bars::BarInterval::M1,
-        sweeps: Vec::new(),
-        walk_forward: None,
-        out: Some(out),
-    })
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(Pace::Speed(x)),
+        _ => bail!("--speed {text}: expected `max` or a positive factor such as 60"),
+    }
+}
+
+/// Runs the daemon.
+pub fn run(args: RunArgs) -> Result<()> {
+    let mut settings = Settings::load_layers(args.config.as_deref(), sharewise_config::env_vars())?;
+    if let Some(feed) = &args.feed {
+        settings.run.feed = feed.clone();
+    }
+    let feed = match settings.run.replay_path() {
+        Some(path) => FeedChoice::Replay { path: path.to_path_buf(), symbol: args.symbol.clone() },
+        None if settings.run.feed == "synthetic" => FeedChoice::Synthetic,
+        None => bail!("--feed {}: use `synthetic` or `replay:FILE.csv`", settings.run.feed),
+    };
+    if let FeedChoice::Replay { path, .. } = &feed {
+        if !path.is_file() {
+            bail!("replay file {} does not exist", path.display());
+        }
+    }
+    let pace = args.speed.as_deref().map(parse_speed).transpose()?;
+    let shutdown = Shutdown::new();
+    shutdown.install_signal_handler().context("cannot install the SIGINT/SIGTERM handler")?;
+    if let Some(secs) = args.stop_after {
+        let stop = shutdown.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(secs));
+            stop.trigger();
+        });
+    }
+    say!("sharewise run: journal {}, paper broker {}; Ctrl-C stops gracefully", args.data_dir.join("journal.redb").display(), args.data_dir.join("paper.json").display());
+    let summary = sharewise_live::run(DaemonOptions { settings, data_dir: args.data_dir.clone(), feed, pace, events: args.events.clone(), shutdown, say: print_line })?;
+    let s = &summary.stats;
+    let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    say!(
+        "stopped: {} ticks ({} warm-up), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop",
+        summary.feed.ticks,
+        summary.feed.warm_up,
+        get(&s.signals),
+        get(&s.orders),
+        get(&s.rejections),
+        summary.orders.fills,
+        summary.orders.cancelled_at_stop,
+    );
+    let open: Vec<String> = summary.positions.iter().filter(|p| p.qty != 0).map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2))).collect();
+    say!("positions: {}", if open.is_empty() { "flat".to_string() } else { open.join(", ") });
+    if summary.events_dropped > 0 {
+        say!("warning: {} events were dropped because the event writer fell behind", summary.events_dropped);
+    }
+    if summary.duplicate_placements > 0 {
+        bail!("the paper broker saw {} duplicate placements: an order id was sent twice", summary.duplicate_placements);
+    }
+    say!("inspect: sharewise orders --data-dir {0} | sharewise positions --data-dir {0}", args.data_dir.display());
+    Ok(())
 }

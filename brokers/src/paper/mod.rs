@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Fill, Instrument, InstrumentId, Position};
 
-use crate::{BrokerError, BrokerOrder, Funds};
+use crate::{BrokerError, BrokerOrder, BrokerTrade, Funds};
 
 pub use shared::SharedPaper;
 
@@ -191,6 +191,18 @@ impl PaperBroker {
     /// Every fill so far, oldest first.
     pub fn trades(&self) -> &[Fill] {
         &self.state.trades
+    }
+
+    /// Fills from index `from` of [`trades`](Self::trades) on, with their trade ids
+    /// (`P00000001` for the first fill ever: ids follow the book's append-only trade list, so
+    /// they are stable across restarts).
+    pub fn trades_since(&self, from: usize) -> Vec<BrokerTrade> {
+        let start = from.min(self.state.trades.len());
+        self.state.trades[start..]
+            .iter()
+            .enumerate()
+            .map(|(k, fill)| BrokerTrade { trade_id: format!("P{:08}", start + k + 1), fill: *fill })
+            .collect()
     }
 
     /// Cash and realised P&L.

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
 use super::PaperBroker;
-use crate::{Broker, BrokerError, BrokerOrder, ErrorKind, Funds, Modify, PlaceOutcome};
+use crate::{Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, PlaceOutcome};
 
 /// A cloneable handle on one [`PaperBroker`]: the order actor uses it as a [`Broker`] while the
 /// feed side calls [`lock`](SharedPaper::lock) to deliver ticks. Placement never comes back
@@ -50,6 +50,10 @@ impl Broker for SharedPaper {
 
     async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
         Ok(self.lock()?.order(tag))
+    }
+
+    async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
+        Ok(self.lock()?.trades_since(0))
     }
 
     async fn positions(&self) -> Result<Vec<Position>, BrokerError> {

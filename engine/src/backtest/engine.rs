@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use super::metrics::MetricsAccumulator;
 use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
-use crate::risk::{AccountView, OrderRequest, Purpose, Rejection, RiskGate};
+use crate::intent;
+use crate::risk::{AccountView, OrderRequest, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
 use crate::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
 use crate::types::{Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Product, Side, Validity};
@@ -403,17 +404,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             self.cancelled_orders += 1;
         }
         let qty = self.position_qty();
-        let wants_long = signal.side == Side::Buy;
-        let (exit_qty, enter) = match (wants_long, qty.signum()) {
-            (true, 1) | (false, -1) => (0, false),
-            (true, 0) => (0, true),
-            (false, 0) => (0, self.config.allow_short),
-            (_, _) => (qty.abs(), wants_long || self.config.allow_short),
-        };
-        if exit_qty == 0 && !enter {
+        let Some(purpose) = intent::purpose(signal.side, qty, self.config.allow_short) else {
             self.record(signal, Decision::NoChange);
             return;
-        }
+        };
         let reference_price = signal.entry.unwrap_or(bar.close);
         let equity = Decimal::new(self.cash_units + qty * bar.close.0, 4);
         let position = self.portfolio.position(self.instrument.id);
@@ -428,24 +422,13 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             gross_exposure: bar.close.notional(qty.abs()),
         };
         // One order: an entry (which may first close the opposite position), or an exit alone.
-        let purpose = if enter { Purpose::Enter { closing: exit_qty } } else { Purpose::Exit { qty: exit_qty } };
         let request = OrderRequest { side: signal.side, purpose, reference_price, stop_loss: signal.stop_loss, ts: signal.ts };
-        let mut entry_rejected = None;
-        let total = match self.risk.review(&request, &account) {
-            Ok(total) => total,
-            Err(rejection) if exit_qty == 0 => return self.reject(signal, rejection),
-            // A refused flip still closes the position it was reversing.
-            Err(rejection) => {
-                let exit = OrderRequest { purpose: Purpose::Exit { qty: exit_qty }, stop_loss: None, ..request };
-                match self.risk.review(&exit, &account) {
-                    Ok(q) => {
-                        entry_rejected = Some(rejection);
-                        q
-                    }
-                    Err(exit_rejection) => return self.reject(signal, exit_rejection),
-                }
-            }
+        let approved = match intent::review(&mut self.risk, &request, &account) {
+            Ok(approved) => approved,
+            Err(rejection) => return self.reject(signal, rejection),
         };
+        let entering = approved.enters(&request);
+        let intent::Approved { qty: total, entry_rejected } = approved;
         let mut order = self.new_order(signal.side, total, bar.ts);
         if let Some(limit) = signal.entry {
             order.order_type = OrderType::Limit;
@@ -456,7 +439,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             order,
             stop_loss: signal.stop_loss.map(|p| p.round_to_tick(tick)),
             take_profit: signal.take_profit.map(|p| p.round_to_tick(tick)),
-            entering: total > exit_qty,
+            entering,
             day: None,
         });
         if let Some(rejection) = &entry_rejected {

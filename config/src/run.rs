@@ -1,0 +1,286 @@
+//! The live daemon's sections: `[run]` (feed, symbols, strategies), `[paper]` (the simulated
+//! broker) and the checks of those and of `[runtime]`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use sharewise_actors::{OnFailure, Placement};
+use sharewise_engine::bars::BarInterval;
+use sharewise_engine::strategy::{Params, StrategyError};
+
+/// A problem found by a check: the dotted key at fault and what is wrong with it.
+pub(crate) type Problem = (String, String);
+
+/// Prefix of a replay feed, `replay:PATH`.
+const REPLAY: &str = "replay:";
+
+/// The largest `run.demo_speed`: a year of sessions in under an hour is already far past useful.
+pub const MAX_DEMO_SPEED: u32 = 100_000;
+
+/// The longest `run.status_every_s` (an hour).
+pub const MAX_STATUS_EVERY_S: u64 = 3600;
+
+/// The longest `paper.latency_ms` (a minute): more is a unit slip (seconds written as ms × 1000).
+pub const MAX_PAPER_LATENCY_MS: u64 = 60_000;
+
+/// The most `runtime.strategy_shards`: more threads than that is a typo, not a layout.
+pub const MAX_STRATEGY_SHARDS: u32 = 256;
+
+/// `[run]`: the live daemon (`sharewise run`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    /// `"synthetic"` (the demo feed) or `"replay:PATH"` (a recorded CSV of ticks or bars).
+    pub feed: String,
+    /// NSE symbols the synthetic feed trades: non-empty, unique, each 1–20 of `A-Z 0-9 & -`.
+    pub symbols: Vec<String>,
+    /// Bar length the strategies see: `1m`, `5m`, `15m`, `1h` or `1d`.
+    pub bar_interval: String,
+    /// Synthetic feed: simulated seconds per wall-clock second, 1 to [`MAX_DEMO_SPEED`].
+    pub demo_speed: u32,
+    /// Synthetic feed: random seed (the same seed gives the same session).
+    pub demo_seed: u64,
+    /// Seconds between status lines, 1 to [`MAX_STATUS_EVERY_S`].
+    pub status_every_s: u64,
+    /// Whether shutting down cancels orders still open at the broker.
+    pub cancel_open_orders_on_shutdown: bool,
+    /// `[[run.strategies]]`: the strategies to run. A user's array replaces the default one whole.
+    pub strategies: Vec<RunStrategy>,
+}
+
+/// One `[[run.strategies]]` entry.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunStrategy {
+    /// Built-in strategy name (see `sharewise_engine::strategy::STRATEGY_NAMES`).
+    pub name: String,
+    /// Its parameters (numbers or strings).
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    /// Symbols it trades; empty means every symbol the feed carries.
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    /// Whether its signals become orders.
+    #[serde(default)]
+    pub mode: StrategyMode,
+    /// What happens to its positions when it panics or errors.
+    #[serde(default = "flatten")]
+    pub on_failure: OnFailure,
+}
+
+/// Whether a strategy trades or only advises.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum StrategyMode {
+    /// Signals become orders (through sizing and the risk gate).
+    #[default]
+    Auto,
+    /// Signals are only published, for a person to act on.
+    Manual,
+}
+
+/// `[paper]`: how the paper broker simulates the exchange.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PaperSection {
+    /// Adverse ticks on market and stop fills, 0 or more.
+    pub slippage_ticks: i64,
+    /// Fill at most this percent (1–100) of each tick's quantity; `None` fills orders whole.
+    #[serde(default)]
+    pub max_fill_pct: Option<u32>,
+    /// Delay before an order reaches the simulated exchange, milliseconds (at most [`MAX_PAPER_LATENCY_MS`]).
+    pub latency_ms: u64,
+}
+
+/// The default of `on_failure`: close the positions of a failed strategy.
+fn flatten() -> OnFailure {
+    OnFailure::Flatten
+}
+
+/// TOML parameters as engine parameters (shared by `[strategy]` and `[[run.strategies]]`).
+pub(crate) fn toml_params(values: &BTreeMap<String, toml::Value>) -> Result<Params, String> {
+    let mut params = Params::new();
+    for (key, value) in values {
+        let text = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => return Err(format!("`{key}` must be a number or string, got {}", other.type_str())),
+        };
+        params.set(key, &text);
+    }
+    Ok(params)
+}
+
+impl RunStrategy {
+    /// Its `params` as engine parameters.
+    pub fn params(&self) -> Result<Params, String> {
+        toml_params(&self.params)
+    }
+}
+
+impl RunSection {
+    /// The bar interval. Valid once the settings are validated; use [`RunSection::try_bar_interval`]
+    /// after changing `bar_interval` by hand.
+    ///
+    /// # Panics
+    /// When `bar_interval` is not an interval (only possible after an unchecked change).
+    pub fn bar_interval(&self) -> BarInterval {
+        self.try_bar_interval().unwrap_or_else(|e| panic!("run.bar_interval was not validated: {e}"))
+    }
+
+    /// The bar interval, or why `bar_interval` is not one.
+    pub fn try_bar_interval(&self) -> Result<BarInterval, String> {
+        self.bar_interval.parse().map_err(|e: sharewise_engine::bars::ParseIntervalError| e.to_string())
+    }
+
+    /// The file of a `replay:PATH` feed; `None` for the synthetic feed.
+    pub fn replay_path(&self) -> Option<&Path> {
+        self.feed.strip_prefix(REPLAY).map(Path::new)
+    }
+
+    /// Checks every key of `[run]`.
+    pub(crate) fn validate(&self) -> Result<(), Problem> {
+        let problem = |key: &str, message: String| (key.to_string(), message);
+        let synthetic = self.feed == "synthetic";
+        match self.feed.strip_prefix(REPLAY) {
+            _ if synthetic => {}
+            Some(file) if !file.trim().is_empty() => {}
+            Some(_) => return Err(problem("run.feed", "`replay:` needs a file after it, e.g. \"replay:ticks.csv\"".into())),
+            None => {
+                let message = format!("unknown feed `{}`; use \"synthetic\" (generated demo ticks) or \"replay:FILE.csv\" (a recorded CSV of ticks or bars)", self.feed);
+                return Err(problem("run.feed", message));
+            }
+        }
+        if self.symbols.is_empty() {
+            return Err(problem("run.symbols", "needs at least one symbol, e.g. [\"RELIANCE\", \"TCS\"]".into()));
+        }
+        check_symbols(&self.symbols).map_err(|m| problem("run.symbols", m))?;
+        self.try_bar_interval().map_err(|m| problem("run.bar_interval", m))?;
+        if !(1..=MAX_DEMO_SPEED).contains(&self.demo_speed) {
+            return Err(problem("run.demo_speed", format!("must be 1 to {MAX_DEMO_SPEED} simulated seconds per second (60 plays a session in ~6 minutes), got {}", self.demo_speed)));
+        }
+        if !(1..=MAX_STATUS_EVERY_S).contains(&self.status_every_s) {
+            return Err(problem("run.status_every_s", format!("must be 1 to {MAX_STATUS_EVERY_S} seconds, got {}", self.status_every_s)));
+        }
+        if self.strategies.is_empty() {
+            return Err(problem("run.strategies", "needs at least one strategy: add a [[run.strategies]] table with e.g. name = \"sma_cross\"".into()));
+        }
+        for (i, strategy) in self.strategies.iter().enumerate() {
+            let key = format!("run.strategies[{i}]");
+            let params = strategy.params().map_err(|m| (format!("{key}.params"), m))?;
+            sharewise_engine::strategy::build(&strategy.name, &params).map_err(|e| match e {
+                StrategyError::Unknown(_) => (format!("{key}.name"), e.to_string()),
+                _ => (format!("{key}.params"), e.to_string()),
+            })?;
+            let symbols_key = format!("{key}.symbols");
+            check_symbols(&strategy.symbols).map_err(|m| (symbols_key.clone(), m))?;
+            // A replayed file decides its own symbols, known only when it is read.
+            if let Some(missing) = strategy.symbols.iter().find(|s| synthetic && !self.symbols.contains(s)) {
+                return Err((symbols_key, format!("`{missing}` is not in run.symbols, the symbols the synthetic feed trades; add it there or remove it here")));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PaperSection {
+    /// Checks every key of `[paper]`.
+    pub(crate) fn validate(&self) -> Result<(), Problem> {
+        if self.slippage_ticks < 0 {
+            return Err(("paper.slippage_ticks".into(), format!("must be 0 or more, got {}", self.slippage_ticks)));
+        }
+        if let Some(pct) = self.max_fill_pct.filter(|p| !(1..=100).contains(p)) {
+            return Err(("paper.max_fill_pct".into(), format!("must be 1 to 100 (percent of a tick's quantity), got {pct}; leave it out to fill orders whole")));
+        }
+        if self.latency_ms > MAX_PAPER_LATENCY_MS {
+            return Err(("paper.latency_ms".into(), format!("must be at most {MAX_PAPER_LATENCY_MS} (one minute; the unit is milliseconds), got {}", self.latency_ms)));
+        }
+        Ok(())
+    }
+}
+
+/// Checks `[runtime]`: sizes the rings and waits need, shard count and thread names.
+pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
+    let problem = |key: &str, message: String| (format!("runtime.{key}"), message);
+    // A ring of one slot cannot hold a tick while the next is written, so the feed would stall.
+    if p.ring_capacity < 2 {
+        return Err(problem("ring_capacity", format!("must be at least 2 ticks (default 4096), got {}", p.ring_capacity)));
+    }
+    if p.inbox_capacity < 2 {
+        return Err(problem("inbox_capacity", format!("must be at least 2 messages (default 1024), got {}", p.inbox_capacity)));
+    }
+    if p.park_timeout_us < 1 {
+        return Err(problem("park_timeout_us", "must be at least 1 microsecond (default 1000)".into()));
+    }
+    if p.strategy_shards > MAX_STRATEGY_SHARDS {
+        return Err(problem("strategy_shards", format!("must be at most {MAX_STRATEGY_SHARDS} (0 runs strategies on the engine thread), got {}", p.strategy_shards)));
+    }
+    for (key, name) in [("feed.name", &p.feed.name), ("engine.name", &p.engine.name), ("shard_name_prefix", &p.shard_name_prefix)] {
+        // The OS refuses a thread name with a NUL byte; an empty one makes traces unreadable.
+        if name.is_empty() || name.contains('\0') {
+            return Err(problem(key, format!("must be a non-empty thread name without NUL bytes, got {name:?}")));
+        }
+    }
+    p.validate().map_err(|e| ("runtime".to_string(), format!("{e}; give each thread its own name")))
+}
+
+/// Each symbol valid and listed once.
+fn check_symbols(symbols: &[String]) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for symbol in symbols {
+        check_symbol(symbol)?;
+        if !seen.insert(symbol) {
+            return Err(format!("`{symbol}` is listed twice; list each symbol once"));
+        }
+    }
+    Ok(())
+}
+
+/// An NSE trading symbol: 1–20 of `A-Z`, `0-9`, `&` and `-` (e.g. `M&M`, `BAJAJ-AUTO`).
+fn check_symbol(symbol: &str) -> Result<(), String> {
+    let valid = |s: &str| (1..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'&' || b == b'-');
+    if valid(symbol) {
+        return Ok(());
+    }
+    let upper = symbol.trim().to_ascii_uppercase();
+    if valid(&upper) {
+        return Err(format!("`{symbol}` is not an NSE symbol as written; write `{upper}`"));
+    }
+    Err(format!("`{symbol}` is not an NSE symbol: use 1 to 20 of A-Z, 0-9, & and - (e.g. RELIANCE, M&M, BAJAJ-AUTO)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_are_checked_with_a_fix() {
+        assert!(check_symbols(&["M&M".into(), "BAJAJ-AUTO".into(), "3MINDIA".into()]).is_ok());
+        assert_eq!(check_symbol("tcs").unwrap_err(), "`tcs` is not an NSE symbol as written; write `TCS`");
+        assert!(check_symbol("").unwrap_err().contains("use 1 to 20 of A-Z"));
+        assert!(check_symbol("ABCDEFGHIJKLMNOPQRSTU").is_err(), "21 characters");
+        assert!(check_symbol("TCS.NS").is_err());
+        assert_eq!(check_symbols(&["TCS".into(), "TCS".into()]).unwrap_err(), "`TCS` is listed twice; list each symbol once");
+    }
+
+    #[test]
+    fn runtime_sizes_and_names_are_checked() {
+        assert_eq!(validate_runtime(&Placement::default()), Ok(()));
+        let p = Placement { ring_capacity: 1, ..Placement::default() };
+        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.ring_capacity");
+        let p = Placement { inbox_capacity: 0, ..Placement::default() };
+        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.inbox_capacity");
+        let p = Placement { park_timeout_us: 0, ..Placement::default() };
+        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.park_timeout_us");
+        let p = Placement { strategy_shards: 10_000, ..Placement::default() };
+        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.strategy_shards");
+        let mut p = Placement::default();
+        p.engine.name = p.feed.name.clone();
+        assert_eq!(validate_runtime(&p).unwrap_err(), ("runtime".to_string(), "placement: thread name `sw-feed` is used twice; give each thread its own name".to_string()));
+        p.engine.name = String::new();
+        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.engine.name");
+    }
+}

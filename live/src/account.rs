@@ -1,0 +1,431 @@
+//! The account actor: the engine thread's single owner of positions, cash and risk.
+//!
+//! It sees every tick first (marks, engine-managed stops and targets, the MIS square-off), then
+//! the strategy stage's decisions. A signal from an `auto` strategy becomes an order request
+//! through [`sharewise_engine::intent`] — the code the backtester uses — and the
+//! [`PreTradeRisk`] gate; an approved one gets the next client order id and goes to the order
+//! actor. Fills and final states come back from the order actor and update the book.
+//!
+//! Position for decisions: the filled position plus the unfilled rest of orders still working,
+//! so a signal that arrives while an order is in flight does not send a second one.
+//!
+//! Engine-managed exits (stop-loss, take-profit, trailing stop, MIS square-off, supervision's
+//! flatten) are market orders that skip the risk gate: a reducing order must never be blocked.
+//!
+//! Per tick: a few array reads and writes, no allocation; every 256 ticks the P&L counters for
+//! the status line are refreshed (a pass over the instruments).
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use sharewise_actors::{Actor, Ctx, Decision, EventKind, Input, Severity};
+use sharewise_engine::intent;
+use sharewise_engine::risk::{AccountView, OrderRequest, Rejection};
+use sharewise_engine::strategy::Signal;
+use sharewise_engine::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
+use sharewise_engine::types::{ClientOrderId, Fill, Instrument, Order, Portfolio, Price, Product, Qty, Side, Tick};
+use sharewise_risk::PreTradeRisk;
+use sharewise_store::OrderStatus;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::brackets::{Bracket, ExitReason};
+use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
+use crate::progress::Progress;
+use crate::stats::LiveStats;
+
+/// Ticks between tick-sample events.
+const SAMPLE_EVERY: u64 = 1024;
+/// Ticks between refreshes of the status line's P&L counters.
+const STATS_EVERY: u64 = 256;
+
+/// What the account knows about each strategy (by supervisor index).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrategyInfo {
+    /// Name for events and the journal, e.g. `sma_cross(10,30)`.
+    pub name: String,
+    /// `true`: orders go out; `false` (manual): signals are only published.
+    pub auto: bool,
+}
+
+/// An order of ours that may still fill (rebuilt from the journal on restart).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkingOrder {
+    /// The order.
+    pub order: Order,
+    /// Shares still to fill.
+    pub remaining: Qty,
+    /// Stop and target to arm when an entry fills.
+    pub bracket: Bracket,
+}
+
+/// Everything the account actor starts from.
+pub struct AccountSetup {
+    /// Instruments by id (index = id).
+    pub instruments: Vec<Instrument>,
+    /// Strategies by supervisor index.
+    pub strategies: Vec<StrategyInfo>,
+    /// The pre-trade gate (the same one the backtester uses).
+    pub risk: PreTradeRisk,
+    /// Product of new orders (CNC or MIS).
+    pub product: Product,
+    /// Whether SELL signals open shorts.
+    pub allow_short: bool,
+    /// Cash and positions rebuilt from the journal.
+    pub portfolio: Portfolio,
+    /// Orders still working after reconciliation.
+    pub working: Vec<WorkingOrder>,
+    /// The next client order id (from the journal).
+    pub next_client_id: u64,
+    /// Trailing stop distance in basis points of the best price since entry; `None` = off.
+    pub trailing_stop_bps: Option<i64>,
+    /// Where order commands go.
+    pub orders: UnboundedSender<OrderMsg>,
+    /// Lockstep counters.
+    pub progress: Arc<Progress>,
+    /// Status counters.
+    pub stats: Arc<LiveStats>,
+    /// Ticks and signals at or before this time are history replayed after a restart: they warm
+    /// the strategies up and are not traded.
+    pub warm_until: TimestampNs,
+}
+
+/// Per-instrument trading state set by supervision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stopped {
+    No,
+    /// Flatten requested: close, then no new entries.
+    Flatten,
+    /// Hold the position; no new orders.
+    Freeze,
+}
+
+/// The engine thread's account and risk actor (see the module docs).
+pub struct AccountActor {
+    instruments: Vec<Instrument>,
+    strategies: Vec<StrategyInfo>,
+    risk: PreTradeRisk,
+    product: Product,
+    allow_short: bool,
+    portfolio: Portfolio,
+    marks: Vec<Price>,
+    /// Signed unfilled shares of working orders, per instrument.
+    working_qty: Vec<Qty>,
+    working: HashMap<ClientOrderId, WorkingOrder>,
+    brackets: Vec<Bracket>,
+    stopped: Vec<Stopped>,
+    next_client_id: u64,
+    trailing_stop_bps: Option<i64>,
+    realized_today: Decimal,
+    realized_day: i64,
+    ticks: u64,
+    orders: UnboundedSender<OrderMsg>,
+    progress: Arc<Progress>,
+    stats: Arc<LiveStats>,
+    warm_until: TimestampNs,
+}
+
+impl AccountActor {
+    /// An account actor starting from `setup`.
+    pub fn new(setup: AccountSetup) -> AccountActor {
+        let n = setup.instruments.len();
+        let mut actor = AccountActor {
+            marks: vec![Price::ZERO; n],
+            working_qty: vec![0; n],
+            working: HashMap::new(),
+            brackets: vec![Bracket::default(); n],
+            stopped: vec![Stopped::No; n],
+            instruments: setup.instruments,
+            strategies: setup.strategies,
+            risk: setup.risk,
+            product: setup.product,
+            allow_short: setup.allow_short,
+            portfolio: setup.portfolio,
+            next_client_id: setup.next_client_id,
+            trailing_stop_bps: setup.trailing_stop_bps,
+            realized_today: Decimal::ZERO,
+            realized_day: i64::MIN,
+            ticks: 0,
+            orders: setup.orders,
+            progress: setup.progress,
+            stats: setup.stats,
+            warm_until: setup.warm_until,
+        };
+        for w in setup.working {
+            if let Some(slot) = actor.working_qty.get_mut(w.order.instrument.0 as usize) {
+                *slot += w.order.side.sign() * w.remaining;
+                actor.working.insert(w.order.client_id, w);
+            }
+        }
+        actor
+    }
+
+    /// The portfolio as booked from fills.
+    pub fn portfolio(&self) -> &Portfolio {
+        &self.portfolio
+    }
+
+    /// The next client order id this actor would use.
+    pub fn next_client_id(&self) -> u64 {
+        self.next_client_id
+    }
+
+    /// Orders still working.
+    pub fn working(&self) -> impl Iterator<Item = &WorkingOrder> {
+        self.working.values()
+    }
+
+    fn symbol(&self, i: usize) -> &str {
+        &self.instruments[i].symbol
+    }
+
+    fn on_tick(&mut self, tick: &Tick, ctx: &mut Ctx<'_, ()>) {
+        let i = tick.instrument.0 as usize;
+        if i >= self.marks.len() {
+            return;
+        }
+        self.marks[i] = tick.price;
+        if let Some(mark) = self.stats.marks.get(i) {
+            mark.store(tick.price.units(), Ordering::Relaxed);
+        }
+        self.ticks += 1;
+        self.stats.ticks.store(self.ticks, Ordering::Relaxed);
+        self.stats.last_tick_ts.store(tick.ts, Ordering::Relaxed);
+        let held = self.portfolio.positions[i].qty;
+        if held != 0 && self.working_qty[i] == 0 && tick.ts > self.warm_until {
+            if self.product == Product::Mis && ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS {
+                self.exit(i, held, tick.ts, "square_off", ctx);
+            } else if let Some(reason) = self.brackets[i].on_price(held, tick.price, self.trailing_stop_bps) {
+                let source = match reason {
+                    ExitReason::StopLoss => "bracket:stop_loss",
+                    ExitReason::TakeProfit => "bracket:take_profit",
+                    ExitReason::TrailingStop => "bracket:trailing_stop",
+                };
+                self.exit(i, held, tick.ts, source, ctx);
+            }
+        }
+        if self.ticks % SAMPLE_EVERY == 0 {
+            ctx.publish(EventKind::TickSample { tick: *tick });
+        }
+        if self.ticks % STATS_EVERY == 0 {
+            self.refresh_stats();
+        }
+    }
+
+    /// Sends a market order closing `held` shares of instrument `i`, outside the risk gate.
+    fn exit(&mut self, i: usize, held: Qty, ts: TimestampNs, source: &str, ctx: &mut Ctx<'_, ()>) {
+        let side = if held > 0 { Side::Sell } else { Side::Buy };
+        self.brackets[i] = Bracket::default();
+        let order = self.new_order(i, side, held.abs(), ts);
+        ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: held.abs(), client_order_id: order.client_id.0 });
+        self.send(order, Bracket::default(), source.to_string());
+    }
+
+    fn new_order(&mut self, i: usize, side: Side, qty: Qty, ts: TimestampNs) -> Order {
+        let id = ClientOrderId(self.next_client_id);
+        self.next_client_id += 1;
+        Order::market(id, self.instruments[i].id, side, qty, self.product, ts)
+    }
+
+    fn send(&mut self, order: Order, bracket: Bracket, strategy: String) {
+        let i = order.instrument.0 as usize;
+        self.working_qty[i] += order.side.sign() * order.qty;
+        self.working.insert(order.client_id, WorkingOrder { order, remaining: order.qty, bracket });
+        LiveStats::bump(&self.stats.orders);
+        Progress::bump(&self.progress.commands_sent);
+        let symbol = self.instruments[i].symbol.clone();
+        if self.orders.send(OrderMsg::Command(OrderCommand::Place { order, symbol, strategy })).is_err() {
+            // The order actor is gone (shutting down or failed): nothing will place this order.
+            self.progress.abandoned.store(true, Ordering::Release);
+        }
+    }
+
+    fn on_decision(&mut self, decision: Decision, ctx: &mut Ctx<'_, ()>) {
+        match decision {
+            Decision::Signal { strategy, signal, price } => self.on_signal(strategy, signal, price, ctx),
+            Decision::Flatten(id) => {
+                let i = id.0 as usize;
+                if i < self.stopped.len() {
+                    self.stopped[i] = Stopped::Flatten;
+                    let position = self.portfolio.positions[i].qty + self.working_qty[i];
+                    if position != 0 {
+                        self.exit(i, position, ctx.ts, "supervisor:flatten", ctx);
+                    }
+                }
+            }
+            Decision::Freeze(id) => {
+                if let Some(s) = self.stopped.get_mut(id.0 as usize) {
+                    *s = Stopped::Freeze;
+                }
+            }
+        }
+    }
+
+    fn on_signal(&mut self, strategy: usize, signal: Signal, price: Price, ctx: &mut Ctx<'_, ()>) {
+        if ctx.ts <= self.warm_until {
+            return; // history replayed after a restart: decided and traded before
+        }
+        LiveStats::bump(&self.stats.signals);
+        let i = signal.instrument.0 as usize;
+        let Some(info) = self.strategies.get(strategy) else { return };
+        if i >= self.instruments.len() {
+            return;
+        }
+        let (name, auto) = (info.name.clone(), info.auto);
+        let side = signal.side;
+        ctx.publish(EventKind::Signal { strategy: name.clone(), symbol: self.symbol(i).to_string(), mode: if auto { "auto" } else { "manual" }, signal: signal.clone() });
+        if !auto {
+            return;
+        }
+        if self.stopped[i] != Stopped::No {
+            let why = Rejection { code: "INSTRUMENT_STOPPED", detail: format!("{} was stopped by supervision after a strategy failure", self.symbol(i)) };
+            return self.reject(i, side, why, ctx);
+        }
+        let position = self.portfolio.positions[i].qty + self.working_qty[i];
+        let Some(purpose) = intent::purpose(side, position, self.allow_short) else { return };
+        let request = OrderRequest { side, purpose, reference_price: signal.entry.unwrap_or(price), stop_loss: signal.stop_loss, ts: signal.ts };
+        let approved = {
+            let (equity, unrealized, gross) = self.marked(i, price);
+            let realized_pnl_today = if ist_day(signal.ts) == self.realized_day { self.realized_today } else { Decimal::ZERO };
+            let account = AccountView {
+                instrument: &self.instruments[i],
+                position_qty: position,
+                cash: self.portfolio.cash,
+                equity,
+                last_trade_price: Some(price),
+                realized_pnl_today,
+                unrealized_pnl: unrealized,
+                gross_exposure: gross,
+            };
+            intent::review(&mut self.risk, &request, &account)
+        };
+        let approved = match approved {
+            Ok(approved) => approved,
+            Err(rejection) => return self.reject(i, side, rejection, ctx),
+        };
+        if let Some(rejection) = &approved.entry_rejected {
+            self.reject(i, side, rejection.clone(), ctx);
+        }
+        let tick = self.instruments[i].tick_size;
+        let bracket = if approved.enters(&request) {
+            Bracket::armed(side, signal.stop_loss.map(|p| p.round_to_tick(tick)), signal.take_profit.map(|p| p.round_to_tick(tick)))
+        } else {
+            Bracket::default()
+        };
+        let order = self.new_order(i, side, approved.qty, ctx.ts);
+        ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: approved.qty, client_order_id: order.client_id.0 });
+        self.send(order, bracket, name);
+    }
+
+    /// Equity, unrealised P&L and gross exposure at the current marks (instrument `i` marked at
+    /// `price`, the price its strategy decided on).
+    fn marked(&self, i: usize, price: Price) -> (Decimal, Decimal, Decimal) {
+        let mut value = Decimal::ZERO;
+        let mut unrealized = Decimal::ZERO;
+        let mut gross = Decimal::ZERO;
+        for (k, p) in self.portfolio.positions.iter().enumerate().filter(|(_, p)| p.qty != 0) {
+            let mark = if k == i { price } else { self.marks[k] };
+            let mv = p.market_value(mark);
+            value += mv;
+            gross += mv.abs();
+            unrealized += p.unrealized(mark);
+        }
+        (self.portfolio.cash + value, unrealized, gross)
+    }
+
+    fn reject(&mut self, i: usize, side: Side, rejection: Rejection, ctx: &mut Ctx<'_, ()>) {
+        LiveStats::bump(&self.stats.rejections);
+        ctx.publish(EventKind::RiskReject { symbol: self.symbol(i).to_string(), side, code: rejection.code.to_string(), detail: rejection.detail });
+    }
+
+    fn on_report(&mut self, report: OrderReport, ctx: &mut Ctx<'_, ()>) {
+        match report {
+            OrderReport::Fill(fill) => {
+                self.on_fill(&fill, ctx);
+                Progress::bump(&self.progress.fills_applied);
+            }
+            OrderReport::Closed { client_id, status, unfilled } => {
+                if let Some(w) = self.working.remove(&client_id) {
+                    let i = w.order.instrument.0 as usize;
+                    self.working_qty[i] -= w.order.side.sign() * unfilled.min(w.remaining);
+                    if status == OrderStatus::Rejected {
+                        ctx.publish(EventKind::Alert { severity: Severity::Warning, source: format!("order:{client_id}"), message: format!("{} {} {} rejected by the broker", w.order.side, w.order.qty, self.symbol(i)) });
+                    }
+                }
+            }
+            OrderReport::Unresolved { client_id } => {
+                ctx.publish(EventKind::Alert { severity: Severity::Critical, source: format!("order:{client_id}"), message: "placement unresolved: the broker may or may not have it; reconcile before trading this instrument".into() });
+            }
+        }
+    }
+
+    fn on_fill(&mut self, fill: &Fill, ctx: &mut Ctx<'_, ()>) {
+        let i = fill.instrument.0 as usize;
+        if i >= self.instruments.len() {
+            return;
+        }
+        LiveStats::bump(&self.stats.fills);
+        let realized = self.portfolio.apply(fill) - fill.fees;
+        let day = ist_day(fill.ts);
+        self.realized_today = if day == self.realized_day { self.realized_today + realized } else { realized };
+        self.realized_day = day;
+        if let Some(w) = self.working.get_mut(&fill.client_id) {
+            let qty = fill.qty.min(w.remaining);
+            w.remaining -= qty;
+            self.working_qty[i] -= fill.side.sign() * qty;
+            if w.bracket.is_armed() {
+                self.brackets[i] = w.bracket;
+                self.brackets[i].start(fill.price);
+            }
+            if w.remaining == 0 {
+                self.working.remove(&fill.client_id);
+            }
+        }
+        if self.portfolio.positions[i].qty == 0 {
+            self.brackets[i] = Bracket::default();
+        }
+        let position = &self.portfolio.positions[i];
+        let mark = if self.marks[i] == Price::ZERO { fill.price } else { self.marks[i] };
+        ctx.publish(EventKind::Pnl { instrument: Some(fill.instrument), realized: position.realized_pnl, unrealized: position.unrealized(mark), mark: Some(mark) });
+        self.refresh_stats();
+        let realized: Decimal = self.portfolio.positions.iter().map(|p| p.realized_pnl).sum();
+        let unrealized = Decimal::from(self.stats.unrealized_paise.load(Ordering::Relaxed)) / Decimal::ONE_HUNDRED;
+        ctx.publish(EventKind::Pnl { instrument: None, realized, unrealized, mark: None });
+    }
+
+    fn refresh_stats(&self) {
+        let mut open = 0u64;
+        let mut realized = Decimal::ZERO;
+        let mut unrealized = Decimal::ZERO;
+        for p in &self.portfolio.positions {
+            realized += p.realized_pnl;
+            if p.qty != 0 {
+                open += 1;
+                let mark = self.marks[p.instrument.0 as usize];
+                if mark != Price::ZERO {
+                    unrealized += p.unrealized(mark);
+                }
+            }
+        }
+        let paise = |d: Decimal| i64::try_from((d * Decimal::ONE_HUNDRED).round()).unwrap_or(i64::MAX);
+        self.stats.open_positions.store(open, Ordering::Relaxed);
+        self.stats.realized_paise.store(paise(realized), Ordering::Relaxed);
+        self.stats.unrealized_paise.store(paise(unrealized), Ordering::Relaxed);
+    }
+}
+
+impl Actor for AccountActor {
+    type In = Input<EngineMsg>;
+    type Out = ();
+
+    #[inline]
+    fn handle(&mut self, msg: Input<EngineMsg>, ctx: &mut Ctx<'_, ()>) {
+        match msg {
+            Input::Tick(tick) => self.on_tick(&tick, ctx),
+            Input::Message(EngineMsg::Decision(decision)) => self.on_decision(decision, ctx),
+            Input::Message(EngineMsg::Report(report)) => self.on_report(report, ctx),
+            Input::Message(EngineMsg::TickDone) => Progress::bump(&self.progress.ticks_handled),
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! `sharewise run`: the daemon's wiring, start to graceful stop.
+//!
+//! Start: open the journal (`DATA/journal.redb`) and the paper broker's book
+//! (`DATA/paper.json`), reconcile them, rebuild cash and positions, build the strategies of
+//! `[[run.strategies]]`, then spawn the feed and engine threads (strategy stage + account actor,
+//! placed by `[runtime]`), the order actor (tokio, its own thread), the event writer and the
+//! status line. Stop (SIGINT/SIGTERM, the end of a replay, or a fatal error): the feed stops, the
+//! engine drains what was queued, the order actor finishes the orders in flight, cancels open
+//! orders if configured, and the journal is left complete (every event is committed as it
+//! happens).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use sharewise_actors::{EventBus, EventKind, EventStream, RuntimeBuilder, Shutdown, Supervisor};
+use sharewise_brokers::{PaperBroker, PaperConfig, SharedPaper};
+use sharewise_config::{Settings, StrategyMode};
+use sharewise_engine::time::TimestampNs;
+use sharewise_engine::types::{Instrument, InstrumentId, Portfolio, Position};
+use sharewise_risk::PreTradeRisk;
+use sharewise_store::{Journal, PositionRecord};
+use tokio::sync::mpsc::unbounded_channel;
+
+use crate::account::{AccountActor, AccountSetup, StrategyInfo};
+use crate::error::LiveError;
+use crate::feed::driver::{FeedDriver, FeedSummary};
+use crate::feed::{demo, replay, Pace, TickStream};
+use crate::messages::OrderMsg;
+use crate::order_actor::{OrderActor, OrderActorReport};
+use crate::progress::Progress;
+use crate::reconcile::{reconcile, Reconciled};
+use crate::stats::LiveStats;
+use crate::status::{MarksFile, StatusLine, MARKS_FILE};
+use crate::strategy_stage::StrategyStage;
+
+/// Events the bus holds before the writer catches up (then the newest are dropped and counted).
+const EVENT_CAPACITY: usize = 1 << 16;
+
+/// Where the ticks come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FeedChoice {
+    /// The synthetic demo session over `[run].symbols`.
+    Synthetic,
+    /// A recorded CSV of one instrument's ticks or bars.
+    Replay {
+        /// The file.
+        path: PathBuf,
+        /// Its symbol (default: from the file name).
+        symbol: Option<String>,
+    },
+}
+
+/// How to run the daemon.
+pub struct DaemonOptions {
+    /// Validated settings.
+    pub settings: Settings,
+    /// Journal, paper book and other state live here.
+    pub data_dir: PathBuf,
+    /// The feed.
+    pub feed: FeedChoice,
+    /// Pace; `None` = the feed's default (the demo at `demo_speed`, replays flat out).
+    pub pace: Option<Pace>,
+    /// Write every event here as JSON lines.
+    pub events: Option<PathBuf>,
+    /// Stops the daemon (wire it to SIGINT/SIGTERM).
+    pub shutdown: Shutdown,
+    /// Prints status and notices for people.
+    pub say: fn(&str),
+}
+
+/// What a finished run did.
+#[derive(Debug)]
+pub struct DaemonSummary {
+    /// What reconciliation changed at start.
+    pub reconciled: Reconciled,
+    /// Ticks the feed sent (warm-up included) and how many were warm-up.
+    pub feed: FeedSummary,
+    /// What the order actor did.
+    pub orders: OrderActorReport,
+    /// Status counters at the end.
+    pub stats: Arc<LiveStats>,
+    /// Positions in the journal at the end.
+    pub positions: Vec<PositionRecord>,
+    /// Placements the paper broker saw twice (must be 0).
+    pub duplicate_placements: u64,
+    /// Events dropped because the writer fell behind.
+    pub events_dropped: u64,
+}
+
+/// The instruments the feed carries (ids `0..n` in this order).
+fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
+    match feed {
+        FeedChoice::Synthetic => settings.run.symbols.clone(),
+        FeedChoice::Replay { path, symbol } => vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))],
+    }
+}
+
+/// Runs the daemon until the feed ends or `opts.shutdown` is triggered.
+pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
+    let settings = &opts.settings;
+    std::fs::create_dir_all(&opts.data_dir).map_err(|e| LiveError::io(format!("cannot create data dir {}", opts.data_dir.display()), e))?;
+    let mut journal = Journal::open(opts.data_dir.join("journal.redb"))?;
+    let mut symbols = feed_symbols(settings, &opts.feed);
+    // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
+    for p in journal.positions() {
+        if !symbols.contains(&p.symbol) {
+            symbols.push(p.symbol);
+        }
+    }
+    let instruments: Vec<Instrument> = symbols.iter().enumerate().map(|(i, s)| Instrument::nse_equity(i as u32, s)).collect();
+    let paper_cfg = PaperConfig {
+        opening_cash: settings.backtest.cash,
+        slippage_ticks: settings.paper.slippage_ticks,
+        max_fill_pct: settings.paper.max_fill_pct,
+        latency_ns: settings.paper.latency_ms as i64 * 1_000_000,
+    };
+    let broker = SharedPaper::new(PaperBroker::open(opts.data_dir.join("paper.json"), paper_cfg, instruments.clone())?);
+    let io_runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
+    let reconciled = io_runtime.block_on(reconcile(&mut journal, &broker))?;
+    for line in &reconciled.changes {
+        (opts.say)(&format!("reconcile: {line}"));
+    }
+    let warm_until = resume_point(&journal, &broker)?;
+
+    let mut portfolio = Portfolio::new(journal.cash(settings.backtest.cash), instruments.len());
+    for p in journal.positions() {
+        if let Some(i) = symbols.iter().position(|s| *s == p.symbol) {
+            portfolio.positions[i] = Position { instrument: InstrumentId(i as u32), qty: p.qty, avg_price: p.avg_price, realized_pnl: p.realized_pnl };
+        }
+    }
+    let (lockstep, pace) = match (opts.pace, &opts.feed) {
+        (Some(Pace::Max), _) | (None, FeedChoice::Replay { .. }) => (true, Pace::Max),
+        (Some(pace), _) => (false, pace),
+        (None, FeedChoice::Synthetic) => (false, Pace::Speed(f64::from(settings.run.demo_speed))),
+    };
+    let plan = StrategyPlan::build(settings, &symbols, feed_symbols(settings, &opts.feed).len())?;
+    let ticks: TickStream = match &opts.feed {
+        FeedChoice::Synthetic => {
+            let start = demo::default_start_day();
+            (opts.say)(&format!(
+                "demo session: synthetic NSE ticks for {} symbols on a simulated clock at {}x from {} 09:15 IST — not market data",
+                settings.run.symbols.len(),
+                settings.run.demo_speed,
+                sharewise_engine::time::format_ist(sharewise_engine::time::ist_midnight(start)).get(..10).unwrap_or("today"),
+            ));
+            demo::demo_ticks(&settings.run.symbols, settings.run.demo_seed, start)?
+        }
+        FeedChoice::Replay { path, .. } => replay::open(path, InstrumentId(0))?,
+    };
+
+    let progress = Arc::new(Progress::default());
+    let stats = Arc::new(LiveStats::new(instruments.len()));
+    let (bus, stream) = EventBus::bounded(EVENT_CAPACITY);
+    let (orders_tx, orders_rx) = unbounded_channel::<OrderMsg>();
+    let account = AccountActor::new(AccountSetup {
+        instruments: instruments.clone(),
+        strategies: plan.infos.clone(),
+        risk: PreTradeRisk::with_config(settings.sizing().map_err(LiveError::Settings)?, settings.risk_config(), settings.backtest.product),
+        product: settings.backtest.product,
+        allow_short: settings.backtest.allow_short,
+        portfolio,
+        working: reconciled.working.clone(),
+        next_client_id: journal.next_client_id().0,
+        trailing_stop_bps: None,
+        orders: orders_tx.clone(),
+        progress: Arc::clone(&progress),
+        stats: Arc::clone(&stats),
+        warm_until,
+    });
+    let failure = Arc::new(Mutex::new(None));
+    let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
+    let driver = FeedDriver {
+        broker: broker.clone(),
+        orders: orders_tx.clone(),
+        progress: Arc::clone(&progress),
+        lockstep,
+        pace,
+        warm_until,
+        close_last_bars: matches!(opts.feed, FeedChoice::Replay { .. }),
+        instruments: instruments.len(),
+        failure: Arc::clone(&failure),
+    };
+    let summary_slot = Arc::clone(&feed_summary);
+    let placement = settings.runtime.clone();
+    let interval = settings.run.bar_interval();
+    let n = instruments.len();
+    let (runtime, engine_tx) = RuntimeBuilder::new(placement.clone(), n, bus.clone())
+        .shutdown(opts.shutdown.clone())
+        .spawn_staged(
+            move |port| {
+                let done = driver.run(port, ticks);
+                if let Ok(mut slot) = summary_slot.lock() {
+                    *slot = done;
+                }
+            },
+            |shard| StrategyStage::new(n, interval, plan.supervisor(&placement, shard), lockstep, warm_until),
+            account,
+        )
+        .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
+
+    let actor = OrderActor::new(journal, broker.clone(), engine_tx, bus.clone(), Arc::clone(&progress));
+    let order_thread = std::thread::Builder::new()
+        .name("sw-orders".into())
+        .spawn(move || io_runtime.block_on(actor.run(orders_rx)))
+        .map_err(|e| LiveError::io("cannot start the order actor", e))?;
+    let writer = EventWriter::spawn(stream, opts.events.as_deref(), Arc::clone(&stats))?;
+    let marks = MarksFile { path: opts.data_dir.join(MARKS_FILE), symbols: symbols.clone() };
+    let status = StatusLine::spawn(Arc::clone(&stats), Arc::clone(&progress), opts.shutdown.clone(), settings.run.status_every_s, opts.say, marks);
+
+    let engine = runtime.join().map_err(|e| LiveError::Thread(e.to_string()));
+    // Everything the engine and the feed sent is queued ahead of this.
+    let _ = orders_tx.send(OrderMsg::Stop { cancel_open: settings.run.cancel_open_orders_on_shutdown });
+    drop(orders_tx);
+    let orders = order_thread.join().map_err(|_| LiveError::Thread("the order actor panicked".into()))?;
+    status.stop();
+    let events_dropped = bus.dropped();
+    drop(bus);
+    let write_result = writer.finish();
+    let (journal, orders) = orders?;
+    engine?;
+    if let Some(why) = failure.lock().ok().and_then(|mut f| f.take()) {
+        return Err(LiveError::Feed(why));
+    }
+    write_result?;
+    let duplicate_placements = broker.lock()?.duplicate_placements();
+    let feed = feed_summary.lock().map(|s| *s).unwrap_or_default();
+    Ok(DaemonSummary { reconciled, feed, orders, stats, positions: journal.positions(), duplicate_placements, events_dropped })
+}
+
+/// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up
+/// to it are replayed only to warm the strategies up.
+fn resume_point(journal: &Journal, broker: &SharedPaper) -> Result<TimestampNs, LiveError> {
+    let journal_last = journal.orders().iter().map(|o| o.updated_ts).max();
+    let broker_now = broker.lock()?.now();
+    Ok(match journal_last {
+        None if broker_now == 0 => TimestampNs::MIN,
+        last => last.unwrap_or(0).max(broker_now),
+    })
+}
+
+/// The strategy instances to run: one per (strategy, instrument) pair, with names and modes.
+struct StrategyPlan {
+    /// (strategy config index, instrument) per supervisor index.
+    entries: Vec<(usize, InstrumentId)>,
+    infos: Vec<StrategyInfo>,
+    settings: Settings,
+}
+
+impl StrategyPlan {
+    /// Pairs every `[[run.strategies]]` entry with the feed's instruments it names (all when it
+    /// names none); `fed` is how many of `symbols` the feed carries.
+    fn build(settings: &Settings, symbols: &[String], fed: usize) -> Result<StrategyPlan, LiveError> {
+        let mut entries = Vec::new();
+        let mut infos = Vec::new();
+        for (k, s) in settings.run.strategies.iter().enumerate() {
+            let params = s.params().map_err(|m| LiveError::Settings(format!("run.strategies[{k}].params: {m}")))?;
+            let name = sharewise_engine::strategy::build(&s.name, &params).map_err(|e| LiveError::Settings(e.to_string()))?.name();
+            for (i, symbol) in symbols.iter().enumerate().take(fed) {
+                if s.symbols.is_empty() || s.symbols.contains(symbol) {
+                    entries.push((k, InstrumentId(i as u32)));
+                    infos.push(StrategyInfo { name: format!("{name}@{symbol}"), auto: s.mode == StrategyMode::Auto });
+                }
+            }
+        }
+        Ok(StrategyPlan { entries, infos, settings: settings.clone() })
+    }
+
+    /// The supervisor of `shard`: every entry keeps its index; entries of other shards are added
+    /// without instruments, so they never run there.
+    fn supervisor(&self, placement: &sharewise_actors::Placement, shard: usize) -> Supervisor {
+        let mut supervisor = Supervisor::new(self.settings.run.symbols.len().max(self.entries.iter().map(|e| e.1 .0 as usize + 1).max().unwrap_or(0)));
+        for &(k, instrument) in &self.entries {
+            let s = &self.settings.run.strategies[k];
+            // Validated when the plan was built.
+            let Ok(params) = s.params() else { continue };
+            let Ok(strategy) = sharewise_engine::strategy::build(&s.name, &params) else { continue };
+            let mine = placement.shard_of(instrument).unwrap_or(0) == shard;
+            let subscribed: &[InstrumentId] = if mine { &[instrument] } else { &[] };
+            supervisor.add(Box::new(strategy), subscribed, s.on_failure);
+        }
+        supervisor
+    }
+}
+
+/// The event consumer: writes JSON lines (when asked) and keeps the latest engine p99.
+struct EventWriter {
+    handle: JoinHandle<Result<(), LiveError>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl EventWriter {
+    fn spawn(stream: EventStream, path: Option<&Path>, stats: Arc<LiveStats>) -> Result<EventWriter, LiveError> {
+        let mut out: Option<BufWriter<File>> = match path {
+            Some(p) => Some(BufWriter::new(File::create(p).map_err(|e| LiveError::io(format!("cannot create events file {}", p.display()), e))?)),
+            None => None,
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_flag = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("sw-events".into())
+            .spawn(move || -> Result<(), LiveError> {
+                let write_err = |e| LiveError::io("cannot write events", e);
+                let mut last_flush = Instant::now();
+                loop {
+                    let event = stream.next_timeout(Duration::from_millis(100));
+                    if let Some(event) = &event {
+                        if let EventKind::Latency { stage, p99_ns, .. } = &event.kind {
+                            match stage.as_str() {
+                                "feed_to_engine" => stats.hop_p99_ns.store(*p99_ns, Ordering::Relaxed),
+                                "engine_chain" => stats.chain_p99_ns.store(*p99_ns, Ordering::Relaxed),
+                                _ => {}
+                            }
+                        }
+                        if let Some(out) = out.as_mut() {
+                            serde_json::to_writer(&mut *out, event).map_err(|e| LiveError::io("cannot write events", e.into()))?;
+                            out.write_all(b"\n").map_err(write_err)?;
+                        }
+                    } else if stop_flag.load(Ordering::Acquire) {
+                        break;
+                    }
+                    if last_flush.elapsed() > Duration::from_secs(1) {
+                        if let Some(out) = out.as_mut() {
+                            out.flush().map_err(write_err)?;
+                        }
+                        last_flush = Instant::now();
+                    }
+                }
+                if let Some(out) = out.as_mut() {
+                    out.flush().map_err(write_err)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| LiveError::io("cannot start the event writer", e))?;
+        Ok(EventWriter { handle, stop })
+    }
+
+    /// Writes what is left and ends the thread.
+    fn finish(self) -> Result<(), LiveError> {
+        self.stop.store(true, Ordering::Release);
+        self.handle.join().map_err(|_| LiveError::Thread("the event writer panicked".into()))?
+    }
+}

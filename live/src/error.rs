@@ -1,0 +1,39 @@
+//! Why the daemon stopped or could not start.
+
+use sharewise_brokers::BrokerError;
+use sharewise_store::StoreError;
+
+/// A failure of the live daemon, saying what to do about it where there is something to do.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// The order journal could not be read or written (no order is sent without it).
+    #[error("order journal: {0}")]
+    Journal(#[from] StoreError),
+    /// The broker refused in a way that stops the daemon (e.g. its book cannot be read).
+    #[error("broker: {0}")]
+    Broker(#[from] BrokerError),
+    /// A feed could not be opened or read.
+    #[error("feed: {0}")]
+    Feed(String),
+    /// A file or thread could not be created.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The settings cannot run a daemon.
+    #[error("settings: {0}")]
+    Settings(String),
+    /// A runtime thread died.
+    #[error("{0}")]
+    Thread(String),
+}
+
+impl LiveError {
+    /// An I/O error while doing `what`.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> LiveError {
+        LiveError::Io { what: what.into(), source }
+    }
+}

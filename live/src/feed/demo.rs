@@ -1,0 +1,118 @@
+//! The demo feed: a clearly labelled 24×7 session of synthetic NSE trades.
+//!
+//! Each symbol gets its own deterministic GBM trade stream from
+//! [`sharewise_feeds::synthetic`] (32 trades a minute on average, more at the open and close),
+//! starting at 09:15 IST on today's date (the next weekday at weekends) and running session after
+//! session. The streams are merged in time order. Played at `demo_speed` (60 by default: a
+//! simulated minute per real second) with nights and weekends skipped, a session passes in about
+//! six minutes whatever the hour, so signals and orders appear soon after starting. These are not
+//! market prices.
+
+use sharewise_engine::time::{days_from_civil, weekday, IST_OFFSET_NS, NANOS_PER_DAY};
+use sharewise_engine::types::{InstrumentId, Price, Tick};
+use sharewise_feeds::synthetic::{generate_ticks, GenSpec, SyntheticTicks};
+
+use super::TickStream;
+use crate::error::LiveError;
+
+/// Sessions generated ahead (the stream is lazy; this only bounds an endless run).
+const DEMO_DAYS: u32 = 100_000;
+
+/// A plausible opening price for well-known NSE symbols; others start at ₹1 000.
+fn start_price(symbol: &str) -> Price {
+    let rupees = match symbol {
+        "RELIANCE" => 1500,
+        "TCS" => 3400,
+        "HDFCBANK" => 1700,
+        "INFY" => 1550,
+        "ICICIBANK" => 1300,
+        "SBIN" => 800,
+        "BHARTIARTL" => 1900,
+        "ITC" => 420,
+        "LT" => 3600,
+        "AXISBANK" => 1150,
+        _ => 1000,
+    };
+    Price::from_rupees_paise(rupees, 0)
+}
+
+/// Today's IST day number (days since 1970-01-01), from the system clock.
+pub fn today_ist(now_utc_ns: i64) -> i64 {
+    (now_utc_ns + IST_OFFSET_NS).div_euclid(NANOS_PER_DAY)
+}
+
+/// The first weekday on or after `day`.
+fn weekday_from(mut day: i64) -> i64 {
+    while weekday(day) >= 5 {
+        day += 1;
+    }
+    day
+}
+
+/// The merged demo stream for `symbols` (instrument ids `0..n` in order) from IST day `start_day`.
+pub fn demo_ticks(symbols: &[String], seed: u64, start_day: i64) -> Result<TickStream, LiveError> {
+    let start_day = weekday_from(start_day);
+    let mut streams = Vec::with_capacity(symbols.len());
+    for (i, symbol) in symbols.iter().enumerate() {
+        let mut spec = GenSpec::new(symbol, DEMO_DAYS, seed);
+        spec.instrument = InstrumentId(i as u32);
+        spec.start_day = start_day;
+        spec.start_price = start_price(symbol);
+        spec.avg_ticks_per_minute = 32;
+        let mut ticks = generate_ticks(&spec).map_err(|e| LiveError::Feed(e.to_string()))?;
+        let head = ticks.next();
+        streams.push((ticks, head));
+    }
+    Ok(Box::new(Merge { streams }.map(Ok)))
+}
+
+/// A default start day: 2026-01-05 if the clock is unreadable.
+pub fn default_start_day() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| today_ist(d.as_nanos() as i64))
+        .unwrap_or_else(|_| days_from_civil(2026, 1, 5))
+}
+
+/// K-way merge by timestamp (ties: lower instrument id first). Ten streams: a linear scan.
+struct Merge {
+    streams: Vec<(SyntheticTicks, Option<Tick>)>,
+}
+
+impl Iterator for Merge {
+    type Item = Tick;
+
+    fn next(&mut self) -> Option<Tick> {
+        let (k, _) = self
+            .streams
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (_, head))| head.map(|t| (k, t.ts)))
+            .min_by_key(|&(k, ts)| (ts, k))?;
+        let (stream, head) = &mut self.streams[k];
+        let tick = head.take();
+        *head = stream.next();
+        tick
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_merge_in_time_order_and_repeat_exactly() {
+        let symbols: Vec<String> = ["RELIANCE", "TCS", "INFY"].iter().map(|s| s.to_string()).collect();
+        let day = days_from_civil(2026, 11, 28); // a Saturday: starts Monday
+        let a: Vec<Tick> = demo_ticks(&symbols, 7, day).unwrap().take(5_000).map(Result::unwrap).collect();
+        let b: Vec<Tick> = demo_ticks(&symbols, 7, day).unwrap().take(5_000).map(Result::unwrap).collect();
+        assert_eq!(a, b);
+        assert!(a.windows(2).all(|w| w[0].ts <= w[1].ts));
+        assert_eq!(sharewise_engine::time::ist_day(a[0].ts), days_from_civil(2026, 11, 30));
+        for i in 0..3 {
+            assert!(a.iter().any(|t| t.instrument == InstrumentId(i)));
+        }
+        let tcs = a.iter().find(|t| t.instrument == InstrumentId(1)).unwrap();
+        assert!((3_300..3_500).contains(&(tcs.price.units() / 10_000)), "TCS opens near ₹3 400: {}", tcs.price);
+    }
+}

@@ -1,0 +1,174 @@
+//! The feed thread's loop.
+//!
+//! For every tick: wait for its time (see [`Pace`]), send it to the engine, then show it to the
+//! paper broker and hand the fills it produced to the order actor. Ticks stamped at or before
+//! `warm_until` (history replayed after a restart) only warm the strategies up: the broker never
+//! sees them and the account does not trade on them. In lockstep each tick goes round the whole
+//! loop before the next (see [`crate::progress`]). At the end of a finite feed, each
+//! instrument's last bar is closed with a zero-quantity tick at its last price, stamped at the
+//! next session's open, sent to the engine only (it is not a trade), so a signal on the last
+//! bar is decided as in a backtest.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sharewise_actors::FeedPort;
+use sharewise_brokers::SharedPaper;
+use sharewise_engine::time::{ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS};
+use sharewise_engine::types::Tick;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::{Pace, TickStream};
+use crate::messages::OrderMsg;
+use crate::progress::Progress;
+
+/// What the feed thread needs besides its ticks.
+pub struct FeedDriver {
+    /// The paper broker matching orders against the ticks.
+    pub broker: SharedPaper,
+    /// The order actor, which journals the broker's fills.
+    pub orders: UnboundedSender<OrderMsg>,
+    /// Lockstep counters.
+    pub progress: Arc<Progress>,
+    /// Wait for each tick to go round the loop (deterministic replays).
+    pub lockstep: bool,
+    /// How fast to play.
+    pub pace: Pace,
+    /// Ticks at or before this time only warm the strategies up.
+    pub warm_until: TimestampNs,
+    /// Close the last bars at the end of the feed (finite feeds).
+    pub close_last_bars: bool,
+    /// Instruments in the feed (for closing the last bars).
+    pub instruments: usize,
+    /// Where a feed failure is left for the daemon to report.
+    pub failure: Arc<Mutex<Option<String>>>,
+}
+
+/// What the feed thread did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FeedSummary {
+    /// Ticks sent to the engine (warm-up included).
+    pub ticks: u64,
+    /// Warm-up ticks among them.
+    pub warm_up: u64,
+}
+
+impl FeedDriver {
+    fn fail(&self, message: String) {
+        if let Ok(mut slot) = self.failure.lock() {
+            slot.get_or_insert(message);
+        }
+    }
+
+    /// Plays `ticks` into `port` until they end or shutdown.
+    pub fn run(self, port: &mut FeedPort, ticks: TickStream) -> FeedSummary {
+        let mut summary = FeedSummary::default();
+        let mut clock = PaceClock::new(self.pace);
+        let mut last: Vec<Option<Tick>> = vec![None; self.instruments];
+        for tick in ticks {
+            if port.is_stopping() || self.progress.abandoned.load(Ordering::Acquire) {
+                return summary;
+            }
+            let tick = match tick {
+                Ok(t) => t,
+                Err(e) => {
+                    self.fail(e.to_string());
+                    return summary;
+                }
+            };
+            let warming = tick.ts <= self.warm_until;
+            if !warming {
+                clock.wait_for(tick.ts);
+            }
+            if let Some(slot) = last.get_mut(tick.instrument.0 as usize) {
+                *slot = Some(tick);
+            }
+            port.send(tick);
+            summary.ticks += 1;
+            if warming {
+                summary.warm_up += 1;
+                if !self.progress.wait_engine(summary.ticks) {
+                    return summary;
+                }
+                continue;
+            }
+            if self.lockstep && !self.progress.wait_engine(summary.ticks) {
+                return summary;
+            }
+            if !self.match_tick(&tick) {
+                return summary;
+            }
+        }
+        if self.close_last_bars && !port.is_stopping() {
+            for t in last.into_iter().flatten() {
+                let next_open = ist_midnight(ist_day(t.ts) + 1) + NSE_OPEN_IST_NS;
+                port.send(Tick { ts: next_open, qty: 0, ..t });
+                summary.ticks += 1;
+                if self.lockstep && !self.progress.wait_engine(summary.ticks) {
+                    return summary;
+                }
+            }
+        }
+        summary
+    }
+
+    /// Shows `tick` to the paper broker and forwards its fills; `false` on a fatal failure.
+    fn match_tick(&self, tick: &Tick) -> bool {
+        let trades = match self.broker.lock() {
+            Ok(mut book) => {
+                let before = book.trades().len();
+                if let Err(e) = book.on_tick(tick) {
+                    self.fail(format!("paper broker: {e}"));
+                    return false;
+                }
+                book.trades_since(before)
+            }
+            Err(e) => {
+                self.fail(format!("paper broker: {e}"));
+                return false;
+            }
+        };
+        if trades.is_empty() {
+            return true;
+        }
+        self.progress.fills_sent.fetch_add(trades.len() as u64, Ordering::Release);
+        if self.orders.send(OrderMsg::BrokerFills(trades)).is_err() {
+            self.fail("the order actor stopped; fills are in the paper broker's book and are booked on restart".into());
+            return false;
+        }
+        !self.lockstep || self.progress.wait_fills()
+    }
+}
+
+/// Maps tick time to wall time at a speed, skipping gaps longer than a minute.
+struct PaceClock {
+    pace: Pace,
+    start: Option<Instant>,
+    prev_ts: TimestampNs,
+    /// Tick time played so far, ns (gaps capped).
+    played_ns: f64,
+}
+
+impl PaceClock {
+    fn new(pace: Pace) -> PaceClock {
+        PaceClock { pace, start: None, prev_ts: 0, played_ns: 0.0 }
+    }
+
+    fn wait_for(&mut self, ts: TimestampNs) {
+        let Pace::Speed(speed) = self.pace else { return };
+        let Some(start) = self.start else {
+            self.start = Some(Instant::now());
+            self.prev_ts = ts;
+            return;
+        };
+        let step = (ts - self.prev_ts).clamp(0, NANOS_PER_MINUTE);
+        self.prev_ts = ts;
+        self.played_ns += step as f64;
+        let due = start + Duration::from_nanos((self.played_ns / speed) as u64);
+        let now = Instant::now();
+        if due > now {
+            std::thread::sleep(due - now);
+        }
+    }
+}

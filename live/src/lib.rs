@@ -1,0 +1,37 @@
+//! ShareWise live daemon: what `sharewise run` wires together.
+//!
+//! | module | what it is for |
+//! | --- | --- |
+//! | [`daemon`] | start (journal, paper book, reconciliation, threads) to graceful stop |
+//! | [`strategy_stage`] | ticks → bars → supervised strategies → decisions |
+//! | [`account`] | the engine thread's owner of positions, cash and risk: decisions → orders |
+//! | [`brackets`] | engine-managed stop-loss, take-profit and trailing stop |
+//! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
+//! | [`reconcile`] | restart: journal and broker brought into agreement before trading |
+//! | [`feed`] | the demo feed, replays, and the feed thread's loop |
+//! | [`progress`] | lockstep counters that make full-speed replays deterministic |
+//! | [`messages`] | what the actors say to each other |
+//! | [`stats`], [`status`] | counters and the status line |
+//!
+//! The strategy and risk code is the backtester's: strategies from
+//! [`sharewise_engine::strategy`], the signal → order decision from
+//! [`sharewise_engine::intent`], the gate from [`sharewise_risk`].
+
+#![warn(missing_docs)]
+
+pub mod account;
+pub mod brackets;
+pub mod daemon;
+pub mod error;
+pub mod feed;
+pub mod messages;
+pub mod order_actor;
+pub mod progress;
+pub mod reconcile;
+pub mod stats;
+pub mod status;
+pub mod strategy_stage;
+
+pub use daemon::{run, DaemonOptions, DaemonSummary, FeedChoice};
+pub use error::LiveError;
+pub use feed::Pace;

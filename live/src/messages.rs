@@ -1,0 +1,84 @@
+//! What the daemon's actors say to each other.
+//!
+//! - strategy stage → account (engine thread): [`EngineMsg::Decision`];
+//! - order actor → account: [`EngineMsg::Report`] (placements, fills, final states);
+//! - account → order actor: [`OrderCommand`] (place, cancel).
+
+use sharewise_actors::Decision;
+use sharewise_engine::types::{ClientOrderId, Fill, Order};
+use sharewise_store::OrderStatus;
+
+/// A message into the engine thread's account actor.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EngineMsg {
+    /// A strategy's signal, or supervision's flatten/freeze of an instrument.
+    Decision(Decision),
+    /// News from the order actor about one of our orders.
+    Report(OrderReport),
+    /// The strategy stage has finished a tick (sent only in lockstep replays; see
+    /// [`crate::progress`]).
+    TickDone,
+}
+
+impl From<Decision> for EngineMsg {
+    fn from(decision: Decision) -> EngineMsg {
+        EngineMsg::Decision(decision)
+    }
+}
+
+/// What the order actor learned about an order (after journalling it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrderReport {
+    /// An execution, journalled.
+    Fill(Fill),
+    /// The order reached a final state other than `filled` (`cancelled`, `rejected`) with
+    /// `unfilled` shares that will never fill.
+    Closed {
+        /// The order.
+        client_id: ClientOrderId,
+        /// The final state.
+        status: OrderStatus,
+        /// Shares that will never fill.
+        unfilled: i64,
+    },
+    /// The placement could not be resolved with the broker (`unresolved`): the shares stay
+    /// counted as working until reconciliation says otherwise.
+    Unresolved {
+        /// The order.
+        client_id: ClientOrderId,
+    },
+}
+
+/// What the account actor asks of the order actor.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrderCommand {
+    /// Journal and place a new order.
+    Place {
+        /// The order, with its client id (the broker tag).
+        order: Order,
+        /// Trading symbol.
+        symbol: String,
+        /// Name of the strategy (or `supervisor`, `square_off`, `bracket`) that wants it.
+        strategy: String,
+    },
+    /// Cancel the unfilled rest of an order.
+    Cancel {
+        /// The order.
+        client_id: ClientOrderId,
+    },
+}
+
+/// The order actor's inbox.
+#[derive(Debug)]
+pub enum OrderMsg {
+    /// From the account actor.
+    Command(OrderCommand),
+    /// Executions the paper broker reported on a tick (from the feed thread), with trade ids.
+    BrokerFills(Vec<sharewise_brokers::BrokerTrade>),
+    /// Shutdown: everything sent before this is handled first; then open orders are cancelled
+    /// if `cancel_open`, and the actor ends.
+    Stop {
+        /// Cancel orders still open at the broker.
+        cancel_open: bool,
+    },
+}

@@ -1,0 +1,275 @@
+//! The order actor: one per broker account, on a tokio runtime off the tick path.
+//!
+//! Every transition is journalled **before** it is acted on: `Created` and `Sent` are committed
+//! before the placement leaves, `Acknowledged`/`Rejected`/`Unresolved` as the broker answers,
+//! fills (with the broker's trade id, so a repeated fill is ignored) before the engine books
+//! them. The client order id is the broker's tag, so a placement is never duplicated: an
+//! ambiguous reply is looked up by tag, never re-sent blindly, and retries of a failed request
+//! carry the same tag.
+//!
+//! A journal failure stops the actor (and with it the daemon): without the journal nothing may
+//! be sent.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sharewise_actors::{Event, EventBus, EventKind, MpscSender, SendError};
+use sharewise_brokers::{Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome};
+use sharewise_engine::types::{ClientOrderId, Order};
+use sharewise_store::{Journal, OrderEvent, OrderStatus, Recorded};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::error::LiveError;
+use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
+use crate::progress::Progress;
+
+/// Attempts for a placement whose error says a retry is safe.
+const PLACE_ATTEMPTS: u32 = 3;
+
+/// What the order actor did, for the daemon's summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderActorReport {
+    /// Orders placed with the broker.
+    pub placed: u64,
+    /// Orders the broker rejected.
+    pub rejected: u64,
+    /// Fills journalled.
+    pub fills: u64,
+    /// Orders cancelled at shutdown.
+    pub cancelled_at_stop: u64,
+}
+
+/// The order actor (see the module docs).
+pub struct OrderActor<B: Broker> {
+    journal: Journal,
+    broker: B,
+    engine: MpscSender<EngineMsg>,
+    events: EventBus,
+    progress: Arc<Progress>,
+    report: OrderActorReport,
+}
+
+impl<B: Broker> OrderActor<B> {
+    /// An actor journalling into `journal`, trading through `broker`, reporting to `engine`.
+    pub fn new(journal: Journal, broker: B, engine: MpscSender<EngineMsg>, events: EventBus, progress: Arc<Progress>) -> OrderActor<B> {
+        OrderActor { journal, broker, engine, events, progress, report: OrderActorReport::default() }
+    }
+
+    /// Handles messages until [`OrderMsg::Stop`] (or every sender is gone); returns the journal
+    /// (for a final look) and what was done.
+    pub async fn run(mut self, mut inbox: UnboundedReceiver<OrderMsg>) -> Result<(Journal, OrderActorReport), LiveError> {
+        let outcome = self.serve(&mut inbox).await;
+        if outcome.is_err() {
+            self.progress.abandoned.store(true, Ordering::Release);
+        }
+        outcome.map(|()| (self.journal, self.report))
+    }
+
+    async fn serve(&mut self, inbox: &mut UnboundedReceiver<OrderMsg>) -> Result<(), LiveError> {
+        while let Some(msg) = inbox.recv().await {
+            match msg {
+                OrderMsg::Command(OrderCommand::Place { order, symbol, strategy }) => {
+                    let outcome = self.place(order, symbol, strategy).await;
+                    Progress::bump(&self.progress.commands_done);
+                    outcome?;
+                }
+                OrderMsg::Command(OrderCommand::Cancel { client_id }) => {
+                    let outcome = self.cancel(client_id).await;
+                    Progress::bump(&self.progress.commands_done);
+                    outcome?;
+                }
+                OrderMsg::BrokerFills(trades) => {
+                    for trade in trades {
+                        let booked = self.fill(&trade);
+                        if !matches!(booked, Ok(true)) {
+                            // The engine will not see this one: count it so a lockstep feed goes on.
+                            Progress::bump(&self.progress.fills_applied);
+                        }
+                        booked?;
+                    }
+                }
+                OrderMsg::Stop { cancel_open } => {
+                    if cancel_open {
+                        self.cancel_open().await?;
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn publish(&self, ts: i64, kind: EventKind) {
+        self.events.publish(Event::new(ts, kind));
+    }
+
+    /// Journals `event`, then publishes the order's transition from `from`.
+    fn record(&mut self, event: OrderEvent, from: Option<OrderStatus>) -> Result<Recorded, LiveError> {
+        let ts = event.ts();
+        let id = event.client_id();
+        let recorded = self.journal.record(&event)?;
+        if let (Recorded::Appended(_), Some(o)) = (recorded, self.journal.state().order(id)) {
+            let reason = match &event {
+                OrderEvent::Rejected { reason, .. } | OrderEvent::Unresolved { reason, .. } => Some(reason.clone()),
+                _ => None,
+            };
+            let kind = EventKind::Order {
+                client_order_id: id.0,
+                symbol: o.symbol.clone(),
+                side: o.side,
+                qty: o.qty,
+                filled_qty: o.filled_qty,
+                from: from.map(|s| s.as_str().to_string()),
+                to: o.status.as_str().to_string(),
+                reason,
+            };
+            self.publish(ts, kind);
+        }
+        Ok(recorded)
+    }
+
+    fn status(&self, id: ClientOrderId) -> Option<OrderStatus> {
+        self.journal.state().order(id).map(|o| o.status)
+    }
+
+    fn tell_engine(&self, report: OrderReport) {
+        let mut msg = EngineMsg::Report(report);
+        let mut spins = 0u32;
+        loop {
+            match self.engine.try_send(msg) {
+                Ok(()) | Err(SendError::Closed(_)) => return, // closed: the engine is done; the journal has it
+                Err(SendError::Full(back)) => {
+                    // Never drop a report: the engine's book would drift from the journal.
+                    msg = back;
+                    spins += 1;
+                    if spins < 100 {
+                        std::hint::spin_loop();
+                    } else {
+                        std::thread::sleep(Duration::from_micros(50));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn place(&mut self, order: Order, symbol: String, strategy: String) -> Result<(), LiveError> {
+        let id = order.client_id;
+        self.record(OrderEvent::Created { order, symbol, strategy }, None)?;
+        self.record(OrderEvent::Sent { client_id: id, ts: order.created_ts }, Some(OrderStatus::New))?;
+        let mut attempt = 1;
+        let outcome = loop {
+            match self.broker.place(&order).await {
+                Err(e) if e.retry_safe() && attempt < PLACE_ATTEMPTS => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                }
+                other => break other,
+            }
+        };
+        match outcome {
+            Ok(PlaceOutcome::Placed(placed)) => self.acknowledge(&order, placed),
+            Ok(PlaceOutcome::Unresolved { reason, .. }) => {
+                self.record(OrderEvent::Unresolved { client_id: id, reason, ts: order.created_ts }, Some(OrderStatus::Sent))?;
+                match self.broker.order_by_tag(id).await {
+                    Ok(Some(found)) => self.acknowledge(&order, found),
+                    Ok(None) => {
+                        // The tag is unknown to the broker: the placement never arrived.
+                        self.record(OrderEvent::Cancelled { client_id: id, ts: order.created_ts }, Some(OrderStatus::Unresolved))?;
+                        self.tell_engine(OrderReport::Closed { client_id: id, status: OrderStatus::Cancelled, unfilled: order.qty });
+                        Ok(())
+                    }
+                    Err(_) => {
+                        // Still ambiguous: reconciliation on the next start settles it.
+                        self.tell_engine(OrderReport::Unresolved { client_id: id });
+                        Ok(())
+                    }
+                }
+            }
+            Err(e) => self.rejected(&order, e),
+        }
+    }
+
+    fn acknowledge(&mut self, order: &Order, placed: BrokerOrder) -> Result<(), LiveError> {
+        let id = order.client_id;
+        let from = self.status(id);
+        if placed.status == BrokerStatus::Rejected {
+            let reason = placed.status_message.unwrap_or_else(|| "rejected by the broker".into());
+            return self.rejected(order, BrokerError::invalid(reason));
+        }
+        self.report.placed += 1;
+        self.record(OrderEvent::Acknowledged { client_id: id, broker_order_id: placed.order_id, ts: placed.updated_ts.max(order.created_ts) }, from)?;
+        Ok(())
+    }
+
+    fn rejected(&mut self, order: &Order, error: BrokerError) -> Result<(), LiveError> {
+        let id = order.client_id;
+        let from = self.status(id);
+        self.report.rejected += 1;
+        self.record(OrderEvent::Rejected { client_id: id, reason: error.to_string(), ts: order.created_ts }, from)?;
+        self.tell_engine(OrderReport::Closed { client_id: id, status: OrderStatus::Rejected, unfilled: order.qty });
+        Ok(())
+    }
+
+    /// Journals a broker execution; `Ok(true)` when it was new and went to the engine.
+    fn fill(&mut self, trade: &BrokerTrade) -> Result<bool, LiveError> {
+        let from = self.status(trade.fill.client_id);
+        let Some(from) = from else {
+            // A fill for an order we never journalled: not ours (or a book from another run).
+            self.publish(trade.fill.ts, EventKind::Alert {
+                severity: sharewise_actors::Severity::Critical,
+                source: "order_actor".into(),
+                message: format!("broker fill {} for unknown order {}; not booked", trade.trade_id, trade.fill.client_id),
+            });
+            return Ok(false);
+        };
+        let recorded = self.record(OrderEvent::Filled { fill: trade.fill, trade_id: trade.trade_id.clone() }, Some(from))?;
+        if recorded == Recorded::DuplicateFill {
+            return Ok(false);
+        }
+        self.report.fills += 1;
+        let symbol = self.journal.state().order(trade.fill.client_id).map(|o| o.symbol.clone()).unwrap_or_default();
+        self.publish(trade.fill.ts, EventKind::Fill { symbol, trade_id: trade.trade_id.clone(), fill: trade.fill });
+        self.tell_engine(OrderReport::Fill(trade.fill));
+        Ok(true)
+    }
+
+    async fn cancel(&mut self, id: ClientOrderId) -> Result<(), LiveError> {
+        let Some(from) = self.status(id) else { return Ok(()) };
+        if from.is_terminal() {
+            return Ok(());
+        }
+        match self.broker.cancel(id).await {
+            Ok(cancelled) => {
+                let unfilled = cancelled.request.qty - cancelled.filled_qty;
+                self.record(OrderEvent::Cancelled { client_id: id, ts: cancelled.updated_ts }, Some(from))?;
+                self.tell_engine(OrderReport::Closed { client_id: id, status: OrderStatus::Cancelled, unfilled });
+                Ok(())
+            }
+            // Already complete or gone at the broker: reconciliation brings the truth in.
+            Err(e) => {
+                self.publish(0, EventKind::Alert { severity: sharewise_actors::Severity::Warning, source: format!("order:{id}"), message: format!("cancel refused: {e}") });
+                Ok(())
+            }
+        }
+    }
+
+    /// Cancels every order the journal still has working.
+    async fn cancel_open(&mut self) -> Result<(), LiveError> {
+        let open: Vec<ClientOrderId> = self
+            .journal
+            .orders()
+            .into_iter()
+            .filter(|o| matches!(o.status, OrderStatus::Open | OrderStatus::PartiallyFilled))
+            .map(|o| o.client_id)
+            .collect();
+        for id in open {
+            let before = self.status(id);
+            self.cancel(id).await?;
+            if self.status(id) != before {
+                self.report.cancelled_at_stop += 1;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,52 @@
+//! Counters the status line reads while the daemon runs (relaxed atomics, written by their one
+//! owner, read by the status thread).
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// Live counters for the status line and the final summary.
+#[derive(Debug, Default)]
+pub struct LiveStats {
+    /// Last trade price per instrument id, fixed-point units (0 = none yet): one relaxed store
+    /// per tick, read for `DATA/marks.json`.
+    pub marks: Vec<AtomicI64>,
+    /// Ticks the account actor saw.
+    pub ticks: AtomicU64,
+    /// Signals from strategies (auto and manual).
+    pub signals: AtomicU64,
+    /// Orders the account actor created.
+    pub orders: AtomicU64,
+    /// Orders risk (or the engine) refused.
+    pub rejections: AtomicU64,
+    /// Fills booked.
+    pub fills: AtomicU64,
+    /// Instruments with a non-zero position.
+    pub open_positions: AtomicU64,
+    /// Realized P&L, paise.
+    pub realized_paise: AtomicI64,
+    /// Unrealized P&L at the last marks, paise (refreshed every few hundred ticks and per fill).
+    pub unrealized_paise: AtomicI64,
+    /// Latest tick time the engine saw, UTC ns.
+    pub last_tick_ts: AtomicI64,
+    /// Feed → engine hop p99 so far, ns (from the engine's latency events).
+    pub hop_p99_ns: AtomicU64,
+    /// Engine chain (strategies, risk) p99 per tick so far, ns.
+    pub chain_p99_ns: AtomicU64,
+}
+
+impl LiveStats {
+    /// Counters for `instruments` instruments.
+    pub fn new(instruments: usize) -> LiveStats {
+        LiveStats { marks: (0..instruments).map(|_| AtomicI64::new(0)).collect(), ..LiveStats::default() }
+    }
+
+    /// Adds one.
+    #[inline]
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Reads a counter.
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}

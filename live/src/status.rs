@@ -1,0 +1,159 @@
+//! The status line: every few seconds, one line an operator can read at a glance.
+//!
+//! ```text
+//! 2026-11-25T10:42:05+05:30 | 3180 ticks/s | signals 41 | orders 12 (rejected 1) | fills 11 | open 3 | P&L +1234.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns
+//! ```
+//!
+//! It also watches for a stopped participant (a journal failure in the order actor) and turns
+//! that into a shutdown, so the daemon never runs on without its journal.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use sharewise_actors::Shutdown;
+use sharewise_engine::time::format_ist;
+use sharewise_engine::types::Price;
+
+use crate::progress::Progress;
+use crate::stats::LiveStats;
+
+/// Name of the marks file in the data directory.
+pub const MARKS_FILE: &str = "marks.json";
+
+/// `DATA/marks.json`: the last trade price of every symbol, so `sharewise positions` can show
+/// unrealised P&L. Rewritten atomically (temp file + rename) every status period and at stop:
+/// `{"ts": <UTC ns of the latest tick>, "marks": {"RELIANCE": "1500.05", ...}}`.
+pub struct MarksFile {
+    /// Where to write.
+    pub path: PathBuf,
+    /// Symbols by instrument id.
+    pub symbols: Vec<String>,
+}
+
+impl MarksFile {
+    /// Writes the current marks; a failure is reported once per call on stderr (the journal,
+    /// not this file, is the record).
+    pub fn write(&self, stats: &LiveStats) {
+        let marks: serde_json::Map<String, serde_json::Value> = self
+            .symbols
+            .iter()
+            .zip(&stats.marks)
+            .filter_map(|(symbol, m)| {
+                let units = m.load(Ordering::Relaxed);
+                (units != 0).then(|| (symbol.clone(), serde_json::Value::String(Price(units).to_string())))
+            })
+            .collect();
+        let doc = serde_json::json!({ "ts": stats.last_tick_ts.load(Ordering::Relaxed), "marks": marks });
+        let tmp = self.path.with_extension("json.tmp");
+        let written = std::fs::write(&tmp, doc.to_string()).and_then(|()| std::fs::rename(&tmp, &self.path));
+        if let Err(e) = written {
+            eprintln!("warning: cannot write {}: {e}", self.path.display());
+        }
+    }
+}
+
+/// The status thread.
+pub struct StatusLine {
+    handle: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
+}
+
+/// Rupees from paise, signed, two decimals.
+fn rupees(paise: i64) -> String {
+    let sign = if paise < 0 { "-" } else { "+" };
+    format!("{sign}{}.{:02}", paise.unsigned_abs() / 100, paise.unsigned_abs() % 100)
+}
+
+/// Nanoseconds for people.
+fn duration(ns: u64) -> String {
+    match ns {
+        0 => "-".into(),
+        n if n < 1_000 => format!("{n}ns"),
+        n if n < 1_000_000 => format!("{:.1}µs", n as f64 / 1e3),
+        n => format!("{:.1}ms", n as f64 / 1e6),
+    }
+}
+
+/// One status line from the counters; `ticks_per_s` over the last period.
+pub fn format_line(stats: &LiveStats, ticks_per_s: f64) -> String {
+    let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    let realized = stats.realized_paise.load(Ordering::Relaxed);
+    let total = realized.saturating_add(stats.unrealized_paise.load(Ordering::Relaxed));
+    let ts = stats.last_tick_ts.load(Ordering::Relaxed);
+    let clock = if ts == 0 { "--:--:--".to_string() } else { format_ist(ts) };
+    format!(
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}",
+        get(&stats.signals),
+        get(&stats.orders),
+        get(&stats.rejections),
+        get(&stats.fills),
+        get(&stats.open_positions),
+        rupees(total),
+        rupees(realized),
+        duration(get(&stats.hop_p99_ns)),
+        duration(get(&stats.chain_p99_ns)),
+    )
+}
+
+impl StatusLine {
+    /// Prints a line every `every_s` seconds through `say` until [`StatusLine::stop`].
+    pub fn spawn(stats: Arc<LiveStats>, progress: Arc<Progress>, shutdown: Shutdown, every_s: u64, say: fn(&str), marks: MarksFile) -> StatusLine {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("sw-status".into())
+            .spawn(move || {
+                let period = Duration::from_secs(every_s.max(1));
+                let mut last = Instant::now();
+                let mut last_ticks = 0;
+                while !flag.load(Ordering::Acquire) {
+                    std::thread::sleep(Duration::from_millis(50));
+                    if progress.abandoned.load(Ordering::Acquire) && !shutdown.is_triggered() {
+                        shutdown.trigger();
+                    }
+                    if last.elapsed() < period {
+                        continue;
+                    }
+                    let ticks = stats.ticks.load(Ordering::Relaxed);
+                    let rate = (ticks - last_ticks) as f64 / last.elapsed().as_secs_f64();
+                    (last, last_ticks) = (Instant::now(), ticks);
+                    say(&format_line(&stats, rate));
+                    marks.write(&stats);
+                }
+                marks.write(&stats);
+            })
+            .ok();
+        StatusLine { handle, stop }
+    }
+
+    /// Ends the thread.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_shows_counts_money_and_latency() {
+        let stats = LiveStats::default();
+        stats.signals.store(41, Ordering::Relaxed);
+        stats.orders.store(12, Ordering::Relaxed);
+        stats.fills.store(11, Ordering::Relaxed);
+        stats.open_positions.store(3, Ordering::Relaxed);
+        stats.realized_paise.store(80_000, Ordering::Relaxed);
+        stats.unrealized_paise.store(-1_050, Ordering::Relaxed);
+        stats.hop_p99_ns.store(14_200, Ordering::Relaxed);
+        stats.chain_p99_ns.store(850, Ordering::Relaxed);
+        let line = format_line(&stats, 3180.2);
+        assert_eq!(line, "--:--:-- | 3180 ticks/s | signals 41 | orders 12 (rejected 0) | fills 11 | open 3 | P&L +789.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns");
+    }
+}
