@@ -22,11 +22,11 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use sharewise_actors::{Actor, Ctx, Decision, EventKind, Input, Severity};
 use sharewise_engine::intent;
-use sharewise_engine::risk::{AccountView, OrderRequest, Rejection};
+use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, Rejection};
 use sharewise_engine::strategy::Signal;
 use sharewise_engine::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
 use sharewise_engine::types::{ClientOrderId, Fill, Instrument, Order, Portfolio, Price, Product, Qty, Side, Tick};
-use sharewise_risk::PreTradeRisk;
+use sharewise_risk::{codes, PreTradeRisk};
 use sharewise_store::OrderStatus;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -114,6 +114,8 @@ pub struct AccountActor {
     working_qty: Vec<Qty>,
     working: HashMap<ClientOrderId, WorkingOrder>,
     brackets: Vec<Bracket>,
+    /// IST day each position was last traded on (MIS positions must not outlive it).
+    position_day: Vec<i64>,
     stopped: Vec<Stopped>,
     next_client_id: u64,
     trailing_stop_bps: Option<i64>,
@@ -135,6 +137,8 @@ impl AccountActor {
             working_qty: vec![0; n],
             working: HashMap::new(),
             brackets: vec![Bracket::default(); n],
+            // Restored positions date from the last activity before the restart.
+            position_day: vec![if setup.warm_until == TimestampNs::MIN { i64::MIN } else { ist_day(setup.warm_until) }; n],
             stopped: vec![Stopped::No; n],
             instruments: setup.instruments,
             strategies: setup.strategies,
@@ -194,7 +198,8 @@ impl AccountActor {
         self.stats.last_tick_ts.store(tick.ts, Ordering::Relaxed);
         let held = self.portfolio.positions[i].qty;
         if held != 0 && self.working_qty[i] == 0 && tick.ts > self.warm_until {
-            if self.product == Product::Mis && ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS {
+            let intraday_over = ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS || ist_day(tick.ts) > self.position_day[i];
+            if self.product == Product::Mis && intraday_over {
                 self.exit(i, held, tick.ts, "square_off", ctx);
             } else if let Some(reason) = self.brackets[i].on_price(held, tick.price, self.trailing_stop_bps) {
                 let source = match reason {
@@ -205,10 +210,10 @@ impl AccountActor {
                 self.exit(i, held, tick.ts, source, ctx);
             }
         }
-        if self.ticks % SAMPLE_EVERY == 0 {
+        if self.ticks.is_multiple_of(SAMPLE_EVERY) {
             ctx.publish(EventKind::TickSample { tick: *tick });
         }
-        if self.ticks % STATS_EVERY == 0 {
+        if self.ticks.is_multiple_of(STATS_EVERY) {
             self.refresh_stats();
         }
     }
@@ -216,7 +221,8 @@ impl AccountActor {
     /// Sends a market order closing `held` shares of instrument `i`, outside the risk gate.
     fn exit(&mut self, i: usize, held: Qty, ts: TimestampNs, source: &str, ctx: &mut Ctx<'_, ()>) {
         let side = if held > 0 { Side::Sell } else { Side::Buy };
-        self.brackets[i] = Bracket::default();
+        // The bracket stays until the position is flat: if this exit is rejected, the next
+        // tick through the stop tries again.
         let order = self.new_order(i, side, held.abs(), ts);
         ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: held.abs(), client_order_id: order.client_id.0 });
         self.send(order, Bracket::default(), source.to_string());
@@ -285,6 +291,17 @@ impl AccountActor {
         let position = self.portfolio.positions[i].qty + self.working_qty[i];
         let Some(purpose) = intent::purpose(side, position, self.allow_short) else { return };
         let request = OrderRequest { side, purpose, reference_price: signal.entry.unwrap_or(price), stop_loss: signal.stop_loss, ts: signal.ts };
+        if self.product == Product::Mis && ist_time_of_day(ctx.ts) >= MIS_SQUARE_OFF_IST_NS && matches!(purpose, Purpose::Enter { .. }) {
+            let why = Rejection { code: codes::MIS_CUTOFF, detail: "intraday (MIS) entries stop at the 15:20 IST square-off".into() };
+            if let Purpose::Enter { closing } = purpose {
+                if closing > 0 {
+                    // A flip still closes the position it was reversing.
+                    self.reject(i, side, why, ctx);
+                    return self.exit(i, position, ctx.ts, "square_off", ctx);
+                }
+            }
+            return self.reject(i, side, why, ctx);
+        }
         let approved = {
             let (equity, unrealized, gross) = self.marked(i, price);
             let realized_pnl_today = if ist_day(signal.ts) == self.realized_day { self.realized_today } else { Decimal::ZERO };
@@ -326,10 +343,11 @@ impl AccountActor {
         let mut gross = Decimal::ZERO;
         for (k, p) in self.portfolio.positions.iter().enumerate().filter(|(_, p)| p.qty != 0) {
             let mark = if k == i { price } else { self.marks[k] };
-            let mv = p.market_value(mark);
+            // No trade seen yet (a position restored for a symbol not yet ticking): at cost.
+            let (mv, open) = if mark == Price::ZERO { (p.avg_price * Decimal::from(p.qty), Decimal::ZERO) } else { (p.market_value(mark), p.unrealized(mark)) };
             value += mv;
             gross += mv.abs();
-            unrealized += p.unrealized(mark);
+            unrealized += open;
         }
         (self.portfolio.cash + value, unrealized, gross)
     }
@@ -368,6 +386,7 @@ impl AccountActor {
         LiveStats::bump(&self.stats.fills);
         let realized = self.portfolio.apply(fill) - fill.fees;
         let day = ist_day(fill.ts);
+        self.position_day[i] = day;
         self.realized_today = if day == self.realized_day { self.realized_today + realized } else { realized };
         self.realized_day = day;
         if let Some(w) = self.working.get_mut(&fill.client_id) {
@@ -387,11 +406,11 @@ impl AccountActor {
         }
         let position = &self.portfolio.positions[i];
         let mark = if self.marks[i] == Price::ZERO { fill.price } else { self.marks[i] };
-        ctx.publish(EventKind::Pnl { instrument: Some(fill.instrument), realized: position.realized_pnl, unrealized: position.unrealized(mark), mark: Some(mark) });
+        ctx.publish(EventKind::Pnl { instrument: Some(fill.instrument), realized: position.realized_pnl.normalize(), unrealized: position.unrealized(mark).normalize(), mark: Some(mark) });
         self.refresh_stats();
         let realized: Decimal = self.portfolio.positions.iter().map(|p| p.realized_pnl).sum();
         let unrealized = Decimal::from(self.stats.unrealized_paise.load(Ordering::Relaxed)) / Decimal::ONE_HUNDRED;
-        ctx.publish(EventKind::Pnl { instrument: None, realized, unrealized, mark: None });
+        ctx.publish(EventKind::Pnl { instrument: None, realized: realized.normalize(), unrealized: unrealized.normalize(), mark: None });
     }
 
     fn refresh_stats(&self) {

@@ -40,3 +40,5 @@ pub const HALTED: &str = "HALTED";
 pub const MARKET_CLOSED: &str = "MARKET_CLOSED";
 /// Starting one more strategy would exceed the subscription tier's limit.
 pub const TIER_STRATEGY_LIMIT: &str = "TIER_STRATEGY_LIMIT";
+/// An intraday (MIS) entry at or after the 15:20 IST square-off: it would be closed at once.
+pub const MIS_CUTOFF: &str = "MIS_CUTOFF";

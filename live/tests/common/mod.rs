@@ -1,0 +1,359 @@
+//! Shared rigs for the live crate's integration tests: an account actor driven by hand, an order
+//! actor over a real journal and a paper broker, and small constructors for prices and times.
+//!
+//! Everything is single-threaded and deterministic: the account actor is called directly, the
+//! order actor runs to completion on a current-thread tokio runtime for each batch of messages
+//! (ending with `Stop`), and ticks reach the paper broker only when a test feeds them.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use sharewise_actors::{mpsc_link, Actor, Ctx, Decision, Doorbell, Event, EventBus, EventKind, EventStream, Input, MpscReceiver, MpscSender};
+use sharewise_brokers::{Broker, BrokerTrade, PaperBroker, PaperConfig, SharedPaper};
+use sharewise_engine::strategy::{Reason, Signal};
+use sharewise_engine::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_SEC};
+use sharewise_engine::types::{ClientOrderId, Fill, Instrument, InstrumentId, Order, OrderType, Portfolio, Price, Product, Qty, Side, Tick};
+use sharewise_live::account::{AccountActor, AccountSetup, StrategyInfo, WorkingOrder};
+use sharewise_live::error::LiveError;
+use sharewise_live::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
+use sharewise_live::order_actor::{OrderActor, OrderActorReport};
+use sharewise_live::progress::Progress;
+use sharewise_live::stats::LiveStats;
+use sharewise_risk::{PreTradeRisk, RiskConfig, Sizing};
+use sharewise_store::{Journal, OrderEvent, OrderStatus};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+
+pub const INFY: InstrumentId = InstrumentId(0);
+pub const TCS: InstrumentId = InstrumentId(1);
+
+/// Supervisor index of the auto strategy.
+pub const AUTO: usize = 0;
+/// Supervisor index of the manual strategy.
+pub const MANUAL: usize = 1;
+pub const AUTO_NAME: &str = "sma_cross(10,30)@INFY";
+pub const MANUAL_NAME: &str = "rsi_reversion(14)@INFY";
+
+pub fn p(s: &str) -> Price {
+    Price::parse(s).unwrap()
+}
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// UTC ns of `h:m:s` IST on Monday 2026-01-05.
+pub fn at(h: i64, m: i64, s: i64) -> TimestampNs {
+    ist_midnight(days_from_civil(2026, 1, 5)) + (h * 3600 + m * 60 + s) * NANOS_PER_SEC
+}
+
+pub fn instruments() -> Vec<Instrument> {
+    vec![Instrument::nse_equity(0, "INFY"), Instrument::nse_equity(1, "TCS")]
+}
+
+/// A signal with no limit entry and no exits.
+pub fn signal(instrument: InstrumentId, side: Side, ts: TimestampNs) -> Signal {
+    Signal { ts, instrument, side, entry: None, stop_loss: None, take_profit: None, confidence: 1.0, reason: Reason::Text("test".into()) }
+}
+
+/// A fill of `qty` at `price`.
+pub fn fill(id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &str, ts: TimestampNs) -> Fill {
+    Fill { client_id: ClientOrderId(id), instrument, side, qty, price: p(price), ts, fees: Decimal::ZERO }
+}
+
+/// What an account rig starts from (defaults: ₹10 00 000, FixedQty(10), CNC, no shorts).
+pub struct AccountOpts {
+    pub sizing: Sizing,
+    pub risk: RiskConfig,
+    pub product: Product,
+    pub allow_short: bool,
+    pub portfolio: Portfolio,
+    pub working: Vec<WorkingOrder>,
+    pub next_client_id: u64,
+    pub trailing_stop_bps: Option<i64>,
+    pub warm_until: TimestampNs,
+}
+
+impl Default for AccountOpts {
+    fn default() -> AccountOpts {
+        AccountOpts {
+            sizing: Sizing::FixedQty(10),
+            risk: RiskConfig::default(),
+            product: Product::Cnc,
+            allow_short: false,
+            portfolio: Portfolio::new(Decimal::from(1_000_000), 2),
+            working: Vec::new(),
+            next_client_id: 1,
+            trailing_stop_bps: None,
+            warm_until: TimestampNs::MIN,
+        }
+    }
+}
+
+/// An account actor driven by hand.
+pub struct AccountRig {
+    pub actor: AccountActor,
+    pub orders: UnboundedReceiver<OrderMsg>,
+    pub bus: EventBus,
+    pub stream: EventStream,
+    pub stats: Arc<LiveStats>,
+    pub progress: Arc<Progress>,
+}
+
+impl AccountRig {
+    pub fn new(opts: AccountOpts) -> AccountRig {
+        let (tx, orders) = unbounded_channel();
+        let (bus, stream) = EventBus::bounded(1024);
+        let stats = Arc::new(LiveStats::new(2));
+        let progress = Arc::new(Progress::default());
+        let actor = AccountActor::new(AccountSetup {
+            instruments: instruments(),
+            strategies: vec![StrategyInfo { name: AUTO_NAME.into(), auto: true }, StrategyInfo { name: MANUAL_NAME.into(), auto: false }],
+            risk: PreTradeRisk::with_config(opts.sizing, opts.risk, opts.product),
+            product: opts.product,
+            allow_short: opts.allow_short,
+            portfolio: opts.portfolio,
+            working: opts.working,
+            next_client_id: opts.next_client_id,
+            trailing_stop_bps: opts.trailing_stop_bps,
+            orders: tx,
+            progress: Arc::clone(&progress),
+            stats: Arc::clone(&stats),
+            warm_until: opts.warm_until,
+        });
+        AccountRig { actor, orders, bus, stream, stats, progress }
+    }
+
+    pub fn handle(&mut self, msg: Input<EngineMsg>, ts: TimestampNs) {
+        let bus = self.bus.clone();
+        self.actor.handle(msg, &mut Ctx::new(0, ts, &bus, &mut |_| {}));
+    }
+
+    pub fn tick(&mut self, instrument: InstrumentId, price: &str, ts: TimestampNs) {
+        self.handle(Input::Tick(Tick { ts, instrument, price: p(price), qty: 100 }), ts);
+    }
+
+    /// A decision handled at `ts`.
+    pub fn decide(&mut self, decision: Decision, ts: TimestampNs) {
+        self.handle(Input::Message(EngineMsg::Decision(decision)), ts);
+    }
+
+    /// Strategy `strategy` signals `side` on `instrument` at `price`, decided at `ts`.
+    pub fn signal(&mut self, strategy: usize, instrument: InstrumentId, side: Side, price: &str, ts: TimestampNs) {
+        self.signal_with(strategy, signal(instrument, side, ts), price, ts);
+    }
+
+    pub fn signal_with(&mut self, strategy: usize, signal: Signal, price: &str, ts: TimestampNs) {
+        self.decide(Decision::Signal { strategy, signal, price: p(price) }, ts);
+    }
+
+    pub fn report(&mut self, report: OrderReport, ts: TimestampNs) {
+        self.handle(Input::Message(EngineMsg::Report(report)), ts);
+    }
+
+    pub fn fill(&mut self, id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &str, ts: TimestampNs) {
+        self.report(OrderReport::Fill(fill(id, instrument, side, qty, price, ts)), ts);
+    }
+
+    /// Every order command sent since the last call.
+    pub fn commands(&mut self) -> Vec<OrderCommand> {
+        let mut out = Vec::new();
+        while let Ok(msg) = self.orders.try_recv() {
+            match msg {
+                OrderMsg::Command(c) => out.push(c),
+                other => panic!("the account actor sent {other:?}"),
+            }
+        }
+        out
+    }
+
+    /// Every placement since the last call, as (order, symbol, strategy).
+    pub fn placed(&mut self) -> Vec<(Order, String, String)> {
+        self.commands()
+            .into_iter()
+            .map(|c| match c {
+                OrderCommand::Place { order, symbol, strategy } => (order, symbol, strategy),
+                other => panic!("expected a placement, got {other:?}"),
+            })
+            .collect()
+    }
+
+    /// Every event published since the last call.
+    pub fn events(&mut self) -> Vec<Event> {
+        std::iter::from_fn(|| self.stream.try_next()).collect()
+    }
+
+    pub fn kinds(&mut self) -> Vec<EventKind> {
+        self.events().into_iter().map(|e| e.kind).collect()
+    }
+
+    /// Drops whatever was sent or published so far.
+    pub fn clear(&mut self) {
+        self.commands();
+        self.events();
+    }
+
+    /// Buys 10 INFY through the auto strategy and fills them at `price` (client id returned).
+    pub fn go_long(&mut self, price: &str, ts: TimestampNs) -> u64 {
+        self.signal(AUTO, INFY, Side::Buy, price, ts);
+        let placed = self.placed();
+        assert_eq!(placed.len(), 1, "the entry order");
+        let id = placed[0].0.client_id.0;
+        self.fill(id, INFY, Side::Buy, placed[0].0.qty, price, ts);
+        self.clear();
+        id
+    }
+
+    pub fn stat(&self, f: impl Fn(&LiveStats) -> &std::sync::atomic::AtomicU64) -> u64 {
+        f(&self.stats).load(Ordering::Relaxed)
+    }
+}
+
+/// The `type` field an event carries in JSON.
+pub fn type_of(kind: &EventKind) -> &'static str {
+    match kind {
+        EventKind::TickSample { .. } => "tick_sample",
+        EventKind::Signal { .. } => "signal",
+        EventKind::RiskAccept { .. } => "risk_accept",
+        EventKind::RiskReject { .. } => "risk_reject",
+        EventKind::Order { .. } => "order",
+        EventKind::Fill { .. } => "fill",
+        EventKind::Pnl { .. } => "pnl",
+        EventKind::Alert { .. } => "alert",
+        EventKind::Latency { .. } => "latency",
+    }
+}
+
+pub fn types(kinds: &[EventKind]) -> Vec<&'static str> {
+    kinds.iter().map(type_of).collect()
+}
+
+pub fn market(id: u64, instrument: InstrumentId, side: Side, qty: Qty, ts: TimestampNs) -> Order {
+    Order::market(ClientOrderId(id), instrument, side, qty, Product::Cnc, ts)
+}
+
+pub fn limit(id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &str, ts: TimestampNs) -> Order {
+    Order { order_type: OrderType::Limit, limit_price: Some(p(price)), ..market(id, instrument, side, qty, ts) }
+}
+
+pub fn place(order: Order) -> OrderMsg {
+    OrderMsg::Command(OrderCommand::Place { order, symbol: "INFY".into(), strategy: AUTO_NAME.into() })
+}
+
+/// The paper broker the brief asks for: default config, INFY only (id 0).
+pub fn paper(cfg: PaperConfig) -> SharedPaper {
+    SharedPaper::new(PaperBroker::new(cfg, [Instrument::nse_equity(0, "INFY")]))
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap()
+}
+
+/// An order actor over a real journal in a temp dir and a paper broker, run batch by batch.
+pub struct OrderRig {
+    pub rt: tokio::runtime::Runtime,
+    pub dir: tempfile::TempDir,
+    journal: Option<Journal>,
+    pub broker: SharedPaper,
+    pub engine_tx: MpscSender<EngineMsg>,
+    pub engine_rx: MpscReceiver<EngineMsg>,
+    pub bus: EventBus,
+    pub stream: EventStream,
+    pub progress: Arc<Progress>,
+}
+
+impl OrderRig {
+    pub fn new(cfg: PaperConfig) -> OrderRig {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(dir.path().join("journal.redb")).unwrap();
+        let (engine_tx, engine_rx) = mpsc_link(1024, Doorbell::new());
+        let (bus, stream) = EventBus::bounded(1024);
+        OrderRig { rt: runtime(), dir, journal: Some(journal), broker: paper(cfg), engine_tx, engine_rx, bus, stream, progress: Arc::new(Progress::default()) }
+    }
+
+    pub fn journal(&self) -> &Journal {
+        self.journal.as_ref().expect("journal")
+    }
+
+    /// Takes the journal handle away (to close it, as a stopped process would).
+    pub fn take_journal(&mut self) -> Journal {
+        self.journal.take().expect("journal")
+    }
+
+    pub fn journal_mut(&mut self) -> &mut Journal {
+        self.journal.as_mut().expect("journal")
+    }
+
+    /// Runs an order actor over `broker` on `msgs` followed by `Stop { cancel_open: false }`
+    /// (unless `msgs` ends with a `Stop`), to completion.
+    pub fn try_run_with<B: Broker>(&mut self, broker: B, mut msgs: Vec<OrderMsg>) -> Result<OrderActorReport, LiveError> {
+        if !matches!(msgs.last(), Some(OrderMsg::Stop { .. })) {
+            msgs.push(OrderMsg::Stop { cancel_open: false });
+        }
+        let (tx, rx) = unbounded_channel();
+        for m in msgs {
+            tx.send(m).unwrap();
+        }
+        let journal = self.journal.take().expect("journal");
+        let actor = OrderActor::new(journal, broker, self.engine_tx.clone(), self.bus.clone(), Arc::clone(&self.progress));
+        match self.rt.block_on(actor.run(rx)) {
+            Ok((journal, report)) => {
+                self.journal = Some(journal);
+                Ok(report)
+            }
+            Err(e) => {
+                // The actor (and its journal handle) is gone: reopen the file to look at it.
+                self.journal = Some(Journal::open(self.dir.path().join("journal.redb")).unwrap());
+                Err(e)
+            }
+        }
+    }
+
+    pub fn run(&mut self, msgs: Vec<OrderMsg>) -> OrderActorReport {
+        let broker = self.broker.clone();
+        self.try_run_with(broker, msgs).expect("order actor")
+    }
+
+    /// Feeds one tick to the paper broker; returns the trades it produced, with ids.
+    pub fn tick(&self, price: &str, qty: i64, ts: TimestampNs) -> Vec<BrokerTrade> {
+        let mut book = self.broker.lock().unwrap();
+        let before = book.trades().len();
+        book.on_tick(&Tick { ts, instrument: INFY, price: p(price), qty }).unwrap();
+        book.trades_since(before)
+    }
+
+    /// Every message the engine inbox got since the last call.
+    pub fn engine(&self) -> Vec<EngineMsg> {
+        std::iter::from_fn(|| self.engine_rx.try_recv()).collect()
+    }
+
+    pub fn kinds(&self) -> Vec<EventKind> {
+        std::iter::from_fn(|| self.stream.try_next()).map(|e| e.kind).collect()
+    }
+
+    /// The journalled events, without sequence numbers.
+    pub fn entries(&self) -> Vec<OrderEvent> {
+        self.journal().entries().unwrap().into_iter().map(|e| e.event).collect()
+    }
+
+    pub fn status(&self, id: u64) -> Option<OrderStatus> {
+        self.journal().state().order(ClientOrderId(id)).map(|o| o.status)
+    }
+}
+
+/// `(from, to)` of every `order` event.
+pub fn transitions(kinds: &[EventKind]) -> Vec<(Option<String>, String)> {
+    kinds
+        .iter()
+        .filter_map(|k| match k {
+            EventKind::Order { from, to, .. } => Some((from.clone(), to.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn tr(from: Option<&str>, to: &str) -> (Option<String>, String) {
+    (from.map(str::to_string), to.to_string())
+}
