@@ -134,3 +134,12 @@ fn help_and_version() {
     let run = sw(&["frobnicate"]);
     assert_eq!(run.status.code(), Some(2), "{run}");
 }
+
+#[test]
+fn the_subscription_tier_bounds_how_many_strategies_run() {
+    let dir = tmp();
+    let four = "[run]\ntier = \"BASIC\"\n".to_string() + &["sma_cross", "ema_cross", "macd_cross", "rsi_reversion"].map(|n| format!("[[run.strategies]]\nname = \"{n}\"\n")).concat();
+    std::fs::write(dir.path().join("four.toml"), four).unwrap();
+    sw_in(dir.path(), &["run", "--config", "four.toml"]).fails().stderr_has(&["TIER_STRATEGY_LIMIT", "tier BASIC allows 3"]);
+    assert!(!dir.path().join("data").exists(), "nothing is started or written");
+}

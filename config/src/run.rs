@@ -45,6 +45,9 @@ pub struct RunSection {
     pub status_every_s: u64,
     /// Whether shutting down cancels orders still open at the broker.
     pub cancel_open_orders_on_shutdown: bool,
+    /// The account's subscription tier (until users exist): how many strategies may run, per
+    /// `[risk.tier_strategy_limits]` (BASIC 3, PRO 10, ELITE unlimited by default).
+    pub tier: sharewise_risk::Tier,
     /// `[[run.strategies]]`: the strategies to run. A user's array replaces the default one whole.
     pub strategies: Vec<RunStrategy>,
 }

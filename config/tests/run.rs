@@ -38,6 +38,7 @@ fn defaults_run_two_strategies_on_ten_symbols() {
     assert_eq!(s.run.bar_interval(), BarInterval::M1);
     assert_eq!((s.run.demo_speed, s.run.demo_seed, s.run.status_every_s), (60, 7, 5));
     assert!(s.run.cancel_open_orders_on_shutdown);
+    assert_eq!(s.run.tier, sharewise_risk::Tier::Pro);
     let names: Vec<&str> = s.run.strategies.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["sma_cross", "rsi_reversion"]);
     assert_eq!(s.run.strategies[0].mode, StrategyMode::Auto);

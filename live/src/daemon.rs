@@ -103,6 +103,11 @@ fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
 /// Runs the daemon until the feed ends or `opts.shutdown` is triggered.
 pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     let settings = &opts.settings;
+    let risk = PreTradeRisk::with_config(settings.sizing().map_err(LiveError::Settings)?, settings.risk_config(), settings.backtest.product);
+    // The subscription tier bounds how many strategies run (checked as each one starts).
+    for open in 0..settings.run.strategies.len() {
+        risk.check_strategy_start(settings.run.tier, open).map_err(|r| LiveError::Settings(format!("run.strategies: {r}; raise run.tier or run fewer strategies")))?;
+    }
     std::fs::create_dir_all(&opts.data_dir).map_err(|e| LiveError::io(format!("cannot create data dir {}", opts.data_dir.display()), e))?;
     let mut journal = Journal::open(opts.data_dir.join("journal.redb"))?;
     let mut symbols = feed_symbols(settings, &opts.feed);
@@ -160,7 +165,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     let account = AccountActor::new(AccountSetup {
         instruments: instruments.clone(),
         strategies: plan.infos.clone(),
-        risk: PreTradeRisk::with_config(settings.sizing().map_err(LiveError::Settings)?, settings.risk_config(), settings.backtest.product),
+        risk,
         product: settings.backtest.product,
         allow_short: settings.backtest.allow_short,
         portfolio,
