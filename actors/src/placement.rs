@@ -66,8 +66,11 @@ pub struct Placement {
     pub ring_capacity: usize,
     /// Capacity of the many-producer order/fill inbox of the engine.
     pub inbox_capacity: usize,
-    /// Bounded spins before the engine parks.
+    /// Bounded spins before the engine starts yielding its core (then parks).
     pub spin_iterations: u32,
+    /// After spinning, how long to keep yielding the core between checks before parking,
+    /// microseconds (0 = park right after spinning).
+    pub yield_us: u64,
     /// Longest park, microseconds.
     pub park_timeout_us: u64,
 }
@@ -83,7 +86,8 @@ impl Default for Placement {
             pin_cores: false,
             ring_capacity: 4096,
             inbox_capacity: 1024,
-            spin_iterations: 200,
+            spin_iterations: 2000,
+            yield_us: 1000,
             park_timeout_us: 1000,
         }
     }
@@ -132,7 +136,7 @@ impl Placement {
 
     /// The engine's spin-then-park policy.
     pub fn wait_policy(&self) -> WaitPolicy {
-        WaitPolicy { spins: self.spin_iterations, park: Duration::from_micros(self.park_timeout_us.max(1)) }
+        WaitPolicy { spins: self.spin_iterations, yield_for: Duration::from_micros(self.yield_us), park: Duration::from_micros(self.park_timeout_us.max(1)) }
     }
 
     /// Spawns `f` on a thread named after `spec`, pinned to its core when `pin_cores` is set.

@@ -87,7 +87,7 @@ fn cross_thread_overload_keeps_each_instrument_in_order() {
     });
     let mut last = [-1i64; INSTRUMENTS as usize];
     let mut seen = 0u64;
-    let policy = WaitPolicy { spins: 50, park: Duration::from_millis(1) };
+    let policy = WaitPolicy { spins: 50, yield_for: Duration::ZERO, park: Duration::from_millis(1) };
     loop {
         let n = rx.drain(4, |s| {
             let slot = &mut last[s.tick.instrument.0 as usize];
@@ -120,7 +120,7 @@ fn parked_consumer_is_woken_by_a_push() {
     let engine = thread::spawn(move || {
         let mut got = Vec::new();
         // Long parks: only an unpark (or the timeout) can end them.
-        let policy = WaitPolicy { spins: 1, park: Duration::from_millis(50) };
+        let policy = WaitPolicy { spins: 1, yield_for: Duration::ZERO, park: Duration::from_millis(50) };
         while got.len() < 3 {
             rx.drain(8, |s| got.push(s.tick.ts));
             if got.len() < 3 {

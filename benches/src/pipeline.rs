@@ -5,8 +5,8 @@
 //! signal a [`PreTradeRisk`] review (fixed 10 shares, default limits, long-only CNC); an approved
 //! review counts as an order intent (no broker).
 //!
-//! - **runtime**: [`RuntimeBuilder`] with the default [`Placement`]; ticks go through the tick
-//!   link (conflating under overload).
+//! - **runtime**: [`RuntimeBuilder`] with the given [`Placement`] (its wait policy: spins, then
+//!   yields, then parks); ticks go through the tick link (conflating under overload).
 //! - **baseline**: one `rtrb` ring of `(Tick, sent_ns)` from a feed thread to a consumer that
 //!   spins (bounded) then yields; the feed waits when the ring is full (nothing is lost).
 //!
@@ -15,6 +15,10 @@
 //! `now − stamp` after the chain has finished with the tick, for every tick that reaches the end of
 //! the chain; ticks that produced an order intent are also recorded separately. The synthetic feed
 //! (10 instruments, deterministic random walk on the 0.05 grid) is generated before timing starts.
+//!
+//! Latency is measured at the requested feed rate, in rounds that alternate runtime and baseline
+//! (noise on a shared machine then lands on both); maximum throughput in a separate flat-out run of
+//! the same ticks.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -103,6 +107,14 @@ pub struct PipelineReport {
     pub instruments: usize,
     /// Target feed rate, ticks/s (0 = as fast as possible).
     pub rate: u64,
+    /// Alternating runtime/baseline rounds the ticks were split into.
+    pub rounds: usize,
+    /// The engine's wait policy: spins, then yields for `yield_us`, then parks up to `park_us`.
+    pub spins: u32,
+    /// See `spins`.
+    pub yield_us: u64,
+    /// See `spins`.
+    pub park_us: u64,
     /// Runtime: tick → decision p50, ns.
     pub p50_ns: u64,
     /// Runtime: tick → decision p99, ns.
@@ -111,7 +123,7 @@ pub struct PipelineReport {
     pub p999_ns: u64,
     /// Runtime: tick → decision max, ns.
     pub max_ns: u64,
-    /// Runtime: ticks offered / wall time.
+    /// Runtime: maximum throughput, ticks offered / wall time with the feed flat out.
     pub ticks_per_s: f64,
     /// Baseline: tick → decision p50, ns.
     pub baseline_p50_ns: u64,
@@ -121,7 +133,7 @@ pub struct PipelineReport {
     pub baseline_p999_ns: u64,
     /// Baseline: tick → decision max, ns.
     pub baseline_max_ns: u64,
-    /// Baseline: ticks / wall time.
+    /// Baseline: maximum throughput, ticks / wall time with the feed flat out.
     pub baseline_ticks_per_s: f64,
     /// Runtime p50 / baseline p50.
     pub ratio_p50: f64,
@@ -258,6 +270,17 @@ impl DecisionChain {
         }
     }
 
+    /// Adds another run's histograms and counts to this one (rounds of one benchmark).
+    fn absorb(&mut self, other: &DecisionChain) {
+        // Both histograms have the same bounds, so adding cannot fail.
+        let _ = self.decision.add(&other.decision);
+        let _ = self.intent.add(&other.intent);
+        self.signals += other.signals;
+        self.reviews += other.reviews;
+        self.intents += other.intents;
+        self.rejections += other.rejections;
+    }
+
     fn result(&self, ticks: usize, wall_s: f64) -> RunResult {
         RunResult {
             decision: Latency::of(&self.decision),
@@ -306,12 +329,12 @@ fn pace(clock: &MonoClock, start_ns: u64, i: usize, rate: u64) {
 }
 
 /// The real runtime (default placement) over `ticks`.
-fn run_runtime(ticks: &[Tick], rate: u64) -> std::io::Result<(RunResult, sharewise_actors::EngineReport<ChainActor>)> {
+fn run_runtime(ticks: &[Tick], rate: u64, placement: &Placement) -> std::io::Result<(f64, sharewise_actors::EngineReport<ChainActor>)> {
     let clock = MonoClock::new();
     let feed: Vec<Tick> = ticks.to_vec();
     let (bus, _events) = EventBus::bounded(64);
     let start = Instant::now();
-    let runtime = RuntimeBuilder::new(Placement::default(), INSTRUMENTS, bus).spawn(
+    let runtime = RuntimeBuilder::new(placement.clone(), INSTRUMENTS, bus).spawn(
         move |port| {
             let t0 = clock.now_ns();
             for (i, tick) in feed.iter().enumerate() {
@@ -324,17 +347,17 @@ fn run_runtime(ticks: &[Tick], rate: u64) -> std::io::Result<(RunResult, sharewi
         ChainActor(DecisionChain::new(clock)),
     )?;
     let report = runtime.join().map_err(|e| std::io::Error::other(e.to_string()))?;
-    let wall = start.elapsed().as_secs_f64();
-    Ok((report.chain.0.result(ticks.len(), wall), report))
+    Ok((start.elapsed().as_secs_f64(), report))
 }
 
 /// The hand-written baseline: one rtrb hop, spin-then-yield consumer, same chain.
-fn run_baseline(ticks: &[Tick], rate: u64) -> std::io::Result<RunResult> {
+/// Its threads are spawned (named, and pinned when asked) by `placement`, like the runtime's.
+fn run_baseline(ticks: &[Tick], rate: u64, placement: &Placement) -> std::io::Result<(DecisionChain, f64)> {
     let clock = MonoClock::new();
     let feed: Vec<Tick> = ticks.to_vec();
     let (mut tx, mut rx) = rtrb::RingBuffer::<(Tick, u64)>::new(BASELINE_RING);
     let start = Instant::now();
-    let consumer = thread::Builder::new().name("bl-engine".into()).spawn(move || {
+    let consumer = placement.spawn(&placement.engine, move || {
         let mut chain = DecisionChain::new(clock);
         let mut idle = 0u32;
         loop {
@@ -359,7 +382,7 @@ fn run_baseline(ticks: &[Tick], rate: u64) -> std::io::Result<RunResult> {
         }
         chain
     })?;
-    let producer = thread::Builder::new().name("bl-feed".into()).spawn(move || {
+    let producer = placement.spawn(&placement.feed, move || {
         let t0 = clock.now_ns();
         for (i, tick) in feed.iter().enumerate() {
             pace(&clock, t0, i, rate);
@@ -381,7 +404,7 @@ fn run_baseline(ticks: &[Tick], rate: u64) -> std::io::Result<RunResult> {
     })?;
     producer.join().map_err(|_| std::io::Error::other("baseline feed panicked"))?;
     let chain = consumer.join().map_err(|_| std::io::Error::other("baseline consumer panicked"))?;
-    Ok(chain.result(ticks.len(), start.elapsed().as_secs_f64()))
+    Ok((chain, start.elapsed().as_secs_f64()))
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -392,36 +415,76 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// Generates `ticks` ticks, runs the runtime, then the baseline, at `rate` ticks/s (0 = flat out).
-pub fn run(ticks: usize, rate: u64) -> std::io::Result<PipelineReport> {
+/// Generates `ticks` ticks and measures the runtime (threads and waiting as `placement` says)
+/// and the baseline at `rate` ticks/s (0 = flat out), alternating over `rounds` rounds of
+/// `ticks / rounds` ticks each: on a shared machine a burst of noise then hits both sides alike.
+/// Histograms and counters are summed over the rounds.
+pub fn run(ticks: usize, rate: u64, placement: &Placement, rounds: usize) -> std::io::Result<PipelineReport> {
+    let rounds = rounds.clamp(1, ticks.max(1));
     let feed = synthetic_ticks(ticks);
-    let (runtime, report) = run_runtime(&feed, rate)?;
-    let baseline = run_baseline(&feed, rate)?;
-    let link = report.link;
+    let clock = MonoClock::new();
+    let (mut runtime, mut baseline) = (DecisionChain::new(clock), DecisionChain::new(clock));
+    let (mut runtime_wall, mut baseline_wall) = (0.0, 0.0);
+    let mut stages = [histogram(), histogram()];
+    let mut link = sharewise_actors::LinkSnapshot::default();
+    for chunk in feed.chunks(ticks.div_ceil(rounds)) {
+        let (wall, report) = run_runtime(chunk, rate, placement)?;
+        runtime_wall += wall;
+        runtime.absorb(&report.chain.0);
+        for (h, stage) in stages.iter_mut().zip([Stage::FeedToEngine, Stage::EngineChain]) {
+            h.add(report.latency.histogram(stage)).map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        let l = report.link;
+        (link.delivered, link.conflated, link.dropped, link.parked) = (link.delivered + l.delivered, link.conflated + l.conflated, link.dropped + l.dropped, link.parked + l.parked);
+        let (chain, wall) = run_baseline(chunk, rate, placement)?;
+        baseline_wall += wall;
+        baseline.absorb(&chain);
+    }
+    let runtime = runtime.result(ticks, runtime_wall);
+    let baseline = baseline.result(ticks, baseline_wall);
+    // Maximum throughput: the same ticks flat out (a paced run's ticks/s is just its pace).
+    let (max_rate, baseline_max_rate) = if rate == 0 {
+        (runtime.ticks_per_s, baseline.ticks_per_s)
+    } else {
+        let (wall, _) = run_runtime(&feed, 0, placement)?;
+        let (_, baseline_wall) = run_baseline(&feed, 0, placement)?;
+        (ticks as f64 / wall, ticks as f64 / baseline_wall)
+    };
     let d = runtime.decision;
     let b = baseline.decision;
+    let summary = |h: &Histogram<u64>| StageSummary {
+        count: h.len(),
+        p50: h.value_at_quantile(0.5),
+        p99: h.value_at_quantile(0.99),
+        p999: h.value_at_quantile(0.999),
+        max: h.max(),
+    };
     Ok(PipelineReport {
         ticks: ticks as u64,
         instruments: INSTRUMENTS,
         rate,
+        rounds,
+        spins: placement.spin_iterations,
+        yield_us: placement.yield_us,
+        park_us: placement.park_timeout_us,
         p50_ns: d.p50_ns,
         p99_ns: d.p99_ns,
         p999_ns: d.p999_ns,
         max_ns: d.max_ns,
-        ticks_per_s: runtime.ticks_per_s,
+        ticks_per_s: max_rate,
         baseline_p50_ns: b.p50_ns,
         baseline_p99_ns: b.p99_ns,
         baseline_p999_ns: b.p999_ns,
         baseline_max_ns: b.max_ns,
-        baseline_ticks_per_s: baseline.ticks_per_s,
+        baseline_ticks_per_s: baseline_max_rate,
         ratio_p50: ratio(d.p50_ns, b.p50_ns),
         ratio_p99: ratio(d.p99_ns, b.p99_ns),
         delivered: link.delivered,
         conflated: link.conflated,
         dropped: link.dropped,
         parked: link.parked,
-        stage_feed_to_engine: report.latency.summary(Stage::FeedToEngine),
-        stage_engine_chain: report.latency.summary(Stage::EngineChain),
+        stage_feed_to_engine: summary(&stages[0]),
+        stage_engine_chain: summary(&stages[1]),
         runtime,
         baseline,
     })
@@ -441,7 +504,7 @@ mod tests {
     #[test]
     fn report_is_consistent() {
         let n = 20_000;
-        let r = run(n, 0).expect("run");
+        let r = run(n, 0, &Placement::default(), 2).expect("run");
         assert_eq!(r.ticks, n as u64);
         assert_eq!(r.runtime.decision.count, r.delivered);
         assert_eq!(r.delivered, r.ticks - r.conflated - r.dropped);

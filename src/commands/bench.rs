@@ -27,14 +27,30 @@ enum BenchWhat {
 #[derive(Args, Debug)]
 pub struct PipelineBenchArgs {
     /// Ticks to send (10 instruments, round-robin).
-    #[arg(long, default_value_t = 2_000_000)]
+    #[arg(long, default_value_t = 1_000_000)]
     ticks: usize,
-    /// Feed rate, ticks per second (0 = as fast as possible).
-    #[arg(long, default_value_t = 0)]
+    /// Feed rate for the latency runs, ticks per second (0 = as fast as possible, which measures
+    /// queueing); maximum throughput is always measured flat out as well.
+    #[arg(long, default_value_t = 100_000)]
     rate: u64,
+    /// Alternating runtime/baseline rounds the latency runs are split into.
+    #[arg(long, default_value_t = 4)]
+    rounds: usize,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
+    /// Engine wait policy: spins before yielding (default: `[runtime] spin_iterations`).
+    #[arg(long)]
+    spins: Option<u32>,
+    /// Engine wait policy: microseconds of yielding before parking (default: `[runtime] yield_us`).
+    #[arg(long)]
+    yield_us: Option<u64>,
+    /// Engine wait policy: longest park, microseconds (default: `[runtime] park_timeout_us`).
+    #[arg(long)]
+    park_us: Option<u64>,
+    /// Pin the feed thread to core 0 and the engine thread to core 1 (both runs).
+    #[arg(long)]
+    pin: bool,
 }
 
 /// Options of `sharewise bench backtest`.
@@ -65,14 +81,24 @@ pub fn run(args: BenchArgs) -> Result<()> {
 /// Runs `sharewise bench pipeline`.
 fn pipeline(args: PipelineBenchArgs) -> Result<()> {
     anyhow::ensure!(args.ticks > 0, "--ticks must be > 0");
-    let r = sharewise_benches::pipeline::run(args.ticks, args.rate).context("running the pipeline benchmark")?;
+    let defaults = sharewise_actors::Placement::default();
+    let placement = sharewise_actors::Placement {
+        spin_iterations: args.spins.unwrap_or(defaults.spin_iterations),
+        yield_us: args.yield_us.unwrap_or(defaults.yield_us),
+        park_timeout_us: args.park_us.unwrap_or(defaults.park_timeout_us).max(1),
+        pin_cores: args.pin,
+        feed: sharewise_actors::ThreadSpec { core: Some(0), ..defaults.feed.clone() },
+        engine: sharewise_actors::ThreadSpec { core: Some(1), ..defaults.engine.clone() },
+        ..defaults
+    };
+    let r = sharewise_benches::pipeline::run(args.ticks, args.rate, &placement, args.rounds).context("running the pipeline benchmark")?;
     if args.json {
         say!("{}", serde_json::to_string(&r)?);
         return Ok(());
     }
     let rate = if r.rate == 0 { "as fast as possible".to_string() } else { format!("{} ticks/s", r.rate) };
-    say!("pipeline benchmark: {} ticks, {} instruments, feed {rate}; SMA(10)/SMA(30) → risk review (fixed 10 shares)", r.ticks, r.instruments);
-    say!("  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}", "tick → decision (ns)", "p50", "p99", "p99.9", "max", "ticks/s");
+    say!("pipeline benchmark: {} ticks, {} instruments, feed {rate} in {} alternating rounds; SMA(10)/SMA(30) → risk review (fixed 10 shares); engine waits: {} spins, {} µs yielding, parks ≤ {} µs", r.ticks, r.instruments, r.rounds, r.spins, r.yield_us, r.park_us);
+    say!("  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}", "tick → decision (ns)", "p50", "p99", "p99.9", "max", "max ticks/s");
     let row = |name: &str, l: &sharewise_benches::pipeline::Latency, tps: f64| {
         say!("  {name:<26} {:>10} {:>10} {:>10} {:>12} {:>14.0}", l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns, tps);
     };
