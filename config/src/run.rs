@@ -48,6 +48,10 @@ pub struct RunSection {
     /// The account's subscription tier (until users exist): how many strategies may run, per
     /// `[risk.tier_strategy_limits]` (BASIC 3, PRO 10, ELITE unlimited by default).
     pub tier: sharewise_risk::Tier,
+    /// Trailing stop for every position, percent behind the best price since entry (managed by
+    /// the engine, like the strategies' stop-loss and take-profit); `None` = off.
+    #[serde(default)]
+    pub trailing_stop_pct: Option<rust_decimal::Decimal>,
     /// `[[run.strategies]]`: the strategies to run. A user's array replaces the default one whole.
     pub strategies: Vec<RunStrategy>,
 }
@@ -125,6 +129,11 @@ impl RunStrategy {
 }
 
 impl RunSection {
+    /// The trailing stop distance in basis points (0.01 %), rounded; `None` when off.
+    pub fn trailing_stop_bps(&self) -> Option<i64> {
+        self.trailing_stop_pct.and_then(|p| i64::try_from((p * rust_decimal::Decimal::ONE_HUNDRED).round()).ok())
+    }
+
     /// The bar interval. Valid once the settings are validated; use [`RunSection::try_bar_interval`]
     /// after changing `bar_interval` by hand.
     ///
@@ -164,6 +173,9 @@ impl RunSection {
         self.try_bar_interval().map_err(|m| problem("run.bar_interval", m))?;
         if !(1..=MAX_DEMO_SPEED).contains(&self.demo_speed) {
             return Err(problem("run.demo_speed", format!("must be 1 to {MAX_DEMO_SPEED} simulated seconds per second (60 plays a session in ~6 minutes), got {}", self.demo_speed)));
+        }
+        if let Some(pct) = self.trailing_stop_pct.filter(|p| *p <= rust_decimal::Decimal::ZERO || *p >= rust_decimal::Decimal::ONE_HUNDRED) {
+            return Err(problem("run.trailing_stop_pct", format!("must be between 0 and 100 (percent behind the best price), got {pct}")));
         }
         if !(1..=MAX_STATUS_EVERY_S).contains(&self.status_every_s) {
             return Err(problem("run.status_every_s", format!("must be 1 to {MAX_STATUS_EVERY_S} seconds, got {}", self.status_every_s)));

@@ -173,3 +173,12 @@ fn file_mistakes_keep_their_line_under_the_environment() {
     let s = layers("[run]\ndemo_speed = \"fast\"\n", &env).unwrap();
     assert_eq!(s.run.demo_speed, 600);
 }
+
+#[test]
+fn a_trailing_stop_is_a_percentage_between_0_and_100() {
+    let s = sharewise_config::Settings::from_toml_str("[run]\ntrailing_stop_pct = \"1.5\"\n", "u.toml").unwrap();
+    assert_eq!(s.run.trailing_stop_bps(), Some(150));
+    assert_eq!(sharewise_config::Settings::defaults().run.trailing_stop_bps(), None);
+    let err = sharewise_config::Settings::from_toml_str("[run]\ntrailing_stop_pct = \"0\"\n", "u.toml").unwrap_err().to_string();
+    assert!(err.contains("`run.trailing_stop_pct`: must be between 0 and 100"), "{err}");
+}

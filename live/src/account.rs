@@ -86,6 +86,8 @@ pub struct AccountSetup {
     pub progress: Arc<Progress>,
     /// Status counters.
     pub stats: Arc<LiveStats>,
+    /// Once triggered (graceful shutdown), signals no longer become orders.
+    pub stopping: sharewise_actors::Shutdown,
     /// Ticks and signals at or before this time are history replayed after a restart: they warm
     /// the strategies up and are not traded.
     pub warm_until: TimestampNs,
@@ -126,6 +128,7 @@ pub struct AccountActor {
     progress: Arc<Progress>,
     stats: Arc<LiveStats>,
     warm_until: TimestampNs,
+    stopping: sharewise_actors::Shutdown,
 }
 
 impl AccountActor {
@@ -155,6 +158,7 @@ impl AccountActor {
             progress: setup.progress,
             stats: setup.stats,
             warm_until: setup.warm_until,
+            stopping: setup.stopping,
         };
         for w in setup.working {
             if let Some(slot) = actor.working_qty.get_mut(w.order.instrument.0 as usize) {
@@ -284,8 +288,12 @@ impl AccountActor {
         if !auto {
             return;
         }
+        if self.stopping.is_triggered() {
+            let why = Rejection { code: codes::SHUTTING_DOWN, detail: "the daemon is stopping: no new orders".into() };
+            return self.reject(i, side, why, ctx);
+        }
         if self.stopped[i] != Stopped::No {
-            let why = Rejection { code: "INSTRUMENT_STOPPED", detail: format!("{} was stopped by supervision after a strategy failure", self.symbol(i)) };
+            let why = Rejection { code: codes::INSTRUMENT_STOPPED, detail: format!("{} was stopped by supervision after a strategy failure", self.symbol(i)) };
             return self.reject(i, side, why, ctx);
         }
         let position = self.portfolio.positions[i].qty + self.working_qty[i];

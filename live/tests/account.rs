@@ -346,3 +346,14 @@ fn tick_done_and_other_instruments_are_counted_without_trading() {
     assert!(rig.commands().is_empty() && rig.kinds().is_empty());
     assert_eq!(rig.actor.portfolio().positions[1].qty, 0);
 }
+
+#[test]
+fn once_shutdown_is_triggered_signals_no_longer_become_orders() {
+    let stopping = sharewise_actors::Shutdown::new();
+    let mut rig = AccountRig::new(AccountOpts { stopping: stopping.clone(), ..AccountOpts::default() });
+    stopping.trigger();
+    let ts = at(10, 0, 0);
+    rig.signal(AUTO, INFY, Side::Buy, "100", ts);
+    assert!(rig.commands().is_empty(), "a stopping daemon sends no new orders");
+    assert_eq!(rig.kinds(), vec![auto_signal(Side::Buy, ts), risk_reject(Side::Buy, "SHUTTING_DOWN", "the daemon is stopping: no new orders")]);
+}

@@ -42,3 +42,7 @@ pub const MARKET_CLOSED: &str = "MARKET_CLOSED";
 pub const TIER_STRATEGY_LIMIT: &str = "TIER_STRATEGY_LIMIT";
 /// An intraday (MIS) entry at or after the 15:20 IST square-off: it would be closed at once.
 pub const MIS_CUTOFF: &str = "MIS_CUTOFF";
+/// The instrument was stopped by supervision after its strategy failed (flattened or frozen).
+pub const INSTRUMENT_STOPPED: &str = "INSTRUMENT_STOPPED";
+/// The daemon is shutting down gracefully: no new orders.
+pub const SHUTTING_DOWN: &str = "SHUTTING_DOWN";

@@ -74,6 +74,7 @@ pub struct AccountOpts {
     pub next_client_id: u64,
     pub trailing_stop_bps: Option<i64>,
     pub warm_until: TimestampNs,
+    pub stopping: sharewise_actors::Shutdown,
 }
 
 impl Default for AccountOpts {
@@ -88,6 +89,7 @@ impl Default for AccountOpts {
             next_client_id: 1,
             trailing_stop_bps: None,
             warm_until: TimestampNs::MIN,
+            stopping: sharewise_actors::Shutdown::new(),
         }
     }
 }
@@ -122,6 +124,7 @@ impl AccountRig {
             progress: Arc::clone(&progress),
             stats: Arc::clone(&stats),
             warm_until: opts.warm_until,
+            stopping: opts.stopping,
         });
         AccountRig { actor, orders, bus, stream, stats, progress }
     }
