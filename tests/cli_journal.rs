@@ -10,7 +10,7 @@ use sharewise_store::{Journal, OrderEvent};
 
 fn order(j: &mut Journal, id: u64, symbol: &str, side: Side, qty: i64) {
     let order = Order::market(ClientOrderId(id), InstrumentId(0), side, qty, Product::Mis, id as i64);
-    j.record(&OrderEvent::Created { order, symbol: symbol.into(), strategy: "sma_cross".into() }).unwrap();
+    j.record(&OrderEvent::Created { order, symbol: symbol.into(), strategy: "sma_cross".into(), stop_loss: None, take_profit: None }).unwrap();
     j.record(&OrderEvent::Sent { client_id: ClientOrderId(id), ts: 10 }).unwrap();
 }
 

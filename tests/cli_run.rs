@@ -143,3 +143,17 @@ fn the_subscription_tier_bounds_how_many_strategies_run() {
     sw_in(dir.path(), &["run", "--config", "four.toml"]).fails().stderr_has(&["TIER_STRATEGY_LIMIT", "tier BASIC allows 3"]);
     assert!(!dir.path().join("data").exists(), "nothing is started or written");
 }
+
+#[test]
+fn a_data_dir_stays_with_its_feed() {
+    let dir = tmp();
+    let bars = gen_bars(dir.path(), "RELIANCE_1m.csv", 1, 3, &[]);
+    let replay = format!("replay:{}", s(&bars));
+    sw_in(dir.path(), &["run", "--feed", &replay]).ok();
+    // The demo runs on today's clock: in this directory the replay's timeline would be behind it.
+    let demo = sw_in(dir.path(), &["run", "--stop-after", "1"]).fails();
+    let demo = demo.stderr_has(&["holds the journal and paper book of feed `replay:", "--data-dir"]);
+    assert!(!demo.stdout.contains("demo session"), "nothing started:\n{demo}");
+    // The same feed again is fine (a restart).
+    sw_in(dir.path(), &["run", "--feed", &replay]).ok();
+}

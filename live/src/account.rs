@@ -32,8 +32,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::brackets::{Bracket, ExitReason};
 use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
-use crate::progress::Progress;
+use crate::progress::{AbandonOnPanic, Progress};
+use crate::restore::Restored;
 use crate::stats::LiveStats;
+use crate::strategy_stage::BAR_CLOSE_QTY;
 
 /// Ticks between tick-sample events.
 const SAMPLE_EVERY: u64 = 1024;
@@ -72,8 +74,8 @@ pub struct AccountSetup {
     pub product: Product,
     /// Whether SELL signals open shorts.
     pub allow_short: bool,
-    /// Cash and positions rebuilt from the journal.
-    pub portfolio: Portfolio,
+    /// Cash, positions, their exits and today's realised P&L, rebuilt from the journal.
+    pub restored: Restored,
     /// Orders still working after reconciliation.
     pub working: Vec<WorkingOrder>,
     /// The next client order id (from the journal).
@@ -129,12 +131,14 @@ pub struct AccountActor {
     stats: Arc<LiveStats>,
     warm_until: TimestampNs,
     stopping: sharewise_actors::Shutdown,
+    _guard: AbandonOnPanic,
 }
 
 impl AccountActor {
     /// An account actor starting from `setup`.
     pub fn new(setup: AccountSetup) -> AccountActor {
         let n = setup.instruments.len();
+        let guard = AbandonOnPanic(Arc::clone(&setup.progress));
         let mut actor = AccountActor {
             marks: vec![Price::ZERO; n],
             working_qty: vec![0; n],
@@ -148,18 +152,24 @@ impl AccountActor {
             risk: setup.risk,
             product: setup.product,
             allow_short: setup.allow_short,
-            portfolio: setup.portfolio,
+            portfolio: setup.restored.portfolio,
             next_client_id: setup.next_client_id,
             trailing_stop_bps: setup.trailing_stop_bps,
-            realized_today: Decimal::ZERO,
-            realized_day: i64::MIN,
+            realized_today: setup.restored.realized_today,
+            realized_day: setup.restored.realized_day,
             ticks: 0,
             orders: setup.orders,
             progress: setup.progress,
             stats: setup.stats,
             warm_until: setup.warm_until,
             stopping: setup.stopping,
+            _guard: guard,
         };
+        for (i, bracket) in setup.restored.brackets {
+            if let Some(slot) = actor.brackets.get_mut(i) {
+                *slot = bracket;
+            }
+        }
         for w in setup.working {
             if let Some(slot) = actor.working_qty.get_mut(w.order.instrument.0 as usize) {
                 *slot += w.order.side.sign() * w.remaining;
@@ -190,8 +200,8 @@ impl AccountActor {
 
     fn on_tick(&mut self, tick: &Tick, ctx: &mut Ctx<'_, ()>) {
         let i = tick.instrument.0 as usize;
-        if i >= self.marks.len() {
-            return;
+        if i >= self.marks.len() || tick.qty == BAR_CLOSE_QTY {
+            return; // the end-of-replay bar close is not a trade
         }
         self.marks[i] = tick.price;
         if let Some(mark) = self.stats.marks.get(i) {
@@ -200,18 +210,20 @@ impl AccountActor {
         self.ticks += 1;
         self.stats.ticks.store(self.ticks, Ordering::Relaxed);
         self.stats.last_tick_ts.store(tick.ts, Ordering::Relaxed);
-        let held = self.portfolio.positions[i].qty;
-        if held != 0 && self.working_qty[i] == 0 && tick.ts > self.warm_until {
+        // The position once working orders complete: an exit already on its way makes it flat,
+        // so no second exit goes out; an entry still filling is closed along with what filled.
+        let expected = self.portfolio.positions[i].qty + self.working_qty[i];
+        if expected != 0 && tick.ts > self.warm_until {
             let intraday_over = ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS || ist_day(tick.ts) > self.position_day[i];
             if self.product == Product::Mis && intraday_over {
-                self.exit(i, held, tick.ts, "square_off", ctx);
-            } else if let Some(reason) = self.brackets[i].on_price(held, tick.price, self.trailing_stop_bps) {
+                self.exit(i, expected, tick.ts, "square_off", ctx);
+            } else if let Some(reason) = self.brackets[i].on_price(expected, tick.price, self.trailing_stop_bps) {
                 let source = match reason {
                     ExitReason::StopLoss => "bracket:stop_loss",
                     ExitReason::TakeProfit => "bracket:take_profit",
                     ExitReason::TrailingStop => "bracket:trailing_stop",
                 };
-                self.exit(i, held, tick.ts, source, ctx);
+                self.exit(i, expected, tick.ts, source, ctx);
             }
         }
         if self.ticks.is_multiple_of(SAMPLE_EVERY) {
@@ -245,7 +257,8 @@ impl AccountActor {
         LiveStats::bump(&self.stats.orders);
         Progress::bump(&self.progress.commands_sent);
         let symbol = self.instruments[i].symbol.clone();
-        if self.orders.send(OrderMsg::Command(OrderCommand::Place { order, symbol, strategy })).is_err() {
+        let (stop_loss, take_profit) = bracket.levels();
+        if self.orders.send(OrderMsg::Command(OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit })).is_err() {
             // The order actor is gone (shutting down or failed): nothing will place this order.
             self.progress.abandoned.store(true, Ordering::Release);
         }

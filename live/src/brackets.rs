@@ -33,6 +33,11 @@ impl Bracket {
         Bracket { stop, target, armed: true, best: Price::ZERO }
     }
 
+    /// The stop-loss and take-profit prices.
+    pub fn levels(&self) -> (Option<Price>, Option<Price>) {
+        (self.stop, self.target)
+    }
+
     /// Whether this bracket watches a position.
     pub fn is_armed(&self) -> bool {
         self.armed

@@ -21,7 +21,7 @@ use sharewise_actors::{EventBus, EventKind, EventStream, RuntimeBuilder, Shutdow
 use sharewise_brokers::{PaperBroker, PaperConfig, SharedPaper};
 use sharewise_config::{Settings, StrategyMode};
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{Instrument, InstrumentId, Portfolio, Position};
+use sharewise_engine::types::{Instrument, InstrumentId};
 use sharewise_risk::PreTradeRisk;
 use sharewise_store::{Journal, PositionRecord};
 use tokio::sync::mpsc::unbounded_channel;
@@ -32,8 +32,10 @@ use crate::feed::driver::{FeedDriver, FeedSummary};
 use crate::feed::{demo, replay, Pace, TickStream};
 use crate::messages::OrderMsg;
 use crate::order_actor::{OrderActor, OrderActorReport};
-use crate::progress::Progress;
+use crate::progress::{AbandonOnPanic, Progress};
 use crate::reconcile::{reconcile, Reconciled};
+use crate::restore::restore;
+use crate::state_dir;
 use crate::stats::LiveStats;
 use crate::status::{MarksFile, StatusLine, MARKS_FILE};
 use crate::strategy_stage::StrategyStage;
@@ -92,7 +94,16 @@ pub struct DaemonSummary {
     pub events_dropped: u64,
 }
 
-/// The instruments the feed carries (ids `0..n` in this order).
+/// The feed's identity for [`state_dir::claim`]: `synthetic`, or `replay:` and the file's
+/// absolute path.
+fn feed_label(feed: &FeedChoice) -> String {
+    match feed {
+        FeedChoice::Synthetic => "synthetic".into(),
+        FeedChoice::Replay { path, .. } => format!("replay:{}", std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display()),
+    }
+}
+
+/// The symbols the feed carries.
 fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     match feed {
         FeedChoice::Synthetic => settings.run.symbols.clone(),
@@ -109,14 +120,12 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         risk.check_strategy_start(settings.run.tier, open).map_err(|r| LiveError::Settings(format!("run.strategies: {r}; raise run.tier or run fewer strategies")))?;
     }
     std::fs::create_dir_all(&opts.data_dir).map_err(|e| LiveError::io(format!("cannot create data dir {}", opts.data_dir.display()), e))?;
+    let fed = feed_symbols(settings, &opts.feed);
+    let symbols = state_dir::claim(&opts.data_dir, &feed_label(&opts.feed), fed.iter().cloned())?;
     let mut journal = Journal::open(opts.data_dir.join("journal.redb"))?;
-    let mut symbols = feed_symbols(settings, &opts.feed);
     // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
-    for p in journal.positions() {
-        if !symbols.contains(&p.symbol) {
-            symbols.push(p.symbol);
-        }
-    }
+    let symbols = state_dir::claim(&opts.data_dir, &feed_label(&opts.feed), symbols.into_iter().chain(journal.positions().into_iter().map(|p| p.symbol)))?;
+    let id_of = |symbol: &str| symbols.iter().position(|s| s == symbol).map_or(InstrumentId(0), |i| InstrumentId(i as u32));
     let instruments: Vec<Instrument> = symbols.iter().enumerate().map(|(i, s)| Instrument::nse_equity(i as u32, s)).collect();
     let paper_cfg = PaperConfig {
         opening_cash: settings.backtest.cash,
@@ -132,18 +141,13 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     }
     let warm_until = resume_point(&journal, &broker)?;
 
-    let mut portfolio = Portfolio::new(journal.cash(settings.backtest.cash), instruments.len());
-    for p in journal.positions() {
-        if let Some(i) = symbols.iter().position(|s| *s == p.symbol) {
-            portfolio.positions[i] = Position { instrument: InstrumentId(i as u32), qty: p.qty, avg_price: p.avg_price, realized_pnl: p.realized_pnl };
-        }
-    }
+    let restored = restore(&journal, &symbols, settings.backtest.cash, warm_until)?;
     let (lockstep, pace) = match (opts.pace, &opts.feed) {
         (Some(Pace::Max), _) | (None, FeedChoice::Replay { .. }) => (true, Pace::Max),
         (Some(pace), _) => (false, pace),
         (None, FeedChoice::Synthetic) => (false, Pace::Speed(f64::from(settings.run.demo_speed))),
     };
-    let plan = StrategyPlan::build(settings, &symbols, feed_symbols(settings, &opts.feed).len())?;
+    let plan = StrategyPlan::build(settings, &symbols, &fed)?;
     let ticks: TickStream = match &opts.feed {
         FeedChoice::Synthetic => {
             let start = demo::default_start_day();
@@ -153,9 +157,10 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
                 settings.run.demo_speed,
                 sharewise_engine::time::format_ist(sharewise_engine::time::ist_midnight(start)).get(..10).unwrap_or("today"),
             ));
-            demo::demo_ticks(&settings.run.symbols, settings.run.demo_seed, start)?
+            let ids: Vec<(InstrumentId, String)> = settings.run.symbols.iter().map(|s| (id_of(s), s.clone())).collect();
+            demo::demo_ticks(&ids, settings.run.demo_seed, start)?
         }
-        FeedChoice::Replay { path, .. } => replay::open(path, InstrumentId(0))?,
+        FeedChoice::Replay { path, .. } => replay::open(path, id_of(&fed[0]))?,
     };
 
     let progress = Arc::new(Progress::default());
@@ -168,7 +173,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         risk,
         product: settings.backtest.product,
         allow_short: settings.backtest.allow_short,
-        portfolio,
+        restored,
         working: reconciled.working.clone(),
         next_client_id: journal.next_client_id().0,
         trailing_stop_bps: settings.run.trailing_stop_bps(),
@@ -199,6 +204,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         .shutdown(opts.shutdown.clone())
         .spawn_staged(
             move |port| {
+                let _guard = AbandonOnPanic(Arc::clone(&driver.progress));
                 let done = driver.run(port, ticks);
                 if let Ok(mut slot) = summary_slot.lock() {
                     *slot = done;
@@ -210,9 +216,13 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
 
     let actor = OrderActor::new(journal, broker.clone(), engine_tx, bus.clone(), Arc::clone(&progress));
+    let order_guard = AbandonOnPanic(Arc::clone(&progress));
     let order_thread = std::thread::Builder::new()
         .name("sw-orders".into())
-        .spawn(move || io_runtime.block_on(actor.run(orders_rx)))
+        .spawn(move || {
+            let _guard = order_guard;
+            io_runtime.block_on(actor.run(orders_rx))
+        })
         .map_err(|e| LiveError::io("cannot start the order actor", e))?;
     let writer = EventWriter::spawn(stream, opts.events.as_deref(), Arc::clone(&stats))?;
     let marks = MarksFile { path: opts.data_dir.join(MARKS_FILE), symbols: symbols.clone() };
@@ -255,31 +265,33 @@ struct StrategyPlan {
     entries: Vec<(usize, InstrumentId)>,
     infos: Vec<StrategyInfo>,
     settings: Settings,
+    /// Instrument ids `0..instruments`.
+    instruments: usize,
 }
 
 impl StrategyPlan {
-    /// Pairs every `[[run.strategies]]` entry with the feed's instruments it names (all when it
-    /// names none); `fed` is how many of `symbols` the feed carries.
-    fn build(settings: &Settings, symbols: &[String], fed: usize) -> Result<StrategyPlan, LiveError> {
+    /// Pairs every `[[run.strategies]]` entry with the instruments of the feed (`fed`) it names
+    /// (all when it names none); instrument ids are indices into `symbols`.
+    fn build(settings: &Settings, symbols: &[String], fed: &[String]) -> Result<StrategyPlan, LiveError> {
         let mut entries = Vec::new();
         let mut infos = Vec::new();
         for (k, s) in settings.run.strategies.iter().enumerate() {
             let params = s.params().map_err(|m| LiveError::Settings(format!("run.strategies[{k}].params: {m}")))?;
             let name = sharewise_engine::strategy::build(&s.name, &params).map_err(|e| LiveError::Settings(e.to_string()))?.name();
-            for (i, symbol) in symbols.iter().enumerate().take(fed) {
+            for (i, symbol) in symbols.iter().enumerate().filter(|(_, s)| fed.contains(s)) {
                 if s.symbols.is_empty() || s.symbols.contains(symbol) {
                     entries.push((k, InstrumentId(i as u32)));
                     infos.push(StrategyInfo { name: format!("{name}@{symbol}"), auto: s.mode == StrategyMode::Auto });
                 }
             }
         }
-        Ok(StrategyPlan { entries, infos, settings: settings.clone() })
+        Ok(StrategyPlan { entries, infos, settings: settings.clone(), instruments: symbols.len() })
     }
 
     /// The supervisor of `shard`: every entry keeps its index; entries of other shards are added
     /// without instruments, so they never run there.
     fn supervisor(&self, placement: &sharewise_actors::Placement, shard: usize) -> Supervisor {
-        let mut supervisor = Supervisor::new(self.settings.run.symbols.len().max(self.entries.iter().map(|e| e.1 .0 as usize + 1).max().unwrap_or(0)));
+        let mut supervisor = Supervisor::new(self.instruments);
         for &(k, instrument) in &self.entries {
             let s = &self.settings.run.strategies[k];
             // Validated when the plan was built.

@@ -8,6 +8,8 @@
 //! | [`brackets`] | engine-managed stop-loss, take-profit and trailing stop |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
 //! | [`reconcile`] | restart: journal and broker brought into agreement before trading |
+//! | [`restore`] | restart: cash, positions, their exits and today's P&L from the journal |
+//! | [`state_dir`] | a data directory is tied to one feed; symbols keep their instrument ids |
 //! | [`feed`] | the demo feed, replays, and the feed thread's loop |
 //! | [`progress`] | lockstep counters that make full-speed replays deterministic |
 //! | [`messages`] | what the actors say to each other |
@@ -28,6 +30,8 @@ pub mod messages;
 pub mod order_actor;
 pub mod progress;
 pub mod reconcile;
+pub mod restore;
+pub mod state_dir;
 pub mod stats;
 pub mod status;
 pub mod strategy_stage;

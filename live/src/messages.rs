@@ -60,6 +60,11 @@ pub enum OrderCommand {
         symbol: String,
         /// Name of the strategy (or `supervisor`, `square_off`, `bracket`) that wants it.
         strategy: String,
+        /// Stop-loss the engine will manage for the position it opens (journalled, so a restart
+        /// re-arms it).
+        stop_loss: Option<sharewise_engine::types::Price>,
+        /// Profit target, likewise.
+        take_profit: Option<sharewise_engine::types::Price>,
     },
     /// Cancel the unfilled rest of an order.
     Cancel {

@@ -69,8 +69,8 @@ impl<B: Broker> OrderActor<B> {
     async fn serve(&mut self, inbox: &mut UnboundedReceiver<OrderMsg>) -> Result<(), LiveError> {
         while let Some(msg) = inbox.recv().await {
             match msg {
-                OrderMsg::Command(OrderCommand::Place { order, symbol, strategy }) => {
-                    let outcome = self.place(order, symbol, strategy).await;
+                OrderMsg::Command(OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit }) => {
+                    let outcome = self.place(OrderEvent::Created { order, symbol, strategy, stop_loss, take_profit }).await;
                     Progress::bump(&self.progress.commands_done);
                     outcome?;
                 }
@@ -138,7 +138,14 @@ impl<B: Broker> OrderActor<B> {
         let mut spins = 0u32;
         loop {
             match self.engine.try_send(msg) {
-                Ok(()) | Err(SendError::Closed(_)) => return, // closed: the engine is done; the journal has it
+                Ok(()) => return,
+                Err(SendError::Closed(EngineMsg::Report(OrderReport::Fill(_)))) => {
+                    // The engine is done (the journal has the fill): count it as booked, so a
+                    // lockstep feed does not wait for it.
+                    Progress::bump(&self.progress.fills_applied);
+                    return;
+                }
+                Err(SendError::Closed(_)) => return,
                 Err(SendError::Full(back)) => {
                     // Never drop a report: the engine's book would drift from the journal.
                     msg = back;
@@ -153,9 +160,12 @@ impl<B: Broker> OrderActor<B> {
         }
     }
 
-    async fn place(&mut self, order: Order, symbol: String, strategy: String) -> Result<(), LiveError> {
+    /// Journals `created` (an [`OrderEvent::Created`]) and `Sent`, then places the order.
+    async fn place(&mut self, created: OrderEvent) -> Result<(), LiveError> {
+        let OrderEvent::Created { order, .. } = &created else { return Ok(()) };
+        let order = *order;
         let id = order.client_id;
-        self.record(OrderEvent::Created { order, symbol, strategy }, None)?;
+        self.record(created, None)?;
         self.record(OrderEvent::Sent { client_id: id, ts: order.created_ts }, Some(OrderStatus::New))?;
         let mut attempt = 1;
         let outcome = loop {

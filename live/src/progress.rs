@@ -79,3 +79,16 @@ impl Progress {
         true
     }
 }
+
+/// Marks the run abandoned if dropped while its thread panics: a thread that dies must not leave
+/// the others waiting for it (hold one in each actor).
+#[derive(Debug)]
+pub struct AbandonOnPanic(pub std::sync::Arc<Progress>);
+
+impl Drop for AbandonOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.abandoned.store(true, Ordering::Release);
+        }
+    }
+}

@@ -4,8 +4,9 @@
 //! 2026-11-25T10:42:05+05:30 | 3180 ticks/s | signals 41 | orders 12 (rejected 1) | fills 11 | open 3 | P&L +1234.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns
 //! ```
 //!
-//! It also watches for a stopped participant (a journal failure in the order actor) and turns
-//! that into a shutdown, so the daemon never runs on without its journal.
+//! It also watches for a stopped participant (a journal failure in the order actor, a thread
+//! that panicked) and turns that into a shutdown, so the daemon never runs on without its
+//! journal; and on a shutdown it releases the feed from any lockstep wait.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -111,8 +112,13 @@ impl StatusLine {
                 let mut last_ticks = 0;
                 while !flag.load(Ordering::Acquire) {
                     std::thread::sleep(Duration::from_millis(50));
+                    // A stopped participant stops everything; a shutdown releases lockstep waits
+                    // (a replay must not wait on an engine that is draining to stop).
                     if progress.abandoned.load(Ordering::Acquire) && !shutdown.is_triggered() {
                         shutdown.trigger();
+                    }
+                    if shutdown.is_triggered() {
+                        progress.abandoned.store(true, Ordering::Release);
                     }
                     if last.elapsed() < period {
                         continue;

@@ -12,6 +12,12 @@ use sharewise_engine::types::{InstrumentId, Tick};
 
 use crate::messages::EngineMsg;
 
+/// The quantity of the tick a finite feed sends after its last trade of each instrument, stamped
+/// at the next session's open: it closes the last bar (so a signal on it is decided, as in a
+/// backtest) and is otherwise ignored — tick strategies, marks, exits and the paper broker never
+/// see it.
+pub const BAR_CLOSE_QTY: i64 = -1;
+
 /// Bars and strategies for the instruments of one shard (all of them when unsharded).
 pub struct StrategyStage {
     aggregators: Vec<BarAggregator>,
@@ -49,7 +55,9 @@ impl Actor for StrategyStage {
                     self.supervisor.on_bar(InstrumentId(tick.instrument.0), &bar, &mut inner);
                 }
             }
-            self.supervisor.handle(tick, &mut inner);
+            if tick.qty != BAR_CLOSE_QTY {
+                self.supervisor.handle(tick, &mut inner);
+            }
         }
         if self.lockstep || tick.ts <= self.warm_until {
             ctx.emit(EngineMsg::TickDone);

@@ -41,7 +41,7 @@ fn order_event(order: &Order, filled: i64, from: Option<&str>, to: &str, reason:
 }
 
 fn created(order: Order) -> OrderEvent {
-    OrderEvent::Created { order, symbol: "INFY".into(), strategy: AUTO_NAME.into() }
+    OrderEvent::Created { order, symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None }
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn a_broker_rejection_is_journalled_with_the_brokers_message_and_reported() {
     // An instrument the paper broker does not list, and a limit price off the 0.05 grid.
     let unlisted = market(1, InstrumentId(3), Side::Buy, 10, ts0());
     let off_tick = limit(2, INFY, Side::Buy, 10, "100.03", ts0());
-    let msg = |order: Order, symbol: &str| OrderMsg::Command(OrderCommand::Place { order, symbol: symbol.into(), strategy: AUTO_NAME.into() });
+    let msg = |order: Order, symbol: &str| OrderMsg::Command(OrderCommand::Place { order, symbol: symbol.into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None });
     let report = rig.run(vec![msg(unlisted, "WIPRO"), msg(off_tick, "INFY")]);
     assert_eq!(report, OrderActorReport { rejected: 2, ..OrderActorReport::default() });
 

@@ -27,7 +27,7 @@ fn rig(cfg: PaperConfig) -> OrderRig {
 
 /// Journals `order` as the order actor does before placing it: Created, then Sent.
 fn journal_sent(journal: &mut Journal, order: Order) {
-    journal.record(&OrderEvent::Created { order, symbol: "INFY".into(), strategy: AUTO_NAME.into() }).unwrap();
+    journal.record(&OrderEvent::Created { order, symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None }).unwrap();
     journal.record(&OrderEvent::Sent { client_id: order.client_id, ts: order.created_ts }).unwrap();
 }
 
@@ -42,7 +42,7 @@ fn an_order_journalled_as_sent_that_never_reached_the_broker_is_cancelled_not_re
     let mut rig = rig(PaperConfig::default());
     journal_sent(rig.journal_mut(), market(1, INFY, Side::Buy, 10, ts0()));
     // And one the daemon died on before even journalling Sent.
-    rig.journal_mut().record(&OrderEvent::Created { order: market(2, INFY, Side::Sell, 5, ts0()), symbol: "INFY".into(), strategy: AUTO_NAME.into() }).unwrap();
+    rig.journal_mut().record(&OrderEvent::Created { order: market(2, INFY, Side::Sell, 5, ts0()), symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None }).unwrap();
 
     let out = run_reconcile(&mut rig);
     assert_eq!(

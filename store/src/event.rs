@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{ClientOrderId, Fill, Order};
+use sharewise_engine::types::{ClientOrderId, Fill, Order, Price};
 
 /// One order transition, as the order actor journals it before acting on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +16,12 @@ pub enum OrderEvent {
         symbol: String,
         /// Name of the strategy that asked for it.
         strategy: String,
+        /// Protective stop the engine manages for the position this order opens, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stop_loss: Option<Price>,
+        /// Profit target the engine manages for the position this order opens, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        take_profit: Option<Price>,
     },
     /// The placement is about to be sent to the broker (status `sent`).
     Sent {

@@ -16,7 +16,7 @@
 //! let mut journal = Journal::open("data/journal.redb")?;
 //! let id = journal.next_client_id();
 //! let order = Order::market(id, InstrumentId(0), Side::Buy, 10, Product::Mis, 0);
-//! let created = OrderEvent::Created { order, symbol: "INFY".into(), strategy: "ema_cross".into() };
+//! let created = OrderEvent::Created { order, symbol: "INFY".into(), strategy: "ema_cross".into(), stop_loss: None, take_profit: None };
 //! if let Recorded::Appended(_seq) = journal.record(&created)? {
 //!     // committed durably: only now may the order be sent
 //! }

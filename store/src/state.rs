@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{ClientOrderId, Fill, Position, Qty, Side};
+use sharewise_engine::types::{ClientOrderId, Fill, Position, Price, Qty, Side};
 
 use crate::error::StoreError;
 use crate::event::OrderEvent;
@@ -35,6 +35,12 @@ pub struct OrderRecord {
     pub broker_order_id: Option<String>,
     /// Strategy that created the order.
     pub strategy: String,
+    /// Stop-loss the engine manages for the position this order opens, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_loss: Option<Price>,
+    /// Profit target the engine manages for the position this order opens, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub take_profit: Option<Price>,
     /// The last rejection or ambiguity reason, if any.
     pub reason: Option<String>,
     /// When the order was created, UTC ns.
@@ -114,7 +120,7 @@ impl JournalState {
         self.fill_keys.extend(key);
         let ts = event.ts();
         self.last_seq = seq;
-        if let OrderEvent::Created { order, symbol, strategy } = event {
+        if let OrderEvent::Created { order, symbol, strategy, stop_loss, take_profit } = event {
             self.orders.insert(
                 order.client_id,
                 OrderRecord {
@@ -127,6 +133,8 @@ impl JournalState {
                     status: to,
                     broker_order_id: None,
                     strategy: strategy.clone(),
+                    stop_loss: *stop_loss,
+                    take_profit: *take_profit,
                     reason: None,
                     created_ts: order.created_ts,
                     updated_ts: order.created_ts,

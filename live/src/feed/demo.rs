@@ -49,13 +49,13 @@ fn weekday_from(mut day: i64) -> i64 {
     day
 }
 
-/// The merged demo stream for `symbols` (instrument ids `0..n` in order) from IST day `start_day`.
-pub fn demo_ticks(symbols: &[String], seed: u64, start_day: i64) -> Result<TickStream, LiveError> {
+/// The merged demo stream for `symbols` (each with its instrument id) from IST day `start_day`.
+pub fn demo_ticks(symbols: &[(InstrumentId, String)], seed: u64, start_day: i64) -> Result<TickStream, LiveError> {
     let start_day = weekday_from(start_day);
     let mut streams = Vec::with_capacity(symbols.len());
-    for (i, symbol) in symbols.iter().enumerate() {
+    for (id, symbol) in symbols {
         let mut spec = GenSpec::new(symbol, DEMO_DAYS, seed);
-        spec.instrument = InstrumentId(i as u32);
+        spec.instrument = *id;
         spec.start_day = start_day;
         spec.start_price = start_price(symbol);
         spec.avg_ticks_per_minute = 32;
@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn streams_merge_in_time_order_and_repeat_exactly() {
-        let symbols: Vec<String> = ["RELIANCE", "TCS", "INFY"].iter().map(|s| s.to_string()).collect();
+        let symbols: Vec<(InstrumentId, String)> = ["RELIANCE", "TCS", "INFY"].iter().enumerate().map(|(i, s)| (InstrumentId(i as u32), s.to_string())).collect();
         let day = days_from_civil(2026, 11, 28); // a Saturday: starts Monday
         let a: Vec<Tick> = demo_ticks(&symbols, 7, day).unwrap().take(5_000).map(Result::unwrap).collect();
         let b: Vec<Tick> = demo_ticks(&symbols, 7, day).unwrap().take(5_000).map(Result::unwrap).collect();

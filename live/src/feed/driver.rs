@@ -5,8 +5,8 @@
 //! `warm_until` (history replayed after a restart) only warm the strategies up: the broker never
 //! sees them and the account does not trade on them. In lockstep each tick goes round the whole
 //! loop before the next (see [`crate::progress`]). At the end of a finite feed, each
-//! instrument's last bar is closed with a zero-quantity tick at its last price, stamped at the
-//! next session's open, sent to the engine only (it is not a trade), so a signal on the last
+//! instrument's last bar is closed with a [`BAR_CLOSE_QTY`] tick at its last price, stamped at
+//! the next session's open, sent to the engine only (it is not a trade), so a signal on the last
 //! bar is decided as in a backtest.
 
 use std::sync::atomic::Ordering;
@@ -22,6 +22,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::{Pace, TickStream};
 use crate::messages::OrderMsg;
 use crate::progress::Progress;
+use crate::strategy_stage::BAR_CLOSE_QTY;
 
 /// What the feed thread needs besides its ticks.
 pub struct FeedDriver {
@@ -78,8 +79,8 @@ impl FeedDriver {
                 }
             };
             let warming = tick.ts <= self.warm_until;
-            if !warming {
-                clock.wait_for(tick.ts);
+            if !warming && !clock.wait_for(tick.ts, || port.is_stopping()) {
+                return summary;
             }
             if let Some(slot) = last.get_mut(tick.instrument.0 as usize) {
                 *slot = Some(tick);
@@ -103,7 +104,7 @@ impl FeedDriver {
         if self.close_last_bars && !port.is_stopping() {
             for t in last.into_iter().flatten() {
                 let next_open = ist_midnight(ist_day(t.ts) + 1) + NSE_OPEN_IST_NS;
-                port.send(Tick { ts: next_open, qty: 0, ..t });
+                port.send(Tick { ts: next_open, qty: BAR_CLOSE_QTY, ..t });
                 summary.ticks += 1;
                 if self.lockstep && !self.progress.wait_engine(summary.ticks) {
                     return summary;
@@ -155,20 +156,28 @@ impl PaceClock {
         PaceClock { pace, start: None, prev_ts: 0, played_ns: 0.0 }
     }
 
-    fn wait_for(&mut self, ts: TimestampNs) {
-        let Pace::Speed(speed) = self.pace else { return };
+    /// Waits until `ts` is due; `false` if `stopping` said so first (checked every 50 ms, so a
+    /// slow replay still stops promptly).
+    fn wait_for(&mut self, ts: TimestampNs, stopping: impl Fn() -> bool) -> bool {
+        let Pace::Speed(speed) = self.pace else { return true };
         let Some(start) = self.start else {
             self.start = Some(Instant::now());
             self.prev_ts = ts;
-            return;
+            return true;
         };
         let step = (ts - self.prev_ts).clamp(0, NANOS_PER_MINUTE);
         self.prev_ts = ts;
         self.played_ns += step as f64;
         let due = start + Duration::from_nanos((self.played_ns / speed) as u64);
-        let now = Instant::now();
-        if due > now {
-            std::thread::sleep(due - now);
+        loop {
+            let now = Instant::now();
+            if now >= due {
+                return true;
+            }
+            if stopping() {
+                return false;
+            }
+            std::thread::sleep((due - now).min(Duration::from_millis(50)));
         }
     }
 }

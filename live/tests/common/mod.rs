@@ -75,6 +75,9 @@ pub struct AccountOpts {
     pub trailing_stop_bps: Option<i64>,
     pub warm_until: TimestampNs,
     pub stopping: sharewise_actors::Shutdown,
+    pub brackets: Vec<(usize, sharewise_live::brackets::Bracket)>,
+    pub realized_today: Decimal,
+    pub realized_day: i64,
 }
 
 impl Default for AccountOpts {
@@ -90,6 +93,9 @@ impl Default for AccountOpts {
             trailing_stop_bps: None,
             warm_until: TimestampNs::MIN,
             stopping: sharewise_actors::Shutdown::new(),
+            brackets: Vec::new(),
+            realized_today: Decimal::ZERO,
+            realized_day: i64::MIN,
         }
     }
 }
@@ -116,7 +122,7 @@ impl AccountRig {
             risk: PreTradeRisk::with_config(opts.sizing, opts.risk, opts.product),
             product: opts.product,
             allow_short: opts.allow_short,
-            portfolio: opts.portfolio,
+            restored: sharewise_live::restore::Restored { portfolio: opts.portfolio, brackets: opts.brackets, realized_today: opts.realized_today, realized_day: opts.realized_day },
             working: opts.working,
             next_client_id: opts.next_client_id,
             trailing_stop_bps: opts.trailing_stop_bps,
@@ -177,7 +183,7 @@ impl AccountRig {
         self.commands()
             .into_iter()
             .map(|c| match c {
-                OrderCommand::Place { order, symbol, strategy } => (order, symbol, strategy),
+                OrderCommand::Place { order, symbol, strategy, .. } => (order, symbol, strategy),
                 other => panic!("expected a placement, got {other:?}"),
             })
             .collect()
@@ -242,7 +248,7 @@ pub fn limit(id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &st
 }
 
 pub fn place(order: Order) -> OrderMsg {
-    OrderMsg::Command(OrderCommand::Place { order, symbol: "INFY".into(), strategy: AUTO_NAME.into() })
+    OrderMsg::Command(OrderCommand::Place { order, symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None })
 }
 
 /// The paper broker the brief asks for: default config, INFY only (id 0).

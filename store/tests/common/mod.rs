@@ -8,7 +8,7 @@ use sharewise_store::OrderEvent;
 /// A market order for `qty` of instrument 0 created at `ts = id`.
 pub fn created(id: u64, symbol: &str, side: Side, qty: i64) -> OrderEvent {
     let order = Order::market(ClientOrderId(id), InstrumentId(0), side, qty, Product::Mis, id as i64);
-    OrderEvent::Created { order, symbol: symbol.to_string(), strategy: "ema_cross".to_string() }
+    OrderEvent::Created { order, symbol: symbol.to_string(), strategy: "ema_cross".to_string(), stop_loss: None, take_profit: None }
 }
 
 /// `Sent` for order `id`.
