@@ -79,7 +79,8 @@ fn replay_through_the_daemon_matches_the_backtest() {
     let dir = tmp();
     let bars = gen_bars(dir.path(), "RELIANCE_1m.csv", 15, 11, &[]);
     let config = dir.path().join("live.toml");
-    std::fs::write(&config, "[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 10, slow = 30 }\n").unwrap();
+    // Zerodha charges on both sides: the paper broker charges fills with the backtester's model.
+    std::fs::write(&config, "[backtest]\ncommission = \"zerodha\"\n[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 10, slow = 30 }\n").unwrap();
     let run = sw_in(dir.path(), &["run", "--config", s(&config), "--feed", &format!("replay:{}", s(&bars)), "--events", "ev.jsonl"]).ok();
     assert!(run.stdout.contains("stopped: "), "{run}");
     sw_in(dir.path(), &["backtest", "--data", s(&bars), "--config", s(&config), "--out", "bt"]).ok();
@@ -114,6 +115,14 @@ fn replay_through_the_daemon_matches_the_backtest() {
     }
     let live_prices: Vec<i64> = orders.as_array().unwrap().iter().filter(|o| o["status"] == "filled").map(|o| rupees_to_paise(o["avg_fill_price"].as_str().unwrap())).collect();
     assert_eq!(live_prices[..bt_prices.len()], bt_prices[..], "identical fill prices for every closed trade");
+
+    // The same charges: the backtest's fees equal the live fills' fees (every fill, including
+    // an entry still open at the end, which the backtest also paid).
+    let report = read_json(&dir.path().join("bt/report.json"));
+    let bt_fees: rust_decimal::Decimal = report["fees"].as_str().unwrap().parse().unwrap();
+    let live_fees: rust_decimal::Decimal = live.iter().filter(|e| e["type"] == "fill").map(|e| e["fill"]["fees"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert!(bt_fees > rust_decimal::Decimal::ZERO);
+    assert_eq!(live_fees, bt_fees, "identical charges");
 }
 
 #[test]

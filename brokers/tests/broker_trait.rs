@@ -238,3 +238,18 @@ fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
     assert_eq!(ids, ["P00000001", "P00000002"]);
     assert_eq!(all[0].fill.client_id, ClientOrderId(1));
 }
+
+#[test]
+fn paper_fills_carry_the_backtesters_charges() {
+    use sharewise_engine::backtest::{Commission, ZerodhaRates};
+    use sharewise_engine::types::Exchange;
+    let cfg = PaperConfig { commission: Commission::Zerodha(ZerodhaRates::default()), ..PaperConfig::default() };
+    let mut paper = broker(cfg.clone());
+    let order = market(1, Side::Buy, 10);
+    paper.place(&order).unwrap();
+    let fills = paper.on_tick(&tick(1, "1500.00", 100)).unwrap();
+    let expected = cfg.commission.charges(Side::Buy, order.product, Exchange::Nse, sharewise_engine::types::Price::parse("1500").unwrap(), 10).total;
+    assert!(expected > rust_decimal::Decimal::ZERO, "delivery buys pay STT and stamp duty");
+    assert_eq!(fills[0].fees, expected);
+    assert_eq!(paper.funds().cash, rust_decimal::Decimal::from(1_000_000) - rust_decimal::Decimal::from(15_000) - expected, "cash pays the charges");
+}

@@ -132,6 +132,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         slippage_ticks: settings.paper.slippage_ticks,
         max_fill_pct: settings.paper.max_fill_pct,
         latency_ns: settings.paper.latency_ms as i64 * 1_000_000,
+        commission: settings.commission().map_err(LiveError::Settings)?,
     };
     let broker = SharedPaper::new(PaperBroker::open(opts.data_dir.join("paper.json"), paper_cfg, instruments.clone())?);
     let io_runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;

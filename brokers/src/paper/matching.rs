@@ -82,7 +82,7 @@ impl PaperBroker {
     /// the tick executes and returns those fills (oldest order first).
     pub fn on_tick(&mut self, tick: &Tick) -> Result<Vec<Fill>, BrokerError> {
         self.set_clock(tick.ts);
-        let Some(tick_size) = self.instruments.get(&tick.instrument).map(|i| i.tick_size) else {
+        let Some((tick_size, exchange)) = self.instruments.get(&tick.instrument).map(|i| (i.tick_size, i.exchange)) else {
             return Ok(Vec::new());
         };
         let mut budget = match self.cfg.max_fill_pct {
@@ -122,7 +122,7 @@ impl PaperBroker {
                     qty,
                     price,
                     ts: tick.ts,
-                    fees: Default::default(),
+                    fees: self.cfg.commission.charges(r.side, r.product, exchange, price, qty).total,
                 };
                 o.book.filled_qty += qty;
                 o.notional += price.notional(qty);
@@ -151,7 +151,7 @@ impl PaperBroker {
                 .entry(fill.instrument)
                 .or_insert_with(|| sharewise_engine::types::Position::flat(fill.instrument));
             pos.apply(fill);
-            self.state.cash -= fill.price.notional(fill.side.sign() * fill.qty);
+            self.state.cash -= fill.price.notional(fill.side.sign() * fill.qty) + fill.fees;
             self.state.trades.push(*fill);
         }
         if changed || !fills.is_empty() {

@@ -41,6 +41,7 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use sharewise_engine::backtest::Commission;
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Fill, Instrument, InstrumentId, Position};
 
@@ -49,7 +50,7 @@ use crate::{BrokerError, BrokerOrder, BrokerTrade, Funds};
 pub use shared::SharedPaper;
 
 /// How the paper broker simulates the exchange.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaperConfig {
     /// Cash at the start, rupees (ignored when reopening a saved book).
     pub opening_cash: Decimal,
@@ -59,16 +60,21 @@ pub struct PaperConfig {
     pub max_fill_pct: Option<u32>,
     /// Tick time (ns) between placement and the order going live.
     pub latency_ns: i64,
+    /// Charges on each fill (brokerage, STT, exchange, SEBI, GST, stamp duty), the backtester's
+    /// model, so paper P&L and cash match a backtest with the same `commission`.
+    #[serde(default)]
+    pub commission: Commission,
 }
 
 impl Default for PaperConfig {
-    /// ₹10 00 000 cash, no slippage, full fills, no latency.
+    /// ₹10 00 000 cash, no slippage, full fills, no latency, no charges.
     fn default() -> PaperConfig {
         PaperConfig {
             opening_cash: Decimal::from(1_000_000),
             slippage_ticks: 0,
             max_fill_pct: None,
             latency_ns: 0,
+            commission: Commission::None,
         }
     }
 }
