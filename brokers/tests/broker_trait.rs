@@ -226,7 +226,7 @@ fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
         block_on(shared.place(&market(1, Side::Buy, 10))).unwrap();
         shared.lock().unwrap().on_tick(&tick(1, "100.00", 100)).unwrap();
         block_on(shared.place(&market(2, Side::Sell, 4))).unwrap();
-        let before = shared.lock().unwrap().trades().len();
+        let before = shared.lock().unwrap().trade_count();
         shared.lock().unwrap().on_tick(&tick(2, "101.00", 100)).unwrap();
         let new = shared.lock().unwrap().trades_since(before);
         assert_eq!(new.len(), 1);
@@ -252,4 +252,32 @@ fn paper_fills_carry_the_backtesters_charges() {
     assert!(expected > rust_decimal::Decimal::ZERO, "delivery buys pay STT and stamp duty");
     assert_eq!(fills[0].fees, expected);
     assert_eq!(paper.funds().cash, rust_decimal::Decimal::from(1_000_000) - rust_decimal::Decimal::from(15_000) - expected, "cash pays the charges");
+}
+
+#[test]
+fn a_new_ist_day_starts_a_fresh_day_book_and_keeps_positions_cash_and_used_tags() {
+    use sharewise_engine::time::NANOS_PER_DAY;
+    let mut paper = broker(PaperConfig::default());
+    let day1 = 1_767_600_000_000_000_000; // 2026-01-05 13:30 IST
+    paper.place(&market(1, Side::Buy, 10)).unwrap();
+    paper.on_tick(&tick(day1, "100.00", 100)).unwrap();
+    paper.place(&limit(2, Side::Buy, 5, "90.00")).unwrap(); // still open at the day's end
+    let cash = paper.funds().cash;
+    paper.on_tick(&tick(day1 + NANOS_PER_DAY, "101.00", 100)).unwrap();
+
+    let tags: Vec<u64> = paper.orders().iter().map(|o| o.tag().0).collect();
+    assert_eq!(tags, [2], "finished orders leave the day book; the open one carries over");
+    assert!(paper.trades().is_empty(), "yesterday's fills leave the trade book");
+    assert_eq!(paper.trade_count(), 1);
+    assert_eq!((paper.positions()[0].qty, paper.funds().cash), (10, cash), "positions and cash carry over");
+
+    paper.place(&market(3, Side::Sell, 10)).unwrap();
+    let before = paper.trade_count();
+    paper.on_tick(&tick(day1 + NANOS_PER_DAY + 1, "102.00", 100)).unwrap();
+    let new = paper.trades_since(before);
+    assert_eq!(new.iter().map(|t| t.trade_id.as_str()).collect::<Vec<_>>(), ["P00000002"], "trade ids keep counting across days");
+
+    let again = paper.place(&market(1, Side::Buy, 10)).unwrap_err();
+    assert!(again.to_string().contains("used by an order of an earlier day"), "{again}");
+    assert_eq!(paper.duplicate_placements(), 1, "re-using yesterday's tag is still a duplicate");
 }

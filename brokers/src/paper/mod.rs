@@ -28,21 +28,21 @@
 //! and nothing enters the book. With [`PaperBroker::open`] the whole book is saved as an
 //! atomically-renamed JSON snapshot after every change, so it outlives the daemon. The saved
 //! clock is that of the last change (a tick that changes nothing is not written). Each save
-//! rewrites the whole book, trades included: fine for a day of paper trading, not for millions
-//! of fills.
+//! rewrites the whole book; at each new IST day the finished orders and the earlier days' fills
+//! leave it (as a real broker's day book does), so the file stays the size of one day's trading.
 
 mod book;
 mod matching;
 mod shared;
 mod store;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sharewise_engine::backtest::Commission;
-use sharewise_engine::time::TimestampNs;
+use sharewise_engine::time::{ist_day, TimestampNs};
 use sharewise_engine::types::{ClientOrderId, Fill, Instrument, InstrumentId, Position};
 
 use crate::{BrokerError, BrokerOrder, BrokerTrade, Funds};
@@ -109,6 +109,13 @@ pub(crate) struct PaperState {
     pub next_seq: u64,
     pub duplicate_placements: u64,
     pub now: TimestampNs,
+    /// Tags of finished orders of earlier IST days, dropped from the book at the day's end (a
+    /// tag stays used for good).
+    #[serde(default)]
+    pub archived_tags: BTreeSet<ClientOrderId>,
+    /// Fills of earlier IST days dropped from `trades` (trade ids keep counting from here).
+    #[serde(default)]
+    pub archived_trades: u64,
 }
 
 /// The simulated broker (see the module docs for its rules).
@@ -174,7 +181,24 @@ impl PaperBroker {
 
     /// Moves the clock forward to `ts` (never backwards); orders placed next are stamped `ts`.
     pub fn set_clock(&mut self, ts: TimestampNs) {
+        if self.state.now != 0 && ist_day(ts) > ist_day(self.state.now) {
+            self.roll_over_day();
+        }
         self.state.now = self.state.now.max(ts);
+    }
+
+    /// A new IST day: like a real broker's order book and trade book, the paper book starts
+    /// afresh — finished orders and the earlier days' fills leave it (their tags are remembered,
+    /// trade ids keep counting), so the saved book stays the size of one day's trading.
+    /// Positions, cash and open orders carry over.
+    fn roll_over_day(&mut self) {
+        let finished: Vec<ClientOrderId> = self.state.orders.iter().filter(|(_, o)| o.book.status.is_terminal()).map(|(tag, _)| *tag).collect();
+        for tag in finished {
+            self.state.orders.remove(&tag);
+            self.state.archived_tags.insert(tag);
+        }
+        self.state.archived_trades += self.state.trades.len() as u64;
+        self.state.trades.clear();
     }
 
     /// The order book, oldest first.
@@ -194,20 +218,26 @@ impl PaperBroker {
         self.state.positions.values().cloned().collect()
     }
 
-    /// Every fill so far, oldest first.
+    /// The day's fills, oldest first (earlier days' fills leave the book at the day's end).
     pub fn trades(&self) -> &[Fill] {
         &self.state.trades
     }
 
-    /// Fills from index `from` of [`trades`](Self::trades) on, with their trade ids
-    /// (`P00000001` for the first fill ever: ids follow the book's append-only trade list, so
-    /// they are stable across restarts).
-    pub fn trades_since(&self, from: usize) -> Vec<BrokerTrade> {
-        let start = from.min(self.state.trades.len());
+    /// Fills booked ever (earlier days' included): the sequence number of the next fill.
+    pub fn trade_count(&self) -> u64 {
+        self.state.archived_trades + self.state.trades.len() as u64
+    }
+
+    /// The day's fills from sequence number `from` (see [`trade_count`](Self::trade_count)) on,
+    /// with their trade ids (`P00000001` for the first fill ever: stable across restarts and
+    /// days).
+    pub fn trades_since(&self, from: u64) -> Vec<BrokerTrade> {
+        let archived = self.state.archived_trades;
+        let start = usize::try_from(from.saturating_sub(archived)).unwrap_or(usize::MAX).min(self.state.trades.len());
         self.state.trades[start..]
             .iter()
             .enumerate()
-            .map(|(k, fill)| BrokerTrade { trade_id: format!("P{:08}", start + k + 1), fill: *fill })
+            .map(|(k, fill)| BrokerTrade { trade_id: format!("P{:08}", archived + (start + k) as u64 + 1), fill: *fill })
             .collect()
     }
 

@@ -118,7 +118,7 @@ impl FeedDriver {
     fn match_tick(&self, tick: &Tick) -> bool {
         let trades = match self.broker.lock() {
             Ok(mut book) => {
-                let before = book.trades().len();
+                let before = book.trade_count();
                 if let Err(e) = book.on_tick(tick) {
                     self.fail(format!("paper broker: {e}"));
                     return false;

@@ -328,7 +328,7 @@ impl OrderRig {
     /// Feeds one tick to the paper broker; returns the trades it produced, with ids.
     pub fn tick(&self, price: &str, qty: i64, ts: TimestampNs) -> Vec<BrokerTrade> {
         let mut book = self.broker.lock().unwrap();
-        let before = book.trades().len();
+        let before = book.trade_count();
         book.on_tick(&Tick { ts, instrument: INFY, price: p(price), qty }).unwrap();
         book.trades_since(before)
     }
