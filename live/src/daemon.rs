@@ -92,6 +92,8 @@ pub struct DaemonSummary {
     pub duplicate_placements: u64,
     /// Events dropped because the writer fell behind.
     pub events_dropped: u64,
+    /// The feed → engine link at the end: ticks delivered, conflated under overload, dropped.
+    pub link: sharewise_actors::LinkSnapshot,
 }
 
 /// The feed's identity for [`state_dir::claim`]: `synthetic`, or `replay:` and the file's
@@ -239,14 +241,14 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     drop(bus);
     let write_result = writer.finish();
     let (journal, orders) = orders?;
-    engine?;
+    let link = engine?.link;
     if let Some(why) = failure.lock().ok().and_then(|mut f| f.take()) {
         return Err(LiveError::Feed(why));
     }
     write_result?;
     let duplicate_placements = broker.lock()?.duplicate_placements();
     let feed = feed_summary.lock().map(|s| *s).unwrap_or_default();
-    Ok(DaemonSummary { reconciled, feed, orders, stats, positions: journal.positions(), duplicate_placements, events_dropped })
+    Ok(DaemonSummary { reconciled, feed, orders, stats, positions: journal.positions(), duplicate_placements, events_dropped, link })
 }
 
 /// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up

@@ -16,17 +16,6 @@ use sharewise_live::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
 use sharewise_live::order_actor::OrderActorReport;
 use sharewise_store::{OrderEvent, OrderStatus, PositionRecord};
 
-fn ts0() -> i64 {
-    at(10, 0, 0)
-}
-
-/// A rig whose paper clock stands at 10:00 IST.
-fn rig(cfg: PaperConfig) -> OrderRig {
-    let rig = OrderRig::new(cfg);
-    rig.broker.lock().unwrap().set_clock(ts0());
-    rig
-}
-
 fn order_event(order: &Order, filled: i64, from: Option<&str>, to: &str, reason: Option<&str>) -> EventKind {
     EventKind::Order {
         client_order_id: order.client_id.0,

@@ -14,17 +14,6 @@ use sharewise_live::messages::OrderMsg;
 use sharewise_live::reconcile::{reconcile, Reconciled};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, PositionRecord};
 
-fn ts0() -> i64 {
-    at(10, 0, 0)
-}
-
-/// A rig with the paper clock at 10:00 IST.
-fn rig(cfg: PaperConfig) -> OrderRig {
-    let rig = OrderRig::new(cfg);
-    rig.broker.lock().unwrap().set_clock(ts0());
-    rig
-}
-
 /// Journals `order` as the order actor does before placing it: Created, then Sent.
 fn journal_sent(journal: &mut Journal, order: Order) {
     journal.record(&OrderEvent::Created { order, symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None }).unwrap();

@@ -87,9 +87,10 @@ pub fn run(args: RunArgs) -> Result<()> {
     let s = &summary.stats;
     let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
     say!(
-        "stopped: {} ticks ({} warm-up), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop",
+        "stopped: {} ticks ({} warm-up, {} conflated under overload), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop",
         summary.feed.ticks,
         summary.feed.warm_up,
+        summary.link.conflated,
         get(&s.signals),
         get(&s.orders),
         get(&s.rejections),

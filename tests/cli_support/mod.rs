@@ -202,3 +202,10 @@ pub fn write_lines(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
 pub fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).lines().map(String::from).collect()
 }
+
+/// The warm-up tick count of the daemon's `stopped: N ticks (W warm-up, ...)` line.
+pub fn warm_up_ticks(stdout: &str) -> u64 {
+    let at = stdout.find(" warm-up").unwrap_or_else(|| panic!("no warm-up count in:\n{stdout}"));
+    let digits: String = stdout[..at].chars().rev().take_while(char::is_ascii_digit).collect();
+    digits.chars().rev().collect::<String>().parse().unwrap_or_else(|e| panic!("warm-up count: {e}\n{stdout}"))
+}

@@ -366,3 +366,15 @@ pub fn transitions(kinds: &[EventKind]) -> Vec<(Option<String>, String)> {
 pub fn tr(from: Option<&str>, to: &str) -> (Option<String>, String) {
     (from.map(str::to_string), to.to_string())
 }
+
+/// 10:00 IST on the test day.
+pub fn ts0() -> TimestampNs {
+    at(10, 0, 0)
+}
+
+/// An order rig whose paper clock stands at 10:00 IST.
+pub fn rig(cfg: PaperConfig) -> OrderRig {
+    let rig = OrderRig::new(cfg);
+    rig.broker.lock().unwrap().set_clock(ts0());
+    rig
+}
