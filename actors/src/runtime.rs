@@ -244,6 +244,11 @@ impl<A> Runtime<A> {
         self.stats.snapshot()
     }
 
+    /// A handle on the same counters for a metrics thread that outlives this borrow.
+    pub fn link_stats_handle(&self) -> Arc<LinkStats> {
+        Arc::clone(&self.stats)
+    }
+
     /// Live counters of each strategy shard, by shard index (empty unless sharded).
     pub fn shard_stats(&self) -> Vec<ShardSnapshot> {
         self.shards.iter().map(ShardHandle::snapshot).collect()

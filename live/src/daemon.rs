@@ -229,7 +229,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         .map_err(|e| LiveError::io("cannot start the order actor", e))?;
     let writer = EventWriter::spawn(stream, opts.events.as_deref(), Arc::clone(&stats))?;
     let marks = MarksFile { path: opts.data_dir.join(MARKS_FILE), symbols: symbols.clone() };
-    let status = StatusLine::spawn(Arc::clone(&stats), Arc::clone(&progress), opts.shutdown.clone(), settings.run.status_every_s, opts.say, marks);
+    let status = StatusLine::spawn(Arc::clone(&stats), runtime.link_stats_handle(), Arc::clone(&progress), opts.shutdown.clone(), settings.run.status_every_s, opts.say, marks);
 
     let engine = runtime.join().map_err(|e| LiveError::Thread(e.to_string()));
     // Everything the engine and the feed sent is queued ahead of this.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use sharewise_actors::Shutdown;
+use sharewise_actors::{LinkSnapshot, LinkStats, Shutdown};
 use sharewise_engine::time::format_ist;
 use sharewise_engine::types::Price;
 
@@ -79,14 +79,16 @@ fn duration(ns: u64) -> String {
 }
 
 /// One status line from the counters; `ticks_per_s` over the last period.
-pub fn format_line(stats: &LiveStats, ticks_per_s: f64) -> String {
+pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> String {
     let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
     let realized = stats.realized_paise.load(Ordering::Relaxed);
     let total = realized.saturating_add(stats.unrealized_paise.load(Ordering::Relaxed));
     let ts = stats.last_tick_ts.load(Ordering::Relaxed);
     let clock = if ts == 0 { "--:--:--".to_string() } else { format_ist(ts) };
+    // Overload is worth a glance only when it happened.
+    let overload = if link.conflated + link.dropped > 0 { format!(" | overload: {} conflated, {} dropped", link.conflated, link.dropped) } else { String::new() };
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}",
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}",
         get(&stats.signals),
         get(&stats.orders),
         get(&stats.rejections),
@@ -101,7 +103,7 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64) -> String {
 
 impl StatusLine {
     /// Prints a line every `every_s` seconds through `say` until [`StatusLine::stop`].
-    pub fn spawn(stats: Arc<LiveStats>, progress: Arc<Progress>, shutdown: Shutdown, every_s: u64, say: fn(&str), marks: MarksFile) -> StatusLine {
+    pub fn spawn(stats: Arc<LiveStats>, link: Arc<LinkStats>, progress: Arc<Progress>, shutdown: Shutdown, every_s: u64, say: fn(&str), marks: MarksFile) -> StatusLine {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let handle = std::thread::Builder::new()
@@ -126,7 +128,7 @@ impl StatusLine {
                     let ticks = stats.ticks.load(Ordering::Relaxed);
                     let rate = (ticks - last_ticks) as f64 / last.elapsed().as_secs_f64();
                     (last, last_ticks) = (Instant::now(), ticks);
-                    say(&format_line(&stats, rate));
+                    say(&format_line(&stats, rate, &link.snapshot()));
                     marks.write(&stats);
                 }
                 marks.write(&stats);
@@ -159,7 +161,9 @@ mod tests {
         stats.unrealized_paise.store(-1_050, Ordering::Relaxed);
         stats.hop_p99_ns.store(14_200, Ordering::Relaxed);
         stats.chain_p99_ns.store(850, Ordering::Relaxed);
-        let line = format_line(&stats, 3180.2);
+        let line = format_line(&stats, 3180.2, &LinkSnapshot::default());
         assert_eq!(line, "--:--:-- | 3180 ticks/s | signals 41 | orders 12 (rejected 0) | fills 11 | open 3 | P&L +789.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns");
+        let overloaded = LinkSnapshot { conflated: 7, ..LinkSnapshot::default() };
+        assert!(format_line(&stats, 3180.2, &overloaded).ends_with("chain 850ns | overload: 7 conflated, 0 dropped"));
     }
 }

@@ -221,7 +221,7 @@ fn a_risk_limit_refuses_the_entry_with_its_code_and_counts_it() {
     assert_eq!((rig.stat(|s| &s.signals), rig.stat(|s| &s.orders), rig.stat(|s| &s.rejections)), (1, 0, 1));
     assert_eq!(rig.actor.next_client_id(), 1, "no client id is spent on a refusal");
     assert_eq!(
-        format_line(&rig.stats, 0.0),
+        format_line(&rig.stats, 0.0, &sharewise_actors::LinkSnapshot::default()),
         "--:--:-- | 0 ticks/s | signals 1 | orders 0 (rejected 1) | fills 0 | open 0 | P&L +0.00 (realized +0.00) | p99 feed→engine -, chain -"
     );
 }
@@ -282,7 +282,7 @@ fn fills_publish_pnl_and_a_round_trip_realizes_the_difference() {
     assert_eq!(rig.stats.realized_paise.load(std::sync::atomic::Ordering::Relaxed), 3000);
     let clock = sharewise_engine::time::format_ist(at(10, 5, 1));
     assert_eq!(
-        format_line(&rig.stats, 0.0),
+        format_line(&rig.stats, 0.0, &sharewise_actors::LinkSnapshot::default()),
         format!("{clock} | 0 ticks/s | signals 2 | orders 2 (rejected 0) | fills 2 | open 0 | P&L +30.00 (realized +30.00) | p99 feed→engine -, chain -")
     );
 }
