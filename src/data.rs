@@ -3,13 +3,12 @@
 //! bars on the IST session grid.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use sharewise_engine::bars::{BarAggregator, BarInterval, Ignored};
 use sharewise_engine::types::{Bar, InstrumentId};
-use sharewise_feeds::{BarReader, FeedError, KiteCandleReader, ReadOptions, SkipReport, TickReader, TimeFormat};
+use sharewise_feeds::{is_tick_csv, BarReader, FeedError, KiteCandleReader, ReadOptions, SkipReport, TickReader, TimeFormat};
 
 /// Bytes per CSV bar row assumed when sizing buffers ahead (`1767584700000,1500.05,…` is ~45).
 const CSV_BYTES_PER_BAR: u64 = 45;
@@ -40,7 +39,7 @@ impl BarSource {
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
         Ok(if is_json {
             BarSource::Kite(KiteCandleReader::open(path, options)?)
-        } else if is_tick_file(path)? {
+        } else if is_tick_csv(path)? {
             BarSource::Ticks(TickReader::open(path, InstrumentId(0), options)?, BarAggregator::new(interval))
         } else {
             let file_len = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -107,15 +106,6 @@ impl Iterator for BarSource {
             },
         }
     }
-}
-
-/// Whether the CSV header names tick columns (`price`, no `open`).
-fn is_tick_file(path: &Path) -> Result<bool> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut header = String::new();
-    BufReader::new(file).read_line(&mut header).with_context(|| format!("cannot read {}", path.display()))?;
-    let columns: Vec<String> = header.trim().trim_start_matches('\u{feff}').split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
-    Ok(columns.iter().any(|c| c == "price") && !columns.iter().any(|c| c == "open"))
 }
 
 /// Bars read whole into memory (sweeps and walk-forward reuse them many times).

@@ -10,25 +10,6 @@ fn a_good_file_is_ok_and_names_what_it_resolved() {
     sw(&["config", "check", s(&f)]).ok().stdout_has(&["good.toml: ok", "strategy sma_cross", "commission zerodha", "cash 500000", "run: 2 strategies on 10 symbols, feed synthetic)"]);
 }
 
-/// `sharewise ARGS` with the environment variables `vars` added (and no other `SHAREWISE_*`
-/// settings inherited from the test's own environment).
-fn sw_env(vars: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = bin();
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("SHAREWISE_") {
-            cmd.env_remove(name);
-        }
-    }
-    let out = cmd.envs(vars.iter().copied()).args(args).output().expect("spawn sharewise");
-    let shown: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    Run {
-        cmd: format!("{} sharewise {}", shown.join(" "), args.join(" ")),
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 #[test]
 fn a_bad_run_strategy_is_named_with_its_key_or_line() {
     let dir = tmp();
@@ -50,14 +31,14 @@ fn environment_overrides_are_applied_or_refused_by_name() {
     let dir = tmp();
     let f = write_lines(dir.path(), "env.toml", &["[backtest]".into(), "cash = \"500000\"".into()]);
     let vars = [("SHAREWISE_BACKTEST__CASH", "250000"), ("SHAREWISE_RUN__FEED", "replay:ticks.csv"), ("SHAREWISE_BACKTEST__PRODUCT", "MIS")];
-    sw_env(&vars, &["config", "check", s(&f)]).ok().stdout_has(&["env.toml: ok", "cash 250000", "run: 2 strategies, feed replay:ticks.csv)"]);
-    sw_env(&[("SHAREWISE_RUN__DEMO_SPEED", "fast")], &["config", "check", s(&f)])
+    sw_env(None, &vars, &["config", "check", s(&f)]).ok().stdout_has(&["env.toml: ok", "cash 250000", "run: 2 strategies, feed replay:ticks.csv)"]);
+    sw_env(None, &[("SHAREWISE_RUN__DEMO_SPEED", "fast")], &["config", "check", s(&f)])
         .fails()
         .stderr_has(&["environment variable SHAREWISE_RUN__DEMO_SPEED=fast", "invalid type: string \"fast\""]);
-    sw_env(&[("SHAREWISE_RUNN__DEMO_SPEED", "600")], &["config", "check", s(&f)])
+    sw_env(None, &[("SHAREWISE_RUNN__DEMO_SPEED", "600")], &["config", "check", s(&f)])
         .fails()
         .stderr_has(&["environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime"]);
-    sw_env(&[("SHAREWISE_PAPER__MAX_FILL_PCT", "0")], &["config", "check", s(&f)])
+    sw_env(None, &[("SHAREWISE_PAPER__MAX_FILL_PCT", "0")], &["config", "check", s(&f)])
         .fails()
         .stderr_has(&["SHAREWISE_PAPER__MAX_FILL_PCT=0", "`paper.max_fill_pct`: must be 1 to 100"]);
 }

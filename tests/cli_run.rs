@@ -3,21 +3,8 @@
 
 mod cli_support;
 
-use std::process::Command;
-
 use cli_support::*;
 use serde_json::Value;
-
-/// `sharewise ARGS` in `cwd` with extra environment variables.
-fn sw_env(cwd: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd: Command = bin();
-    cmd.args(args).current_dir(cwd);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("spawn sharewise");
-    Run { cmd: format!("{env:?} sharewise {}", args.join(" ")), status: out.status, stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
-}
 
 /// `"1497.8"` (a normalised decimal) as paise.
 fn rupees_to_paise(text: &str) -> i64 {
@@ -34,7 +21,7 @@ fn demo_session_trades_from_an_empty_directory_and_stops_gracefully() {
     let dir = tmp();
     // 3000x: a simulated session in ~8 s, so sma_cross(10,30) trades within the run.
     let env = [("SHAREWISE_RUN__DEMO_SPEED", "3000"), ("SHAREWISE_RUN__STATUS_EVERY_S", "1")];
-    let run = sw_env(dir.path(), &["run", "--stop-after", "6", "--events", "events.jsonl"], &env).ok();
+    let run = sw_env(Some(dir.path()), &env, &["run", "--stop-after", "6", "--events", "events.jsonl"]).ok();
     assert!(run.stdout.contains("demo session: synthetic NSE ticks for 10 symbols"), "{run}");
     assert!(run.stdout.contains("ticks/s | signals"), "status lines are printed:\n{run}");
     assert!(run.stdout.contains("stopped: "), "{run}");
@@ -65,7 +52,7 @@ fn demo_session_trades_from_an_empty_directory_and_stops_gracefully() {
     }
 
     // A restart reconciles, warms the strategies up on the session so far, and trades on.
-    let again = sw_env(dir.path(), &["run", "--stop-after", "3"], &env).ok();
+    let again = sw_env(Some(dir.path()), &env, &["run", "--stop-after", "3"]).ok();
     assert!(warm_up_ticks(&again.stdout) > 0, "the restart replays the session so far as warm-up:\n{again}");
     let after: Value = serde_json::from_str(&sw_in(dir.path(), &["orders", "--json"]).ok().stdout).unwrap();
     let ids: Vec<i64> = after.as_array().unwrap().iter().map(|o| o["client_id"].as_i64().unwrap()).collect();

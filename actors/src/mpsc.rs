@@ -59,7 +59,33 @@ impl<T> MpscSender<T> {
             Err(TrySendError::Disconnected(m)) => Err(SendError::Closed(m)),
         }
     }
+
+    /// Sends a message that must not be lost: while the channel is full, retries (spinning
+    /// briefly, then yielding the core — a 2-core box cannot afford a long spin against the
+    /// engine it waits for). The wait is bounded by the engine's progress. Returns whether it had
+    /// to wait, or the message back if the engine end is gone.
+    pub fn send_waiting(&self, mut msg: T) -> Result<bool, T> {
+        let mut tries = 0u32;
+        loop {
+            match self.try_send(msg) {
+                Ok(()) => return Ok(tries > 0),
+                Err(SendError::Closed(back)) => return Err(back),
+                Err(SendError::Full(back)) => {
+                    msg = back;
+                    if tries < WAIT_SPINS {
+                        std::hint::spin_loop();
+                    } else {
+                        std::thread::yield_now();
+                    }
+                    tries = tries.saturating_add(1);
+                }
+            }
+        }
+    }
 }
+
+/// Spins on a full channel before [`MpscSender::send_waiting`] starts yielding between retries.
+const WAIT_SPINS: u32 = 64;
 
 /// The engine end.
 #[derive(Debug)]

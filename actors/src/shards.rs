@@ -55,16 +55,12 @@ use crate::clock::MonoClock;
 use crate::doorbell::Doorbell;
 use crate::engine::{spawn_loop, EngineReport, Input, TicksOnly};
 use crate::events::{Event, EventBus, EventKind, Severity};
-use crate::mpsc::{mpsc_link, MpscReceiver, MpscSender, SendError};
+use crate::mpsc::{mpsc_link, MpscReceiver, MpscSender};
 use crate::runtime::{FeedPort, Finish, Runtime, RuntimeBuilder, ThreadPanicked};
 use crate::tick_link::{tick_link, LinkSnapshot, LinkStats};
 
 #[cfg(doc)]
 use crate::placement::Placement;
-
-/// Spins on a full inbox before a shard starts yielding its core between retries (a 2-core box
-/// cannot afford a long spin against the engine it waits for).
-const INBOX_SPINS: u32 = 64;
 
 /// The strategy stages (one per shard; one when unsharded) and the engine's account/risk actor.
 pub struct Staged<S, A> {
@@ -172,30 +168,17 @@ impl<M> Actor for ToInbox<M> {
     }
 }
 
-/// Sends `msg`, retrying a full inbox (spin, then yield) until it fits: the engine keeps draining
-/// its inbox until every shard has ended, so the wait is bounded by the engine's progress. Only a
-/// gone engine (it panicked) loses the message, counted.
-fn deliver<M>(tx: &MpscSender<M>, mut msg: M, counters: &ShardCounters) {
-    let mut tries = 0u32;
-    loop {
-        match tx.try_send(msg) {
-            Ok(()) => return,
-            Err(SendError::Full(back)) => {
-                msg = back;
-                if tries == 0 {
-                    counters.inbox_waits.fetch_add(1, Ordering::Relaxed);
-                }
-                if tries < INBOX_SPINS {
-                    std::hint::spin_loop();
-                } else {
-                    std::thread::yield_now();
-                }
-                tries = tries.saturating_add(1);
-            }
-            Err(SendError::Closed(_)) => {
-                counters.undelivered.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
+/// Sends `msg`, waiting out a full inbox ([`MpscSender::send_waiting`]): the engine keeps
+/// draining its inbox until every shard has ended. Only a gone engine (it panicked) loses the
+/// message, counted.
+fn deliver<M>(tx: &MpscSender<M>, msg: M, counters: &ShardCounters) {
+    match tx.send_waiting(msg) {
+        Ok(false) => {}
+        Ok(true) => {
+            counters.inbox_waits.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(_) => {
+            counters.undelivered.fetch_add(1, Ordering::Relaxed);
         }
     }
 }

@@ -5,7 +5,7 @@
 //! by the caller, since one file holds one instrument.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use sharewise_engine::time::TimestampNs;
@@ -38,6 +38,17 @@ impl RowFormat for TickRow {
         time.check_order(ts, true)?;
         Ok(Tick { ts, instrument: self.0, price, qty })
     }
+}
+
+/// Whether the CSV at `path` holds ticks rather than bars: its header names a `price` column and
+/// no `open` column (case and a byte-order mark ignored). Errors name `path`.
+pub fn is_tick_csv(path: impl AsRef<Path>) -> Result<bool, FeedError> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
+    let mut header = String::new();
+    BufReader::new(file).read_line(&mut header).map_err(|error| FeedError::Io { source_name: path.display().to_string(), error })?;
+    let columns: Vec<String> = header.trim().trim_start_matches('\u{feff}').split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
+    Ok(columns.iter().any(|c| c == "price") && !columns.iter().any(|c| c == "open"))
 }
 
 /// Reads validated [`Tick`]s from a CSV one at a time; an iterator of `Result<Tick, FeedError>`.

@@ -31,7 +31,7 @@ pub mod timefmt;
 pub mod validate;
 
 pub use csv_bars::BarReader;
-pub use csv_ticks::TickReader;
+pub use csv_ticks::{is_tick_csv, TickReader};
 pub use csv_write::{write_bars_csv, write_ticks_csv, BarCsvWriter, TickCsvWriter};
 pub use error::{BadRowKind, FeedError, Location, RowAt, RowProblem};
 pub use kite::KiteCandleReader;

@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sharewise_actors::{Event, EventBus, EventKind, MpscSender, SendError};
+use sharewise_actors::{Event, EventBus, EventKind, MpscSender};
 use sharewise_brokers::{Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome};
 use sharewise_engine::types::{ClientOrderId, Order};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, Recorded};
@@ -133,30 +133,13 @@ impl<B: Broker> OrderActor<B> {
         self.journal.state().order(id).map(|o| o.status)
     }
 
+    /// Reports to the engine, waiting out a full inbox: a dropped report would let the engine's
+    /// book drift from the journal.
     fn tell_engine(&self, report: OrderReport) {
-        let mut msg = EngineMsg::Report(report);
-        let mut spins = 0u32;
-        loop {
-            match self.engine.try_send(msg) {
-                Ok(()) => return,
-                Err(SendError::Closed(EngineMsg::Report(OrderReport::Fill(_)))) => {
-                    // The engine is done (the journal has the fill): count it as booked, so a
-                    // lockstep feed does not wait for it.
-                    Progress::bump(&self.progress.fills_applied);
-                    return;
-                }
-                Err(SendError::Closed(_)) => return,
-                Err(SendError::Full(back)) => {
-                    // Never drop a report: the engine's book would drift from the journal.
-                    msg = back;
-                    spins += 1;
-                    if spins < 100 {
-                        std::hint::spin_loop();
-                    } else {
-                        std::thread::sleep(Duration::from_micros(50));
-                    }
-                }
-            }
+        if let Err(EngineMsg::Report(OrderReport::Fill(_))) = self.engine.send_waiting(EngineMsg::Report(report)) {
+            // The engine is done (the journal has the fill): count it as booked, so a lockstep
+            // feed does not wait for it.
+            Progress::bump(&self.progress.fills_applied);
         }
     }
 

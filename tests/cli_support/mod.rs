@@ -100,6 +100,23 @@ pub fn sw_in(cwd: &Path, args: &[&str]) -> Run {
     finish(describe(Some(cwd), args), out)
 }
 
+/// Runs `sharewise ARGS` (in `cwd` when given) with `vars` set and every inherited `SHAREWISE_*`
+/// variable removed, so the test runner's environment cannot leak into a settings test.
+pub fn sw_env(cwd: Option<&Path>, vars: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = bin();
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("SHAREWISE_") {
+            cmd.env_remove(name);
+        }
+    }
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    let out = cmd.envs(vars.iter().copied()).args(args).output().expect("spawn sharewise");
+    let shown: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    finish(format!("{} {}", shown.join(" "), describe(cwd, args)), out)
+}
+
 /// `p` as a `&str` (temp paths are UTF-8 here).
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")

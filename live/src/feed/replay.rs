@@ -8,13 +8,11 @@
 //! shows them, and the paper broker fills a market order decided on a bar's close at the next
 //! bar's open — the backtester's rule.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use sharewise_engine::time::NANOS_PER_SEC;
 use sharewise_engine::types::{Bar, InstrumentId, Tick};
-use sharewise_feeds::{BarReader, ReadOptions, TickReader};
+use sharewise_feeds::{is_tick_csv, BarReader, ReadOptions, TickReader};
 
 use super::TickStream;
 use crate::error::LiveError;
@@ -29,7 +27,7 @@ pub fn symbol_of(path: &Path) -> String {
 /// Opens `path` as ticks of `instrument` (bar files are expanded, see the module docs).
 pub fn open(path: &Path, instrument: InstrumentId) -> Result<TickStream, LiveError> {
     let feed_err = |e: sharewise_feeds::FeedError| LiveError::Feed(e.to_string());
-    if is_tick_file(path)? {
+    if is_tick_csv(path).map_err(feed_err)? {
         let reader = TickReader::open(path, instrument, ReadOptions::STRICT).map_err(feed_err)?;
         Ok(Box::new(reader.map(move |t| t.map_err(feed_err))))
     } else {
@@ -53,15 +51,6 @@ pub fn bar_ticks(instrument: InstrumentId, bar: &Bar) -> [Tick; 4] {
         ticks[k] = Tick { ts: bar.ts + k as i64 * NANOS_PER_SEC, instrument, price, qty };
     }
     ticks
-}
-
-/// Whether the CSV at `path` holds ticks (a `price` column and no `open` column).
-fn is_tick_file(path: &Path) -> Result<bool, LiveError> {
-    let file = File::open(path).map_err(|e| LiveError::io(format!("cannot open replay file {}", path.display()), e))?;
-    let mut header = String::new();
-    BufReader::new(file).read_line(&mut header).map_err(|e| LiveError::io(format!("cannot read {}", path.display()), e))?;
-    let columns: Vec<String> = header.trim().trim_start_matches('\u{feff}').split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
-    Ok(columns.iter().any(|c| c == "price") && !columns.iter().any(|c| c == "open"))
 }
 
 #[cfg(test)]
