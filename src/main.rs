@@ -43,6 +43,10 @@ enum Command {
     Positions(commands::journal::JournalArgs),
     /// Check a settings file (`sharewise config check FILE`) or print the defaults.
     Config(commands::config::ConfigArgs),
+    /// Compare the journal with the broker's book (positions, P&L, orders, fills); exit 1 if they differ.
+    Reconcile(commands::books::BooksArgs),
+    /// Rebuild a missing, empty or damaged journal from the broker's order and trade history.
+    Recover(commands::books::BooksArgs),
 }
 
 fn main() {
@@ -56,6 +60,8 @@ fn main() {
         Command::Config(args) => commands::config::run(args),
         Command::Orders(args) => commands::journal::orders(args),
         Command::Positions(args) => commands::journal::positions(args),
+        Command::Reconcile(args) => commands::books::reconcile(args),
+        Command::Recover(args) => commands::books::recover(args),
     };
     if let Err(err) = outcome {
         eprintln!("error: {err:#}");

@@ -4,6 +4,10 @@
 //! spin-then-park wait notices at once rather than after its park interval. The feed thread stops
 //! sending and drops its ring end; the engine thread then drains what is left in the ring and the
 //! pending slots before it returns (see [`crate::runtime`]).
+//!
+//! A second signal while the graceful stop runs [`forces`](Shutdown::force) it: whoever holds
+//! durable state (the order actor and its journal) stops between two commits, and the binary
+//! exits at once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,6 +16,7 @@ use std::thread::Thread;
 #[derive(Debug, Default)]
 struct Inner {
     stop: AtomicBool,
+    forced: AtomicBool,
     threads: Mutex<Vec<Thread>>,
 }
 
@@ -53,11 +58,24 @@ impl Shutdown {
         self.inner.stop.load(Ordering::Acquire)
     }
 
-    /// Makes SIGINT (Ctrl-C) and SIGTERM trigger this switch. Call once, from the binary; a
-    /// second call in the same process fails.
+    /// Escalates a graceful stop to an immediate one (a second Ctrl-C): triggers the switch if
+    /// it was not, and marks it forced.
+    pub fn force(&self) {
+        self.inner.forced.store(true, Ordering::SeqCst);
+        self.trigger();
+    }
+
+    /// Whether [`Shutdown::force`] was called.
+    #[inline]
+    pub fn is_forced(&self) -> bool {
+        self.inner.forced.load(Ordering::Acquire)
+    }
+
+    /// Makes SIGINT (Ctrl-C) and SIGTERM trigger this switch, and a second one force it. Call
+    /// once, from the binary; a second call in the same process fails.
     pub fn install_signal_handler(&self) -> Result<(), SignalError> {
         let me = self.clone();
-        ctrlc::set_handler(move || me.trigger())?;
+        ctrlc::set_handler(move || if me.is_triggered() { me.force() } else { me.trigger() })?;
         Ok(())
     }
 }

@@ -23,6 +23,7 @@
 
 use std::future::Future;
 
+use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
 use crate::{BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome};
@@ -53,14 +54,33 @@ pub trait Broker {
     /// The day's order book, oldest first.
     fn orders(&self) -> impl Future<Output = Result<Vec<BrokerOrder>, BrokerError>> + Send;
 
-    /// The order tagged `tag`, if the broker has it (the lookup after an `Unresolved` placement).
+    /// The order tagged `tag`, if the broker has it in the day's book or its order history of
+    /// earlier days (the lookup after an `Unresolved` placement, and reconciliation's proof).
     fn order_by_tag(
         &self,
         tag: ClientOrderId,
     ) -> impl Future<Output = Result<Option<BrokerOrder>, BrokerError>> + Send;
 
-    /// Every execution so far, oldest first (what reconciliation replays into the journal).
+    /// The day's trade book, oldest first.
     fn trades(&self) -> impl Future<Output = Result<Vec<BrokerTrade>, BrokerError>> + Send;
+
+    /// Orders placed or changed at or after `since` (UTC ns), from the day's book and the
+    /// broker's order history of earlier days, oldest first (reconciliation across days).
+    fn orders_since(
+        &self,
+        since: TimestampNs,
+    ) -> impl Future<Output = Result<Vec<BrokerOrder>, BrokerError>> + Send;
+
+    /// Executions at or after `since` (UTC ns), from the day's trade book and the broker's
+    /// trade history, oldest first: what reconciliation books into the journal, across days.
+    fn trades_since(
+        &self,
+        since: TimestampNs,
+    ) -> impl Future<Output = Result<Vec<BrokerTrade>, BrokerError>> + Send;
+
+    /// The broker account (Kite `user_id`, the paper book's stamp): the journal of an account
+    /// is stamped with it, so a journal is never used with another account's book.
+    fn account_id(&self) -> impl Future<Output = Result<String, BrokerError>> + Send;
 
     /// Net positions, one per instrument traded (flat ones included).
     fn positions(&self) -> impl Future<Output = Result<Vec<Position>, BrokerError>> + Send;

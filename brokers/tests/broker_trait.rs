@@ -50,6 +50,15 @@ impl Broker for LostReply {
     async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
         self.0.trades().await
     }
+    async fn orders_since(&self, since: i64) -> Result<Vec<BrokerOrder>, BrokerError> {
+        self.0.orders_since(since).await
+    }
+    async fn trades_since(&self, since: i64) -> Result<Vec<BrokerTrade>, BrokerError> {
+        self.0.trades_since(since).await
+    }
+    async fn account_id(&self) -> Result<String, BrokerError> {
+        self.0.account_id().await
+    }
     async fn positions(&self) -> Result<Vec<Position>, BrokerError> {
         self.0.positions().await
     }
@@ -228,7 +237,7 @@ fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
         block_on(shared.place(&market(2, Side::Sell, 4))).unwrap();
         let before = shared.lock().unwrap().trade_count();
         shared.lock().unwrap().on_tick(&tick(2, "101.00", 100)).unwrap();
-        let new = shared.lock().unwrap().trades_since(before);
+        let new = shared.lock().unwrap().trades_from_seq(before);
         assert_eq!(new.len(), 1);
         assert_eq!((new[0].trade_id.as_str(), new[0].fill.client_id, new[0].fill.qty), ("P00000002", ClientOrderId(2), 4));
     }
@@ -274,7 +283,7 @@ fn a_new_ist_day_starts_a_fresh_day_book_and_keeps_positions_cash_and_used_tags(
     paper.place(&market(3, Side::Sell, 10)).unwrap();
     let before = paper.trade_count();
     paper.on_tick(&tick(day1 + NANOS_PER_DAY + 1, "102.00", 100)).unwrap();
-    let new = paper.trades_since(before);
+    let new = paper.trades_from_seq(before);
     assert_eq!(new.iter().map(|t| t.trade_id.as_str()).collect::<Vec<_>>(), ["P00000002"], "trade ids keep counting across days");
 
     let again = paper.place(&market(1, Side::Buy, 10)).unwrap_err();

@@ -239,7 +239,7 @@ fn latency_keeps_an_order_pending_until_it_is_live() {
         latency_ns: 500 * MS,
         ..PaperConfig::default()
     });
-    b.set_clock(1_000 * MS);
+    b.set_clock(1_000 * MS).unwrap();
     assert_eq!(
         b.place(&market(1, Side::Buy, 10)).unwrap().status,
         OrderStatus::Pending

@@ -27,6 +27,12 @@ pub const MAX_PAPER_LATENCY_MS: u64 = 60_000;
 /// The most `runtime.strategy_shards`: more threads than that is a typo, not a layout.
 pub const MAX_STRATEGY_SHARDS: u32 = 256;
 
+/// The largest `run.order_queue`: orders waiting for the order actor beyond that are stale.
+pub const MAX_ORDER_QUEUE: usize = 65_536;
+
+/// The longest `run.compare_every_s` (a day).
+pub const MAX_COMPARE_EVERY_S: u64 = 86_400;
+
 /// `[run]`: the live daemon (`sharewise run`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +58,15 @@ pub struct RunSection {
     /// the engine, like the strategies' stop-loss and take-profit); `None` = off.
     #[serde(default)]
     pub trailing_stop_pct: Option<rust_decimal::Decimal>,
+    /// Orders that may wait for the order actor (1 to [`MAX_ORDER_QUEUE`]); a signal finding the
+    /// queue full is refused with `ORDER_QUEUE_FULL` (back-pressure, never unbounded growth).
+    pub order_queue: usize,
+    /// Seconds between comparisons of the journal's book with the broker's while running (0 =
+    /// only at start and stop; at most [`MAX_COMPARE_EVERY_S`]).
+    pub compare_every_s: u64,
+    /// What a difference between the journal's and the broker's book does to the account:
+    /// `reducing` (exits only) or `halted` (no orders at all).
+    pub on_book_mismatch: sharewise_risk::TradingState,
     /// `[[run.strategies]]`: the strategies to run. A user's array replaces the default one whole.
     pub strategies: Vec<RunStrategy>,
 }
@@ -179,6 +194,15 @@ impl RunSection {
         }
         if !(1..=MAX_STATUS_EVERY_S).contains(&self.status_every_s) {
             return Err(problem("run.status_every_s", format!("must be 1 to {MAX_STATUS_EVERY_S} seconds, got {}", self.status_every_s)));
+        }
+        if !(1..=MAX_ORDER_QUEUE).contains(&self.order_queue) {
+            return Err(problem("run.order_queue", format!("must be 1 to {MAX_ORDER_QUEUE} orders, got {}", self.order_queue)));
+        }
+        if self.compare_every_s > MAX_COMPARE_EVERY_S {
+            return Err(problem("run.compare_every_s", format!("must be 0 (only at start and stop) to {MAX_COMPARE_EVERY_S} seconds, got {}", self.compare_every_s)));
+        }
+        if self.on_book_mismatch == sharewise_risk::TradingState::Active {
+            return Err(problem("run.on_book_mismatch", "must be \"reducing\" (exits only) or \"halted\" (no orders): trading on as if nothing happened is not an option".into()));
         }
         if self.strategies.is_empty() {
             return Err(problem("run.strategies", "needs at least one strategy: add a [[run.strategies]] table with e.g. name = \"sma_cross\"".into()));

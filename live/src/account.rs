@@ -10,7 +10,14 @@
 //! so a signal that arrives while an order is in flight does not send a second one.
 //!
 //! Engine-managed exits (stop-loss, take-profit, trailing stop, MIS square-off, supervision's
-//! flatten) are market orders that skip the risk gate: a reducing order must never be blocked.
+//! flatten) are market orders that skip the risk gate: a reducing order must never be blocked —
+//! except by the kill switch at `halted`, which stops every order.
+//!
+//! Orders go to the order actor over a bounded queue: when it is full, the signal is refused
+//! with `ORDER_QUEUE_FULL` (an exit is tried again on the next tick), never queued without bound.
+//! The order actor can put the account into `reducing` or `halted`
+//! ([`EngineMsg::TradingState`]) when the journal and the broker disagree; so can the start,
+//! when reconciliation left an order unresolved.
 //!
 //! Per tick: a few array reads and writes, no allocation; every 256 ticks the P&L counters for
 //! the status line are refreshed (a pass over the instruments).
@@ -26,9 +33,10 @@ use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, Rejection};
 use sharewise_engine::strategy::Signal;
 use sharewise_engine::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
 use sharewise_engine::types::{ClientOrderId, Fill, Instrument, Order, Portfolio, Price, Product, Qty, Side, Tick};
-use sharewise_risk::{codes, PreTradeRisk};
+use sharewise_risk::{codes, PreTradeRisk, TradingState};
 use sharewise_store::OrderStatus;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::mpsc::Sender;
 
 use crate::brackets::{Bracket, ExitReason};
 use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
@@ -82,8 +90,11 @@ pub struct AccountSetup {
     pub next_client_id: u64,
     /// Trailing stop distance in basis points of the best price since entry; `None` = off.
     pub trailing_stop_bps: Option<i64>,
-    /// Where order commands go.
-    pub orders: UnboundedSender<OrderMsg>,
+    /// Where order commands go (bounded: `[run] order_queue`).
+    pub orders: Sender<OrderMsg>,
+    /// The trading state to start in and why (`None`: active), e.g. `reducing` after an
+    /// unresolved reconciliation.
+    pub trading_state: Option<(TradingState, String)>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
     /// Status counters.
@@ -126,7 +137,7 @@ pub struct AccountActor {
     realized_today: Decimal,
     realized_day: i64,
     ticks: u64,
-    orders: UnboundedSender<OrderMsg>,
+    orders: Sender<OrderMsg>,
     progress: Arc<Progress>,
     stats: Arc<LiveStats>,
     warm_until: TimestampNs,
@@ -165,6 +176,9 @@ impl AccountActor {
             stopping: setup.stopping,
             _guard: guard,
         };
+        if let Some((state, reason)) = setup.trading_state {
+            actor.risk.set_trading_state(state, reason);
+        }
         for (i, bracket) in setup.restored.brackets {
             if let Some(slot) = actor.brackets.get_mut(i) {
                 *slot = bracket;
@@ -234,14 +248,20 @@ impl AccountActor {
         }
     }
 
-    /// Sends a market order closing `held` shares of instrument `i`, outside the risk gate.
+    /// Sends a market order closing `held` shares of instrument `i`, outside the risk gate
+    /// (but not past a halt).
     fn exit(&mut self, i: usize, held: Qty, ts: TimestampNs, source: &str, ctx: &mut Ctx<'_, ()>) {
+        if self.risk.kill_switch().state() == TradingState::Halted {
+            return; // halted means no orders at all; the operator flattens or resumes
+        }
         let side = if held > 0 { Side::Sell } else { Side::Buy };
-        // The bracket stays until the position is flat: if this exit is rejected, the next
-        // tick through the stop tries again.
+        // The bracket stays until the position is flat: if this exit is rejected (or the queue
+        // is full), the next tick through the stop tries again.
         let order = self.new_order(i, side, held.abs(), ts);
+        if let Err(why) = self.send(order, Bracket::default(), source.to_string()) {
+            return self.reject(i, side, why, ctx);
+        }
         ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: held.abs(), client_order_id: order.client_id.0 });
-        self.send(order, Bracket::default(), source.to_string());
     }
 
     fn new_order(&mut self, i: usize, side: Side, qty: Qty, ts: TimestampNs) -> Order {
@@ -250,18 +270,27 @@ impl AccountActor {
         Order::market(id, self.instruments[i].id, side, qty, self.product, ts)
     }
 
-    fn send(&mut self, order: Order, bracket: Bracket, strategy: String) {
+    /// Queues `order` for the order actor; a full queue refuses it with `ORDER_QUEUE_FULL`.
+    fn send(&mut self, order: Order, bracket: Bracket, strategy: String) -> Result<(), Rejection> {
         let i = order.instrument.0 as usize;
+        let symbol = self.instruments[i].symbol.clone();
+        let (stop_loss, take_profit) = bracket.levels();
+        match self.orders.try_send(OrderMsg::Command(OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit })) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                return Err(Rejection { code: codes::ORDER_QUEUE_FULL, detail: format!("{} orders are already waiting for the broker", self.orders.max_capacity()) });
+            }
+            Err(TrySendError::Closed(_)) => {
+                // The order actor is gone (shutting down or failed): nothing will place this order.
+                self.progress.abandoned.store(true, Ordering::Release);
+                return Err(Rejection { code: codes::SHUTTING_DOWN, detail: "the order actor has stopped".into() });
+            }
+        }
         self.working_qty[i] += order.side.sign() * order.qty;
         self.working.insert(order.client_id, WorkingOrder { order, remaining: order.qty, bracket });
         LiveStats::bump(&self.stats.orders);
         Progress::bump(&self.progress.commands_sent);
-        let symbol = self.instruments[i].symbol.clone();
-        let (stop_loss, take_profit) = bracket.levels();
-        if self.orders.send(OrderMsg::Command(OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit })).is_err() {
-            // The order actor is gone (shutting down or failed): nothing will place this order.
-            self.progress.abandoned.store(true, Ordering::Release);
-        }
+        Ok(())
     }
 
     fn on_decision(&mut self, decision: Decision, ctx: &mut Ctx<'_, ()>) {
@@ -352,8 +381,10 @@ impl AccountActor {
             Bracket::default()
         };
         let order = self.new_order(i, side, approved.qty, ctx.ts);
+        if let Err(why) = self.send(order, bracket, name) {
+            return self.reject(i, side, why, ctx);
+        }
         ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: approved.qty, client_order_id: order.client_id.0 });
-        self.send(order, bracket, name);
     }
 
     /// Equity, unrealised P&L and gross exposure at the current marks (instrument `i` marked at
@@ -434,6 +465,18 @@ impl AccountActor {
         ctx.publish(EventKind::Pnl { instrument: None, realized: realized.normalize(), unrealized: unrealized.normalize(), mark: None });
     }
 
+    /// Puts the account into `state` for `reason` (the stricter of this and any automatic trip
+    /// is in force) and says so.
+    fn set_trading_state(&mut self, state: TradingState, reason: String, ctx: &mut Ctx<'_, ()>) {
+        self.risk.set_trading_state(state, reason.clone());
+        let name = match state {
+            TradingState::Active => "active",
+            TradingState::Reducing => "reducing (exits only)",
+            TradingState::Halted => "halted (no orders)",
+        };
+        ctx.publish(EventKind::Alert { severity: Severity::Critical, source: "account".into(), message: format!("trading {name}: {reason}") });
+    }
+
     fn refresh_stats(&self) {
         let mut open = 0u64;
         let mut realized = Decimal::ZERO;
@@ -466,6 +509,7 @@ impl Actor for AccountActor {
             Input::Message(EngineMsg::Decision(decision)) => self.on_decision(decision, ctx),
             Input::Message(EngineMsg::Report(report)) => self.on_report(report, ctx),
             Input::Message(EngineMsg::TickDone) => Progress::bump(&self.progress.ticks_handled),
+            Input::Message(EngineMsg::TradingState { state, reason }) => self.set_trading_state(state, reason, ctx),
         }
     }
 }

@@ -1,13 +1,15 @@
 //! `sharewise run`: the daemon's wiring, start to graceful stop.
 //!
-//! Start: open the journal (`DATA/journal.redb`) and the paper broker's book
-//! (`DATA/paper.json`), reconcile them, rebuild cash and positions, build the strategies of
-//! `[[run.strategies]]`, then spawn the feed and engine threads (strategy stage + account actor,
-//! placed by `[runtime]`), the order actor (tokio, its own thread), the event writer and the
-//! status line. Stop (SIGINT/SIGTERM, the end of a replay, or a fatal error): the feed stops, the
-//! engine drains what was queued, the order actor finishes the orders in flight, cancels open
-//! orders if configured, and the journal is left complete (every event is committed as it
-//! happens).
+//! Start ([`crate::startup`]): open the journal (`DATA/journal.redb`) and the paper broker's
+//! book (`DATA/paper.json`) as a pair, reconcile and compare them, rebuild cash and positions,
+//! build the strategies of `[[run.strategies]]`, then spawn the feed and engine threads
+//! (strategy stage + account actor, placed by `[runtime]`), the order actor (tokio, its own
+//! thread), the event writer and the status line. Stop (SIGINT/SIGTERM, the end of a replay, or
+//! a fatal error): the feed stops, the engine drains what was queued, the order actor drops the
+//! orders still queued after a stop request (counted; never journalled, never sent), finishes
+//! the placement under way, cancels open orders if configured and compares the books a last
+//! time; the journal is left complete (every event is committed as it happens). A second Ctrl-C
+//! ends the order actor between two commits and exits at once.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -18,24 +20,25 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use sharewise_actors::{EventBus, EventKind, EventStream, RuntimeBuilder, Shutdown, Supervisor};
-use sharewise_brokers::{PaperBroker, PaperConfig, SharedPaper};
+use sharewise_brokers::SharedPaper;
 use sharewise_config::{Settings, StrategyMode};
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{Instrument, InstrumentId};
+use sharewise_engine::types::InstrumentId;
 use sharewise_risk::PreTradeRisk;
 use sharewise_store::{Journal, PositionRecord};
-use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::mpsc::channel;
 
 use crate::account::{AccountActor, AccountSetup, StrategyInfo};
 use crate::error::LiveError;
 use crate::feed::driver::{FeedDriver, FeedSummary};
 use crate::feed::{demo, replay, Pace, TickStream};
+use crate::books::{self, BookDifference};
 use crate::messages::OrderMsg;
-use crate::order_actor::{OrderActor, OrderActorReport};
+use crate::order_actor::{BookWatch, OrderActor, OrderActorReport};
 use crate::progress::{AbandonOnPanic, Progress};
-use crate::reconcile::{reconcile, Reconciled};
+use crate::reconcile::Reconciled;
 use crate::restore::restore;
-use crate::state_dir;
+use crate::startup::{open_account, Opened};
 use crate::stats::LiveStats;
 use crate::status::{MarksFile, StatusLine, MARKS_FILE};
 use crate::strategy_stage::StrategyStage;
@@ -73,6 +76,9 @@ pub struct DaemonOptions {
     pub shutdown: Shutdown,
     /// Prints status and notices for people.
     pub say: fn(&str),
+    /// Called once a forced stop (a second Ctrl-C) has left the journal quiet (or after a
+    /// second): the binary exits there.
+    pub on_forced: fn(),
 }
 
 /// What a finished run did.
@@ -80,6 +86,8 @@ pub struct DaemonOptions {
 pub struct DaemonSummary {
     /// What reconciliation changed at start.
     pub reconciled: Reconciled,
+    /// Where the books disagreed at start (after reconciliation).
+    pub start_differences: Vec<BookDifference>,
     /// Ticks the feed sent (warm-up included) and how many were warm-up.
     pub feed: FeedSummary,
     /// What the order actor did.
@@ -123,25 +131,9 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     }
     std::fs::create_dir_all(&opts.data_dir).map_err(|e| LiveError::io(format!("cannot create data dir {}", opts.data_dir.display()), e))?;
     let fed = feed_symbols(settings, &opts.feed);
-    let symbols = state_dir::claim(&opts.data_dir, &feed_label(&opts.feed), fed.iter().cloned())?;
-    let mut journal = Journal::open(opts.data_dir.join("journal.redb"))?;
-    // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
-    let symbols = state_dir::claim(&opts.data_dir, &feed_label(&opts.feed), symbols.into_iter().chain(journal.positions().into_iter().map(|p| p.symbol)))?;
-    let id_of = |symbol: &str| symbols.iter().position(|s| s == symbol).map_or(InstrumentId(0), |i| InstrumentId(i as u32));
-    let instruments: Vec<Instrument> = symbols.iter().enumerate().map(|(i, s)| Instrument::nse_equity(i as u32, s)).collect();
-    let paper_cfg = PaperConfig {
-        opening_cash: settings.backtest.cash,
-        slippage_ticks: settings.paper.slippage_ticks,
-        max_fill_pct: settings.paper.max_fill_pct,
-        latency_ns: settings.paper.latency_ms as i64 * 1_000_000,
-        commission: settings.commission().map_err(LiveError::Settings)?,
-    };
-    let broker = SharedPaper::new(PaperBroker::open(opts.data_dir.join("paper.json"), paper_cfg, instruments.clone())?);
     let io_runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
-    let reconciled = io_runtime.block_on(reconcile(&mut journal, &broker))?;
-    for line in &reconciled.changes {
-        (opts.say)(&format!("reconcile: {line}"));
-    }
+    let Opened { journal, broker, symbols, instruments, reconciled, differences, next_client_id, trading_state } = open_account(&opts.data_dir, settings, &feed_label(&opts.feed), &fed, &io_runtime, opts.say)?;
+    let id_of = |symbol: &str| symbols.iter().position(|s| s == symbol).map_or(InstrumentId(0), |i| InstrumentId(i as u32));
     let warm_until = resume_point(&journal, &broker)?;
 
     let restored = restore(&journal, &symbols, settings.backtest.cash, warm_until)?;
@@ -169,7 +161,8 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     let progress = Arc::new(Progress::default());
     let stats = Arc::new(LiveStats::new(instruments.len()));
     let (bus, stream) = EventBus::bounded(EVENT_CAPACITY);
-    let (orders_tx, orders_rx) = unbounded_channel::<OrderMsg>();
+    let (orders_tx, orders_rx) = channel::<OrderMsg>(settings.run.order_queue);
+    stats.set_book_mismatch((!differences.is_empty()).then(|| books::describe(&differences)));
     let account = AccountActor::new(AccountSetup {
         instruments: instruments.clone(),
         strategies: plan.infos.clone(),
@@ -178,10 +171,11 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         allow_short: settings.backtest.allow_short,
         restored,
         working: reconciled.working.clone(),
-        next_client_id: journal.next_client_id().0,
+        next_client_id,
         trailing_stop_bps: settings.run.trailing_stop_bps(),
         stopping: opts.shutdown.clone(),
         orders: orders_tx.clone(),
+        trading_state,
         progress: Arc::clone(&progress),
         stats: Arc::clone(&stats),
         warm_until,
@@ -218,7 +212,9 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         )
         .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
 
-    let actor = OrderActor::new(journal, broker.clone(), engine_tx, bus.clone(), Arc::clone(&progress));
+    let every = (settings.run.compare_every_s > 0).then(|| Duration::from_secs(settings.run.compare_every_s));
+    let watch = BookWatch { symbols: symbols.clone(), every, on_mismatch: settings.run.on_book_mismatch, stats: Arc::clone(&stats) };
+    let actor = OrderActor::new(journal, broker.clone(), engine_tx, bus.clone(), Arc::clone(&progress)).with_shutdown(opts.shutdown.clone()).with_watch(watch);
     let order_guard = AbandonOnPanic(Arc::clone(&progress));
     let order_thread = std::thread::Builder::new()
         .name("sw-orders".into())
@@ -229,11 +225,11 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         .map_err(|e| LiveError::io("cannot start the order actor", e))?;
     let writer = EventWriter::spawn(stream, opts.events.as_deref(), Arc::clone(&stats))?;
     let marks = MarksFile { path: opts.data_dir.join(MARKS_FILE), symbols: symbols.clone() };
-    let status = StatusLine::spawn(Arc::clone(&stats), runtime.link_stats_handle(), Arc::clone(&progress), opts.shutdown.clone(), settings.run.status_every_s, opts.say, marks);
+    let status = StatusLine::spawn(Arc::clone(&stats), runtime.link_stats_handle(), Arc::clone(&progress), opts.shutdown.clone(), settings.run.status_every_s, opts.say, marks, opts.on_forced);
 
     let engine = runtime.join().map_err(|e| LiveError::Thread(e.to_string()));
     // Everything the engine and the feed sent is queued ahead of this.
-    let _ = orders_tx.send(OrderMsg::Stop { cancel_open: settings.run.cancel_open_orders_on_shutdown });
+    let _ = orders_tx.blocking_send(OrderMsg::Stop { cancel_open: settings.run.cancel_open_orders_on_shutdown });
     drop(orders_tx);
     let orders = order_thread.join().map_err(|_| LiveError::Thread("the order actor panicked".into()))?;
     status.stop();
@@ -248,7 +244,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     write_result?;
     let duplicate_placements = broker.lock()?.duplicate_placements();
     let feed = feed_summary.lock().map(|s| *s).unwrap_or_default();
-    Ok(DaemonSummary { reconciled, feed, orders, stats, positions: journal.positions(), duplicate_placements, events_dropped, link })
+    Ok(DaemonSummary { reconciled, start_differences: differences, feed, orders, stats, positions: journal.positions(), duplicate_placements, events_dropped, link })
 }
 
 /// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up

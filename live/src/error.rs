@@ -26,6 +26,9 @@ pub enum LiveError {
     /// The settings cannot run a daemon.
     #[error("settings: {0}")]
     Settings(String),
+    /// The journal and the broker book do not belong together (see [`crate::pairing`]).
+    #[error("{0}")]
+    Pairing(String),
     /// A runtime thread died.
     #[error("{0}")]
     Thread(String),

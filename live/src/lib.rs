@@ -7,7 +7,12 @@
 //! | [`account`] | the engine thread's owner of positions, cash and risk: decisions → orders |
 //! | [`brackets`] | engine-managed stop-loss, take-profit and trailing stop |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
-//! | [`reconcile`] | restart: journal and broker brought into agreement before trading |
+//! | [`startup`] | the journal and the broker book opened as a pair, reconciled, compared |
+//! | [`pairing`] | the journal and the broker book belong to one account, or the start is refused |
+//! | [`reconcile`] | restart: journal and broker brought into agreement before trading, without guessing |
+//! | [`books`] | the journal's positions and P&L against the broker's |
+//! | [`recover`] | a lost journal rebuilt from the broker's order and trade history |
+//! | [`inspect`] | `sharewise reconcile`: both books compared on demand, nothing written |
 //! | [`restore`] | restart: cash, positions, their exits and today's P&L from the journal |
 //! | [`state_dir`] | a data directory is tied to one feed; symbols keep their instrument ids |
 //! | [`feed`] | the demo feed, replays, and the feed thread's loop |
@@ -22,15 +27,20 @@
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod books;
 pub mod brackets;
 pub mod daemon;
 pub mod error;
 pub mod feed;
+pub mod inspect;
 pub mod messages;
 pub mod order_actor;
+pub mod pairing;
 pub mod progress;
 pub mod reconcile;
+pub mod recover;
 pub mod restore;
+pub mod startup;
 pub mod state_dir;
 pub mod stats;
 pub mod status;

@@ -2,7 +2,9 @@
 //!
 //! - strategy stage → account (engine thread): [`EngineMsg::Decision`];
 //! - order actor → account: [`EngineMsg::Report`] (placements, fills, final states);
-//! - account → order actor: [`OrderCommand`] (place, cancel).
+//! - account (commands), feed (paper fills) and daemon (stop) → order actor: [`OrderMsg`], on
+//!   one bounded queue (`[run] order_queue`), so the actor sees them in the order they were sent;
+//! - order actor → account: [`EngineMsg::TradingState`] when the books disagree.
 
 use sharewise_actors::Decision;
 use sharewise_engine::types::{ClientOrderId, Fill, Order};
@@ -18,6 +20,14 @@ pub enum EngineMsg {
     /// The strategy stage has finished a tick (sent only in lockstep replays; see
     /// [`crate::progress`]).
     TickDone,
+    /// Put the account into `state` (`reducing` or `halted`) for `reason`: the journal and the
+    /// broker disagree.
+    TradingState {
+        /// The new state.
+        state: sharewise_risk::TradingState,
+        /// Why, for the operator.
+        reason: String,
+    },
 }
 
 impl From<Decision> for EngineMsg {
@@ -73,15 +83,17 @@ pub enum OrderCommand {
     },
 }
 
-/// The order actor's inbox.
+/// The order actor's inbox (bounded: the account refuses a signal with `ORDER_QUEUE_FULL`
+/// rather than wait; the feed and the daemon wait for room).
 #[derive(Debug)]
 pub enum OrderMsg {
     /// From the account actor.
     Command(OrderCommand),
     /// Executions the paper broker reported on a tick (from the feed thread), with trade ids.
     BrokerFills(Vec<sharewise_brokers::BrokerTrade>),
-    /// Shutdown: everything sent before this is handled first; then open orders are cancelled
-    /// if `cancel_open`, and the actor ends.
+    /// Shutdown: everything sent before this is handled first (after a stop request, commands
+    /// are dropped and counted instead of placed); then open orders are cancelled if
+    /// `cancel_open`, the books are compared, and the actor ends.
     Stop {
         /// Cancel orders still open at the broker.
         cancel_open: bool,

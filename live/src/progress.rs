@@ -33,6 +33,8 @@ pub struct Progress {
     pub fills_applied: AtomicU64,
     /// Set when a participant stopped (an error or shutdown): waits give up.
     pub abandoned: AtomicBool,
+    /// Set when the order actor has ended: nothing more is written to the journal.
+    pub orders_done: AtomicBool,
 }
 
 impl Progress {

@@ -1,25 +1,41 @@
-//! Restart: rebuild from the journal, then make the journal agree with the broker before trading.
+//! Restart: make the journal agree with the broker before trading — and never guess.
 //!
-//! 1. Every order the journal still has in flight is looked up by its tag: found → its
-//!    acknowledgement (with the broker's order id) is journalled; not found → it never reached
-//!    the broker (the daemon died between journalling and sending) and is marked cancelled.
-//!    Nothing is re-sent: a stale signal is not a reason to trade.
-//! 2. Every execution in the broker's trade book is journalled (fills already there are
-//!    recognised by their trade id and skipped), so fills that happened while the daemon was
-//!    down, or after its last journal write, are booked exactly once.
-//! 3. Final states (cancelled at the broker) are journalled; open orders are handed on.
+//! The broker's order book and trade book are the truth about what reached the exchange; the
+//! journal is the truth about what we asked for. Reconciliation reads the broker's orders and
+//! trades **since the oldest order still in flight** (and at least since the day before the
+//! journal's last activity), from its day book *and its history of earlier days*, so an order
+//! that filled and left the day book overnight is still found.
 //!
-//! What remains working is handed to the account actor.
+//! 1. Every order the journal still has in flight is looked up by its tag:
+//!    - found → its acknowledgement (with the broker's order id) or rejection is journalled;
+//!    - not found, and never acknowledged (`new`, `sent`, or an ambiguous placement) → it never
+//!      reached the broker (the daemon died between journalling and sending, or the request was
+//!      lost on the way) and is marked cancelled. Nothing is re-sent: a stale signal is not a
+//!      reason to trade;
+//!    - not found, but acknowledged before (`open`, `partially_filled`) → the broker had it, so
+//!      it is **not** called "never sent": it becomes `unresolved` and stays so until the broker
+//!      shows it.
+//! 2. Every execution in that window is journalled; fills already there are recognised by
+//!    their trade id and skipped, so each is booked exactly once, across day boundaries. A fill
+//!    that cannot be booked (it does not fit its order) is reported as unresolved.
+//! 3. Final states are journalled (cancelled at the broker); a broker fill count the trade book
+//!    cannot explain is unresolved; orders still open are handed to the account actor.
+//!
+//! Whatever is unresolved is listed in [`Reconciled::unresolved`]: the daemon starts the account
+//! `reducing` (exits only) until a later start proves it, and says so.
 
-use sharewise_brokers::{Broker, OrderStatus as BrokerStatus};
+use std::collections::HashMap;
+
+use sharewise_brokers::{Broker, BrokerOrder, OrderStatus as BrokerStatus};
+use sharewise_engine::time::{ist_day, ist_midnight, TimestampNs};
 use sharewise_engine::types::ClientOrderId;
-use sharewise_store::{Journal, OrderEvent, OrderStatus, Recorded};
+use sharewise_store::{Journal, OrderEvent, OrderRecord, OrderStatus, Recorded};
 
 use crate::account::WorkingOrder;
 use crate::brackets::Bracket;
 use crate::error::LiveError;
 
-/// What reconciliation changed.
+/// What reconciliation changed and what it could not settle.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reconciled {
     /// Fills found at the broker and journalled now.
@@ -28,43 +44,52 @@ pub struct Reconciled {
     pub changes: Vec<String>,
     /// Orders still working at the broker.
     pub working: Vec<WorkingOrder>,
+    /// What the broker's books could not prove, one line each: the account starts `reducing`.
+    pub unresolved: Vec<String>,
+    /// The highest client order id the broker showed (the next one must be above it).
+    pub broker_max_id: Option<ClientOrderId>,
+}
+
+/// Where reconciliation starts reading the broker's books: the oldest order still in flight,
+/// and at least IST midnight of the day before the journal's last activity (late fills of
+/// orders settled just before a crash). `TimestampNs::MIN` for an empty journal.
+pub fn window_start(journal: &Journal) -> TimestampNs {
+    let orders = journal.orders();
+    let Some(last) = orders.iter().map(|o| o.updated_ts).max() else { return TimestampNs::MIN };
+    let recent = ist_midnight(ist_day(last) - 1);
+    orders.iter().filter(|o| !o.status.is_terminal()).map(|o| o.created_ts).fold(recent, TimestampNs::min)
 }
 
 /// Brings `journal` in line with `broker` (see the module docs).
 pub async fn reconcile<B: Broker>(journal: &mut Journal, broker: &B) -> Result<Reconciled, LiveError> {
     let mut out = Reconciled::default();
-    let pending: Vec<(ClientOrderId, OrderStatus)> =
-        journal.orders().into_iter().filter(|o| !o.status.is_terminal()).map(|o| (o.client_id, o.status)).collect();
-    // 1. Look every order in flight up by its tag; acknowledge the ones the broker has (before
-    //    their fills, so the journal keeps the broker's order id).
-    let mut found = Vec::with_capacity(pending.len());
-    for (id, status) in pending {
-        let Some(at_broker) = broker.order_by_tag(id).await? else {
-            journal.record(&OrderEvent::Cancelled { client_id: id, ts: journal_ts(journal, id) })?;
-            out.changes.push(format!("{id}: was {status}, unknown to the broker (never sent) → cancelled"));
-            continue;
+    let since = window_start(journal);
+    let at_broker: HashMap<ClientOrderId, BrokerOrder> = broker.orders_since(since).await?.into_iter().map(|o| (o.tag(), o)).collect();
+    out.broker_max_id = at_broker.keys().max().copied();
+    let in_flight: Vec<OrderRecord> = journal.orders().into_iter().filter(|o| !o.status.is_terminal()).collect();
+    // 1. Every order in flight, looked up by its tag (acknowledged before its fills are booked,
+    //    so the journal keeps the broker's order id).
+    let mut found = Vec::with_capacity(in_flight.len());
+    for record in in_flight {
+        let id = record.client_id;
+        let known = match at_broker.get(&id) {
+            Some(o) => Some(o.clone()),
+            None => broker.order_by_tag(id).await?,
         };
-        let now = at_broker.updated_ts.max(journal_ts(journal, id));
-        if status == OrderStatus::New {
-            journal.record(&OrderEvent::Sent { client_id: id, ts: now })?;
+        match known {
+            Some(order) => {
+                settle_found(journal, &record, &order, &mut out)?;
+                found.push(order);
+            }
+            None => settle_missing(journal, &record, &mut out)?,
         }
-        if at_broker.status == BrokerStatus::Rejected {
-            let reason = at_broker.status_message.clone().unwrap_or_else(|| "rejected by the broker".into());
-            journal.record(&OrderEvent::Rejected { client_id: id, reason, ts: now })?;
-            out.changes.push(format!("{id}: rejected at the broker"));
-            continue;
-        }
-        if matches!(status, OrderStatus::New | OrderStatus::Sent | OrderStatus::Unresolved) {
-            journal.record(&OrderEvent::Acknowledged { client_id: id, broker_order_id: at_broker.order_id.clone(), ts: now })?;
-            out.changes.push(format!("{id}: was {status}, found at the broker as {}", at_broker.order_id));
-        }
-        found.push(at_broker);
     }
-    // 2. Book every execution the journal lacks (known trade ids are skipped).
-    for trade in broker.trades().await? {
+    // 2. Every execution the journal lacks (known trade ids are skipped).
+    for trade in broker.trades_since(since).await? {
         let id = trade.fill.client_id;
         if journal.state().order(id).is_none() {
-            continue; // not ours
+            out.unresolved.push(format!("{id}: broker fill {} of {} @ {} is for an order this journal never created; not booked", trade.trade_id, trade.fill.qty, trade.fill.price));
+            continue;
         }
         match journal.record(&OrderEvent::Filled { fill: trade.fill, trade_id: trade.trade_id.clone() }) {
             Ok(Recorded::Appended(_)) => {
@@ -72,33 +97,73 @@ pub async fn reconcile<B: Broker>(journal: &mut Journal, broker: &B) -> Result<R
                 out.changes.push(format!("{id}: fill {} of {} @ {} booked from the broker", trade.trade_id, trade.fill.qty, trade.fill.price));
             }
             Ok(Recorded::DuplicateFill) => {}
-            Err(e) => out.changes.push(format!("{id}: broker fill {} not booked: {e}", trade.trade_id)),
+            Err(e) => out.unresolved.push(format!("{id}: broker fill {} not booked: {e}", trade.trade_id)),
         }
     }
     // 3. Final states, and what is still working.
-    for at_broker in found {
-        let id = at_broker.tag();
-        match at_broker.status {
-            BrokerStatus::Cancelled => {
-                let now = at_broker.updated_ts.max(journal_ts(journal, id));
-                journal.record(&OrderEvent::Cancelled { client_id: id, ts: now })?;
-                out.changes.push(format!("{id}: cancelled at the broker"));
-            }
-            BrokerStatus::Filled => {
-                let filled = journal.state().order(id).map_or(0, |o| o.filled_qty);
-                if filled != at_broker.filled_qty {
-                    out.changes.push(format!("{id}: broker says filled {} but its trade book shows {filled}; check the broker", at_broker.filled_qty));
-                }
-            }
-            BrokerStatus::Pending | BrokerStatus::Open | BrokerStatus::PartiallyFilled => {
-                out.working.push(WorkingOrder { remaining: at_broker.pending_qty(), order: at_broker.request, bracket: Bracket::default() });
-            }
-            BrokerStatus::Rejected => {}
-        }
+    for order in found {
+        settle_final(journal, &order, &mut out)?;
     }
     Ok(out)
 }
 
-fn journal_ts(journal: &Journal, id: ClientOrderId) -> i64 {
-    journal.state().order(id).map_or(0, |o| o.updated_ts)
+/// An in-flight order the broker has: journal what the broker says happened to the placement.
+fn settle_found(journal: &mut Journal, record: &OrderRecord, order: &BrokerOrder, out: &mut Reconciled) -> Result<(), LiveError> {
+    let id = record.client_id;
+    let now = order.updated_ts.max(record.updated_ts);
+    if record.status == OrderStatus::New {
+        journal.record(&OrderEvent::Sent { client_id: id, ts: now })?;
+    }
+    if order.status == BrokerStatus::Rejected {
+        let reason = order.status_message.clone().unwrap_or_else(|| "rejected by the broker".into());
+        journal.record(&OrderEvent::Rejected { client_id: id, reason, ts: now })?;
+        out.changes.push(format!("{id}: rejected at the broker"));
+    } else if matches!(record.status, OrderStatus::New | OrderStatus::Sent | OrderStatus::Unresolved) {
+        journal.record(&OrderEvent::Acknowledged { client_id: id, broker_order_id: order.order_id.clone(), ts: now })?;
+        out.changes.push(format!("{id}: was {}, found at the broker as {}", record.status, order.order_id));
+    }
+    Ok(())
+}
+
+/// An in-flight order the broker does not have, in its day book or its history.
+fn settle_missing(journal: &mut Journal, record: &OrderRecord, out: &mut Reconciled) -> Result<(), LiveError> {
+    let id = record.client_id;
+    if let Some(broker_id) = &record.broker_order_id {
+        // The broker acknowledged it: it existed. Not finding it proves nothing.
+        let reason = format!("acknowledged as {broker_id} ({}) but not in the broker's order book or history", record.status);
+        if record.status != OrderStatus::Unresolved {
+            journal.record(&OrderEvent::Unresolved { client_id: id, reason: reason.clone(), ts: record.updated_ts })?;
+        }
+        out.unresolved.push(format!("{id}: {reason}; check it with the broker"));
+        return Ok(());
+    }
+    journal.record(&OrderEvent::Cancelled { client_id: id, ts: record.updated_ts })?;
+    let why = if record.status == OrderStatus::New { "never sent" } else { "never reached the broker: not in its order book or history" };
+    out.changes.push(format!("{id}: was {}, {why} → cancelled", record.status));
+    Ok(())
+}
+
+/// Journals a found order's final state; hands on what still works.
+fn settle_final(journal: &mut Journal, order: &BrokerOrder, out: &mut Reconciled) -> Result<(), LiveError> {
+    let id = order.tag();
+    let Some(record) = journal.state().order(id).cloned() else { return Ok(()) };
+    if record.filled_qty < order.filled_qty {
+        let reason = format!("the broker reports {} filled but its trade book shows {}", order.filled_qty, record.filled_qty);
+        if !record.status.is_terminal() && record.status != OrderStatus::Unresolved {
+            journal.record(&OrderEvent::Unresolved { client_id: id, reason: reason.clone(), ts: order.updated_ts.max(record.updated_ts) })?;
+        }
+        out.unresolved.push(format!("{id}: {reason}; check the broker's trade book"));
+        return Ok(());
+    }
+    match order.status {
+        BrokerStatus::Cancelled if !record.status.is_terminal() => {
+            journal.record(&OrderEvent::Cancelled { client_id: id, ts: order.updated_ts.max(record.updated_ts) })?;
+            out.changes.push(format!("{id}: cancelled at the broker"));
+        }
+        BrokerStatus::Pending | BrokerStatus::Open | BrokerStatus::PartiallyFilled => {
+            out.working.push(WorkingOrder { remaining: order.pending_qty(), order: order.request, bracket: Bracket::default() });
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -49,9 +49,19 @@ pub fn claim(dir: &Path, feed: &str, wanted: impl IntoIterator<Item = String>) -
         }
     }
     let text = serde_json::to_string_pretty(&record).map_err(|e| LiveError::Settings(e.to_string()))?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| LiveError::io(format!("cannot write {}", path.display()), e))?;
+    sharewise_store::files::write_atomic(&path, text.as_bytes()).map_err(|e| LiveError::io(format!("cannot write {}", path.display()), e))?;
     Ok(record.symbols)
+}
+
+/// The feed record of `dir`, if it has one (for tools that read a data directory without
+/// trading in it).
+pub fn read(dir: &Path) -> Result<Option<FeedRecord>, LiveError> {
+    let path = dir.join(FEED_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| LiveError::Settings(format!("{} is damaged ({e})", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(LiveError::io(format!("cannot read {}", path.display()), e)),
+    }
 }
 
 /// A directory name for `feed`: `data-<file stem>` for a replay, `data-demo` for the demo.

@@ -2,6 +2,7 @@
 //! owner, read by the status thread).
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// Live counters for the status line and the final summary.
 #[derive(Debug, Default)]
@@ -31,6 +32,9 @@ pub struct LiveStats {
     pub hop_p99_ns: AtomicU64,
     /// Engine chain (strategies, risk) p99 per tick so far, ns.
     pub chain_p99_ns: AtomicU64,
+    /// Where the journal and the broker disagreed at the last comparison (`None`: they agree);
+    /// written by the order actor, read by the status line (off the hot path).
+    pub book_mismatch: Mutex<Option<String>>,
 }
 
 impl LiveStats {
@@ -48,5 +52,17 @@ impl LiveStats {
     /// Reads a counter.
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// Records the latest comparison of the books (`None`: they agree).
+    pub fn set_book_mismatch(&self, what: Option<String>) {
+        if let Ok(mut slot) = self.book_mismatch.lock() {
+            *slot = what;
+        }
+    }
+
+    /// The difference found by the latest comparison, if any.
+    pub fn book_mismatch(&self) -> Option<String> {
+        self.book_mismatch.lock().ok().and_then(|slot| slot.clone())
     }
 }

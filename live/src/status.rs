@@ -6,7 +6,9 @@
 //!
 //! It also watches for a stopped participant (a journal failure in the order actor, a thread
 //! that panicked) and turns that into a shutdown, so the daemon never runs on without its
-//! journal; and on a shutdown it releases the feed from any lockstep wait.
+//! journal; on a shutdown it releases the feed from any lockstep wait; and on a forced stop (a
+//! second Ctrl-C) it waits for the order actor to stop between two journal commits, then calls
+//! the binary's exit. When the books disagree, the line ends with `BOOKS DIFFER: ...`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,7 +27,7 @@ use crate::stats::LiveStats;
 pub const MARKS_FILE: &str = "marks.json";
 
 /// `DATA/marks.json`: the last trade price of every symbol, so `sharewise positions` can show
-/// unrealised P&L. Rewritten atomically (temp file + rename) every status period and at stop:
+/// unrealised P&L. Rewritten atomically and durably ([`sharewise_store::files::write_atomic`]) every status period and at stop:
 /// `{"ts": <UTC ns of the latest tick>, "marks": {"RELIANCE": "1500.05", ...}}`.
 pub struct MarksFile {
     /// Where to write.
@@ -48,9 +50,7 @@ impl MarksFile {
             })
             .collect();
         let doc = serde_json::json!({ "ts": stats.last_tick_ts.load(Ordering::Relaxed), "marks": marks });
-        let tmp = self.path.with_extension("json.tmp");
-        let written = std::fs::write(&tmp, doc.to_string()).and_then(|()| std::fs::rename(&tmp, &self.path));
-        if let Err(e) = written {
+        if let Err(e) = sharewise_store::files::write_atomic(&self.path, doc.to_string().as_bytes()) {
             eprintln!("warning: cannot write {}: {e}", self.path.display());
         }
     }
@@ -87,8 +87,9 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     let clock = if ts == 0 { "--:--:--".to_string() } else { format_ist(ts) };
     // Overload is worth a glance only when it happened.
     let overload = if link.conflated + link.dropped > 0 { format!(" | overload: {} conflated, {} dropped", link.conflated, link.dropped) } else { String::new() };
+    let books = stats.book_mismatch().map_or_else(String::new, |what| format!(" | BOOKS DIFFER: {what}"));
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}",
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{books}",
         get(&stats.signals),
         get(&stats.orders),
         get(&stats.rejections),
@@ -101,9 +102,22 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     )
 }
 
+/// A second Ctrl-C: wait (at most a second) for the order actor to leave the journal between two
+/// commits, then hand over to `on_forced` (the binary exits there).
+fn forced_stop(progress: &Progress, say: fn(&str), on_forced: fn()) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while !progress.orders_done.load(Ordering::Acquire) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let quiet = progress.orders_done.load(Ordering::Acquire);
+    say(if quiet { "forced stop: the journal is complete up to its last commit; exiting now" } else { "forced stop: exiting now (the order actor was still busy; the next start reconciles)" });
+    on_forced();
+}
+
 impl StatusLine {
     /// Prints a line every `every_s` seconds through `say` until [`StatusLine::stop`].
-    pub fn spawn(stats: Arc<LiveStats>, link: Arc<LinkStats>, progress: Arc<Progress>, shutdown: Shutdown, every_s: u64, say: fn(&str), marks: MarksFile) -> StatusLine {
+    #[allow(clippy::too_many_arguments)]
+    pub fn spawn(stats: Arc<LiveStats>, link: Arc<LinkStats>, progress: Arc<Progress>, shutdown: Shutdown, every_s: u64, say: fn(&str), marks: MarksFile, on_forced: fn()) -> StatusLine {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let handle = std::thread::Builder::new()
@@ -121,6 +135,9 @@ impl StatusLine {
                     }
                     if shutdown.is_triggered() {
                         progress.abandoned.store(true, Ordering::Release);
+                    }
+                    if shutdown.is_forced() {
+                        forced_stop(&progress, say, on_forced);
                     }
                     if last.elapsed() < period {
                         continue;
@@ -165,5 +182,7 @@ mod tests {
         assert_eq!(line, "--:--:-- | 3180 ticks/s | signals 41 | orders 12 (rejected 0) | fills 11 | open 3 | P&L +789.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns");
         let overloaded = LinkSnapshot { conflated: 7, ..LinkSnapshot::default() };
         assert!(format_line(&stats, 3180.2, &overloaded).ends_with("chain 850ns | overload: 7 conflated, 0 dropped"));
+        stats.set_book_mismatch(Some("INFY: qty journal 10 vs broker 20 (off by +10)".into()));
+        assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("chain 850ns | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
     }
 }

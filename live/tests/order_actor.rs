@@ -287,6 +287,15 @@ impl Broker for Flaky {
     async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
         self.inner.trades().await
     }
+    async fn orders_since(&self, since: i64) -> Result<Vec<BrokerOrder>, BrokerError> {
+        self.inner.orders_since(since).await
+    }
+    async fn trades_since(&self, since: i64) -> Result<Vec<BrokerTrade>, BrokerError> {
+        self.inner.trades_since(since).await
+    }
+    async fn account_id(&self) -> Result<String, BrokerError> {
+        self.inner.account_id().await
+    }
     async fn positions(&self) -> Result<Vec<Position>, BrokerError> {
         self.inner.positions().await
     }

@@ -39,10 +39,12 @@ fn an_order_journalled_as_sent_that_never_reached_the_broker_is_cancelled_not_re
         Reconciled {
             fills_added: 0,
             changes: vec![
-                "SW0000000001: was sent, unknown to the broker (never sent) → cancelled".into(),
-                "SW0000000002: was new, unknown to the broker (never sent) → cancelled".into(),
+                "SW0000000001: was sent, never reached the broker: not in its order book or history → cancelled".into(),
+                "SW0000000002: was new, never sent → cancelled".into(),
             ],
             working: vec![],
+            unresolved: vec![],
+            broker_max_id: None,
         }
     );
     assert_eq!((rig.status(1), rig.status(2)), (Some(OrderStatus::Cancelled), Some(OrderStatus::Cancelled)));
@@ -75,7 +77,7 @@ fn a_fill_made_after_the_daemon_died_is_booked_once_and_the_position_matches_the
 
     // Running it again (a second restart) adds nothing.
     let entries = rig.entries();
-    assert_eq!(run_reconcile(&mut rig), Reconciled::default());
+    assert_eq!(run_reconcile(&mut rig), Reconciled { broker_max_id: Some(ClientOrderId(1)), ..Reconciled::default() });
     assert_eq!(rig.entries(), entries);
 }
 
@@ -116,6 +118,8 @@ fn an_open_order_at_the_broker_is_acknowledged_and_comes_back_as_working() {
             fills_added: 0,
             changes: vec!["SW0000000001: was sent, found at the broker as PAPER0000000001".into()],
             working: vec![WorkingOrder { order, remaining: 10, bracket: Bracket::default() }],
+            unresolved: vec![],
+            broker_max_id: Some(ClientOrderId(1)),
         }
     );
     assert_eq!(rig.status(1), Some(OrderStatus::Open));
@@ -162,7 +166,7 @@ fn orders_cancelled_at_the_broker_or_lost_in_an_unresolved_reply_are_settled() {
     journal_sent(rig.journal_mut(), cancelled);
     let placed = rig.broker.lock().unwrap().place(&cancelled).unwrap();
     rig.journal_mut().record(&OrderEvent::Acknowledged { client_id: ClientOrderId(1), broker_order_id: placed.order_id, ts: ts0() }).unwrap();
-    rig.broker.lock().unwrap().set_clock(ts0() + 5 * NANOS_PER_SEC);
+    rig.broker.lock().unwrap().set_clock(ts0() + 5 * NANOS_PER_SEC).unwrap();
     rig.broker.lock().unwrap().cancel(ClientOrderId(1)).unwrap();
     // 2: unresolved, and it did reach the broker; 3: unresolved, and it did not.
     for id in [2, 3] {
@@ -179,7 +183,7 @@ fn orders_cancelled_at_the_broker_or_lost_in_an_unresolved_reply_are_settled() {
         out.changes,
         [
             "SW0000000002: was unresolved, found at the broker as PAPER0000000002",
-            "SW0000000003: was unresolved, unknown to the broker (never sent) → cancelled",
+            "SW0000000003: was unresolved, never reached the broker: not in its order book or history → cancelled",
             "SW0000000001: cancelled at the broker",
         ]
     );

@@ -46,3 +46,6 @@ pub const MIS_CUTOFF: &str = "MIS_CUTOFF";
 pub const INSTRUMENT_STOPPED: &str = "INSTRUMENT_STOPPED";
 /// The daemon is shutting down gracefully: no new orders.
 pub const SHUTTING_DOWN: &str = "SHUTTING_DOWN";
+/// The order actor's queue is full (orders are arriving faster than the broker takes them):
+/// back-pressure, the signal is refused instead of queued without bound.
+pub const ORDER_QUEUE_FULL: &str = "ORDER_QUEUE_FULL";

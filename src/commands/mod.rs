@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod bench;
+pub mod books;
 pub mod config;
 pub mod generate;
 pub mod indicators;

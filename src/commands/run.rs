@@ -46,6 +46,11 @@ fn print_line(line: &str) {
     say!("{line}");
 }
 
+/// A second Ctrl-C: the journal is quiet, exit at once (130 = killed by SIGINT, by convention).
+fn exit_forced() {
+    std::process::exit(130);
+}
+
 fn parse_speed(text: &str) -> Result<Pace> {
     if text.eq_ignore_ascii_case("max") {
         return Ok(Pace::Max);
@@ -83,11 +88,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         });
     }
     say!("sharewise run: journal {}, paper broker {}; Ctrl-C stops gracefully", args.data_dir.join("journal.redb").display(), args.data_dir.join("paper.json").display());
-    let summary = sharewise_live::run(DaemonOptions { settings, data_dir: args.data_dir.clone(), feed, pace, events: args.events.clone(), shutdown, say: print_line })?;
+    let summary = sharewise_live::run(DaemonOptions { settings, data_dir: args.data_dir.clone(), feed, pace, events: args.events.clone(), shutdown, say: print_line, on_forced: exit_forced })?;
     let s = &summary.stats;
     let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
     say!(
-        "stopped: {} ticks ({} warm-up, {} conflated under overload), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop",
+        "stopped: {} ticks ({} warm-up, {} conflated under overload), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop, {} dropped at stop (queued, never sent)",
         summary.feed.ticks,
         summary.feed.warm_up,
         summary.link.conflated,
@@ -96,11 +101,18 @@ pub fn run(args: RunArgs) -> Result<()> {
         get(&s.rejections),
         summary.orders.fills,
         summary.orders.cancelled_at_stop,
+        summary.orders.dropped_at_stop,
     );
     let open: Vec<String> = summary.positions.iter().filter(|p| p.qty != 0).map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2))).collect();
     say!("positions: {}", if open.is_empty() { "flat".to_string() } else { open.join(", ") });
     if summary.events_dropped > 0 {
         say!("warning: {} events were dropped because the event writer fell behind", summary.events_dropped);
+    }
+    if !summary.orders.differences.is_empty() {
+        bail!("the journal and the broker's book disagree at stop: {}; inspect with `sharewise reconcile --data-dir {}`", sharewise_live::books::describe(&summary.orders.differences), args.data_dir.display());
+    }
+    if summary.orders.compared_at_stop {
+        say!("books: the journal and the broker agree on every position and realised P&L");
     }
     if summary.duplicate_placements > 0 {
         bail!("the paper broker saw {} duplicate placements: an order id was sent twice", summary.duplicate_placements);

@@ -69,6 +69,16 @@ pub enum StoreError {
         /// The decoder's complaint.
         source: serde_json::Error,
     },
+    /// The journal belongs to another broker account than the one it is used with.
+    #[error("journal {path} belongs to account {journal}, not {wanted}: it journals another broker book; use the data directory of that account, or `sharewise recover` into an empty one")]
+    ForeignAccount {
+        /// The journal file.
+        path: PathBuf,
+        /// The account stamped in the journal.
+        journal: String,
+        /// The account it was used with.
+        wanted: String,
+    },
     /// An event could not be encoded.
     #[error("cannot encode journal event: {0}")]
     Encode(serde_json::Error),

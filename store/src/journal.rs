@@ -34,12 +34,17 @@ use crate::state::{JournalState, OrderRecord, PositionRecord};
 pub(crate) const EVENTS: TableDefinition<u64, &str> = TableDefinition::new("order_events");
 /// `<client id>/<trade id> → seq`: the fills already journalled.
 pub(crate) const FILL_KEYS: TableDefinition<&str, u64> = TableDefinition::new("fill_keys");
+/// `key → value`: what the file belongs to (`account_id`: the broker account it journals).
+pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+/// The [`META`] key of the account id.
+const ACCOUNT_ID: &str = "account_id";
 
 /// The writer's handle on the journal file (one per process; the daemon's order actor holds it).
 pub struct Journal {
     db: Database,
     path: PathBuf,
     state: JournalState,
+    account_id: Option<String>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -65,10 +70,43 @@ impl Journal {
         let txn = db.begin_write().map_err(|e| err(e.into()))?;
         txn.open_table(EVENTS).map_err(|e| err(e.into()))?;
         txn.open_table(FILL_KEYS).map_err(|e| err(e.into()))?;
+        txn.open_table(META).map_err(|e| err(e.into()))?;
         txn.commit().map_err(|e| err(e.into()))?;
         let read = redb::ReadableDatabase::begin_read(&db).map_err(|e| err(e.into()))?;
         let state = replay(&read, &path)?;
-        Ok(Journal { db, path, state })
+        let account_id = read_account_id(&read, &path)?;
+        Ok(Journal { db, path, state, account_id })
+    }
+
+    /// The broker account this journal belongs to, once stamped.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+
+    /// Stamps the journal with the broker account it journals (durably). Stamping the same id
+    /// again does nothing; another id is refused with [`StoreError::ForeignAccount`].
+    pub fn stamp_account(&mut self, account_id: &str) -> Result<(), StoreError> {
+        match self.account_id.as_deref() {
+            Some(id) if id == account_id => return Ok(()),
+            Some(id) => return Err(StoreError::ForeignAccount { path: self.path.clone(), journal: id.to_string(), wanted: account_id.to_string() }),
+            None => {}
+        }
+        let path = &self.path;
+        let err = |e: redb::Error| StoreError::db(path, e);
+        let mut txn = self.db.begin_write().map_err(|e| err(e.into()))?;
+        txn.set_durability(Durability::Immediate).map_err(|e| err(e.into()))?;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| err(e.into()))?;
+            meta.insert(ACCOUNT_ID, account_id).map_err(|e| err(e.into()))?;
+        }
+        txn.commit().map_err(|e| err(e.into()))?;
+        self.account_id = Some(account_id.to_string());
+        Ok(())
+    }
+
+    /// Whether no event was ever journalled.
+    pub fn is_empty(&self) -> bool {
+        self.state.last_seq() == 0
     }
 
     /// Validates `event`, commits it durably, then applies it to the in-memory state.
@@ -157,6 +195,17 @@ pub(crate) fn read_entries(txn: &ReadTransaction, path: &Path) -> Result<Vec<Jou
         out.push(JournalEntry { seq, event });
     }
     Ok(out)
+}
+
+/// The account id stamped in `txn`'s meta table, if any.
+pub(crate) fn read_account_id(txn: &ReadTransaction, path: &Path) -> Result<Option<String>, StoreError> {
+    let err = |e: redb::Error| StoreError::db(path, e);
+    let table = match txn.open_table(META) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(err(e.into())),
+    };
+    Ok(table.get(ACCOUNT_ID).map_err(|e| err(e.into()))?.map(|v| v.value().to_string()))
 }
 
 /// Folds every event in `txn` into a fresh state.

@@ -6,7 +6,8 @@
 //!   acted on;
 //! - [`state`] rebuilds orders, positions and cash from the events ([`JournalState`]);
 //! - [`reader`] reads the journal from another process while the daemon writes it;
-//! - [`views`] renders the JSON that `sharewise orders` / `positions` print.
+//! - [`views`] renders the JSON that `sharewise orders` / `positions` print;
+//! - [`files`] writes small state files (the paper book, `feed.json`) atomically and durably.
 //!
 //! ```no_run
 //! use sharewise_engine::types::{ClientOrderId, InstrumentId, Order, Product, Side};
@@ -30,6 +31,7 @@
 
 pub mod error;
 pub mod event;
+pub mod files;
 pub mod journal;
 pub mod reader;
 pub mod state;

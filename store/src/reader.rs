@@ -45,6 +45,12 @@ impl JournalReader {
         replay(&txn, &self.path)
     }
 
+    /// The broker account the journal belongs to, once stamped.
+    pub fn account_id(&self) -> Result<Option<String>, StoreError> {
+        let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
+        crate::journal::read_account_id(&txn, &self.path)
+    }
+
     /// Every committed event in sequence order.
     pub fn entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
         let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;

@@ -76,7 +76,7 @@ pub struct JournalState {
 
 impl JournalState {
     /// Whether `key` (see [`OrderEvent::fill_key`]) was already applied.
-    pub(crate) fn has_fill(&self, key: &str) -> bool {
+    pub fn has_fill(&self, key: &str) -> bool {
         self.fill_keys.contains(key)
     }
 
@@ -100,6 +100,12 @@ impl JournalState {
             OrderEvent::Cancelled { .. } => OrderStatus::Cancelled,
             OrderEvent::Rejected { .. } => OrderStatus::Rejected,
             OrderEvent::Unresolved { .. } => OrderStatus::Unresolved,
+            // Brokers report executions late: a fill that happened before a cancel took effect
+            // still books, and the order stays cancelled.
+            OrderEvent::Filled { fill, .. } if current.status == OrderStatus::Cancelled => {
+                check_fill(current, fill)?;
+                return Ok(OrderStatus::Cancelled);
+            }
             OrderEvent::Filled { fill, .. } => check_fill(current, fill)?,
         };
         if current.status.can_become(to) {

@@ -9,7 +9,9 @@
 //! ```
 //!
 //! `filled`, `cancelled` and `rejected` are terminal. `partially_filled → partially_filled` is
-//! legal (each further partial fill).
+//! legal (each further partial fill). A `cancelled` order still books fills that the broker
+//! executed before the cancel took effect and reports late (see `JournalState::check`); it stays
+//! `cancelled`.
 
 use serde::{Deserialize, Serialize};
 

@@ -81,7 +81,7 @@ impl PaperBroker {
     /// Feeds one trade print: moves the clock to `tick.ts`, makes due orders live, fills what
     /// the tick executes and returns those fills (oldest order first).
     pub fn on_tick(&mut self, tick: &Tick) -> Result<Vec<Fill>, BrokerError> {
-        self.set_clock(tick.ts);
+        self.set_clock(tick.ts)?;
         let Some((tick_size, exchange)) = self.instruments.get(&tick.instrument).map(|i| (i.tick_size, i.exchange)) else {
             return Ok(Vec::new());
         };

@@ -30,8 +30,16 @@
 //! clock is that of the last change (a tick that changes nothing is not written). Each save
 //! rewrites the whole book; at each new IST day the finished orders and the earlier days' fills
 //! leave it (as a real broker's day book does), so the file stays the size of one day's trading.
+//! They stay queryable in the broker's [`history`] (one file per day in `paper-history/`), as a
+//! real broker's order history and trade book do: [`PaperBroker::order`],
+//! [`PaperBroker::orders_since`] and [`PaperBroker::trades_after`] see both.
+//!
+//! Every book carries an **account id** (`paper-` and 12 random hex digits), made when the book
+//! is created: the daemon stamps its journal with it, so a journal and a book that do not belong
+//! together are caught at start.
 
 mod book;
+mod history;
 mod matching;
 mod shared;
 mod store;
@@ -116,6 +124,9 @@ pub(crate) struct PaperState {
     /// Fills of earlier IST days dropped from `trades` (trade ids keep counting from here).
     #[serde(default)]
     pub archived_trades: u64,
+    /// The account this book belongs to (empty in books written before accounts were stamped).
+    #[serde(default)]
+    pub account_id: String,
 }
 
 /// The simulated broker (see the module docs for its rules).
@@ -124,7 +135,13 @@ pub struct PaperBroker {
     cfg: PaperConfig,
     instruments: HashMap<InstrumentId, Instrument>,
     state: PaperState,
+    history: history::History,
     path: Option<PathBuf>,
+}
+
+/// A fresh account id: `paper-` and 12 random hex digits.
+fn new_account_id() -> String {
+    format!("paper-{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff)
 }
 
 impl PaperBroker {
@@ -133,6 +150,7 @@ impl PaperBroker {
         let state = PaperState {
             opening_cash: cfg.opening_cash,
             cash: cfg.opening_cash,
+            account_id: new_account_id(),
             ..PaperState::default()
         };
         let instruments = instruments.into_iter().map(|i| (i.id, i)).collect();
@@ -140,33 +158,79 @@ impl PaperBroker {
             cfg,
             instruments,
             state,
+            history: history::History::default(),
             path: None,
         }
     }
 
     /// A paper broker whose book lives in the JSON file at `path`: reopens the saved orders,
-    /// positions, cash and clock if the file exists, else starts fresh and writes it.
+    /// positions, cash, clock and history if the file exists, else starts fresh (a new account)
+    /// and writes it.
     pub fn open(
         path: impl AsRef<Path>,
         cfg: PaperConfig,
         instruments: impl IntoIterator<Item = Instrument>,
     ) -> Result<PaperBroker, BrokerError> {
-        let mut broker = PaperBroker::new(cfg, instruments);
-        let path = path.as_ref().to_path_buf();
-        if let Some(state) = store::load(&path)? {
-            broker.state = state;
-        }
-        broker.path = Some(path);
+        let mut broker = PaperBroker::read(path.as_ref(), cfg, instruments)?;
+        broker.path = Some(path.as_ref().to_path_buf());
         broker.save()?;
         Ok(broker)
     }
 
-    /// Writes the snapshot if this broker has a file.
-    pub(crate) fn save(&self) -> Result<(), BrokerError> {
+    /// The saved book at `path` for inspection (`sharewise reconcile`, `recover`): nothing is
+    /// ever written back. A missing file is an error.
+    pub fn open_read_only(
+        path: impl AsRef<Path>,
+        cfg: PaperConfig,
+        instruments: impl IntoIterator<Item = Instrument>,
+    ) -> Result<PaperBroker, BrokerError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(BrokerError::invalid(format!("paper book {} does not exist", path.display())));
+        }
+        PaperBroker::read(path, cfg, instruments)
+    }
+
+    /// The book at `path` if it exists (else a fresh one), with its history; not attached to
+    /// the file.
+    fn read(path: &Path, cfg: PaperConfig, instruments: impl IntoIterator<Item = Instrument>) -> Result<PaperBroker, BrokerError> {
+        let mut broker = PaperBroker::new(cfg, instruments);
+        if let Some(state) = store::load(path)? {
+            broker.state = state;
+        }
+        let in_book: BTreeSet<ClientOrderId> = broker.state.orders.keys().copied().collect();
+        broker.history = history::History::load(history::dir_of(path), &in_book, broker.state.archived_trades)?;
+        Ok(broker)
+    }
+
+    /// Writes the history archived since the last save, then the book, if this broker has a
+    /// file.
+    pub(crate) fn save(&mut self) -> Result<(), BrokerError> {
+        self.history.save()?;
         match &self.path {
             Some(path) => store::save(path, &self.state),
             None => Ok(()),
         }
+    }
+
+    /// The account this book belongs to; empty for a book written before accounts were
+    /// stamped (see [`stamp_account`](Self::stamp_account)).
+    pub fn account_id(&self) -> &str {
+        &self.state.account_id
+    }
+
+    /// Gives an unstamped (older) book a fresh account id and saves it; returns the id.
+    pub fn stamp_account(&mut self) -> Result<String, BrokerError> {
+        if self.state.account_id.is_empty() {
+            self.state.account_id = new_account_id();
+            self.save()?;
+        }
+        Ok(self.state.account_id.clone())
+    }
+
+    /// Whether the book never traded: no order, fill or position, today or in its history.
+    pub fn is_fresh(&self) -> bool {
+        self.state.orders.is_empty() && self.state.trades.is_empty() && self.state.positions.is_empty() && self.state.archived_trades == 0 && self.state.archived_tags.is_empty() && self.history.is_empty()
     }
 
     /// The configuration.
@@ -180,23 +244,34 @@ impl PaperBroker {
     }
 
     /// Moves the clock forward to `ts` (never backwards); orders placed next are stamped `ts`.
-    pub fn set_clock(&mut self, ts: TimestampNs) {
+    /// The first time on a new IST day, the day book moves to the history and both are saved.
+    pub fn set_clock(&mut self, ts: TimestampNs) -> Result<(), BrokerError> {
         if self.state.now != 0 && ist_day(ts) > ist_day(self.state.now) {
             self.roll_over_day();
+            self.state.now = ts;
+            return self.save();
         }
         self.state.now = self.state.now.max(ts);
+        Ok(())
     }
 
     /// A new IST day: like a real broker's order book and trade book, the paper book starts
-    /// afresh — finished orders and the earlier days' fills leave it (their tags are remembered,
-    /// trade ids keep counting), so the saved book stays the size of one day's trading.
+    /// afresh — finished orders and the day's fills move to the [`history`] (their tags stay
+    /// used, trade ids keep counting), so the saved book stays the size of one day's trading.
     /// Positions, cash and open orders carry over.
     fn roll_over_day(&mut self) {
+        let day = ist_day(self.state.now);
         let finished: Vec<ClientOrderId> = self.state.orders.iter().filter(|(_, o)| o.book.status.is_terminal()).map(|(tag, _)| *tag).collect();
+        let mut orders = Vec::with_capacity(finished.len());
         for tag in finished {
-            self.state.orders.remove(&tag);
+            if let Some(o) = self.state.orders.remove(&tag) {
+                orders.push(o);
+            }
             self.state.archived_tags.insert(tag);
         }
+        orders.sort_by_key(|o| o.seq);
+        let trades = self.trades_from_seq(self.state.archived_trades);
+        self.history.archive(day, orders.into_iter().map(|o| o.book).collect(), trades);
         self.state.archived_trades += self.state.trades.len() as u64;
         self.state.trades.clear();
     }
@@ -208,9 +283,36 @@ impl PaperBroker {
         all.into_iter().map(|o| o.book.clone()).collect()
     }
 
-    /// The order tagged `tag`, if any.
+    /// The order tagged `tag`, from the day book or the history.
     pub fn order(&self, tag: ClientOrderId) -> Option<BrokerOrder> {
-        self.state.orders.get(&tag).map(|o| o.book.clone())
+        self.state.orders.get(&tag).map(|o| o.book.clone()).or_else(|| self.history.order(tag).cloned())
+    }
+
+    /// Orders changed at or after `since` (UTC ns), from the history and the day book, in
+    /// placement order.
+    pub fn orders_since(&self, since: TimestampNs) -> Vec<BrokerOrder> {
+        let mut all: Vec<BrokerOrder> = self.history.orders_since(since).cloned().collect();
+        let mut today: Vec<&PaperOrder> = self.state.orders.values().filter(|o| o.book.updated_ts >= since).collect();
+        today.sort_by_key(|o| o.seq);
+        all.extend(today.into_iter().map(|o| o.book.clone()));
+        all.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+        all
+    }
+
+    /// Fills at or after `since` (UTC ns), from the history and the day's trade book, with
+    /// their trade ids, oldest first.
+    pub fn trades_after(&self, since: TimestampNs) -> Vec<BrokerTrade> {
+        let mut all: Vec<BrokerTrade> = self.history.trades_since(since).cloned().collect();
+        all.extend(self.trades_from_seq(self.state.archived_trades).into_iter().filter(|t| t.fill.ts >= since));
+        all.sort_by_key(|t| history::trade_seq(&t.trade_id));
+        all
+    }
+
+    /// The highest client order id this account has seen (day book and history), if any.
+    pub fn max_tag(&self) -> Option<ClientOrderId> {
+        let book = self.state.orders.keys().next_back().copied();
+        let archived = self.state.archived_tags.iter().next_back().copied();
+        book.max(archived)
     }
 
     /// Net positions by instrument (flat ones that were traded included).
@@ -231,7 +333,7 @@ impl PaperBroker {
     /// The day's fills from sequence number `from` (see [`trade_count`](Self::trade_count)) on,
     /// with their trade ids (`P00000001` for the first fill ever: stable across restarts and
     /// days).
-    pub fn trades_since(&self, from: u64) -> Vec<BrokerTrade> {
+    pub fn trades_from_seq(&self, from: u64) -> Vec<BrokerTrade> {
         let archived = self.state.archived_trades;
         let start = usize::try_from(from.saturating_sub(archived)).unwrap_or(usize::MAX).min(self.state.trades.len());
         self.state.trades[start..]

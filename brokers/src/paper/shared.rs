@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
 use super::PaperBroker;
@@ -53,7 +54,20 @@ impl Broker for SharedPaper {
     }
 
     async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
-        Ok(self.lock()?.trades_since(0))
+        let book = self.lock()?;
+        Ok(book.trades_from_seq(0))
+    }
+
+    async fn orders_since(&self, since: TimestampNs) -> Result<Vec<BrokerOrder>, BrokerError> {
+        Ok(self.lock()?.orders_since(since))
+    }
+
+    async fn trades_since(&self, since: TimestampNs) -> Result<Vec<BrokerTrade>, BrokerError> {
+        Ok(self.lock()?.trades_after(since))
+    }
+
+    async fn account_id(&self) -> Result<String, BrokerError> {
+        Ok(self.lock()?.account_id().to_string())
     }
 
     async fn positions(&self) -> Result<Vec<Position>, BrokerError> {

@@ -1,8 +1,8 @@
-//! The paper book's snapshot file: JSON, written to a temporary file, synced, then renamed over
-//! the old one, so a crash leaves either the old or the new book, never half of one.
+//! The paper book's snapshot file: JSON, written to a temporary file, synced, renamed over the
+//! old one, and the directory synced, so a crash leaves either the old or the new book, never
+//! half of one (see [`sharewise_store::files`]).
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use super::PaperState;
@@ -26,16 +26,9 @@ pub(crate) fn load(path: &Path) -> Result<Option<PaperState>, BrokerError> {
     }
 }
 
-/// Writes `state` to `path` atomically (temporary file, fsync, rename).
+/// Writes `state` to `path` atomically and durably (temporary file, fsync, rename, directory
+/// fsync).
 pub(crate) fn save(path: &Path, state: &PaperState) -> Result<(), BrokerError> {
     let bytes = serde_json::to_vec(state).map_err(|e| io_error("encode", path, e))?;
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = Path::new(&tmp_name);
-    let mut file = fs::File::create(tmp).map_err(|e| io_error("create", tmp, e))?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| io_error("write", tmp, e))?;
-    fs::rename(tmp, path).map_err(|e| io_error("rename onto", path, e))?;
-    Ok(())
+    sharewise_store::files::write_atomic(path, &bytes).map_err(|e| io_error("write", path, e))
 }

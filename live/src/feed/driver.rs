@@ -17,7 +17,7 @@ use sharewise_actors::FeedPort;
 use sharewise_brokers::SharedPaper;
 use sharewise_engine::time::{ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS};
 use sharewise_engine::types::Tick;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 
 use super::{Pace, TickStream};
 use crate::messages::OrderMsg;
@@ -29,7 +29,7 @@ pub struct FeedDriver {
     /// The paper broker matching orders against the ticks.
     pub broker: SharedPaper,
     /// The order actor, which journals the broker's fills.
-    pub orders: UnboundedSender<OrderMsg>,
+    pub orders: Sender<OrderMsg>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
     /// Wait for each tick to go round the loop (deterministic replays).
@@ -123,7 +123,7 @@ impl FeedDriver {
                     self.fail(format!("paper broker: {e}"));
                     return false;
                 }
-                book.trades_since(before)
+                book.trades_from_seq(before)
             }
             Err(e) => {
                 self.fail(format!("paper broker: {e}"));
@@ -134,7 +134,8 @@ impl FeedDriver {
             return true;
         }
         self.progress.fills_sent.fetch_add(trades.len() as u64, Ordering::Release);
-        if self.orders.send(OrderMsg::BrokerFills(trades)).is_err() {
+        // Waits for room: fills are never dropped (they are in the broker's book in any case).
+        if self.orders.blocking_send(OrderMsg::BrokerFills(trades)).is_err() {
             self.fail("the order actor stopped; fills are in the paper broker's book and are booked on restart".into());
             return false;
         }

@@ -24,7 +24,7 @@ use sharewise_live::progress::Progress;
 use sharewise_live::stats::LiveStats;
 use sharewise_risk::{PreTradeRisk, RiskConfig, Sizing};
 use sharewise_store::{Journal, OrderEvent, OrderStatus};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::mpsc::{channel, Receiver};
 
 pub const INFY: InstrumentId = InstrumentId(0);
 pub const TCS: InstrumentId = InstrumentId(1);
@@ -78,6 +78,8 @@ pub struct AccountOpts {
     pub brackets: Vec<(usize, sharewise_live::brackets::Bracket)>,
     pub realized_today: Decimal,
     pub realized_day: i64,
+    pub order_queue: usize,
+    pub trading_state: Option<(sharewise_risk::TradingState, String)>,
 }
 
 impl Default for AccountOpts {
@@ -96,6 +98,8 @@ impl Default for AccountOpts {
             brackets: Vec::new(),
             realized_today: Decimal::ZERO,
             realized_day: i64::MIN,
+            order_queue: 1024,
+            trading_state: None,
         }
     }
 }
@@ -103,7 +107,7 @@ impl Default for AccountOpts {
 /// An account actor driven by hand.
 pub struct AccountRig {
     pub actor: AccountActor,
-    pub orders: UnboundedReceiver<OrderMsg>,
+    pub orders: Receiver<OrderMsg>,
     pub bus: EventBus,
     pub stream: EventStream,
     pub stats: Arc<LiveStats>,
@@ -112,7 +116,7 @@ pub struct AccountRig {
 
 impl AccountRig {
     pub fn new(opts: AccountOpts) -> AccountRig {
-        let (tx, orders) = unbounded_channel();
+        let (tx, orders) = channel(opts.order_queue);
         let (bus, stream) = EventBus::bounded(1024);
         let stats = Arc::new(LiveStats::new(2));
         let progress = Arc::new(Progress::default());
@@ -127,6 +131,7 @@ impl AccountRig {
             next_client_id: opts.next_client_id,
             trailing_stop_bps: opts.trailing_stop_bps,
             orders: tx,
+            trading_state: opts.trading_state,
             progress: Arc::clone(&progress),
             stats: Arc::clone(&stats),
             warm_until: opts.warm_until,
@@ -301,9 +306,9 @@ impl OrderRig {
         if !matches!(msgs.last(), Some(OrderMsg::Stop { .. })) {
             msgs.push(OrderMsg::Stop { cancel_open: false });
         }
-        let (tx, rx) = unbounded_channel();
+        let (tx, rx) = channel(msgs.len());
         for m in msgs {
-            tx.send(m).unwrap();
+            tx.try_send(m).unwrap();
         }
         let journal = self.journal.take().expect("journal");
         let actor = OrderActor::new(journal, broker, self.engine_tx.clone(), self.bus.clone(), Arc::clone(&self.progress));
@@ -330,7 +335,7 @@ impl OrderRig {
         let mut book = self.broker.lock().unwrap();
         let before = book.trade_count();
         book.on_tick(&Tick { ts, instrument: INFY, price: p(price), qty }).unwrap();
-        book.trades_since(before)
+        book.trades_from_seq(before)
     }
 
     /// Every message the engine inbox got since the last call.
@@ -375,6 +380,6 @@ pub fn ts0() -> TimestampNs {
 /// An order rig whose paper clock stands at 10:00 IST.
 pub fn rig(cfg: PaperConfig) -> OrderRig {
     let rig = OrderRig::new(cfg);
-    rig.broker.lock().unwrap().set_clock(ts0());
+    rig.broker.lock().unwrap().set_clock(ts0()).unwrap();
     rig
 }

@@ -9,20 +9,40 @@
 //!
 //! A journal failure stops the actor (and with it the daemon): without the journal nothing may
 //! be sent.
+//!
+//! **One bounded queue** (`[run] order_queue`) carries the account's commands, the feed's broker
+//! fills and the daemon's stop, in the order they were sent; the account refuses signals with
+//! `ORDER_QUEUE_FULL` when it is full. Once a stop is requested, commands still queued are
+//! **dropped and counted** — they were never journalled, so nothing was sent — while a
+//! placement already under way is finished and journalled, and fills are still booked. A
+//! forced stop (a second Ctrl-C) ends the actor between two journal commits.
+//!
+//! **Watching the books** ([`watch`]): every `[run] compare_every_s` and at stop the actor books
+//! any broker trade the journal lacks, then compares positions and realised P&L with the
+//! broker's; a difference is a critical alert and puts the account into `[run]
+//! on_book_mismatch`.
+
+mod watch;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sharewise_actors::{Event, EventBus, EventKind, MpscSender};
+use sharewise_actors::{Event, EventBus, EventKind, MpscSender, Shutdown};
 use sharewise_brokers::{Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome};
 use sharewise_engine::types::{ClientOrderId, Order};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, Recorded};
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
+use crate::books::BookDifference;
 use crate::error::LiveError;
 use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
 use crate::progress::Progress;
+
+pub use watch::BookWatch;
+
+/// How often the actor looks at the stop switch while it waits for messages.
+const STOP_POLL: Duration = Duration::from_millis(25);
 
 /// Attempts for a placement whose error says a retry is safe.
 const PLACE_ATTEMPTS: u32 = 3;
@@ -38,6 +58,16 @@ pub struct OrderActorReport {
     pub fills: u64,
     /// Orders cancelled at shutdown.
     pub cancelled_at_stop: u64,
+    /// Orders still queued when the stop was requested: dropped before being journalled, so
+    /// never sent.
+    pub dropped_at_stop: u64,
+    /// Broker fills the journal lacked, booked by a comparison sweep (not by the feed).
+    pub swept_fills: u64,
+    /// Where the journal and the broker disagreed at the last comparison (at stop: the final
+    /// word; empty when they agree).
+    pub differences: Vec<BookDifference>,
+    /// Whether the books were compared at stop.
+    pub compared_at_stop: bool,
 }
 
 /// The order actor (see the module docs).
@@ -48,54 +78,99 @@ pub struct OrderActor<B: Broker> {
     events: EventBus,
     progress: Arc<Progress>,
     report: OrderActorReport,
+    shutdown: Shutdown,
+    watch: Option<BookWatch>,
 }
 
 impl<B: Broker> OrderActor<B> {
     /// An actor journalling into `journal`, trading through `broker`, reporting to `engine`.
     pub fn new(journal: Journal, broker: B, engine: MpscSender<EngineMsg>, events: EventBus, progress: Arc<Progress>) -> OrderActor<B> {
-        OrderActor { journal, broker, engine, events, progress, report: OrderActorReport::default() }
+        OrderActor { journal, broker, engine, events, progress, report: OrderActorReport::default(), shutdown: Shutdown::new(), watch: None }
+    }
+
+    /// Watches `shutdown`: once triggered, queued commands are dropped; once forced, the actor
+    /// ends between two journal commits.
+    pub fn with_shutdown(mut self, shutdown: Shutdown) -> OrderActor<B> {
+        self.shutdown = shutdown;
+        self
+    }
+
+    /// Compares the journal's book with the broker's as `watch` says (see [`watch`]).
+    pub fn with_watch(mut self, watch: BookWatch) -> OrderActor<B> {
+        self.watch = Some(watch);
+        self
     }
 
     /// Handles messages until [`OrderMsg::Stop`] (or every sender is gone); returns the journal
     /// (for a final look) and what was done.
-    pub async fn run(mut self, mut inbox: UnboundedReceiver<OrderMsg>) -> Result<(Journal, OrderActorReport), LiveError> {
+    pub async fn run(mut self, mut inbox: Receiver<OrderMsg>) -> Result<(Journal, OrderActorReport), LiveError> {
         let outcome = self.serve(&mut inbox).await;
         if outcome.is_err() {
             self.progress.abandoned.store(true, Ordering::Release);
         }
+        self.progress.orders_done.store(true, Ordering::Release);
         outcome.map(|()| (self.journal, self.report))
     }
 
-    async fn serve(&mut self, inbox: &mut UnboundedReceiver<OrderMsg>) -> Result<(), LiveError> {
-        while let Some(msg) = inbox.recv().await {
-            match msg {
-                OrderMsg::Command(OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit }) => {
-                    let outcome = self.place(OrderEvent::Created { order, symbol, strategy, stop_loss, take_profit }).await;
-                    Progress::bump(&self.progress.commands_done);
-                    outcome?;
-                }
-                OrderMsg::Command(OrderCommand::Cancel { client_id }) => {
-                    let outcome = self.cancel(client_id).await;
-                    Progress::bump(&self.progress.commands_done);
-                    outcome?;
-                }
-                OrderMsg::BrokerFills(trades) => {
-                    for trade in trades {
-                        let booked = self.fill(&trade);
-                        if !matches!(booked, Ok(true)) {
-                            // The engine will not see this one: count it so a lockstep feed goes on.
-                            Progress::bump(&self.progress.fills_applied);
-                        }
-                        booked?;
-                    }
-                }
-                OrderMsg::Stop { cancel_open } => {
-                    if cancel_open {
-                        self.cancel_open().await?;
-                    }
-                    return Ok(());
-                }
+    async fn serve(&mut self, inbox: &mut Receiver<OrderMsg>) -> Result<(), LiveError> {
+        let mut sweep = self.watch.as_ref().and_then(|w| w.every).map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
+        let mut poll = tokio::time::interval(STOP_POLL);
+        loop {
+            if self.shutdown.is_forced() {
+                return Ok(());
             }
+            tokio::select! {
+                biased;
+                msg = inbox.recv() => match msg {
+                    Some(OrderMsg::Command(cmd)) => self.command(cmd).await?,
+                    Some(OrderMsg::BrokerFills(trades)) => self.book_fills(trades)?,
+                    Some(OrderMsg::Stop { cancel_open }) => return self.stop(cancel_open).await,
+                    None => return Ok(()),
+                },
+                () = watch::tick(&mut sweep) => self.compare().await?,
+                _ = poll.tick() => {}
+            }
+        }
+    }
+
+    /// Places or cancels as asked; after a stop request, drops the command (never journalled,
+    /// never sent) and counts it.
+    async fn command(&mut self, cmd: OrderCommand) -> Result<(), LiveError> {
+        let outcome = if self.shutdown.is_triggered() {
+            self.report.dropped_at_stop += 1;
+            Ok(())
+        } else {
+            match cmd {
+                OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit } => self.place(OrderEvent::Created { order, symbol, strategy, stop_loss, take_profit }).await,
+                OrderCommand::Cancel { client_id } => self.cancel(client_id).await,
+            }
+        };
+        Progress::bump(&self.progress.commands_done);
+        outcome
+    }
+
+    /// Journals broker executions reported by the feed.
+    fn book_fills(&mut self, trades: Vec<BrokerTrade>) -> Result<(), LiveError> {
+        for trade in trades {
+            let booked = self.fill(&trade);
+            if !matches!(booked, Ok(true)) {
+                // The engine will not see this one: count it so a lockstep feed goes on.
+                Progress::bump(&self.progress.fills_applied);
+            }
+            booked?;
+        }
+        Ok(())
+    }
+
+    /// The end (everything sent before it is handled): open orders cancelled if asked, the books
+    /// compared a last time.
+    async fn stop(&mut self, cancel_open: bool) -> Result<(), LiveError> {
+        if cancel_open && !self.shutdown.is_forced() {
+            self.cancel_open().await?;
+        }
+        if self.watch.is_some() && !self.shutdown.is_forced() {
+            self.compare().await?;
+            self.report.compared_at_stop = true;
         }
         Ok(())
     }
@@ -257,6 +332,9 @@ impl<B: Broker> OrderActor<B> {
             .map(|o| o.client_id)
             .collect();
         for id in open {
+            if self.shutdown.is_forced() {
+                break;
+            }
             let before = self.status(id);
             self.cancel(id).await?;
             if self.status(id) != before {

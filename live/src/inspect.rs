@@ -1,0 +1,91 @@
+//! `sharewise reconcile`: the journal and the broker's book compared on demand, without trading
+//! and without writing either (also while the daemon runs).
+//!
+//! It shows what the daemon compares at start, at stop and while it runs — positions and
+//! realised P&L per symbol ([`crate::books`]) — and, order by order, where the journal and the
+//! broker's order book and history tell different stories: fills the journal lacks, orders one
+//! side does not know, filled quantities that differ.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use sharewise_brokers::{BrokerTrade, PaperBroker};
+use sharewise_config::Settings;
+use sharewise_engine::time::TimestampNs;
+use sharewise_store::{read_state, JournalReader, OrderEvent};
+
+use crate::books::{self, BookRow};
+use crate::error::LiveError;
+use crate::startup::{instruments_of, paper_config, BOOK_FILE, JOURNAL_FILE};
+use crate::state_dir;
+
+/// Both sides of one data directory.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inspection {
+    /// The account stamped in the journal (`None`: unstamped or unreadable).
+    pub journal_account: Option<String>,
+    /// The broker book's account.
+    pub book_account: String,
+    /// Positions and realised P&L side by side.
+    pub books: Vec<BookRow>,
+    /// Broker executions the journal has not booked.
+    pub unbooked_trades: Vec<BrokerTrade>,
+    /// Orders where the two sides disagree, one line each.
+    pub orders: Vec<String>,
+    /// Orders in the journal.
+    pub journal_orders: usize,
+    /// Orders at the broker (day book and history).
+    pub broker_orders: usize,
+}
+
+impl Inspection {
+    /// Whether the journal and the broker agree on everything shown.
+    pub fn agrees(&self) -> bool {
+        self.books.iter().all(BookRow::agrees) && self.unbooked_trades.is_empty() && self.orders.is_empty() && self.journal_account.as_deref().is_none_or(|a| a == self.book_account)
+    }
+}
+
+/// Compares the journal and the paper broker's book in `dir` (see the module docs).
+pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError> {
+    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
+    if !journal_path.exists() {
+        return Err(LiveError::Pairing(format!("no journal at {}: nothing to compare (`sharewise recover --data-dir {}` rebuilds one from the broker's history)", journal_path.display(), dir.display())));
+    }
+    let symbols = state_dir::read(dir)?.map(|r| r.symbols).unwrap_or_default();
+    let state = read_state(&journal_path)?;
+    let journal_account = JournalReader::open(&journal_path).ok().and_then(|r| r.account_id().ok().flatten());
+    let book = PaperBroker::open_read_only(&book_path, paper_config(settings)?, instruments_of(&symbols))?;
+    let broker_orders = book.orders_since(TimestampNs::MIN);
+    let at_broker: HashMap<_, _> = broker_orders.iter().map(|o| (o.tag(), o)).collect();
+    let mut orders = Vec::new();
+    for o in state.orders() {
+        match at_broker.get(&o.client_id) {
+            Some(b) if b.filled_qty != o.filled_qty => orders.push(format!("{}: filled {} in the journal, {} at the broker", o.client_id, o.filled_qty, b.filled_qty)),
+            Some(b) if b.status.is_terminal() && !o.status.is_terminal() => orders.push(format!("{}: {} in the journal, {:?} at the broker", o.client_id, o.status, b.status)),
+            Some(_) => {}
+            None if o.broker_order_id.is_some() => orders.push(format!("{}: acknowledged as {} in the journal, unknown to the broker", o.client_id, o.broker_order_id.as_deref().unwrap_or_default())),
+            None if o.filled_qty > 0 => orders.push(format!("{}: filled {} in the journal, unknown to the broker", o.client_id, o.filled_qty)),
+            None => {}
+        }
+    }
+    for b in &broker_orders {
+        if state.order(b.tag()).is_none() {
+            orders.push(format!("{}: {:?} at the broker ({}), unknown to the journal", b.tag(), b.status, b.order_id));
+        }
+    }
+    let unbooked_trades = book
+        .trades_after(TimestampNs::MIN)
+        .into_iter()
+        .filter(|t| !OrderEvent::Filled { fill: t.fill, trade_id: t.trade_id.clone() }.fill_key().is_some_and(|k| state.has_fill(&k)))
+        .collect();
+    Ok(Inspection {
+        journal_account,
+        book_account: book.account_id().to_string(),
+        books: books::side_by_side(&state.positions(), &book.positions(), &symbols),
+        unbooked_trades,
+        orders,
+        journal_orders: state.orders().len(),
+        broker_orders: broker_orders.len(),
+    })
+}

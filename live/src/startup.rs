@@ -1,0 +1,127 @@
+//! Start: the account's two files opened as a pair, brought into agreement, and compared before
+//! anything trades.
+//!
+//! 1. The journal (`journal.redb`) and the paper broker's book (`paper.json`) are looked at
+//!    *before* either is created, and refused if they do not belong together
+//!    ([`crate::pairing`]); then both are opened (created for a new account) and stamped with
+//!    the book's account id.
+//! 2. [`crate::reconcile`] books what the broker did that the journal lacks and settles orders
+//!    left in flight; what it cannot prove starts the account `reducing`.
+//! 3. The two books are compared ([`crate::books`]); a difference starts the account in
+//!    `[run] on_book_mismatch` and is said loudly.
+//! 4. The next client id is above every id the journal or the broker has seen.
+
+use std::path::Path;
+
+use sharewise_brokers::{PaperBroker, PaperConfig, SharedPaper};
+use sharewise_config::Settings;
+use sharewise_engine::types::Instrument;
+use sharewise_risk::TradingState;
+use sharewise_store::Journal;
+
+use crate::books::{self, BookDifference};
+use crate::error::LiveError;
+use crate::pairing::{self, FilesPresent, PairState};
+use crate::reconcile::{reconcile, Reconciled};
+use crate::state_dir;
+
+/// The journal's file name in the data directory.
+pub const JOURNAL_FILE: &str = "journal.redb";
+/// The paper broker's book in the data directory.
+pub const BOOK_FILE: &str = "paper.json";
+
+/// The account, opened and reconciled.
+pub struct Opened {
+    /// The journal, in agreement with the broker as far as the broker's books prove.
+    pub journal: Journal,
+    /// The paper broker.
+    pub broker: SharedPaper,
+    /// Symbols by instrument id.
+    pub symbols: Vec<String>,
+    /// Instruments by id.
+    pub instruments: Vec<Instrument>,
+    /// What reconciliation did.
+    pub reconciled: Reconciled,
+    /// Where the books disagreed after reconciliation (empty: they agree).
+    pub differences: Vec<BookDifference>,
+    /// The first client id to use.
+    pub next_client_id: u64,
+    /// The state to start trading in (`None`: active).
+    pub trading_state: Option<(TradingState, String)>,
+}
+
+/// The paper broker's settings from `[paper]` and `[backtest]`.
+pub fn paper_config(settings: &Settings) -> Result<PaperConfig, LiveError> {
+    Ok(PaperConfig {
+        opening_cash: settings.backtest.cash,
+        slippage_ticks: settings.paper.slippage_ticks,
+        max_fill_pct: settings.paper.max_fill_pct,
+        latency_ns: settings.paper.latency_ms as i64 * 1_000_000,
+        commission: settings.commission().map_err(LiveError::Settings)?,
+    })
+}
+
+/// Instruments for `symbols` (id = index).
+pub fn instruments_of(symbols: &[String]) -> Vec<Instrument> {
+    symbols.iter().enumerate().map(|(i, s)| Instrument::nse_equity(i as u32, s)).collect()
+}
+
+/// Opens, pairs, reconciles and compares the account in `dir` traded by feed `feed` carrying
+/// `fed` (see the module docs); `say` tells the operator what changed.
+pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String], rt: &tokio::runtime::Runtime, say: fn(&str)) -> Result<Opened, LiveError> {
+    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
+    let present = FilesPresent::look(&journal_path, &book_path);
+    let symbols = state_dir::claim(dir, feed, fed.iter().cloned())?;
+    let mut journal = if present.journal { Some(Journal::open(&journal_path)?) } else { None };
+    // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
+    let held = journal.iter().flat_map(|j| j.positions()).map(|p| p.symbol);
+    let symbols = state_dir::claim(dir, feed, symbols.into_iter().chain(held))?;
+    let instruments = instruments_of(&symbols);
+    let cfg = paper_config(settings)?;
+    let (book_account, book_fresh) = match present.book {
+        true => {
+            let book = PaperBroker::open_read_only(&book_path, cfg.clone(), instruments.clone())?;
+            (book.account_id().to_string(), book.is_fresh())
+        }
+        false => (String::new(), true),
+    };
+    let journal_events = journal.as_ref().map_or(0, |j| j.state().last_seq());
+    let journal_account = journal.as_ref().and_then(|j| j.account_id().map(str::to_string));
+    pairing::check(&journal_path, &book_path, present, &PairState { journal_events, journal_account: journal_account.as_deref(), book_account: &book_account, book_fresh })?;
+
+    let mut journal = match journal.take() {
+        Some(j) => j,
+        None => Journal::open(&journal_path)?,
+    };
+    let mut book = PaperBroker::open(&book_path, cfg, instruments.clone())?;
+    let account_id = book.stamp_account()?;
+    journal.stamp_account(&account_id)?;
+    let broker_max = book.max_tag();
+    let broker = SharedPaper::new(book);
+
+    let reconciled = rt.block_on(reconcile(&mut journal, &broker))?;
+    for line in &reconciled.changes {
+        say(&format!("reconcile: {line}"));
+    }
+    let mut trading_state = None;
+    if !reconciled.unresolved.is_empty() {
+        for line in &reconciled.unresolved {
+            say(&format!("reconcile: UNRESOLVED {line}"));
+        }
+        let reason = format!("{} order(s) unresolved at start (see `sharewise reconcile --data-dir {}`)", reconciled.unresolved.len(), dir.display());
+        say(&format!("account starts reducing (exits only): {reason}"));
+        trading_state = Some((TradingState::Reducing, reason));
+    }
+    let differences = books::differences(&journal.positions(), &broker.lock()?.positions(), &symbols);
+    if !differences.is_empty() {
+        let what = books::describe(&differences);
+        let state = settings.run.on_book_mismatch;
+        say(&format!("BOOKS DIFFER at start: {what}; account starts {}", if state == TradingState::Halted { "halted" } else { "reducing (exits only)" }));
+        if trading_state.as_ref().is_none_or(|(s, _)| *s < state) {
+            trading_state = Some((state, format!("journal and broker disagree at start: {what}")));
+        }
+    }
+    let above = |id: Option<sharewise_engine::types::ClientOrderId>| id.map_or(1, |i| i.0 + 1);
+    let next_client_id = journal.next_client_id().0.max(above(reconciled.broker_max_id)).max(above(broker_max));
+    Ok(Opened { journal, broker, symbols, instruments, reconciled, differences, next_client_id, trading_state })
+}
