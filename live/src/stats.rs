@@ -3,6 +3,8 @@
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
+use crate::drops::DropCounters;
+
 /// Live counters for the status line and the final summary.
 #[derive(Debug, Default)]
 pub struct LiveStats {
@@ -31,6 +33,8 @@ pub struct LiveStats {
     pub hop_p99_ns: AtomicU64,
     /// Engine chain (strategies, risk) p99 per tick so far, ns.
     pub chain_p99_ns: AtomicU64,
+    /// Ticks dropped and rows skipped, by reason (see [`crate::drops`]).
+    pub drops: DropCounters,
 }
 
 impl LiveStats {

@@ -87,8 +87,10 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     let clock = if ts == 0 { "--:--:--".to_string() } else { format_ist(ts) };
     // Overload is worth a glance only when it happened.
     let overload = if link.conflated + link.dropped > 0 { format!(" | overload: {} conflated, {} dropped", link.conflated, link.dropped) } else { String::new() };
+    // So is input dropped by reason (outside the session, late, bad rows).
+    let dropped = stats.drops.snapshot().status_note();
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}",
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}",
         get(&stats.signals),
         get(&stats.orders),
         get(&stats.rejections),
@@ -122,6 +124,9 @@ impl StatusLine {
                     if shutdown.is_triggered() {
                         progress.abandoned.store(true, Ordering::Release);
                     }
+                    if let Some(warning) = stats.drops.warning(stats.ticks.load(Ordering::Relaxed), false) {
+                        say(&warning);
+                    }
                     if last.elapsed() < period {
                         continue;
                     }
@@ -130,6 +135,10 @@ impl StatusLine {
                     (last, last_ticks) = (Instant::now(), ticks);
                     say(&format_line(&stats, rate, &link.snapshot()));
                     marks.write(&stats);
+                }
+                // The feed has ended (or the daemon is stopping): a short replay is judged whole.
+                if let Some(warning) = stats.drops.warning(stats.ticks.load(Ordering::Relaxed), true) {
+                    say(&warning);
                 }
                 marks.write(&stats);
             })
@@ -165,5 +174,8 @@ mod tests {
         assert_eq!(line, "--:--:-- | 3180 ticks/s | signals 41 | orders 12 (rejected 0) | fills 11 | open 3 | P&L +789.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns");
         let overloaded = LinkSnapshot { conflated: 7, ..LinkSnapshot::default() };
         assert!(format_line(&stats, 3180.2, &overloaded).ends_with("chain 850ns | overload: 7 conflated, 0 dropped"));
+        stats.drops.after_close.store(30, Ordering::Relaxed);
+        stats.drops.bad_rows[0].store(1, Ordering::Relaxed);
+        assert!(format_line(&stats, 3180.2, &overloaded).ends_with("| overload: 7 conflated, 0 dropped | dropped: 30 outside session, 1 bad row"));
     }
 }
