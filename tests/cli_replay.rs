@@ -187,3 +187,18 @@ fn a_bad_row_names_file_and_line_and_skip_bad_gets_past_it() {
     // 374 good bars of four ticks each, and the close of the last bar.
     assert!(run.stdout.contains("stopped: 1497 ticks"), "{run}");
 }
+
+#[test]
+fn events_are_appended_across_runs() {
+    let dir = tmp();
+    let bars = gen_bars(dir.path(), "RELIANCE_1m.csv", 2, 3, &[]);
+    let feed = format!("replay:{}", s(&bars));
+    std::fs::write(dir.path().join("live.toml"), CONFIG).unwrap();
+    sw_in(dir.path(), &["run", "--config", "live.toml", "--feed", &feed, "--data-dir", "a", "--events", "ev.jsonl"]).ok();
+    let first = lines(&dir.path().join("ev.jsonl"));
+    assert!(first.iter().any(|l| l.contains("\"signal\"")), "the first run writes signals");
+    sw_in(dir.path(), &["run", "--config", "live.toml", "--feed", &feed, "--data-dir", "b", "--events", "ev.jsonl"]).ok();
+    let both = lines(&dir.path().join("ev.jsonl"));
+    assert!(both.starts_with(&first), "the first run's {} events are kept (now {} lines)", first.len(), both.len());
+    assert!(both.len() > first.len() + first.len() / 2, "the second run's events follow: {} then {}", first.len(), both.len());
+}

@@ -9,7 +9,7 @@
 //! orders if configured, and the journal is left complete (every event is committed as it
 //! happens).
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -330,7 +330,8 @@ struct EventWriter {
 impl EventWriter {
     fn spawn(stream: EventStream, path: Option<&Path>, stats: Arc<LiveStats>) -> Result<EventWriter, LiveError> {
         let mut out: Option<BufWriter<File>> = match path {
-            Some(p) => Some(BufWriter::new(File::create(p).map_err(|e| LiveError::io(format!("cannot create events file {}", p.display()), e))?)),
+            // Appended to: a restart adds to the record instead of erasing it.
+            Some(p) => Some(BufWriter::new(OpenOptions::new().create(true).append(true).open(p).map_err(|e| LiveError::io(format!("cannot open events file {}", p.display()), e))?)),
             None => None,
         };
         let stop = Arc::new(AtomicBool::new(false));
