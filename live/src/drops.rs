@@ -165,10 +165,12 @@ impl Drops {
     fn why(&self) -> String {
         let Ignored { before_open, after_close, late } = self.ignored;
         if before_open + after_close >= late.max(self.unknown_instrument) {
+            let sides: Vec<String> = [(before_open, "before the open"), (after_close, "after the close")].into_iter().filter(|(n, _)| *n > 0).map(|(n, side)| format!("{n} {side}")).collect();
             format!(
-                "stamped outside the 09:15–15:30 IST session ({before_open} before the open, {after_close} after the close), so no bar or signal comes of them. \
+                "stamped outside the 09:15–15:30 IST session ({}), so no bar or signal comes of them. \
                  Are the timestamps IST? Epoch milliseconds are UTC and ISO-8601 needs its offset (e.g. +05:30); \
-                 daily bars are replayed as their day's session when they are at least 20 hours apart (or run.bar_interval = \"1d\")"
+                 daily bars are replayed as their day's session when they are at least 20 hours apart (or run.bar_interval = \"1d\")",
+                sides.join(", ")
             )
         } else if late >= self.unknown_instrument {
             format!("{late} of them older than the bar already built: the ticks are out of order; sort the file by time")
@@ -217,7 +219,7 @@ mod tests {
         counters.watch();
         assert_eq!(counters.warning(999, false), None, "too early to tell");
         let warning = counters.warning(1_000, false).unwrap();
-        assert!(warning.starts_with("warning: 600 of the first 1000 ticks were dropped, stamped outside the 09:15–15:30 IST session (0 before the open, 600 after the close)"), "{warning}");
+        assert!(warning.starts_with("warning: 600 of the first 1000 ticks were dropped, stamped outside the 09:15–15:30 IST session (600 after the close), so no bar"), "{warning}");
         assert_eq!(counters.warning(2_000, true), None, "once");
 
         let short = DropCounters::default();
