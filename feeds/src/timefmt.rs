@@ -11,9 +11,12 @@
 //! | `2026-01-05T09:15:00+05:30`, `2026-01-05 09:15:00+05:30` | ISO-8601, offset +05:30 |
 //! | `2026-01-05T03:45:00Z`, `…T03:45:00.250Z` | ISO-8601, UTC |
 //!
-//! Epoch values must lie in `[10^11, 10^14)` ms (1973–5138): a 10-digit number is almost surely
-//! epoch *seconds* and a 16-digit one micro- or nanoseconds, both rejected rather than misread.
-//! ISO text without an offset is rejected: its instant would be a guess.
+//! Epoch values of fewer than 12 digits (before 1973) are almost surely epoch *seconds* and those
+//! of 16 or more micro- or nanoseconds, both rejected rather than misread. Every timestamp must
+//! also lie in 1970–2261 ([`MAX_TIMESTAMP_NS`]): [`TimestampNs`] counts nanoseconds since 1970 in
+//! an `i64`, which ends in April 2262, so later instants would wrap around (and the session
+//! arithmetic needs a little room after the last one). They are refused ([`TimeError::OutOfRange`]). ISO text without an
+//! offset is rejected: its instant would be a guess.
 
 use sharewise_engine::time::{civil_from_days, days_from_civil, TimestampNs, NANOS_PER_DAY, NANOS_PER_MILLI, NANOS_PER_SEC};
 
@@ -47,6 +50,9 @@ pub enum TimeError {
     /// An integer too large to be epoch milliseconds.
     #[error("looks like epoch micro- or nanoseconds; expected epoch milliseconds")]
     TooLarge,
+    /// Before 1970 or after 2261 (see [`MAX_TIMESTAMP_NS`]).
+    #[error("is outside the years 1970–2261 that timestamps can hold")]
+    OutOfRange,
     /// Written in a different format from the file's first row.
     #[error("is not in the file's timestamp format ({0})")]
     FormatChanged(&'static str),
@@ -54,6 +60,9 @@ pub enum TimeError {
 
 const MIN_EPOCH_MS: i64 = 100_000_000_000;
 const MAX_EPOCH_MS: i64 = 100_000_000_000_000;
+
+/// 2262-01-01T00:00:00Z: timestamps must be earlier (and not before 1970).
+pub const MAX_TIMESTAMP_NS: TimestampNs = 106_651 * NANOS_PER_DAY;
 
 impl TimeFormat {
     /// ISO-8601 in India Standard Time (UTC+05:30).
@@ -123,7 +132,7 @@ fn parse_epoch_millis(s: &[u8]) -> Result<TimestampNs, TimeError> {
     match ms {
         _ if ms < MIN_EPOCH_MS => Err(TimeError::LooksLikeSeconds),
         _ if ms >= MAX_EPOCH_MS => Err(TimeError::TooLarge),
-        _ => Ok(ms * NANOS_PER_MILLI),
+        _ => ms.checked_mul(NANOS_PER_MILLI).filter(|ns| *ns < MAX_TIMESTAMP_NS).ok_or(TimeError::OutOfRange),
     }
 }
 
@@ -194,7 +203,8 @@ fn parse_iso(s: &[u8]) -> Result<(TimestampNs, TimeFormat), TimeError> {
     }
     let day = days_from_civil(y, mo as u32, d as u32);
     let local_secs = day * 86_400 + h * 3600 + mi * 60 + sec;
-    let ts = (local_secs - offset_secs) * NANOS_PER_SEC + frac_ns;
+    // Years 0000–9999 keep the seconds far inside i64; only the nanoseconds can overflow.
+    let ts = (local_secs - offset_secs).checked_mul(NANOS_PER_SEC).and_then(|ns| ns.checked_add(frac_ns)).filter(|ns| (0..MAX_TIMESTAMP_NS).contains(ns)).ok_or(TimeError::OutOfRange)?;
     Ok((ts, TimeFormat::Iso8601 { offset_secs: offset_secs as i32 }))
 }
 
@@ -307,6 +317,12 @@ mod tests {
         assert_eq!(parse_timestamp("2026-01-05T24:00:00Z"), Err(TimeError::InvalidDateTime));
         assert_eq!(parse_timestamp("1767584700"), Err(TimeError::LooksLikeSeconds));
         assert_eq!(parse_timestamp("1767584700000000"), Err(TimeError::TooLarge));
+        for far in ["9214646400000", "9223372036855", "99999999999999", "2262-01-01T00:00:00Z", "9999-12-31T23:59:59+05:30", "1969-12-31T23:59:59Z", "0001-01-01T00:00:00Z"] {
+            assert_eq!(parse_timestamp(far), Err(TimeError::OutOfRange), "{far}");
+        }
+        assert_eq!(parse_timestamp("9214646399999").map(|r| r.0), Ok(MAX_TIMESTAMP_NS - NANOS_PER_MILLI));
+        assert_eq!(parse_timestamp("2262-01-01T05:29:59+05:30").map(|r| r.0), Ok(MAX_TIMESTAMP_NS - NANOS_PER_SEC));
+        assert_eq!(parse_timestamp("1970-01-01T05:30:00+05:30").map(|r| r.0), Ok(0));
         for bad in ["", "NaN", "2026/01/05 09:15:00Z", "2026-01-05T09:15:00+5:30", "2026-01-05T09:15:00Zx", "12.5"] {
             assert_eq!(parse_timestamp(bad), Err(TimeError::NotATimestamp), "{bad}");
         }

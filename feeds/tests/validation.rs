@@ -134,3 +134,33 @@ fn tick_rows_are_validated_too_and_may_share_a_timestamp() {
     assert_eq!(err.to_string(), "ticks.csv:4: field `ts` = 1767584699999 goes backwards (previous accepted row: 1767584700000)");
     assert!(strict.next().is_none());
 }
+
+/// Nanosecond timestamps hold 1970 to April 2262 (read up to the end of 2261): a `ts` beyond is a
+/// bad field naming file and line on every read path (not a wrapped time or a panic).
+#[test]
+fn timestamps_outside_1970_to_2261_are_refused_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let reason = "is outside the years 1970–2261 that timestamps can hold";
+    let bars = [
+        ("9214646400000", "1767584700000,100,101,99,100.5,10", "1767584760000,100,101,99,100.5,10"),
+        ("99999999999999", "1767584700000,100,101,99,100.5,10", "1767584760000,100,101,99,100.5,10"),
+        ("2262-01-01T00:00:00Z", GOOD_1, GOOD_3),
+        ("1969-12-31T23:59:59Z", GOOD_1, GOOD_3),
+    ];
+    for (i, (ts, first, last)) in bars.into_iter().enumerate() {
+        let bad = format!("{ts},100,101,99,100.5,10");
+        let path = temp_csv(&dir, &format!("far{i}.csv"), &[HEADER, first, &bad, last]);
+        let results: Vec<_> = BarReader::open(&path, ReadOptions::STRICT).unwrap().collect();
+        let err = results[1].as_ref().unwrap_err();
+        assert_eq!(err.to_string(), format!("{}:3: field `ts` = `{ts}` {reason}", path.display()));
+        let mut skip = BarReader::open(&path, ReadOptions::SKIP_BAD).unwrap();
+        assert_eq!(skip.by_ref().filter(Result::is_ok).count(), 2, "{ts}");
+        assert_eq!(skip.skipped().get(BadRowKind::BadField), 1, "{ts}");
+    }
+    let csv = "ts,price,qty\n1767584700000,100.05,10\n1767584700001,100.05,10\n9999999999999,100.05,10\n";
+    let err = TickReader::new(csv.as_bytes(), "t.csv", InstrumentId(0), ReadOptions::STRICT).unwrap().nth(2).unwrap().unwrap_err();
+    assert_eq!(err.to_string(), format!("t.csv:4: field `ts` = `9999999999999` {reason}"));
+    // The last representable day still reads.
+    let edge = temp_csv(&dir, "edge.csv", &[HEADER, "2261-12-31T23:59:59Z,100,101,99,100.5,10"]);
+    assert!(BarReader::open(&edge, ReadOptions::STRICT).unwrap().all(|r| r.is_ok()));
+}

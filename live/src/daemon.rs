@@ -11,7 +11,7 @@
 //! time; the journal is left complete (every event is committed as it happens). A second Ctrl-C
 //! ends the order actor between two commits and exits at once.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use sharewise_actors::{EventBus, EventKind, EventStream, RuntimeBuilder, Shutdown, Supervisor};
 use sharewise_brokers::SharedPaper;
 use sharewise_config::{Settings, StrategyMode};
+use sharewise_engine::bars::BarInterval;
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::InstrumentId;
 use sharewise_risk::PreTradeRisk;
@@ -57,6 +58,8 @@ pub enum FeedChoice {
         path: PathBuf,
         /// Its symbol (default: from the file name).
         symbol: Option<String>,
+        /// Skip bad rows (counted by kind) instead of stopping at the first.
+        skip_bad: bool,
     },
 }
 
@@ -117,7 +120,7 @@ fn feed_label(feed: &FeedChoice) -> String {
 fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     match feed {
         FeedChoice::Synthetic => settings.run.symbols.clone(),
-        FeedChoice::Replay { path, symbol } => vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))],
+        FeedChoice::Replay { path, symbol, .. } => vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))],
     }
 }
 
@@ -143,6 +146,8 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         (None, FeedChoice::Synthetic) => (false, Pace::Speed(f64::from(settings.run.demo_speed))),
     };
     let plan = StrategyPlan::build(settings, &symbols, &fed)?;
+    let stats = Arc::new(LiveStats::new(instruments.len()));
+    let mut interval = settings.run.bar_interval();
     let ticks: TickStream = match &opts.feed {
         FeedChoice::Synthetic => {
             let start = demo::default_start_day();
@@ -155,11 +160,19 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
             let ids: Vec<(InstrumentId, String)> = settings.run.symbols.iter().map(|s| (id_of(s), s.clone())).collect();
             demo::demo_ticks(&ids, settings.run.demo_seed, start)?
         }
-        FeedChoice::Replay { path, .. } => replay::open(path, id_of(&fed[0]))?,
+        FeedChoice::Replay { path, skip_bad, .. } => {
+            let options = replay::ReplayOptions { instrument: id_of(&fed[0]), skip_bad: *skip_bad, configured: interval };
+            let replay = replay::open(path, &options, Arc::clone(&stats))?;
+            if replay.daily {
+                interval = BarInterval::D1;
+                (opts.say)(&format!("replay: {} holds daily bars: each plays as its IST day's session (open 09:15, close 15:29 IST) and the strategies see 1d bars", path.display()));
+            }
+            stats.drops.watch();
+            replay.ticks
+        }
     };
 
     let progress = Arc::new(Progress::default());
-    let stats = Arc::new(LiveStats::new(instruments.len()));
     let (bus, stream) = EventBus::bounded(EVENT_CAPACITY);
     let (orders_tx, orders_rx) = channel::<OrderMsg>(settings.run.order_queue);
     stats.set_book_mismatch((!differences.is_empty()).then(|| books::describe(&differences)));
@@ -195,8 +208,8 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     };
     let summary_slot = Arc::clone(&feed_summary);
     let placement = settings.runtime.clone();
-    let interval = settings.run.bar_interval();
     let n = instruments.len();
+    let stage_stats = Arc::clone(&stats);
     let (runtime, engine_tx) = RuntimeBuilder::new(placement.clone(), n, bus.clone())
         .shutdown(opts.shutdown.clone())
         .spawn_staged(
@@ -207,7 +220,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
                     *slot = done;
                 }
             },
-            |shard| StrategyStage::new(n, interval, plan.supervisor(&placement, shard), lockstep, warm_until),
+            |shard| StrategyStage::new(n, interval, plan.supervisor(&placement, shard), lockstep, warm_until, Arc::clone(&stage_stats)),
             account,
         )
         .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
@@ -313,7 +326,8 @@ struct EventWriter {
 impl EventWriter {
     fn spawn(stream: EventStream, path: Option<&Path>, stats: Arc<LiveStats>) -> Result<EventWriter, LiveError> {
         let mut out: Option<BufWriter<File>> = match path {
-            Some(p) => Some(BufWriter::new(File::create(p).map_err(|e| LiveError::io(format!("cannot create events file {}", p.display()), e))?)),
+            // Appended to: a restart adds to the record instead of erasing it.
+            Some(p) => Some(BufWriter::new(OpenOptions::new().create(true).append(true).open(p).map_err(|e| LiveError::io(format!("cannot open events file {}", p.display()), e))?)),
             None => None,
         };
         let stop = Arc::new(AtomicBool::new(false));

@@ -19,6 +19,7 @@
 //! | [`progress`] | lockstep counters that make full-speed replays deterministic |
 //! | [`messages`] | what the actors say to each other |
 //! | [`stats`], [`status`] | counters and the status line |
+//! | [`drops`] | ticks dropped and rows skipped, counted by reason and reported |
 //!
 //! The strategy and risk code is the backtester's: strategies from
 //! [`sharewise_engine::strategy`], the signal → order decision from
@@ -30,6 +31,7 @@ pub mod account;
 pub mod books;
 pub mod brackets;
 pub mod daemon;
+pub mod drops;
 pub mod error;
 pub mod feed;
 pub mod inspect;

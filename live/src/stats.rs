@@ -4,6 +4,8 @@
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use crate::drops::DropCounters;
+
 /// Live counters for the status line and the final summary.
 #[derive(Debug, Default)]
 pub struct LiveStats {
@@ -35,6 +37,8 @@ pub struct LiveStats {
     /// Where the journal and the broker disagreed at the last comparison (`None`: they agree);
     /// written by the order actor, read by the status line (off the hot path).
     pub book_mismatch: Mutex<Option<String>>,
+    /// Ticks dropped and rows skipped, by reason (see [`crate::drops`]).
+    pub drops: DropCounters,
 }
 
 impl LiveStats {

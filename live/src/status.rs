@@ -88,8 +88,10 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     // Overload is worth a glance only when it happened.
     let overload = if link.conflated + link.dropped > 0 { format!(" | overload: {} conflated, {} dropped", link.conflated, link.dropped) } else { String::new() };
     let books = stats.book_mismatch().map_or_else(String::new, |what| format!(" | BOOKS DIFFER: {what}"));
+    // So is input dropped by reason (outside the session, late, bad rows).
+    let dropped = stats.drops.snapshot().status_note();
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{books}",
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{books}",
         get(&stats.signals),
         get(&stats.orders),
         get(&stats.rejections),
@@ -139,6 +141,9 @@ impl StatusLine {
                     if shutdown.is_forced() {
                         forced_stop(&progress, say, on_forced);
                     }
+                    if let Some(warning) = stats.drops.warning(stats.ticks.load(Ordering::Relaxed), false) {
+                        say(&warning);
+                    }
                     if last.elapsed() < period {
                         continue;
                     }
@@ -147,6 +152,10 @@ impl StatusLine {
                     (last, last_ticks) = (Instant::now(), ticks);
                     say(&format_line(&stats, rate, &link.snapshot()));
                     marks.write(&stats);
+                }
+                // The feed has ended (or the daemon is stopping): a short replay is judged whole.
+                if let Some(warning) = stats.drops.warning(stats.ticks.load(Ordering::Relaxed), true) {
+                    say(&warning);
                 }
                 marks.write(&stats);
             })
@@ -182,7 +191,10 @@ mod tests {
         assert_eq!(line, "--:--:-- | 3180 ticks/s | signals 41 | orders 12 (rejected 0) | fills 11 | open 3 | P&L +789.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns");
         let overloaded = LinkSnapshot { conflated: 7, ..LinkSnapshot::default() };
         assert!(format_line(&stats, 3180.2, &overloaded).ends_with("chain 850ns | overload: 7 conflated, 0 dropped"));
+        stats.drops.after_close.store(30, Ordering::Relaxed);
+        stats.drops.bad_rows[0].store(1, Ordering::Relaxed);
+        assert!(format_line(&stats, 3180.2, &overloaded).ends_with("| overload: 7 conflated, 0 dropped | dropped: 30 outside session, 1 bad row"));
         stats.set_book_mismatch(Some("INFY: qty journal 10 vs broker 20 (off by +10)".into()));
-        assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("chain 850ns | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
+        assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("| dropped: 30 outside session, 1 bad row | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
     }
 }

@@ -37,6 +37,10 @@ pub struct RunArgs {
     /// Write every event (signals, risk decisions, orders, fills, P&L, alerts) as JSON lines.
     #[arg(long)]
     events: Option<PathBuf>,
+    /// Replays: skip bad rows of the file (each is counted by kind and reported) instead of
+    /// stopping at the first.
+    #[arg(long)]
+    skip_bad: bool,
     /// Stop gracefully after this many seconds (default: run until Ctrl-C or the end of a replay).
     #[arg(long)]
     stop_after: Option<u64>,
@@ -68,7 +72,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         settings.run.feed = feed.clone();
     }
     let feed = match settings.run.replay_path() {
-        Some(path) => FeedChoice::Replay { path: path.to_path_buf(), symbol: args.symbol.clone() },
+        Some(path) => FeedChoice::Replay { path: path.to_path_buf(), symbol: args.symbol.clone(), skip_bad: args.skip_bad },
+        None if args.skip_bad => bail!("--skip-bad applies to replays (--feed replay:FILE.csv); the demo feed has no rows to skip"),
         None if settings.run.feed == "synthetic" => FeedChoice::Synthetic,
         None => bail!("--feed {}: use `synthetic` or `replay:FILE.csv`", settings.run.feed),
     };
@@ -103,6 +108,9 @@ pub fn run(args: RunArgs) -> Result<()> {
         summary.orders.cancelled_at_stop,
         summary.orders.dropped_at_stop,
     );
+    for line in s.drops.snapshot().summary_lines() {
+        say!("{line}");
+    }
     let open: Vec<String> = summary.positions.iter().filter(|p| p.qty != 0).map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2))).collect();
     say!("positions: {}", if open.is_empty() { "flat".to_string() } else { open.join(", ") });
     if summary.events_dropped > 0 {

@@ -7,8 +7,9 @@
 use sharewise_engine::time::{TimestampNs, NANOS_PER_MILLI};
 use sharewise_engine::types::PRICE_SCALE;
 
-/// Epoch milliseconds accepted by [`crate::timefmt`]: `[10^11, 10^14)`, i.e. 12 to 14 digits.
-pub(super) const EPOCH_MS: std::ops::Range<i64> = 100_000_000_000..100_000_000_000_000;
+/// Epoch milliseconds the fast paths read: from `10^11` (12 digits, 1973) to the end of 2261
+/// ([`crate::timefmt::MAX_TIMESTAMP_NS`]). Others go to [`crate::timefmt`], which words the error.
+pub(super) const EPOCH_MS: std::ops::Range<i64> = 100_000_000_000..crate::timefmt::MAX_TIMESTAMP_NS / NANOS_PER_MILLI;
 
 /// `10^i`.
 pub(super) const POW10: [i64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];

@@ -20,6 +20,7 @@ use sharewise_engine::types::Tick;
 use tokio::sync::mpsc::Sender;
 
 use super::{Pace, TickStream};
+use crate::error::LiveError;
 use crate::messages::OrderMsg;
 use crate::progress::Progress;
 use crate::strategy_stage::BAR_CLOSE_QTY;
@@ -74,7 +75,11 @@ impl FeedDriver {
             let tick = match tick {
                 Ok(t) => t,
                 Err(e) => {
-                    self.fail(e.to_string());
+                    // The daemon reports it as a feed error: without the variant's own prefix.
+                    self.fail(match e {
+                        LiveError::Feed(why) => why,
+                        other => other.to_string(),
+                    });
                     return summary;
                 }
             };
