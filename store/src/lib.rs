@@ -30,6 +30,7 @@
 
 pub mod error;
 pub mod event;
+mod guard;
 pub mod journal;
 pub mod reader;
 pub mod state;
