@@ -46,3 +46,7 @@ pub const MIS_CUTOFF: &str = "MIS_CUTOFF";
 pub const INSTRUMENT_STOPPED: &str = "INSTRUMENT_STOPPED";
 /// The daemon is shutting down gracefully: no new orders.
 pub const SHUTTING_DOWN: &str = "SHUTTING_DOWN";
+/// The order's value (price × quantity) exceeds what the engine represents, about ₹9.2 × 10¹⁴.
+pub const ORDER_VALUE_OVERFLOW: &str = sharewise_engine::risk::ORDER_VALUE_OVERFLOW;
+/// A fill price moved by slippage would overflow or not be positive: the order is cancelled.
+pub const PRICE_OUT_OF_RANGE: &str = sharewise_engine::risk::PRICE_OUT_OF_RANGE;
