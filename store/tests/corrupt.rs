@@ -19,7 +19,13 @@ fn write_journal(path: &Path) {
 }
 
 /// What one call did to a damaged file: `None` if it panicked.
-fn outcome<T>(call: impl FnOnce() -> Result<T, StoreError>) -> Option<Result<(), StoreError>> {
+type Outcome = Option<Result<(), StoreError>>;
+
+/// One way of opening or reading the journal at a path.
+type Call = fn(&Path) -> Outcome;
+
+/// Runs one call on a damaged file, catching a panic.
+fn outcome<T>(call: impl FnOnce() -> Result<T, StoreError>) -> Outcome {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).ok().map(|r| r.map(|_| ()))
 }
 
@@ -45,15 +51,15 @@ fn corrupted_bytes_anywhere_give_a_damaged_error_not_a_panic() {
     for offset in (0..clean.len()).step_by(step) {
         let mut bytes = clean.clone();
         bytes[offset..(offset + 64).min(clean.len())].iter_mut().for_each(|b| *b ^= 0x5A);
-        let calls: [(&str, Box<dyn Fn() -> Option<Result<(), StoreError>>>); 3] = [
-            ("Journal::open", Box::new(|| outcome(|| Journal::open(&path)))),
-            ("read_state", Box::new(|| outcome(|| read_state(&path)))),
-            ("JournalReader", Box::new(|| outcome(|| JournalReader::open(&path)?.entries()))),
+        let calls: [(&str, Call); 3] = [
+            ("Journal::open", |p| outcome(|| Journal::open(p))),
+            ("read_state", |p| outcome(|| read_state(p))),
+            ("JournalReader", |p| outcome(|| JournalReader::open(p)?.entries())),
         ];
         for (name, call) in calls {
             // Each call gets the damaged bytes afresh (opening for writing may repair the file).
             std::fs::write(&path, &bytes).expect("write damaged journal");
-            match call() {
+            match call(&path) {
                 None => panic!("{name} panicked on a journal with bytes {offset}..{} corrupted", offset + 64),
                 Some(Err(e)) => {
                     assert_damaged(&e, &path);
