@@ -52,3 +52,40 @@ fn a_missing_journal_says_how_to_make_one() {
     let dir = tmp();
     sw(&["orders", "--data-dir", s(dir.path())]).fails().stderr_has(&["no order journal", "sharewise run --data-dir"]);
 }
+
+/// Writes a journal in `dir`, then flips bytes in the middle of the file until reading it fails
+/// (some bytes redb never reads), and returns the journal's path.
+fn damaged_journal(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("journal.redb");
+    {
+        let mut j = Journal::open(&path).unwrap();
+        for id in 1..=20 {
+            order(&mut j, id, "INFY", Side::Buy, 10);
+            fill(&mut j, id, Side::Buy, 10, "1500.00");
+        }
+    }
+    let clean = std::fs::read(&path).unwrap();
+    for offset in (clean.len() / 4..clean.len()).step_by(512) {
+        let mut bytes = clean.clone();
+        bytes[offset..offset + 64].iter_mut().for_each(|b| *b ^= 0x5A);
+        std::fs::write(&path, &bytes).unwrap();
+        if sharewise_store::read_state(&path).is_err() {
+            std::fs::write(&path, &bytes).unwrap(); // as damaged as found, whatever the read did
+            return path;
+        }
+    }
+    panic!("no corruption of {} was noticed", path.display());
+}
+
+#[test]
+fn a_damaged_journal_is_an_error_naming_the_file_and_the_way_out() {
+    let dir = tmp();
+    let path = damaged_journal(dir.path());
+    let expected = [s(&path), "is damaged", "keep a copy", &format!("sharewise recover --data-dir {}", s(dir.path()))];
+    let out = sw(&["orders", "--data-dir", s(dir.path())]).fails().stderr_has(&expected);
+    assert_eq!(out.status.code(), Some(1), "{out}");
+    let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"]).fails().stderr_has(&expected);
+    assert_eq!(out.status.code(), Some(1), "{out}");
+    let out = sw(&["run", "--data-dir", s(dir.path()), "--stop-after", "1"]).fails().stderr_has(&expected);
+    assert_eq!(out.status.code(), Some(1), "{out}");
+}

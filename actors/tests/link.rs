@@ -7,6 +7,9 @@ use std::time::Duration;
 use sharewise_actors::{mpsc_link, tick_link, Doorbell, Sent, WaitPolicy};
 use sharewise_engine::types::{InstrumentId, Price, Tick};
 
+mod common;
+use common::{finishes_within, PARK_FOREVER};
+
 fn tick(instrument: u32, seq: i64) -> Tick {
     Tick { ts: seq, instrument: InstrumentId(instrument), price: Price(seq), qty: 1 }
 }
@@ -115,25 +118,29 @@ fn cross_thread_overload_keeps_each_instrument_in_order() {
 
 #[test]
 fn parked_consumer_is_woken_by_a_push() {
-    let bell = Doorbell::new();
-    let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
-    let engine = thread::spawn(move || {
-        let mut got = Vec::new();
-        // Long parks: only an unpark (or the timeout) can end them.
-        let policy = WaitPolicy { spins: 1, yield_for: Duration::ZERO, park: Duration::from_millis(50) };
-        while got.len() < 3 {
-            rx.drain(8, |s| got.push(s.tick.ts));
-            if got.len() < 3 {
-                rx.wait(policy);
+    // Parks last for hours: only the producer's unpark can end them within the watchdog's
+    // bound, so a lost wake-up fails the test instead of passing slowly.
+    let got = finishes_within(Duration::from_secs(20), "consumer parked on an empty link", || {
+        let bell = Doorbell::new();
+        let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
+        let engine = thread::spawn(move || {
+            let mut got = Vec::new();
+            let policy = WaitPolicy { spins: 1, yield_for: Duration::ZERO, park: PARK_FOREVER };
+            while got.len() < 3 {
+                rx.drain(8, |s| got.push(s.tick.ts));
+                if got.len() < 3 {
+                    rx.wait(policy);
+                }
             }
+            got
+        });
+        for i in 0..3 {
+            thread::sleep(Duration::from_millis(5));
+            tx.send(tick(0, i), 0);
         }
-        got
+        engine.join().expect("engine thread")
     });
-    for i in 0..3 {
-        thread::sleep(Duration::from_millis(5));
-        tx.send(tick(0, i), 0);
-    }
-    assert_eq!(engine.join().expect("engine thread"), vec![0, 1, 2]);
+    assert_eq!(got, vec![0, 1, 2]);
 }
 
 #[test]

@@ -6,6 +6,9 @@ use std::time::Duration;
 use sharewise_actors::{Actor, Ctx, EventBus, Placement, RuntimeBuilder, Shutdown, Stage};
 use sharewise_engine::types::{InstrumentId, Price, Tick};
 
+mod common;
+use common::{finishes_within, PARK_FOREVER};
+
 /// Engine chain stand-in: counts ticks and checks per-instrument order.
 #[derive(Default)]
 struct Counter {
@@ -96,16 +99,19 @@ fn shutdown_stops_an_endless_feed_and_drains() {
 
 #[test]
 fn shutdown_wakes_an_idle_engine() {
-    let (bus, _events) = EventBus::bounded(4);
-    let slow = Placement { park_timeout_us: 5_000_000, spin_iterations: 1, ..placement() };
-    let runtime = RuntimeBuilder::new(slow, 4, bus)
-        .drain_grace(Duration::ZERO)
-        .spawn(|port| while !port.is_stopping() { thread::sleep(Duration::from_millis(1)) }, Counter::default())
-        .expect("spawn");
-    thread::sleep(Duration::from_millis(10));
-    // The engine is parked for up to 5 s; the trigger's unpark must end that early. (No timing
-    // assertion: a lost wake-up would show as a 5 s test, not a failure.)
-    let report = runtime.shutdown_and_join().expect("threads");
+    // The engine parks for hours: only the trigger's unpark can end the park within the
+    // watchdog's bound, so a lost wake-up fails the test instead of passing slowly.
+    let report = finishes_within(Duration::from_secs(20), "shutdown of a parked engine", || {
+        let (bus, _events) = EventBus::bounded(4);
+        let park_timeout_us = u64::try_from(PARK_FOREVER.as_micros()).expect("fits u64");
+        let slow = Placement { park_timeout_us, spin_iterations: 1, yield_us: 0, ..placement() };
+        let runtime = RuntimeBuilder::new(slow, 4, bus)
+            .drain_grace(Duration::ZERO)
+            .spawn(|port| while !port.is_stopping() { thread::sleep(Duration::from_millis(1)) }, Counter::default())
+            .expect("spawn");
+        thread::sleep(Duration::from_millis(10));
+        runtime.shutdown_and_join().expect("threads")
+    });
     assert_eq!(report.chain.n, 0);
 }
 

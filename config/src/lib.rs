@@ -18,5 +18,5 @@ mod settings;
 
 pub use env::env_vars;
 pub use error::ConfigError;
-pub use run::{PaperSection, RunSection, RunStrategy, StrategyMode, MAX_DEMO_SPEED, MAX_PAPER_LATENCY_MS, MAX_STATUS_EVERY_S, MAX_STRATEGY_SHARDS};
+pub use run::{PaperSection, RunSection, RunStrategy, StrategyMode, MAX_DEMO_SPEED, MAX_PAPER_LATENCY_MS, MAX_SLIPPAGE_TICKS, MAX_STATUS_EVERY_S, MAX_STRATEGY_SHARDS};
 pub use settings::{cash_too_large, BacktestSection, Settings, SizingSection, StrategySection, DEFAULT_TOML, MAX_CASH};

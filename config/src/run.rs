@@ -21,6 +21,15 @@ pub const MAX_DEMO_SPEED: u32 = 100_000;
 /// The longest `run.status_every_s` (an hour).
 pub const MAX_STATUS_EVERY_S: u64 = 3600;
 
+/// The most ticks of slippage `[paper]` and `[backtest]` accept: 1000 ticks is ₹50 on NSE's
+/// 5-paise grid, far past any real fill, and far from overflowing a price.
+pub const MAX_SLIPPAGE_TICKS: i64 = 1000;
+
+/// The message for a `slippage_ticks` outside `0..=MAX_SLIPPAGE_TICKS` (both sections share it).
+pub(crate) fn slippage_out_of_range(ticks: i64) -> String {
+    format!("must be 0 to {MAX_SLIPPAGE_TICKS} ticks of adverse slippage, got {ticks}")
+}
+
 /// The longest `paper.latency_ms` (a minute): more is a unit slip (seconds written as ms × 1000).
 pub const MAX_PAPER_LATENCY_MS: u64 = 60_000;
 
@@ -106,7 +115,7 @@ pub enum StrategyMode {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct PaperSection {
-    /// Adverse ticks on market and stop fills, 0 or more.
+    /// Adverse ticks on market and stop fills, 0 to [`MAX_SLIPPAGE_TICKS`].
     pub slippage_ticks: i64,
     /// Fill at most this percent (1–100) of each tick's quantity; `None` fills orders whole.
     #[serde(default)]
@@ -228,8 +237,8 @@ impl RunSection {
 impl PaperSection {
     /// Checks every key of `[paper]`.
     pub(crate) fn validate(&self) -> Result<(), Problem> {
-        if self.slippage_ticks < 0 {
-            return Err(("paper.slippage_ticks".into(), format!("must be 0 or more, got {}", self.slippage_ticks)));
+        if !(0..=MAX_SLIPPAGE_TICKS).contains(&self.slippage_ticks) {
+            return Err(("paper.slippage_ticks".into(), slippage_out_of_range(self.slippage_ticks)));
         }
         if let Some(pct) = self.max_fill_pct.filter(|p| !(1..=100).contains(p)) {
             return Err(("paper.max_fill_pct".into(), format!("must be 1 to 100 (percent of a tick's quantity), got {pct}; leave it out to fill orders whole")));

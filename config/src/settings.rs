@@ -13,7 +13,7 @@ use sharewise_risk::{Limits, RiskConfig, Sizing};
 
 use crate::env::EnvLayer;
 use crate::locate::{path_line, user_paths, without, Seg};
-use crate::run::{toml_params, validate_runtime, PaperSection, RunSection};
+use crate::run::{slippage_out_of_range, toml_params, validate_runtime, PaperSection, RunSection, MAX_SLIPPAGE_TICKS};
 use crate::ConfigError;
 
 /// The built-in defaults, also shipped as `config/default.toml`.
@@ -198,8 +198,8 @@ impl Settings {
         if self.backtest.product == Product::Nrml {
             return Err(value_err("backtest.product", "NRML is a derivatives product; equity backtests use CNC (delivery) or MIS (intraday)".into()));
         }
-        if self.backtest.slippage_ticks < 0 {
-            return Err(value_err("backtest.slippage_ticks", format!("must be 0 or more, got {}", self.backtest.slippage_ticks)));
+        if !(0..=MAX_SLIPPAGE_TICKS).contains(&self.backtest.slippage_ticks) {
+            return Err(value_err("backtest.slippage_ticks", slippage_out_of_range(self.backtest.slippage_ticks)));
         }
         if self.risk.limits != Limits::default() {
             return Err(value_err("risk.limits", "per-order limits live in [backtest.limits]; move them there".into()));

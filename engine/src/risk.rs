@@ -14,6 +14,13 @@ use serde::Serialize;
 use crate::time::TimestampNs;
 use crate::types::{Instrument, Price, Qty, Side};
 
+/// Reason code: the order's value (price × quantity) exceeds what the engine represents
+/// ([`Price::MAX_VALUE`]); re-exported by `sharewise-risk` with the other codes.
+pub const ORDER_VALUE_OVERFLOW: &str = "ORDER_VALUE_OVERFLOW";
+/// Reason code: a fill price moved by slippage would leave the price range or not be positive,
+/// so the order is cancelled rather than filled at a wrapped (favourable) price.
+pub const PRICE_OUT_OF_RANGE: &str = "PRICE_OUT_OF_RANGE";
+
 /// Why an order request is being made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Purpose {

@@ -66,6 +66,13 @@ pub fn instruments_of(symbols: &[String]) -> Vec<Instrument> {
     symbols.iter().enumerate().map(|(i, s)| Instrument::nse_equity(i as u32, s)).collect()
 }
 
+/// The fault drills' slow disk: `SW_TEST_JOURNAL_DELAY_MS=20` makes every journal commit wait
+/// 20 ms (outside the `SHAREWISE_` settings on purpose: it is not a setting).
+fn test_commit_delay() -> Option<std::time::Duration> {
+    let ms: u64 = std::env::var("SW_TEST_JOURNAL_DELAY_MS").ok()?.parse().ok()?;
+    (ms > 0).then(|| std::time::Duration::from_millis(ms.min(10_000)))
+}
+
 /// Opens, pairs, reconciles and compares the account in `dir` traded by feed `feed` carrying
 /// `fed` (see the module docs); `say` tells the operator what changed.
 pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String], rt: &tokio::runtime::Runtime, say: fn(&str)) -> Result<Opened, LiveError> {
@@ -93,6 +100,7 @@ pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String],
         Some(j) => j,
         None => Journal::open(&journal_path)?,
     };
+    journal.set_commit_delay(test_commit_delay());
     let mut book = PaperBroker::open(&book_path, cfg, instruments.clone())?;
     let account_id = book.stamp_account()?;
     journal.stamp_account(&account_id)?;

@@ -106,17 +106,17 @@ impl PreTradeRisk {
     fn check_entry(&self, request: &OrderRequest, account: &AccountView<'_>, closing: Qty) -> Result<Qty, Rejection> {
         let opening = self.size_entry(request, account)?;
         let limits = &self.config.limits;
+        let price = request.reference_price;
         // Order limits apply to the whole order, flips included.
-        let qty = closing + opening;
+        let qty = closing.checked_add(opening).ok_or_else(|| value_overflow(price, opening))?;
         if let Some(max) = limits.max_order_qty.filter(|max| qty > *max) {
             return Err(reject(codes::MAX_ORDER_QTY, format!("qty {qty} exceeds max_order_qty {max}")));
         }
-        let price = request.reference_price;
-        let value = price.notional(qty);
+        let value = price.checked_notional(qty).ok_or_else(|| value_overflow(price, qty))?;
         if let Some(max) = limits.max_order_value.filter(|max| value > *max) {
             return Err(reject(codes::MAX_ORDER_VALUE, format!("order value {value:.2} exceeds max_order_value {max}")));
         }
-        let new_position = account.position_qty + request.side.sign() * qty;
+        let new_position = account.position_qty.checked_add(request.side.sign() * qty).ok_or_else(|| value_overflow(price, qty))?;
         if self.config.max_position_qty.is_some() || self.config.max_position_value.is_some() {
             max_position::check(new_position, price, self.config.max_position_qty, self.config.max_position_value)?;
         }
@@ -146,6 +146,17 @@ impl PreTradeRisk {
     }
 }
 
+/// `ORDER_VALUE_OVERFLOW` for `qty` shares at `price`.
+fn value_overflow(price: sharewise_engine::types::Price, qty: Qty) -> Rejection {
+    reject(
+        codes::ORDER_VALUE_OVERFLOW,
+        format!(
+            "price {price} × qty {qty} exceeds the largest order value the engine represents ({:.2}); check the price data and the sizing",
+            sharewise_engine::types::Price::MAX_VALUE
+        ),
+    )
+}
+
 impl RiskGate for PreTradeRisk {
     fn review(&mut self, request: &OrderRequest, account: &AccountView<'_>) -> Result<Qty, Rejection> {
         if request.reference_price.units() <= 0 {
@@ -153,8 +164,13 @@ impl RiskGate for PreTradeRisk {
         }
         self.check_any_order(request, account)?;
         let qty = match request.purpose {
-            // Closing a position only reduces risk: no sizing, order or exposure limits.
-            Purpose::Exit { qty } => qty,
+            // Closing a position only reduces risk: no sizing, order or exposure limits, but
+            // its value must still be computable to be booked.
+            Purpose::Exit { qty } => {
+                let price = request.reference_price;
+                price.checked_notional(qty).ok_or_else(|| value_overflow(price, qty))?;
+                qty
+            }
             Purpose::Enter { closing } => self.check_entry(request, account, closing)?,
         };
         self.rate.record(request.ts);
@@ -233,6 +249,22 @@ mod tests {
         let limits = Limits { short_margin_pct: Some(d("20")), ..Limits::default() };
         let mut gate = PreTradeRisk::new(Sizing::FixedQty(10), limits, Product::Mis);
         assert_eq!(gate.review(&flip(0), &view(&inst, "500")), Ok(10));
+    }
+
+    #[test]
+    fn an_order_value_past_the_engine_range_is_refused_not_wrapped() {
+        let inst = Instrument::nse_equity(0, "RELIANCE");
+        let huge = Price(i64::MAX / 100).to_string();
+        let mut gate = PreTradeRisk::new(Sizing::FixedQty(1_000_000_000), Limits::default(), Product::Mis);
+        let err = gate.review(&entry(Side::Buy, &huge, None), &view(&inst, "1000000")).unwrap_err();
+        assert_eq!(err.code, codes::ORDER_VALUE_OVERFLOW, "{err}");
+        // A flip whose closing and opening quantities add past i64::MAX.
+        let mut gate = PreTradeRisk::new(Sizing::FixedQty(i64::MAX), Limits::default(), Product::Mis);
+        let flip = OrderRequest { purpose: Purpose::Enter { closing: 10 }, ..entry(Side::Sell, "100", None) };
+        let long = AccountView { position_qty: 10, ..view(&inst, "1000000") };
+        assert_eq!(gate.review(&flip, &long).unwrap_err().code, codes::ORDER_VALUE_OVERFLOW);
+        let exit = OrderRequest { purpose: Purpose::Exit { qty: 1_000_000_000 }, ..entry(Side::Sell, &huge, None) };
+        assert_eq!(gate.review(&exit, &view(&inst, "0")).unwrap_err().code, codes::ORDER_VALUE_OVERFLOW);
     }
 
     #[test]

@@ -22,10 +22,12 @@
 //! | 6 | tick and lot grid ([`checks::tick_lot`]) | `PRICE_OFF_TICK`, `QTY_OFF_LOT` | `enforce_tick_and_lot` |
 //! | 7 | price band vs last trade ([`checks::price_band`]) | `PRICE_BAND` | `price_band_pct` |
 //! | 8 | sizing (`gate.rs`, [`Sizing`]) | `SHORT_NEEDS_MIS`, `NO_STOP_FOR_RISK_SIZING`, `QTY_BELOW_LOT` | `sizing` (outside `[risk]`), product |
+//! | 9 | order value computable (`gate.rs`; exits too) | `ORDER_VALUE_OVERFLOW` | always on |
 //! | 9 | per-order limits (`gate.rs`) | `MAX_ORDER_QTY`, `MAX_ORDER_VALUE` | `limits.max_order_qty`, `limits.max_order_value` |
 //! | 10 | position per instrument ([`checks::max_position`]) | `MAX_POSITION` | `max_position_qty`, `max_position_value` |
 //! | 11 | gross exposure ([`checks::gross_exposure`]) | `MAX_GROSS_EXPOSURE` | `max_gross_exposure` |
 //! | 12 | cash / short margin (`gate.rs`) | `INSUFFICIENT_CASH`, `INSUFFICIENT_MARGIN` | `limits.short_margin_pct` |
+//! | – | fill price after slippage (backtester, paper broker) | `PRICE_OUT_OF_RANGE` | `slippage_ticks` |
 //! | – | strategies per tier ([`checks::tier`], called by the daemon) | `TIER_STRATEGY_LIMIT` | `tier_strategy_limits.{basic,pro,elite}` |
 //!
 //! Accepted orders are counted by the order-rate check; refused ones are not.

@@ -59,7 +59,10 @@ impl Sizing {
 
     /// Shares before lot rounding; `None` when risk sizing has no usable stop distance.
     pub fn raw_qty(&self, price: Decimal, stop_distance: Option<Decimal>, equity: Decimal) -> Option<i64> {
-        let shares = |budget: Decimal, per_share: Decimal| (budget / per_share).floor().to_i64().unwrap_or(0);
+        // More shares than an i64 holds saturates, and the gate then refuses the order's value.
+        let shares = |budget: Decimal, per_share: Decimal| {
+            budget.checked_div(per_share).and_then(|n| n.floor().to_i64()).unwrap_or(i64::MAX)
+        };
         match *self {
             Sizing::FixedQty(q) => Some(q),
             Sizing::FixedValue(v) => Some(shares(v, price)),

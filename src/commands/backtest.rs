@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rust_decimal::Decimal;
-use sharewise_config::{cash_too_large, Settings, MAX_CASH};
+use sharewise_config::{cash_too_large, Settings, MAX_CASH, MAX_SLIPPAGE_TICKS};
 use sharewise_engine::backtest::{BacktestConfig, BacktestResult, Backtester};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::{self, Params};
@@ -159,8 +159,8 @@ impl Plan {
         if cash > Decimal::from(MAX_CASH) {
             bail!("--cash {}", cash_too_large(cash));
         }
-        if settings.backtest.slippage_ticks < 0 {
-            bail!("--slippage-ticks must be 0 or more, got {}", settings.backtest.slippage_ticks);
+        if !(0..=MAX_SLIPPAGE_TICKS).contains(&settings.backtest.slippage_ticks) {
+            bail!("--slippage-ticks must be 0 to {MAX_SLIPPAGE_TICKS}, got {}", settings.backtest.slippage_ticks);
         }
         let config = settings.backtest_config().map_err(|e| anyhow::anyhow!("--commission: {e}"))?;
         // Fail early on an unknown strategy or bad parameter, before reading any data.

@@ -82,6 +82,20 @@ pub enum StoreError {
     /// An event could not be encoded.
     #[error("cannot encode journal event: {0}")]
     Encode(serde_json::Error),
+    /// The journal file is damaged (bytes corrupted on disk): redb found a bad page, panicked
+    /// reading it, or a stored event does not decode or does not follow the lifecycle.
+    #[error(
+        "journal {} is damaged ({what}); keep a copy of the damaged file (`cp {} {}.damaged`), then rebuild the journal from the broker's history with `sharewise recover --data-dir {}`",
+        path.display(), path.display(), path.display(), data_dir.display()
+    )]
+    Damaged {
+        /// The journal file.
+        path: PathBuf,
+        /// The directory holding it (what `sharewise recover --data-dir` takes).
+        data_dir: PathBuf,
+        /// What was found wrong, e.g. `event #37 cannot be decoded: ...` or redb's complaint.
+        what: String,
+    },
     /// redb failed (I/O, corruption, lock protocol...).
     #[error("journal {path}: {source}")]
     Db {
@@ -93,12 +107,24 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Wraps any redb error with the journal path.
+    /// [`StoreError::Damaged`] for the journal at `path`, with what was found wrong.
+    pub(crate) fn damaged(path: &std::path::Path, what: impl Into<String>) -> StoreError {
+        let data_dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        StoreError::Damaged { path: path.to_path_buf(), data_dir, what: what.into() }
+    }
+
+    /// Wraps any redb error with the journal path; corruption becomes [`StoreError::Damaged`].
     pub(crate) fn db(path: &std::path::Path, source: impl Into<redb::Error>) -> StoreError {
         let source = source.into();
         match source {
             redb::Error::DatabaseAlreadyOpen => StoreError::Locked { path: path.to_path_buf() },
             redb::Error::RepairAborted => StoreError::NeedsRecovery { path: path.to_path_buf() },
+            // A foreign or overwritten header is reported by redb as invalid data.
+            redb::Error::Corrupted(what) => StoreError::damaged(path, what),
+            redb::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => StoreError::damaged(path, e.to_string()),
             source => StoreError::Db { path: path.to_path_buf(), source },
         }
     }

@@ -28,6 +28,7 @@ use sharewise_engine::types::ClientOrderId;
 
 use crate::error::StoreError;
 use crate::event::{JournalEntry, OrderEvent, Recorded};
+use crate::guard::guarded;
 use crate::state::{JournalState, OrderRecord, PositionRecord};
 
 /// `seq → JSON of OrderEvent`: the append-only log.
@@ -45,6 +46,7 @@ pub struct Journal {
     path: PathBuf,
     state: JournalState,
     account_id: Option<String>,
+    commit_delay: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -63,8 +65,16 @@ pub(crate) fn builder() -> Builder {
 impl Journal {
     /// Opens the journal at `path`, creating the file and its tables if needed, repairing it if
     /// the last writer crashed, and replaying every event to rebuild the current state.
+    ///
+    /// A damaged file (redb reports corruption, panics on a bad page, or an event does not
+    /// decode) fails with [`StoreError::Damaged`], never a panic.
     pub fn open(path: impl AsRef<Path>) -> Result<Journal, StoreError> {
-        let path = path.as_ref().to_path_buf();
+        let path = path.as_ref();
+        guarded(path, || Journal::open_unguarded(path.to_path_buf()))
+    }
+
+    /// [`Journal::open`] without the guard that turns redb's panics into errors.
+    fn open_unguarded(path: PathBuf) -> Result<Journal, StoreError> {
         let err = |e: redb::Error| StoreError::db(&path, e);
         let db = builder().create(&path).map_err(|e| err(e.into()))?;
         let txn = db.begin_write().map_err(|e| err(e.into()))?;
@@ -75,7 +85,13 @@ impl Journal {
         let read = redb::ReadableDatabase::begin_read(&db).map_err(|e| err(e.into()))?;
         let state = replay(&read, &path)?;
         let account_id = read_account_id(&read, &path)?;
-        Ok(Journal { db, path, state, account_id })
+        Ok(Journal { db, path, state, account_id, commit_delay: None })
+    }
+
+    /// Test hook: every commit of [`record`](Self::record) first waits `delay`, as on a slow
+    /// disk (the daemon sets it from `SW_TEST_JOURNAL_DELAY_MS` for fault drills).
+    pub fn set_commit_delay(&mut self, delay: Option<std::time::Duration>) {
+        self.commit_delay = delay;
     }
 
     /// The broker account this journal belongs to, once stamped.
@@ -137,6 +153,9 @@ impl Journal {
                 keys.insert(key, seq).map_err(|e| err(e.into()))?;
             }
         }
+        if let Some(delay) = self.commit_delay {
+            std::thread::sleep(delay);
+        }
         txn.commit().map_err(|e| err(e.into()))?;
         self.state.apply(seq, event)?;
         Ok(Recorded::Appended(seq))
@@ -144,8 +163,10 @@ impl Journal {
 
     /// Every stored event in sequence order (for audit and tests).
     pub fn entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
-        let read = redb::ReadableDatabase::begin_read(&self.db).map_err(|e| StoreError::db(&self.path, e))?;
-        read_entries(&read, &self.path)
+        guarded(&self.path, || {
+            let read = redb::ReadableDatabase::begin_read(&self.db).map_err(|e| StoreError::db(&self.path, e))?;
+            read_entries(&read, &self.path)
+        })
     }
 
     /// The state rebuilt from every committed event.
@@ -191,7 +212,8 @@ pub(crate) fn read_entries(txn: &ReadTransaction, path: &Path) -> Result<Vec<Jou
     for row in table.iter().map_err(|e| err(e.into()))? {
         let (seq, json) = row.map_err(|e| err(e.into()))?;
         let seq = seq.value();
-        let event = serde_json::from_str(json.value()).map_err(|source| StoreError::Decode { seq, source })?;
+        let event = serde_json::from_str(json.value())
+            .map_err(|e| StoreError::damaged(path, format!("event #{seq} cannot be decoded: {e}")))?;
         out.push(JournalEntry { seq, event });
     }
     Ok(out)

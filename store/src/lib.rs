@@ -32,6 +32,7 @@
 pub mod error;
 pub mod event;
 pub mod files;
+mod guard;
 pub mod journal;
 pub mod reader;
 pub mod state;

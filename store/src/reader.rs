@@ -16,6 +16,7 @@ use redb::{ReadOnlyDatabase, ReadableDatabase};
 
 use crate::error::StoreError;
 use crate::event::JournalEntry;
+use crate::guard::guarded;
 use crate::journal::{builder, read_entries, replay, Journal};
 use crate::state::JournalState;
 
@@ -35,14 +36,16 @@ impl JournalReader {
     /// Opens an existing journal read-only, alongside a running writer if there is one.
     pub fn open(path: impl AsRef<Path>) -> Result<JournalReader, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let db = builder().open_read_only(&path).map_err(|e| StoreError::db(&path, e))?;
+        let db = guarded(&path, || builder().open_read_only(&path).map_err(|e| StoreError::db(&path, e)))?;
         Ok(JournalReader { db, path })
     }
 
     /// The state as of the writer's latest commit (each call sees newer commits).
     pub fn state(&self) -> Result<JournalState, StoreError> {
-        let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
-        replay(&txn, &self.path)
+        guarded(&self.path, || {
+            let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
+            replay(&txn, &self.path)
+        })
     }
 
     /// The broker account the journal belongs to, once stamped.
@@ -53,13 +56,16 @@ impl JournalReader {
 
     /// Every committed event in sequence order.
     pub fn entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
-        let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
-        read_entries(&txn, &self.path)
+        guarded(&self.path, || {
+            let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
+            read_entries(&txn, &self.path)
+        })
     }
 }
 
 /// The current state of the journal at `path`, whether or not a daemon holds it: read-only
 /// when possible, otherwise (file left by a crash, no writer) by opening it for writing once.
+/// A damaged file fails with [`StoreError::Damaged`], never a panic.
 pub fn read_state(path: impl AsRef<Path>) -> Result<JournalState, StoreError> {
     let path = path.as_ref();
     match JournalReader::open(path) {

@@ -7,15 +7,24 @@ use crate::{BrokerError, OrderStatus};
 
 /// What one tick does to one order.
 struct Exec {
-    /// Fill price, if the tick executes the order.
-    price: Option<Price>,
+    /// Fill price, if the tick executes the order; `Some(Err)` when the slipped price is out of
+    /// range (the order is then cancelled, with the reason).
+    price: Option<Result<Price, String>>,
     /// Whether this was the order's IOC window (arrival, or trigger for stops).
     ioc_window: bool,
 }
 
-/// A price moved against the trader by `ticks` ticks of `tick_size`.
-fn slip(side: Side, price: Price, ticks: i64, tick_size: Price) -> Price {
-    Price(price.0 + side.sign() * ticks * tick_size.0)
+/// A price moved against the trader by `ticks` ticks of `tick_size`, or why it cannot be: it
+/// would leave the fixed-point range or not be positive. Never a wrapped, favourable price.
+fn slip(side: Side, price: Price, ticks: i64, tick_size: Price) -> Result<Price, String> {
+    let moved = ticks.max(0).checked_mul(tick_size.0).and_then(|m| m.checked_mul(side.sign()));
+    moved
+        .and_then(|m| price.0.checked_add(m))
+        .filter(|p| *p > 0)
+        .map(Price)
+        .ok_or_else(|| {
+            format!("{price} moved {ticks} ticks of {tick_size} against a {side} is out of range; lower [paper] slippage_ticks")
+        })
 }
 
 /// Limit rule: a first tick fills if marketable, at its price; later ticks must trade through.
@@ -52,7 +61,7 @@ fn execute(o: &mut PaperOrder, p: Price, slippage_ticks: i64, tick_size: Price) 
             ioc_window: first,
         },
         OrderType::Limit => Exec {
-            price: limit_fill(r.side, limit, p, first),
+            price: limit_fill(r.side, limit, p, first).map(Ok),
             ioc_window: first,
         },
         OrderType::StopLoss | OrderType::StopLossMarket => {
@@ -66,7 +75,7 @@ fn execute(o: &mut PaperOrder, p: Price, slippage_ticks: i64, tick_size: Price) 
             o.triggered = true;
             let price = match r.order_type {
                 // A resting triggered SL that was modified re-enters like a new limit order.
-                OrderType::StopLoss => limit_fill(r.side, limit, p, just_triggered || first),
+                OrderType::StopLoss => limit_fill(r.side, limit, p, just_triggered || first).map(Ok),
                 _ => Some(slip(r.side, p, slippage_ticks, tick_size)),
             };
             Exec {
@@ -75,6 +84,21 @@ fn execute(o: &mut PaperOrder, p: Price, slippage_ticks: i64, tick_size: Price) 
             }
         }
     }
+}
+
+/// `price` if `qty` shares at it have a value the books can hold, else why not.
+fn fill_value_ok(price: Price, qty: i64) -> Result<Price, String> {
+    match price.checked_notional(qty) {
+        Some(_) => Ok(price),
+        None => Err(format!("the fill value {price} × {qty} exceeds {:.2}, the largest value the books hold", Price::MAX_VALUE)),
+    }
+}
+
+/// Cancels `o` instead of filling it at a price or value out of range, saying why.
+fn refuse(o: &mut PaperOrder, why: String, ts: sharewise_engine::time::TimestampNs) {
+    o.book.status = OrderStatus::Cancelled;
+    o.book.status_message = Some(format!("Cancelled by the paper broker: {why}."));
+    o.book.updated_ts = ts;
 }
 
 impl PaperBroker {
@@ -86,7 +110,7 @@ impl PaperBroker {
             return Ok(Vec::new());
         };
         let mut budget = match self.cfg.max_fill_pct {
-            Some(pct) => tick.qty.max(0) * i64::from(pct) / 100,
+            Some(pct) => tick.qty.max(0).saturating_mul(i64::from(pct)) / 100,
             None => i64::MAX,
         };
         let mut due: Vec<&mut PaperOrder> = self
@@ -112,7 +136,16 @@ impl PaperBroker {
             let exec = execute(o, tick.price, self.cfg.slippage_ticks, tick_size);
             changed |= before != (o.seen, o.triggered);
             let qty = (o.book.request.qty - o.book.filled_qty).min(budget);
-            if let (Some(price), true) = (exec.price, qty > 0) {
+            let price = match exec.price.map(|p| p.and_then(|p| fill_value_ok(p, qty))) {
+                Some(Err(why)) if qty > 0 => {
+                    refuse(o, why, tick.ts);
+                    changed = true;
+                    continue;
+                }
+                Some(Ok(price)) => Some(price),
+                _ => None,
+            };
+            if let (Some(price), true) = (price, qty > 0) {
                 budget -= qty;
                 let r = o.book.request;
                 let fill = Fill {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::metrics::MetricsAccumulator;
 use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
 use crate::intent;
-use crate::risk::{AccountView, OrderRequest, Rejection, RiskGate};
+use crate::risk::{self, AccountView, OrderRequest, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
 use crate::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
 use crate::types::{Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Product, Side, Validity};
@@ -241,7 +241,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
         let qty = self.qty;
         self.last_close = bar.close;
-        let equity = self.cash_units + qty * bar.close.0;
+        let equity = mark_units(self.cash_units, qty, bar.close);
         self.metrics.on_bar(bar.ts, equity, qty != 0);
         if self.record_curve {
             self.curve.push(EquityPoint { ts: bar.ts, equity });
@@ -318,7 +318,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         if ist_time_of_day(bar.ts) >= MIS_SQUARE_OFF_IST_NS {
             if self.qty != 0 {
                 let exit_side = if self.qty > 0 { Side::Sell } else { Side::Buy };
-                self.square_off(self.fill_model.market(exit_side, bar), bar.ts);
+                match self.fill_model.market(exit_side, bar) {
+                    Some(price) => self.square_off(price, bar.ts),
+                    None => self.counts.count_rejection(risk::PRICE_OUT_OF_RANGE),
+                }
             }
             if self.pending.is_some_and(|p| p.entering) {
                 self.pending = None;
@@ -333,7 +336,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let qty = self.qty;
         let exit_side = if qty > 0 { Side::Sell } else { Side::Buy };
         let order = self.new_order(exit_side, qty.abs(), ts);
-        self.execute(order, price, ts);
+        if !self.execute(order, price, ts) {
+            return; // refused: the position stays, with its bracket
+        }
         self.bracket = Bracket::default();
         if self.pending.take().is_some() {
             self.cancelled_orders += 1;
@@ -347,7 +352,13 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     fn fill_pending(&mut self, bar: &Bar) -> Option<Price> {
         let p = self.pending?;
         let price = match p.order.order_type {
-            OrderType::Market => Some(self.fill_model.market(p.order.side, bar)),
+            OrderType::Market => match self.fill_model.market(p.order.side, bar) {
+                Some(price) => Some(price),
+                None => {
+                    self.refuse_pending(risk::PRICE_OUT_OF_RANGE);
+                    return None;
+                }
+            },
             OrderType::Limit => {
                 let today = ist_day(bar.ts);
                 // DAY validity runs from the first bar the order could fill on.
@@ -367,7 +378,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         };
         let price = price?;
         self.pending = None;
-        self.execute(p.order, price, bar.ts);
+        if !self.execute(p.order, price, bar.ts) {
+            self.cancelled_orders += 1;
+            return None;
+        }
         self.bracket = if p.entering { Bracket { stop_loss: p.stop_loss, take_profit: p.take_profit } } else { Bracket::default() };
         (p.entering && p.order.order_type == OrderType::Limit).then_some(price)
     }
@@ -383,12 +397,19 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let side = if qty > 0 { Side::Buy } else { Side::Sell };
         let stop = self.bracket.stop_loss.and_then(|s| self.fill_model.stop(side, s, bar));
         let target = self.bracket.take_profit.filter(|_| target_allowed);
+        if stop == Some(None) {
+            // Hit, but slippage takes the fill out of range: the stop stays for the next bar.
+            return self.counts.count_rejection(risk::PRICE_OUT_OF_RANGE);
+        }
+        let stop = stop.flatten();
         let exit = stop.or_else(|| target.and_then(|t| self.fill_model.target(side, t, bar)));
         if let Some(price) = exit {
             let order_type = if stop.is_some() { OrderType::StopLossMarket } else { OrderType::Limit };
             let mut order = self.new_order(side.opposite(), qty.abs(), bar.ts);
             order.order_type = order_type;
-            self.execute(order, price, bar.ts);
+            if !self.execute(order, price, bar.ts) {
+                return; // refused: the bracket stays for the next bar
+            }
             self.bracket = Bracket::default();
             // A pending entry/exit decided earlier no longer matches the position.
             if self.pending.take().is_some() {
@@ -409,7 +430,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             return;
         };
         let reference_price = signal.entry.unwrap_or(bar.close);
-        let equity = Decimal::new(self.cash_units + qty * bar.close.0, 4);
+        let equity = Decimal::new(mark_units(self.cash_units, qty, bar.close), 4);
         let position = self.portfolio.position(self.instrument.id);
         let account = AccountView {
             instrument: &self.instrument,
@@ -473,7 +494,21 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         if day == self.realized_day { self.realized_today } else { Decimal::ZERO }
     }
 
-    fn execute(&mut self, order: Order, price: Price, ts: TimestampNs) {
+    /// Drops the pending order as cancelled and counts why.
+    fn refuse_pending(&mut self, code: &'static str) {
+        self.pending = None;
+        self.cancelled_orders += 1;
+        self.counts.count_rejection(code);
+    }
+
+    /// Books `order` filled at `price`; `false` (nothing booked, `ORDER_VALUE_OVERFLOW` counted)
+    /// when its value or the cash after it leaves the fixed-point range.
+    fn execute(&mut self, order: Order, price: Price, ts: TimestampNs) -> bool {
+        let value_units = price.0.checked_mul(order.side.sign() * order.qty);
+        let Some(cash_after) = value_units.and_then(|v| self.cash_units.checked_sub(v)) else {
+            self.counts.count_rejection(risk::ORDER_VALUE_OVERFLOW);
+            return false;
+        };
         let Charges { total: fees, .. } = self.config.commission.charges(order.side, order.product, self.instrument.exchange, price, order.qty);
         let fill = Fill { client_id: order.client_id, instrument: order.instrument, side: order.side, qty: order.qty, price, ts, fees };
         let before = self.position_qty();
@@ -484,13 +519,14 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         self.qty = self.portfolio.positions[self.instrument.id.0 as usize].qty;
         // Integer mirror of the cash: exact, because fees are whole paise.
         let fee_units = if fees.is_zero() { 0 } else { to_units(fees) };
-        self.cash_units -= price.0 * order.side.sign() * order.qty + fee_units;
+        self.cash_units = cash_after.saturating_sub(fee_units);
         debug_assert_eq!(self.cash_units, to_units(self.portfolio.cash));
         self.trades.record(&fill, before);
         self.fill_count += 1;
         if self.record_signals {
             self.fills.push(fill);
         }
+        true
     }
 }
 
@@ -504,6 +540,14 @@ fn prefetch(bar: &Bar) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = bar;
+}
+
+/// Cash plus `qty` shares at `close`, in fixed-point units, clamped to the `i64` range: a mark
+/// beyond it (absurd prices on a large position) reports the bound rather than overflowing.
+#[inline]
+fn mark_units(cash_units: i64, qty: i64, close: Price) -> i64 {
+    let exact = i128::from(cash_units) + i128::from(qty) * i128::from(close.0);
+    exact.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 /// Rupees to fixed-point units; cash stays on the 1/10 000 grid because fees are whole paise.

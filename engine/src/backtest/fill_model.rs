@@ -27,14 +27,18 @@ pub struct FillModel {
 }
 
 impl FillModel {
+    /// `price` moved `slippage_ticks` ticks against `side`, or `None` when the result would leave
+    /// the `i64` range or not be positive (never a wrapped, favourable price).
     #[inline]
-    fn slip(&self, side: Side, price: Price) -> Price {
-        Price(price.0 + side.sign() * self.slippage_ticks * self.tick.0)
+    fn slip(&self, side: Side, price: Price) -> Option<Price> {
+        let moved = self.slippage_ticks.max(0).checked_mul(self.tick.0)?.checked_mul(side.sign())?;
+        price.0.checked_add(moved).filter(|p| *p > 0).map(Price)
     }
 
-    /// Fill price of a market order at `bar`'s open.
+    /// Fill price of a market order at `bar`'s open; `None` when slippage takes it out of range
+    /// (the order is then cancelled with `PRICE_OUT_OF_RANGE`).
     #[inline]
-    pub fn market(&self, side: Side, bar: &Bar) -> Price {
+    pub fn market(&self, side: Side, bar: &Bar) -> Option<Price> {
         self.slip(side, bar.open)
     }
 
@@ -50,9 +54,10 @@ impl FillModel {
         }
     }
 
-    /// Fill price of the stop protecting a position entered on `position_side`, if `bar` hit it.
+    /// Fill price of the stop protecting a position entered on `position_side`, if `bar` hit it:
+    /// `Some(None)` when it was hit but slippage takes the fill price out of range.
     #[inline]
-    pub fn stop(&self, position_side: Side, stop: Price, bar: &Bar) -> Option<Price> {
+    pub fn stop(&self, position_side: Side, stop: Price, bar: &Bar) -> Option<Option<Price>> {
         let exit = position_side.opposite();
         match position_side {
             Side::Buy if bar.low <= stop => Some(self.slip(exit, bar.open.min(stop))),
@@ -89,8 +94,11 @@ mod tests {
     #[test]
     fn market_fills_at_open_with_adverse_slippage() {
         let b = bar("100", "101", "99", "100.5");
-        assert_eq!(MODEL.market(Side::Buy, &b), p("100.10"));
-        assert_eq!(MODEL.market(Side::Sell, &b), p("99.90"));
+        assert_eq!(MODEL.market(Side::Buy, &b), Some(p("100.10")));
+        assert_eq!(MODEL.market(Side::Sell, &b), Some(p("99.90")));
+        let wild = FillModel { slippage_ticks: i64::MAX, ..MODEL };
+        assert_eq!(wild.market(Side::Buy, &b), None, "overflow is no price, not a wrapped one");
+        assert_eq!(wild.market(Side::Sell, &b), None, "a sell slipped below zero is no price");
     }
 
     #[test]
@@ -106,10 +114,10 @@ mod tests {
     #[test]
     fn stops_fill_at_the_stop_or_the_gap_open() {
         let b = bar("100", "101", "97", "98");
-        assert_eq!(MODEL.stop(Side::Buy, p("98"), &b), Some(p("97.90")));
-        assert_eq!(MODEL.stop(Side::Buy, p("102"), &b), Some(p("99.90")), "gapped through: open less slippage");
+        assert_eq!(MODEL.stop(Side::Buy, p("98"), &b), Some(Some(p("97.90"))));
+        assert_eq!(MODEL.stop(Side::Buy, p("102"), &b), Some(Some(p("99.90"))), "gapped through: open less slippage");
         assert_eq!(MODEL.stop(Side::Buy, p("96.95"), &b), None);
-        assert_eq!(MODEL.stop(Side::Sell, p("101"), &b), Some(p("101.10")));
+        assert_eq!(MODEL.stop(Side::Sell, p("101"), &b), Some(Some(p("101.10"))));
         assert_eq!(MODEL.target(Side::Buy, p("101"), &b), Some(p("101")));
         assert_eq!(MODEL.target(Side::Buy, p("99"), &b), Some(p("100")));
         assert_eq!(MODEL.target(Side::Sell, p("97"), &b), Some(p("97")));

@@ -56,12 +56,20 @@ impl Position {
         realized
     }
 
-    /// Unrealised P&L of the open quantity marked at `mark`, rupees.
+    /// Unrealised P&L of the open quantity marked at `mark`, rupees, clamped to
+    /// ±[`Price::MAX_VALUE`] (an absurd mark on a large position reports the bound, never panics).
     pub fn unrealized(&self, mark: Price) -> Decimal {
-        (mark.to_decimal() - self.avg_price) * Decimal::from(self.qty)
+        let per_share = mark.to_decimal() - self.avg_price;
+        let bound = Price::MAX_VALUE;
+        match per_share.checked_mul(Decimal::from(self.qty)) {
+            Some(pnl) => pnl.clamp(-bound, bound),
+            None if per_share.is_sign_negative() == (self.qty < 0) => bound,
+            None => -bound,
+        }
     }
 
-    /// Market value of the open quantity at `mark` (negative when short), rupees.
+    /// Market value of the open quantity at `mark` (negative when short), rupees, clamped like
+    /// [`Price::notional`].
     pub fn market_value(&self, mark: Price) -> Decimal {
         mark.notional(self.qty)
     }
@@ -94,6 +102,16 @@ mod tests {
         assert_eq!(r, Decimal::from(75));
         assert_eq!(p.qty, 15);
         assert_eq!(p.unrealized(Price::parse("100").unwrap()), Decimal::from(-75));
+    }
+
+    #[test]
+    fn an_absurd_mark_is_clamped_not_a_panic() {
+        let mut p = Position::flat(InstrumentId(0));
+        p.apply(&fill(Side::Buy, 1_000_000_000_000_000, "0.0001"));
+        assert_eq!(p.unrealized(Price(i64::MAX)), Price::MAX_VALUE);
+        assert_eq!(p.market_value(Price(i64::MAX)), Price::MAX_VALUE);
+        p.apply(&fill(Side::Sell, 2_000_000_000_000_000, "0.0001"));
+        assert_eq!(p.unrealized(Price(i64::MAX)), -Price::MAX_VALUE);
     }
 
     #[test]

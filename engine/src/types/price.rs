@@ -6,7 +6,8 @@
 //! | operation | result |
 //! | --- | --- |
 //! | `Price ± Price` | `Price` |
-//! | `Price × Qty` ([`Price::notional`]) | `Decimal` rupees |
+//! | `Price × Qty` ([`Price::checked_notional`]) | `Option<Decimal>` rupees: `None` beyond [`Price::MAX_VALUE`] |
+//! | `Price × Qty` ([`Price::notional`]) | `Decimal` rupees, clamped to ±[`Price::MAX_VALUE`] |
 //! | [`Price::parse`] of `"1573.15"` | `Price(15_731_500)` |
 //! | `Display` | at least two decimals: `1573.15`, `0.0025` |
 
@@ -146,10 +147,27 @@ impl Price {
         tick.0 > 0 && self.0 % tick.0 == 0
     }
 
-    /// `self × qty` in rupees, exact.
+    /// The largest value, in rupees, that the engine computes with (`i64::MAX` units, about
+    /// ₹9.2 × 10¹⁴): an order or fill worth more cannot be booked and is refused.
+    pub const MAX_VALUE: Decimal = Decimal::from_parts(u32::MAX, i32::MAX as u32, 0, false, SCALE_DIGITS);
+
+    /// `self × qty` in rupees, exact, or `None` when it exceeds [`Price::MAX_VALUE`] in size:
+    /// what decides whether an order or fill can be accepted.
+    #[inline]
+    pub fn checked_notional(self, qty: i64) -> Option<Decimal> {
+        self.0.checked_mul(qty).map(|units| Decimal::new(units, SCALE_DIGITS))
+    }
+
+    /// `self × qty` in rupees, exact up to [`Price::MAX_VALUE`] and clamped to ±`MAX_VALUE`
+    /// beyond it (a mark or report never panics; sums of many such values still fit a
+    /// `Decimal`). Money that is booked must first pass [`Price::checked_notional`].
     #[inline]
     pub fn notional(self, qty: i64) -> Decimal {
-        Decimal::from_i128_with_scale(self.0 as i128 * qty as i128, SCALE_DIGITS)
+        match self.checked_notional(qty) {
+            Some(value) => value,
+            None if (self.0 < 0) == (qty < 0) => Price::MAX_VALUE,
+            None => -Price::MAX_VALUE,
+        }
     }
 }
 
@@ -248,5 +266,16 @@ mod tests {
         assert!(Price::parse("100.10").unwrap().is_on_tick(tick));
         assert!(!Price::parse("100.11").unwrap().is_on_tick(tick));
         assert_eq!(Price::parse("1573.15").unwrap().notional(10).to_string(), "15731.5000");
+    }
+
+    #[test]
+    fn notional_beyond_the_range_is_none_or_clamped_never_a_panic() {
+        assert_eq!(Price::MAX_VALUE, Decimal::new(i64::MAX, 4));
+        let huge = Price(i64::MAX / 100);
+        assert_eq!(huge.checked_notional(1_000_000_000), None);
+        assert_eq!(huge.notional(1_000_000_000), Price::MAX_VALUE);
+        assert_eq!(huge.notional(-1_000_000_000), -Price::MAX_VALUE);
+        assert_eq!(Price(i64::MAX).notional(i64::MAX), Price::MAX_VALUE);
+        assert_eq!(Price(1).checked_notional(i64::MAX), Some(Price::MAX_VALUE));
     }
 }

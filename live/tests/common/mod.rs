@@ -276,6 +276,10 @@ pub struct OrderRig {
     pub bus: EventBus,
     pub stream: EventStream,
     pub progress: Arc<Progress>,
+    /// The stop switch the next run watches.
+    pub shutdown: sharewise_actors::Shutdown,
+    /// How the next run watches the books (`None`: it does not).
+    pub watch: Option<sharewise_live::order_actor::BookWatch>,
 }
 
 impl OrderRig {
@@ -284,7 +288,7 @@ impl OrderRig {
         let journal = Journal::open(dir.path().join("journal.redb")).unwrap();
         let (engine_tx, engine_rx) = mpsc_link(1024, Doorbell::new());
         let (bus, stream) = EventBus::bounded(1024);
-        OrderRig { rt: runtime(), dir, journal: Some(journal), broker: paper(cfg), engine_tx, engine_rx, bus, stream, progress: Arc::new(Progress::default()) }
+        OrderRig { rt: runtime(), dir, journal: Some(journal), broker: paper(cfg), engine_tx, engine_rx, bus, stream, progress: Arc::new(Progress::default()), shutdown: sharewise_actors::Shutdown::new(), watch: None }
     }
 
     pub fn journal(&self) -> &Journal {
@@ -311,7 +315,10 @@ impl OrderRig {
             tx.try_send(m).unwrap();
         }
         let journal = self.journal.take().expect("journal");
-        let actor = OrderActor::new(journal, broker, self.engine_tx.clone(), self.bus.clone(), Arc::clone(&self.progress));
+        let mut actor = OrderActor::new(journal, broker, self.engine_tx.clone(), self.bus.clone(), Arc::clone(&self.progress)).with_shutdown(self.shutdown.clone());
+        if let Some(watch) = self.watch.clone() {
+            actor = actor.with_watch(watch);
+        }
         match self.rt.block_on(actor.run(rx)) {
             Ok((journal, report)) => {
                 self.journal = Some(journal);
