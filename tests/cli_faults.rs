@@ -129,7 +129,7 @@ fn ctrl_c_under_load_drops_the_backlog_and_stops_promptly() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     eprintln!("stopped {took:?} after Ctrl-C");
-    assert!(stdout.contains("dropped at stop (queued, never sent)"), "{stdout}");
+    assert!(stdout.contains("discarded at stop (queued, never sent)"), "{stdout}");
     assert!(stdout.contains("books: the journal and the broker agree"), "{stdout}");
     sw_in(dir.path(), &["reconcile", "--data-dir", "data"]).ok();
 }

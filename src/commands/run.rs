@@ -97,7 +97,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     let s = &summary.stats;
     let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
     say!(
-        "stopped: {} ticks ({} warm-up, {} conflated under overload), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop, {} dropped at stop (queued, never sent)",
+        "stopped: {} ticks ({} warm-up, {} conflated under overload), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop, {} discarded at stop (queued, never sent)",
         summary.feed.ticks,
         summary.feed.warm_up,
         summary.link.conflated,

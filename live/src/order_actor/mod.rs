@@ -120,14 +120,15 @@ impl<B: Broker> OrderActor<B> {
                 return Ok(());
             }
             tokio::select! {
+                // A due comparison first: a busy inbox must not starve it.
                 biased;
+                () = watch::tick(&mut sweep) => self.compare().await?,
                 msg = inbox.recv() => match msg {
                     Some(OrderMsg::Command(cmd)) => self.command(cmd).await?,
                     Some(OrderMsg::BrokerFills(trades)) => self.book_fills(trades)?,
                     Some(OrderMsg::Stop { cancel_open }) => return self.stop(cancel_open).await,
                     None => return Ok(()),
                 },
-                () = watch::tick(&mut sweep) => self.compare().await?,
                 _ = poll.tick() => {}
             }
         }
