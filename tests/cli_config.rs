@@ -21,7 +21,7 @@ fn a_bad_run_strategy_is_named_with_its_key_or_line() {
     let f = write_lines(dir.path(), "typo.toml", &lines("mdoe = \"manual\""));
     sw(&["config", "check", s(&f)]).fails().stderr_has(&["typo.toml:9:", "unknown field `mdoe`", "`mode`"]);
     let f = write_lines(dir.path(), "param.toml", &lines("params = { fast = 3 }"));
-    sw(&["config", "check", s(&f)]).fails().stderr_has(&["param.toml: `run.strategies[1].params`", "has no parameter `fast`", "period"]);
+    sw(&["config", "check", s(&f)]).fails().stderr_has(&["param.toml:9: `run.strategies[1].params.fast`", "has no parameter `fast`", "period"]);
     let f = write_lines(dir.path(), "one.toml", &["[[run.strategies]]".into(), "name = \"ema_cross\"".into(), "mode = \"manual\"".into()]);
     sw(&["config", "check", s(&f)]).ok().stdout_has(&["run: 1 strategy on 10 symbols, feed synthetic"]);
 }
@@ -49,7 +49,7 @@ fn a_mistake_is_named_with_file_line_and_key() {
     let f = write_lines(dir.path(), "bad.toml", &["[backtest]".into(), "cash = \"500000\"".into(), "slipage_ticks = 1".into()]);
     sw(&["config", "check", s(&f)]).fails().stderr_has(&["bad.toml:3:", "slipage_ticks", "slippage_ticks"]);
     let f = write_lines(dir.path(), "limits.toml", &["[backtest.limits]".into(), "max_order_qty = -5".into()]);
-    sw(&["config", "check", s(&f)]).fails().stderr_has(&["backtest.limits.max_order_qty", "must be positive"]);
+    sw(&["config", "check", s(&f)]).fails().stderr_has(&["limits.toml:2: `backtest.limits.max_order_qty`", "must be 1 to 1000000000 shares, got -5"]);
     sw(&["config", "check", s(&dir.path().join("missing.toml"))]).fails().stderr_has(&["missing.toml"]);
 }
 

@@ -40,9 +40,9 @@ fn config_errors_never_point_at_line_zero() {
     let run = one_line_error(backtest(&data, &["--config", s(&config)]));
     assert!(run.stderr.contains("bad.toml:5: "), "{run}");
     std::fs::write(&config, "[backtest.limits]\nmax_order_qty = -5\n").unwrap();
-    one_line_error(backtest(&data, &["--config", s(&config)])).stderr_has(&["bad.toml: `backtest.limits.max_order_qty`: must be positive, got -5"]);
+    one_line_error(backtest(&data, &["--config", s(&config)])).stderr_has(&["bad.toml:2: `backtest.limits.max_order_qty`: must be 1 to 1000000000 shares, got -5"]);
     std::fs::write(&config, "[backtest.limits]\nmax_order_value = \"0\"\n").unwrap();
-    one_line_error(backtest(&data, &["--config", s(&config)])).stderr_has(&["`backtest.limits.max_order_value`: must be positive"]);
+    one_line_error(backtest(&data, &["--config", s(&config)])).stderr_has(&["bad.toml:2: `backtest.limits.max_order_value`: must be more than 0 and at most 10000000000000 rupees, got 0"]);
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn cash_above_ten_lakh_crore_is_refused() {
     backtest(&data, &["--qty", "10", "--cash", "10000000000000"]).ok();
     let config = dir.path().join("rich.toml");
     std::fs::write(&config, "[backtest]\ncash = \"20000000000000\"\n").unwrap();
-    one_line_error(backtest(&data, &["--qty", "10", "--config", s(&config)])).stderr_has(&["rich.toml: `backtest.cash`", "at most 10000000000000"]);
+    one_line_error(backtest(&data, &["--qty", "10", "--config", s(&config)])).stderr_has(&["rich.toml:2: `backtest.cash`", "at most 10000000000000"]);
 }
 
 #[test]

@@ -11,25 +11,31 @@ pub enum ConfigError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// TOML syntax or a key/type mistake, located by line where the file shows it.
-    #[error("{path}{}: {message}", line.map_or_else(String::new, |l| format!(":{l}")))]
+    /// TOML syntax or a key/type mistake, located by line (and key) where the file shows it.
+    #[error("{path}{}: {}{message}", at(*line), key.as_ref().map_or_else(String::new, |k| format!("`{k}`: ")))]
     Invalid {
         /// Path (or name) of the file.
         path: String,
         /// 1-based line of the mistake (or of its table's header); `None` when the file does not
         /// show it (e.g. a value the defaults needed and the file replaced).
         line: Option<usize>,
+        /// Dotted key at fault, e.g. `run.strategies[1].mode`, when the mistake is one key's
+        /// (`None` for a TOML syntax error).
+        key: Option<String>,
         /// What is wrong.
         message: String,
     },
-    /// A value that parses but cannot be used.
-    #[error("{path}: `{key}`: {message}")]
+    /// A value that parses but cannot be used, e.g. one outside its range.
+    #[error("{path}{}: `{key}`: {message}", at(*line))]
     Value {
         /// Path (or name) of the file.
         path: String,
+        /// 1-based line where the file sets the key (or its table); `None` when the value is not
+        /// the file's.
+        line: Option<usize>,
         /// Dotted key, e.g. `backtest.sizing.value`.
         key: String,
-        /// What is wrong.
+        /// What is wrong: the value, its valid range and what to write instead.
         message: String,
     },
     /// A `SHAREWISE_*` environment override that is malformed or sets an unusable value.
@@ -42,4 +48,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// `:12` for line 12, nothing without a line.
+fn at(line: Option<usize>) -> String {
+    line.map_or_else(String::new, |l| format!(":{l}"))
 }

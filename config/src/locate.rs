@@ -19,6 +19,33 @@ pub(crate) enum Seg {
 /// A key path such as `run.strategies[1].mode`.
 pub(crate) type KeyPath = Vec<Seg>;
 
+/// `run.strategies[1].mode` → `[run, strategies, 1, mode]` (the form errors name keys in).
+pub(crate) fn key_path(key: &str) -> KeyPath {
+    let mut out = Vec::new();
+    for part in key.split('.') {
+        let (name, indices) = part.split_once('[').unwrap_or((part, ""));
+        out.push(Seg::Key(name.to_string()));
+        out.extend(indices.split('[').filter_map(|i| i.strip_suffix(']')?.parse().ok()).map(Seg::Index));
+    }
+    out
+}
+
+/// `[run, strategies, 1, mode]` → `run.strategies[1].mode`.
+pub(crate) fn dotted_key(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if out.is_empty() => out.push_str(k),
+            Seg::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 /// Every key, table and array element the user's file sets, deepest first (so a leaf is tried
 /// before its table).
 pub(crate) fn user_paths(table: &toml::Table) -> Vec<KeyPath> {
@@ -151,19 +178,16 @@ fn dotted(key: &str) -> KeyPath {
 mod tests {
     use super::*;
 
-    /// `run.strategies[1].mode` → `[run, strategies, 1, mode]`.
     fn path(p: &str) -> KeyPath {
-        let mut out = Vec::new();
-        for part in p.split('.') {
-            let (key, indices) = part.split_once('[').unwrap_or((part, ""));
-            out.push(Seg::Key(key.to_string()));
-            for index in indices.split('[') {
-                if let Some(n) = index.strip_suffix(']') {
-                    out.push(Seg::Index(n.parse().unwrap()));
-                }
-            }
+        key_path(p)
+    }
+
+    #[test]
+    fn keys_and_paths_convert_both_ways() {
+        for key in ["backtest.cash", "run.strategies[1].params.period", "runtime.shard_cores[0]", "zerodha"] {
+            assert_eq!(dotted_key(&key_path(key)), key);
         }
-        out
+        assert_eq!(key_path("a.b[2]"), vec![Seg::Key("a".into()), Seg::Key("b".into()), Seg::Index(2)]);
     }
 
     #[test]

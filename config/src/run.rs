@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use sharewise_actors::{OnFailure, Placement};
 use sharewise_engine::bars::BarInterval;
-use sharewise_engine::strategy::{Params, StrategyError};
+use sharewise_engine::strategy::{ParamError, Params, StrategyError};
 
 /// A problem found by a check: the dotted key at fault and what is wrong with it.
 pub(crate) type Problem = (String, String);
@@ -41,6 +41,24 @@ pub const MAX_ORDER_QUEUE: usize = 65_536;
 
 /// The longest `run.compare_every_s` (a day).
 pub const MAX_COMPARE_EVERY_S: u64 = 86_400;
+
+/// The largest `runtime.ring_capacity`: 16 Mi ticks, seconds of a busy market's whole feed.
+pub const MAX_RING_CAPACITY: usize = 1 << 24;
+
+/// The largest `runtime.inbox_capacity`: 1 Mi orders and fills waiting for the engine.
+pub const MAX_INBOX_CAPACITY: usize = 1 << 20;
+
+/// The most `runtime.spin_iterations` before the engine yields its core (a million spins is
+/// already milliseconds of a busy core).
+pub const MAX_SPIN_ITERATIONS: u32 = 1_000_000;
+
+/// The longest `runtime.yield_us` and `runtime.park_timeout_us` (a second): longer waits only
+/// delay the engine's reaction to a lost wake-up.
+pub const MAX_WAIT_US: u64 = 1_000_000;
+
+/// The largest core id `runtime.feed.core`, `runtime.engine.core` and `runtime.shard_cores` may
+/// name: Linux's CPU sets hold cores 0 to 1023.
+pub const MAX_CORE_ID: usize = 1023;
 
 /// `[run]`: the live daemon (`sharewise run`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -145,6 +163,17 @@ pub(crate) fn toml_params(values: &BTreeMap<String, toml::Value>) -> Result<Para
     Ok(params)
 }
 
+/// The key at fault in a strategy's error, under `prefix` (`strategy` or `run.strategies[i]`):
+/// `.name` for an unknown strategy, `.params.NAME` for one bad parameter, `.params` for a pair.
+pub(crate) fn strategy_problem(prefix: &str, e: StrategyError) -> Problem {
+    let key = match &e {
+        StrategyError::Unknown(_) => format!("{prefix}.name"),
+        StrategyError::Param(ParamError::Invalid { name, .. } | ParamError::Unknown { name, .. }) => format!("{prefix}.params.{name}"),
+        _ => format!("{prefix}.params"),
+    };
+    (key, e.to_string())
+}
+
 impl RunStrategy {
     /// Its `params` as engine parameters.
     pub fn params(&self) -> Result<Params, String> {
@@ -219,10 +248,7 @@ impl RunSection {
         for (i, strategy) in self.strategies.iter().enumerate() {
             let key = format!("run.strategies[{i}]");
             let params = strategy.params().map_err(|m| (format!("{key}.params"), m))?;
-            sharewise_engine::strategy::build(&strategy.name, &params).map_err(|e| match e {
-                StrategyError::Unknown(_) => (format!("{key}.name"), e.to_string()),
-                _ => (format!("{key}.params"), e.to_string()),
-            })?;
+            sharewise_engine::strategy::build(&strategy.name, &params).map_err(|e| strategy_problem(&key, e))?;
             let symbols_key = format!("{key}.symbols");
             check_symbols(&strategy.symbols).map_err(|m| (symbols_key.clone(), m))?;
             // A replayed file decides its own symbols, known only when it is read.
@@ -250,18 +276,31 @@ impl PaperSection {
     }
 }
 
-/// Checks `[runtime]`: sizes the rings and waits need, shard count and thread names.
+/// Checks `[runtime]`: sizes the rings and waits need, shard count, cores and thread names.
 pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
     let problem = |key: &str, message: String| (format!("runtime.{key}"), message);
     // A ring of one slot cannot hold a tick while the next is written, so the feed would stall.
-    if p.ring_capacity < 2 {
-        return Err(problem("ring_capacity", format!("must be at least 2 ticks (default 4096), got {}", p.ring_capacity)));
+    if !(2..=MAX_RING_CAPACITY).contains(&p.ring_capacity) {
+        return Err(problem("ring_capacity", format!("must be 2 to {MAX_RING_CAPACITY} ticks (default 4096), got {}", p.ring_capacity)));
     }
-    if p.inbox_capacity < 2 {
-        return Err(problem("inbox_capacity", format!("must be at least 2 messages (default 1024), got {}", p.inbox_capacity)));
+    if !(2..=MAX_INBOX_CAPACITY).contains(&p.inbox_capacity) {
+        return Err(problem("inbox_capacity", format!("must be 2 to {MAX_INBOX_CAPACITY} messages (default 1024), got {}", p.inbox_capacity)));
     }
-    if p.park_timeout_us < 1 {
-        return Err(problem("park_timeout_us", "must be at least 1 microsecond (default 1000)".into()));
+    if p.spin_iterations > MAX_SPIN_ITERATIONS {
+        return Err(problem("spin_iterations", format!("must be 0 to {MAX_SPIN_ITERATIONS} spins (default 2000), got {}", p.spin_iterations)));
+    }
+    if p.yield_us > MAX_WAIT_US {
+        return Err(problem("yield_us", format!("must be 0 (park right after spinning) to {MAX_WAIT_US} microseconds (default 1000), got {}", p.yield_us)));
+    }
+    if !(1..=MAX_WAIT_US).contains(&p.park_timeout_us) {
+        return Err(problem("park_timeout_us", format!("must be 1 to {MAX_WAIT_US} microseconds (default 1000), got {}", p.park_timeout_us)));
+    }
+    let cores = [("feed.core".to_string(), p.feed.core), ("engine.core".to_string(), p.engine.core)];
+    let shard_cores = p.shard_cores.iter().enumerate().map(|(i, c)| (format!("shard_cores[{i}]"), Some(*c)));
+    for (key, core) in cores.into_iter().chain(shard_cores) {
+        if let Some(core) = core.filter(|c| *c > MAX_CORE_ID) {
+            return Err(problem(&key, format!("must be a core id from 0 to {MAX_CORE_ID}, got {core}")));
+        }
     }
     if p.strategy_shards > MAX_STRATEGY_SHARDS {
         return Err(problem("strategy_shards", format!("must be at most {MAX_STRATEGY_SHARDS} (0 runs strategies on the engine thread), got {}", p.strategy_shards)));

@@ -12,9 +12,9 @@ use sharewise_engine::types::Product;
 use sharewise_risk::{Limits, RiskConfig, Sizing};
 
 use crate::env::EnvLayer;
-use crate::locate::{path_line, user_paths, without, Seg};
-use crate::run::{slippage_out_of_range, toml_params, validate_runtime, PaperSection, RunSection, MAX_SLIPPAGE_TICKS};
-use crate::ConfigError;
+use crate::locate::{dotted_key, key_path, path_line, user_paths, without, Seg};
+use crate::run::{slippage_out_of_range, strategy_problem, toml_params, validate_runtime, PaperSection, RunSection, MAX_SLIPPAGE_TICKS};
+use crate::{bounds, ConfigError};
 
 /// The built-in defaults, also shipped as `config/default.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
@@ -27,6 +27,9 @@ pub const MAX_CASH: i64 = 10_000_000_000_000;
 pub fn cash_too_large(cash: Decimal) -> String {
     format!("must be at most {MAX_CASH} (₹10 lakh crore; larger amounts overflow the fixed-point equity), got {cash}")
 }
+
+/// The values of `backtest.sizing.method`.
+const SIZING_METHODS: &[&str] = &["fixed_qty", "fixed_value", "percent_equity", "risk_per_trade"];
 
 /// All settings.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -137,7 +140,7 @@ impl Settings {
     fn layered(text: &str, name: &str, env: &EnvLayer) -> Result<Settings, ConfigError> {
         let user: toml::Table = toml::from_str(text).map_err(|err| {
             let line = err.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            ConfigError::Invalid { path: name.to_string(), line, message: err.message().to_string() }
+            ConfigError::Invalid { path: name.to_string(), line, key: None, message: err.message().to_string() }
         })?;
         let attempt = |user: &toml::Table, env: &toml::Table| -> Result<Settings, Failure> {
             let settings = Settings::merged(user, env).map_err(Failure::Parse)?;
@@ -160,6 +163,8 @@ impl Settings {
             return Err(ConfigError::Env { var: var.name.clone(), value: Some(var.value.clone()), message });
         }
         match failure {
+            // The file sets the key (or its table) at this line; `None` when the value is not the file's.
+            Failure::Value(ConfigError::Value { path, key, message, .. }) => Err(ConfigError::Value { line: path_line(text, &key_path(&key)), path, key, message }),
             Failure::Value(err) => Err(err),
             Failure::Parse(err) => {
                 // The error has no position: find the user's key whose removal makes it go away.
@@ -170,8 +175,9 @@ impl Settings {
                     let required = matches!((&result, path.last()), (Err(Failure::Parse(e)), Some(Seg::Key(k))) if e.message() == format!("missing field `{k}`"));
                     !required && !same(result)
                 });
-                let line = culprit.and_then(|path| path_line(text, &path));
-                Err(ConfigError::Invalid { path: name.to_string(), line, message: err.message().to_string() })
+                let line = culprit.as_ref().and_then(|path| path_line(text, path));
+                let key = culprit.map(|path| dotted_key(&path));
+                Err(ConfigError::Invalid { path: name.to_string(), line, key, message: err.message().to_string() })
             }
         }
     }
@@ -187,7 +193,7 @@ impl Settings {
     }
 
     fn validate(&self, name: &str) -> Result<(), ConfigError> {
-        let value_err = |key: &str, message: String| ConfigError::Value { path: name.to_string(), key: key.to_string(), message };
+        let value_err = |key: &str, message: String| ConfigError::Value { path: name.to_string(), line: None, key: key.to_string(), message };
         let cash = self.backtest.cash;
         if cash <= Decimal::ZERO {
             return Err(value_err("backtest.cash", format!("must be positive, got {cash}")));
@@ -204,18 +210,20 @@ impl Settings {
         if self.risk.limits != Limits::default() {
             return Err(value_err("risk.limits", "per-order limits live in [backtest.limits]; move them there".into()));
         }
-        self.risk.validate().map_err(|e| value_err("risk", e.to_string()))?;
-        if let Some(q) = self.backtest.limits.max_order_qty.filter(|q| *q <= 0) {
-            return Err(value_err("backtest.limits.max_order_qty", format!("must be positive, got {q}")));
-        }
-        if let Some(v) = self.backtest.limits.max_order_value.filter(|v| *v <= Decimal::ZERO) {
-            return Err(value_err("backtest.limits.max_order_value", format!("must be positive, got {v}")));
-        }
-        self.commission().map_err(|m| value_err("backtest.commission", m))?;
-        self.sizing().map_err(|m| value_err("backtest.sizing", m))?;
-        let params = self.strategy_params().map_err(|m| value_err("strategy.params", m))?;
-        sharewise_engine::strategy::build(&self.strategy.name, &params).map_err(|e| value_err("strategy", e.to_string()))?;
         let problem = |(key, message): (String, String)| value_err(&key, message);
+        bounds::check_risk(&self.risk).map_err(problem)?;
+        self.risk.validate().map_err(|e| value_err("risk", e.to_string()))?;
+        bounds::check_limits("backtest.limits", &self.backtest.limits).map_err(problem)?;
+        self.commission().map_err(|m| value_err("backtest.commission", m))?;
+        bounds::check_zerodha(&self.zerodha).map_err(problem)?;
+        let method = self.backtest.sizing.method.as_str();
+        if !SIZING_METHODS.contains(&method) {
+            self.sizing().map_err(|m| value_err("backtest.sizing.method", m))?;
+        }
+        bounds::check_sizing_value(method, self.backtest.sizing.value).map_err(problem)?;
+        self.sizing().map_err(|m| value_err("backtest.sizing.value", m))?;
+        let params = self.strategy_params().map_err(|m| value_err("strategy.params", m))?;
+        sharewise_engine::strategy::build(&self.strategy.name, &params).map_err(|e| problem(strategy_problem("strategy", e)))?;
         self.run.validate().map_err(problem)?;
         self.paper.validate().map_err(problem)?;
         validate_runtime(&self.runtime).map_err(problem)?;
@@ -341,15 +349,17 @@ mod tests {
     #[test]
     fn mistakes_name_the_key_and_line() {
         let err = Settings::from_toml_str("[backtest]\ncash = \"1000\"\nslipage_ticks = 2\n", "u.toml").unwrap_err().to_string();
-        assert_eq!(err, "u.toml:3: unknown field `slipage_ticks`, expected one of `cash`, `slippage_ticks`, `product`, `allow_short`, `commission`, `sizing`, `limits`");
+        assert_eq!(err, "u.toml:3: `backtest.slipage_ticks`: unknown field `slipage_ticks`, expected one of `cash`, `slippage_ticks`, `product`, `allow_short`, `commission`, `sizing`, `limits`");
         let err = Settings::from_toml_str("[backtest]\ncash = \n", "u.toml").unwrap_err().to_string();
         assert!(err.starts_with("u.toml:2: "), "{err}");
         let err = Settings::from_toml_str("[backtest]\ncommission = \"icici\"\n", "u.toml").unwrap_err().to_string();
-        assert_eq!(err, "u.toml: `backtest.commission`: unknown commission model `icici`; use \"none\" or \"zerodha\"");
+        assert_eq!(err, "u.toml:2: `backtest.commission`: unknown commission model `icici`; use \"none\" or \"zerodha\"");
         let err = Settings::from_toml_str("[strategy]\nname = \"sma_cross\"\nparams = { fast = 40 }\n", "u.toml").unwrap_err().to_string();
-        assert_eq!(err, "u.toml: `strategy`: strategy `sma_cross`: fast (40) must be shorter than slow (30)");
+        assert_eq!(err, "u.toml:3: `strategy.params`: strategy `sma_cross`: fast (40) must be shorter than slow (30)");
         let err = Settings::from_toml_str("[backtest.sizing]\nmethod = \"percent_equity\"\nvalue = \"120\"\n", "u.toml").unwrap_err().to_string();
-        assert!(err.contains("must be at most 100"), "{err}");
+        assert_eq!(err, "u.toml:3: `backtest.sizing.value`: must be more than 0 and at most 100 percent of equity for percent_equity, got 120");
+        let err = Settings::from_toml_str("[backtest.sizing]\nmethod = \"fixed_qtty\"\n", "u.toml").unwrap_err().to_string();
+        assert!(err.starts_with("u.toml:2: `backtest.sizing.method`: unknown sizing method `fixed_qtty`"), "{err}");
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn each_bad_value_names_its_key() {
         ("[run]\nstatus_every_s = 0\n", "`run.status_every_s`: must be 1 to 3600 seconds, got 0"),
         ("[run]\nstrategies = []\n", "`run.strategies`: needs at least one strategy"),
         ("[[run.strategies]]\nname = \"sma_crosss\"\n", "`run.strategies[0].name`: unknown strategy `sma_crosss`; choose one of"),
-        ("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nname = \"rsi_reversion\"\nparams = { fast = 3 }\n", "`run.strategies[1].params`: strategy `rsi_reversion` has no parameter `fast`"),
+        ("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nname = \"rsi_reversion\"\nparams = { fast = 3 }\n", "`run.strategies[1].params.fast`: strategy `rsi_reversion` has no parameter `fast`"),
         ("[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 40 }\n", "`run.strategies[0].params`: strategy `sma_cross`: fast (40) must be shorter than slow (30)"),
         ("[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = [1] }\n", "`run.strategies[0].params`: `fast` must be a number or string, got array"),
         ("[[run.strategies]]\nname = \"sma_cross\"\nsymbols = [\"WIPRO\"]\n", "`run.strategies[0].symbols`: `WIPRO` is not in run.symbols"),
@@ -91,14 +91,24 @@ fn each_bad_value_names_its_key() {
         ("[paper]\nmax_fill_pct = 0\n", "`paper.max_fill_pct`: must be 1 to 100"),
         ("[paper]\nmax_fill_pct = 101\n", "`paper.max_fill_pct`: must be 1 to 100"),
         ("[paper]\nlatency_ms = 60001\n", "`paper.latency_ms`: must be at most 60000"),
-        ("[runtime]\nring_capacity = 1\n", "`runtime.ring_capacity`: must be at least 2"),
-        ("[runtime]\ninbox_capacity = 0\n", "`runtime.inbox_capacity`: must be at least 2"),
-        ("[runtime]\npark_timeout_us = 0\n", "`runtime.park_timeout_us`: must be at least 1"),
+        ("[runtime]\nring_capacity = 1\n", "`runtime.ring_capacity`: must be 2 to 16777216 ticks (default 4096), got 1"),
+        ("[runtime]\nring_capacity = 16777217\n", "`runtime.ring_capacity`: must be 2 to 16777216 ticks"),
+        ("[runtime]\ninbox_capacity = 0\n", "`runtime.inbox_capacity`: must be 2 to 1048576 messages"),
+        ("[runtime]\ninbox_capacity = 1048577\n", "`runtime.inbox_capacity`: must be 2 to 1048576 messages"),
+        ("[runtime]\nspin_iterations = 1000001\n", "`runtime.spin_iterations`: must be 0 to 1000000 spins (default 2000), got 1000001"),
+        ("[runtime]\nyield_us = 1000001\n", "`runtime.yield_us`: must be 0 (park right after spinning) to 1000000 microseconds"),
+        ("[runtime]\npark_timeout_us = 0\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds (default 1000), got 0"),
+        ("[runtime]\npark_timeout_us = 1000001\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds"),
+        ("[runtime]\nshard_cores = [0, 1024]\n", "`runtime.shard_cores[1]`: must be a core id from 0 to 1023, got 1024"),
+        ("[runtime.engine]\nname = \"e\"\ncore = 4096\n", "`runtime.engine.core`: must be a core id from 0 to 1023, got 4096"),
+        ("[[run.strategies]]\nname = \"sma_cross\"\nparams = { slow = 10001 }\n", "`run.strategies[0].params.slow`: parameter `slow` = `10001`: expected a whole number from 2 to 10000"),
         ("[runtime]\nengine = { name = \"sw-feed\" }\n", "`runtime`: placement: thread name `sw-feed` is used twice"),
     ];
     for (text, expected) in cases {
         let e = err(text);
-        assert!(e.starts_with(&format!("u.toml: {expected}")), "{text:?}\n  gave {e}\n  want u.toml: {expected}…");
+        // Every value here is the file's, so the error gives the line that sets it.
+        let line = e.strip_prefix("u.toml:").and_then(|rest| rest.split_once(": ")).filter(|(n, _)| n.parse::<usize>().is_ok());
+        assert!(line.is_some_and(|(_, rest)| rest.starts_with(expected)), "{text:?}\n  gave {e}\n  want u.toml:LINE: {expected}…");
     }
     // A replayed file brings its own symbols: a strategy's need not be in run.symbols.
     let s = Settings::from_toml_str("[run]\nfeed = \"replay:t.csv\"\n[[run.strategies]]\nname = \"sma_cross\"\nsymbols = [\"WIPRO\"]\n", "u.toml").unwrap();
@@ -109,15 +119,15 @@ fn each_bad_value_names_its_key() {
 fn mistakes_inside_an_array_of_tables_point_at_their_line() {
     let text = "[run]\ndemo_speed = 10\n\n[[run.strategies]]\nname = \"sma_cross\"\n\n[[run.strategies]]\nname = \"rsi_reversion\"\nmdoe = \"auto\"\n";
     let e = err(text);
-    assert!(e.starts_with("u.toml:9: unknown field `mdoe`, expected one of `name`, `params`, `symbols`, `mode`, `on_failure`"), "{e}");
+    assert!(e.starts_with("u.toml:9: `run.strategies[1].mdoe`: unknown field `mdoe`, expected one of `name`, `params`, `symbols`, `mode`, `on_failure`"), "{e}");
     let e = err("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nname = \"ema_cross\"\nmode = \"semi\"\n");
-    assert!(e.starts_with("u.toml:5: unknown variant `semi`, expected `auto` or `manual`"), "{e}");
+    assert!(e.starts_with("u.toml:5: `run.strategies[1].mode`: unknown variant `semi`, expected `auto` or `manual`"), "{e}");
     let e = err("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nparams = { period = 3 }\n");
-    assert!(e.starts_with("u.toml:3: missing field `name`"), "the entry without a name: {e}");
+    assert!(e.starts_with("u.toml:3: `run.strategies[1]`: missing field `name`"), "the entry without a name: {e}");
     let e = err("[run]\nstrategies = [{ name = \"sma_cross\", on_failure = \"panic\" }]\n");
-    assert!(e.starts_with("u.toml:2: unknown variant `panic`, expected `flatten` or `freeze`"), "{e}");
+    assert!(e.starts_with("u.toml:2: `run.strategies[0].on_failure`: unknown variant `panic`, expected `flatten` or `freeze`"), "{e}");
     let e = err("[runtime]\npin_cores = false\nrings = 3\n");
-    assert!(e.starts_with("u.toml:3: unknown field `rings`"), "{e}");
+    assert!(e.starts_with("u.toml:3: `runtime.rings`: unknown field `rings`"), "{e}");
 }
 
 #[test]
@@ -167,11 +177,11 @@ fn environment_mistakes_name_the_variable() {
 fn file_mistakes_keep_their_line_under_the_environment() {
     let env = [("SHAREWISE_RUN__DEMO_SPEED", "600"), ("SHAREWISE_PAPER__LATENCY_MS", "5")];
     let e = layers_err("[paper]\nlatency_ms = 1\nslipage = 2\n", &env);
-    assert!(e.starts_with("u.toml:3: unknown field `slipage`"), "{e}");
+    assert!(e.starts_with("u.toml:3: `paper.slipage`: unknown field `slipage`"), "{e}");
     let e = layers_err("[[run.strategies]]\nname = \"sma_cross\"\nmdoe = \"auto\"\n", &env);
-    assert!(e.starts_with("u.toml:3: unknown field `mdoe`"), "{e}");
+    assert!(e.starts_with("u.toml:3: `run.strategies[0].mdoe`: unknown field `mdoe`"), "{e}");
     let e = layers_err("[run]\nstatus_every_s = 0\n", &env);
-    assert!(e.starts_with("u.toml: `run.status_every_s`: must be 1 to 3600"), "a value error of the file is the file's: {e}");
+    assert!(e.starts_with("u.toml:2: `run.status_every_s`: must be 1 to 3600"), "a value error of the file is the file's: {e}");
     // A bad file value the environment replaces is no error at all.
     let s = layers("[run]\ndemo_speed = \"fast\"\n", &env).unwrap();
     assert_eq!(s.run.demo_speed, 600);

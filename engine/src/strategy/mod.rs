@@ -26,7 +26,7 @@ pub use cross::{Cross, CrossDetector};
 pub use ema_cross::EmaCross;
 pub use exits::ExitRules;
 pub use macd_cross::MacdCross;
-pub use params::{ParamError, Params};
+pub use params::{ParamError, Params, MAX_PERIOD};
 pub use reason::Reason;
 pub use registry::{build, StrategyError, STRATEGY_NAMES};
 pub use rsi_reversion::RsiReversion;

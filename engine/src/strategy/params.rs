@@ -3,6 +3,11 @@
 
 use std::collections::BTreeMap;
 
+/// The longest look-back a whole-number parameter (a period, in bars) may ask for: 10 000 bars is
+/// 40 years of daily bars or 26 sessions of 1-minute bars; a strategy allocates its window up
+/// front, so a larger one would exhaust memory instead of trading.
+pub const MAX_PERIOD: usize = 10_000;
+
 /// Why a parameter was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ParamError {
@@ -76,14 +81,14 @@ impl Params {
         }
     }
 
-    /// A whole number at least `min`, or `default` when absent.
+    /// A whole number from `min` to [`MAX_PERIOD`], or `default` when absent.
     pub fn usize_at_least(&self, name: &str, default: usize, min: usize) -> Result<usize, ParamError> {
         match self.values.get(name) {
             None => Ok(default),
-            Some(v) => v.parse::<usize>().ok().filter(|n| *n >= min).ok_or_else(|| ParamError::Invalid {
+            Some(v) => v.parse::<usize>().ok().filter(|n| (min..=MAX_PERIOD).contains(n)).ok_or_else(|| ParamError::Invalid {
                 name: name.to_string(),
                 value: v.clone(),
-                expected: format!("expected a whole number >= {min}"),
+                expected: format!("expected a whole number from {min} to {MAX_PERIOD}"),
             }),
         }
     }
@@ -120,7 +125,10 @@ mod tests {
         assert_eq!(p.usize_at_least("fast", 5, 1).unwrap(), 10);
         assert_eq!(p.usize_at_least("missing", 7, 1).unwrap(), 7);
         let err = p.usize_at_least("slow", 30, 2).unwrap_err().to_string();
-        assert_eq!(err, "parameter `slow` = `x`: expected a whole number >= 2");
+        assert_eq!(err, "parameter `slow` = `x`: expected a whole number from 2 to 10000");
+        assert!(p.usize_at_least("fast", 5, 11).is_err(), "below the minimum");
+        let huge = Params::parse(["slow=9223372036854775807"]).unwrap();
+        assert!(huge.usize_at_least("slow", 30, 2).is_err(), "past MAX_PERIOD");
         let err = p.f64_in("low", 30.0, 0.0, 100.0).unwrap_err().to_string();
         assert_eq!(err, "parameter `low` = `-5`: expected a number between 0 and 100");
         assert_eq!(Params::parse(["fast"]).unwrap_err(), ParamError::Malformed("fast".into()));
