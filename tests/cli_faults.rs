@@ -82,12 +82,7 @@ fn a_deleted_broker_book_or_a_foreign_journal_is_refused() {
 /// The demo daemon at 20 000x with every journal commit slowed to `delay_ms` (a slow disk).
 fn loaded_demo(dir: &Path, delay_ms: &str) -> Child {
     let config = config(dir);
-    let mut cmd = bin();
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("SHAREWISE_") {
-            cmd.env_remove(name);
-        }
-    }
+    let mut cmd = bin_without_settings_env();
     cmd.current_dir(dir)
         .env("SHAREWISE_RUN__DEMO_SPEED", "20000")
         .env("SW_TEST_JOURNAL_DELAY_MS", delay_ms)

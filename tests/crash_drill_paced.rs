@@ -26,12 +26,7 @@ impl Lcg {
 }
 
 fn daemon(dir: &Path, config: &Path, extra: &[&str]) -> Command {
-    let mut cmd = bin();
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("SHAREWISE_") {
-            cmd.env_remove(name);
-        }
-    }
+    let mut cmd = bin_without_settings_env();
     cmd.current_dir(dir)
         .env("SHAREWISE_RUN__DEMO_SPEED", "20000")
         .env("SHAREWISE_RUN__COMPARE_EVERY_S", "1")
@@ -89,7 +84,7 @@ fn kill_9_in_a_paced_demo_with_a_slow_journal_leaves_journal_and_broker_agreeing
     let book: Value = serde_json::from_str(&std::fs::read_to_string(data.join("paper.json")).unwrap()).unwrap();
     assert_eq!(book["duplicate_placements"], 0, "no client id reached the broker twice");
     let tags = broker_tags(&data);
-    assert!(tags.len() > 100, "the drill traded: {} orders", tags.len());
+    assert!(tags.len() > 30, "the drill traded: {} orders", tags.len());
     // "Never reached the broker" is only ever said of an order the broker does not have.
     for line in &said_never {
         let tag: u64 = line.split(':').next().and_then(|t| t.trim().trim_start_matches("reconcile").trim().strip_prefix("SW")).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"));

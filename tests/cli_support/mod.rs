@@ -71,6 +71,18 @@ pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sharewise"))
 }
 
+/// The binary under test with every inherited `SHAREWISE_*` variable removed, so the test
+/// runner's environment cannot leak into the settings.
+pub fn bin_without_settings_env() -> Command {
+    let mut cmd = bin();
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("SHAREWISE_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd
+}
+
 fn describe(cwd: Option<&Path>, args: &[&str]) -> String {
     let mut s = String::new();
     if let Some(d) = cwd {
@@ -103,12 +115,7 @@ pub fn sw_in(cwd: &Path, args: &[&str]) -> Run {
 /// Runs `sharewise ARGS` (in `cwd` when given) with `vars` set and every inherited `SHAREWISE_*`
 /// variable removed, so the test runner's environment cannot leak into a settings test.
 pub fn sw_env(cwd: Option<&Path>, vars: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = bin();
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("SHAREWISE_") {
-            cmd.env_remove(name);
-        }
-    }
+    let mut cmd = bin_without_settings_env();
     if let Some(dir) = cwd {
         cmd.current_dir(dir);
     }
