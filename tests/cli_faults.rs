@@ -42,9 +42,18 @@ fn a_deleted_journal_is_refused_and_recover_rebuilds_it_without_reusing_an_id() 
     replay(dir.path(), &bars).ok();
     let orders_before = paper(dir.path())["next_seq"].as_u64().unwrap();
     assert!(orders_before > 10, "the first run traded: {orders_before}");
+    // The same file again: all history, nothing traded twice (the last bar's decision included).
+    replay(dir.path(), &bars).ok().stdout_has(&[" 0 orders ("]);
+    assert_eq!(paper(dir.path())["next_seq"].as_u64().unwrap(), orders_before);
 
     std::fs::remove_file(dir.path().join("data/journal.redb")).unwrap();
     replay(dir.path(), &bars).fails().stderr_has(&["data/journal.redb is missing", "data/paper.json has orders, fills or positions", "sharewise recover --data-dir data"]);
+    // A history day missing: recover refuses to build a journal that would miss fills.
+    let history = dir.path().join("data/paper-history");
+    let day = std::fs::read_dir(&history).unwrap().next().unwrap().unwrap().path();
+    std::fs::rename(&day, dir.path().join("aside.json")).unwrap();
+    sw_in(dir.path(), &["recover", "--data-dir", "data"]).fails().stderr_has(&["fills but its day book and data/paper-history hold only", "Restore the missing day files"]);
+    std::fs::rename(dir.path().join("aside.json"), &day).unwrap();
 
     let recovered = sw_in(dir.path(), &["recover", "--data-dir", "data"]).ok();
     assert!(recovered.stdout.contains(&format!("recovered {orders_before} orders")), "{recovered}");
@@ -72,6 +81,16 @@ fn a_deleted_broker_book_or_a_foreign_journal_is_refused() {
     let refused = replay(b.path(), &bars_b).fails().stderr_has(&["data/journal.redb belongs to account paper-", "but the broker book data/paper.json is account paper-"]);
     sw_in(b.path(), &["reconcile", "--data-dir", "data"]).fails().stdout_has(&["ACCOUNTS DIFFER"]);
     drop(refused);
+
+    // feed.json maps the book's instrument ids to symbols: without it the start is refused and
+    // nothing is rewritten.
+    let c = tmp();
+    let bars_c = gen_bars(c.path(), "RELIANCE_1m.csv", 2, 5, &[]);
+    replay(c.path(), &bars_c).ok();
+    let feed = c.path().join("data/feed.json");
+    std::fs::remove_file(&feed).unwrap();
+    replay(c.path(), &bars_c).fails().stderr_has(&["data/feed.json is missing but", "Restore data/feed.json from a backup"]);
+    assert!(!feed.exists(), "a refused start writes no feed.json");
 
     let bars_a = a.path().join("RELIANCE_1m.csv");
     std::fs::remove_file(a.path().join("data/paper.json")).unwrap();

@@ -95,6 +95,8 @@ pub struct AccountSetup {
     /// The trading state to start in and why (`None`: active), e.g. `reducing` after an
     /// unresolved reconciliation.
     pub trading_state: Option<(TradingState, String)>,
+    /// Symbols whose journal and broker books disagree at start: no orders in them at all.
+    pub disputed: Vec<String>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
     /// Status counters.
@@ -132,6 +134,9 @@ pub struct AccountActor {
     /// IST day each position was last traded on (MIS positions must not outlive it).
     position_day: Vec<i64>,
     stopped: Vec<Stopped>,
+    /// The journal and the broker disagree on this instrument: no orders in it, exits included
+    /// (an exit sized from the journal's position could open one at the broker).
+    disputed: Vec<bool>,
     next_client_id: u64,
     trailing_stop_bps: Option<i64>,
     realized_today: Decimal,
@@ -158,6 +163,7 @@ impl AccountActor {
             // Restored positions date from the last activity before the restart.
             position_day: vec![if setup.warm_until == TimestampNs::MIN { i64::MIN } else { ist_day(setup.warm_until) }; n],
             stopped: vec![Stopped::No; n],
+            disputed: vec![false; n],
             instruments: setup.instruments,
             strategies: setup.strategies,
             risk: setup.risk,
@@ -179,6 +185,7 @@ impl AccountActor {
         if let Some((state, reason)) = setup.trading_state {
             actor.risk.set_trading_state(state, reason);
         }
+        actor.dispute(&setup.disputed);
         for (i, bracket) in setup.restored.brackets {
             if let Some(slot) = actor.brackets.get_mut(i) {
                 *slot = bracket;
@@ -251,8 +258,8 @@ impl AccountActor {
     /// Sends a market order closing `held` shares of instrument `i`, outside the risk gate
     /// (but not past a halt).
     fn exit(&mut self, i: usize, held: Qty, ts: TimestampNs, source: &str, ctx: &mut Ctx<'_, ()>) {
-        if self.risk.kill_switch().state() == TradingState::Halted {
-            return; // halted means no orders at all; the operator flattens or resumes
+        if self.risk.kill_switch().state() == TradingState::Halted || self.disputed[i] {
+            return; // no orders at all: halted, or the broker contradicts the position to exit
         }
         let side = if held > 0 { Side::Sell } else { Side::Buy };
         // The bracket stays until the position is flat: if this exit is rejected (or the queue
@@ -332,6 +339,10 @@ impl AccountActor {
         }
         if self.stopping.is_triggered() {
             let why = Rejection { code: codes::SHUTTING_DOWN, detail: "the daemon is stopping: no new orders".into() };
+            return self.reject(i, side, why, ctx);
+        }
+        if self.disputed[i] {
+            let why = Rejection { code: codes::BOOKS_DIFFER, detail: format!("the journal and the broker disagree on {}: no orders in it until they agree (see `sharewise reconcile`)", self.symbol(i)) };
             return self.reject(i, side, why, ctx);
         }
         if self.stopped[i] != Stopped::No {
@@ -465,6 +476,15 @@ impl AccountActor {
         ctx.publish(EventKind::Pnl { instrument: None, realized: realized.normalize(), unrealized: unrealized.normalize(), mark: None });
     }
 
+    /// Marks `symbols` disputed: no orders in them until a restart finds the books agreeing.
+    fn dispute(&mut self, symbols: &[String]) {
+        for symbol in symbols {
+            if let Some(i) = self.instruments.iter().position(|inst| &inst.symbol == symbol) {
+                self.disputed[i] = true;
+            }
+        }
+    }
+
     /// Puts the account into `state` for `reason` (the stricter of this and any automatic trip
     /// is in force) and says so.
     fn set_trading_state(&mut self, state: TradingState, reason: String, ctx: &mut Ctx<'_, ()>) {
@@ -509,7 +529,10 @@ impl Actor for AccountActor {
             Input::Message(EngineMsg::Decision(decision)) => self.on_decision(decision, ctx),
             Input::Message(EngineMsg::Report(report)) => self.on_report(report, ctx),
             Input::Message(EngineMsg::TickDone) => Progress::bump(&self.progress.ticks_handled),
-            Input::Message(EngineMsg::TradingState { state, reason }) => self.set_trading_state(state, reason, ctx),
+            Input::Message(EngineMsg::TradingState { state, reason, symbols }) => {
+                self.dispute(&symbols);
+                self.set_trading_state(state, reason, ctx);
+            }
         }
     }
 }

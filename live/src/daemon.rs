@@ -135,7 +135,9 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     std::fs::create_dir_all(&opts.data_dir).map_err(|e| LiveError::io(format!("cannot create data dir {}", opts.data_dir.display()), e))?;
     let fed = feed_symbols(settings, &opts.feed);
     let io_runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
-    let Opened { journal, broker, symbols, instruments, reconciled, differences, next_client_id, trading_state } = open_account(&opts.data_dir, settings, &feed_label(&opts.feed), &fed, &io_runtime, opts.say)?;
+    let opened = open_account(&opts.data_dir, settings, &feed_label(&opts.feed), &fed, &io_runtime, opts.say)?;
+    let disputed = opened.disputed();
+    let Opened { journal, broker, symbols, instruments, reconciled, differences, next_client_id, trading_state } = opened;
     let id_of = |symbol: &str| symbols.iter().position(|s| s == symbol).map_or(InstrumentId(0), |i| InstrumentId(i as u32));
     let warm_until = resume_point(&journal, &broker)?;
 
@@ -189,6 +191,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         stopping: opts.shutdown.clone(),
         orders: orders_tx.clone(),
         trading_state,
+        disputed,
         progress: Arc::clone(&progress),
         stats: Arc::clone(&stats),
         warm_until,
@@ -263,7 +266,9 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
 /// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up
 /// to it are replayed only to warm the strategies up.
 fn resume_point(journal: &Journal, broker: &SharedPaper) -> Result<TimestampNs, LiveError> {
-    let journal_last = journal.orders().iter().map(|o| o.updated_ts).max();
+    // An order's creation counts too: the end-of-replay bar close decides at the next session's
+    // open, later than any broker clock.
+    let journal_last = journal.orders().iter().map(|o| o.updated_ts.max(o.created_ts)).max();
     let broker_now = broker.lock()?.now();
     Ok(match journal_last {
         None if broker_now == 0 => TimestampNs::MIN,

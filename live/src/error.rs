@@ -8,10 +8,10 @@ use sharewise_store::StoreError;
 pub enum LiveError {
     /// The order journal could not be read or written (no order is sent without it).
     #[error("order journal: {0}")]
-    Journal(#[from] StoreError),
+    Journal(StoreError),
     /// The broker refused in a way that stops the daemon (e.g. its book cannot be read).
     #[error("broker: {0}")]
-    Broker(#[from] BrokerError),
+    Broker(BrokerError),
     /// A feed could not be opened or read.
     #[error("feed: {0}")]
     Feed(String),
@@ -32,6 +32,20 @@ pub enum LiveError {
     /// A runtime thread died.
     #[error("{0}")]
     Thread(String),
+}
+
+// Not `#[from]`: that would also make the inner error the `source`, and `{:#}` would print its
+// message twice.
+impl From<StoreError> for LiveError {
+    fn from(e: StoreError) -> LiveError {
+        LiveError::Journal(e)
+    }
+}
+
+impl From<BrokerError> for LiveError {
+    fn from(e: BrokerError) -> LiveError {
+        LiveError::Broker(e)
+    }
 }
 
 impl LiveError {

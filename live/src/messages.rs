@@ -27,6 +27,8 @@ pub enum EngineMsg {
         state: sharewise_risk::TradingState,
         /// Why, for the operator.
         reason: String,
+        /// Symbols whose books disagree: no orders at all in them.
+        symbols: Vec<String>,
     },
 }
 

@@ -72,7 +72,7 @@ pub fn check(journal: &Path, book: &Path, present: FilesPresent, state: &PairSta
         )));
     }
     if let Some(stamped) = state.journal_account {
-        if !state.book_account.is_empty() && stamped != state.book_account {
+        if !journal_empty && !state.book_account.is_empty() && stamped != state.book_account {
             return Err(LiveError::Pairing(format!(
                 "{} belongs to account {stamped} but the broker book {} is account {}: they are not one account's files. Put the journal back beside its own book, or rebuild a journal for this book with `sharewise recover` in a data directory without one",
                 journal.display(),

@@ -97,8 +97,17 @@ pub fn recover_dir(dir: &std::path::Path, settings: &sharewise_config::Settings)
             }
         }
     }
-    let symbols = crate::state_dir::read(dir)?.map(|r| r.symbols).ok_or_else(|| LiveError::Pairing(format!("{} is missing: without it the broker's instrument ids have no symbols", dir.join(crate::state_dir::FEED_FILE).display())))?;
+    let symbols = crate::state_dir::read(dir)?.map(|r| r.symbols).ok_or_else(|| LiveError::Pairing(format!("{} is missing: without it the broker's instrument ids have no symbols; restore it from a backup (it lists the symbols in instrument-id order)", dir.join(crate::state_dir::FEED_FILE).display())))?;
     let book = sharewise_brokers::PaperBroker::open_read_only(&book_path, paper_config(settings)?, instruments_of(&symbols))?;
+    let (counted, kept) = (book.trade_count(), book.trades_after(sharewise_engine::time::TimestampNs::MIN).len() as u64);
+    if kept < counted {
+        return Err(LiveError::Pairing(format!(
+            "{} has booked {counted} fills but its day book and {} hold only {kept}: a journal rebuilt from them would miss fills. Restore the missing day files of {} from a backup first",
+            book_path.display(),
+            dir.join("paper-history").display(),
+            dir.join("paper-history").display()
+        )));
+    }
     let broker = sharewise_brokers::SharedPaper::new(book);
     let building = dir.join(format!("{JOURNAL_FILE}.recovering"));
     if building.exists() {

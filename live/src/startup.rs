@@ -50,6 +50,13 @@ pub struct Opened {
     pub trading_state: Option<(TradingState, String)>,
 }
 
+impl Opened {
+    /// Symbols where the books disagree: the account places no orders in them.
+    pub fn disputed(&self) -> Vec<String> {
+        self.differences.iter().map(|d| d.symbol.clone()).collect()
+    }
+}
+
 /// The paper broker's settings from `[paper]` and `[backtest]`.
 pub fn paper_config(settings: &Settings) -> Result<PaperConfig, LiveError> {
     Ok(PaperConfig {
@@ -78,16 +85,13 @@ fn test_commit_delay() -> Option<std::time::Duration> {
 pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String], rt: &tokio::runtime::Runtime, say: fn(&str)) -> Result<Opened, LiveError> {
     let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
     let present = FilesPresent::look(&journal_path, &book_path);
-    let symbols = state_dir::claim(dir, feed, fed.iter().cloned())?;
+    // Everything is checked before anything is written: a refused start leaves the directory
+    // as it found it.
     let mut journal = if present.journal { Some(Journal::open(&journal_path)?) } else { None };
-    // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
-    let held = journal.iter().flat_map(|j| j.positions()).map(|p| p.symbol);
-    let symbols = state_dir::claim(dir, feed, symbols.into_iter().chain(held))?;
-    let instruments = instruments_of(&symbols);
     let cfg = paper_config(settings)?;
     let (book_account, book_fresh) = match present.book {
         true => {
-            let book = PaperBroker::open_read_only(&book_path, cfg.clone(), instruments.clone())?;
+            let book = PaperBroker::open_read_only(&book_path, cfg.clone(), [])?;
             (book.account_id().to_string(), book.is_fresh())
         }
         false => (String::new(), true),
@@ -95,6 +99,21 @@ pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String],
     let journal_events = journal.as_ref().map_or(0, |j| j.state().last_seq());
     let journal_account = journal.as_ref().and_then(|j| j.account_id().map(str::to_string));
     pairing::check(&journal_path, &book_path, present, &PairState { journal_events, journal_account: journal_account.as_deref(), book_account: &book_account, book_fresh })?;
+    let feed_file = dir.join(state_dir::FEED_FILE);
+    if !feed_file.exists() && (journal_events > 0 || !book_fresh) {
+        return Err(LiveError::Pairing(format!(
+            "{} is missing but {} and {} have traded: it maps the broker book's instrument ids to symbols, and a new one would renumber them. Restore {} from a backup (it lists the symbols in instrument-id order)",
+            feed_file.display(),
+            journal_path.display(),
+            book_path.display(),
+            feed_file.display()
+        )));
+    }
+    let symbols = state_dir::claim(dir, feed, fed.iter().cloned())?;
+    // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
+    let held = journal.iter().flat_map(|j| j.positions()).map(|p| p.symbol);
+    let symbols = state_dir::claim(dir, feed, symbols.into_iter().chain(held))?;
+    let instruments = instruments_of(&symbols);
 
     let mut journal = match journal.take() {
         Some(j) => j,

@@ -125,15 +125,20 @@ fn books_that_disagree_raise_a_critical_alert_and_put_the_account_into_reducing(
     let report = rig.run(vec![]);
     let expected = BookDifference { symbol: "INFY".into(), journal_qty: 0, broker_qty: 5, journal_realized: 0.into(), broker_realized: 0.into() };
     assert_eq!(report.differences, [expected]);
-    let reasons: Vec<(TradingState, String)> = rig.engine().into_iter().filter_map(|m| match m { EngineMsg::TradingState { state, reason } => Some((state, reason)), _ => None }).collect();
-    assert_eq!(reasons, [(TradingState::Reducing, "journal and broker disagree: INFY: qty journal 0 vs broker 5 (off by +5)".to_string())]);
+    let reasons: Vec<(TradingState, String, Vec<String>)> = rig.engine().into_iter().filter_map(|m| match m { EngineMsg::TradingState { state, reason, symbols } => Some((state, reason, symbols)), _ => None }).collect();
+    assert_eq!(reasons, [(TradingState::Reducing, "journal and broker disagree: INFY: qty journal 0 vs broker 5 (off by +5)".to_string(), vec!["INFY".to_string()])]);
     assert!(rig.kinds().iter().any(|k| matches!(k, EventKind::Alert { severity: sharewise_actors::Severity::Critical, source, .. } if source == "books")));
     assert_eq!(stats.book_mismatch().as_deref(), Some("INFY: qty journal 0 vs broker 5 (off by +5)"));
 
-    // The account actor takes it: entries are refused with REDUCE_ONLY.
+    // The account actor takes it: no orders at all in the disputed symbol (not even an exit
+    // sized from the journal's position), entries elsewhere refused with REDUCE_ONLY.
     let mut account = AccountRig::new(AccountOpts::default());
-    account.handle(sharewise_actors::Input::Message(EngineMsg::TradingState { state: TradingState::Reducing, reason: "books".into() }), at(10, 1, 0));
-    account.signal(AUTO, INFY, Side::Buy, "100", at(10, 1, 1));
-    assert!(account.placed().is_empty());
-    assert!(account.kinds().iter().any(|k| matches!(k, EventKind::RiskReject { code, .. } if code == "REDUCE_ONLY")));
+    account.go_long("100", at(10, 0, 30));
+    account.handle(sharewise_actors::Input::Message(EngineMsg::TradingState { state: TradingState::Reducing, reason: "books".into(), symbols: vec!["INFY".into()] }), at(10, 1, 0));
+    account.signal(AUTO, INFY, Side::Sell, "100", at(10, 1, 1));
+    account.decide(sharewise_actors::Decision::Flatten(INFY), at(10, 1, 2));
+    account.signal(AUTO, TCS, Side::Buy, "3000", at(10, 1, 3));
+    assert!(account.placed().is_empty(), "no exit of a position the broker contradicts, no entry");
+    let codes: Vec<String> = account.kinds().into_iter().filter_map(|k| match k { EventKind::RiskReject { code, .. } => Some(code), _ => None }).collect();
+    assert_eq!(codes, ["BOOKS_DIFFER", "REDUCE_ONLY"]);
 }

@@ -49,6 +49,9 @@ pub const SHUTTING_DOWN: &str = "SHUTTING_DOWN";
 /// The order actor's queue is full (orders are arriving faster than the broker takes them):
 /// back-pressure, the signal is refused instead of queued without bound.
 pub const ORDER_QUEUE_FULL: &str = "ORDER_QUEUE_FULL";
+/// The journal and the broker disagree on this symbol's position or P&L: no orders in it (not
+/// even exits, which would be sized from a position the broker contradicts) until they agree.
+pub const BOOKS_DIFFER: &str = "BOOKS_DIFFER";
 /// The order's value (price × quantity) exceeds what the engine represents, about ₹9.2 × 10¹⁴.
 pub const ORDER_VALUE_OVERFLOW: &str = sharewise_engine::risk::ORDER_VALUE_OVERFLOW;
 /// A fill price moved by slippage would overflow or not be positive: the order is cancelled.

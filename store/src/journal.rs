@@ -100,12 +100,13 @@ impl Journal {
     }
 
     /// Stamps the journal with the broker account it journals (durably). Stamping the same id
-    /// again does nothing; another id is refused with [`StoreError::ForeignAccount`].
+    /// again does nothing; another id is refused with [`StoreError::ForeignAccount`] unless the
+    /// journal never recorded an event (nothing in it belongs to the old account).
     pub fn stamp_account(&mut self, account_id: &str) -> Result<(), StoreError> {
         match self.account_id.as_deref() {
             Some(id) if id == account_id => return Ok(()),
-            Some(id) => return Err(StoreError::ForeignAccount { path: self.path.clone(), journal: id.to_string(), wanted: account_id.to_string() }),
-            None => {}
+            Some(id) if !self.is_empty() => return Err(StoreError::ForeignAccount { path: self.path.clone(), journal: id.to_string(), wanted: account_id.to_string() }),
+            _ => {}
         }
         let path = &self.path;
         let err = |e: redb::Error| StoreError::db(path, e);

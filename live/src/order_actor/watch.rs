@@ -85,7 +85,8 @@ impl<B: Broker> OrderActor<B> {
         watch.stats.set_book_mismatch(Some(what.clone()));
         let reason = format!("journal and broker disagree: {what}");
         self.publish(ts, EventKind::Alert { severity: Severity::Critical, source: "books".into(), message: format!("{reason}; account now {}", state_name(watch.on_mismatch)) });
-        let _ = self.engine.send_waiting(EngineMsg::TradingState { state: watch.on_mismatch, reason });
+        let symbols = differences.iter().map(|d| d.symbol.clone()).collect();
+        let _ = self.engine.send_waiting(EngineMsg::TradingState { state: watch.on_mismatch, reason, symbols });
     }
 
     /// Journals every broker trade of the reconciliation window the journal lacks, and tells

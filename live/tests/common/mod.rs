@@ -132,6 +132,7 @@ impl AccountRig {
             trailing_stop_bps: opts.trailing_stop_bps,
             orders: tx,
             trading_state: opts.trading_state,
+            disputed: Vec::new(),
             progress: Arc::clone(&progress),
             stats: Arc::clone(&stats),
             warm_until: opts.warm_until,
