@@ -489,12 +489,7 @@ impl AccountActor {
     /// is in force) and says so.
     fn set_trading_state(&mut self, state: TradingState, reason: String, ctx: &mut Ctx<'_, ()>) {
         self.risk.set_trading_state(state, reason.clone());
-        let name = match state {
-            TradingState::Active => "active",
-            TradingState::Reducing => "reducing (exits only)",
-            TradingState::Halted => "halted (no orders)",
-        };
-        ctx.publish(EventKind::Alert { severity: Severity::Critical, source: "account".into(), message: format!("trading {name}: {reason}") });
+        ctx.publish(EventKind::Alert { severity: Severity::Critical, source: "account".into(), message: format!("trading {}: {reason}", state.describe()) });
     }
 
     fn refresh_stats(&self) {

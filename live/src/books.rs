@@ -15,34 +15,8 @@ use serde::Serialize;
 use sharewise_engine::types::{Position, Qty};
 use sharewise_store::PositionRecord;
 
-/// One symbol where the journal and the broker disagree.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BookDifference {
-    /// Trading symbol.
-    pub symbol: String,
-    /// Net shares in the journal.
-    pub journal_qty: Qty,
-    /// Net shares at the broker.
-    pub broker_qty: Qty,
-    /// Realised P&L in the journal (before fees), rupees.
-    pub journal_realized: Decimal,
-    /// Realised P&L at the broker (before fees), rupees.
-    pub broker_realized: Decimal,
-}
-
-impl fmt::Display for BookDifference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:", self.symbol)?;
-        if self.journal_qty != self.broker_qty {
-            write!(f, " qty journal {} vs broker {} (off by {:+})", self.journal_qty, self.broker_qty, self.broker_qty - self.journal_qty)?;
-        }
-        if self.journal_realized != self.broker_realized {
-            let off = self.broker_realized - self.journal_realized;
-            write!(f, " realised P&L journal {} vs broker {} (off by {})", self.journal_realized.normalize(), self.broker_realized.normalize(), off.normalize())?;
-        }
-        Ok(())
-    }
-}
+/// A row where the journal and the broker disagree.
+pub type BookDifference = BookRow;
 
 /// Both books side by side, one row per symbol either of them holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -59,15 +33,25 @@ pub struct BookRow {
     pub broker_realized: Decimal,
 }
 
+impl fmt::Display for BookRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The symbol and, for each side that disagrees, both values and the gap.
+        write!(f, "{}:", self.symbol)?;
+        if self.journal_qty != self.broker_qty {
+            write!(f, " qty journal {} vs broker {} (off by {:+})", self.journal_qty, self.broker_qty, self.broker_qty - self.journal_qty)?;
+        }
+        if self.journal_realized != self.broker_realized {
+            let off = self.broker_realized - self.journal_realized;
+            write!(f, " realised P&L journal {} vs broker {} (off by {})", self.journal_realized.normalize(), self.broker_realized.normalize(), off.normalize())?;
+        }
+        Ok(())
+    }
+}
+
 impl BookRow {
     /// Whether the two sides agree.
     pub fn agrees(&self) -> bool {
         self.journal_qty == self.broker_qty && self.journal_realized == self.broker_realized
-    }
-
-    /// The row as a difference, if it is one.
-    pub fn difference(&self) -> Option<BookDifference> {
-        (!self.agrees()).then(|| BookDifference { symbol: self.symbol.clone(), journal_qty: self.journal_qty, broker_qty: self.broker_qty, journal_realized: self.journal_realized, broker_realized: self.broker_realized })
     }
 }
 
@@ -91,7 +75,7 @@ pub fn side_by_side(journal: &[PositionRecord], broker: &[Position], symbols: &[
 
 /// The symbols where the journal and the broker disagree (empty when they agree).
 pub fn differences(journal: &[PositionRecord], broker: &[Position], symbols: &[String]) -> Vec<BookDifference> {
-    side_by_side(journal, broker, symbols).iter().filter_map(BookRow::difference).collect()
+    side_by_side(journal, broker, symbols).into_iter().filter(|row| !row.agrees()).collect()
 }
 
 /// One line for people: `RELIANCE: qty journal 10 vs broker 20 (off by +10); TCS: ...`.

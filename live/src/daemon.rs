@@ -268,7 +268,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
 fn resume_point(journal: &Journal, broker: &SharedPaper) -> Result<TimestampNs, LiveError> {
     // An order's creation counts too: the end-of-replay bar close decides at the next session's
     // open, later than any broker clock.
-    let journal_last = journal.orders().iter().map(|o| o.updated_ts.max(o.created_ts)).max();
+    let journal_last = journal.state().last_activity();
     let broker_now = broker.lock()?.now();
     Ok(match journal_last {
         None if broker_now == 0 => TimestampNs::MIN,

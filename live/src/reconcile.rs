@@ -54,10 +54,10 @@ pub struct Reconciled {
 /// and at least IST midnight of the day before the journal's last activity (late fills of
 /// orders settled just before a crash). `TimestampNs::MIN` for an empty journal.
 pub fn window_start(journal: &Journal) -> TimestampNs {
-    let orders = journal.orders();
-    let Some(last) = orders.iter().map(|o| o.updated_ts).max() else { return TimestampNs::MIN };
+    let state = journal.state();
+    let Some(last) = state.last_update() else { return TimestampNs::MIN };
     let recent = ist_midnight(ist_day(last) - 1);
-    orders.iter().filter(|o| !o.status.is_terminal()).map(|o| o.created_ts).fold(recent, TimestampNs::min)
+    state.oldest_in_flight().map_or(recent, |oldest| oldest.min(recent))
 }
 
 /// Brings `journal` in line with `broker` (see the module docs).

@@ -143,7 +143,7 @@ pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String],
     if !differences.is_empty() {
         let what = books::describe(&differences);
         let state = settings.run.on_book_mismatch;
-        say(&format!("BOOKS DIFFER at start: {what}; account starts {}", if state == TradingState::Halted { "halted" } else { "reducing (exits only)" }));
+        say(&format!("BOOKS DIFFER at start: {what}; account starts {}", state.describe()));
         if trading_state.as_ref().is_none_or(|(s, _)| *s < state) {
             trading_state = Some((state, format!("journal and broker disagree at start: {what}")));
         }

@@ -176,6 +176,22 @@ impl JournalState {
         self.orders.values().cloned().collect()
     }
 
+    /// The latest `updated_ts` or `created_ts` of any order (`None` for an empty journal):
+    /// where the journal's timeline stands, read without copying the orders.
+    pub fn last_activity(&self) -> Option<TimestampNs> {
+        self.orders.values().map(|o| o.updated_ts.max(o.created_ts)).max()
+    }
+
+    /// The latest `updated_ts` of any order (`None` for an empty journal).
+    pub fn last_update(&self) -> Option<TimestampNs> {
+        self.orders.values().map(|o| o.updated_ts).max()
+    }
+
+    /// The oldest creation time of an order still in flight (not terminal), if any.
+    pub fn oldest_in_flight(&self) -> Option<TimestampNs> {
+        self.orders.values().filter(|o| !o.status.is_terminal()).map(|o| o.created_ts).min()
+    }
+
     /// One order, if journalled.
     pub fn order(&self, client_id: ClientOrderId) -> Option<&OrderRecord> {
         self.orders.get(&client_id)

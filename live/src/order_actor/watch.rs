@@ -74,17 +74,17 @@ impl<B: Broker> OrderActor<B> {
     }
 
     fn announce(&self, watch: &BookWatch, differences: &[BookDifference]) {
-        let ts = self.journal.orders().iter().map(|o| o.updated_ts).max().unwrap_or(0);
+        let ts = self.journal.state().last_update().unwrap_or(0);
         if differences.is_empty() {
             watch.stats.set_book_mismatch(None);
-            let message = format!("journal and broker agree again; the account stays {} until an operator resumes it", state_name(watch.on_mismatch));
+            let message = format!("journal and broker agree again; the account stays {} until an operator resumes it", watch.on_mismatch.describe());
             self.publish(ts, EventKind::Alert { severity: Severity::Warning, source: "books".into(), message });
             return;
         }
         let what = books::describe(differences);
         watch.stats.set_book_mismatch(Some(what.clone()));
         let reason = format!("journal and broker disagree: {what}");
-        self.publish(ts, EventKind::Alert { severity: Severity::Critical, source: "books".into(), message: format!("{reason}; account now {}", state_name(watch.on_mismatch)) });
+        self.publish(ts, EventKind::Alert { severity: Severity::Critical, source: "books".into(), message: format!("{reason}; account now {}", watch.on_mismatch.describe()) });
         let symbols = differences.iter().map(|d| d.symbol.clone()).collect();
         let _ = self.engine.send_waiting(EngineMsg::TradingState { state: watch.on_mismatch, reason, symbols });
     }
@@ -112,14 +112,5 @@ impl<B: Broker> OrderActor<B> {
             }
         }
         Ok(())
-    }
-}
-
-/// `reducing` / `halted`.
-fn state_name(state: TradingState) -> &'static str {
-    match state {
-        TradingState::Active => "active",
-        TradingState::Reducing => "reducing (exits only)",
-        TradingState::Halted => "halted (no orders)",
     }
 }

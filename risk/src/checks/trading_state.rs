@@ -27,6 +27,17 @@ pub enum TradingState {
     Halted,
 }
 
+impl TradingState {
+    /// The state as an operator reads it: `active`, `reducing (exits only)`, `halted (no orders)`.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            TradingState::Active => "active",
+            TradingState::Reducing => "reducing (exits only)",
+            TradingState::Halted => "halted (no orders)",
+        }
+    }
+}
+
 /// One reason for a state: the state, the code refusals carry, and the words for people.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Setting {
