@@ -8,7 +8,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use sharewise_engine::bars::{BarAggregator, BarInterval, Ignored};
 use sharewise_engine::types::{Bar, InstrumentId};
-use sharewise_feeds::{is_tick_csv, BarReader, FeedError, KiteCandleReader, ReadOptions, SkipReport, TickReader, TimeFormat};
+use sharewise_feeds::{
+    is_tick_csv, BarReader, FeedError, KiteCandleReader, ReadOptions, SkipReport, TickReader,
+    TimeFormat,
+};
 
 /// Bytes per CSV bar row assumed when sizing buffers ahead (`1767584700000,1500.05,…` is ~45).
 const CSV_BYTES_PER_BAR: u64 = 45;
@@ -35,15 +38,27 @@ impl BarSource {
     /// Opens `path`; `.json` files are read as Kite candles, CSVs with a `price` column and no
     /// `open` column as ticks (aggregated into `interval` bars), anything else as CSV bars.
     pub fn open(path: &Path, skip_bad: bool, interval: BarInterval) -> Result<BarSource> {
-        let options = if skip_bad { ReadOptions::SKIP_BAD } else { ReadOptions::STRICT };
-        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let options = if skip_bad {
+            ReadOptions::SKIP_BAD
+        } else {
+            ReadOptions::STRICT
+        };
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         Ok(if is_json {
             BarSource::Kite(KiteCandleReader::open(path, options)?)
         } else if is_tick_csv(path)? {
-            BarSource::Ticks(TickReader::open(path, InstrumentId(0), options)?, BarAggregator::new(interval))
+            BarSource::Ticks(
+                TickReader::open(path, InstrumentId(0), options)?,
+                BarAggregator::new(interval),
+            )
         } else {
             let file_len = std::fs::metadata(path).map_or(0, |m| m.len());
-            BarSource::Csv { reader: BarReader::open(path, options)?, file_len }
+            BarSource::Csv {
+                reader: BarReader::open(path, options)?,
+                file_len,
+            }
         })
     }
 
@@ -51,7 +66,9 @@ impl BarSource {
     /// for ticks and Kite JSON, whose size says little about the bar count.
     pub fn estimated_bars(&self) -> Option<usize> {
         match self {
-            BarSource::Csv { file_len, .. } => usize::try_from((file_len / CSV_BYTES_PER_BAR).min(MAX_ESTIMATED_BARS)).ok(),
+            BarSource::Csv { file_len, .. } => {
+                usize::try_from((file_len / CSV_BYTES_PER_BAR).min(MAX_ESTIMATED_BARS)).ok()
+            }
             BarSource::Kite(_) | BarSource::Ticks(..) => None,
         }
     }
@@ -126,7 +143,11 @@ pub fn load_bars(path: &Path, skip_bad: bool, interval: BarInterval) -> Result<L
     for bar in source.by_ref() {
         bars.push(bar.with_context(|| format!("reading {}", path.display()))?);
     }
-    Ok(LoadedBars { bars, skipped: source.skipped(), dropped_ticks: source.dropped_ticks() })
+    Ok(LoadedBars {
+        bars,
+        skipped: source.skipped(),
+        dropped_ticks: source.dropped_ticks(),
+    })
 }
 
 /// `--skip-bad` counts per kind, for reports (only kinds that occurred).
@@ -162,8 +183,15 @@ pub fn dropped_ticks_line(ignored: &Ignored) -> Option<String> {
     .map(|(n, what)| format!("{n} {what}"))
     .collect();
     let plural = if total == 1 { "" } else { "s" };
-    let which = if ignored.late == 0 { "outside 09:15–15:30 IST" } else { "outside 09:15–15:30 IST or late" };
-    Some(format!("dropped {total} tick{plural} {which}: {}", parts.join(", ")))
+    let which = if ignored.late == 0 {
+        "outside 09:15–15:30 IST"
+    } else {
+        "outside 09:15–15:30 IST or late"
+    };
+    Some(format!(
+        "dropped {total} tick{plural} {which}: {}",
+        parts.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -173,9 +201,20 @@ mod tests {
     #[test]
     fn dropped_ticks_line_names_each_kind() {
         assert_eq!(dropped_ticks_line(&Ignored::default()), None);
-        let ignored = Ignored { before_open: 10, after_close: 2, late: 0 };
-        assert_eq!(dropped_ticks_line(&ignored).unwrap(), "dropped 12 ticks outside 09:15–15:30 IST: 10 before the open, 2 after the close");
-        let ignored = Ignored { before_open: 0, after_close: 0, late: 1 };
+        let ignored = Ignored {
+            before_open: 10,
+            after_close: 2,
+            late: 0,
+        };
+        assert_eq!(
+            dropped_ticks_line(&ignored).unwrap(),
+            "dropped 12 ticks outside 09:15–15:30 IST: 10 before the open, 2 after the close"
+        );
+        let ignored = Ignored {
+            before_open: 0,
+            after_close: 0,
+            late: 1,
+        };
         assert_eq!(dropped_ticks_line(&ignored).unwrap(), "dropped 1 tick outside 09:15–15:30 IST or late: 1 late (older than a bar already built)");
     }
 }

@@ -9,7 +9,12 @@ use backtest_support::*;
 // ---------------------------------------------------------------------------------------------
 
 /// Bar 0 closes at `close` (the reference price); bar 1 opens at `close` too.
-fn sizing_run(cfg: BacktestConfig, sizing: Sizing, step: Step, close: &'static str) -> BacktestResult {
+fn sizing_run(
+    cfg: BacktestConfig,
+    sizing: Sizing,
+    step: Step,
+    close: &'static str,
+) -> BacktestResult {
     let b = bars(&[[close, close, close, close], [close, close, close, close]]);
     run_with(cfg, instrument(25), sizing, vec![step], &b)
 }
@@ -30,13 +35,23 @@ fn each_sizing_method_rounds_down_to_the_lot() {
     assert_eq!(order_of(&r, 0).qty, 750);
 
     // Risk 1 % = 10,000 over |100 − 96.70| = 3.30: floor(3030.30) = 3030 → 3025.
-    let r = sizing_run(config(), Sizing::RiskPerTrade(d("1")), buy(0).stop("96.70"), "100");
+    let r = sizing_run(
+        config(),
+        Sizing::RiskPerTrade(d("1")),
+        buy(0).stop("96.70"),
+        "100",
+    );
     assert_eq!(order_of(&r, 0).qty, 3025);
     assert_eq!(r.fills[0].qty, 3025);
 
     // Risk sizing from a limit entry measures the distance from the limit: |99 − 96.50| = 2.50 →
     // 10,000 / 2.5 = 4000 (already a whole number of lots). Bar 1 opens at 100 > 99: no fill.
-    let r = sizing_run(config(), Sizing::RiskPerTrade(d("1")), buy(0).limit("99").stop("96.50"), "100");
+    let r = sizing_run(
+        config(),
+        Sizing::RiskPerTrade(d("1")),
+        buy(0).limit("99").stop("96.50"),
+        "100",
+    );
     assert_eq!(order_of(&r, 0).qty, 4000);
 }
 
@@ -50,36 +65,68 @@ fn percent_of_equity_sizing_uses_equity_marked_at_the_signal_close() {
         ["120.00", "120.00", "120.00", "120.00"],
         ["120.00", "120.00", "120.00", "120.00"],
     ]);
-    let cfg = BacktestConfig { product: Product::Mis, allow_short: true, ..config() };
-    let r = run_with(cfg, instrument(25), Sizing::PercentEquity(d("1")), vec![buy(0), sell(2)], &b);
+    let cfg = BacktestConfig {
+        product: Product::Mis,
+        allow_short: true,
+        ..config()
+    };
+    let r = run_with(
+        cfg,
+        instrument(25),
+        Sizing::PercentEquity(d("1")),
+        vec![buy(0), sell(2)],
+        &b,
+    );
     // Entry: 1 % × 10,00,000 / 100 = 100 shares (four lots).
     assert_eq!(order_of(&r, 0).qty, 100);
     // Flip at 120: equity 10,02,000 → 1 % = 10,020 / 120 = 83.5 → 83 → 75; order = 100 + 75.
     assert_eq!(order_of(&r, 1).qty, 175);
-    assert_eq!(fill_prices(&r), vec![(Side::Buy, 100, p("100")), (Side::Sell, 175, p("120"))]);
+    assert_eq!(
+        fill_prices(&r),
+        vec![(Side::Buy, 100, p("100")), (Side::Sell, 175, p("120"))]
+    );
 }
 
 #[test]
 fn zero_lots_is_rejected_with_qty_below_lot() {
     // ₹2,000 at 100 = 20 shares, under one lot of 25.
     let r = sizing_run(config(), Sizing::FixedValue(d("2000")), buy(0), "100");
-    assert_eq!(rejection_of(&r, 0), (codes::QTY_BELOW_LOT, "sized 20 shares, below one lot of 25".to_string()));
+    assert_eq!(
+        rejection_of(&r, 0),
+        (
+            codes::QTY_BELOW_LOT,
+            "sized 20 shares, below one lot of 25".to_string()
+        )
+    );
     assert!(r.fills.is_empty());
     assert_eq!(r.final_equity, d("1000000"));
 }
 
 #[test]
 fn not_enough_cash_is_rejected_with_insufficient_cash() {
-    let cfg = BacktestConfig { initial_cash: d("10000"), ..config() };
+    let cfg = BacktestConfig {
+        initial_cash: d("10000"),
+        ..config()
+    };
     // 200 shares × 100 = 20,000 > 10,000.
     let r = sizing_run(cfg, Sizing::FixedQty(200), buy(0), "100");
-    assert_eq!(rejection_of(&r, 0), (codes::INSUFFICIENT_CASH, "needs 20000.00, free cash 10000.00".to_string()));
+    assert_eq!(
+        rejection_of(&r, 0),
+        (
+            codes::INSUFFICIENT_CASH,
+            "needs 20000.00, free cash 10000.00".to_string()
+        )
+    );
     assert!(r.fills.is_empty());
 }
 
 #[test]
 fn a_short_entry_with_cnc_is_rejected_with_short_needs_mis() {
-    let cfg = BacktestConfig { allow_short: true, product: Product::Cnc, ..config() };
+    let cfg = BacktestConfig {
+        allow_short: true,
+        product: Product::Cnc,
+        ..config()
+    };
     let r = sizing_run(cfg, Sizing::FixedQty(50), sell(0), "100");
     assert_eq!(rejection_of(&r, 0).0, codes::SHORT_NEEDS_MIS);
     assert!(r.fills.is_empty());
@@ -91,42 +138,80 @@ fn a_short_entry_with_cnc_is_rejected_with_short_needs_mis() {
 
 #[test]
 fn with_cnc_a_sell_when_long_still_exits_though_the_short_half_is_refused() {
-    let cfg = BacktestConfig { allow_short: true, product: Product::Cnc, ..config() };
+    let cfg = BacktestConfig {
+        allow_short: true,
+        product: Product::Cnc,
+        ..config()
+    };
     let b = bars(&[
         ["100.00", "100.00", "100.00", "100.00"], // 0: BUY 50
         ["100.00", "100.00", "100.00", "100.00"], // 1: bought; SELL: exit 50 ok, short entry refused
         ["101.00", "101.00", "101.00", "101.00"], // 2: sells exactly 50
         ["101.00", "101.00", "101.00", "101.00"],
     ]);
-    let r = run_with(cfg, instrument(25), Sizing::FixedQty(50), vec![buy(0), sell(1)], &b);
+    let r = run_with(
+        cfg,
+        instrument(25),
+        Sizing::FixedQty(50),
+        vec![buy(0), sell(1)],
+        &b,
+    );
     assert_eq!(order_of(&r, 1).qty, 50);
-    assert_eq!(fill_prices(&r), vec![(Side::Buy, 50, p("100")), (Side::Sell, 50, p("101"))]);
+    assert_eq!(
+        fill_prices(&r),
+        vec![(Side::Buy, 50, p("100")), (Side::Sell, 50, p("101"))]
+    );
     assert_eq!(r.trades.len(), 1);
     assert_eq!(r.final_equity, d("1000050"));
 }
 
 #[test]
 fn with_mis_and_shorting_a_sell_opens_a_short_and_a_buy_covers_and_goes_long_in_one_order() {
-    let cfg = BacktestConfig { allow_short: true, product: Product::Mis, ..config() };
+    let cfg = BacktestConfig {
+        allow_short: true,
+        product: Product::Mis,
+        ..config()
+    };
     let b = bars(&[
         ["100.00", "100.50", "99.50", "100.00"], // 0: SELL → short 50
         ["99.00", "99.50", "98.50", "99.00"],    // 1: sold 50 at 99.00
         ["98.00", "98.50", "97.50", "98.00"],    // 2: BUY → cover 50 + long 50 = 100
         ["97.00", "98.50", "96.50", "98.00"],    // 3: bought 100 at 97.00
     ]);
-    let r = run_with(cfg, instrument(25), Sizing::FixedQty(50), vec![sell(0), buy(2)], &b);
+    let r = run_with(
+        cfg,
+        instrument(25),
+        Sizing::FixedQty(50),
+        vec![sell(0), buy(2)],
+        &b,
+    );
     let (open, flip) = (order_of(&r, 0), order_of(&r, 1));
     assert_eq!((open.side, open.qty), (Side::Sell, 50));
     assert_eq!((flip.side, flip.qty), (Side::Buy, 100));
-    assert_eq!(fill_prices(&r), vec![(Side::Sell, 50, p("99")), (Side::Buy, 100, p("97"))]);
+    assert_eq!(
+        fill_prices(&r),
+        vec![(Side::Sell, 50, p("99")), (Side::Buy, 100, p("97"))]
+    );
 
     // Short closed: (97 − 99) × −50 = +100; long of 50 at 97 still open.
     assert_eq!(r.trades.len(), 2);
     let (short, long) = (&r.trades[0], &r.trades[1]);
-    assert_eq!((short.side, short.qty, short.entry_price, short.exit_price), (Side::Sell, 50, d("99"), Some(d("97"))));
+    assert_eq!(
+        (short.side, short.qty, short.entry_price, short.exit_price),
+        (Side::Sell, 50, d("99"), Some(d("97")))
+    );
     assert_eq!(short.pnl, Some(d("100")));
     assert_eq!((short.entry_ts, short.exit_ts), (ts_of(1), Some(ts_of(3))));
-    assert_eq!((long.side, long.qty, long.entry_price, long.exit_ts, long.entry_ts), (Side::Buy, 50, d("97"), None, ts_of(3)));
+    assert_eq!(
+        (
+            long.side,
+            long.qty,
+            long.entry_price,
+            long.exit_ts,
+            long.entry_ts
+        ),
+        (Side::Buy, 50, d("97"), None, ts_of(3))
+    );
 
     // cash = 10,00,000 + 4,950 − 9,700 = 9,95,250; equity = 9,95,250 + 50 × 98 = 10,00,150.
     assert_eq!(r.final_equity, d("1000150"));
@@ -139,15 +224,29 @@ fn with_mis_and_shorting_a_sell_opens_a_short_and_a_buy_covers_and_goes_long_in_
 fn a_flip_whose_long_half_lacks_cash_still_covers_the_short() {
     // Cash 10,000; short 100 at 99 → cash 19,900. BUY at close 100: covering costs 10,000, leaving
     // 9,900 free for a long of 100 × 100 = 10,000 → the entry is refused, the cover goes through.
-    let cfg = BacktestConfig { initial_cash: d("10000"), allow_short: true, product: Product::Mis, ..config() };
+    let cfg = BacktestConfig {
+        initial_cash: d("10000"),
+        allow_short: true,
+        product: Product::Mis,
+        ..config()
+    };
     let b = bars(&[
         ["100.00", "100.00", "100.00", "100.00"],
         ["99.00", "100.00", "99.00", "100.00"],
         ["100.00", "100.00", "100.00", "100.00"],
     ]);
-    let r = run_with(cfg, instrument(25), Sizing::FixedQty(100), vec![sell(0), buy(1)], &b);
+    let r = run_with(
+        cfg,
+        instrument(25),
+        Sizing::FixedQty(100),
+        vec![sell(0), buy(1)],
+        &b,
+    );
     assert_eq!(order_of(&r, 1).qty, 100);
-    assert_eq!(fill_prices(&r), vec![(Side::Sell, 100, p("99")), (Side::Buy, 100, p("100"))]);
+    assert_eq!(
+        fill_prices(&r),
+        vec![(Side::Sell, 100, p("99")), (Side::Buy, 100, p("100"))]
+    );
     // Flat: pnl (100 − 99) × −100 = −100 → equity 9,900.
     assert_eq!(r.trades.len(), 1);
     assert_eq!(r.trades[0].pnl, Some(d("-100")));
@@ -165,8 +264,18 @@ fn round_trip(product: Product, qty: i64) -> BacktestResult {
         ["250.00", "255.00", "249.00", "255.00"],
         ["260.00", "261.00", "259.00", "260.00"],
     ]);
-    let cfg = BacktestConfig { commission: zerodha(), product, ..config() };
-    run_with(cfg, instrument(1), Sizing::FixedQty(qty), vec![buy(0), sell(1)], &b)
+    let cfg = BacktestConfig {
+        commission: zerodha(),
+        product,
+        ..config()
+    };
+    run_with(
+        cfg,
+        instrument(1),
+        Sizing::FixedQty(qty),
+        vec![buy(0), sell(1)],
+        &b,
+    )
 }
 
 #[test]
@@ -222,14 +331,25 @@ fn mis_brokerage_is_capped_at_twenty_rupees_per_order() {
 
 #[test]
 fn a_flip_order_splits_its_charges_between_the_closed_and_the_new_trade() {
-    let cfg = BacktestConfig { commission: zerodha(), allow_short: true, product: Product::Mis, ..config() };
+    let cfg = BacktestConfig {
+        commission: zerodha(),
+        allow_short: true,
+        product: Product::Mis,
+        ..config()
+    };
     let b = bars(&[
         ["100.00", "100.50", "99.50", "100.00"], // 0: SELL → short 50
         ["99.00", "99.50", "98.50", "99.00"],    // 1: sold 50 at 99
         ["98.00", "98.50", "97.50", "98.00"],    // 2: BUY → 100
         ["97.00", "98.50", "96.50", "98.00"],    // 3: bought 100 at 97
     ]);
-    let r = run_with(cfg, instrument(25), Sizing::FixedQty(50), vec![sell(0), buy(2)], &b);
+    let r = run_with(
+        cfg,
+        instrument(25),
+        Sizing::FixedQty(50),
+        vec![sell(0), buy(2)],
+        &b,
+    );
     // SELL 50 @ 99 = 4,950: brokerage 1.485; STT 1.2375; NSE 0.147015; SEBI 0.00495;
     //   GST 18 % × 1.636965 = 0.2946537 → 3.1691187 → 3.17
     // BUY 100 @ 97 = 9,700: brokerage 2.91; NSE 0.28809; SEBI 0.0097; GST 18 % × 3.20779 = 0.5774022;
@@ -267,8 +387,15 @@ fn busy_bars() -> Vec<Bar> {
     rows.iter()
         .enumerate()
         .map(|(i, row)| {
-            let (d, minute) = if i < 6 { (day, i as i64) } else { (day + 1, i as i64 - 6) };
-            bar_at(ist_midnight(d) + NSE_OPEN_IST_NS + minute * NANOS_PER_MINUTE, *row)
+            let (d, minute) = if i < 6 {
+                (day, i as i64)
+            } else {
+                (day + 1, i as i64 - 6)
+            };
+            bar_at(
+                ist_midnight(d) + NSE_OPEN_IST_NS + minute * NANOS_PER_MINUTE,
+                *row,
+            )
         })
         .collect()
 }
@@ -285,15 +412,31 @@ fn busy_steps() -> Vec<Step> {
 }
 
 fn busy_run(record_curve: bool) -> BacktestResult {
-    let cfg = BacktestConfig { commission: zerodha(), slippage_ticks: 1, allow_short: true, product: Product::Mis, ..config() };
-    let gate = PreTradeRisk::new(Sizing::PercentEquity(d("20")), Limits::default(), Product::Mis);
-    Backtester::new(cfg, instrument(25), Scripted::new(busy_steps()), gate).record_curve(record_curve).run(busy_bars())
+    let cfg = BacktestConfig {
+        commission: zerodha(),
+        slippage_ticks: 1,
+        allow_short: true,
+        product: Product::Mis,
+        ..config()
+    };
+    let gate = PreTradeRisk::new(
+        Sizing::PercentEquity(d("20")),
+        Limits::default(),
+        Product::Mis,
+    );
+    Backtester::new(cfg, instrument(25), Scripted::new(busy_steps()), gate)
+        .record_curve(record_curve)
+        .run(busy_bars())
 }
 
 #[test]
 fn the_same_bars_give_identical_results() {
     let (a, b) = (busy_run(true), busy_run(true));
-    assert!(a.fills.len() >= 4, "the scenario should trade: {:?}", a.fills);
+    assert!(
+        a.fills.len() >= 4,
+        "the scenario should trade: {:?}",
+        a.fills
+    );
     assert_eq!(a.trades, b.trades);
     assert_eq!(a.fills, b.fills);
     assert_eq!(a.signals, b.signals);
@@ -305,9 +448,15 @@ fn the_same_bars_give_identical_results() {
     // Not recording the curve changes nothing else.
     let c = busy_run(false);
     assert!(c.curve.is_empty());
-    assert_eq!((&c.trades, &c.fills, &c.signals, &c.metrics, c.final_equity), (&a.trades, &a.fills, &a.signals, &a.metrics, a.final_equity));
+    assert_eq!(
+        (&c.trades, &c.fills, &c.signals, &c.metrics, c.final_equity),
+        (&a.trades, &a.fills, &a.signals, &a.metrics, a.final_equity)
+    );
     // And the final equity is the curve's last point.
-    assert_eq!(a.curve.last().unwrap().equity, Price::from_decimal(a.final_equity).unwrap().units());
+    assert_eq!(
+        a.curve.last().unwrap().equity,
+        Price::from_decimal(a.final_equity).unwrap().units()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,7 +487,11 @@ fn trade_metrics_on_a_hand_built_case() {
     assert_eq!(m.exposure, 4.0 / 9.0);
     assert_eq!(m.win_rate, Some(2.0 / 3.0));
     // (50 + 41) / 30.
-    assert!((m.profit_factor.unwrap() - 91.0 / 30.0).abs() < 1e-15, "{:?}", m.profit_factor);
+    assert!(
+        (m.profit_factor.unwrap() - 91.0 / 30.0).abs() < 1e-15,
+        "{:?}",
+        m.profit_factor
+    );
     // (50 + 41) / 2 = 45.50; −30 / 1.
     assert_eq!(m.avg_win, Some(d("45.50")));
     assert_eq!(m.avg_loss, Some(d("-30")));
@@ -353,7 +506,10 @@ fn trade_metrics_on_a_hand_built_case() {
     assert_eq!(m.max_drawdown_duration_s, 180);
     assert_eq!(m.days, 1);
     // A single day: no daily-return statistics.
-    assert_eq!((m.sharpe, m.sortino, m.annual_volatility), (None, None, None));
+    assert_eq!(
+        (m.sharpe, m.sortino, m.annual_volatility),
+        (None, None, None)
+    );
 }
 
 #[test]
@@ -366,7 +522,9 @@ fn metrics_without_losing_trades_leave_profit_factor_and_avg_loss_undefined() {
     let r = run(config(), vec![buy(0), sell(1)], &b);
     assert_eq!(r.trades[0].pnl, Some(d("20")));
     let m = &r.metrics;
-    assert_eq!((m.trade_count, m.win_rate, m.profit_factor), (1, Some(1.0), None));
+    assert_eq!(
+        (m.trade_count, m.win_rate, m.profit_factor),
+        (1, Some(1.0), None)
+    );
     assert_eq!((m.avg_win, m.avg_loss), (Some(d("20")), None));
 }
-

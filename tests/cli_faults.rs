@@ -24,7 +24,20 @@ fn config(dir: &Path) -> std::path::PathBuf {
 /// `sharewise run` on a replay of `bars` in `dir/data`, lockstep.
 fn replay(dir: &Path, bars: &Path) -> Run {
     let config = config(dir);
-    sw_in(dir, &["run", "--data-dir", "data", "--config", s(&config), "--feed", &format!("replay:{}", s(bars)), "--speed", "max"])
+    sw_in(
+        dir,
+        &[
+            "run",
+            "--data-dir",
+            "data",
+            "--config",
+            s(&config),
+            "--feed",
+            &format!("replay:{}", s(bars)),
+            "--speed",
+            "max",
+        ],
+    )
 }
 
 fn paper(dir: &Path) -> Value {
@@ -44,28 +57,63 @@ fn a_deleted_journal_is_refused_and_recover_rebuilds_it_without_reusing_an_id() 
     assert!(orders_before > 10, "the first run traded: {orders_before}");
     // The same file again: all history, nothing traded twice (the last bar's decision included).
     replay(dir.path(), &bars).ok().stdout_has(&[" 0 orders ("]);
-    assert_eq!(paper(dir.path())["next_seq"].as_u64().unwrap(), orders_before);
+    assert_eq!(
+        paper(dir.path())["next_seq"].as_u64().unwrap(),
+        orders_before
+    );
 
     std::fs::remove_file(dir.path().join("data/journal.redb")).unwrap();
-    replay(dir.path(), &bars).fails().stderr_has(&["data/journal.redb is missing", "data/paper.json has orders, fills or positions", "sharewise recover --data-dir data"]);
+    replay(dir.path(), &bars).fails().stderr_has(&[
+        "data/journal.redb is missing",
+        "data/paper.json has orders, fills or positions",
+        "sharewise recover --data-dir data",
+    ]);
     // A history day missing: recover refuses to build a journal that would miss fills.
     let history = dir.path().join("data/paper-history");
-    let day = std::fs::read_dir(&history).unwrap().next().unwrap().unwrap().path();
+    let day = std::fs::read_dir(&history)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     std::fs::rename(&day, dir.path().join("aside.json")).unwrap();
-    sw_in(dir.path(), &["recover", "--data-dir", "data"]).fails().stderr_has(&["fills but its day book and data/paper-history hold only", "Restore the missing day files"]);
+    sw_in(dir.path(), &["recover", "--data-dir", "data"])
+        .fails()
+        .stderr_has(&[
+            "fills but its day book and data/paper-history hold only",
+            "Restore the missing day files",
+        ]);
     std::fs::rename(dir.path().join("aside.json"), &day).unwrap();
 
     let recovered = sw_in(dir.path(), &["recover", "--data-dir", "data"]).ok();
-    assert!(recovered.stdout.contains(&format!("recovered {orders_before} orders")), "{recovered}");
-    sw_in(dir.path(), &["reconcile", "--data-dir", "data"]).ok().stdout_has(&["journal and broker agree"]);
+    assert!(
+        recovered
+            .stdout
+            .contains(&format!("recovered {orders_before} orders")),
+        "{recovered}"
+    );
+    sw_in(dir.path(), &["reconcile", "--data-dir", "data"])
+        .ok()
+        .stdout_has(&["journal and broker agree"]);
     // A second recover refuses to overwrite the journal it made.
-    sw_in(dir.path(), &["recover", "--data-dir", "data"]).fails().stderr_has(&["holds", "events: recover only rebuilds a missing, empty or damaged journal"]);
+    sw_in(dir.path(), &["recover", "--data-dir", "data"])
+        .fails()
+        .stderr_has(&[
+            "holds",
+            "events: recover only rebuilds a missing, empty or damaged journal",
+        ]);
 
     write_lines(dir.path(), "RELIANCE_1m.csv", &all);
     replay(dir.path(), &bars).ok();
     let book = paper(dir.path());
-    assert_eq!(book["duplicate_placements"], 0, "no client id reached the broker twice");
-    assert!(book["next_seq"].as_u64().unwrap() > orders_before, "the run after recovery traded on");
+    assert_eq!(
+        book["duplicate_placements"], 0,
+        "no client id reached the broker twice"
+    );
+    assert!(
+        book["next_seq"].as_u64().unwrap() > orders_before,
+        "the run after recovery traded on"
+    );
     sw_in(dir.path(), &["reconcile", "--data-dir", "data"]).ok();
 }
 
@@ -77,9 +125,18 @@ fn a_deleted_broker_book_or_a_foreign_journal_is_refused() {
         replay(dir.path(), &bars).ok();
     }
     let bars_b = b.path().join("RELIANCE_1m.csv");
-    std::fs::copy(a.path().join("data/journal.redb"), b.path().join("data/journal.redb")).unwrap();
-    let refused = replay(b.path(), &bars_b).fails().stderr_has(&["data/journal.redb belongs to account paper-", "but the broker book data/paper.json is account paper-"]);
-    sw_in(b.path(), &["reconcile", "--data-dir", "data"]).fails().stdout_has(&["ACCOUNTS DIFFER"]);
+    std::fs::copy(
+        a.path().join("data/journal.redb"),
+        b.path().join("data/journal.redb"),
+    )
+    .unwrap();
+    let refused = replay(b.path(), &bars_b).fails().stderr_has(&[
+        "data/journal.redb belongs to account paper-",
+        "but the broker book data/paper.json is account paper-",
+    ]);
+    sw_in(b.path(), &["reconcile", "--data-dir", "data"])
+        .fails()
+        .stdout_has(&["ACCOUNTS DIFFER"]);
     drop(refused);
 
     // feed.json maps the book's instrument ids to symbols: without it the start is refused and
@@ -89,13 +146,22 @@ fn a_deleted_broker_book_or_a_foreign_journal_is_refused() {
     replay(c.path(), &bars_c).ok();
     let feed = c.path().join("data/feed.json");
     std::fs::remove_file(&feed).unwrap();
-    replay(c.path(), &bars_c).fails().stderr_has(&["data/feed.json is missing but", "Restore data/feed.json from a backup"]);
+    replay(c.path(), &bars_c).fails().stderr_has(&[
+        "data/feed.json is missing but",
+        "Restore data/feed.json from a backup",
+    ]);
     assert!(!feed.exists(), "a refused start writes no feed.json");
 
     let bars_a = a.path().join("RELIANCE_1m.csv");
     std::fs::remove_file(a.path().join("data/paper.json")).unwrap();
-    replay(a.path(), &bars_a).fails().stderr_has(&["events but the broker book data/paper.json is missing", "Restore data/paper.json from a backup"]);
-    assert!(!a.path().join("data/paper.json").exists(), "a refused start creates no fresh book");
+    replay(a.path(), &bars_a).fails().stderr_has(&[
+        "events but the broker book data/paper.json is missing",
+        "Restore data/paper.json from a backup",
+    ]);
+    assert!(
+        !a.path().join("data/paper.json").exists(),
+        "a refused start creates no fresh book"
+    );
 }
 
 /// The demo daemon at 20 000x with every journal commit slowed to `delay_ms` (a slow disk).
@@ -113,7 +179,10 @@ fn loaded_demo(dir: &Path, delay_ms: &str) -> Child {
 }
 
 fn interrupt(child: &Child) {
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill -INT");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
     assert!(status.success());
 }
 
@@ -123,7 +192,10 @@ fn stopped(mut child: Child, since: Instant, limit: Duration) -> (std::process::
         if since.elapsed() > limit {
             child.kill().ok();
             let out = child.wait_with_output().expect("reap");
-            panic!("no exit within {limit:?}:\n{}", String::from_utf8_lossy(&out.stdout));
+            panic!(
+                "no exit within {limit:?}:\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -141,10 +213,20 @@ fn ctrl_c_under_load_drops_the_backlog_and_stops_promptly() {
     // The promise is two seconds; the bound here is loose because CI machines are shared.
     let (out, took) = stopped(child, asked, Duration::from_secs(20));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     eprintln!("stopped {took:?} after Ctrl-C");
-    assert!(stdout.contains("discarded at stop (queued, never sent)"), "{stdout}");
-    assert!(stdout.contains("books: the journal and the broker agree"), "{stdout}");
+    assert!(
+        stdout.contains("discarded at stop (queued, never sent)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("books: the journal and the broker agree"),
+        "{stdout}"
+    );
     sw_in(dir.path(), &["reconcile", "--data-dir", "data"]).ok();
 }
 
@@ -161,11 +243,29 @@ fn a_second_ctrl_c_exits_at_once_and_the_next_start_settles_everything() {
     let (out, took) = stopped(child, asked, Duration::from_secs(20));
     let stdout = String::from_utf8_lossy(&out.stdout);
     eprintln!("exited {took:?} after the first Ctrl-C");
-    assert_eq!(out.status.code(), Some(130), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("forced stop:"), "{stdout}");
     // The journal opens, and a restart reconciles whatever was in flight.
     let config = config(dir.path());
-    sw_env(Some(dir.path()), &[("SHAREWISE_RUN__DEMO_SPEED", "20000")], &["run", "--data-dir", "data", "--config", s(&config), "--stop-after", "1"]).ok();
+    sw_env(
+        Some(dir.path()),
+        &[("SHAREWISE_RUN__DEMO_SPEED", "20000")],
+        &[
+            "run",
+            "--data-dir",
+            "data",
+            "--config",
+            s(&config),
+            "--stop-after",
+            "1",
+        ],
+    )
+    .ok();
     sw_in(dir.path(), &["reconcile", "--data-dir", "data"]).ok();
     assert_eq!(paper(dir.path())["duplicate_placements"], 0);
 }

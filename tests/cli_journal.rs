@@ -9,14 +9,44 @@ use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Price, P
 use sharewise_store::{Journal, OrderEvent};
 
 fn order(j: &mut Journal, id: u64, symbol: &str, side: Side, qty: i64) {
-    let order = Order::market(ClientOrderId(id), InstrumentId(0), side, qty, Product::Mis, id as i64);
-    j.record(&OrderEvent::Created { order, symbol: symbol.into(), strategy: "sma_cross".into(), stop_loss: None, take_profit: None }).unwrap();
-    j.record(&OrderEvent::Sent { client_id: ClientOrderId(id), ts: 10 }).unwrap();
+    let order = Order::market(
+        ClientOrderId(id),
+        InstrumentId(0),
+        side,
+        qty,
+        Product::Mis,
+        id as i64,
+    );
+    j.record(&OrderEvent::Created {
+        order,
+        symbol: symbol.into(),
+        strategy: "sma_cross".into(),
+        stop_loss: None,
+        take_profit: None,
+    })
+    .unwrap();
+    j.record(&OrderEvent::Sent {
+        client_id: ClientOrderId(id),
+        ts: 10,
+    })
+    .unwrap();
 }
 
 fn fill(j: &mut Journal, id: u64, side: Side, qty: i64, price: &str) {
-    let fill = Fill { client_id: ClientOrderId(id), instrument: InstrumentId(0), side, qty, price: Price::parse(price).unwrap(), ts: 30, fees: Decimal::ZERO };
-    j.record(&OrderEvent::Filled { fill, trade_id: format!("T{id}") }).unwrap();
+    let fill = Fill {
+        client_id: ClientOrderId(id),
+        instrument: InstrumentId(0),
+        side,
+        qty,
+        price: Price::parse(price).unwrap(),
+        ts: 30,
+        fees: Decimal::ZERO,
+    };
+    j.record(&OrderEvent::Filled {
+        fill,
+        trade_id: format!("T{id}"),
+    })
+    .unwrap();
 }
 
 #[test]
@@ -33,24 +63,51 @@ fn orders_and_positions_print_the_interface_fields_as_json() {
     let out = sw(&["orders", "--data-dir", s(dir.path()), "--json"]).ok();
     let orders: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let third = &orders[2];
-    assert_eq!((third["client_id"].as_u64(), third["symbol"].as_str(), third["side"].as_str()), (Some(3), Some("TCS"), Some("SELL")));
-    assert_eq!((third["qty"].as_i64(), third["filled_qty"].as_i64(), third["status"].as_str()), (Some(2), Some(0), Some("sent")));
+    assert_eq!(
+        (
+            third["client_id"].as_u64(),
+            third["symbol"].as_str(),
+            third["side"].as_str()
+        ),
+        (Some(3), Some("TCS"), Some("SELL"))
+    );
+    assert_eq!(
+        (
+            third["qty"].as_i64(),
+            third["filled_qty"].as_i64(),
+            third["status"].as_str()
+        ),
+        (Some(2), Some(0), Some("sent"))
+    );
     assert_eq!(orders[0]["status"], "filled");
 
     let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"]).ok();
     let positions: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let infy = &positions[0];
-    assert_eq!((infy["symbol"].as_str(), infy["qty"].as_i64()), (Some("INFY"), Some(6)));
-    assert_eq!((&infy["avg_price"], &infy["realized_pnl"]), (&"1500".into(), &"42".into()));
-    assert!(infy.get("unrealized_pnl").is_some(), "the field is present (null without a live mark)");
+    assert_eq!(
+        (infy["symbol"].as_str(), infy["qty"].as_i64()),
+        (Some("INFY"), Some(6))
+    );
+    assert_eq!(
+        (&infy["avg_price"], &infy["realized_pnl"]),
+        (&"1500".into(), &"42".into())
+    );
+    assert!(
+        infy.get("unrealized_pnl").is_some(),
+        "the field is present (null without a live mark)"
+    );
 
-    sw(&["orders", "--data-dir", s(dir.path())]).ok().stdout_has(&["SW0000000003", "TCS", "sent", "3 orders"]);
+    sw(&["orders", "--data-dir", s(dir.path())])
+        .ok()
+        .stdout_has(&["SW0000000003", "TCS", "sent", "3 orders"]);
 }
 
 #[test]
 fn a_missing_journal_says_how_to_make_one() {
     let dir = tmp();
-    sw(&["orders", "--data-dir", s(dir.path())]).fails().stderr_has(&["no order journal", "sharewise run --data-dir"]);
+    sw(&["orders", "--data-dir", s(dir.path())])
+        .fails()
+        .stderr_has(&["no order journal", "sharewise run --data-dir"]);
 }
 
 /// Writes a journal in `dir`, then flips bytes in the middle of the file until reading it fails
@@ -67,7 +124,9 @@ fn damaged_journal(dir: &std::path::Path) -> std::path::PathBuf {
     let clean = std::fs::read(&path).unwrap();
     for offset in (clean.len() / 4..clean.len()).step_by(512) {
         let mut bytes = clean.clone();
-        bytes[offset..offset + 64].iter_mut().for_each(|b| *b ^= 0x5A);
+        bytes[offset..offset + 64]
+            .iter_mut()
+            .for_each(|b| *b ^= 0x5A);
         std::fs::write(&path, &bytes).unwrap();
         if sharewise_store::read_state(&path).is_err() {
             std::fs::write(&path, &bytes).unwrap(); // as damaged as found, whatever the read did
@@ -81,11 +140,22 @@ fn damaged_journal(dir: &std::path::Path) -> std::path::PathBuf {
 fn a_damaged_journal_is_an_error_naming_the_file_and_the_way_out() {
     let dir = tmp();
     let path = damaged_journal(dir.path());
-    let expected = [s(&path), "is damaged", "keep a copy", &format!("sharewise recover --data-dir {}", s(dir.path()))];
-    let out = sw(&["orders", "--data-dir", s(dir.path())]).fails().stderr_has(&expected);
+    let expected = [
+        s(&path),
+        "is damaged",
+        "keep a copy",
+        &format!("sharewise recover --data-dir {}", s(dir.path())),
+    ];
+    let out = sw(&["orders", "--data-dir", s(dir.path())])
+        .fails()
+        .stderr_has(&expected);
     assert_eq!(out.status.code(), Some(1), "{out}");
-    let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"]).fails().stderr_has(&expected);
+    let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"])
+        .fails()
+        .stderr_has(&expected);
     assert_eq!(out.status.code(), Some(1), "{out}");
-    let out = sw(&["run", "--data-dir", s(dir.path()), "--stop-after", "1"]).fails().stderr_has(&expected);
+    let out = sw(&["run", "--data-dir", s(dir.path()), "--stop-after", "1"])
+        .fails()
+        .stderr_has(&expected);
     assert_eq!(out.status.code(), Some(1), "{out}");
 }

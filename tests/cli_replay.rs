@@ -32,7 +32,9 @@ fn daily_bars(dir: &Path, name: &str, days: usize, stamp: Stamp) -> PathBuf {
     while rows.len() <= days {
         if (day + 3) % 7 < 5 {
             let mut next = || {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 (state >> 33) as i64
             };
             let open = close + (next() % 41 - 20) * 5;
@@ -46,7 +48,14 @@ fn daily_bars(dir: &Path, name: &str, days: usize, stamp: Stamp) -> PathBuf {
                     format!("{y:04}-{m:02}-{d:02}T00:00:00+05:30")
                 }
             };
-            rows.push(format!("{ts},{},{},{},{},{}", rupees(open), rupees(high), rupees(low), rupees(new_close), 1000 + next() % 5000));
+            rows.push(format!(
+                "{ts},{},{},{},{},{}",
+                rupees(open),
+                rupees(high),
+                rupees(low),
+                rupees(new_close),
+                1000 + next() % 5000
+            ));
             close = new_close;
         }
         day += 1;
@@ -68,7 +77,10 @@ fn civil(days: i64) -> (i64, i64, i64) {
 }
 
 fn events(path: &Path) -> Vec<Value> {
-    lines(path).iter().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}"))).collect()
+    lines(path)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}")))
+        .collect()
 }
 
 const CONFIG: &str = "[backtest]\ncommission = \"zerodha\"\n[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 10, slow = 30 }\n";
@@ -81,39 +93,118 @@ fn a_daily_file_stamped_at_midnight_trades_as_in_the_backtest() {
         let dir = tmp();
         let bars = daily_bars(dir.path(), "AAPL_1d.csv", 600, stamp);
         std::fs::write(dir.path().join("live.toml"), CONFIG).unwrap();
-        let run = sw_in(dir.path(), &["run", "--config", "live.toml", "--feed", &format!("replay:{}", s(&bars)), "--speed", "max", "--events", "ev.jsonl"]).ok();
-        assert!(!run.stdout.contains("dropped") && !run.stdout.contains("warning"), "{stamp:?}: nothing is dropped:\n{run}");
-        sw_in(dir.path(), &["backtest", "--data", s(&bars), "--config", "live.toml", "--out", "bt"]).ok();
+        let run = sw_in(
+            dir.path(),
+            &[
+                "run",
+                "--config",
+                "live.toml",
+                "--feed",
+                &format!("replay:{}", s(&bars)),
+                "--speed",
+                "max",
+                "--events",
+                "ev.jsonl",
+            ],
+        )
+        .ok();
+        assert!(
+            !run.stdout.contains("dropped") && !run.stdout.contains("warning"),
+            "{stamp:?}: nothing is dropped:\n{run}"
+        );
+        sw_in(
+            dir.path(),
+            &[
+                "backtest",
+                "--data",
+                s(&bars),
+                "--config",
+                "live.toml",
+                "--out",
+                "bt",
+            ],
+        )
+        .ok();
 
         // Signals by IST trading day (the daemon stamps a daily bar at its 09:15 IST open).
         let backtest = read_csv(&dir.path().join("bt/signals.csv"));
-        let (ts, side, decision, qty, detail) = (backtest.col("ts"), backtest.col("side"), backtest.col("decision"), backtest.col("qty"), backtest.col("detail"));
+        let (ts, side, decision, qty, detail) = (
+            backtest.col("ts"),
+            backtest.col("side"),
+            backtest.col("decision"),
+            backtest.col("qty"),
+            backtest.col("detail"),
+        );
         let bt_day = |text: &str| match stamp {
-            Stamp::UtcMidnightMs => (text.parse::<i64>().unwrap() + IST_OFFSET_MS).div_euclid(DAY_MS),
+            Stamp::UtcMidnightMs => {
+                (text.parse::<i64>().unwrap() + IST_OFFSET_MS).div_euclid(DAY_MS)
+            }
             Stamp::IstMidnightIso => iso_day(text),
         };
-        let bt_signals: Vec<(i64, String)> = backtest.rows.iter().map(|r| (bt_day(&r[ts]), r[side].clone())).collect();
+        let bt_signals: Vec<(i64, String)> = backtest
+            .rows
+            .iter()
+            .map(|r| (bt_day(&r[ts]), r[side].clone()))
+            .collect();
         let live = events(&dir.path().join("ev.jsonl"));
         let live_signals: Vec<(i64, String)> = live
             .iter()
             .filter(|e| e["type"] == "signal")
-            .map(|e| ((e["signal"]["ts"].as_i64().unwrap() / 1_000_000 + IST_OFFSET_MS).div_euclid(DAY_MS), e["signal"]["side"].as_str().unwrap().to_string()))
+            .map(|e| {
+                (
+                    (e["signal"]["ts"].as_i64().unwrap() / 1_000_000 + IST_OFFSET_MS)
+                        .div_euclid(DAY_MS),
+                    e["signal"]["side"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
-        assert!(bt_signals.len() >= 8, "{stamp:?}: the file trades: {} signals", bt_signals.len());
-        assert_eq!(live_signals, bt_signals, "{stamp:?}: identical signals on identical days");
+        assert!(
+            bt_signals.len() >= 8,
+            "{stamp:?}: the file trades: {} signals",
+            bt_signals.len()
+        );
+        assert_eq!(
+            live_signals, bt_signals,
+            "{stamp:?}: identical signals on identical days"
+        );
 
-        let orders: Value = serde_json::from_str(&sw_in(dir.path(), &["orders", "--json"]).ok().stdout).unwrap();
+        let orders: Value =
+            serde_json::from_str(&sw_in(dir.path(), &["orders", "--json"]).ok().stdout).unwrap();
         let orders = orders.as_array().unwrap();
-        let live_orders: Vec<(String, i64, String)> = orders.iter().map(|o| (o["side"].as_str().unwrap().to_string(), o["qty"].as_i64().unwrap(), o["tag"].as_str().unwrap().to_string())).collect();
-        let bt_orders: Vec<(String, i64, String)> = backtest.rows.iter().filter(|r| r[decision] == "order").map(|r| (r[side].clone(), r[qty].parse().unwrap(), r[detail].clone())).collect();
+        let live_orders: Vec<(String, i64, String)> = orders
+            .iter()
+            .map(|o| {
+                (
+                    o["side"].as_str().unwrap().to_string(),
+                    o["qty"].as_i64().unwrap(),
+                    o["tag"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let bt_orders: Vec<(String, i64, String)> = backtest
+            .rows
+            .iter()
+            .filter(|r| r[decision] == "order")
+            .map(|r| (r[side].clone(), r[qty].parse().unwrap(), r[detail].clone()))
+            .collect();
         assert_eq!(live_orders, bt_orders, "{stamp:?}: identical orders");
 
         // Filled at the next day's open, as the backtester fills them.
         let trades = read_csv(&dir.path().join("bt/trades.csv"));
         let (entry, exit) = (trades.col("entry_price"), trades.col("exit_price"));
         // A trade still open at the end has no exit price.
-        let bt_prices: Vec<i64> = trades.rows.iter().flat_map(|r| [&r[entry], &r[exit]]).filter(|p| !p.is_empty()).map(|p| paise(p)).collect();
-        let live_prices: Vec<i64> = orders.iter().filter(|o| o["status"] == "filled").map(|o| rupee_text_to_paise(o["avg_fill_price"].as_str().unwrap())).collect();
+        let bt_prices: Vec<i64> = trades
+            .rows
+            .iter()
+            .flat_map(|r| [&r[entry], &r[exit]])
+            .filter(|p| !p.is_empty())
+            .map(|p| paise(p))
+            .collect();
+        let live_prices: Vec<i64> = orders
+            .iter()
+            .filter(|o| o["status"] == "filled")
+            .map(|o| rupee_text_to_paise(o["avg_fill_price"].as_str().unwrap()))
+            .collect();
         assert!(!bt_prices.is_empty());
         assert_eq!(live_prices, bt_prices, "{stamp:?}: identical fill prices");
     }
@@ -124,7 +215,9 @@ fn iso_day(text: &str) -> i64 {
     let y: i64 = text[0..4].parse().unwrap();
     let m: i64 = text[5..7].parse().unwrap();
     let d: i64 = text[8..10].parse().unwrap();
-    (START_DAY..START_DAY + 1000).find(|&day| civil(day) == (y, m, d)).unwrap()
+    (START_DAY..START_DAY + 1000)
+        .find(|&day| civil(day) == (y, m, d))
+        .unwrap()
 }
 
 /// `"1497.8"` as paise.
@@ -150,21 +243,38 @@ fn ticks_mostly_outside(dir: &Path) -> PathBuf {
 fn dropped_ticks_are_counted_by_reason_and_a_mostly_dropped_replay_is_warned_about() {
     let dir = tmp();
     let ticks = ticks_mostly_outside(dir.path());
-    let run = sw_in(dir.path(), &["run", "--feed", &format!("replay:{}", s(&ticks))]).ok().stdout_has(&[
+    let run = sw_in(
+        dir.path(),
+        &["run", "--feed", &format!("replay:{}", s(&ticks))],
+    )
+    .ok()
+    .stdout_has(&[
         "dropped 32 ticks outside 09:15–15:30 IST: 2 before the open, 30 after the close",
         "warning: 32 of 42 ticks were dropped",
         "stamped outside the 09:15–15:30 IST session",
     ]);
     let warned = run.stdout.find("warning: 32 of 42").unwrap();
-    assert!(warned < run.stdout.find("stopped: ").unwrap(), "the warning comes before the summary:\n{run}");
+    assert!(
+        warned < run.stdout.find("stopped: ").unwrap(),
+        "the warning comes before the summary:\n{run}"
+    );
 }
 
 #[test]
 fn a_clean_replay_reports_no_drops() {
     let dir = tmp();
     let bars = gen_bars(dir.path(), "RELIANCE_1m.csv", 1, 3, &[]);
-    let run = sw_in(dir.path(), &["run", "--feed", &format!("replay:{}", s(&bars))]).ok();
-    assert!(!run.stdout.contains("dropped") && !run.stdout.contains("skipped") && !run.stdout.contains("warning"), "{run}");
+    let run = sw_in(
+        dir.path(),
+        &["run", "--feed", &format!("replay:{}", s(&bars))],
+    )
+    .ok();
+    assert!(
+        !run.stdout.contains("dropped")
+            && !run.stdout.contains("skipped")
+            && !run.stdout.contains("warning"),
+        "{run}"
+    );
 }
 
 /// A 1m bar file whose line 10 has `high` below the body.
@@ -182,8 +292,18 @@ fn a_bad_row_names_file_and_line_and_skip_bad_gets_past_it() {
     let dir = tmp();
     let bars = bars_with_a_bad_row(dir.path());
     let feed = format!("replay:{}", s(&bars));
-    sw_in(dir.path(), &["run", "--feed", &feed, "--data-dir", "strict"]).fails().stderr_has(&["RELIANCE_1m.csv:10: field `high` = 1.00", "--skip-bad"]);
-    let run = sw_in(dir.path(), &["run", "--feed", &feed, "--data-dir", "skip", "--skip-bad"]).ok().stdout_has(&["skipped 1 row: 1 high below max(open, close)"]);
+    sw_in(
+        dir.path(),
+        &["run", "--feed", &feed, "--data-dir", "strict"],
+    )
+    .fails()
+    .stderr_has(&["RELIANCE_1m.csv:10: field `high` = 1.00", "--skip-bad"]);
+    let run = sw_in(
+        dir.path(),
+        &["run", "--feed", &feed, "--data-dir", "skip", "--skip-bad"],
+    )
+    .ok()
+    .stdout_has(&["skipped 1 row: 1 high below max(open, close)"]);
     // 374 good bars of four ticks each, and the close of the last bar.
     assert!(run.stdout.contains("stopped: 1497 ticks"), "{run}");
 }
@@ -194,11 +314,52 @@ fn events_are_appended_across_runs() {
     let bars = gen_bars(dir.path(), "RELIANCE_1m.csv", 2, 3, &[]);
     let feed = format!("replay:{}", s(&bars));
     std::fs::write(dir.path().join("live.toml"), CONFIG).unwrap();
-    sw_in(dir.path(), &["run", "--config", "live.toml", "--feed", &feed, "--data-dir", "a", "--events", "ev.jsonl"]).ok();
+    sw_in(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            "live.toml",
+            "--feed",
+            &feed,
+            "--data-dir",
+            "a",
+            "--events",
+            "ev.jsonl",
+        ],
+    )
+    .ok();
     let first = lines(&dir.path().join("ev.jsonl"));
-    assert!(first.iter().any(|l| l.contains("\"signal\"")), "the first run writes signals");
-    sw_in(dir.path(), &["run", "--config", "live.toml", "--feed", &feed, "--data-dir", "b", "--events", "ev.jsonl"]).ok();
+    assert!(
+        first.iter().any(|l| l.contains("\"signal\"")),
+        "the first run writes signals"
+    );
+    sw_in(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            "live.toml",
+            "--feed",
+            &feed,
+            "--data-dir",
+            "b",
+            "--events",
+            "ev.jsonl",
+        ],
+    )
+    .ok();
     let both = lines(&dir.path().join("ev.jsonl"));
-    assert!(both.starts_with(&first), "the first run's {} events are kept (now {} lines)", first.len(), both.len());
-    assert!(both.len() > first.len() + first.len() / 2, "the second run's events follow: {} then {}", first.len(), both.len());
+    assert!(
+        both.starts_with(&first),
+        "the first run's {} events are kept (now {} lines)",
+        first.len(),
+        both.len()
+    );
+    assert!(
+        both.len() > first.len() + first.len() / 2,
+        "the second run's events follow: {} then {}",
+        first.len(),
+        both.len()
+    );
 }

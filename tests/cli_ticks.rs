@@ -15,7 +15,19 @@ const MINUTE_MS: i64 = 60_000;
 /// `after_close`, one closing-session tick (15:35 IST) after them.
 fn ticks_with_outsiders(dir: &Path, after_close: bool) -> PathBuf {
     let clean = dir.join("clean_ticks.csv");
-    sw(&["generate", "ticks", "--symbol", "RELIANCE", "--days", "1", "--seed", "1", "--out", s(&clean)]).ok();
+    sw(&[
+        "generate",
+        "ticks",
+        "--symbol",
+        "RELIANCE",
+        "--days",
+        "1",
+        "--seed",
+        "1",
+        "--out",
+        s(&clean),
+    ])
+    .ok();
     let mut rows = lines(&clean);
     let price = rows[1].split(',').nth(1).unwrap().to_string();
     rows.insert(1, format!("{},{price},5", OPEN_MS - 10 * MINUTE_MS));
@@ -30,9 +42,23 @@ fn backtest_reports_ticks_outside_the_session() {
     let dir = tmp();
     let data = ticks_with_outsiders(dir.path(), true);
     let out = dir.path().join("report");
-    sw(&["backtest", "--data", s(&data), "--qty", "10", "--out", s(&out)]).ok().stdout_has(&["dropped 2 ticks outside 09:15–15:30 IST: 1 before the open, 1 after the close"]);
+    sw(&[
+        "backtest",
+        "--data",
+        s(&data),
+        "--qty",
+        "10",
+        "--out",
+        s(&out),
+    ])
+    .ok()
+    .stdout_has(&["dropped 2 ticks outside 09:15–15:30 IST: 1 before the open, 1 after the close"]);
     let r = read_json(&out.join("report.json"));
-    assert_eq!(r["dropped_ticks"], serde_json::json!({"before_open": 1, "after_close": 1, "late": 0}), "{r:#}");
+    assert_eq!(
+        r["dropped_ticks"],
+        serde_json::json!({"before_open": 1, "after_close": 1, "late": 0}),
+        "{r:#}"
+    );
     assert_eq!(r["bars"], 375, "the outsiders make no bar of their own");
 }
 
@@ -40,7 +66,9 @@ fn backtest_reports_ticks_outside_the_session() {
 fn a_single_pre_open_tick_is_reported_in_the_singular() {
     let dir = tmp();
     let data = ticks_with_outsiders(dir.path(), false);
-    let run = sw(&["backtest", "--data", s(&data), "--qty", "10"]).ok().stdout_has(&["dropped 1 tick outside 09:15–15:30 IST: 1 before the open"]);
+    let run = sw(&["backtest", "--data", s(&data), "--qty", "10"])
+        .ok()
+        .stdout_has(&["dropped 1 tick outside 09:15–15:30 IST: 1 before the open"]);
     assert!(!run.stdout.contains("after the close"), "{run}");
 }
 
@@ -49,24 +77,80 @@ fn indicators_and_sweeps_report_dropped_ticks_too() {
     let dir = tmp();
     let data = ticks_with_outsiders(dir.path(), true);
     let ind = dir.path().join("ind.csv");
-    sw(&["indicators", "--data", s(&data), "--out", s(&ind), "--set", "sma:5"]).ok().stdout_has(&["wrote 375 rows", "dropped 2 ticks outside 09:15–15:30 IST"]);
+    sw(&[
+        "indicators",
+        "--data",
+        s(&data),
+        "--out",
+        s(&ind),
+        "--set",
+        "sma:5",
+    ])
+    .ok()
+    .stdout_has(&["wrote 375 rows", "dropped 2 ticks outside 09:15–15:30 IST"]);
     let sweep = dir.path().join("sweep");
-    sw(&["backtest", "--data", s(&data), "--qty", "10", "--sweep", "fast=5:10:5", "--out", s(&sweep)]).ok().stderr_has(&["dropped 2 ticks outside 09:15–15:30 IST"]);
+    sw(&[
+        "backtest",
+        "--data",
+        s(&data),
+        "--qty",
+        "10",
+        "--sweep",
+        "fast=5:10:5",
+        "--out",
+        s(&sweep),
+    ])
+    .ok()
+    .stderr_has(&["dropped 2 ticks outside 09:15–15:30 IST"]);
 }
 
 #[test]
 fn clean_ticks_and_bar_files_report_no_drops() {
     let dir = tmp();
     let ticks = dir.path().join("t.csv");
-    sw(&["generate", "ticks", "--days", "1", "--seed", "1", "--out", s(&ticks)]).ok();
+    sw(&[
+        "generate",
+        "ticks",
+        "--days",
+        "1",
+        "--seed",
+        "1",
+        "--out",
+        s(&ticks),
+    ])
+    .ok();
     let out = dir.path().join("t_report");
-    let run = sw(&["backtest", "--data", s(&ticks), "--qty", "10", "--out", s(&out)]).ok();
+    let run = sw(&[
+        "backtest",
+        "--data",
+        s(&ticks),
+        "--qty",
+        "10",
+        "--out",
+        s(&out),
+    ])
+    .ok();
     assert!(!run.stdout.contains("dropped"), "{run}");
-    assert_eq!(read_json(&out.join("report.json"))["dropped_ticks"], serde_json::json!({"before_open": 0, "after_close": 0, "late": 0}));
+    assert_eq!(
+        read_json(&out.join("report.json"))["dropped_ticks"],
+        serde_json::json!({"before_open": 0, "after_close": 0, "late": 0})
+    );
 
     let bars = gen_bars(dir.path(), "b.csv", 1, 1, &[]);
     let out = dir.path().join("b_report");
-    let run = sw(&["backtest", "--data", s(&bars), "--qty", "10", "--out", s(&out)]).ok();
+    let run = sw(&[
+        "backtest",
+        "--data",
+        s(&bars),
+        "--qty",
+        "10",
+        "--out",
+        s(&out),
+    ])
+    .ok();
     assert!(!run.stdout.contains("dropped"), "{run}");
-    assert!(read_json(&out.join("report.json"))["dropped_ticks"].is_null(), "bar files have no ticks to drop");
+    assert!(
+        read_json(&out.join("report.json"))["dropped_ticks"].is_null(),
+        "bar files have no ticks to drop"
+    );
 }

@@ -20,7 +20,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -40,11 +43,24 @@ fn daemon(dir: &Path, config: &Path, extra: &[&str]) -> Command {
 
 /// Every tag the paper broker has ever accepted: today's book and the history's days.
 fn broker_tags(data: &Path) -> BTreeSet<u64> {
-    let book: Value = serde_json::from_str(&std::fs::read_to_string(data.join("paper.json")).unwrap()).unwrap();
-    let mut tags: BTreeSet<u64> = book["orders"].as_object().unwrap().values().map(|o| o["book"]["request"]["client_id"].as_u64().unwrap()).collect();
+    let book: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("paper.json")).unwrap()).unwrap();
+    let mut tags: BTreeSet<u64> = book["orders"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|o| o["book"]["request"]["client_id"].as_u64().unwrap())
+        .collect();
     for entry in std::fs::read_dir(data.join("paper-history")).unwrap() {
-        let day: Value = serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
-        tags.extend(day["orders"].as_array().unwrap().iter().map(|o| o["request"]["client_id"].as_u64().unwrap()));
+        let day: Value =
+            serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+        tags.extend(
+            day["orders"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["request"]["client_id"].as_u64().unwrap()),
+        );
     }
     tags
 }
@@ -53,42 +69,95 @@ fn broker_tags(data: &Path) -> BTreeSet<u64> {
 fn kill_9_in_a_paced_demo_with_a_slow_journal_leaves_journal_and_broker_agreeing() {
     let dir = tmp();
     let config = dir.path().join("fast.toml");
-    std::fs::write(&config, "[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 2, slow = 5 }\n").unwrap();
+    std::fs::write(
+        &config,
+        "[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 2, slow = 5 }\n",
+    )
+    .unwrap();
     let seed = 0x9ace_d2026_u64;
     let mut rng = Lcg(seed);
     let mut said_never = Vec::new();
     for round in 0..5 {
-        let mut child = daemon(dir.path(), &config, &[]).spawn().expect("spawn the daemon");
+        let mut child = daemon(dir.path(), &config, &[])
+            .spawn()
+            .expect("spawn the daemon");
         let wait = Duration::from_millis(1_200 + rng.below(1_800));
         let start = Instant::now();
         while start.elapsed() < wait && child.try_wait().expect("poll").is_none() {
             std::thread::sleep(Duration::from_millis(10));
         }
-        assert!(child.try_wait().expect("poll").is_none(), "round {round} (seed {seed:#x}): the daemon stopped on its own");
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "round {round} (seed {seed:#x}): the daemon stopped on its own"
+        );
         child.kill().ok(); // SIGKILL
         let out = child.wait_with_output().expect("reap");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        said_never.extend(stdout.lines().filter(|l| l.contains("never reached the broker")).map(str::to_string));
-        assert!(!stdout.contains("BOOKS DIFFER"), "round {round} (seed {seed:#x}): {stdout}");
+        said_never.extend(
+            stdout
+                .lines()
+                .filter(|l| l.contains("never reached the broker"))
+                .map(str::to_string),
+        );
+        assert!(
+            !stdout.contains("BOOKS DIFFER"),
+            "round {round} (seed {seed:#x}): {stdout}"
+        );
     }
     // The last run reconciles what the kills left, trades on, and stops gracefully.
-    let out = daemon(dir.path(), &config, &["--stop-after", "2"]).output().expect("final run");
+    let out = daemon(dir.path(), &config, &["--stop-after", "2"])
+        .output()
+        .expect("final run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "final run (seed {seed:#x}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("books: the journal and the broker agree"), "{stdout}");
-    said_never.extend(stdout.lines().filter(|l| l.contains("never reached the broker")).map(str::to_string));
+    assert!(
+        out.status.success(),
+        "final run (seed {seed:#x}):\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("books: the journal and the broker agree"),
+        "{stdout}"
+    );
+    said_never.extend(
+        stdout
+            .lines()
+            .filter(|l| l.contains("never reached the broker"))
+            .map(str::to_string),
+    );
 
     let data = dir.path().join("data");
-    let days = std::fs::read_dir(data.join("paper-history")).unwrap().count();
-    assert!(days >= 2, "the drill spans IST day boundaries: {days} archived days");
-    let book: Value = serde_json::from_str(&std::fs::read_to_string(data.join("paper.json")).unwrap()).unwrap();
-    assert_eq!(book["duplicate_placements"], 0, "no client id reached the broker twice");
+    let days = std::fs::read_dir(data.join("paper-history"))
+        .unwrap()
+        .count();
+    assert!(
+        days >= 2,
+        "the drill spans IST day boundaries: {days} archived days"
+    );
+    let book: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("paper.json")).unwrap()).unwrap();
+    assert_eq!(
+        book["duplicate_placements"], 0,
+        "no client id reached the broker twice"
+    );
     let tags = broker_tags(&data);
     assert!(tags.len() > 30, "the drill traded: {} orders", tags.len());
     // "Never reached the broker" is only ever said of an order the broker does not have.
     for line in &said_never {
-        let tag: u64 = line.split(':').next().and_then(|t| t.trim().trim_start_matches("reconcile").trim().strip_prefix("SW")).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"));
-        assert!(!tags.contains(&tag), "the broker has SW{tag:010}, yet it was called never sent: {line}");
+        let tag: u64 = line
+            .split(':')
+            .next()
+            .and_then(|t| {
+                t.trim()
+                    .trim_start_matches("reconcile")
+                    .trim()
+                    .strip_prefix("SW")
+            })
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(
+            !tags.contains(&tag),
+            "the broker has SW{tag:010}, yet it was called never sent: {line}"
+        );
     }
     // Positions, realised P&L, every order's fills and every broker trade agree.
     let check = sw_in(dir.path(), &["reconcile", "--data-dir", "data"]);

@@ -45,8 +45,18 @@ pub struct Ctx<'a, O> {
 
 impl<'a, O> Ctx<'a, O> {
     /// A context whose outputs go to `out`.
-    pub fn new(mono_ns: u64, ts: TimestampNs, events: &'a EventBus, out: &'a mut dyn FnMut(O)) -> Self {
-        Ctx { mono_ns, ts, events, out }
+    pub fn new(
+        mono_ns: u64,
+        ts: TimestampNs,
+        events: &'a EventBus,
+        out: &'a mut dyn FnMut(O),
+    ) -> Self {
+        Ctx {
+            mono_ns,
+            ts,
+            events,
+            out,
+        }
     }
 
     /// Hands `msg` to the next actor (synchronously, on this thread).
@@ -124,7 +134,25 @@ where
         let (mono_ns, ts, events) = (ctx.mono_ns, ctx.ts, ctx.events);
         let second = &mut self.second;
         let out = &mut *ctx.out;
-        let mut forward = |m: A::Out| second.handle(m, &mut Ctx { mono_ns, ts, events, out: &mut *out });
-        self.first.handle(msg, &mut Ctx { mono_ns, ts, events, out: &mut forward });
+        let mut forward = |m: A::Out| {
+            second.handle(
+                m,
+                &mut Ctx {
+                    mono_ns,
+                    ts,
+                    events,
+                    out: &mut *out,
+                },
+            )
+        };
+        self.first.handle(
+            msg,
+            &mut Ctx {
+                mono_ns,
+                ts,
+                events,
+                out: &mut forward,
+            },
+        );
     }
 }

@@ -20,7 +20,9 @@ impl Default for MonoClock {
 impl MonoClock {
     /// A clock whose zero is now.
     pub fn new() -> MonoClock {
-        MonoClock { origin: Instant::now() }
+        MonoClock {
+            origin: Instant::now(),
+        }
     }
 
     /// Nanoseconds since the origin (monotonic; saturates after ~584 years).

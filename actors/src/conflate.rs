@@ -48,7 +48,10 @@ impl PendingSlots {
     /// A table with one slot per instrument id in `0..instruments`.
     pub(crate) fn new(instruments: usize) -> PendingSlots {
         let slots = (0..instruments).map(|_| Slot::default()).collect();
-        PendingSlots { slots, count: AtomicUsize::new(0) }
+        PendingSlots {
+            slots,
+            count: AtomicUsize::new(0),
+        }
     }
 
     /// Whether `id` has a slot in this table.
@@ -61,7 +64,9 @@ impl PendingSlots {
     /// sends the tick down the slow path, which is still correct.
     #[inline]
     pub(crate) fn is_pending(&self, id: InstrumentId) -> bool {
-        self.slots.get(id.0 as usize).is_some_and(|s| s.pending.load(Ordering::Acquire))
+        self.slots
+            .get(id.0 as usize)
+            .is_some_and(|s| s.pending.load(Ordering::Acquire))
     }
 
     /// Number of instruments with a pending tick.
@@ -74,7 +79,10 @@ impl PendingSlots {
     /// the feed pushed into the ring so far. The caller checked [`PendingSlots::covers`].
     pub(crate) fn put(&self, tick: Stamped, ring_seq: u64) -> Put {
         let slot = &self.slots[tick.tick.instrument.0 as usize];
-        let mut value = slot.value.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut value = slot
+            .value
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match value.as_mut() {
             Some(held) => {
                 // Keep the older ring_seq: nothing of this instrument entered the ring since.
@@ -99,7 +107,10 @@ impl PendingSlots {
                 continue;
             }
             let taken = {
-                let mut value = slot.value.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut value = slot
+                    .value
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 match *value {
                     Some((tick, seq)) if seq <= popped => {
                         *value = None;

@@ -56,7 +56,11 @@ impl Default for WaitPolicy {
     /// 1 ms: a feed ticking faster than 1 kHz never pays for a wake-up, a quiet one costs a core
     /// almost nothing.
     fn default() -> Self {
-        WaitPolicy { spins: 2_000, yield_for: Duration::from_millis(1), park: Duration::from_millis(1) }
+        WaitPolicy {
+            spins: 2_000,
+            yield_for: Duration::from_millis(1),
+            park: Duration::from_millis(1),
+        }
     }
 }
 

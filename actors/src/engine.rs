@@ -86,7 +86,9 @@ impl EngineEnv {
     /// Whether every upstream stage has ended. Shards decrement the count (`Release`) after their
     /// last send, so once this reads zero (`Acquire`) every message they sent is in the inbox.
     fn upstream_done(&self) -> bool {
-        self.upstream.as_ref().is_none_or(|alive| alive.load(Ordering::Acquire) == 0)
+        self.upstream
+            .as_ref()
+            .is_none_or(|alive| alive.load(Ordering::Acquire) == 0)
     }
 }
 
@@ -111,11 +113,20 @@ where
         env.bell.register_current_thread();
         env.shutdown.register_current_thread();
         let report = run_engine(rx, inbox, chain, env);
-        EngineReport { chain: unwrap(report.chain), latency: report.latency, link: report.link }
+        EngineReport {
+            chain: unwrap(report.chain),
+            latency: report.latency,
+            link: report.link,
+        }
     })
 }
 
-pub(crate) fn run_engine<M, A>(mut rx: TickReceiver, inbox: Option<MpscReceiver<M>>, mut chain: A, env: EngineEnv) -> EngineReport<A>
+pub(crate) fn run_engine<M, A>(
+    mut rx: TickReceiver,
+    inbox: Option<MpscReceiver<M>>,
+    mut chain: A,
+    env: EngineEnv,
+) -> EngineReport<A>
 where
     A: Actor<In = Input<M>, Out = ()>,
 {
@@ -147,10 +158,14 @@ where
                     // this message is already here: deliver up to what the ring holds now (bounded)
                     // and the account sees that tick first.
                     let depth = rx.depth();
-                    n += process_ticks(&mut rx, depth, &mut chain, &mut latency, &mut last_ts, &env);
+                    n +=
+                        process_ticks(&mut rx, depth, &mut chain, &mut latency, &mut last_ts, &env);
                 }
                 let now = env.clock.now_ns();
-                chain.handle(Input::Message(msg), &mut Ctx::new(now, last_ts, &env.events, &mut sink));
+                chain.handle(
+                    Input::Message(msg),
+                    &mut Ctx::new(now, last_ts, &env.events, &mut sink),
+                );
                 n += 1;
             }
         }
@@ -176,10 +191,15 @@ where
             }
             continue;
         }
-        env.bell.wait(env.policy, || rx.has_ticks() || has_messages());
+        env.bell
+            .wait(env.policy, || rx.has_ticks() || has_messages());
     }
     let link = rx.stats().snapshot();
-    EngineReport { chain, latency, link }
+    EngineReport {
+        chain,
+        latency,
+        link,
+    }
 }
 
 /// How often the engine publishes its stage latency, ns.
@@ -190,7 +210,13 @@ fn publish_latency(latency: &StageLatency, ts: i64, events: &EventBus) {
     for stage in Stage::ALL {
         let s = latency.summary(stage);
         if s.count > 0 {
-            let kind = EventKind::Latency { stage: stage.as_str().to_string(), count: s.count, p50_ns: s.p50, p99_ns: s.p99, max_ns: s.max };
+            let kind = EventKind::Latency {
+                stage: stage.as_str().to_string(),
+                count: s.count,
+                p50_ns: s.p50,
+                p99_ns: s.p99,
+                max_ns: s.max,
+            };
             events.publish(Event::new(ts, kind));
         }
     }
@@ -217,7 +243,10 @@ where
             latency.record(Stage::EngineChain, now.saturating_sub(start));
         }
         latency.record(Stage::FeedToEngine, now.saturating_sub(s.sent_ns));
-        chain.handle(Input::Tick(s.tick), &mut Ctx::new(now, s.tick.ts, &env.events, &mut sink));
+        chain.handle(
+            Input::Tick(s.tick),
+            &mut Ctx::new(now, s.tick.ts, &env.events, &mut sink),
+        );
         prev = Some(now);
         *last_ts = s.tick.ts;
     });

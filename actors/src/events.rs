@@ -177,7 +177,11 @@ impl EventBus {
     /// A bus holding at most `capacity` undelivered events.
     pub fn bounded(capacity: usize) -> (EventBus, EventStream) {
         let (tx, rx) = crossbeam_channel::bounded(capacity.max(1));
-        let bus = EventBus { tx, dropped: Arc::default(), published: Arc::default() };
+        let bus = EventBus {
+            tx,
+            dropped: Arc::default(),
+            published: Arc::default(),
+        };
         (bus, EventStream { rx })
     }
 

@@ -74,7 +74,10 @@ impl Default for StageLatency {
 impl StageLatency {
     /// Empty histograms, fully allocated now.
     pub fn new() -> StageLatency {
-        StageLatency { hop: histogram(), chain: histogram() }
+        StageLatency {
+            hop: histogram(),
+            chain: histogram(),
+        }
     }
 
     /// Records `ns` for `stage` (clamped into 1 ns … 60 s). Never allocates.

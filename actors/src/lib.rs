@@ -39,13 +39,15 @@ pub mod tick_link;
 pub use actor::{Actor, Chain, Ctx};
 pub use clock::{MonoClock, Stamped};
 pub use doorbell::{Doorbell, WaitPolicy};
+pub use engine::{EngineReport, Input};
 pub use events::{Event, EventBus, EventKind, EventStream, Severity};
 pub use latency::{Stage, StageLatency, StageSummary};
 pub use mpsc::{mpsc_link, MpscReceiver, MpscSender, SendError};
 pub use placement::{Placement, PlacementError, ThreadSpec};
-pub use engine::{EngineReport, Input};
 pub use runtime::{FeedPort, Runtime, RuntimeBuilder, ThreadPanicked};
 pub use shards::{ShardSnapshot, Staged};
 pub use shutdown::{Shutdown, SignalError};
-pub use supervisor::{Decision, InstrumentMode, OnFailure, StrategyFault, SupervisedStrategy, Supervisor};
+pub use supervisor::{
+    Decision, InstrumentMode, OnFailure, StrategyFault, SupervisedStrategy, Supervisor,
+};
 pub use tick_link::{tick_link, LinkSnapshot, LinkStats, Sent, TickReceiver, TickSender};

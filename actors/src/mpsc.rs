@@ -16,7 +16,14 @@ use crate::doorbell::Doorbell;
 pub fn mpsc_link<T>(capacity: usize, bell: Doorbell) -> (MpscSender<T>, MpscReceiver<T>) {
     let (tx, rx) = crossbeam_channel::bounded(capacity.max(1));
     let rejected = Arc::new(AtomicU64::new(0));
-    (MpscSender { tx, bell, rejected: Arc::clone(&rejected) }, MpscReceiver { rx, rejected })
+    (
+        MpscSender {
+            tx,
+            bell,
+            rejected: Arc::clone(&rejected),
+        },
+        MpscReceiver { rx, rejected },
+    )
 }
 
 /// Why [`MpscSender::try_send`] gave the message back.
@@ -40,7 +47,11 @@ pub struct MpscSender<T> {
 
 impl<T> Clone for MpscSender<T> {
     fn clone(&self) -> Self {
-        MpscSender { tx: self.tx.clone(), bell: self.bell.clone(), rejected: Arc::clone(&self.rejected) }
+        MpscSender {
+            tx: self.tx.clone(),
+            bell: self.bell.clone(),
+            rejected: Arc::clone(&self.rejected),
+        }
     }
 }
 

@@ -42,7 +42,10 @@ pub struct ThreadSpec {
 impl ThreadSpec {
     /// An unpinned thread called `name`.
     pub fn named(name: &str) -> ThreadSpec {
-        ThreadSpec { name: name.to_string(), core: None }
+        ThreadSpec {
+            name: name.to_string(),
+            core: None,
+        }
     }
 }
 
@@ -111,10 +114,14 @@ impl Placement {
     /// Checks sizes and names; call after loading from config.
     pub fn validate(&self) -> Result<(), PlacementError> {
         if self.ring_capacity == 0 {
-            return Err(PlacementError::Zero { field: "ring_capacity" });
+            return Err(PlacementError::Zero {
+                field: "ring_capacity",
+            });
         }
         if self.inbox_capacity == 0 {
-            return Err(PlacementError::Zero { field: "inbox_capacity" });
+            return Err(PlacementError::Zero {
+                field: "inbox_capacity",
+            });
         }
         if self.feed.name == self.engine.name {
             return Err(PlacementError::DuplicateName(self.feed.name.clone()));
@@ -131,12 +138,19 @@ impl Placement {
 
     /// The thread spec of shard `index`.
     pub fn shard_thread(&self, index: usize) -> ThreadSpec {
-        ThreadSpec { name: format!("{}-{index}", self.shard_name_prefix), core: self.shard_cores.get(index).copied() }
+        ThreadSpec {
+            name: format!("{}-{index}", self.shard_name_prefix),
+            core: self.shard_cores.get(index).copied(),
+        }
     }
 
     /// The engine's spin-then-park policy.
     pub fn wait_policy(&self) -> WaitPolicy {
-        WaitPolicy { spins: self.spin_iterations, yield_for: Duration::from_micros(self.yield_us), park: Duration::from_micros(self.park_timeout_us.max(1)) }
+        WaitPolicy {
+            spins: self.spin_iterations,
+            yield_for: Duration::from_micros(self.yield_us),
+            park: Duration::from_micros(self.park_timeout_us.max(1)),
+        }
     }
 
     /// Spawns `f` on a thread named after `spec`, pinned to its core when `pin_cores` is set.
@@ -147,12 +161,14 @@ impl Placement {
         T: Send + 'static,
     {
         let core = if self.pin_cores { spec.core } else { None };
-        std::thread::Builder::new().name(spec.name.clone()).spawn(move || {
-            if let Some(id) = core {
-                let _pinned = core_affinity::set_for_current(core_affinity::CoreId { id });
-            }
-            f()
-        })
+        std::thread::Builder::new()
+            .name(spec.name.clone())
+            .spawn(move || {
+                if let Some(id) = core {
+                    let _pinned = core_affinity::set_for_current(core_affinity::CoreId { id });
+                }
+                f()
+            })
     }
 }
 

@@ -44,8 +44,18 @@ pub struct FeedPort {
 }
 
 impl FeedPort {
-    pub(crate) fn new(tx: TickSender, shards: Box<[TickSender]>, clock: MonoClock, shutdown: Shutdown) -> FeedPort {
-        FeedPort { tx, shards, clock, shutdown }
+    pub(crate) fn new(
+        tx: TickSender,
+        shards: Box<[TickSender]>,
+        clock: MonoClock,
+        shutdown: Shutdown,
+    ) -> FeedPort {
+        FeedPort {
+            tx,
+            shards,
+            clock,
+            shutdown,
+        }
     }
 
     /// Sends a tick, stamped now, to the engine and — when sharded — to the shard owning its
@@ -100,7 +110,8 @@ fn worse(a: Sent, b: Sent) -> Sent {
 /// Joins the engine (and any shard) threads and assembles the report; boxed so that one
 /// [`Runtime`] type serves plain and staged spawns alike (one allocation per runtime). `Sync`
 /// keeps `Runtime` shareable by reference (a metrics thread reading its counters).
-pub(crate) type Finish<A> = Box<dyn FnOnce() -> Result<EngineReport<A>, ThreadPanicked> + Send + Sync>;
+pub(crate) type Finish<A> =
+    Box<dyn FnOnce() -> Result<EngineReport<A>, ThreadPanicked> + Send + Sync>;
 
 /// A runtime thread panicked (its name is given).
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +130,13 @@ pub struct RuntimeBuilder {
 impl RuntimeBuilder {
     /// A builder for instrument ids `0..instruments`, publishing events to `events`.
     pub fn new(placement: Placement, instruments: usize, events: EventBus) -> RuntimeBuilder {
-        RuntimeBuilder { placement, instruments, events, shutdown: Shutdown::new(), drain_grace: Duration::from_millis(500) }
+        RuntimeBuilder {
+            placement,
+            instruments,
+            events,
+            shutdown: Shutdown::new(),
+            drain_grace: Duration::from_millis(500),
+        }
     }
 
     /// Uses an existing shutdown switch (e.g. one wired to SIGINT/SIGTERM).
@@ -147,7 +164,11 @@ impl RuntimeBuilder {
     /// Like [`RuntimeBuilder::spawn`], plus a many-producer inbox of `M` (orders, fills) into the
     /// same engine thread: `chain` receives [`Input::Tick`] and [`Input::Message`]. Returns the
     /// runtime and the inbox's sender (clone it per producer).
-    pub fn spawn_with_inbox<M, F, A>(self, feed: F, chain: A) -> io::Result<(Runtime<A>, MpscSender<M>)>
+    pub fn spawn_with_inbox<M, F, A>(
+        self,
+        feed: F,
+        chain: A,
+    ) -> io::Result<(Runtime<A>, MpscSender<M>)>
     where
         M: Send + 'static,
         F: FnOnce(&mut FeedPort) + Send + 'static,
@@ -190,7 +211,12 @@ impl RuntimeBuilder {
     }
 
     /// The loop environment of a thread waking on `bell`, waiting for `upstream` stages if any.
-    pub(crate) fn engine_env(&self, clock: MonoClock, bell: Doorbell, upstream: Option<Arc<AtomicUsize>>) -> EngineEnv {
+    pub(crate) fn engine_env(
+        &self,
+        clock: MonoClock,
+        bell: Doorbell,
+        upstream: Option<Arc<AtomicUsize>>,
+    ) -> EngineEnv {
         EngineEnv {
             clock,
             shutdown: self.shutdown.clone(),
@@ -205,7 +231,13 @@ impl RuntimeBuilder {
     /// Spawns the feed thread last, once everything it feeds runs. If that fails, the spawned
     /// threads are stopped and joined (dropping `port` abandons their rings) before the error
     /// is returned.
-    pub(crate) fn launch<F, A>(self, feed: F, port: FeedPort, shards: Vec<ShardHandle>, finish: Finish<A>) -> io::Result<Runtime<A>>
+    pub(crate) fn launch<F, A>(
+        self,
+        feed: F,
+        port: FeedPort,
+        shards: Vec<ShardHandle>,
+        finish: Finish<A>,
+    ) -> io::Result<Runtime<A>>
     where
         F: FnOnce(&mut FeedPort) + Send + 'static,
     {
@@ -213,7 +245,14 @@ impl RuntimeBuilder {
         let mut port = port;
         let p = &self.placement;
         match p.spawn(&p.feed, move || feed(&mut port)) {
-            Ok(handle) => Ok(Runtime { feed: handle, finish, shutdown: self.shutdown, stats, shards, feed_name: p.feed.name.clone() }),
+            Ok(handle) => Ok(Runtime {
+                feed: handle,
+                finish,
+                shutdown: self.shutdown,
+                stats,
+                shards,
+                feed_name: p.feed.name.clone(),
+            }),
             Err(e) => {
                 self.shutdown.trigger();
                 let _ = finish();

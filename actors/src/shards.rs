@@ -128,7 +128,10 @@ impl<S, A, M> Inline<S, A, M> {
 
     fn into_staged(self) -> Staged<S, A> {
         let (stage, account) = self.0.into_parts();
-        Staged { stages: vec![stage], account: account.0 }
+        Staged {
+            stages: vec![stage],
+            account: account.0,
+        }
     }
 }
 
@@ -198,13 +201,17 @@ impl Drop for ShardExit {
     fn drop(&mut self) {
         if std::thread::panicking() {
             // Wall-clock time: the shard's last tick time is gone with its unwound stack.
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
             self.events.publish(Event::new(
                 now,
                 EventKind::Alert {
                     severity: Severity::Critical,
                     source: format!("runtime:{}", self.name),
-                    message: "strategy shard thread panicked; its instruments get no more decisions".to_string(),
+                    message:
+                        "strategy shard thread panicked; its instruments get no more decisions"
+                            .to_string(),
                 },
             ));
         }
@@ -270,7 +277,12 @@ impl RuntimeBuilder {
         // starts is dropped here (loop `break`, early return) and still counts down, so the
         // engine can never wait for a shard that does not exist.
         let exits: Vec<ShardExit> = (0..n)
-            .map(|i| ShardExit { alive: Arc::clone(&alive), engine: bell.clone(), events: self.events.clone(), name: p.shard_thread(i).name })
+            .map(|i| ShardExit {
+                alive: Arc::clone(&alive),
+                engine: bell.clone(),
+                events: self.events.clone(),
+                name: p.shard_thread(i).name,
+            })
             .collect();
         let (engine_tx, engine_rx) = tick_link(p.ring_capacity, self.instruments, bell.clone());
         let env = self.engine_env(clock, bell, Some(alive));
@@ -285,8 +297,17 @@ impl RuntimeBuilder {
             let shard_bell = Doorbell::new();
             let (tx, rx) = tick_link(p.ring_capacity, self.instruments, shard_bell.clone());
             let counters = Arc::new(ShardCounters::default());
-            handles.push(ShardHandle { link: tx.stats_handle(), counters: Arc::clone(&counters) });
-            let chain = TicksOnly(Chain::new(make_stage(i), ToInbox { tx: to_engine.clone(), counters }));
+            handles.push(ShardHandle {
+                link: tx.stats_handle(),
+                counters: Arc::clone(&counters),
+            });
+            let chain = TicksOnly(Chain::new(
+                make_stage(i),
+                ToInbox {
+                    tx: to_engine.clone(),
+                    counters,
+                },
+            ));
             let env = self.engine_env(clock, shard_bell, None);
             let unwrap = move |chain: ShardChain<S, M>| {
                 drop(exit);
@@ -312,7 +333,12 @@ impl RuntimeBuilder {
             let _ = finish();
             return Err(e);
         }
-        let port = FeedPort::new(engine_tx, links.into_boxed_slice(), clock, self.shutdown.clone());
+        let port = FeedPort::new(
+            engine_tx,
+            links.into_boxed_slice(),
+            clock,
+            self.shutdown.clone(),
+        );
         self.launch(feed, port, handles, finish)
     }
 }
@@ -344,6 +370,13 @@ where
         if let Some(e) = panicked {
             return Err(e);
         }
-        Ok(EngineReport { chain: Staged { stages, account: report.chain }, latency: report.latency, link: report.link })
+        Ok(EngineReport {
+            chain: Staged {
+                stages,
+                account: report.chain,
+            },
+            latency: report.latency,
+            link: report.link,
+        })
     })
 }

@@ -75,7 +75,13 @@ impl Shutdown {
     /// once, from the binary; a second call in the same process fails.
     pub fn install_signal_handler(&self) -> Result<(), SignalError> {
         let me = self.clone();
-        ctrlc::set_handler(move || if me.is_triggered() { me.force() } else { me.trigger() })?;
+        ctrlc::set_handler(move || {
+            if me.is_triggered() {
+                me.force()
+            } else {
+                me.trigger()
+            }
+        })?;
         Ok(())
     }
 }

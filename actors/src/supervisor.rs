@@ -32,7 +32,11 @@ pub trait SupervisedStrategy: Send {
     fn on_tick(&mut self, tick: &Tick) -> Result<Option<Signal>, StrategyFault>;
     /// Reacts to a closed bar of `instrument`; an `Err` stops the strategy like a panic does.
     /// (Tick-only strategies keep the default, which ignores bars.)
-    fn on_bar(&mut self, _instrument: InstrumentId, _bar: &Bar) -> Result<Option<Signal>, StrategyFault> {
+    fn on_bar(
+        &mut self,
+        _instrument: InstrumentId,
+        _bar: &Bar,
+    ) -> Result<Option<Signal>, StrategyFault> {
         Ok(None)
     }
 }
@@ -46,7 +50,11 @@ impl<S: Strategy> SupervisedStrategy for S {
         Ok(Strategy::on_tick(self, tick))
     }
     #[inline]
-    fn on_bar(&mut self, instrument: InstrumentId, bar: &Bar) -> Result<Option<Signal>, StrategyFault> {
+    fn on_bar(
+        &mut self,
+        instrument: InstrumentId,
+        bar: &Bar,
+    ) -> Result<Option<Signal>, StrategyFault> {
         Ok(Strategy::on_bar(self, instrument, bar))
     }
 }
@@ -111,12 +119,21 @@ pub struct Supervisor {
 impl Supervisor {
     /// A supervisor for instrument ids `0..instruments`.
     pub fn new(instruments: usize) -> Supervisor {
-        Supervisor { entries: Vec::new(), routes: vec![Vec::new(); instruments], modes: vec![InstrumentMode::Active; instruments] }
+        Supervisor {
+            entries: Vec::new(),
+            routes: vec![Vec::new(); instruments],
+            modes: vec![InstrumentMode::Active; instruments],
+        }
     }
 
     /// Adds a strategy subscribed to `instruments` (ids outside the table are ignored); returns
     /// its index.
-    pub fn add(&mut self, strategy: Box<dyn SupervisedStrategy>, instruments: &[InstrumentId], on_failure: OnFailure) -> usize {
+    pub fn add(
+        &mut self,
+        strategy: Box<dyn SupervisedStrategy>,
+        instruments: &[InstrumentId],
+        on_failure: OnFailure,
+    ) -> usize {
         let index = self.entries.len();
         let name = strategy.name();
         let mut subscribed = Vec::with_capacity(instruments.len());
@@ -126,7 +143,13 @@ impl Supervisor {
                 subscribed.push(id);
             }
         }
-        self.entries.push(Entry { strategy, name, instruments: subscribed, on_failure, running: true });
+        self.entries.push(Entry {
+            strategy,
+            name,
+            instruments: subscribed,
+            on_failure,
+            running: true,
+        });
         index
     }
 
@@ -137,7 +160,10 @@ impl Supervisor {
 
     /// The supervision state of `instrument`.
     pub fn mode(&self, instrument: InstrumentId) -> InstrumentMode {
-        self.modes.get(instrument.0 as usize).copied().unwrap_or_default()
+        self.modes
+            .get(instrument.0 as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Shows a closed bar of `instrument` to its running strategies (bar strategies signal here;
@@ -148,9 +174,17 @@ impl Supervisor {
 
     /// Calls `call` on every running strategy of `instrument` under `catch_unwind`.
     #[inline]
-    fn dispatch(&mut self, instrument: InstrumentId, price: Price, ctx: &mut Ctx<'_, Decision>, mut call: impl FnMut(&mut dyn SupervisedStrategy) -> Result<Option<Signal>, StrategyFault>) {
+    fn dispatch(
+        &mut self,
+        instrument: InstrumentId,
+        price: Price,
+        ctx: &mut Ctx<'_, Decision>,
+        mut call: impl FnMut(&mut dyn SupervisedStrategy) -> Result<Option<Signal>, StrategyFault>,
+    ) {
         let slot = instrument.0 as usize;
-        let Some(route) = self.routes.get(slot) else { return };
+        let Some(route) = self.routes.get(slot) else {
+            return;
+        };
         for k in 0..route.len() {
             let index = self.routes[slot][k];
             let entry = &mut self.entries[index];
@@ -159,7 +193,11 @@ impl Supervisor {
             }
             let strategy = entry.strategy.as_mut();
             match catch_unwind(AssertUnwindSafe(|| call(strategy))) {
-                Ok(Ok(Some(signal))) => ctx.emit(Decision::Signal { strategy: index, signal, price }),
+                Ok(Ok(Some(signal))) => ctx.emit(Decision::Signal {
+                    strategy: index,
+                    signal,
+                    price,
+                }),
                 Ok(Ok(None)) => {}
                 Ok(Err(fault)) => self.fail(index, format!("error: {fault}"), ctx),
                 Err(payload) => self.fail(index, panic_text(payload.as_ref()), ctx),
@@ -184,7 +222,10 @@ impl Supervisor {
         ctx.publish(EventKind::Alert {
             severity: Severity::Critical,
             source: format!("strategy:{}", entry.name),
-            message: format!("strategy stopped ({why}); instruments {:?} set to {mode:?}", ids(&entry.instruments)),
+            message: format!(
+                "strategy stopped ({why}); instruments {:?} set to {mode:?}",
+                ids(&entry.instruments)
+            ),
         });
     }
 }

@@ -88,11 +88,29 @@ struct Shared {
 
 /// Builds a link: a ring of `capacity` ticks and one pending slot per instrument id in
 /// `0..instruments`, waking the engine through `bell`.
-pub fn tick_link(capacity: usize, instruments: usize, bell: Doorbell) -> (TickSender, TickReceiver) {
+pub fn tick_link(
+    capacity: usize,
+    instruments: usize,
+    bell: Doorbell,
+) -> (TickSender, TickReceiver) {
     let (producer, consumer) = RingBuffer::new(capacity.max(1));
-    let shared = Arc::new(Shared { slots: PendingSlots::new(instruments), stats: Arc::default() });
-    let tx = TickSender { producer, shared: Arc::clone(&shared), bell: bell.clone(), pushed: 0 };
-    let rx = TickReceiver { consumer, shared, bell, popped: 0, delivered: 0 };
+    let shared = Arc::new(Shared {
+        slots: PendingSlots::new(instruments),
+        stats: Arc::default(),
+    });
+    let tx = TickSender {
+        producer,
+        shared: Arc::clone(&shared),
+        bell: bell.clone(),
+        pushed: 0,
+    };
+    let rx = TickReceiver {
+        consumer,
+        shared,
+        bell,
+        popped: 0,
+        delivered: 0,
+    };
     (tx, rx)
 }
 

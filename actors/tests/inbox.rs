@@ -26,7 +26,12 @@ impl Actor for Books {
 #[test]
 fn ticks_and_inbox_messages_share_one_engine_thread() {
     let (bus, _events) = EventBus::bounded(4);
-    let placement = Placement { ring_capacity: 64, inbox_capacity: 8, park_timeout_us: 500, ..Placement::default() };
+    let placement = Placement {
+        ring_capacity: 64,
+        inbox_capacity: 8,
+        park_timeout_us: 500,
+        ..Placement::default()
+    };
     let (runtime, inbox) = RuntimeBuilder::new(placement, 2, bus)
         .spawn_with_inbox(
             |port| {
@@ -34,7 +39,12 @@ fn ticks_and_inbox_messages_share_one_engine_thread() {
                 let mut i = 0;
                 while !port.is_stopping() {
                     if i < 100 {
-                        port.send(Tick { ts: i, instrument: InstrumentId((i % 2) as u32), price: Price(i), qty: 1 });
+                        port.send(Tick {
+                            ts: i,
+                            instrument: InstrumentId((i % 2) as u32),
+                            price: Price(i),
+                            qty: 1,
+                        });
                         i += 1;
                     } else {
                         thread::sleep(Duration::from_millis(1));
@@ -75,8 +85,21 @@ fn ticks_and_inbox_messages_share_one_engine_thread() {
     assert_eq!(report.chain.ticks, link.delivered);
     assert_eq!(report.chain.fills.len(), 100, "shutdown drains the inbox");
     for p in 0..2 {
-        let ks: Vec<u32> = report.chain.fills.iter().filter(|f| f.0 == p).map(|f| f.1).collect();
-        assert_eq!(ks, (0..50).collect::<Vec<_>>(), "each producer's messages stay in order");
+        let ks: Vec<u32> = report
+            .chain
+            .fills
+            .iter()
+            .filter(|f| f.0 == p)
+            .map(|f| f.1)
+            .collect();
+        assert_eq!(
+            ks,
+            (0..50).collect::<Vec<_>>(),
+            "each producer's messages stay in order"
+        );
     }
-    assert!(matches!(inbox.try_send((9, 9)), Err(SendError::Closed(_))), "engine gone: inbox closed");
+    assert!(
+        matches!(inbox.try_send((9, 9)), Err(SendError::Closed(_))),
+        "engine gone: inbox closed"
+    );
 }

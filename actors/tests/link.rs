@@ -11,7 +11,12 @@ mod common;
 use common::{finishes_within, PARK_FOREVER};
 
 fn tick(instrument: u32, seq: i64) -> Tick {
-    Tick { ts: seq, instrument: InstrumentId(instrument), price: Price(seq), qty: 1 }
+    Tick {
+        ts: seq,
+        instrument: InstrumentId(instrument),
+        price: Price(seq),
+        qty: 1,
+    }
 }
 
 fn drain_all(rx: &mut sharewise_actors::TickReceiver) -> Vec<Tick> {
@@ -30,7 +35,17 @@ fn delivers_in_order_when_not_full() {
     let got: Vec<i64> = drain_all(&mut rx).iter().map(|t| t.ts).collect();
     assert_eq!(got, vec![0, 1, 2, 3, 4]);
     let s = rx.stats().snapshot();
-    assert_eq!((s.pushed, s.popped, s.delivered, s.parked, s.conflated, s.dropped), (5, 5, 5, 0, 0, 0));
+    assert_eq!(
+        (
+            s.pushed,
+            s.popped,
+            s.delivered,
+            s.parked,
+            s.conflated,
+            s.dropped
+        ),
+        (5, 5, 5, 0, 0, 0)
+    );
     assert_eq!(s.ring_depth(), 0);
 }
 
@@ -49,7 +64,10 @@ fn full_ring_conflates_newest_per_instrument() {
     assert_eq!((s.pushed, s.parked, s.conflated, s.dropped), (2, 2, 2, 1));
     assert_eq!(s.ring_depth(), 2);
     assert_eq!(rx.depth(), 4, "2 in the ring + 2 pending instruments");
-    let got: Vec<(u32, i64)> = drain_all(&mut rx).iter().map(|t| (t.instrument.0, t.ts)).collect();
+    let got: Vec<(u32, i64)> = drain_all(&mut rx)
+        .iter()
+        .map(|t| (t.instrument.0, t.ts))
+        .collect();
     assert_eq!(got, vec![(0, 1), (1, 2), (0, 6), (2, 4)]);
     assert_eq!(rx.stats().snapshot().delivered, 4);
     assert_eq!(rx.depth(), 0);
@@ -64,13 +82,20 @@ fn pending_instrument_is_not_overtaken_through_the_ring() {
     // The engine pops one ring tick; the pending tick is newer than the ring tick still queued
     // before it, so it stays pending.
     let mut got = Vec::new();
-    assert_eq!(rx.drain(1, |s| got.push((s.tick.instrument.0, s.tick.ts))), 1);
+    assert_eq!(
+        rx.drain(1, |s| got.push((s.tick.instrument.0, s.tick.ts))),
+        1
+    );
     // The ring has room now, yet instrument 0 is pending: a newer tick must not go around it.
     assert_eq!(tx.send(tick(0, 4), 0), Sent::Conflated);
     assert_eq!(tx.send(tick(1, 5), 0), Sent::Ring);
     got.extend(drain_all(&mut rx).iter().map(|t| (t.instrument.0, t.ts)));
     assert_eq!(got, vec![(0, 1), (1, 2), (1, 5), (0, 4)]);
-    assert_eq!(tx.send(tick(0, 6), 0), Sent::Ring, "slot drained: back to the ring");
+    assert_eq!(
+        tx.send(tick(0, 6), 0),
+        Sent::Ring,
+        "slot drained: back to the ring"
+    );
 }
 
 #[test]
@@ -90,11 +115,21 @@ fn cross_thread_overload_keeps_each_instrument_in_order() {
     });
     let mut last = [-1i64; INSTRUMENTS as usize];
     let mut seen = 0u64;
-    let policy = WaitPolicy { spins: 50, yield_for: Duration::ZERO, park: Duration::from_millis(1) };
+    let policy = WaitPolicy {
+        spins: 50,
+        yield_for: Duration::ZERO,
+        park: Duration::from_millis(1),
+    };
     loop {
         let n = rx.drain(4, |s| {
             let slot = &mut last[s.tick.instrument.0 as usize];
-            assert!(s.tick.ts > *slot, "instrument {} reordered: {} after {}", s.tick.instrument.0, s.tick.ts, slot);
+            assert!(
+                s.tick.ts > *slot,
+                "instrument {} reordered: {} after {}",
+                s.tick.instrument.0,
+                s.tick.ts,
+                slot
+            );
             *slot = s.tick.ts;
         });
         seen += n as u64;
@@ -108,8 +143,16 @@ fn cross_thread_overload_keeps_each_instrument_in_order() {
     let sent = feed.join().expect("feed thread");
     let s = rx.stats().snapshot();
     assert_eq!(s.delivered, seen);
-    assert_eq!(sent.pushed + sent.parked, seen, "every ring or parked tick is delivered");
-    assert_eq!(sent.pushed + sent.parked + sent.conflated, N as u64, "nothing lost uncounted");
+    assert_eq!(
+        sent.pushed + sent.parked,
+        seen,
+        "every ring or parked tick is delivered"
+    );
+    assert_eq!(
+        sent.pushed + sent.parked + sent.conflated,
+        N as u64,
+        "nothing lost uncounted"
+    );
     // The newest tick of every instrument always arrives.
     for (i, &ts) in last.iter().enumerate() {
         assert_eq!(ts, N - INSTRUMENTS as i64 + i as i64);
@@ -120,26 +163,34 @@ fn cross_thread_overload_keeps_each_instrument_in_order() {
 fn parked_consumer_is_woken_by_a_push() {
     // Parks last for hours: only the producer's unpark can end them within the watchdog's
     // bound, so a lost wake-up fails the test instead of passing slowly.
-    let got = finishes_within(Duration::from_secs(20), "consumer parked on an empty link", || {
-        let bell = Doorbell::new();
-        let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
-        let engine = thread::spawn(move || {
-            let mut got = Vec::new();
-            let policy = WaitPolicy { spins: 1, yield_for: Duration::ZERO, park: PARK_FOREVER };
-            while got.len() < 3 {
-                rx.drain(8, |s| got.push(s.tick.ts));
-                if got.len() < 3 {
-                    rx.wait(policy);
+    let got = finishes_within(
+        Duration::from_secs(20),
+        "consumer parked on an empty link",
+        || {
+            let bell = Doorbell::new();
+            let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
+            let engine = thread::spawn(move || {
+                let mut got = Vec::new();
+                let policy = WaitPolicy {
+                    spins: 1,
+                    yield_for: Duration::ZERO,
+                    park: PARK_FOREVER,
+                };
+                while got.len() < 3 {
+                    rx.drain(8, |s| got.push(s.tick.ts));
+                    if got.len() < 3 {
+                        rx.wait(policy);
+                    }
                 }
+                got
+            });
+            for i in 0..3 {
+                thread::sleep(Duration::from_millis(5));
+                tx.send(tick(0, i), 0);
             }
-            got
-        });
-        for i in 0..3 {
-            thread::sleep(Duration::from_millis(5));
-            tx.send(tick(0, i), 0);
-        }
-        engine.join().expect("engine thread")
-    });
+            engine.join().expect("engine thread")
+        },
+    );
     assert_eq!(got, vec![0, 1, 2]);
 }
 

@@ -31,17 +31,30 @@ impl Actor for Counter {
 }
 
 fn tick(i: i64) -> Tick {
-    Tick { ts: i, instrument: InstrumentId((i % 4) as u32), price: Price(i), qty: 1 }
+    Tick {
+        ts: i,
+        instrument: InstrumentId((i % 4) as u32),
+        price: Price(i),
+        qty: 1,
+    }
 }
 
 fn placement() -> Placement {
-    Placement { ring_capacity: 64, park_timeout_us: 500, spin_iterations: 20, ..Placement::default() }
+    Placement {
+        ring_capacity: 64,
+        park_timeout_us: 500,
+        spin_iterations: 20,
+        ..Placement::default()
+    }
 }
 
 #[test]
 fn replay_feed_is_fully_delivered_then_threads_end() {
     let (bus, _events) = EventBus::bounded(16);
-    let counter = Counter { last: [-1; 4], ..Counter::default() };
+    let counter = Counter {
+        last: [-1; 4],
+        ..Counter::default()
+    };
     let runtime = RuntimeBuilder::new(placement(), 4, bus)
         .spawn(
             |port| {
@@ -61,16 +74,29 @@ fn replay_feed_is_fully_delivered_then_threads_end() {
     assert_eq!(report.chain.n, link.delivered);
     assert_eq!(link.pushed + link.parked + link.conflated, 5_000);
     assert_eq!(link.pushed + link.parked, link.delivered);
-    assert_eq!(report.chain.last, [4_996, 4_997, 4_998, 4_999], "newest tick per instrument arrives");
-    assert_eq!(report.latency.summary(Stage::FeedToEngine).count, link.delivered);
-    assert_eq!(report.latency.summary(Stage::EngineChain).count, link.delivered);
+    assert_eq!(
+        report.chain.last,
+        [4_996, 4_997, 4_998, 4_999],
+        "newest tick per instrument arrives"
+    );
+    assert_eq!(
+        report.latency.summary(Stage::FeedToEngine).count,
+        link.delivered
+    );
+    assert_eq!(
+        report.latency.summary(Stage::EngineChain).count,
+        link.delivered
+    );
 }
 
 #[test]
 fn shutdown_stops_an_endless_feed_and_drains() {
     let (bus, _events) = EventBus::bounded(16);
     let shutdown = Shutdown::new();
-    let counter = Counter { last: [-1; 4], ..Counter::default() };
+    let counter = Counter {
+        last: [-1; 4],
+        ..Counter::default()
+    };
     let runtime = RuntimeBuilder::new(placement(), 4, bus)
         .shutdown(shutdown.clone())
         .spawn(
@@ -92,7 +118,11 @@ fn shutdown_stops_an_endless_feed_and_drains() {
     let report = runtime.join().expect("threads");
     let link = report.link;
     assert!(link.delivered > 0);
-    assert_eq!(link.pushed + link.parked, link.delivered, "ring and pending slots drained");
+    assert_eq!(
+        link.pushed + link.parked,
+        link.delivered,
+        "ring and pending slots drained"
+    );
     assert_eq!(link.ring_depth(), 0);
     assert_eq!(report.chain.reordered, 0);
 }
@@ -101,17 +131,33 @@ fn shutdown_stops_an_endless_feed_and_drains() {
 fn shutdown_wakes_an_idle_engine() {
     // The engine parks for hours: only the trigger's unpark can end the park within the
     // watchdog's bound, so a lost wake-up fails the test instead of passing slowly.
-    let report = finishes_within(Duration::from_secs(20), "shutdown of a parked engine", || {
-        let (bus, _events) = EventBus::bounded(4);
-        let park_timeout_us = u64::try_from(PARK_FOREVER.as_micros()).expect("fits u64");
-        let slow = Placement { park_timeout_us, spin_iterations: 1, yield_us: 0, ..placement() };
-        let runtime = RuntimeBuilder::new(slow, 4, bus)
-            .drain_grace(Duration::ZERO)
-            .spawn(|port| while !port.is_stopping() { thread::sleep(Duration::from_millis(1)) }, Counter::default())
-            .expect("spawn");
-        thread::sleep(Duration::from_millis(10));
-        runtime.shutdown_and_join().expect("threads")
-    });
+    let report = finishes_within(
+        Duration::from_secs(20),
+        "shutdown of a parked engine",
+        || {
+            let (bus, _events) = EventBus::bounded(4);
+            let park_timeout_us = u64::try_from(PARK_FOREVER.as_micros()).expect("fits u64");
+            let slow = Placement {
+                park_timeout_us,
+                spin_iterations: 1,
+                yield_us: 0,
+                ..placement()
+            };
+            let runtime = RuntimeBuilder::new(slow, 4, bus)
+                .drain_grace(Duration::ZERO)
+                .spawn(
+                    |port| {
+                        while !port.is_stopping() {
+                            thread::sleep(Duration::from_millis(1))
+                        }
+                    },
+                    Counter::default(),
+                )
+                .expect("spawn");
+            thread::sleep(Duration::from_millis(10));
+            runtime.shutdown_and_join().expect("threads")
+        },
+    );
     assert_eq!(report.chain.n, 0);
 }
 
@@ -122,7 +168,10 @@ impl sharewise_actors::SupervisedStrategy for Fragile {
     fn name(&self) -> String {
         "fragile".into()
     }
-    fn on_tick(&mut self, _tick: &Tick) -> Result<Option<sharewise_engine::strategy::Signal>, sharewise_actors::StrategyFault> {
+    fn on_tick(
+        &mut self,
+        _tick: &Tick,
+    ) -> Result<Option<sharewise_engine::strategy::Signal>, sharewise_actors::StrategyFault> {
         self.0 += 1;
         assert!(self.0 != 3, "third tick");
         Ok(None)
@@ -150,11 +199,23 @@ fn supervised_chain_on_the_engine_thread_alerts_and_keeps_going() {
     let mut sup = Supervisor::new(4);
     sup.add(Box::new(Fragile(0)), &[InstrumentId(0)], OnFailure::Flatten);
     let runtime = RuntimeBuilder::new(placement(), 4, bus)
-        .spawn(|port| (0..40).for_each(|i| { port.send(tick(i)); }), Chain::new(sup, Flattens::default()))
+        .spawn(
+            |port| {
+                (0..40).for_each(|i| {
+                    port.send(tick(i));
+                })
+            },
+            Chain::new(sup, Flattens::default()),
+        )
         .expect("spawn");
-    let report = runtime.join().expect("engine survives the strategy's panic");
+    let report = runtime
+        .join()
+        .expect("engine survives the strategy's panic");
     assert_eq!(report.chain.second().0, 1);
-    assert_eq!(report.chain.first().mode(InstrumentId(0)), sharewise_actors::InstrumentMode::Flatten);
+    assert_eq!(
+        report.chain.first().mode(InstrumentId(0)),
+        sharewise_actors::InstrumentMode::Flatten
+    );
     assert_eq!(report.link.delivered, 40);
     let alert = events.try_next().expect("alert");
     assert!(matches!(alert.kind, EventKind::Alert { .. }));

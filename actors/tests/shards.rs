@@ -6,7 +6,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use sharewise_actors::{Actor, Ctx, EventBus, EventKind, Input, Placement, RuntimeBuilder, SendError, Severity};
+use sharewise_actors::{
+    Actor, Ctx, EventBus, EventKind, Input, Placement, RuntimeBuilder, SendError, Severity,
+};
 use sharewise_engine::types::{InstrumentId, Price, Tick};
 
 const INSTRUMENTS: usize = 8;
@@ -17,7 +19,12 @@ const ORDERS: u32 = 200;
 #[derive(Clone, Debug, PartialEq)]
 enum Msg {
     /// A stage's decision on tick (`instrument`, `ts`); `k` numbers the decisions of one tick.
-    Decision { shard: usize, instrument: u32, ts: i64, k: u8 },
+    Decision {
+        shard: usize,
+        instrument: u32,
+        ts: i64,
+        k: u8,
+    },
     /// From the other inbox producer (stands in for the order actor).
     Order(u32),
 }
@@ -40,7 +47,11 @@ struct Echo {
 
 impl Echo {
     fn new(shard: usize) -> Echo {
-        Echo { shard, seen: Vec::new(), panic_on: None }
+        Echo {
+            shard,
+            seen: Vec::new(),
+            panic_on: None,
+        }
     }
 }
 
@@ -49,9 +60,18 @@ impl Actor for Echo {
     type Out = Msg;
     fn handle(&mut self, tick: Tick, ctx: &mut Ctx<'_, Msg>) {
         self.seen.push(tick);
-        assert!(self.panic_on != Some(self.seen.len()), "stage {} gives up", self.shard);
+        assert!(
+            self.panic_on != Some(self.seen.len()),
+            "stage {} gives up",
+            self.shard
+        );
         for k in 0..decisions_for(&tick) {
-            ctx.emit(Msg::Decision { shard: self.shard, instrument: tick.instrument.0, ts: tick.ts, k });
+            ctx.emit(Msg::Decision {
+                shard: self.shard,
+                instrument: tick.instrument.0,
+                ts: tick.ts,
+                k,
+            });
         }
     }
 }
@@ -83,7 +103,16 @@ impl Actor for Book {
 
 impl Book {
     fn ticks(&self) -> Vec<Tick> {
-        self.log.iter().filter_map(|e| if let Entry::Tick { tick, .. } = e { Some(*tick) } else { None }).collect()
+        self.log
+            .iter()
+            .filter_map(|e| {
+                if let Entry::Tick { tick, .. } = e {
+                    Some(*tick)
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     fn decisions(&self) -> Vec<(u32, i64, u8, usize)> {
@@ -91,7 +120,16 @@ impl Book {
             .log
             .iter()
             .filter_map(|e| match e {
-                Entry::Msg { msg: Msg::Decision { shard, instrument, ts, k }, .. } => Some((*instrument, *ts, *k, *shard)),
+                Entry::Msg {
+                    msg:
+                        Msg::Decision {
+                            shard,
+                            instrument,
+                            ts,
+                            k,
+                        },
+                    ..
+                } => Some((*instrument, *ts, *k, *shard)),
                 _ => None,
             })
             .collect();
@@ -100,7 +138,19 @@ impl Book {
     }
 
     fn orders(&self) -> Vec<u32> {
-        self.log.iter().filter_map(|e| if let Entry::Msg { msg: Msg::Order(k), .. } = e { Some(*k) } else { None }).collect()
+        self.log
+            .iter()
+            .filter_map(|e| {
+                if let Entry::Msg {
+                    msg: Msg::Order(k), ..
+                } = e
+                {
+                    Some(*k)
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     /// Decisions handled before the account saw the tick they were made on.
@@ -110,7 +160,10 @@ impl Book {
         for e in &self.log {
             match e {
                 Entry::Tick { tick, .. } => newest[tick.instrument.0 as usize] = tick.ts,
-                Entry::Msg { msg: Msg::Decision { instrument, ts, .. }, .. } if newest[*instrument as usize] < *ts => early += 1,
+                Entry::Msg {
+                    msg: Msg::Decision { instrument, ts, .. },
+                    ..
+                } if newest[*instrument as usize] < *ts => early += 1,
                 Entry::Msg { .. } => {}
             }
         }
@@ -119,7 +172,12 @@ impl Book {
 }
 
 fn tick(i: i64) -> Tick {
-    Tick { ts: i, instrument: InstrumentId((i % INSTRUMENTS as i64) as u32), price: Price(100 + i), qty: 1 }
+    Tick {
+        ts: i,
+        instrument: InstrumentId((i % INSTRUMENTS as i64) as u32),
+        price: Price(100 + i),
+        qty: 1,
+    }
 }
 
 fn placement(shards: u32) -> Placement {
@@ -140,7 +198,16 @@ fn placement(shards: u32) -> Placement {
 fn expected_decisions(p: &Placement, ticks: &[Tick]) -> Vec<(u32, i64, u8, usize)> {
     let mut out: Vec<_> = ticks
         .iter()
-        .flat_map(|t| (0..decisions_for(t)).map(move |k| (t.instrument.0, t.ts, k, p.shard_of(t.instrument).unwrap_or(0))))
+        .flat_map(|t| {
+            (0..decisions_for(t)).map(move |k| {
+                (
+                    t.instrument.0,
+                    t.ts,
+                    k,
+                    p.shard_of(t.instrument).unwrap_or(0),
+                )
+            })
+        })
         .collect();
     out.sort_unstable();
     out
@@ -173,7 +240,11 @@ fn every_tick_and_message_reaches_the_account_once(shards: u32) {
                     }
                 }
                 let s = port.stats();
-                assert_eq!((s.pushed, s.parked, s.conflated, s.dropped), (TICKS as u64, 0, 0, 0), "engine link took every tick");
+                assert_eq!(
+                    (s.pushed, s.parked, s.conflated, s.dropped),
+                    (TICKS as u64, 0, 0, 0),
+                    "engine link took every tick"
+                );
                 // Stay alive until the order producer is done, so the engine is still there.
                 let _ = done_rx.recv();
             },
@@ -182,7 +253,8 @@ fn every_tick_and_message_reaches_the_account_once(shards: u32) {
         )
         .expect("spawn");
     assert_eq!(runtime.shard_stats().len(), shards as usize);
-    let producer = thread::spawn(move || (0..ORDERS).for_each(|k| sends_retrying(&inbox, Msg::Order(k))));
+    let producer =
+        thread::spawn(move || (0..ORDERS).for_each(|k| sends_retrying(&inbox, Msg::Order(k))));
     producer.join().expect("producer");
     done_tx.send(()).expect("feed waits");
     let report = runtime.join().expect("no thread panicked");
@@ -190,18 +262,41 @@ fn every_tick_and_message_reaches_the_account_once(shards: u32) {
     let sent: Vec<Tick> = (0..TICKS).map(tick).collect();
     let staged = report.chain;
     let book = &staged.account;
-    assert_eq!(book.ticks(), sent, "{shards} shards: every tick once, in feed order");
-    assert_eq!(book.decisions(), expected_decisions(&p, &sent), "{shards} shards: every decision once");
-    assert_eq!(book.orders(), (0..ORDERS).collect::<Vec<_>>(), "{shards} shards: the returned inbox sender delivers");
-    assert_eq!(book.decisions_before_their_tick(), 0, "{shards} shards: a tick reaches the account before its decisions");
+    assert_eq!(
+        book.ticks(),
+        sent,
+        "{shards} shards: every tick once, in feed order"
+    );
+    assert_eq!(
+        book.decisions(),
+        expected_decisions(&p, &sent),
+        "{shards} shards: every decision once"
+    );
+    assert_eq!(
+        book.orders(),
+        (0..ORDERS).collect::<Vec<_>>(),
+        "{shards} shards: the returned inbox sender delivers"
+    );
+    assert_eq!(
+        book.decisions_before_their_tick(),
+        0,
+        "{shards} shards: a tick reaches the account before its decisions"
+    );
     assert_eq!(report.link.delivered, TICKS as u64);
 
     assert_eq!(staged.stages.len(), (shards as usize).max(1));
     for (i, stage) in staged.stages.iter().enumerate() {
         assert_eq!(stage.shard, i, "stages come back in shard order");
-        let mine: Vec<Tick> = sent.iter().copied().filter(|t| p.shard_of(t.instrument).unwrap_or(0) == i).collect();
+        let mine: Vec<Tick> = sent
+            .iter()
+            .copied()
+            .filter(|t| p.shard_of(t.instrument).unwrap_or(0) == i)
+            .collect();
         assert!(!mine.is_empty());
-        assert_eq!(stage.seen, mine, "{shards} shards: stage {i} sees exactly its instruments, in feed order");
+        assert_eq!(
+            stage.seen, mine,
+            "{shards} shards: stage {i} sees exactly its instruments, in feed order"
+        );
     }
 }
 
@@ -240,23 +335,48 @@ fn unsharded_decision_on_tick_k_is_handled_before_tick_k_plus_1() {
     for e in &report.chain.account.log {
         match e {
             Entry::Tick { tick, mono, ts } => current = Some((*tick, *mono, *ts)),
-            Entry::Msg { msg: Msg::Decision { instrument, ts: made_on, .. }, mono, ts } => {
+            Entry::Msg {
+                msg:
+                    Msg::Decision {
+                        instrument,
+                        ts: made_on,
+                        ..
+                    },
+                mono,
+                ts,
+            } => {
                 let (tick, tick_mono, tick_ts) = current.expect("a decision after a tick");
-                assert_eq!((tick.instrument.0, tick.ts), (*instrument, *made_on), "the decision directly follows its tick");
-                assert_eq!((*mono, *ts), (tick_mono, tick_ts), "same Ctx times as the tick");
+                assert_eq!(
+                    (tick.instrument.0, tick.ts),
+                    (*instrument, *made_on),
+                    "the decision directly follows its tick"
+                );
+                assert_eq!(
+                    (*mono, *ts),
+                    (tick_mono, tick_ts),
+                    "same Ctx times as the tick"
+                );
                 decisions += 1;
             }
             Entry::Msg { msg, .. } => panic!("unexpected {msg:?}"),
         }
     }
-    assert_eq!(decisions, (0..500).map(|i| u32::from(decisions_for(&tick(i)))).sum::<u32>());
+    assert_eq!(
+        decisions,
+        (0..500)
+            .map(|i| u32::from(decisions_for(&tick(i))))
+            .sum::<u32>()
+    );
 }
 
 #[test]
 fn shutdown_drains_every_stage_into_the_account() {
     for shards in [0, 3] {
         let (bus, _events) = EventBus::bounded(16);
-        let p = Placement { ring_capacity: 64, ..placement(shards) };
+        let p = Placement {
+            ring_capacity: 64,
+            ..placement(shards)
+        };
         let (runtime, _inbox) = RuntimeBuilder::new(p.clone(), INSTRUMENTS, bus)
             .spawn_staged(
                 |port| {
@@ -278,16 +398,39 @@ fn shutdown_drains_every_stage_into_the_account() {
         let staged = report.chain;
         // Small rings may conflate under this feed, so count against what each stage saw: every
         // decision it made reached the account exactly once.
-        let seen: Vec<Tick> = staged.stages.iter().flat_map(|s| s.seen.iter().copied()).collect();
+        let seen: Vec<Tick> = staged
+            .stages
+            .iter()
+            .flat_map(|s| s.seen.iter().copied())
+            .collect();
         assert!(!seen.is_empty(), "{shards} shards: stages ran");
-        assert_eq!(staged.account.decisions(), expected_decisions(&p, &seen), "{shards} shards: no decision lost");
-        assert_eq!(staged.account.decisions_before_their_tick(), 0, "{shards} shards: ticks before their decisions");
+        assert_eq!(
+            staged.account.decisions(),
+            expected_decisions(&p, &seen),
+            "{shards} shards: no decision lost"
+        );
+        assert_eq!(
+            staged.account.decisions_before_their_tick(),
+            0,
+            "{shards} shards: ticks before their decisions"
+        );
         let link = report.link;
-        assert_eq!(link.pushed + link.parked, link.delivered, "{shards} shards: engine ring and slots drained");
+        assert_eq!(
+            link.pushed + link.parked,
+            link.delivered,
+            "{shards} shards: engine ring and slots drained"
+        );
         assert_eq!(staged.account.ticks().len() as u64, link.delivered);
         for stage in &staged.stages {
-            for pair in stage.seen.windows(2).filter(|w| w[0].instrument == w[1].instrument) {
-                assert!(pair[0].ts < pair[1].ts, "{shards} shards: per-instrument order kept");
+            for pair in stage
+                .seen
+                .windows(2)
+                .filter(|w| w[0].instrument == w[1].instrument)
+            {
+                assert!(
+                    pair[0].ts < pair[1].ts,
+                    "{shards} shards: per-instrument order kept"
+                );
             }
         }
     }
@@ -303,7 +446,10 @@ fn a_panicking_stage_is_reported_by_join() {
                     port.send(tick(i));
                 }
             },
-            |shard| Echo { panic_on: (shard == 1).then_some(5), ..Echo::new(shard) },
+            |shard| Echo {
+                panic_on: (shard == 1).then_some(5),
+                ..Echo::new(shard)
+            },
             Book::default(),
         )
         .expect("spawn");
@@ -314,11 +460,16 @@ fn a_panicking_stage_is_reported_by_join() {
     assert_eq!(err.0, "t-shard-1");
     let alert = events.try_next().expect("an alert");
     match alert.kind {
-        EventKind::Alert { severity, source, .. } => {
+        EventKind::Alert {
+            severity, source, ..
+        } => {
             assert_eq!(severity, Severity::Critical);
             assert_eq!(source, "runtime:t-shard-1");
         }
         other => panic!("unexpected event {other:?}"),
     }
-    assert!(matches!(inbox.try_send(Msg::Order(0)), Err(SendError::Closed(_))), "the engine ended too");
+    assert!(
+        matches!(inbox.try_send(Msg::Order(0)), Err(SendError::Closed(_))),
+        "the engine ended too"
+    );
 }

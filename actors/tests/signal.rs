@@ -9,7 +9,10 @@ use sharewise_actors::Shutdown;
 fn sigterm_triggers_shutdown() {
     let shutdown = Shutdown::new();
     shutdown.install_signal_handler().expect("install handler");
-    assert!(shutdown.install_signal_handler().is_err(), "only one handler per process");
+    assert!(
+        shutdown.install_signal_handler().is_err(),
+        "only one handler per process"
+    );
     let status = std::process::Command::new("kill")
         .args(["-TERM", &std::process::id().to_string()])
         .status()

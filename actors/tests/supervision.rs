@@ -2,8 +2,8 @@
 //! or frozen, an alert is published, and the other strategies keep running.
 
 use sharewise_actors::{
-    Actor, Chain, Ctx, Decision, EventBus, EventKind, InstrumentMode, OnFailure, Severity, StrategyFault,
-    SupervisedStrategy, Supervisor,
+    Actor, Chain, Ctx, Decision, EventBus, EventKind, InstrumentMode, OnFailure, Severity,
+    StrategyFault, SupervisedStrategy, Supervisor,
 };
 use sharewise_engine::strategy::{Reason, Signal};
 use sharewise_engine::types::{InstrumentId, Price, Side, Tick};
@@ -19,7 +19,13 @@ struct Probe {
 
 impl Probe {
     fn new(name: &'static str) -> Probe {
-        Probe { name, seen: 0, panic_on: None, fail_on: None, signal_every: 0 }
+        Probe {
+            name,
+            seen: 0,
+            panic_on: None,
+            fail_on: None,
+            signal_every: 0,
+        }
     }
 }
 
@@ -64,15 +70,34 @@ impl Actor for Sink {
 }
 
 fn tick(instrument: u32, ts: i64) -> Tick {
-    Tick { ts, instrument: InstrumentId(instrument), price: Price::from_rupees_paise(100, 0), qty: 1 }
+    Tick {
+        ts,
+        instrument: InstrumentId(instrument),
+        price: Price::from_rupees_paise(100, 0),
+        qty: 1,
+    }
 }
 
 #[test]
 fn panicking_strategy_is_stopped_and_others_keep_running() {
     let (bus, stream) = EventBus::bounded(16);
     let mut sup = Supervisor::new(4);
-    let boom = sup.add(Box::new(Probe { panic_on: Some(3), ..Probe::new("boom") }), &[InstrumentId(0), InstrumentId(1)], OnFailure::Flatten);
-    let steady = sup.add(Box::new(Probe { signal_every: 2, ..Probe::new("steady") }), &[InstrumentId(0), InstrumentId(2)], OnFailure::Freeze);
+    let boom = sup.add(
+        Box::new(Probe {
+            panic_on: Some(3),
+            ..Probe::new("boom")
+        }),
+        &[InstrumentId(0), InstrumentId(1)],
+        OnFailure::Flatten,
+    );
+    let steady = sup.add(
+        Box::new(Probe {
+            signal_every: 2,
+            ..Probe::new("steady")
+        }),
+        &[InstrumentId(0), InstrumentId(2)],
+        OnFailure::Freeze,
+    );
     let mut chain = Chain::new(sup, Sink::default());
     let mut out = |_: ()| {};
     for ts in 0..6 {
@@ -88,15 +113,31 @@ fn panicking_strategy_is_stopped_and_others_keep_running() {
     assert_eq!(sup.mode(InstrumentId(1)), InstrumentMode::Flatten);
     assert_eq!(sup.mode(InstrumentId(2)), InstrumentMode::Active);
     let decisions = &chain.second().0;
-    let flattened: Vec<_> = decisions.iter().filter_map(|d| if let Decision::Flatten(i) = d { Some(i.0) } else { None }).collect();
+    let flattened: Vec<_> = decisions
+        .iter()
+        .filter_map(|d| {
+            if let Decision::Flatten(i) = d {
+                Some(i.0)
+            } else {
+                None
+            }
+        })
+        .collect();
     assert_eq!(flattened, vec![0, 1]);
     // `steady` saw all 12 ticks and signalled on every second one.
-    let signals = decisions.iter().filter(|d| matches!(d, Decision::Signal { strategy, .. } if *strategy == steady)).count();
+    let signals = decisions
+        .iter()
+        .filter(|d| matches!(d, Decision::Signal { strategy, .. } if *strategy == steady))
+        .count();
     assert_eq!(signals, 6);
     let alert = stream.try_next().expect("an alert");
     assert_eq!(alert.ts, 2, "raised at the third tick of instrument 0");
     match alert.kind {
-        EventKind::Alert { severity, source, message } => {
+        EventKind::Alert {
+            severity,
+            source,
+            message,
+        } => {
             assert_eq!(severity, Severity::Critical);
             assert_eq!(source, "strategy:boom");
             assert!(message.contains("boom on tick 3"), "{message}");
@@ -110,7 +151,14 @@ fn panicking_strategy_is_stopped_and_others_keep_running() {
 fn erroring_strategy_freezes_its_instruments() {
     let (bus, stream) = EventBus::bounded(4);
     let mut sup = Supervisor::new(2);
-    let bad = sup.add(Box::new(Probe { fail_on: Some(2), ..Probe::new("bad") }), &[InstrumentId(1)], OnFailure::Freeze);
+    let bad = sup.add(
+        Box::new(Probe {
+            fail_on: Some(2),
+            ..Probe::new("bad")
+        }),
+        &[InstrumentId(1)],
+        OnFailure::Freeze,
+    );
     let mut sink = Vec::new();
     let mut out = |d: Decision| sink.push(d);
     for ts in 0..4 {
@@ -120,5 +168,8 @@ fn erroring_strategy_freezes_its_instruments() {
     assert_eq!(sup.mode(InstrumentId(1)), InstrumentMode::Freeze);
     assert_eq!(sink, vec![Decision::Freeze(InstrumentId(1))]);
     let line = stream.try_next().expect("alert").to_json().expect("json");
-    assert!(line.contains(r#""type":"alert""#) && line.contains("bad state at tick 2"), "{line}");
+    assert!(
+        line.contains(r#""type":"alert""#) && line.contains("bad state at tick 2"),
+        "{line}"
+    );
 }

@@ -32,7 +32,14 @@ fn series() -> Vec<Candle> {
             let high = tick(open.max(close) + rand());
             let low = tick(open.min(close) - rand());
             let volume = (1000.0 + rand() * 9000.0).round();
-            Candle { ts: 1_767_584_700_000_000_000 + i as i64 * NANOS_PER_MINUTE, open, high, low, close, volume }
+            Candle {
+                ts: 1_767_584_700_000_000_000 + i as i64 * NANOS_PER_MINUTE,
+                open,
+                high,
+                low,
+                close,
+                volume,
+            }
         })
         .collect()
 }
@@ -70,10 +77,28 @@ fn indicator_update(c: &mut Criterion) {
     bench(c, "ema_20", &bars, Ema::new(20).expect(ok), close);
     bench(c, "wma_20", &bars, Wma::new(20).expect(ok), close);
     bench(c, "rsi_14", &bars, Rsi::new(14).expect(ok), close);
-    bench(c, "macd_12_26_9", &bars, Macd::new(12, 26, 9).expect(ok), close);
-    bench(c, "bbands_20_2_2", &bars, BollingerBands::new(20, 2.0, 2.0).expect(ok), close);
+    bench(
+        c,
+        "macd_12_26_9",
+        &bars,
+        Macd::new(12, 26, 9).expect(ok),
+        close,
+    );
+    bench(
+        c,
+        "bbands_20_2_2",
+        &bars,
+        BollingerBands::new(20, 2.0, 2.0).expect(ok),
+        close,
+    );
     bench(c, "atr_14", &bars, Atr::new(14).expect(ok), candle);
-    bench(c, "stoch_14_3_3", &bars, Stochastic::new(14, 3, 3).expect(ok), candle);
+    bench(
+        c,
+        "stoch_14_3_3",
+        &bars,
+        Stochastic::new(14, 3, 3).expect(ok),
+        candle,
+    );
     bench(c, "obv", &bars, Obv::new(), candle);
     bench(c, "adx_14", &bars, Adx::new(14).expect(ok), candle);
     bench(c, "vwap", &bars, Vwap::new(), candle);

@@ -23,5 +23,9 @@ fn main() {
         trades += result.metrics.trade_count;
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("{runs} runs × {} bars: {:.1}M bars/s ({trades} trades)", bars.len(), (runs * bars.len()) as f64 / secs / 1e6);
+    println!(
+        "{runs} runs × {} bars: {:.1}M bars/s ({trades} trades)",
+        bars.len(),
+        (runs * bars.len()) as f64 / secs / 1e6
+    );
 }

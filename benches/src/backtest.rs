@@ -69,15 +69,25 @@ pub struct BacktestBench {
 /// `recording` keeps the per-bar equity curve and the signal log, as `sharewise backtest --out`
 /// does; without it the run keeps what `sharewise backtest` prints (metrics, trades).
 pub fn sma_backtester(recording: bool) -> Backtester<SmaCross, PreTradeRisk> {
-    let strategy = SmaCross::new(10, 30, ExitRules::default()).unwrap_or_else(|e| panic!("10 < 30: {e}"));
+    let strategy =
+        SmaCross::new(10, 30, ExitRules::default()).unwrap_or_else(|e| panic!("10 < 30: {e}"));
     let risk = PreTradeRisk::new(Sizing::FixedQty(10), Limits::default(), Product::Cnc);
-    Backtester::new(BacktestConfig::default(), Instrument::nse_equity(0, "BENCH"), strategy, risk)
-        .record_curve(recording)
-        .record_signals(recording)
+    Backtester::new(
+        BacktestConfig::default(),
+        Instrument::nse_equity(0, "BENCH"),
+        strategy,
+        risk,
+    )
+    .record_curve(recording)
+    .record_signals(recording)
 }
 
 /// Reads `path` and backtests it in one streaming pass.
-pub fn whole_run(path: &Path, expected_bars: usize, recording: bool) -> Result<BacktestResult, FeedError> {
+pub fn whole_run(
+    path: &Path,
+    expected_bars: usize,
+    recording: bool,
+) -> Result<BacktestResult, FeedError> {
     let mut bt = sma_backtester(recording);
     bt.reserve(expected_bars);
     for bar in BarReader::open(path, ReadOptions::STRICT)? {
@@ -103,12 +113,21 @@ pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> 
     let n = bars.len();
     let reference = sma_backtester(false).run(bars.iter().copied());
     let sliced = sma_backtester(false).run_slice(&bars);
-    assert_eq!((sliced.trades, sliced.final_equity), (reference.trades.clone(), reference.final_equity), "run_slice must equal run");
+    assert_eq!(
+        (sliced.trades, sliced.final_equity),
+        (reference.trades.clone(), reference.final_equity),
+        "run_slice must equal run"
+    );
     let check = |r: &BacktestResult| {
-        assert_eq!((r.trades.len(), r.final_equity), (reference.trades.len(), reference.final_equity), "every repetition must produce the same backtest");
+        assert_eq!(
+            (r.trades.len(), r.final_equity),
+            (reference.trades.len(), reference.final_equity),
+            "every repetition must produce the same backtest"
+        );
     };
 
-    let (mut whole, mut whole_rec, mut engine, mut engine_rec, mut read) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut whole, mut whole_rec, mut engine, mut engine_rec, mut read) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..repetitions {
         for (recording, times) in [(false, &mut whole), (true, &mut whole_rec)] {
             let t = Instant::now();

@@ -25,7 +25,9 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use serde::Serialize;
-use sharewise_actors::{Actor, Ctx, EventBus, MonoClock, Placement, RuntimeBuilder, Stage, StageSummary};
+use sharewise_actors::{
+    Actor, Ctx, EventBus, MonoClock, Placement, RuntimeBuilder, Stage, StageSummary,
+};
 use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, RiskGate};
 use sharewise_engine::strategy::{ExitRules, SmaCross, Strategy};
 use sharewise_engine::types::{Bar, Instrument, InstrumentId, Price, Product, Side, Tick};
@@ -161,7 +163,9 @@ pub struct PipelineReport {
 /// on the 0.05 grid (xorshift, fixed seed). `ts` is overwritten with the send stamp.
 pub fn synthetic_ticks(n: usize) -> Vec<Tick> {
     let grid = Price::from_rupees_paise(0, 5).units();
-    let mut prices: Vec<i64> = (0..INSTRUMENTS as i64).map(|i| Price::from_rupees_paise(100 + 50 * i, 0).units()).collect();
+    let mut prices: Vec<i64> = (0..INSTRUMENTS as i64)
+        .map(|i| Price::from_rupees_paise(100 + 50 * i, 0).units())
+        .collect();
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut ticks = Vec::with_capacity(n);
     for i in 0..n {
@@ -171,7 +175,12 @@ pub fn synthetic_ticks(n: usize) -> Vec<Tick> {
         let k = i % INSTRUMENTS;
         let step = (state % 5) as i64 - 2; // −2 … +2 grid steps
         prices[k] = (prices[k] + step * grid).max(20 * grid);
-        ticks.push(Tick { ts: 0, instrument: InstrumentId(k as u32), price: Price(prices[k]), qty: 1 + (state >> 40) as i64 % 100 });
+        ticks.push(Tick {
+            ts: 0,
+            instrument: InstrumentId(k as u32),
+            price: Price(prices[k]),
+            qty: 1 + (state >> 40) as i64 % 100,
+        });
     }
     ticks
 }
@@ -200,11 +209,18 @@ pub struct DecisionChain {
 impl DecisionChain {
     /// A chain timing against `clock` (the one the feed stamps with).
     pub fn new(clock: MonoClock) -> DecisionChain {
-        let strategies = (0..INSTRUMENTS).map(|_| SmaCross::new(10, 30, ExitRules::default()).unwrap_or_else(|e| panic!("10 < 30: {e}"))).collect();
+        let strategies = (0..INSTRUMENTS)
+            .map(|_| {
+                SmaCross::new(10, 30, ExitRules::default())
+                    .unwrap_or_else(|e| panic!("10 < 30: {e}"))
+            })
+            .collect();
         DecisionChain {
             clock,
             strategies,
-            instruments: (0..INSTRUMENTS as u32).map(|i| Instrument::nse_equity(i, "BENCH")).collect(),
+            instruments: (0..INSTRUMENTS as u32)
+                .map(|i| Instrument::nse_equity(i, "BENCH"))
+                .collect(),
             positions: vec![0; INSTRUMENTS],
             risk: PreTradeRisk::new(Sizing::FixedQty(10), Limits::default(), Product::Cnc),
             cash: Decimal::from(1_000_000_000_i64),
@@ -223,7 +239,14 @@ impl DecisionChain {
         let k = tick.instrument.0 as usize;
         let mut intent = false;
         if k < self.strategies.len() {
-            let bar = Bar { ts: tick.ts, open: tick.price, high: tick.price, low: tick.price, close: tick.price, volume: tick.qty };
+            let bar = Bar {
+                ts: tick.ts,
+                open: tick.price,
+                high: tick.price,
+                low: tick.price,
+                close: tick.price,
+                volume: tick.qty,
+            };
             if let Some(signal) = self.strategies[k].on_bar(tick.instrument, &bar) {
                 self.signals += 1;
                 intent = self.review(k, signal.side, tick.price, tick.ts);
@@ -244,7 +267,13 @@ impl DecisionChain {
             (Side::Sell, q) if q > 0 => Purpose::Exit { qty: q },
             _ => return false,
         };
-        let request = OrderRequest { side, purpose, reference_price: price, stop_loss: None, ts };
+        let request = OrderRequest {
+            side,
+            purpose,
+            reference_price: price,
+            stop_loss: None,
+            ts,
+        };
         let account = AccountView {
             instrument: &self.instruments[k],
             position_qty: position,
@@ -290,7 +319,11 @@ impl DecisionChain {
             intents: self.intents,
             rejections: self.rejections,
             wall_s,
-            ticks_per_s: if wall_s > 0.0 { ticks as f64 / wall_s } else { 0.0 },
+            ticks_per_s: if wall_s > 0.0 {
+                ticks as f64 / wall_s
+            } else {
+                0.0
+            },
         }
     }
 }
@@ -329,7 +362,11 @@ fn pace(clock: &MonoClock, start_ns: u64, i: usize, rate: u64) {
 }
 
 /// The real runtime (default placement) over `ticks`.
-fn run_runtime(ticks: &[Tick], rate: u64, placement: &Placement) -> std::io::Result<(f64, sharewise_actors::EngineReport<ChainActor>)> {
+fn run_runtime(
+    ticks: &[Tick],
+    rate: u64,
+    placement: &Placement,
+) -> std::io::Result<(f64, sharewise_actors::EngineReport<ChainActor>)> {
     let clock = MonoClock::new();
     let feed: Vec<Tick> = ticks.to_vec();
     let (bus, _events) = EventBus::bounded(64);
@@ -346,13 +383,19 @@ fn run_runtime(ticks: &[Tick], rate: u64, placement: &Placement) -> std::io::Res
         },
         ChainActor(DecisionChain::new(clock)),
     )?;
-    let report = runtime.join().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let report = runtime
+        .join()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok((start.elapsed().as_secs_f64(), report))
 }
 
 /// The hand-written baseline: one rtrb hop, spin-then-yield consumer, same chain.
 /// Its threads are spawned (named, and pinned when asked) by `placement`, like the runtime's.
-fn run_baseline(ticks: &[Tick], rate: u64, placement: &Placement) -> std::io::Result<(DecisionChain, f64)> {
+fn run_baseline(
+    ticks: &[Tick],
+    rate: u64,
+    placement: &Placement,
+) -> std::io::Result<(DecisionChain, f64)> {
     let clock = MonoClock::new();
     let feed: Vec<Tick> = ticks.to_vec();
     let (mut tx, mut rx) = rtrb::RingBuffer::<(Tick, u64)>::new(BASELINE_RING);
@@ -402,8 +445,12 @@ fn run_baseline(ticks: &[Tick], rate: u64, placement: &Placement) -> std::io::Re
             let _ = tx.push((tick, sent));
         }
     })?;
-    producer.join().map_err(|_| std::io::Error::other("baseline feed panicked"))?;
-    let chain = consumer.join().map_err(|_| std::io::Error::other("baseline consumer panicked"))?;
+    producer
+        .join()
+        .map_err(|_| std::io::Error::other("baseline feed panicked"))?;
+    let chain = consumer
+        .join()
+        .map_err(|_| std::io::Error::other("baseline consumer panicked"))?;
     Ok((chain, start.elapsed().as_secs_f64()))
 }
 
@@ -419,7 +466,12 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// and the baseline at `rate` ticks/s (0 = flat out), alternating over `rounds` rounds of
 /// `ticks / rounds` ticks each: on a shared machine a burst of noise then hits both sides alike.
 /// Histograms and counters are summed over the rounds.
-pub fn run(ticks: usize, rate: u64, placement: &Placement, rounds: usize) -> std::io::Result<PipelineReport> {
+pub fn run(
+    ticks: usize,
+    rate: u64,
+    placement: &Placement,
+    rounds: usize,
+) -> std::io::Result<PipelineReport> {
     let rounds = rounds.clamp(1, ticks.max(1));
     let feed = synthetic_ticks(ticks);
     let clock = MonoClock::new();
@@ -431,11 +483,20 @@ pub fn run(ticks: usize, rate: u64, placement: &Placement, rounds: usize) -> std
         let (wall, report) = run_runtime(chunk, rate, placement)?;
         runtime_wall += wall;
         runtime.absorb(&report.chain.0);
-        for (h, stage) in stages.iter_mut().zip([Stage::FeedToEngine, Stage::EngineChain]) {
-            h.add(report.latency.histogram(stage)).map_err(|e| std::io::Error::other(e.to_string()))?;
+        for (h, stage) in stages
+            .iter_mut()
+            .zip([Stage::FeedToEngine, Stage::EngineChain])
+        {
+            h.add(report.latency.histogram(stage))
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
         }
         let l = report.link;
-        (link.delivered, link.conflated, link.dropped, link.parked) = (link.delivered + l.delivered, link.conflated + l.conflated, link.dropped + l.dropped, link.parked + l.parked);
+        (link.delivered, link.conflated, link.dropped, link.parked) = (
+            link.delivered + l.delivered,
+            link.conflated + l.conflated,
+            link.dropped + l.dropped,
+            link.parked + l.parked,
+        );
         let (chain, wall) = run_baseline(chunk, rate, placement)?;
         baseline_wall += wall;
         baseline.absorb(&chain);
@@ -498,7 +559,9 @@ mod tests {
     fn feed_is_deterministic_and_on_the_grid() {
         let a = synthetic_ticks(1000);
         assert_eq!(a, synthetic_ticks(1000));
-        assert!(a.iter().all(|t| t.price.units() > 0 && t.price.units() % 500 == 0));
+        assert!(a
+            .iter()
+            .all(|t| t.price.units() > 0 && t.price.units() % 500 == 0));
     }
 
     #[test]
@@ -509,16 +572,28 @@ mod tests {
         assert_eq!(r.runtime.decision.count, r.delivered);
         assert_eq!(r.delivered, r.ticks - r.conflated - r.dropped);
         assert_eq!(r.dropped, 0);
-        assert_eq!(r.baseline.decision.count, r.ticks, "the baseline loses nothing");
+        assert_eq!(
+            r.baseline.decision.count, r.ticks,
+            "the baseline loses nothing"
+        );
         assert_eq!(r.stage_feed_to_engine.count, r.delivered);
-        for (l, intents) in [(r.runtime.decision, r.runtime.intents), (r.baseline.decision, r.baseline.intents)] {
-            assert!(l.p50_ns <= l.p99_ns && l.p99_ns <= l.p999_ns && l.p999_ns <= l.max_ns, "{l:?}");
+        for (l, intents) in [
+            (r.runtime.decision, r.runtime.intents),
+            (r.baseline.decision, r.baseline.intents),
+        ] {
+            assert!(
+                l.p50_ns <= l.p99_ns && l.p99_ns <= l.p999_ns && l.p999_ns <= l.max_ns,
+                "{l:?}"
+            );
             assert!(intents > 0);
         }
         assert_eq!(r.runtime.intent.count, r.runtime.intents);
         assert_eq!(r.baseline.intent.count, r.baseline.intents);
         assert_eq!(r.runtime.intents + r.runtime.rejections, r.runtime.reviews);
         assert!(r.ticks_per_s > 0.0 && r.baseline_ticks_per_s > 0.0);
-        assert_eq!((r.p50_ns, r.p99_ns), (r.runtime.decision.p50_ns, r.runtime.decision.p99_ns));
+        assert_eq!(
+            (r.p50_ns, r.p99_ns),
+            (r.runtime.decision.p50_ns, r.runtime.decision.p99_ns)
+        );
     }
 }

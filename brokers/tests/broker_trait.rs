@@ -10,8 +10,8 @@ use std::task::{Context, Poll, Waker};
 use common::*;
 use sharewise_brokers::error::kite_kind;
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, OrderStatus, PaperConfig,
-    PlaceOutcome, SharedPaper,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, OrderStatus,
+    PaperConfig, PlaceOutcome, SharedPaper,
 };
 use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
 
@@ -223,19 +223,43 @@ fn every_status_in_the_kite_orders_fixture_maps() {
 fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("paper.json");
-    let instruments = || [sharewise_engine::types::Instrument::nse_equity(1, "RELIANCE")];
+    let instruments = || {
+        [sharewise_engine::types::Instrument::nse_equity(
+            1, "RELIANCE",
+        )]
+    };
     {
-        let shared = SharedPaper::new(sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments()).unwrap());
+        let shared = SharedPaper::new(
+            sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments())
+                .unwrap(),
+        );
         block_on(shared.place(&market(1, Side::Buy, 10))).unwrap();
-        shared.lock().unwrap().on_tick(&tick(1, "100.00", 100)).unwrap();
+        shared
+            .lock()
+            .unwrap()
+            .on_tick(&tick(1, "100.00", 100))
+            .unwrap();
         block_on(shared.place(&market(2, Side::Sell, 4))).unwrap();
         let before = shared.lock().unwrap().trade_count();
-        shared.lock().unwrap().on_tick(&tick(2, "101.00", 100)).unwrap();
+        shared
+            .lock()
+            .unwrap()
+            .on_tick(&tick(2, "101.00", 100))
+            .unwrap();
         let new = shared.lock().unwrap().trades_from_seq(before);
         assert_eq!(new.len(), 1);
-        assert_eq!((new[0].trade_id.as_str(), new[0].fill.client_id, new[0].fill.qty), ("P00000002", ClientOrderId(2), 4));
+        assert_eq!(
+            (
+                new[0].trade_id.as_str(),
+                new[0].fill.client_id,
+                new[0].fill.qty
+            ),
+            ("P00000002", ClientOrderId(2), 4)
+        );
     }
-    let reopened = SharedPaper::new(sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments()).unwrap());
+    let reopened = SharedPaper::new(
+        sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments()).unwrap(),
+    );
     let all = block_on(reopened.trades()).unwrap();
     let ids: Vec<&str> = all.iter().map(|t| t.trade_id.as_str()).collect();
     assert_eq!(ids, ["P00000001", "P00000002"]);
@@ -246,15 +270,34 @@ fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
 fn paper_fills_carry_the_backtesters_charges() {
     use sharewise_engine::backtest::{Commission, ZerodhaRates};
     use sharewise_engine::types::Exchange;
-    let cfg = PaperConfig { commission: Commission::Zerodha(ZerodhaRates::default()), ..PaperConfig::default() };
+    let cfg = PaperConfig {
+        commission: Commission::Zerodha(ZerodhaRates::default()),
+        ..PaperConfig::default()
+    };
     let mut paper = broker(cfg.clone());
     let order = market(1, Side::Buy, 10);
     paper.place(&order).unwrap();
     let fills = paper.on_tick(&tick(1, "1500.00", 100)).unwrap();
-    let expected = cfg.commission.charges(Side::Buy, order.product, Exchange::Nse, sharewise_engine::types::Price::parse("1500").unwrap(), 10).total;
-    assert!(expected > rust_decimal::Decimal::ZERO, "delivery buys pay STT and stamp duty");
+    let expected = cfg
+        .commission
+        .charges(
+            Side::Buy,
+            order.product,
+            Exchange::Nse,
+            sharewise_engine::types::Price::parse("1500").unwrap(),
+            10,
+        )
+        .total;
+    assert!(
+        expected > rust_decimal::Decimal::ZERO,
+        "delivery buys pay STT and stamp duty"
+    );
     assert_eq!(fills[0].fees, expected);
-    assert_eq!(paper.funds().cash, rust_decimal::Decimal::from(1_000_000) - rust_decimal::Decimal::from(15_000) - expected, "cash pays the charges");
+    assert_eq!(
+        paper.funds().cash,
+        rust_decimal::Decimal::from(1_000_000) - rust_decimal::Decimal::from(15_000) - expected,
+        "cash pays the charges"
+    );
 }
 
 #[test]
@@ -266,21 +309,49 @@ fn a_new_ist_day_starts_a_fresh_day_book_and_keeps_positions_cash_and_used_tags(
     paper.on_tick(&tick(day1, "100.00", 100)).unwrap();
     paper.place(&limit(2, Side::Buy, 5, "90.00")).unwrap(); // still open at the day's end
     let cash = paper.funds().cash;
-    paper.on_tick(&tick(day1 + NANOS_PER_DAY, "101.00", 100)).unwrap();
+    paper
+        .on_tick(&tick(day1 + NANOS_PER_DAY, "101.00", 100))
+        .unwrap();
 
     let tags: Vec<u64> = paper.orders().iter().map(|o| o.tag().0).collect();
-    assert_eq!(tags, [2], "finished orders leave the day book; the open one carries over");
-    assert!(paper.trades().is_empty(), "yesterday's fills leave the trade book");
+    assert_eq!(
+        tags,
+        [2],
+        "finished orders leave the day book; the open one carries over"
+    );
+    assert!(
+        paper.trades().is_empty(),
+        "yesterday's fills leave the trade book"
+    );
     assert_eq!(paper.trade_count(), 1);
-    assert_eq!((paper.positions()[0].qty, paper.funds().cash), (10, cash), "positions and cash carry over");
+    assert_eq!(
+        (paper.positions()[0].qty, paper.funds().cash),
+        (10, cash),
+        "positions and cash carry over"
+    );
 
     paper.place(&market(3, Side::Sell, 10)).unwrap();
     let before = paper.trade_count();
-    paper.on_tick(&tick(day1 + NANOS_PER_DAY + 1, "102.00", 100)).unwrap();
+    paper
+        .on_tick(&tick(day1 + NANOS_PER_DAY + 1, "102.00", 100))
+        .unwrap();
     let new = paper.trades_from_seq(before);
-    assert_eq!(new.iter().map(|t| t.trade_id.as_str()).collect::<Vec<_>>(), ["P00000002"], "trade ids keep counting across days");
+    assert_eq!(
+        new.iter().map(|t| t.trade_id.as_str()).collect::<Vec<_>>(),
+        ["P00000002"],
+        "trade ids keep counting across days"
+    );
 
     let again = paper.place(&market(1, Side::Buy, 10)).unwrap_err();
-    assert!(again.to_string().contains("used by an order of an earlier day"), "{again}");
-    assert_eq!(paper.duplicate_placements(), 1, "re-using yesterday's tag is still a duplicate");
+    assert!(
+        again
+            .to_string()
+            .contains("used by an order of an earlier day"),
+        "{again}"
+    );
+    assert_eq!(
+        paper.duplicate_placements(),
+        1,
+        "re-using yesterday's tag is still a duplicate"
+    );
 }

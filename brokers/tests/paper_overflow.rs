@@ -15,19 +15,28 @@ fn cancelled_message(b: &sharewise_brokers::PaperBroker, id: u64) -> String {
 
 #[test]
 fn slippage_that_overflows_cancels_the_order_instead_of_a_wrapped_fill() {
-    let mut b = broker(PaperConfig { slippage_ticks: i64::MAX, ..PaperConfig::default() });
+    let mut b = broker(PaperConfig {
+        slippage_ticks: i64::MAX,
+        ..PaperConfig::default()
+    });
     b.place(&market(1, Side::Buy, 10)).unwrap();
     let fills = b.on_tick(&tick(1, "100.00", 500)).unwrap();
     assert!(fills.is_empty(), "no fill at a wrapped price: {fills:?}");
     let message = cancelled_message(&b, 1);
-    assert!(message.contains("slippage_ticks") && message.contains("out of range"), "{message}");
+    assert!(
+        message.contains("slippage_ticks") && message.contains("out of range"),
+        "{message}"
+    );
     assert!(b.trades().is_empty());
 }
 
 #[test]
 fn a_sell_slipped_to_zero_or_below_is_cancelled_not_filled() {
     // 100.00 less 2001 ticks of 0.05 is −0.05.
-    let mut b = broker(PaperConfig { slippage_ticks: 2001, ..PaperConfig::default() });
+    let mut b = broker(PaperConfig {
+        slippage_ticks: 2001,
+        ..PaperConfig::default()
+    });
     b.place(&market(1, Side::Sell, 10)).unwrap();
     assert!(b.on_tick(&tick(1, "100.00", 500)).unwrap().is_empty());
     assert!(cancelled_message(&b, 1).contains("out of range"));

@@ -43,11 +43,20 @@ fn out_of_range(range: &str, value: impl std::fmt::Display, hint: &str) -> Strin
 }
 
 /// `value` in `(0, max]`, else the problem for `key`.
-fn positive_up_to(key: &str, value: Decimal, max: Decimal, unit: &str, hint: &str) -> Result<(), Problem> {
+fn positive_up_to(
+    key: &str,
+    value: Decimal,
+    max: Decimal,
+    unit: &str,
+    hint: &str,
+) -> Result<(), Problem> {
     if value > Decimal::ZERO && value <= max {
         return Ok(());
     }
-    Err((key.to_string(), out_of_range(&format!("more than 0 and at most {max}{unit}"), value, hint)))
+    Err((
+        key.to_string(),
+        out_of_range(&format!("more than 0 and at most {max}{unit}"), value, hint),
+    ))
 }
 
 /// `value` in `[0, max]`, else the problem for `key`.
@@ -55,7 +64,10 @@ fn zero_up_to(key: &str, value: Decimal, max: Decimal, unit: &str) -> Result<(),
     if value >= Decimal::ZERO && value <= max {
         return Ok(());
     }
-    Err((key.to_string(), out_of_range(&format!("0 to {max}{unit}"), value, "")))
+    Err((
+        key.to_string(),
+        out_of_range(&format!("0 to {max}{unit}"), value, ""),
+    ))
 }
 
 /// `value` in `1..=max`, else the problem for `key`.
@@ -63,7 +75,10 @@ fn count_up_to(key: &str, value: i64, max: i64, unit: &str, hint: &str) -> Resul
     if (1..=max).contains(&value) {
         return Ok(());
     }
-    Err((key.to_string(), out_of_range(&format!("1 to {max}{unit}"), value, hint)))
+    Err((
+        key.to_string(),
+        out_of_range(&format!("1 to {max}{unit}"), value, hint),
+    ))
 }
 
 /// Checks `[backtest.limits]` (`prefix` `backtest.limits`) or the per-order keys of `[risk]`.
@@ -74,10 +89,22 @@ pub(crate) fn check_limits(prefix: &str, limits: &Limits) -> Result<(), Problem>
         count_up_to(&key("max_order_qty"), q, MAX_QTY, " shares", OFF)?;
     }
     if let Some(v) = limits.max_order_value {
-        positive_up_to(&key("max_order_value"), v, Decimal::from(MAX_CASH), " rupees", OFF)?;
+        positive_up_to(
+            &key("max_order_value"),
+            v,
+            Decimal::from(MAX_CASH),
+            " rupees",
+            OFF,
+        )?;
     }
     if let Some(p) = limits.short_margin_pct {
-        positive_up_to(&key("short_margin_pct"), p, Decimal::from(MAX_PCT), " percent of the short's value", "; leave it out for 100 (fully cash-covered)")?;
+        positive_up_to(
+            &key("short_margin_pct"),
+            p,
+            Decimal::from(MAX_PCT),
+            " percent of the short's value",
+            "; leave it out for 100 (fully cash-covered)",
+        )?;
     }
     Ok(())
 }
@@ -87,7 +114,13 @@ pub(crate) fn check_risk(risk: &RiskConfig) -> Result<(), Problem> {
     const OFF: &str = "; leave it out for no limit";
     let rupees = Decimal::from(MAX_CASH);
     if let Some(p) = risk.price_band_pct {
-        positive_up_to("risk.price_band_pct", p, Decimal::from(MAX_PCT), " percent from the last trade", "; leave it out for no band")?;
+        positive_up_to(
+            "risk.price_band_pct",
+            p,
+            Decimal::from(MAX_PCT),
+            " percent from the last trade",
+            "; leave it out for no band",
+        )?;
     }
     if let Some(q) = risk.max_position_qty {
         count_up_to("risk.max_position_qty", q, MAX_QTY, " shares", OFF)?;
@@ -103,16 +136,38 @@ pub(crate) fn check_risk(risk: &RiskConfig) -> Result<(), Problem> {
         }
     }
     if let Some(n) = risk.max_orders_per_second {
-        count_up_to("risk.max_orders_per_second", n.into(), MAX_ORDERS_PER_SECOND.into(), " orders", OFF)?;
+        count_up_to(
+            "risk.max_orders_per_second",
+            n.into(),
+            MAX_ORDERS_PER_SECOND.into(),
+            " orders",
+            OFF,
+        )?;
     }
     if let Some(n) = risk.max_orders_per_day {
-        count_up_to("risk.max_orders_per_day", n.into(), MAX_ORDERS_PER_DAY.into(), " orders", OFF)?;
+        count_up_to(
+            "risk.max_orders_per_day",
+            n.into(),
+            MAX_ORDERS_PER_DAY.into(),
+            " orders",
+            OFF,
+        )?;
     }
     let tiers = &risk.tier_strategy_limits;
-    for (key, value) in [("basic", tiers.basic), ("pro", tiers.pro), ("elite", tiers.elite)] {
+    for (key, value) in [
+        ("basic", tiers.basic),
+        ("pro", tiers.pro),
+        ("elite", tiers.elite),
+    ] {
         if let Some(n) = value {
             let key = format!("risk.tier_strategy_limits.{key}");
-            count_up_to(&key, n.into(), MAX_TIER_STRATEGIES.into(), " strategies", "; leave it out for no limit")?;
+            count_up_to(
+                &key,
+                n.into(),
+                MAX_TIER_STRATEGIES.into(),
+                " strategies",
+                "; leave it out for no limit",
+            )?;
         }
     }
     Ok(())
@@ -134,20 +189,58 @@ pub(crate) fn check_zerodha(z: &ZerodhaRates) -> Result<(), Problem> {
         ("stamp_delivery_buy_pct", z.stamp_delivery_buy_pct),
     ];
     for (key, rate) in rates {
-        zero_up_to(&format!("zerodha.{key}"), rate, pct, " percent of turnover (0.1 means 0.1 %)")?;
+        zero_up_to(
+            &format!("zerodha.{key}"),
+            rate,
+            pct,
+            " percent of turnover (0.1 means 0.1 %)",
+        )?;
     }
-    zero_up_to("zerodha.gst_pct", z.gst_pct, Decimal::from(MAX_GST_PCT), " percent")?;
-    zero_up_to("zerodha.brokerage_intraday_max", z.brokerage_intraday_max, Decimal::from(MAX_CASH), " rupees per order")
+    zero_up_to(
+        "zerodha.gst_pct",
+        z.gst_pct,
+        Decimal::from(MAX_GST_PCT),
+        " percent",
+    )?;
+    zero_up_to(
+        "zerodha.brokerage_intraday_max",
+        z.brokerage_intraday_max,
+        Decimal::from(MAX_CASH),
+        " rupees per order",
+    )
 }
 
 /// Checks `backtest.sizing.value` against the range of its `method` (known to be valid).
 pub(crate) fn check_sizing_value(method: &str, value: Decimal) -> Result<(), Problem> {
     let key = "backtest.sizing.value";
     match method {
-        "fixed_qty" => count_up_to(key, value.try_into().unwrap_or(i64::MAX), MAX_QTY, " shares", "")
-            .map_err(|(k, _)| (k, out_of_range(&format!("1 to {MAX_QTY} shares for fixed_qty"), value, ""))),
-        "fixed_value" => positive_up_to(key, value, Decimal::from(MAX_CASH), " rupees for fixed_value", ""),
-        _ => positive_up_to(key, value, Decimal::from(MAX_PCT), &format!(" percent of equity for {method}"), ""),
+        "fixed_qty" => count_up_to(
+            key,
+            value.try_into().unwrap_or(i64::MAX),
+            MAX_QTY,
+            " shares",
+            "",
+        )
+        .map_err(|(k, _)| {
+            (
+                k,
+                out_of_range(&format!("1 to {MAX_QTY} shares for fixed_qty"), value, ""),
+            )
+        }),
+        "fixed_value" => positive_up_to(
+            key,
+            value,
+            Decimal::from(MAX_CASH),
+            " rupees for fixed_value",
+            "",
+        ),
+        _ => positive_up_to(
+            key,
+            value,
+            Decimal::from(MAX_PCT),
+            &format!(" percent of equity for {method}"),
+            "",
+        ),
     }
 }
 
@@ -157,16 +250,33 @@ mod tests {
 
     #[test]
     fn messages_name_the_range_the_value_and_the_way_out() {
-        let limits = Limits { max_order_qty: Some(0), ..Limits::default() };
+        let limits = Limits {
+            max_order_qty: Some(0),
+            ..Limits::default()
+        };
         assert_eq!(
             check_limits("backtest.limits", &limits).unwrap_err(),
-            ("backtest.limits.max_order_qty".to_string(), "must be 1 to 1000000000 shares, got 0; leave it out for no limit".to_string())
+            (
+                "backtest.limits.max_order_qty".to_string(),
+                "must be 1 to 1000000000 shares, got 0; leave it out for no limit".to_string()
+            )
         );
-        let risk = RiskConfig { price_band_pct: Some(Decimal::from(101)), ..RiskConfig::default() };
+        let risk = RiskConfig {
+            price_band_pct: Some(Decimal::from(101)),
+            ..RiskConfig::default()
+        };
         assert_eq!(check_risk(&risk).unwrap_err().1, "must be more than 0 and at most 100 percent from the last trade, got 101; leave it out for no band");
-        let z = ZerodhaRates { sebi_pct: Decimal::from(-1), ..ZerodhaRates::default() };
+        let z = ZerodhaRates {
+            sebi_pct: Decimal::from(-1),
+            ..ZerodhaRates::default()
+        };
         assert_eq!(check_zerodha(&z).unwrap_err().0, "zerodha.sebi_pct");
-        assert_eq!(check_sizing_value("fixed_qty", Decimal::from(i64::MAX)).unwrap_err().1, "must be 1 to 1000000000 shares for fixed_qty, got 9223372036854775807");
+        assert_eq!(
+            check_sizing_value("fixed_qty", Decimal::from(i64::MAX))
+                .unwrap_err()
+                .1,
+            "must be 1 to 1000000000 shares for fixed_qty, got 9223372036854775807"
+        );
         assert!(check_sizing_value("fixed_qty", Decimal::from(MAX_QTY)).is_ok());
         assert!(check_sizing_value("percent_equity", Decimal::from(100)).is_ok());
     }

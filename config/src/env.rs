@@ -12,7 +12,9 @@ use crate::ConfigError;
 pub(crate) const PREFIX: &str = "SHAREWISE_";
 
 /// The top-level sections a variable may name (the fields of `Settings`, kept in step by a test).
-pub(crate) const SECTIONS: &[&str] = &["backtest", "strategy", "zerodha", "risk", "run", "paper", "runtime"];
+pub(crate) const SECTIONS: &[&str] = &[
+    "backtest", "strategy", "zerodha", "risk", "run", "paper", "runtime",
+];
 
 /// `SHAREWISE_` variables that are not settings and are left alone (a name ending in `_` is a
 /// prefix): the benchmarks' inputs, and a log level and config path a front end may read itself.
@@ -44,14 +46,22 @@ pub(crate) struct EnvLayer {
 impl EnvLayer {
     /// Reads the `SHAREWISE_*` settings variables of `env`; other variables are ignored.
     pub fn parse(env: impl IntoIterator<Item = (String, String)>) -> Result<EnvLayer, ConfigError> {
-        let mut vars: Vec<(String, String)> = env.into_iter().filter(|(name, _)| is_setting(name)).collect();
+        let mut vars: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(name, _)| is_setting(name))
+            .collect();
         // Sorted so that the same environment always gives the same result and the same error.
         vars.sort();
         let mut layer = EnvLayer::default();
         for (name, value) in vars {
             let path = key_path(&name)?;
-            insert(&mut layer.table, &path, parse_value(&value))
-                .map_err(|message| ConfigError::Env { var: name.clone(), value: None, message })?;
+            insert(&mut layer.table, &path, parse_value(&value)).map_err(|message| {
+                ConfigError::Env {
+                    var: name.clone(),
+                    value: None,
+                    message,
+                }
+            })?;
             layer.vars.push(EnvVar { name, value, path });
         }
         Ok(layer)
@@ -65,25 +75,53 @@ impl EnvLayer {
 
 /// Whether `name` is a settings variable.
 fn is_setting(name: &str) -> bool {
-    let listed = |n: &&str| if n.ends_with('_') { name.starts_with(*n) } else { name == *n };
+    let listed = |n: &&str| {
+        if n.ends_with('_') {
+            name.starts_with(*n)
+        } else {
+            name == *n
+        }
+    };
     name.starts_with(PREFIX) && !NOT_SETTINGS.iter().any(listed)
 }
 
 /// `SHAREWISE_RUN__DEMO_SPEED` → `run.demo_speed`, refusing empty keys and unknown sections.
 fn key_path(name: &str) -> Result<KeyPath, ConfigError> {
-    let refuse = |message: String| ConfigError::Env { var: name.to_string(), value: None, message };
-    let keys: Vec<String> = name[PREFIX.len()..].split("__").map(str::to_ascii_lowercase).collect();
+    let refuse = |message: String| ConfigError::Env {
+        var: name.to_string(),
+        value: None,
+        message,
+    };
+    let keys: Vec<String> = name[PREFIX.len()..]
+        .split("__")
+        .map(str::to_ascii_lowercase)
+        .collect();
     if keys.iter().any(String::is_empty) {
-        return Err(refuse(format!("empty key (leading, trailing or doubled `__`); {EXAMPLE}")));
+        return Err(refuse(format!(
+            "empty key (leading, trailing or doubled `__`); {EXAMPLE}"
+        )));
     }
     let section = &keys[0];
     if !SECTIONS.contains(&section.as_str()) {
-        let mut message = format!("unknown section `{section}`; sections are {}", SECTIONS.join(", "));
+        let mut message = format!(
+            "unknown section `{section}`; sections are {}",
+            SECTIONS.join(", ")
+        );
         // `SHAREWISE_RUN_DEMO_SPEED`: a single underscore after the section is the likely slip.
-        if let Some(known) = SECTIONS.iter().filter(|s| section.starts_with(&format!("{s}_"))).max_by_key(|s| s.len()) {
-            let rest = std::iter::once(&section[known.len() + 1..]).chain(keys[1..].iter().map(String::as_str));
-            let fixed: Vec<String> = std::iter::once(known.to_string()).chain(rest.map(str::to_string)).collect();
-            message.push_str(&format!("; separate the section and key with a double underscore: {PREFIX}{}", fixed.join("__").to_ascii_uppercase()));
+        if let Some(known) = SECTIONS
+            .iter()
+            .filter(|s| section.starts_with(&format!("{s}_")))
+            .max_by_key(|s| s.len())
+        {
+            let rest = std::iter::once(&section[known.len() + 1..])
+                .chain(keys[1..].iter().map(String::as_str));
+            let fixed: Vec<String> = std::iter::once(known.to_string())
+                .chain(rest.map(str::to_string))
+                .collect();
+            message.push_str(&format!(
+                "; separate the section and key with a double underscore: {PREFIX}{}",
+                fixed.join("__").to_ascii_uppercase()
+            ));
         }
         return Err(refuse(message));
     }
@@ -94,25 +132,37 @@ fn key_path(name: &str) -> Result<KeyPath, ConfigError> {
 fn parse_value(value: &str) -> toml::Value {
     match toml::from_str::<toml::Table>(&format!("v = {value}")) {
         // Exactly one key: text such as `1\nx = 2` must not smuggle in a second setting.
-        Ok(mut t) if t.len() == 1 => t.remove("v").unwrap_or_else(|| toml::Value::String(value.to_string())),
+        Ok(mut t) if t.len() == 1 => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(value.to_string())),
         _ => toml::Value::String(value.to_string()),
     }
 }
 
 /// Sets `path` in `table`; two variables may not set the same key, or a key and its parent.
 fn insert(table: &mut toml::Table, path: &[Seg], value: toml::Value) -> Result<(), String> {
-    let clash = || format!("another {PREFIX}* variable already sets this key or a table containing it; keep one");
+    let clash = || {
+        format!(
+            "another {PREFIX}* variable already sets this key or a table containing it; keep one"
+        )
+    };
     let (last, parents) = path.split_last().expect("a key path has a section");
     let mut at = table;
     for seg in parents {
-        let Seg::Key(key) = seg else { unreachable!("names give keys only") };
-        let entry = at.entry(key.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Seg::Key(key) = seg else {
+            unreachable!("names give keys only")
+        };
+        let entry = at
+            .entry(key.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         at = match entry {
             toml::Value::Table(t) => t,
             _ => return Err(clash()),
         };
     }
-    let Seg::Key(key) = last else { unreachable!("names give keys only") };
+    let Seg::Key(key) = last else {
+        unreachable!("names give keys only")
+    };
     if at.contains_key(key) {
         return Err(clash());
     }
@@ -125,7 +175,14 @@ fn insert(table: &mut toml::Table, path: &[Seg], value: toml::Value) -> Result<(
 /// Unlike `std::env::vars()` it does not panic on a variable that is not UTF-8 (some other
 /// program's); such text is converted lossily.
 pub fn env_vars() -> Vec<(String, String)> {
-    std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect()
+    std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -133,7 +190,8 @@ mod tests {
     use super::*;
 
     fn layer(vars: &[(&str, &str)]) -> Result<EnvLayer, String> {
-        EnvLayer::parse(vars.iter().map(|(k, v)| (k.to_string(), v.to_string()))).map_err(|e| e.to_string())
+        EnvLayer::parse(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -153,8 +211,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l.table, expected);
-        assert_eq!(l.vars.len(), 5, "PATH and the benchmark's variable are not settings");
-        assert_eq!(parse_value("1\nx = 2"), toml::Value::String("1\nx = 2".into()), "one value only");
+        assert_eq!(
+            l.vars.len(),
+            5,
+            "PATH and the benchmark's variable are not settings"
+        );
+        assert_eq!(
+            parse_value("1\nx = 2"),
+            toml::Value::String("1\nx = 2".into()),
+            "one value only"
+        );
     }
 
     #[test]
@@ -164,10 +230,27 @@ mod tests {
             "environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime"
         );
         let e = layer(&[("SHAREWISE_RUN_DEMO_SPEED", "5")]).unwrap_err();
-        assert!(e.ends_with("separate the section and key with a double underscore: SHAREWISE_RUN__DEMO_SPEED"), "{e}");
+        assert!(
+            e.ends_with(
+                "separate the section and key with a double underscore: SHAREWISE_RUN__DEMO_SPEED"
+            ),
+            "{e}"
+        );
         let e = layer(&[("SHAREWISE_RUN____DEMO_SPEED", "5")]).unwrap_err();
-        assert!(e.starts_with("environment variable SHAREWISE_RUN____DEMO_SPEED: empty key"), "{e}");
-        let e = layer(&[("SHAREWISE_RUN", "{ demo_speed = 5 }"), ("SHAREWISE_RUN__DEMO_SPEED", "6")]).unwrap_err();
-        assert!(e.starts_with("environment variable SHAREWISE_RUN__DEMO_SPEED: another SHAREWISE_* variable"), "{e}");
+        assert!(
+            e.starts_with("environment variable SHAREWISE_RUN____DEMO_SPEED: empty key"),
+            "{e}"
+        );
+        let e = layer(&[
+            ("SHAREWISE_RUN", "{ demo_speed = 5 }"),
+            ("SHAREWISE_RUN__DEMO_SPEED", "6"),
+        ])
+        .unwrap_err();
+        assert!(
+            e.starts_with(
+                "environment variable SHAREWISE_RUN__DEMO_SPEED: another SHAREWISE_* variable"
+            ),
+            "{e}"
+        );
     }
 }

@@ -17,11 +17,18 @@ mod locate;
 mod run;
 mod settings;
 
-pub use bounds::{MAX_CHARGE_PCT, MAX_GST_PCT, MAX_ORDERS_PER_DAY, MAX_ORDERS_PER_SECOND, MAX_PCT, MAX_QTY, MAX_TIER_STRATEGIES};
+pub use bounds::{
+    MAX_CHARGE_PCT, MAX_GST_PCT, MAX_ORDERS_PER_DAY, MAX_ORDERS_PER_SECOND, MAX_PCT, MAX_QTY,
+    MAX_TIER_STRATEGIES,
+};
 pub use env::env_vars;
 pub use error::ConfigError;
 pub use run::{
-    PaperSection, RunSection, RunStrategy, StrategyMode, MAX_COMPARE_EVERY_S, MAX_CORE_ID, MAX_DEMO_SPEED, MAX_INBOX_CAPACITY, MAX_ORDER_QUEUE, MAX_PAPER_LATENCY_MS, MAX_RING_CAPACITY,
+    PaperSection, RunSection, RunStrategy, StrategyMode, MAX_COMPARE_EVERY_S, MAX_CORE_ID,
+    MAX_DEMO_SPEED, MAX_INBOX_CAPACITY, MAX_ORDER_QUEUE, MAX_PAPER_LATENCY_MS, MAX_RING_CAPACITY,
     MAX_SLIPPAGE_TICKS, MAX_SPIN_ITERATIONS, MAX_STATUS_EVERY_S, MAX_STRATEGY_SHARDS, MAX_WAIT_US,
 };
-pub use settings::{cash_too_large, BacktestSection, Settings, SizingSection, StrategySection, DEFAULT_TOML, MAX_CASH};
+pub use settings::{
+    cash_too_large, BacktestSection, Settings, SizingSection, StrategySection, DEFAULT_TOML,
+    MAX_CASH,
+};

@@ -25,7 +25,12 @@ pub(crate) fn key_path(key: &str) -> KeyPath {
     for part in key.split('.') {
         let (name, indices) = part.split_once('[').unwrap_or((part, ""));
         out.push(Seg::Key(name.to_string()));
-        out.extend(indices.split('[').filter_map(|i| i.strip_suffix(']')?.parse().ok()).map(Seg::Index));
+        out.extend(
+            indices
+                .split('[')
+                .filter_map(|i| i.strip_suffix(']')?.parse().ok())
+                .map(Seg::Index),
+        );
     }
     out
 }
@@ -52,7 +57,11 @@ pub(crate) fn user_paths(table: &toml::Table) -> Vec<KeyPath> {
     fn walk(value: &toml::Value, prefix: &mut KeyPath, out: &mut Vec<KeyPath>) {
         let children: Vec<(Seg, &toml::Value)> = match value {
             toml::Value::Table(t) => t.iter().map(|(k, v)| (Seg::Key(k.clone()), v)).collect(),
-            toml::Value::Array(a) => a.iter().enumerate().map(|(i, v)| (Seg::Index(i), v)).collect(),
+            toml::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Seg::Index(i), v))
+                .collect(),
             _ => return,
         };
         for (seg, child) in children {
@@ -63,7 +72,11 @@ pub(crate) fn user_paths(table: &toml::Table) -> Vec<KeyPath> {
         }
     }
     let mut out = Vec::new();
-    walk(&toml::Value::Table(table.clone()), &mut Vec::new(), &mut out);
+    walk(
+        &toml::Value::Table(table.clone()),
+        &mut Vec::new(),
+        &mut out,
+    );
     out.sort_by_key(|p| std::cmp::Reverse(p.len()));
     out
 }
@@ -71,7 +84,9 @@ pub(crate) fn user_paths(table: &toml::Table) -> Vec<KeyPath> {
 /// `table` without the key or array element at `path` (unchanged when it is not there).
 pub(crate) fn without(table: &toml::Table, path: &[Seg]) -> toml::Table {
     fn remove(value: &mut toml::Value, path: &[Seg]) {
-        let Some((first, rest)) = path.split_first() else { return };
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
         match (value, first) {
             (toml::Value::Table(t), Seg::Key(k)) if rest.is_empty() => {
                 t.remove(k);
@@ -104,7 +119,9 @@ pub(crate) fn without(table: &toml::Table, path: &[Seg]) -> toml::Table {
 /// (its `[header]`, its `[[header]]` entry, or the `key = { … }` / `key = [ … ]` line of an
 /// inline value); `None` when none of it is.
 pub(crate) fn path_line(text: &str, path: &[Seg]) -> Option<usize> {
-    (1..=path.len()).rev().find_map(|len| exact_line(text, &path[..len]))
+    (1..=path.len())
+        .rev()
+        .find_map(|len| exact_line(text, &path[..len]))
 }
 
 /// 1-based line of the header `[a.b]`, the `[[a.b]]` entry, or the assignment `a.b = …` (under
@@ -171,7 +188,9 @@ fn exact_line(text: &str, path: &[Seg]) -> Option<usize> {
 
 /// `a. "b" .c` → `[a, b, c]`.
 fn dotted(key: &str) -> KeyPath {
-    key.split('.').map(|k| Seg::Key(k.trim().trim_matches(['"', '\'']).to_string())).collect()
+    key.split('.')
+        .map(|k| Seg::Key(k.trim().trim_matches(['"', '\'']).to_string()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -184,10 +203,18 @@ mod tests {
 
     #[test]
     fn keys_and_paths_convert_both_ways() {
-        for key in ["backtest.cash", "run.strategies[1].params.period", "runtime.shard_cores[0]", "zerodha"] {
+        for key in [
+            "backtest.cash",
+            "run.strategies[1].params.period",
+            "runtime.shard_cores[0]",
+            "zerodha",
+        ] {
             assert_eq!(dotted_key(&key_path(key)), key);
         }
-        assert_eq!(key_path("a.b[2]"), vec![Seg::Key("a".into()), Seg::Key("b".into()), Seg::Index(2)]);
+        assert_eq!(
+            key_path("a.b[2]"),
+            vec![Seg::Key("a".into()), Seg::Key("b".into()), Seg::Index(2)]
+        );
     }
 
     #[test]
@@ -195,11 +222,26 @@ mod tests {
         let text = "# top\n[backtest]\ncash = \"5\"\nsizing.value = \"3\"\n\n[backtest.limits]\nmax_order_qty = -5\n[strategy]\nparams = { fast = 5 }\n";
         assert_eq!(path_line(text, &path("backtest.cash")), Some(3));
         assert_eq!(path_line(text, &path("backtest.sizing.value")), Some(4));
-        assert_eq!(path_line(text, &path("backtest.limits.max_order_qty")), Some(7));
+        assert_eq!(
+            path_line(text, &path("backtest.limits.max_order_qty")),
+            Some(7)
+        );
         assert_eq!(path_line(text, &path("backtest.limits")), Some(6));
-        assert_eq!(path_line(text, &path("strategy.params.fast")), Some(9), "inside an inline table: its line");
-        assert_eq!(path_line(text, &path("strategy.name")), Some(8), "not written: the table's header");
-        assert_eq!(path_line(text, &path("zerodha.gst_pct")), None, "nothing of it written");
+        assert_eq!(
+            path_line(text, &path("strategy.params.fast")),
+            Some(9),
+            "inside an inline table: its line"
+        );
+        assert_eq!(
+            path_line(text, &path("strategy.name")),
+            Some(8),
+            "not written: the table's header"
+        );
+        assert_eq!(
+            path_line(text, &path("zerodha.gst_pct")),
+            None,
+            "nothing of it written"
+        );
     }
 
     #[test]
@@ -207,10 +249,26 @@ mod tests {
         let text = "[run]\nsymbols = [\"TCS\",\n  \"INFY\"]\n\n[[run.strategies]]\nname = \"a\"\n\n[[run.strategies]]\nname = \"b\"\nmdoe = \"auto\"\n[run.strategies.params]\nperiod = 3\n";
         assert_eq!(path_line(text, &path("run.strategies[1].mdoe")), Some(10));
         assert_eq!(path_line(text, &path("run.strategies[0].name")), Some(6));
-        assert_eq!(path_line(text, &path("run.strategies[0].mode")), Some(5), "not written: its entry's header");
-        assert_eq!(path_line(text, &path("run.strategies[1].params.period")), Some(12), "a sub-table belongs to the last entry");
-        assert_eq!(path_line(text, &path("run.strategies")), Some(5), "the whole array: its first entry");
-        assert_eq!(path_line(text, &path("run.symbols[1]")), Some(2), "an inline array: its key's line");
+        assert_eq!(
+            path_line(text, &path("run.strategies[0].mode")),
+            Some(5),
+            "not written: its entry's header"
+        );
+        assert_eq!(
+            path_line(text, &path("run.strategies[1].params.period")),
+            Some(12),
+            "a sub-table belongs to the last entry"
+        );
+        assert_eq!(
+            path_line(text, &path("run.strategies")),
+            Some(5),
+            "the whole array: its first entry"
+        );
+        assert_eq!(
+            path_line(text, &path("run.symbols[1]")),
+            Some(2),
+            "an inline array: its key's line"
+        );
         let inline = "[run]\nstrategies = [{ name = \"a\" }, { name = \"b\", mdoe = 1 }]\n";
         assert_eq!(path_line(inline, &path("run.strategies[1].mdoe")), Some(2));
     }
@@ -226,7 +284,13 @@ mod tests {
 
         let table: toml::Table = toml::from_str("[[s]]\nn = 1\n[[s]]\nn = 2\nm = 3\n").unwrap();
         assert!(user_paths(&table).contains(&path("s[1].m")));
-        assert_eq!(without(&table, &path("s[1].m")).to_string(), "[[s]]\nn = 1\n\n[[s]]\nn = 2\n");
-        assert_eq!(without(&table, &path("s[0]")).to_string(), "[[s]]\nm = 3\nn = 2\n");
+        assert_eq!(
+            without(&table, &path("s[1].m")).to_string(),
+            "[[s]]\nn = 1\n\n[[s]]\nn = 2\n"
+        );
+        assert_eq!(
+            without(&table, &path("s[0]")).to_string(),
+            "[[s]]\nm = 3\nn = 2\n"
+        );
     }
 }

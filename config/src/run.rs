@@ -156,7 +156,12 @@ pub(crate) fn toml_params(values: &BTreeMap<String, toml::Value>) -> Result<Para
             toml::Value::Integer(i) => i.to_string(),
             toml::Value::Float(f) => f.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
-            other => return Err(format!("`{key}` must be a number or string, got {}", other.type_str())),
+            other => {
+                return Err(format!(
+                    "`{key}` must be a number or string, got {}",
+                    other.type_str()
+                ))
+            }
         };
         params.set(key, &text);
     }
@@ -168,7 +173,9 @@ pub(crate) fn toml_params(values: &BTreeMap<String, toml::Value>) -> Result<Para
 pub(crate) fn strategy_problem(prefix: &str, e: StrategyError) -> Problem {
     let key = match &e {
         StrategyError::Unknown(_) => format!("{prefix}.name"),
-        StrategyError::Param(ParamError::Invalid { name, .. } | ParamError::Unknown { name, .. }) => format!("{prefix}.params.{name}"),
+        StrategyError::Param(
+            ParamError::Invalid { name, .. } | ParamError::Unknown { name, .. },
+        ) => format!("{prefix}.params.{name}"),
         _ => format!("{prefix}.params"),
     };
     (key, e.to_string())
@@ -184,7 +191,8 @@ impl RunStrategy {
 impl RunSection {
     /// The trailing stop distance in basis points (0.01 %), rounded; `None` when off.
     pub fn trailing_stop_bps(&self) -> Option<i64> {
-        self.trailing_stop_pct.and_then(|p| i64::try_from((p * rust_decimal::Decimal::ONE_HUNDRED).round()).ok())
+        self.trailing_stop_pct
+            .and_then(|p| i64::try_from((p * rust_decimal::Decimal::ONE_HUNDRED).round()).ok())
     }
 
     /// The bar interval. Valid once the settings are validated; use [`RunSection::try_bar_interval`]
@@ -193,12 +201,15 @@ impl RunSection {
     /// # Panics
     /// When `bar_interval` is not an interval (only possible after an unchecked change).
     pub fn bar_interval(&self) -> BarInterval {
-        self.try_bar_interval().unwrap_or_else(|e| panic!("run.bar_interval was not validated: {e}"))
+        self.try_bar_interval()
+            .unwrap_or_else(|e| panic!("run.bar_interval was not validated: {e}"))
     }
 
     /// The bar interval, or why `bar_interval` is not one.
     pub fn try_bar_interval(&self) -> Result<BarInterval, String> {
-        self.bar_interval.parse().map_err(|e: sharewise_engine::bars::ParseIntervalError| e.to_string())
+        self.bar_interval
+            .parse()
+            .map_err(|e: sharewise_engine::bars::ParseIntervalError| e.to_string())
     }
 
     /// The file of a `replay:PATH` feed; `None` for the synthetic feed.
@@ -213,31 +224,63 @@ impl RunSection {
         match self.feed.strip_prefix(REPLAY) {
             _ if synthetic => {}
             Some(file) if !file.trim().is_empty() => {}
-            Some(_) => return Err(problem("run.feed", "`replay:` needs a file after it, e.g. \"replay:ticks.csv\"".into())),
+            Some(_) => {
+                return Err(problem(
+                    "run.feed",
+                    "`replay:` needs a file after it, e.g. \"replay:ticks.csv\"".into(),
+                ))
+            }
             None => {
                 let message = format!("unknown feed `{}`; use \"synthetic\" (generated demo ticks) or \"replay:FILE.csv\" (a recorded CSV of ticks or bars)", self.feed);
                 return Err(problem("run.feed", message));
             }
         }
         if self.symbols.is_empty() {
-            return Err(problem("run.symbols", "needs at least one symbol, e.g. [\"RELIANCE\", \"TCS\"]".into()));
+            return Err(problem(
+                "run.symbols",
+                "needs at least one symbol, e.g. [\"RELIANCE\", \"TCS\"]".into(),
+            ));
         }
         check_symbols(&self.symbols).map_err(|m| problem("run.symbols", m))?;
-        self.try_bar_interval().map_err(|m| problem("run.bar_interval", m))?;
+        self.try_bar_interval()
+            .map_err(|m| problem("run.bar_interval", m))?;
         if !(1..=MAX_DEMO_SPEED).contains(&self.demo_speed) {
             return Err(problem("run.demo_speed", format!("must be 1 to {MAX_DEMO_SPEED} simulated seconds per second (60 plays a session in ~6 minutes), got {}", self.demo_speed)));
         }
-        if let Some(pct) = self.trailing_stop_pct.filter(|p| *p <= rust_decimal::Decimal::ZERO || *p >= rust_decimal::Decimal::ONE_HUNDRED) {
-            return Err(problem("run.trailing_stop_pct", format!("must be between 0 and 100 (percent behind the best price), got {pct}")));
+        if let Some(pct) = self.trailing_stop_pct.filter(|p| {
+            *p <= rust_decimal::Decimal::ZERO || *p >= rust_decimal::Decimal::ONE_HUNDRED
+        }) {
+            return Err(problem(
+                "run.trailing_stop_pct",
+                format!("must be between 0 and 100 (percent behind the best price), got {pct}"),
+            ));
         }
         if !(1..=MAX_STATUS_EVERY_S).contains(&self.status_every_s) {
-            return Err(problem("run.status_every_s", format!("must be 1 to {MAX_STATUS_EVERY_S} seconds, got {}", self.status_every_s)));
+            return Err(problem(
+                "run.status_every_s",
+                format!(
+                    "must be 1 to {MAX_STATUS_EVERY_S} seconds, got {}",
+                    self.status_every_s
+                ),
+            ));
         }
         if !(1..=MAX_ORDER_QUEUE).contains(&self.order_queue) {
-            return Err(problem("run.order_queue", format!("must be 1 to {MAX_ORDER_QUEUE} orders, got {}", self.order_queue)));
+            return Err(problem(
+                "run.order_queue",
+                format!(
+                    "must be 1 to {MAX_ORDER_QUEUE} orders, got {}",
+                    self.order_queue
+                ),
+            ));
         }
         if self.compare_every_s > MAX_COMPARE_EVERY_S {
-            return Err(problem("run.compare_every_s", format!("must be 0 (only at start and stop) to {MAX_COMPARE_EVERY_S} seconds, got {}", self.compare_every_s)));
+            return Err(problem(
+                "run.compare_every_s",
+                format!(
+                    "must be 0 (only at start and stop) to {MAX_COMPARE_EVERY_S} seconds, got {}",
+                    self.compare_every_s
+                ),
+            ));
         }
         if self.on_book_mismatch == sharewise_risk::TradingState::Active {
             return Err(problem("run.on_book_mismatch", "must be \"reducing\" (exits only) or \"halted\" (no orders): trading on as if nothing happened is not an option".into()));
@@ -247,12 +290,19 @@ impl RunSection {
         }
         for (i, strategy) in self.strategies.iter().enumerate() {
             let key = format!("run.strategies[{i}]");
-            let params = strategy.params().map_err(|m| (format!("{key}.params"), m))?;
-            sharewise_engine::strategy::build(&strategy.name, &params).map_err(|e| strategy_problem(&key, e))?;
+            let params = strategy
+                .params()
+                .map_err(|m| (format!("{key}.params"), m))?;
+            sharewise_engine::strategy::build(&strategy.name, &params)
+                .map_err(|e| strategy_problem(&key, e))?;
             let symbols_key = format!("{key}.symbols");
             check_symbols(&strategy.symbols).map_err(|m| (symbols_key.clone(), m))?;
             // A replayed file decides its own symbols, known only when it is read.
-            if let Some(missing) = strategy.symbols.iter().find(|s| synthetic && !self.symbols.contains(s)) {
+            if let Some(missing) = strategy
+                .symbols
+                .iter()
+                .find(|s| synthetic && !self.symbols.contains(s))
+            {
                 return Err((symbols_key, format!("`{missing}` is not in run.symbols, the symbols the synthetic feed trades; add it there or remove it here")));
             }
         }
@@ -264,7 +314,10 @@ impl PaperSection {
     /// Checks every key of `[paper]`.
     pub(crate) fn validate(&self) -> Result<(), Problem> {
         if !(0..=MAX_SLIPPAGE_TICKS).contains(&self.slippage_ticks) {
-            return Err(("paper.slippage_ticks".into(), slippage_out_of_range(self.slippage_ticks)));
+            return Err((
+                "paper.slippage_ticks".into(),
+                slippage_out_of_range(self.slippage_ticks),
+            ));
         }
         if let Some(pct) = self.max_fill_pct.filter(|p| !(1..=100).contains(p)) {
             return Err(("paper.max_fill_pct".into(), format!("must be 1 to 100 (percent of a tick's quantity), got {pct}; leave it out to fill orders whole")));
@@ -281,37 +334,83 @@ pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
     let problem = |key: &str, message: String| (format!("runtime.{key}"), message);
     // A ring of one slot cannot hold a tick while the next is written, so the feed would stall.
     if !(2..=MAX_RING_CAPACITY).contains(&p.ring_capacity) {
-        return Err(problem("ring_capacity", format!("must be 2 to {MAX_RING_CAPACITY} ticks (default 4096), got {}", p.ring_capacity)));
+        return Err(problem(
+            "ring_capacity",
+            format!(
+                "must be 2 to {MAX_RING_CAPACITY} ticks (default 4096), got {}",
+                p.ring_capacity
+            ),
+        ));
     }
     if !(2..=MAX_INBOX_CAPACITY).contains(&p.inbox_capacity) {
-        return Err(problem("inbox_capacity", format!("must be 2 to {MAX_INBOX_CAPACITY} messages (default 1024), got {}", p.inbox_capacity)));
+        return Err(problem(
+            "inbox_capacity",
+            format!(
+                "must be 2 to {MAX_INBOX_CAPACITY} messages (default 1024), got {}",
+                p.inbox_capacity
+            ),
+        ));
     }
     if p.spin_iterations > MAX_SPIN_ITERATIONS {
-        return Err(problem("spin_iterations", format!("must be 0 to {MAX_SPIN_ITERATIONS} spins (default 2000), got {}", p.spin_iterations)));
+        return Err(problem(
+            "spin_iterations",
+            format!(
+                "must be 0 to {MAX_SPIN_ITERATIONS} spins (default 2000), got {}",
+                p.spin_iterations
+            ),
+        ));
     }
     if p.yield_us > MAX_WAIT_US {
         return Err(problem("yield_us", format!("must be 0 (park right after spinning) to {MAX_WAIT_US} microseconds (default 1000), got {}", p.yield_us)));
     }
     if !(1..=MAX_WAIT_US).contains(&p.park_timeout_us) {
-        return Err(problem("park_timeout_us", format!("must be 1 to {MAX_WAIT_US} microseconds (default 1000), got {}", p.park_timeout_us)));
+        return Err(problem(
+            "park_timeout_us",
+            format!(
+                "must be 1 to {MAX_WAIT_US} microseconds (default 1000), got {}",
+                p.park_timeout_us
+            ),
+        ));
     }
-    let cores = [("feed.core".to_string(), p.feed.core), ("engine.core".to_string(), p.engine.core)];
-    let shard_cores = p.shard_cores.iter().enumerate().map(|(i, c)| (format!("shard_cores[{i}]"), Some(*c)));
+    let cores = [
+        ("feed.core".to_string(), p.feed.core),
+        ("engine.core".to_string(), p.engine.core),
+    ];
+    let shard_cores = p
+        .shard_cores
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("shard_cores[{i}]"), Some(*c)));
     for (key, core) in cores.into_iter().chain(shard_cores) {
         if let Some(core) = core.filter(|c| *c > MAX_CORE_ID) {
-            return Err(problem(&key, format!("must be a core id from 0 to {MAX_CORE_ID}, got {core}")));
+            return Err(problem(
+                &key,
+                format!("must be a core id from 0 to {MAX_CORE_ID}, got {core}"),
+            ));
         }
     }
     if p.strategy_shards > MAX_STRATEGY_SHARDS {
         return Err(problem("strategy_shards", format!("must be at most {MAX_STRATEGY_SHARDS} (0 runs strategies on the engine thread), got {}", p.strategy_shards)));
     }
-    for (key, name) in [("feed.name", &p.feed.name), ("engine.name", &p.engine.name), ("shard_name_prefix", &p.shard_name_prefix)] {
+    for (key, name) in [
+        ("feed.name", &p.feed.name),
+        ("engine.name", &p.engine.name),
+        ("shard_name_prefix", &p.shard_name_prefix),
+    ] {
         // The OS refuses a thread name with a NUL byte; an empty one makes traces unreadable.
         if name.is_empty() || name.contains('\0') {
-            return Err(problem(key, format!("must be a non-empty thread name without NUL bytes, got {name:?}")));
+            return Err(problem(
+                key,
+                format!("must be a non-empty thread name without NUL bytes, got {name:?}"),
+            ));
         }
     }
-    p.validate().map_err(|e| ("runtime".to_string(), format!("{e}; give each thread its own name")))
+    p.validate().map_err(|e| {
+        (
+            "runtime".to_string(),
+            format!("{e}; give each thread its own name"),
+        )
+    })
 }
 
 /// Each symbol valid and listed once.
@@ -328,13 +427,19 @@ fn check_symbols(symbols: &[String]) -> Result<(), String> {
 
 /// An NSE trading symbol: 1–20 of `A-Z`, `0-9`, `&` and `-` (e.g. `M&M`, `BAJAJ-AUTO`).
 fn check_symbol(symbol: &str) -> Result<(), String> {
-    let valid = |s: &str| (1..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'&' || b == b'-');
+    let valid = |s: &str| {
+        (1..=20).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'&' || b == b'-')
+    };
     if valid(symbol) {
         return Ok(());
     }
     let upper = symbol.trim().to_ascii_uppercase();
     if valid(&upper) {
-        return Err(format!("`{symbol}` is not an NSE symbol as written; write `{upper}`"));
+        return Err(format!(
+            "`{symbol}` is not an NSE symbol as written; write `{upper}`"
+        ));
     }
     Err(format!("`{symbol}` is not an NSE symbol: use 1 to 20 of A-Z, 0-9, & and - (e.g. RELIANCE, M&M, BAJAJ-AUTO)"))
 }
@@ -346,27 +451,64 @@ mod tests {
     #[test]
     fn symbols_are_checked_with_a_fix() {
         assert!(check_symbols(&["M&M".into(), "BAJAJ-AUTO".into(), "3MINDIA".into()]).is_ok());
-        assert_eq!(check_symbol("tcs").unwrap_err(), "`tcs` is not an NSE symbol as written; write `TCS`");
+        assert_eq!(
+            check_symbol("tcs").unwrap_err(),
+            "`tcs` is not an NSE symbol as written; write `TCS`"
+        );
         assert!(check_symbol("").unwrap_err().contains("use 1 to 20 of A-Z"));
-        assert!(check_symbol("ABCDEFGHIJKLMNOPQRSTU").is_err(), "21 characters");
+        assert!(
+            check_symbol("ABCDEFGHIJKLMNOPQRSTU").is_err(),
+            "21 characters"
+        );
         assert!(check_symbol("TCS.NS").is_err());
-        assert_eq!(check_symbols(&["TCS".into(), "TCS".into()]).unwrap_err(), "`TCS` is listed twice; list each symbol once");
+        assert_eq!(
+            check_symbols(&["TCS".into(), "TCS".into()]).unwrap_err(),
+            "`TCS` is listed twice; list each symbol once"
+        );
     }
 
     #[test]
     fn runtime_sizes_and_names_are_checked() {
         assert_eq!(validate_runtime(&Placement::default()), Ok(()));
-        let p = Placement { ring_capacity: 1, ..Placement::default() };
+        let p = Placement {
+            ring_capacity: 1,
+            ..Placement::default()
+        };
         assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.ring_capacity");
-        let p = Placement { inbox_capacity: 0, ..Placement::default() };
-        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.inbox_capacity");
-        let p = Placement { park_timeout_us: 0, ..Placement::default() };
-        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.park_timeout_us");
-        let p = Placement { strategy_shards: 10_000, ..Placement::default() };
-        assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.strategy_shards");
+        let p = Placement {
+            inbox_capacity: 0,
+            ..Placement::default()
+        };
+        assert_eq!(
+            validate_runtime(&p).unwrap_err().0,
+            "runtime.inbox_capacity"
+        );
+        let p = Placement {
+            park_timeout_us: 0,
+            ..Placement::default()
+        };
+        assert_eq!(
+            validate_runtime(&p).unwrap_err().0,
+            "runtime.park_timeout_us"
+        );
+        let p = Placement {
+            strategy_shards: 10_000,
+            ..Placement::default()
+        };
+        assert_eq!(
+            validate_runtime(&p).unwrap_err().0,
+            "runtime.strategy_shards"
+        );
         let mut p = Placement::default();
         p.engine.name = p.feed.name.clone();
-        assert_eq!(validate_runtime(&p).unwrap_err(), ("runtime".to_string(), "placement: thread name `sw-feed` is used twice; give each thread its own name".to_string()));
+        assert_eq!(
+            validate_runtime(&p).unwrap_err(),
+            (
+                "runtime".to_string(),
+                "placement: thread name `sw-feed` is used twice; give each thread its own name"
+                    .to_string()
+            )
+        );
         p.engine.name = String::new();
         assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.engine.name");
     }

@@ -13,7 +13,10 @@ use sharewise_risk::{Limits, RiskConfig, Sizing};
 
 use crate::env::EnvLayer;
 use crate::locate::{dotted_key, key_path, path_line, user_paths, without, Seg};
-use crate::run::{slippage_out_of_range, strategy_problem, toml_params, validate_runtime, PaperSection, RunSection, MAX_SLIPPAGE_TICKS};
+use crate::run::{
+    slippage_out_of_range, strategy_problem, toml_params, validate_runtime, PaperSection,
+    RunSection, MAX_SLIPPAGE_TICKS,
+};
 use crate::{bounds, ConfigError};
 
 /// The built-in defaults, also shipped as `config/default.toml`.
@@ -29,7 +32,12 @@ pub fn cash_too_large(cash: Decimal) -> String {
 }
 
 /// The values of `backtest.sizing.method`.
-const SIZING_METHODS: &[&str] = &["fixed_qty", "fixed_value", "percent_equity", "risk_per_trade"];
+const SIZING_METHODS: &[&str] = &[
+    "fixed_qty",
+    "fixed_value",
+    "percent_equity",
+    "risk_per_trade",
+];
 
 /// All settings.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -101,7 +109,8 @@ impl Settings {
     /// The built-in defaults.
     pub fn defaults() -> Settings {
         // The defaults are part of the binary and covered by tests, so this cannot fail at runtime.
-        Settings::from_toml_str("", "defaults").unwrap_or_else(|e| panic!("built-in defaults are invalid: {e}"))
+        Settings::from_toml_str("", "defaults")
+            .unwrap_or_else(|e| panic!("built-in defaults are invalid: {e}"))
     }
 
     /// Reads `path` and merges it over the defaults (no environment overrides).
@@ -118,11 +127,18 @@ impl Settings {
     /// `SHAREWISE_BENCH_*`, `SHAREWISE_LOG` and `SHAREWISE_CONFIG`; an unknown section is an
     /// error. As in a file, a `strategy` with a `name` replaces the strategy below it whole.
     /// Errors caused by a variable name it ([`ConfigError::Env`]); those of the file keep its line.
-    pub fn load_layers(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Settings, ConfigError> {
+    pub fn load_layers(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
         let text = file.map(read).transpose()?;
         let env = EnvLayer::parse(env)?;
         match file {
-            Some(path) => Settings::layered(text.as_deref().unwrap_or(""), &path.display().to_string(), &env),
+            Some(path) => Settings::layered(
+                text.as_deref().unwrap_or(""),
+                &path.display().to_string(),
+                &env,
+            ),
             None => Settings::layered("", "environment", &env),
         }
     }
@@ -139,8 +155,15 @@ impl Settings {
     /// blamed on the variable, or else the file line, without which it goes away.
     fn layered(text: &str, name: &str, env: &EnvLayer) -> Result<Settings, ConfigError> {
         let user: toml::Table = toml::from_str(text).map_err(|err| {
-            let line = err.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            ConfigError::Invalid { path: name.to_string(), line, key: None, message: err.message().to_string() }
+            let line = err
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            ConfigError::Invalid {
+                path: name.to_string(),
+                line,
+                key: None,
+                message: err.message().to_string(),
+            }
         })?;
         let attempt = |user: &toml::Table, env: &toml::Table| -> Result<Settings, Failure> {
             let settings = Settings::merged(user, env).map_err(Failure::Parse)?;
@@ -152,19 +175,37 @@ impl Settings {
             Err(failure) => failure,
         };
         let failed = failure.text();
-        let same = |result: Result<Settings, Failure>| matches!(result, Err(f) if f.text() == failed);
+        let same =
+            |result: Result<Settings, Failure>| matches!(result, Err(f) if f.text() == failed);
         // The environment is the top layer: a variable without which the error goes away is its cause.
-        if let Some(var) = env.vars.iter().find(|v| !same(attempt(&user, &env.without(v)))) {
+        if let Some(var) = env
+            .vars
+            .iter()
+            .find(|v| !same(attempt(&user, &env.without(v))))
+        {
             let message = match &failure {
                 Failure::Parse(err) => err.message().to_string(),
-                Failure::Value(ConfigError::Value { key, message, .. }) => format!("`{key}`: {message}"),
+                Failure::Value(ConfigError::Value { key, message, .. }) => {
+                    format!("`{key}`: {message}")
+                }
                 Failure::Value(other) => other.to_string(),
             };
-            return Err(ConfigError::Env { var: var.name.clone(), value: Some(var.value.clone()), message });
+            return Err(ConfigError::Env {
+                var: var.name.clone(),
+                value: Some(var.value.clone()),
+                message,
+            });
         }
         match failure {
             // The file sets the key (or its table) at this line; `None` when the value is not the file's.
-            Failure::Value(ConfigError::Value { path, key, message, .. }) => Err(ConfigError::Value { line: path_line(text, &key_path(&key)), path, key, message }),
+            Failure::Value(ConfigError::Value {
+                path, key, message, ..
+            }) => Err(ConfigError::Value {
+                line: path_line(text, &key_path(&key)),
+                path,
+                key,
+                message,
+            }),
             Failure::Value(err) => Err(err),
             Failure::Parse(err) => {
                 // The error has no position: find the user's key whose removal makes it go away.
@@ -177,7 +218,12 @@ impl Settings {
                 });
                 let line = culprit.as_ref().and_then(|path| path_line(text, path));
                 let key = culprit.map(|path| dotted_key(&path));
-                Err(ConfigError::Invalid { path: name.to_string(), line, key, message: err.message().to_string() })
+                Err(ConfigError::Invalid {
+                    path: name.to_string(),
+                    line,
+                    key,
+                    message: err.message().to_string(),
+                })
             }
         }
     }
@@ -186,17 +232,29 @@ impl Settings {
     fn merged(user: &toml::Table, env: &toml::Table) -> Result<Settings, toml::de::Error> {
         // Parsed once: the culprit searches merge dozens of times.
         static DEFAULTS: OnceLock<toml::Table> = OnceLock::new();
-        let mut merged = DEFAULTS.get_or_init(|| toml::from_str(DEFAULT_TOML).expect("default.toml is valid TOML (tested)")).clone();
+        let mut merged = DEFAULTS
+            .get_or_init(|| {
+                toml::from_str(DEFAULT_TOML).expect("default.toml is valid TOML (tested)")
+            })
+            .clone();
         overlay(&mut merged, user.clone());
         overlay(&mut merged, env.clone());
         Settings::deserialize(merged)
     }
 
     fn validate(&self, name: &str) -> Result<(), ConfigError> {
-        let value_err = |key: &str, message: String| ConfigError::Value { path: name.to_string(), line: None, key: key.to_string(), message };
+        let value_err = |key: &str, message: String| ConfigError::Value {
+            path: name.to_string(),
+            line: None,
+            key: key.to_string(),
+            message,
+        };
         let cash = self.backtest.cash;
         if cash <= Decimal::ZERO {
-            return Err(value_err("backtest.cash", format!("must be positive, got {cash}")));
+            return Err(value_err(
+                "backtest.cash",
+                format!("must be positive, got {cash}"),
+            ));
         }
         if cash > Decimal::from(MAX_CASH) {
             return Err(value_err("backtest.cash", cash_too_large(cash)));
@@ -205,25 +263,39 @@ impl Settings {
             return Err(value_err("backtest.product", "NRML is a derivatives product; equity backtests use CNC (delivery) or MIS (intraday)".into()));
         }
         if !(0..=MAX_SLIPPAGE_TICKS).contains(&self.backtest.slippage_ticks) {
-            return Err(value_err("backtest.slippage_ticks", slippage_out_of_range(self.backtest.slippage_ticks)));
+            return Err(value_err(
+                "backtest.slippage_ticks",
+                slippage_out_of_range(self.backtest.slippage_ticks),
+            ));
         }
         if self.risk.limits != Limits::default() {
-            return Err(value_err("risk.limits", "per-order limits live in [backtest.limits]; move them there".into()));
+            return Err(value_err(
+                "risk.limits",
+                "per-order limits live in [backtest.limits]; move them there".into(),
+            ));
         }
         let problem = |(key, message): (String, String)| value_err(&key, message);
         bounds::check_risk(&self.risk).map_err(problem)?;
-        self.risk.validate().map_err(|e| value_err("risk", e.to_string()))?;
+        self.risk
+            .validate()
+            .map_err(|e| value_err("risk", e.to_string()))?;
         bounds::check_limits("backtest.limits", &self.backtest.limits).map_err(problem)?;
-        self.commission().map_err(|m| value_err("backtest.commission", m))?;
+        self.commission()
+            .map_err(|m| value_err("backtest.commission", m))?;
         bounds::check_zerodha(&self.zerodha).map_err(problem)?;
         let method = self.backtest.sizing.method.as_str();
         if !SIZING_METHODS.contains(&method) {
-            self.sizing().map_err(|m| value_err("backtest.sizing.method", m))?;
+            self.sizing()
+                .map_err(|m| value_err("backtest.sizing.method", m))?;
         }
         bounds::check_sizing_value(method, self.backtest.sizing.value).map_err(problem)?;
-        self.sizing().map_err(|m| value_err("backtest.sizing.value", m))?;
-        let params = self.strategy_params().map_err(|m| value_err("strategy.params", m))?;
-        sharewise_engine::strategy::build(&self.strategy.name, &params).map_err(|e| problem(strategy_problem("strategy", e)))?;
+        self.sizing()
+            .map_err(|m| value_err("backtest.sizing.value", m))?;
+        let params = self
+            .strategy_params()
+            .map_err(|m| value_err("strategy.params", m))?;
+        sharewise_engine::strategy::build(&self.strategy.name, &params)
+            .map_err(|e| problem(strategy_problem("strategy", e)))?;
         self.run.validate().map_err(problem)?;
         self.paper.validate().map_err(problem)?;
         validate_runtime(&self.runtime).map_err(problem)?;
@@ -235,7 +307,9 @@ impl Settings {
         match self.backtest.commission.to_ascii_lowercase().as_str() {
             "none" => Ok(Commission::None),
             "zerodha" => Ok(Commission::Zerodha(self.zerodha.clone())),
-            other => Err(format!("unknown commission model `{other}`; use \"none\" or \"zerodha\"")),
+            other => Err(format!(
+                "unknown commission model `{other}`; use \"none\" or \"zerodha\""
+            )),
         }
     }
 
@@ -265,7 +339,10 @@ impl Settings {
 
     /// The risk gate's configuration: `[risk]` with `[backtest.limits]` as its order limits.
     pub fn risk_config(&self) -> RiskConfig {
-        RiskConfig { limits: self.backtest.limits, ..self.risk.clone() }
+        RiskConfig {
+            limits: self.backtest.limits,
+            ..self.risk.clone()
+        }
     }
 
     /// The engine's backtest settings.
@@ -300,7 +377,10 @@ impl Failure {
 
 /// Reads a settings file.
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Overlays one layer: a `strategy` with a `name` replaces the one below whole (params of another
@@ -333,39 +413,81 @@ mod tests {
         let s = Settings::defaults();
         assert_eq!(s.backtest.cash, Decimal::from(1_000_000));
         assert_eq!(s.sizing().unwrap(), Sizing::FixedQty(10));
-        assert_eq!(s.zerodha, ZerodhaRates::default(), "default.toml and the engine's defaults agree");
-        assert_eq!(s.strategy_params().unwrap(), Params::parse(["fast=10", "slow=30"]).unwrap());
+        assert_eq!(
+            s.zerodha,
+            ZerodhaRates::default(),
+            "default.toml and the engine's defaults agree"
+        );
+        assert_eq!(
+            s.strategy_params().unwrap(),
+            Params::parse(["fast=10", "slow=30"]).unwrap()
+        );
     }
 
     #[test]
     fn user_values_override_and_strategy_replaces_whole() {
         let s = Settings::from_toml_str("[strategy]\nname = \"rsi_reversion\"\nparams = { period = 7 }\n[backtest]\ncommission = \"zerodha\"\n", "u.toml").unwrap();
         assert_eq!(s.strategy.name, "rsi_reversion");
-        assert_eq!(s.strategy_params().unwrap(), Params::parse(["period=7"]).unwrap());
+        assert_eq!(
+            s.strategy_params().unwrap(),
+            Params::parse(["period=7"]).unwrap()
+        );
         assert!(matches!(s.commission().unwrap(), Commission::Zerodha(_)));
         assert_eq!(s.backtest.cash, Decimal::from(1_000_000));
     }
 
     #[test]
     fn mistakes_name_the_key_and_line() {
-        let err = Settings::from_toml_str("[backtest]\ncash = \"1000\"\nslipage_ticks = 2\n", "u.toml").unwrap_err().to_string();
+        let err =
+            Settings::from_toml_str("[backtest]\ncash = \"1000\"\nslipage_ticks = 2\n", "u.toml")
+                .unwrap_err()
+                .to_string();
         assert_eq!(err, "u.toml:3: `backtest.slipage_ticks`: unknown field `slipage_ticks`, expected one of `cash`, `slippage_ticks`, `product`, `allow_short`, `commission`, `sizing`, `limits`");
-        let err = Settings::from_toml_str("[backtest]\ncash = \n", "u.toml").unwrap_err().to_string();
+        let err = Settings::from_toml_str("[backtest]\ncash = \n", "u.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("u.toml:2: "), "{err}");
-        let err = Settings::from_toml_str("[backtest]\ncommission = \"icici\"\n", "u.toml").unwrap_err().to_string();
+        let err = Settings::from_toml_str("[backtest]\ncommission = \"icici\"\n", "u.toml")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "u.toml:2: `backtest.commission`: unknown commission model `icici`; use \"none\" or \"zerodha\"");
-        let err = Settings::from_toml_str("[strategy]\nname = \"sma_cross\"\nparams = { fast = 40 }\n", "u.toml").unwrap_err().to_string();
+        let err = Settings::from_toml_str(
+            "[strategy]\nname = \"sma_cross\"\nparams = { fast = 40 }\n",
+            "u.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(err, "u.toml:3: `strategy.params`: strategy `sma_cross`: fast (40) must be shorter than slow (30)");
-        let err = Settings::from_toml_str("[backtest.sizing]\nmethod = \"percent_equity\"\nvalue = \"120\"\n", "u.toml").unwrap_err().to_string();
+        let err = Settings::from_toml_str(
+            "[backtest.sizing]\nmethod = \"percent_equity\"\nvalue = \"120\"\n",
+            "u.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(err, "u.toml:3: `backtest.sizing.value`: must be more than 0 and at most 100 percent of equity for percent_equity, got 120");
-        let err = Settings::from_toml_str("[backtest.sizing]\nmethod = \"fixed_qtty\"\n", "u.toml").unwrap_err().to_string();
-        assert!(err.starts_with("u.toml:2: `backtest.sizing.method`: unknown sizing method `fixed_qtty`"), "{err}");
+        let err = Settings::from_toml_str("[backtest.sizing]\nmethod = \"fixed_qtty\"\n", "u.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "u.toml:2: `backtest.sizing.method`: unknown sizing method `fixed_qtty`"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn the_environments_sections_are_the_settings_sections() {
-        let err = Settings::from_toml_str("[foo]\n", "u.toml").unwrap_err().to_string();
-        let listed: Vec<String> = crate::env::SECTIONS.iter().map(|s| format!("`{s}`")).collect();
-        assert!(err.ends_with(&format!("expected one of {}", listed.join(", "))), "{err}");
+        let err = Settings::from_toml_str("[foo]\n", "u.toml")
+            .unwrap_err()
+            .to_string();
+        let listed: Vec<String> = crate::env::SECTIONS
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect();
+        assert!(
+            err.ends_with(&format!("expected one of {}", listed.join(", "))),
+            "{err}"
+        );
     }
 }

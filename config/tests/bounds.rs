@@ -49,9 +49,21 @@ fn optional_keys() -> Vec<(&'static str, Value, &'static str)> {
         ("backtest.limits.max_order_qty", int(1000), ""),
         ("backtest.limits.max_order_value", dec("500000"), ""),
         ("backtest.limits.short_margin_pct", dec("20"), ""),
-        ("backtest.sizing.value", dec("50000"), "backtest.sizing.method = \"fixed_value\""),
-        ("backtest.sizing.value", dec("10"), "backtest.sizing.method = \"percent_equity\""),
-        ("backtest.sizing.value", dec("1"), "backtest.sizing.method = \"risk_per_trade\""),
+        (
+            "backtest.sizing.value",
+            dec("50000"),
+            "backtest.sizing.method = \"fixed_value\"",
+        ),
+        (
+            "backtest.sizing.value",
+            dec("10"),
+            "backtest.sizing.method = \"percent_equity\"",
+        ),
+        (
+            "backtest.sizing.value",
+            dec("1"),
+            "backtest.sizing.method = \"risk_per_trade\"",
+        ),
         ("risk.price_band_pct", dec("5"), ""),
         ("risk.max_position_qty", int(1000), ""),
         ("risk.max_position_value", dec("500000"), ""),
@@ -62,15 +74,43 @@ fn optional_keys() -> Vec<(&'static str, Value, &'static str)> {
         ("risk.tier_strategy_limits.elite", int(50), ""),
         ("run.trailing_stop_pct", dec("2"), ""),
         ("paper.max_fill_pct", int(50), ""),
-        ("runtime.feed.core", int(0), "runtime.feed.name = \"sw-feed\""),
-        ("runtime.engine.core", int(1), "runtime.engine.name = \"sw-engine\""),
-        ("runtime.shard_cores[0]", int(0), "runtime.shard_cores = [0]"),
+        (
+            "runtime.feed.core",
+            int(0),
+            "runtime.feed.name = \"sw-feed\"",
+        ),
+        (
+            "runtime.engine.core",
+            int(1),
+            "runtime.engine.name = \"sw-engine\"",
+        ),
+        (
+            "runtime.shard_cores[0]",
+            int(0),
+            "runtime.shard_cores = [0]",
+        ),
         ("strategy.params.stop_pct", Value::Float(2.0), ""),
         ("strategy.params.target_pct", Value::Float(3.0), ""),
-        ("strategy.params.signal", int(9), "strategy.name = \"macd_cross\""),
-        ("strategy.params.k", Value::Float(2.0), "strategy.name = \"bollinger_breakout\""),
-        ("strategy.params.low", Value::Float(30.0), "strategy.name = \"rsi_reversion\""),
-        ("strategy.params.high", Value::Float(70.0), "strategy.name = \"rsi_reversion\""),
+        (
+            "strategy.params.signal",
+            int(9),
+            "strategy.name = \"macd_cross\"",
+        ),
+        (
+            "strategy.params.k",
+            Value::Float(2.0),
+            "strategy.name = \"bollinger_breakout\"",
+        ),
+        (
+            "strategy.params.low",
+            Value::Float(30.0),
+            "strategy.name = \"rsi_reversion\"",
+        ),
+        (
+            "strategy.params.high",
+            Value::Float(70.0),
+            "strategy.name = \"rsi_reversion\"",
+        ),
     ]
 }
 
@@ -95,12 +135,23 @@ fn parse_key(key: &str) -> Vec<Seg> {
 
 /// Every integer, float and decimal-string leaf under `value`, as `(dotted key, sample value)`.
 fn numeric_leaves(value: &Value, prefix: &str, out: &mut Vec<(String, Value)>) {
-    let join = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+    let join = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
     match value {
         Value::Table(t) => t.iter().for_each(|(k, v)| numeric_leaves(v, &join(k), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| numeric_leaves(v, &format!("{prefix}[{i}]"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| numeric_leaves(v, &format!("{prefix}[{i}]"), out)),
         Value::Integer(_) | Value::Float(_) => out.push((prefix.to_string(), value.clone())),
-        Value::String(s) if s.parse::<Decimal>().is_ok() => out.push((prefix.to_string(), value.clone())),
+        Value::String(s) if s.parse::<Decimal>().is_ok() => {
+            out.push((prefix.to_string(), value.clone()))
+        }
         _ => {}
     }
 }
@@ -108,11 +159,30 @@ fn numeric_leaves(value: &Value, prefix: &str, out: &mut Vec<(String, Value)>) {
 /// Every numeric key to try: `(key, sample, context TOML)`.
 fn numeric_keys() -> Vec<(String, Value, String)> {
     let mut leaves = Vec::new();
-    numeric_leaves(&toml::from_str::<Value>(DEFAULT_TOML).unwrap(), "", &mut leaves);
-    numeric_leaves(&Value::try_from(sharewise_actors::Placement::default()).unwrap(), "runtime", &mut leaves);
-    numeric_leaves(&Value::try_from(sharewise_risk::RiskConfig::default()).unwrap(), "risk", &mut leaves);
-    let mut keys: Vec<(String, Value, String)> = leaves.into_iter().map(|(k, v)| (k, v, String::new())).collect();
-    keys.extend(optional_keys().into_iter().map(|(k, v, c)| (k.to_string(), v, c.to_string())));
+    numeric_leaves(
+        &toml::from_str::<Value>(DEFAULT_TOML).unwrap(),
+        "",
+        &mut leaves,
+    );
+    numeric_leaves(
+        &Value::try_from(sharewise_actors::Placement::default()).unwrap(),
+        "runtime",
+        &mut leaves,
+    );
+    numeric_leaves(
+        &Value::try_from(sharewise_risk::RiskConfig::default()).unwrap(),
+        "risk",
+        &mut leaves,
+    );
+    let mut keys: Vec<(String, Value, String)> = leaves
+        .into_iter()
+        .map(|(k, v)| (k, v, String::new()))
+        .collect();
+    keys.extend(
+        optional_keys()
+            .into_iter()
+            .map(|(k, v, c)| (k.to_string(), v, c.to_string())),
+    );
     keys
 }
 
@@ -128,15 +198,22 @@ fn file_with(key: &str, value: Value, context: &str) -> String {
             Seg::Key(k) => {
                 let table = user.as_table_mut().expect("a table on the way");
                 let below = defaults.and_then(|d| d.get(k));
-                let entry = table.entry(k.clone()).or_insert_with(|| match (rest.first(), below) {
-                    (Some(Seg::Index(_)), Some(array)) => array.clone(),
-                    _ => Value::Table(toml::Table::new()),
-                });
+                let entry = table
+                    .entry(k.clone())
+                    .or_insert_with(|| match (rest.first(), below) {
+                        (Some(Seg::Index(_)), Some(array)) => array.clone(),
+                        _ => Value::Table(toml::Table::new()),
+                    });
                 set(entry, below, rest, value);
             }
             Seg::Index(i) => {
                 let below = defaults.and_then(|d| d.get(*i));
-                set(&mut user.as_array_mut().expect("an array on the way")[*i], below, rest, value);
+                set(
+                    &mut user.as_array_mut().expect("an array on the way")[*i],
+                    below,
+                    rest,
+                    value,
+                );
             }
         }
     }
@@ -189,13 +266,19 @@ fn absurd_values(key: &str, sample: &Value) -> Vec<(Value, Option<String>)> {
 #[test]
 fn every_numeric_key_refuses_absurd_values_naming_key_line_and_value() {
     let keys = numeric_keys();
-    assert!(keys.len() > 50, "the walk found the numeric keys: {}", keys.len());
+    assert!(
+        keys.len() > 50,
+        "the walk found the numeric keys: {}",
+        keys.len()
+    );
     let mut failures = Vec::new();
     for (key, sample, context) in &keys {
         // The sample itself is accepted: the key is spelled right and applies.
         let good = file_with(key, sample.clone(), context);
         if let Err(e) = Settings::from_toml_str(&good, "u.toml") {
-            failures.push(format!("{key} = {sample}: a sensible value is refused: {e}"));
+            failures.push(format!(
+                "{key} = {sample}: a sensible value is refused: {e}"
+            ));
             continue;
         }
         for (value, shown) in absurd_values(key, sample) {
@@ -208,14 +291,26 @@ fn every_numeric_key_refuses_absurd_values_naming_key_line_and_value() {
                 Err(e) => e.to_string(),
             };
             let leaf = key.rsplit('.').next().unwrap().split('[').next().unwrap();
-            let line = e.strip_prefix("u.toml:").and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
-            let on_line = line.and_then(|n| text.lines().nth(n - 1)).is_some_and(|l| l.contains(leaf));
+            let line = e
+                .strip_prefix("u.toml:")
+                .and_then(|r| r.split(':').next())
+                .and_then(|n| n.parse::<usize>().ok());
+            let on_line = line
+                .and_then(|n| text.lines().nth(n - 1))
+                .is_some_and(|l| l.contains(leaf));
             let names_key = e.contains(&format!("`{key}`"));
-            let names_value = shown.as_ref().is_none_or(|v| e.to_lowercase().contains(&v.to_lowercase()));
+            let names_value = shown
+                .as_ref()
+                .is_none_or(|v| e.to_lowercase().contains(&v.to_lowercase()));
             if !(names_key && on_line && names_value) {
                 failures.push(format!("{key} = {value}: names key {names_key}, line {line:?} shows the key {on_line}, value {names_value}: {e}"));
             }
         }
     }
-    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -9,7 +9,10 @@ use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::Params;
 
 fn err(text: &str) -> String {
-    Settings::from_toml_str(text, "u.toml").map(|_| ()).unwrap_err().to_string()
+    Settings::from_toml_str(text, "u.toml")
+        .map(|_| ())
+        .unwrap_err()
+        .to_string()
 }
 
 /// Settings from `text` in a temporary file plus the variables `env`.
@@ -17,7 +20,10 @@ fn layers(text: &str, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("u.toml");
     std::fs::write(&file, text).unwrap();
-    Settings::load_layers(Some(&file), env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    Settings::load_layers(
+        Some(&file),
+        env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+    )
 }
 
 /// The error of [`layers`], with the temporary directory cut from the file name.
@@ -36,34 +42,79 @@ fn defaults_run_two_strategies_on_ten_symbols() {
     assert_eq!(s.run.replay_path(), None);
     assert_eq!(s.run.symbols.len(), 10);
     assert_eq!(s.run.bar_interval(), BarInterval::M1);
-    assert_eq!((s.run.demo_speed, s.run.demo_seed, s.run.status_every_s), (60, 7, 5));
+    assert_eq!(
+        (s.run.demo_speed, s.run.demo_seed, s.run.status_every_s),
+        (60, 7, 5)
+    );
     assert!(s.run.cancel_open_orders_on_shutdown);
     assert_eq!(s.run.tier, sharewise_risk::Tier::Pro);
     let names: Vec<&str> = s.run.strategies.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["sma_cross", "rsi_reversion"]);
     assert_eq!(s.run.strategies[0].mode, StrategyMode::Auto);
     assert_eq!(s.run.strategies[1].mode, StrategyMode::Manual);
-    assert!(s.run.strategies.iter().all(|r| r.on_failure == OnFailure::Flatten && r.symbols.is_empty()));
-    assert_eq!(s.run.strategies[0].params().unwrap(), Params::parse(["fast=10", "slow=30"]).unwrap());
-    assert_eq!(s.run.strategies[1].params().unwrap(), Params::parse(["period=14"]).unwrap());
-    assert_eq!((s.paper.slippage_ticks, s.paper.max_fill_pct, s.paper.latency_ms), (0, None, 0));
+    assert!(s
+        .run
+        .strategies
+        .iter()
+        .all(|r| r.on_failure == OnFailure::Flatten && r.symbols.is_empty()));
+    assert_eq!(
+        s.run.strategies[0].params().unwrap(),
+        Params::parse(["fast=10", "slow=30"]).unwrap()
+    );
+    assert_eq!(
+        s.run.strategies[1].params().unwrap(),
+        Params::parse(["period=14"]).unwrap()
+    );
+    assert_eq!(
+        (
+            s.paper.slippage_ticks,
+            s.paper.max_fill_pct,
+            s.paper.latency_ms
+        ),
+        (0, None, 0)
+    );
     assert_eq!(s.runtime, Placement::default());
 }
 
 #[test]
 fn a_users_strategies_replace_the_default_array_whole() {
-    let s = Settings::from_toml_str("[[run.strategies]]\nname = \"ema_cross\"\nsymbols = [\"TCS\"]\non_failure = \"freeze\"\n", "u.toml").unwrap();
+    let s = Settings::from_toml_str(
+        "[[run.strategies]]\nname = \"ema_cross\"\nsymbols = [\"TCS\"]\non_failure = \"freeze\"\n",
+        "u.toml",
+    )
+    .unwrap();
     assert_eq!(s.run.strategies.len(), 1, "not appended to the defaults");
     let r = &s.run.strategies[0];
-    assert_eq!((r.name.as_str(), r.mode, r.on_failure), ("ema_cross", StrategyMode::Auto, OnFailure::Freeze));
-    assert!(r.params.is_empty(), "no params leak in from the default entries");
-    assert_eq!(s.run.symbols.len(), 10, "the rest of [run] keeps its defaults");
+    assert_eq!(
+        (r.name.as_str(), r.mode, r.on_failure),
+        ("ema_cross", StrategyMode::Auto, OnFailure::Freeze)
+    );
+    assert!(
+        r.params.is_empty(),
+        "no params leak in from the default entries"
+    );
+    assert_eq!(
+        s.run.symbols.len(),
+        10,
+        "the rest of [run] keeps its defaults"
+    );
 
     // Other [run] keys leave the default strategies alone.
     let s = Settings::from_toml_str("[run]\ndemo_speed = 600\n", "u.toml").unwrap();
     assert_eq!((s.run.demo_speed, s.run.strategies.len()), (600, 2));
-    let s = Settings::from_toml_str("[runtime]\nstrategy_shards = 2\n[paper]\nmax_fill_pct = 50\n", "u.toml").unwrap();
-    assert_eq!((s.runtime.strategy_shards, s.runtime.ring_capacity, s.paper.max_fill_pct), (2, 4096, Some(50)));
+    let s = Settings::from_toml_str(
+        "[runtime]\nstrategy_shards = 2\n[paper]\nmax_fill_pct = 50\n",
+        "u.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            s.runtime.strategy_shards,
+            s.runtime.ring_capacity,
+            s.paper.max_fill_pct
+        ),
+        (2, 4096, Some(50))
+    );
 }
 
 #[test]
@@ -107,8 +158,14 @@ fn each_bad_value_names_its_key() {
     for (text, expected) in cases {
         let e = err(text);
         // Every value here is the file's, so the error gives the line that sets it.
-        let line = e.strip_prefix("u.toml:").and_then(|rest| rest.split_once(": ")).filter(|(n, _)| n.parse::<usize>().is_ok());
-        assert!(line.is_some_and(|(_, rest)| rest.starts_with(expected)), "{text:?}\n  gave {e}\n  want u.toml:LINE: {expected}…");
+        let line = e
+            .strip_prefix("u.toml:")
+            .and_then(|rest| rest.split_once(": "))
+            .filter(|(n, _)| n.parse::<usize>().is_ok());
+        assert!(
+            line.is_some_and(|(_, rest)| rest.starts_with(expected)),
+            "{text:?}\n  gave {e}\n  want u.toml:LINE: {expected}…"
+        );
     }
     // A replayed file brings its own symbols: a strategy's need not be in run.symbols.
     let s = Settings::from_toml_str("[run]\nfeed = \"replay:t.csv\"\n[[run.strategies]]\nname = \"sma_cross\"\nsymbols = [\"WIPRO\"]\n", "u.toml").unwrap();
@@ -122,12 +179,20 @@ fn mistakes_inside_an_array_of_tables_point_at_their_line() {
     assert!(e.starts_with("u.toml:9: `run.strategies[1].mdoe`: unknown field `mdoe`, expected one of `name`, `params`, `symbols`, `mode`, `on_failure`"), "{e}");
     let e = err("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nname = \"ema_cross\"\nmode = \"semi\"\n");
     assert!(e.starts_with("u.toml:5: `run.strategies[1].mode`: unknown variant `semi`, expected `auto` or `manual`"), "{e}");
-    let e = err("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nparams = { period = 3 }\n");
-    assert!(e.starts_with("u.toml:3: `run.strategies[1]`: missing field `name`"), "the entry without a name: {e}");
+    let e = err(
+        "[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nparams = { period = 3 }\n",
+    );
+    assert!(
+        e.starts_with("u.toml:3: `run.strategies[1]`: missing field `name`"),
+        "the entry without a name: {e}"
+    );
     let e = err("[run]\nstrategies = [{ name = \"sma_cross\", on_failure = \"panic\" }]\n");
     assert!(e.starts_with("u.toml:2: `run.strategies[0].on_failure`: unknown variant `panic`, expected `flatten` or `freeze`"), "{e}");
     let e = err("[runtime]\npin_cores = false\nrings = 3\n");
-    assert!(e.starts_with("u.toml:3: `runtime.rings`: unknown field `rings`"), "{e}");
+    assert!(
+        e.starts_with("u.toml:3: `runtime.rings`: unknown field `rings`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -142,22 +207,48 @@ fn environment_overrides_the_file_key_by_key() {
         ("HOME", "/root"),
         ("SHAREWISE_BENCH_CSV", "/tmp/b1m.csv"),
     ];
-    let s = layers("[run]\ndemo_speed = 10\ndemo_seed = 3\n[backtest.sizing]\nmethod = \"fixed_value\"\n", &env).unwrap();
+    let s = layers(
+        "[run]\ndemo_speed = 10\ndemo_seed = 3\n[backtest.sizing]\nmethod = \"fixed_value\"\n",
+        &env,
+    )
+    .unwrap();
     assert_eq!(s.run.demo_speed, 600, "the environment beats the file");
     assert_eq!(s.run.demo_seed, 3, "the file beats the defaults");
     assert_eq!(s.backtest.sizing.method, "fixed_value");
-    assert_eq!(s.backtest.sizing.value.to_string(), "5", "a nested key, the rest of its table kept");
-    assert_eq!(s.backtest.product, sharewise_engine::types::Product::Mis, "not TOML, so a string");
+    assert_eq!(
+        s.backtest.sizing.value.to_string(),
+        "5",
+        "a nested key, the rest of its table kept"
+    );
+    assert_eq!(
+        s.backtest.product,
+        sharewise_engine::types::Product::Mis,
+        "not TOML, so a string"
+    );
     assert_eq!(s.risk.max_orders_per_day, Some(100));
     assert_eq!(s.run.symbols, ["TCS", "INFY"], "an array replaces whole");
     assert_eq!(s.run.replay_path(), Some(Path::new("/data/ticks.csv")));
 
     // No file: the defaults and the environment.
-    let s = Settings::load_layers(None, [("SHAREWISE_PAPER__MAX_FILL_PCT".to_string(), "25".to_string())]).unwrap();
+    let s = Settings::load_layers(
+        None,
+        [(
+            "SHAREWISE_PAPER__MAX_FILL_PCT".to_string(),
+            "25".to_string(),
+        )],
+    )
+    .unwrap();
     assert_eq!(s.paper.max_fill_pct, Some(25));
     // A named strategy replaces the file's whole, as a named [strategy] in a file does.
-    let s = layers("[strategy]\nparams = { fast = 5 }\n", &[("SHAREWISE_STRATEGY__NAME", "rsi_reversion")]).unwrap();
-    assert_eq!((s.strategy.name.as_str(), s.strategy.params.len()), ("rsi_reversion", 0));
+    let s = layers(
+        "[strategy]\nparams = { fast = 5 }\n",
+        &[("SHAREWISE_STRATEGY__NAME", "rsi_reversion")],
+    )
+    .unwrap();
+    assert_eq!(
+        (s.strategy.name.as_str(), s.strategy.params.len()),
+        ("rsi_reversion", 0)
+    );
 }
 
 #[test]
@@ -169,19 +260,37 @@ fn environment_mistakes_name_the_variable() {
     assert!(e.starts_with("environment variable SHAREWISE_RUN__DEMO_SPED=5: unknown field `demo_sped`, expected one of `feed`"), "{e}");
     let e = layers_err("", &[("SHAREWISE_RUN__DEMO_SPEED", "0")]);
     assert!(e.starts_with("environment variable SHAREWISE_RUN__DEMO_SPEED=0: `run.demo_speed`: must be 1 to 100000"), "{e}");
-    let e = layers_err("[paper]\nlatency_ms = 5\n", &[("SHAREWISE_BACKTEST__PRODUCT", "NRML")]);
+    let e = layers_err(
+        "[paper]\nlatency_ms = 5\n",
+        &[("SHAREWISE_BACKTEST__PRODUCT", "NRML")],
+    );
     assert!(e.starts_with("environment variable SHAREWISE_BACKTEST__PRODUCT=NRML: `backtest.product`: NRML is a derivatives product"), "{e}");
 }
 
 #[test]
 fn file_mistakes_keep_their_line_under_the_environment() {
-    let env = [("SHAREWISE_RUN__DEMO_SPEED", "600"), ("SHAREWISE_PAPER__LATENCY_MS", "5")];
+    let env = [
+        ("SHAREWISE_RUN__DEMO_SPEED", "600"),
+        ("SHAREWISE_PAPER__LATENCY_MS", "5"),
+    ];
     let e = layers_err("[paper]\nlatency_ms = 1\nslipage = 2\n", &env);
-    assert!(e.starts_with("u.toml:3: `paper.slipage`: unknown field `slipage`"), "{e}");
-    let e = layers_err("[[run.strategies]]\nname = \"sma_cross\"\nmdoe = \"auto\"\n", &env);
-    assert!(e.starts_with("u.toml:3: `run.strategies[0].mdoe`: unknown field `mdoe`"), "{e}");
+    assert!(
+        e.starts_with("u.toml:3: `paper.slipage`: unknown field `slipage`"),
+        "{e}"
+    );
+    let e = layers_err(
+        "[[run.strategies]]\nname = \"sma_cross\"\nmdoe = \"auto\"\n",
+        &env,
+    );
+    assert!(
+        e.starts_with("u.toml:3: `run.strategies[0].mdoe`: unknown field `mdoe`"),
+        "{e}"
+    );
     let e = layers_err("[run]\nstatus_every_s = 0\n", &env);
-    assert!(e.starts_with("u.toml:2: `run.status_every_s`: must be 1 to 3600"), "a value error of the file is the file's: {e}");
+    assert!(
+        e.starts_with("u.toml:2: `run.status_every_s`: must be 1 to 3600"),
+        "a value error of the file is the file's: {e}"
+    );
     // A bad file value the environment replaces is no error at all.
     let s = layers("[run]\ndemo_speed = \"fast\"\n", &env).unwrap();
     assert_eq!(s.run.demo_speed, 600);
@@ -189,9 +298,22 @@ fn file_mistakes_keep_their_line_under_the_environment() {
 
 #[test]
 fn a_trailing_stop_is_a_percentage_between_0_and_100() {
-    let s = sharewise_config::Settings::from_toml_str("[run]\ntrailing_stop_pct = \"1.5\"\n", "u.toml").unwrap();
+    let s =
+        sharewise_config::Settings::from_toml_str("[run]\ntrailing_stop_pct = \"1.5\"\n", "u.toml")
+            .unwrap();
     assert_eq!(s.run.trailing_stop_bps(), Some(150));
-    assert_eq!(sharewise_config::Settings::defaults().run.trailing_stop_bps(), None);
-    let err = sharewise_config::Settings::from_toml_str("[run]\ntrailing_stop_pct = \"0\"\n", "u.toml").unwrap_err().to_string();
-    assert!(err.contains("`run.trailing_stop_pct`: must be between 0 and 100"), "{err}");
+    assert_eq!(
+        sharewise_config::Settings::defaults()
+            .run
+            .trailing_stop_bps(),
+        None
+    );
+    let err =
+        sharewise_config::Settings::from_toml_str("[run]\ntrailing_stop_pct = \"0\"\n", "u.toml")
+            .unwrap_err()
+            .to_string();
+    assert!(
+        err.contains("`run.trailing_stop_pct`: must be between 0 and 100"),
+        "{err}"
+    );
 }

@@ -50,14 +50,28 @@ impl Approved {
 }
 
 /// Sizes and checks `request`; a refused flip falls back to its exit alone.
-pub fn review<R: RiskGate + ?Sized>(risk: &mut R, request: &OrderRequest, account: &AccountView<'_>) -> Result<Approved, Rejection> {
+pub fn review<R: RiskGate + ?Sized>(
+    risk: &mut R,
+    request: &OrderRequest,
+    account: &AccountView<'_>,
+) -> Result<Approved, Rejection> {
     match risk.review(request, account) {
-        Ok(qty) => Ok(Approved { qty, entry_rejected: None }),
+        Ok(qty) => Ok(Approved {
+            qty,
+            entry_rejected: None,
+        }),
         Err(rejection) => match request.purpose {
             Purpose::Enter { closing } if closing > 0 => {
-                let exit = OrderRequest { purpose: Purpose::Exit { qty: closing }, stop_loss: None, ..*request };
+                let exit = OrderRequest {
+                    purpose: Purpose::Exit { qty: closing },
+                    stop_loss: None,
+                    ..*request
+                };
                 let qty = risk.review(&exit, account)?;
-                Ok(Approved { qty, entry_rejected: Some(rejection) })
+                Ok(Approved {
+                    qty,
+                    entry_rejected: Some(rejection),
+                })
             }
             _ => Err(rejection),
         },
@@ -70,13 +84,28 @@ mod tests {
 
     #[test]
     fn purpose_by_position_and_side() {
-        assert_eq!(purpose(Side::Buy, 0, false), Some(Purpose::Enter { closing: 0 }));
+        assert_eq!(
+            purpose(Side::Buy, 0, false),
+            Some(Purpose::Enter { closing: 0 })
+        );
         assert_eq!(purpose(Side::Buy, 5, false), None);
-        assert_eq!(purpose(Side::Sell, 5, false), Some(Purpose::Exit { qty: 5 }));
-        assert_eq!(purpose(Side::Sell, 5, true), Some(Purpose::Enter { closing: 5 }));
+        assert_eq!(
+            purpose(Side::Sell, 5, false),
+            Some(Purpose::Exit { qty: 5 })
+        );
+        assert_eq!(
+            purpose(Side::Sell, 5, true),
+            Some(Purpose::Enter { closing: 5 })
+        );
         assert_eq!(purpose(Side::Sell, 0, false), None);
-        assert_eq!(purpose(Side::Sell, 0, true), Some(Purpose::Enter { closing: 0 }));
+        assert_eq!(
+            purpose(Side::Sell, 0, true),
+            Some(Purpose::Enter { closing: 0 })
+        );
         assert_eq!(purpose(Side::Sell, -3, true), None);
-        assert_eq!(purpose(Side::Buy, -3, false), Some(Purpose::Enter { closing: 3 }));
+        assert_eq!(
+            purpose(Side::Buy, -3, false),
+            Some(Purpose::Enter { closing: 3 })
+        );
     }
 }

@@ -91,5 +91,9 @@ impl std::fmt::Display for Rejection {
 /// Pre-trade risk: sizes entries and approves or rejects every order request.
 pub trait RiskGate {
     /// The quantity to send for `request` (positive, on the lot grid), or why not.
-    fn review(&mut self, request: &OrderRequest, account: &AccountView<'_>) -> Result<Qty, Rejection>;
+    fn review(
+        &mut self,
+        request: &OrderRequest,
+        account: &AccountView<'_>,
+    ) -> Result<Qty, Rejection>;
 }

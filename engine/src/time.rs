@@ -103,7 +103,10 @@ mod tests {
         let day = days_from_civil(2026, 1, 5);
         let open = ist_midnight(day) + NSE_OPEN_IST_NS;
         // 09:15 IST is 03:45 UTC.
-        assert_eq!(open, day * NANOS_PER_DAY + (3 * 3600 + 45 * 60) * NANOS_PER_SEC);
+        assert_eq!(
+            open,
+            day * NANOS_PER_DAY + (3 * 3600 + 45 * 60) * NANOS_PER_SEC
+        );
         assert_eq!(ist_day(open), day);
         assert_eq!(ist_time_of_day(open), NSE_OPEN_IST_NS);
         assert_eq!(format_ist(open), "2026-01-05T09:15:00+05:30");

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use sharewise_engine::indicators::Candle;
 use sharewise_engine::patterns::{
-    column_source, detector_source, Detector, Doji, Engulfing, EveningStar, Hammer, Harami, MorningStar, PatternError,
-    RangeBreakout, ShootingStar, VolumeSpike, CANDLE_PATTERN_NAMES,
+    column_source, detector_source, Detector, Doji, Engulfing, EveningStar, Hammer, Harami,
+    MorningStar, PatternError, RangeBreakout, ShootingStar, VolumeSpike, CANDLE_PATTERN_NAMES,
 };
 use sharewise_engine::time::NANOS_PER_MILLI;
 use sharewise_engine::types::Price;
@@ -18,7 +18,10 @@ use sharewise_engine::types::Price;
 type TestResult = Result<(), Box<dyn Error>>;
 
 fn data_path(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("data").join(file)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join(file)
 }
 
 fn price(text: &str) -> Result<f64, Box<dyn Error>> {
@@ -49,16 +52,27 @@ fn load_bars() -> Result<Vec<(i64, Candle)>, Box<dyn Error>> {
 fn load_talib(name: &str, bars: &[(i64, Candle)]) -> Result<Vec<i32>, Box<dyn Error>> {
     let mut reader = csv::Reader::from_path(data_path("talib_ref.csv"))?;
     let headers = reader.headers()?.clone();
-    let col = headers.iter().position(|h| h == name).ok_or(format!("talib_ref.csv has no column `{name}`"))?;
+    let col = headers
+        .iter()
+        .position(|h| h == name)
+        .ok_or(format!("talib_ref.csv has no column `{name}`"))?;
     let mut out = Vec::new();
     for (row_idx, row) in reader.records().enumerate() {
         let row = row?;
         let ts: i64 = row[0].parse()?;
         let expected_ts = bars.get(row_idx).map(|b| b.0);
-        assert_eq!(Some(ts), expected_ts, "talib_ref.csv row {row_idx}: ts differs from ref_bars.csv");
+        assert_eq!(
+            Some(ts),
+            expected_ts,
+            "talib_ref.csv row {row_idx}: ts differs from ref_bars.csv"
+        );
         out.push(row[col].parse()?);
     }
-    assert_eq!(out.len(), bars.len(), "talib_ref.csv and ref_bars.csv differ in length");
+    assert_eq!(
+        out.len(),
+        bars.len(),
+        "talib_ref.csv and ref_bars.csv differ in length"
+    );
     Ok(out)
 }
 
@@ -85,18 +99,35 @@ fn candlestick_patterns_match_talib_on_every_bar() -> TestResult {
         let (mut matched, mut nonzero) = (0, 0);
         for (row, ((ts, candle), &want)) in bars.iter().zip(&theirs).enumerate() {
             let ours = detector.next(candle);
-            assert_eq!(detector.is_ready(), row >= lookback, "{name}: is_ready at row {row} (ts {ts})");
+            assert_eq!(
+                detector.is_ready(),
+                row >= lookback,
+                "{name}: is_ready at row {row} (ts {ts})"
+            );
             if ours == want {
                 matched += 1;
             } else {
-                failures.push(format!("{name}: row {row} ts {ts}: ours {ours}, TA-Lib {want}"));
+                failures.push(format!(
+                    "{name}: row {row} ts {ts}: ours {ours}, TA-Lib {want}"
+                ));
             }
             nonzero += usize::from(want != 0);
         }
-        println!("{name}: {matched}/{} rows match TA-Lib, {nonzero} non-zero signals", bars.len());
-        assert!(nonzero > 0, "{name}: TA-Lib never fires on the reference bars; the test proves nothing");
+        println!(
+            "{name}: {matched}/{} rows match TA-Lib, {nonzero} non-zero signals",
+            bars.len()
+        );
+        assert!(
+            nonzero > 0,
+            "{name}: TA-Lib never fires on the reference bars; the test proves nothing"
+        );
     }
-    assert!(failures.is_empty(), "{} mismatches with TA-Lib, first ones:\n{}", failures.len(), failures[..failures.len().min(20)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches with TA-Lib, first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
     Ok(())
 }
 
@@ -108,12 +139,20 @@ fn cdl_columns_match_talib_and_are_none_before_lookback() -> TestResult {
         let mut source = column_source(name).ok_or(format!("column_source({name}) is None"))?;
         assert_eq!(source.columns(), std::slice::from_ref(&column));
         let theirs = load_talib(&column, &bars)?;
-        let first_ready = candle_detectors().into_iter().find(|d| d.0 == column).map(|d| d.2).ok_or("no detector")?;
+        let first_ready = candle_detectors()
+            .into_iter()
+            .find(|d| d.0 == column)
+            .map(|d| d.2)
+            .ok_or("no detector")?;
         let mut out = [None];
         for (row, ((ts, candle), &want)) in bars.iter().zip(&theirs).enumerate() {
             source.update(candle, &mut out);
             let want = (row >= first_ready).then_some(f64::from(want));
-            assert_eq!(out[0], want, "{column}: row {row} ts {ts}: ours {:?}, TA-Lib {want:?}", out[0]);
+            assert_eq!(
+                out[0], want,
+                "{column}: row {row} ts {ts}: ours {:?}, TA-Lib {want:?}",
+                out[0]
+            );
         }
     }
     assert!(column_source("morning_star").is_none());
@@ -143,10 +182,23 @@ fn doji_tie_falls_the_way_talibs_running_sum_decides() {
         [1.01, 1.06, 1.01, 1.02],
         [1.02, 1.04, 0.95, 1.03],
     ];
-    let candles = rows.map(|[open, high, low, close]| Candle { ts: 0, open, high, low, close, volume: 0.0 });
-    let signals: Vec<i32> = run(&mut Doji::new(), &candles).into_iter().map(|(s, _)| s).collect();
+    let candles = rows.map(|[open, high, low, close]| Candle {
+        ts: 0,
+        open,
+        high,
+        low,
+        close,
+        volume: 0.0,
+    });
+    let signals: Vec<i32> = run(&mut Doji::new(), &candles)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     // TA-Lib C 0.8.1 (the `ta-lib` 0.8.2 Python package) CDLDOJI on these bars.
-    assert_eq!(signals, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 100, 100, 100]);
+    assert_eq!(
+        signals,
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 100, 100, 100]
+    );
 }
 
 /// Runs `d` over `candles`, returning each signal with its readiness.
@@ -157,8 +209,10 @@ fn run(d: &mut dyn Detector, candles: &[Candle]) -> Vec<(i32, bool)> {
 #[test]
 fn reset_reproduces_the_same_signals() -> TestResult {
     let candles: Vec<Candle> = load_bars()?.into_iter().map(|b| b.1).collect();
-    let mut detectors: Vec<(&str, Box<dyn Detector>)> =
-        candle_detectors().into_iter().map(|(name, d, _)| (name, d)).collect();
+    let mut detectors: Vec<(&str, Box<dyn Detector>)> = candle_detectors()
+        .into_iter()
+        .map(|(name, d, _)| (name, d))
+        .collect();
     detectors.push(("volspike", Box::new(VolumeSpike::new(20, 3.0)?)));
     detectors.push(("breakout", Box::new(RangeBreakout::new(20)?)));
     for (name, d) in &mut detectors {
@@ -175,7 +229,14 @@ fn reset_reproduces_the_same_signals() -> TestResult {
 }
 
 fn bar(high: f64, low: f64, close: f64, volume: f64) -> Candle {
-    Candle { ts: 0, open: close, high, low, close, volume }
+    Candle {
+        ts: 0,
+        open: close,
+        high,
+        low,
+        close,
+        volume,
+    }
 }
 
 fn vol(volume: f64) -> Candle {
@@ -185,7 +246,9 @@ fn vol(volume: f64) -> Candle {
 #[test]
 fn volume_spike_compares_with_the_mean_of_the_previous_bars() -> TestResult {
     let mut spike = VolumeSpike::new(4, 2.0)?;
-    let volumes = [100.0, 100.0, 100.0, 100.0, 201.0, 200.0, 1000.0, 100.0, 0.0, 900.0];
+    let volumes = [
+        100.0, 100.0, 100.0, 100.0, 201.0, 200.0, 1000.0, 100.0, 0.0, 900.0,
+    ];
     // Bar 4: mean 100 → threshold 200, 201 > 200. Bar 5: mean (100+100+100+201)/4 = 125.25 → 250.5.
     // Bar 6: mean (100+100+201+200)/4 = 150.25 → 300.5, 1000 spikes. Bar 7: mean 375.25 → 750.5.
     // Bar 8: mean 375.25 → 0 no. Bar 9: mean (200+1000+100+0)/4 = 325 → 650, 900 spikes.
@@ -205,8 +268,14 @@ fn volume_spike_compares_with_the_mean_of_the_previous_bars() -> TestResult {
     assert_eq!(got, want);
     // Exactly at the threshold is not a spike: 45 == 3 × 15 and 97.5 == 3 × 32.5; 214 > 3 × 71.25.
     let mut at = VolumeSpike::new(2, 3.0)?;
-    let got = run(&mut at, &[vol(10.0), vol(20.0), vol(45.0), vol(97.5), vol(214.0)]);
-    assert_eq!(got, [(0, false), (0, false), (0, true), (0, true), (100, true)]);
+    let got = run(
+        &mut at,
+        &[vol(10.0), vol(20.0), vol(45.0), vol(97.5), vol(214.0)],
+    );
+    assert_eq!(
+        got,
+        [(0, false), (0, false), (0, true), (0, true), (100, true)]
+    );
     Ok(())
 }
 
@@ -218,26 +287,29 @@ fn hlc(high: f64, low: f64, close: f64) -> Candle {
 fn range_breakout_compares_the_close_with_the_previous_n_bars() -> TestResult {
     let mut breakout = RangeBreakout::new(3)?;
     let bars = [
-        hlc(10.0, 9.0, 9.5),    // 0
-        hlc(11.0, 9.5, 10.5),   // 1
-        hlc(10.5, 8.0, 9.0),    // 2
-        hlc(11.6, 9.0, 11.5),   // 3: bars 0..=2 span [8, 11]; 11.5 > 11 → +100
-        hlc(11.2, 8.0, 8.0),    // 4: bars 1..=3 span [8, 11.6]; 8 == low → 0
-        hlc(12.0, 7.0, 7.5),    // 5: bars 2..=4 span [8, 11.6]; 7.5 < 8 → −100
-        hlc(12.5, 9.0, 12.0),   // 6: bars 3..=5 span [7, 12]; 12 == high → 0
-        hlc(9.0, 8.0, 8.9),     // 7: bars 4..=6 span [7, 12.5] → 0
-        hlc(12.6, 8.6, 12.55),  // 8: bars 5..=7 span [7, 12.5]; 12.55 > 12.5 → +100
-        hlc(9.6, 8.5, 8.5),     // 9: bars 6..=8 span [8, 12.6] → 0
-        hlc(9.0, 7.9, 7.99),    // 10: bars 7..=9 span [8, 12.6]; 7.99 < 8 → −100
-        hlc(9.0, 8.5, 9.0),     // 11: bars 8..=10 span [7.9, 12.6] → 0
-        hlc(9.8, 8.8, 9.7),     // 12: bars 9..=11 span [7.9, 9.6] (12.6 left); 9.7 > 9.6 → +100
-        hlc(9.9, 7.95, 7.95),   // 13: bars 10..=12 span [7.9, 9.8]; 7.95 > 7.9 → 0
-        hlc(9.0, 7.92, 7.92),   // 14: bars 11..=13 span [7.95, 9.9] (7.9 left); 7.92 < 7.95 → −100
+        hlc(10.0, 9.0, 9.5),   // 0
+        hlc(11.0, 9.5, 10.5),  // 1
+        hlc(10.5, 8.0, 9.0),   // 2
+        hlc(11.6, 9.0, 11.5),  // 3: bars 0..=2 span [8, 11]; 11.5 > 11 → +100
+        hlc(11.2, 8.0, 8.0),   // 4: bars 1..=3 span [8, 11.6]; 8 == low → 0
+        hlc(12.0, 7.0, 7.5),   // 5: bars 2..=4 span [8, 11.6]; 7.5 < 8 → −100
+        hlc(12.5, 9.0, 12.0),  // 6: bars 3..=5 span [7, 12]; 12 == high → 0
+        hlc(9.0, 8.0, 8.9),    // 7: bars 4..=6 span [7, 12.5] → 0
+        hlc(12.6, 8.6, 12.55), // 8: bars 5..=7 span [7, 12.5]; 12.55 > 12.5 → +100
+        hlc(9.6, 8.5, 8.5),    // 9: bars 6..=8 span [8, 12.6] → 0
+        hlc(9.0, 7.9, 7.99),   // 10: bars 7..=9 span [8, 12.6]; 7.99 < 8 → −100
+        hlc(9.0, 8.5, 9.0),    // 11: bars 8..=10 span [7.9, 12.6] → 0
+        hlc(9.8, 8.8, 9.7),    // 12: bars 9..=11 span [7.9, 9.6] (12.6 left); 9.7 > 9.6 → +100
+        hlc(9.9, 7.95, 7.95),  // 13: bars 10..=12 span [7.9, 9.8]; 7.95 > 7.9 → 0
+        hlc(9.0, 7.92, 7.92),  // 14: bars 11..=13 span [7.95, 9.9] (7.9 left); 7.92 < 7.95 → −100
     ];
     let got = run(&mut breakout, &bars);
     let signals: Vec<i32> = got.iter().map(|(s, _)| *s).collect();
     let ready: Vec<bool> = got.iter().map(|(_, r)| *r).collect();
-    assert_eq!(signals, [0, 0, 0, 100, 0, -100, 0, 0, 100, 0, -100, 0, 100, 0, -100]);
+    assert_eq!(
+        signals,
+        [0, 0, 0, 100, 0, -100, 0, 0, 100, 0, -100, 0, 100, 0, -100]
+    );
     assert_eq!(ready[..4], [false, false, false, true]);
     assert!(ready[3..].iter().all(|r| *r));
     Ok(())
@@ -246,7 +318,10 @@ fn range_breakout_compares_the_close_with_the_previous_n_bars() -> TestResult {
 #[test]
 fn detector_specs_build_named_columns_and_reject_bad_parameters() -> TestResult {
     let columns = |spec: &str| -> Result<Vec<String>, Box<dyn Error>> {
-        Ok(detector_source(spec)?.ok_or(format!("{spec}: not recognised"))?.columns().to_vec())
+        Ok(detector_source(spec)?
+            .ok_or(format!("{spec}: not recognised"))?
+            .columns()
+            .to_vec())
     };
     assert_eq!(columns("volspike:20:3")?, ["volspike_20_3"]);
     assert_eq!(columns("volspike:20:2.5")?, ["volspike_20_2.5"]);
@@ -263,10 +338,19 @@ fn detector_specs_build_named_columns_and_reject_bad_parameters() -> TestResult 
         ("breakout:20:1", "breakout:<n>"),
         ("cdl:dojii", "dojii"),
     ] {
-        let err = detector_source(spec).err().ok_or(format!("{spec}: accepted"))?;
-        assert!(err.contains(names), "{spec}: error `{err}` does not name `{names}`");
+        let err = detector_source(spec)
+            .err()
+            .ok_or(format!("{spec}: accepted"))?;
+        assert!(
+            err.contains(names),
+            "{spec}: error `{err}` does not name `{names}`"
+        );
     }
-    assert!(matches!(VolumeSpike::new(0, 3.0), Err(PatternError::BadParam { ref name, .. }) if name == "period"));
-    assert!(matches!(MorningStar::new(-0.1), Err(PatternError::BadParam { ref name, .. }) if name == "penetration"));
+    assert!(
+        matches!(VolumeSpike::new(0, 3.0), Err(PatternError::BadParam { ref name, .. }) if name == "period")
+    );
+    assert!(
+        matches!(MorningStar::new(-0.1), Err(PatternError::BadParam { ref name, .. }) if name == "penetration")
+    );
     Ok(())
 }

@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use sharewise_engine::indicators::{
-    parse_spec, Adx, Atr, BollingerBands, Candle, Ema, Indicator, Macd, Obv, Rsi, Sma, Stochastic, Vwap, Wma,
+    parse_spec, Adx, Atr, BollingerBands, Candle, Ema, Indicator, Macd, Obv, Rsi, Sma, Stochastic,
+    Vwap, Wma,
 };
 use sharewise_engine::time::NANOS_PER_MILLI;
 use sharewise_engine::types::Price;
@@ -27,7 +28,9 @@ struct Reference {
 }
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn reference() -> &'static Reference {
@@ -37,7 +40,11 @@ fn reference() -> &'static Reference {
         let mut rd = csv::Reader::from_path(data("ref_bars.csv")).expect("open ref_bars.csv");
         for (row, rec) in rd.records().enumerate() {
             let rec = rec.expect("ref_bars.csv record");
-            let price = |i: usize| Price::parse(&rec[i]).unwrap_or_else(|e| panic!("ref_bars row {row}: {e}")).to_f64();
+            let price = |i: usize| {
+                Price::parse(&rec[i])
+                    .unwrap_or_else(|e| panic!("ref_bars row {row}: {e}"))
+                    .to_f64()
+            };
             let ts: i64 = rec[0].parse().expect("ts");
             let volume: f64 = rec[5].parse().expect("volume");
             bars.push(Candle {
@@ -50,8 +57,14 @@ fn reference() -> &'static Reference {
             });
         }
         let mut rd = csv::Reader::from_path(data("talib_ref.csv")).expect("open talib_ref.csv");
-        let names: Vec<String> = rd.headers().expect("header").iter().map(String::from).collect();
-        let mut columns: HashMap<String, Vec<Option<f64>>> = names.iter().map(|n| (n.clone(), Vec::new())).collect();
+        let names: Vec<String> = rd
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut columns: HashMap<String, Vec<Option<f64>>> =
+            names.iter().map(|n| (n.clone(), Vec::new())).collect();
         for rec in rd.records() {
             let rec = rec.expect("talib_ref.csv record");
             for (name, cell) in names.iter().zip(rec.iter()) {
@@ -59,7 +72,11 @@ fn reference() -> &'static Reference {
                 columns.get_mut(name).expect("column").push(v);
             }
         }
-        assert_eq!(columns["ts"].len(), bars.len(), "talib_ref.csv and ref_bars.csv row counts");
+        assert_eq!(
+            columns["ts"].len(),
+            bars.len(),
+            "talib_ref.csv and ref_bars.csv row counts"
+        );
         Reference { bars, columns }
     })
 }
@@ -67,13 +84,20 @@ fn reference() -> &'static Reference {
 /// Compares one computed column with TA-Lib's; returns the largest relative error seen.
 fn check(column: &str, got: &[Option<f64>]) -> f64 {
     let r = reference();
-    let want = r.columns.get(column).unwrap_or_else(|| panic!("talib_ref.csv has no column `{column}`"));
+    let want = r
+        .columns
+        .get(column)
+        .unwrap_or_else(|| panic!("talib_ref.csv has no column `{column}`"));
     assert_eq!(got.len(), want.len(), "{column}: row count");
     // TA-Lib's candlestick functions return integers, so their lookback rows hold 0, not NaN.
     let integer = column.starts_with("cdl_");
     let first = |v: &[Option<f64>]| v.iter().position(Option::is_some);
     if !integer {
-        assert_eq!(first(got), first(want), "{column}: first ready row (ours, TA-Lib's)");
+        assert_eq!(
+            first(got),
+            first(want),
+            "{column}: first ready row (ours, TA-Lib's)"
+        );
     }
     let mut worst = 0.0f64;
     for (row, (g, w)) in got.iter().zip(want).enumerate() {
@@ -81,10 +105,17 @@ fn check(column: &str, got: &[Option<f64>]) -> f64 {
             (None, None) => {}
             (None, Some(w)) if integer && *w == 0.0 => {}
             (Some(g), Some(w)) => {
-                let floor = if column.starts_with("macd") { r.bars[row].close } else { 1e-12 };
+                let floor = if column.starts_with("macd") {
+                    r.bars[row].close
+                } else {
+                    1e-12
+                };
                 let scale = w.abs().max(floor);
                 let err = (g - w).abs() / scale;
-                assert!(err <= 1e-9, "{column} row {row}: got {g:?}, TA-Lib {w:?} (relative error {err:e})");
+                assert!(
+                    err <= 1e-9,
+                    "{column} row {row}: got {g:?}, TA-Lib {w:?} (relative error {err:e})"
+                );
                 worst = worst.max(err);
             }
             _ => panic!("{column} row {row}: got {g:?}, TA-Lib {w:?} (ready on one side only)"),
@@ -102,7 +133,11 @@ fn run<I: Indicator>(ind: &mut I, input: impl Fn(&Candle) -> I::Input) -> Vec<Op
         .enumerate()
         .map(|(row, c)| {
             let out = ind.next(input(c));
-            assert_eq!(ind.is_ready(), out.is_some(), "is_ready disagrees with next at row {row}");
+            assert_eq!(
+                ind.is_ready(),
+                out.is_some(),
+                "is_ready disagrees with next at row {row}"
+            );
             out
         })
         .collect()
@@ -175,7 +210,10 @@ fn adx_and_directional_indicators_match_talib() {
         plus.push(adx.plus_di());
         minus.push(adx.minus_di());
         if let Some(o) = o {
-            assert_eq!((Some(o.plus_di), Some(o.minus_di)), (adx.plus_di(), adx.minus_di()));
+            assert_eq!(
+                (Some(o.plus_di), Some(o.minus_di)),
+                (adx.plus_di(), adx.minus_di())
+            );
         }
     }
     check("adx_14", &project(&out, |o| o.adx));
@@ -219,8 +257,11 @@ fn spec_columns_match_talib() {
 }
 
 /// Runs `ind` over the bars, resets it, runs again: the two sequences must be identical.
-fn assert_reset_replays<I: Indicator>(name: &str, mut ind: I, input: impl Fn(&Candle) -> I::Input + Copy)
-where
+fn assert_reset_replays<I: Indicator>(
+    name: &str,
+    mut ind: I,
+    input: impl Fn(&Candle) -> I::Input + Copy,
+) where
     I::Output: PartialEq + std::fmt::Debug,
 {
     let first = run(&mut ind, input);
@@ -228,7 +269,10 @@ where
     assert!(!ind.is_ready(), "{name}: ready right after reset");
     let second = run(&mut ind, input);
     if let Some(row) = first.iter().zip(&second).position(|(a, b)| a != b) {
-        panic!("{name}: after reset, row {row} gave {:?} instead of {:?}", second[row], first[row]);
+        panic!(
+            "{name}: after reset, row {row} gave {:?} instead of {:?}",
+            second[row], first[row]
+        );
     }
 }
 
@@ -249,33 +293,73 @@ fn reset_reproduces_the_same_sequence() {
 
 #[test]
 fn constructors_reject_parameters_below_talib_minimums() {
-    let msg = |r: Result<(), sharewise_engine::indicators::IndicatorError>| r.unwrap_err().to_string();
+    let msg =
+        |r: Result<(), sharewise_engine::indicators::IndicatorError>| r.unwrap_err().to_string();
     assert_eq!(msg(Sma::new(0).map(drop)), "period must be >= 1, got 0");
-    assert_eq!(msg(Ema::new(100_001).map(drop)), "period must be <= 100000, got 100001");
+    assert_eq!(
+        msg(Ema::new(100_001).map(drop)),
+        "period must be <= 100000, got 100001"
+    );
     assert_eq!(msg(Wma::new(0).map(drop)), "period must be >= 1, got 0");
     assert_eq!(msg(Rsi::new(1).map(drop)), "period must be >= 2, got 1");
     assert_eq!(msg(Atr::new(0).map(drop)), "period must be >= 1, got 0");
     assert_eq!(msg(Adx::new(1).map(drop)), "period must be >= 2, got 1");
-    assert_eq!(msg(Macd::new(1, 26, 9).map(drop)), "fast period must be >= 2, got 1");
-    assert_eq!(msg(Macd::new(12, 26, 0).map(drop)), "signal period must be >= 1, got 0");
-    assert_eq!(msg(Macd::new(26, 12, 9).map(drop)), "MACD fast period must be <= slow period, got fast 26 and slow 12");
-    assert_eq!(msg(BollingerBands::new(1, 2.0, 2.0).map(drop)), "period must be >= 2, got 1");
-    assert_eq!(msg(BollingerBands::new(20, f64::NAN, 2.0).map(drop)), "nbdev_up must be a finite number, got NaN");
-    assert_eq!(msg(Stochastic::new(14, 0, 3).map(drop)), "slowk period must be >= 1, got 0");
+    assert_eq!(
+        msg(Macd::new(1, 26, 9).map(drop)),
+        "fast period must be >= 2, got 1"
+    );
+    assert_eq!(
+        msg(Macd::new(12, 26, 0).map(drop)),
+        "signal period must be >= 1, got 0"
+    );
+    assert_eq!(
+        msg(Macd::new(26, 12, 9).map(drop)),
+        "MACD fast period must be <= slow period, got fast 26 and slow 12"
+    );
+    assert_eq!(
+        msg(BollingerBands::new(1, 2.0, 2.0).map(drop)),
+        "period must be >= 2, got 1"
+    );
+    assert_eq!(
+        msg(BollingerBands::new(20, f64::NAN, 2.0).map(drop)),
+        "nbdev_up must be a finite number, got NaN"
+    );
+    assert_eq!(
+        msg(Stochastic::new(14, 0, 3).map(drop)),
+        "slowk period must be >= 1, got 0"
+    );
 }
 
 #[test]
 fn spec_names_defaults_and_errors() {
-    let cols = |spec: &str| parse_spec(spec).map(|s| s.columns().to_vec()).unwrap_or_else(|e| panic!("{spec}: {e}"));
+    let cols = |spec: &str| {
+        parse_spec(spec)
+            .map(|s| s.columns().to_vec())
+            .unwrap_or_else(|e| panic!("{spec}: {e}"))
+    };
     assert_eq!(cols("sma"), ["sma_30"]);
     assert_eq!(cols(" RSI "), ["rsi_14"]);
-    assert_eq!(cols("macd"), ["macd_12_26_9", "macdsignal_12_26_9", "macdhist_12_26_9"]);
-    assert_eq!(cols("bbands"), ["bbupper_5_2_2", "bbmiddle_5_2_2", "bblower_5_2_2"]);
-    assert_eq!(cols("bbands:20:2.5:2"), ["bbupper_20_2.5_2", "bbmiddle_20_2.5_2", "bblower_20_2.5_2"]);
+    assert_eq!(
+        cols("macd"),
+        ["macd_12_26_9", "macdsignal_12_26_9", "macdhist_12_26_9"]
+    );
+    assert_eq!(
+        cols("bbands"),
+        ["bbupper_5_2_2", "bbmiddle_5_2_2", "bblower_5_2_2"]
+    );
+    assert_eq!(
+        cols("bbands:20:2.5:2"),
+        ["bbupper_20_2.5_2", "bbmiddle_20_2.5_2", "bblower_20_2.5_2"]
+    );
     assert_eq!(cols("stoch"), ["stochk_5_3_3", "stochd_5_3_3"]);
     assert_eq!(cols("adx:14"), ["adx_14", "plusdi_14", "minusdi_14"]);
     assert_eq!(cols("cdl:engulfing"), ["cdl_engulfing"]);
-    let err = |spec: &str| parse_spec(spec).err().map(|e| e.to_string()).unwrap_or_else(|| panic!("{spec} parsed"));
+    let err = |spec: &str| {
+        parse_spec(spec)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| panic!("{spec} parsed"))
+    };
     assert_eq!(
         err("smaa:20"),
         "unknown indicator `smaa` in `smaa:20`; expected one of sma, ema, wma, rsi, macd, bbands, atr, stoch, obv, adx, vwap, cdl:NAME"
@@ -284,13 +368,28 @@ fn spec_names_defaults_and_errors() {
         err("macd:12:26"),
         "`macd:12:26` needs 3 parameters (fast:slow:signal), or none for TA-Lib's defaults 12:26:9"
     );
-    assert_eq!(err("sma:20:5"), "`sma:20:5` needs 1 parameter (period), or none for TA-Lib's default 30");
+    assert_eq!(
+        err("sma:20:5"),
+        "`sma:20:5` needs 1 parameter (period), or none for TA-Lib's default 30"
+    );
     assert_eq!(err("rsi:x"), "`rsi:x`: period `x` is not a whole number");
     assert_eq!(err("rsi:1"), "`rsi:1`: period must be >= 2, got 1");
-    assert_eq!(err("bbands:20:two:2"), "`bbands:20:two:2`: nbdev_up `two` is not a number");
-    assert_eq!(err("bbands:20:inf:2"), "`bbands:20:inf:2`: nbdev_up must be a finite number, got inf");
+    assert_eq!(
+        err("bbands:20:two:2"),
+        "`bbands:20:two:2`: nbdev_up `two` is not a number"
+    );
+    assert_eq!(
+        err("bbands:20:inf:2"),
+        "`bbands:20:inf:2`: nbdev_up must be a finite number, got inf"
+    );
     assert_eq!(err("obv:3"), "`obv:3` needs no parameters");
-    assert_eq!(err("cdl:nosuch"), "unknown candlestick pattern `nosuch` in `cdl:nosuch`");
-    assert_eq!(err("cdl"), "`cdl` needs 1 parameter (the pattern name), e.g. `cdl:engulfing`");
+    assert_eq!(
+        err("cdl:nosuch"),
+        "unknown candlestick pattern `nosuch` in `cdl:nosuch`"
+    );
+    assert_eq!(
+        err("cdl"),
+        "`cdl` needs 1 parameter (the pattern name), e.g. `cdl:engulfing`"
+    );
     assert!(err("").starts_with("empty indicator spec"));
 }

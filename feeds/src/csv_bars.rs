@@ -34,8 +34,14 @@ pub(crate) struct BarRow;
 impl RowFormat for BarRow {
     type Item = Bar;
     const COLUMNS: &'static [&'static str] = &["ts", "open", "high", "low", "close", "volume"];
-    const KINDS: &'static [FieldKind] =
-        &[FieldKind::Time, FieldKind::Price, FieldKind::Price, FieldKind::Price, FieldKind::Price, FieldKind::Whole];
+    const KINDS: &'static [FieldKind] = &[
+        FieldKind::Time,
+        FieldKind::Price,
+        FieldKind::Price,
+        FieldKind::Price,
+        FieldKind::Price,
+        FieldKind::Whole,
+    ];
 
     #[inline]
     fn parse(&self, f: &Fields<'_>, ts: TimestampNs, time: &TimeLine) -> Result<Bar, RowProblem> {
@@ -44,16 +50,40 @@ impl RowFormat for BarRow {
         let low = price(f[3], "low")?;
         let close = price(f[4], "close")?;
         let volume = whole(f[5], "volume")?;
-        self.build(&[ts, open.units(), high.units(), low.units(), close.units(), volume], time)
+        self.build(
+            &[
+                ts,
+                open.units(),
+                high.units(),
+                low.units(),
+                close.units(),
+                volume,
+            ],
+            time,
+        )
     }
 
     #[inline]
     fn build(&self, v: &Values, time: &TimeLine) -> Result<Bar, RowProblem> {
-        let (ts, open, high, low, close, volume) = (v[0], Price(v[1]), Price(v[2]), Price(v[3]), Price(v[4]), v[5]);
+        let (ts, open, high, low, close, volume) = (
+            v[0],
+            Price(v[1]),
+            Price(v[2]),
+            Price(v[3]),
+            Price(v[4]),
+            v[5],
+        );
         check_ohlc(open, high, low, close)?;
         check_volume(volume, "volume")?;
         time.check_order(ts, false)?;
-        Ok(Bar { ts, open, high, low, close, volume })
+        Ok(Bar {
+            ts,
+            open,
+            high,
+            low,
+            close,
+            volume,
+        })
     }
 }
 
@@ -67,17 +97,29 @@ pub struct BarReader<R> {
 
 impl BarReader<File> {
     /// Opens a bar CSV file; errors name `path`.
-    pub fn open(path: impl AsRef<Path>, options: ReadOptions) -> Result<BarReader<File>, FeedError> {
+    pub fn open(
+        path: impl AsRef<Path>,
+        options: ReadOptions,
+    ) -> Result<BarReader<File>, FeedError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
+        let file = File::open(path).map_err(|error| FeedError::Open {
+            path: path.to_path_buf(),
+            error,
+        })?;
         BarReader::new(file, path.display().to_string(), options)
     }
 }
 
 impl<R: Read> BarReader<R> {
     /// Reads bars from `reader`; `source` names it in errors (a path, or e.g. `stdin`).
-    pub fn new(reader: R, source: impl Into<String>, options: ReadOptions) -> Result<BarReader<R>, FeedError> {
-        Ok(BarReader { rows: CsvRows::new(reader, source.into(), options, BarRow)? })
+    pub fn new(
+        reader: R,
+        source: impl Into<String>,
+        options: ReadOptions,
+    ) -> Result<BarReader<R>, FeedError> {
+        Ok(BarReader {
+            rows: CsvRows::new(reader, source.into(), options, BarRow)?,
+        })
     }
 
     /// The file's timestamp format, known once a row with a readable `ts` has been read.

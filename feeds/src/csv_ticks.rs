@@ -36,7 +36,12 @@ impl RowFormat for TickRow {
         let (ts, price, qty) = (v[0], Price(v[1]), v[2]);
         check_volume(qty, "qty")?;
         time.check_order(ts, true)?;
-        Ok(Tick { ts, instrument: self.0, price, qty })
+        Ok(Tick {
+            ts,
+            instrument: self.0,
+            price,
+            qty,
+        })
     }
 }
 
@@ -44,10 +49,23 @@ impl RowFormat for TickRow {
 /// no `open` column (case and a byte-order mark ignored). Errors name `path`.
 pub fn is_tick_csv(path: impl AsRef<Path>) -> Result<bool, FeedError> {
     let path = path.as_ref();
-    let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
+    let file = File::open(path).map_err(|error| FeedError::Open {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let mut header = String::new();
-    BufReader::new(file).read_line(&mut header).map_err(|error| FeedError::Io { source_name: path.display().to_string(), error })?;
-    let columns: Vec<String> = header.trim().trim_start_matches('\u{feff}').split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
+    BufReader::new(file)
+        .read_line(&mut header)
+        .map_err(|error| FeedError::Io {
+            source_name: path.display().to_string(),
+            error,
+        })?;
+    let columns: Vec<String> = header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
     Ok(columns.iter().any(|c| c == "price") && !columns.iter().any(|c| c == "open"))
 }
 
@@ -58,17 +76,31 @@ pub struct TickReader<R> {
 
 impl TickReader<File> {
     /// Opens a tick CSV file of `instrument`; errors name `path`.
-    pub fn open(path: impl AsRef<Path>, instrument: InstrumentId, options: ReadOptions) -> Result<TickReader<File>, FeedError> {
+    pub fn open(
+        path: impl AsRef<Path>,
+        instrument: InstrumentId,
+        options: ReadOptions,
+    ) -> Result<TickReader<File>, FeedError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
+        let file = File::open(path).map_err(|error| FeedError::Open {
+            path: path.to_path_buf(),
+            error,
+        })?;
         TickReader::new(file, path.display().to_string(), instrument, options)
     }
 }
 
 impl<R: Read> TickReader<R> {
     /// Reads ticks of `instrument` from `reader`; `source` names it in errors.
-    pub fn new(reader: R, source: impl Into<String>, instrument: InstrumentId, options: ReadOptions) -> Result<TickReader<R>, FeedError> {
-        Ok(TickReader { rows: CsvRows::new(reader, source.into(), options, TickRow(instrument))? })
+    pub fn new(
+        reader: R,
+        source: impl Into<String>,
+        instrument: InstrumentId,
+        options: ReadOptions,
+    ) -> Result<TickReader<R>, FeedError> {
+        Ok(TickReader {
+            rows: CsvRows::new(reader, source.into(), options, TickRow(instrument))?,
+        })
     }
 
     /// The file's timestamp format, known once a row with a readable `ts` has been read.

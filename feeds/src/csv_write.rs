@@ -26,7 +26,12 @@ impl<W: Write> Sink<W> {
     fn new(out: W, format: TimeFormat, header: &[u8]) -> Sink<W> {
         let mut buf = Vec::with_capacity(CHUNK + 256);
         buf.extend_from_slice(header);
-        Sink { out: Some(out), buf, format, rows: 0 }
+        Sink {
+            out: Some(out),
+            buf,
+            format,
+            rows: 0,
+        }
     }
 
     #[inline]
@@ -49,7 +54,10 @@ impl<W: Write> Sink<W> {
 
     fn finish(&mut self) -> io::Result<W> {
         self.drain()?;
-        let mut out = self.out.take().ok_or_else(|| io::Error::other("writer already finished"))?;
+        let mut out = self
+            .out
+            .take()
+            .ok_or_else(|| io::Error::other("writer already finished"))?;
         out.flush()?;
         Ok(out)
     }
@@ -98,7 +106,9 @@ pub struct BarCsvWriter<W: Write> {
 impl<W: Write> BarCsvWriter<W> {
     /// A writer emitting timestamps in `format`; the header is written first.
     pub fn new(out: W, format: TimeFormat) -> BarCsvWriter<W> {
-        BarCsvWriter { sink: Sink::new(out, format, b"ts,open,high,low,close,volume\n") }
+        BarCsvWriter {
+            sink: Sink::new(out, format, b"ts,open,high,low,close,volume\n"),
+        }
     }
 
     /// Writes one bar.
@@ -134,7 +144,9 @@ pub struct TickCsvWriter<W: Write> {
 impl<W: Write> TickCsvWriter<W> {
     /// A writer emitting timestamps in `format`; the header is written first.
     pub fn new(out: W, format: TimeFormat) -> TickCsvWriter<W> {
-        TickCsvWriter { sink: Sink::new(out, format, b"ts,price,qty\n") }
+        TickCsvWriter {
+            sink: Sink::new(out, format, b"ts,price,qty\n"),
+        }
     }
 
     /// Writes one tick.
@@ -161,7 +173,11 @@ impl<W: Write> TickCsvWriter<W> {
 }
 
 /// Writes all `bars` to `out` as CSV (header included); returns the number of rows.
-pub fn write_bars_csv<W: Write>(bars: impl IntoIterator<Item = Bar>, out: W, format: TimeFormat) -> io::Result<u64> {
+pub fn write_bars_csv<W: Write>(
+    bars: impl IntoIterator<Item = Bar>,
+    out: W,
+    format: TimeFormat,
+) -> io::Result<u64> {
     let mut w = BarCsvWriter::new(out, format);
     for bar in bars {
         w.write(&bar)?;
@@ -172,7 +188,11 @@ pub fn write_bars_csv<W: Write>(bars: impl IntoIterator<Item = Bar>, out: W, for
 }
 
 /// Writes all `ticks` to `out` as CSV (header included); returns the number of rows.
-pub fn write_ticks_csv<W: Write>(ticks: impl IntoIterator<Item = Tick>, out: W, format: TimeFormat) -> io::Result<u64> {
+pub fn write_ticks_csv<W: Write>(
+    ticks: impl IntoIterator<Item = Tick>,
+    out: W,
+    format: TimeFormat,
+) -> io::Result<u64> {
     let mut w = TickCsvWriter::new(out, format);
     for tick in ticks {
         w.write(&tick)?;
@@ -188,10 +208,25 @@ mod tests {
 
     #[test]
     fn prices_match_display() {
-        for units in [15_731_500, 15_730_000, 25, -500, 1_230, 0, 10_000, 123_456_789, -1, i64::MIN + 1] {
+        for units in [
+            15_731_500,
+            15_730_000,
+            25,
+            -500,
+            1_230,
+            0,
+            10_000,
+            123_456_789,
+            -1,
+            i64::MIN + 1,
+        ] {
             let mut buf = Vec::new();
             push_price(&mut buf, Price(units));
-            assert_eq!(String::from_utf8(buf).unwrap(), Price(units).to_string(), "{units}");
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                Price(units).to_string(),
+                "{units}"
+            );
         }
         for v in [0, 7, -7, 1_767_584_700_000, i64::MAX, i64::MIN] {
             let mut buf = Vec::new();
@@ -211,13 +246,27 @@ mod tests {
             volume: 1200,
         };
         let mut out = Vec::new();
-        assert_eq!(write_bars_csv([bar, bar], &mut out, TimeFormat::IST).unwrap(), 2);
+        assert_eq!(
+            write_bars_csv([bar, bar], &mut out, TimeFormat::IST).unwrap(),
+            2
+        );
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().next(), Some("ts,open,high,low,close,volume"));
-        assert_eq!(text.lines().nth(1), Some("2026-01-05T09:15:00+05:30,1573.15,1574.00,1570.00,1572.05,1200"));
+        assert_eq!(
+            text.lines().nth(1),
+            Some("2026-01-05T09:15:00+05:30,1573.15,1574.00,1570.00,1572.05,1200")
+        );
         let mut out = Vec::new();
-        let tick = Tick { ts: bar.ts, instrument: Default::default(), price: bar.open, qty: 7 };
+        let tick = Tick {
+            ts: bar.ts,
+            instrument: Default::default(),
+            price: bar.open,
+            qty: 7,
+        };
         write_ticks_csv([tick], &mut out, TimeFormat::EpochMillis).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "ts,price,qty\n1767584700000,1573.15,7\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "ts,price,qty\n1767584700000,1573.15,7\n"
+        );
     }
 }

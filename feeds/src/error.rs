@@ -122,8 +122,16 @@ impl RowProblem {
     }
 
     /// A field whose text was rejected for `reason`.
-    pub(crate) fn unparsable(field: &'static str, value: &[u8], reason: impl fmt::Display) -> RowProblem {
-        RowProblem::Unparsable { field, value: String::from_utf8_lossy(value).into_owned(), reason: reason.to_string() }
+    pub(crate) fn unparsable(
+        field: &'static str,
+        value: &[u8],
+        reason: impl fmt::Display,
+    ) -> RowProblem {
+        RowProblem::Unparsable {
+            field,
+            value: String::from_utf8_lossy(value).into_owned(),
+            reason: reason.to_string(),
+        }
     }
 }
 

@@ -36,26 +36,60 @@ pub struct KiteCandleReader {
 
 impl KiteCandleReader {
     /// Opens a saved Kite response; errors name `path`.
-    pub fn open(path: impl AsRef<Path>, options: ReadOptions) -> Result<KiteCandleReader, FeedError> {
+    pub fn open(
+        path: impl AsRef<Path>,
+        options: ReadOptions,
+    ) -> Result<KiteCandleReader, FeedError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|error| FeedError::Open { path: path.to_path_buf(), error })?;
+        let file = File::open(path).map_err(|error| FeedError::Open {
+            path: path.to_path_buf(),
+            error,
+        })?;
         KiteCandleReader::new(file, path.display().to_string(), options)
     }
 
     /// Reads a whole response from `reader`; `source` names it in errors.
-    pub fn new(mut reader: impl Read, source: impl Into<String>, options: ReadOptions) -> Result<KiteCandleReader, FeedError> {
+    pub fn new(
+        mut reader: impl Read,
+        source: impl Into<String>,
+        options: ReadOptions,
+    ) -> Result<KiteCandleReader, FeedError> {
         let source_name = source.into();
         let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(|error| FeedError::Io { source_name: source_name.clone(), error })?;
-        let mut doc: Value = serde_json::from_slice(&bytes).map_err(|source| FeedError::Json { source_name: source_name.clone(), source })?;
-        let shape = |detail: &str| FeedError::KiteShape { source_name: source_name.clone(), detail: detail.to_string() };
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|error| FeedError::Io {
+                source_name: source_name.clone(),
+                error,
+            })?;
+        let mut doc: Value = serde_json::from_slice(&bytes).map_err(|source| FeedError::Json {
+            source_name: source_name.clone(),
+            source,
+        })?;
+        let shape = |detail: &str| FeedError::KiteShape {
+            source_name: source_name.clone(),
+            detail: detail.to_string(),
+        };
         match doc.get("status").and_then(Value::as_str) {
             Some("success") => {}
             Some("error") => {
-                let field = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("(none given)").to_string();
-                return Err(FeedError::Kite { source_name, error_type: field("error_type"), message: field("message") });
+                let field = |k: &str| {
+                    doc.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or("(none given)")
+                        .to_string()
+                };
+                return Err(FeedError::Kite {
+                    source_name,
+                    error_type: field("error_type"),
+                    message: field("message"),
+                });
             }
-            Some(other) => return Err(shape(&format!("`status` is `{other}`, expected `success` or `error`"))),
+            Some(other) => {
+                return Err(shape(&format!(
+                    "`status` is `{other}`, expected `success` or `error`"
+                )))
+            }
             None => return Err(shape("no `status` field")),
         }
         let candles = match doc.pointer_mut("/data/candles").map(Value::take) {
@@ -111,7 +145,11 @@ impl KiteCandleReader {
 
     fn parse(&mut self, candle: &Value) -> Result<Bar, RowProblem> {
         let Value::Array(items) = candle else {
-            return Err(RowProblem::unparsable("candle", candle.to_string().as_bytes(), "is not an array [ts, open, high, low, close, volume]"));
+            return Err(RowProblem::unparsable(
+                "candle",
+                candle.to_string().as_bytes(),
+                "is not an array [ts, open, high, low, close, volume]",
+            ));
         };
         let ts_value = items.first().ok_or(RowProblem::Empty { field: "ts" })?;
         let ts = self.time.parse(Some(text_into(&mut self.text, ts_value)))?;
@@ -120,13 +158,23 @@ impl KiteCandleReader {
         let low = self.price(items.get(3), "low")?;
         let close = self.price(items.get(4), "close")?;
         let volume = self.whole(items.get(5), "volume")?;
-        let oi = items.get(6).map(|v| self.whole(Some(v), "oi")).transpose()?;
+        let oi = items
+            .get(6)
+            .map(|v| self.whole(Some(v), "oi"))
+            .transpose()?;
         check_ohlc(open, high, low, close)?;
         check_volume(volume, "volume")?;
         self.time.check_order(ts, false)?;
         self.time.accept(ts);
         self.last_oi = oi;
-        Ok(Bar { ts, open, high, low, close, volume })
+        Ok(Bar {
+            ts,
+            open,
+            high,
+            low,
+            close,
+            volume,
+        })
     }
 }
 
@@ -158,7 +206,10 @@ impl Iterator for KiteCandleReader {
                 Err(problem) if self.options.skip_bad => self.report.count(problem.kind()),
                 Err(problem) => {
                     self.done = true;
-                    let at = Location { source: self.source.clone(), at: RowAt::Candle(self.index) };
+                    let at = Location {
+                        source: self.source.clone(),
+                        at: RowAt::Candle(self.index),
+                    };
                     return Some(Err(FeedError::BadRow { at, problem }));
                 }
             }

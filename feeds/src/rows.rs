@@ -40,8 +40,8 @@ use crate::timefmt::TimeFormat;
 use crate::validate::{ReadOptions, SkipReport, TimeLine};
 
 use self::block::{Block, BLOCK_SIZE};
-pub(crate) use self::fast::Values;
 use self::fast::Layout;
+pub(crate) use self::fast::Values;
 use self::record::Record;
 
 /// Most columns any row format needs.
@@ -72,7 +72,12 @@ pub(crate) trait RowFormat {
     const KINDS: &'static [FieldKind];
     /// Parses and validates the rest of a row whose `ts` (role 0) has been read; checks time
     /// order against `time`.
-    fn parse(&self, fields: &Fields<'_>, ts: TimestampNs, time: &TimeLine) -> Result<Self::Item, RowProblem>;
+    fn parse(
+        &self,
+        fields: &Fields<'_>,
+        ts: TimestampNs,
+        time: &TimeLine,
+    ) -> Result<Self::Item, RowProblem>;
     /// Validates a row whose fields the fast path has already read into `values` (by role, as
     /// [`RowFormat::KINDS`] says); the same checks, in the same order, as after parsing in
     /// [`RowFormat::parse`].
@@ -101,7 +106,12 @@ pub(crate) struct CsvRows<R, F> {
 
 impl<R: Read, F: RowFormat> CsvRows<R, F> {
     /// Reads the header and finds the required columns (case-insensitive, extra columns ignored).
-    pub(crate) fn new(reader: R, source: String, options: ReadOptions, format: F) -> Result<CsvRows<R, F>, FeedError> {
+    pub(crate) fn new(
+        reader: R,
+        source: String,
+        options: ReadOptions,
+        format: F,
+    ) -> Result<CsvRows<R, F>, FeedError> {
         CsvRows::with_block_size(reader, source, options, format, BLOCK_SIZE, true)
     }
 
@@ -115,23 +125,43 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
         block_size: usize,
         fast: bool,
     ) -> Result<CsvRows<R, F>, FeedError> {
-        let io_error = |source_name: &str, e| FeedError::Io { source_name: source_name.to_string(), error: e };
+        let io_error = |source_name: &str, e| FeedError::Io {
+            source_name: source_name.to_string(),
+            error: e,
+        };
         let mut block = Block::new(reader, block_size);
         block.fill_at_least(3).map_err(|e| io_error(&source, e))?;
         let mut record = Record::new();
         let newlines = record.read(&mut block).map_err(|e| io_error(&source, e))?;
-        let header: Vec<&[u8]> = if newlines.is_some() { record.fields().collect() } else { Vec::new() };
+        let header: Vec<&[u8]> = if newlines.is_some() {
+            record.fields().collect()
+        } else {
+            Vec::new()
+        };
         let names: Vec<String> = header
             .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_ascii_lowercase()
+            })
             .collect();
         let mut cols = [0; MAX_COLUMNS];
         for (slot, want) in cols.iter_mut().zip(F::COLUMNS) {
-            *slot = names.iter().position(|n| n == want).ok_or_else(|| FeedError::MissingColumn {
-                source_name: source.clone(),
-                column: want,
-                header: header.iter().map(|h| String::from_utf8_lossy(h)).collect::<Vec<_>>().join(","),
-            })?;
+            *slot =
+                names
+                    .iter()
+                    .position(|n| n == want)
+                    .ok_or_else(|| FeedError::MissingColumn {
+                        source_name: source.clone(),
+                        column: want,
+                        header: header
+                            .iter()
+                            .map(|h| String::from_utf8_lossy(h))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    })?;
         }
         let layout = Layout::new(&cols[..F::COLUMNS.len()], F::KINDS);
         let line = 1 + newlines.unwrap_or(0);
@@ -159,7 +189,10 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
                 Ok(None) => break,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(FeedError::Io { source_name: self.source.clone(), error: e }));
+                    return Some(Err(FeedError::Io {
+                        source_name: self.source.clone(),
+                        error: e,
+                    }));
                 }
             };
             match parsed {
@@ -170,7 +203,10 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
                 Err(problem) if self.options.skip_bad => self.report.count(problem.kind()),
                 Err(problem) => {
                     self.done = true;
-                    let at = Location { source: self.source.clone(), at: RowAt::Line(line) };
+                    let at = Location {
+                        source: self.source.clone(),
+                        at: RowAt::Line(line),
+                    };
                     return Some(Err(FeedError::BadRow { at, problem }));
                 }
             }
@@ -200,7 +236,10 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
             if self.fast {
                 if let Some((values, format, end)) = self.layout.parse(rest, F::KINDS) {
                     if self.time.note_format(format) {
-                        let parsed = self.format.build(&values, &self.time).map(|item| (item, values[0]));
+                        let parsed = self
+                            .format
+                            .build(&values, &self.time)
+                            .map(|item| (item, values[0]));
                         return Ok(Some(self.take_line(parsed, end)));
                     }
                 }
@@ -222,7 +261,11 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
 
     /// Ends a row read from one line whose `\n` is at `end`.
     #[inline]
-    fn take_line(&mut self, parsed: Result<(F::Item, TimestampNs), RowProblem>, end: usize) -> Row<F::Item> {
+    fn take_line(
+        &mut self,
+        parsed: Result<(F::Item, TimestampNs), RowProblem>,
+        end: usize,
+    ) -> Row<F::Item> {
         let row = (parsed, self.line);
         self.block.consume(end + 1);
         self.line += 1;
@@ -233,7 +276,10 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
     #[cold]
     fn skip_empty_lines(&mut self) {
         let rest = self.block.rest();
-        let n = rest.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(rest.len());
+        let n = rest
+            .iter()
+            .position(|&b| b != b'\n' && b != b'\r')
+            .unwrap_or(rest.len());
         self.line += memchr::memchr_iter(b'\n', &rest[..n]).count() as u64;
         self.block.consume(n);
     }
@@ -243,7 +289,9 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
     #[inline(never)]
     fn record_row(&mut self) -> std::io::Result<Option<Row<F::Item>>> {
         let line = self.line;
-        let Some(newlines) = self.record.read(&mut self.block)? else { return Ok(None) };
+        let Some(newlines) = self.record.read(&mut self.block)? else {
+            return Ok(None);
+        };
         self.line += newlines;
         let fields = self.layout.pick(self.record.fields());
         Ok(Some((check(&self.format, &mut self.time, &fields), line)))
@@ -266,7 +314,11 @@ impl<R: Read, F: RowFormat> CsvRows<R, F> {
 }
 
 /// The general path: parses `ts`, then the rest of the row.
-fn check<F: RowFormat>(format: &F, time: &mut TimeLine, fields: &Fields<'_>) -> Result<(F::Item, TimestampNs), RowProblem> {
+fn check<F: RowFormat>(
+    format: &F,
+    time: &mut TimeLine,
+    fields: &Fields<'_>,
+) -> Result<(F::Item, TimestampNs), RowProblem> {
     let ts = time.parse(fields[0])?;
     Ok((format.parse(fields, ts, time)?, ts))
 }

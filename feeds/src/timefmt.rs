@@ -18,7 +18,9 @@
 //! arithmetic needs a little room after the last one). They are refused ([`TimeError::OutOfRange`]). ISO text without an
 //! offset is rejected: its instant would be a guess.
 
-use sharewise_engine::time::{civil_from_days, days_from_civil, TimestampNs, NANOS_PER_DAY, NANOS_PER_MILLI, NANOS_PER_SEC};
+use sharewise_engine::time::{
+    civil_from_days, days_from_civil, TimestampNs, NANOS_PER_DAY, NANOS_PER_MILLI, NANOS_PER_SEC,
+};
 
 /// How a file writes its timestamps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,7 +68,9 @@ pub const MAX_TIMESTAMP_NS: TimestampNs = 106_651 * NANOS_PER_DAY;
 
 impl TimeFormat {
     /// ISO-8601 in India Standard Time (UTC+05:30).
-    pub const IST: TimeFormat = TimeFormat::Iso8601 { offset_secs: 19_800 };
+    pub const IST: TimeFormat = TimeFormat::Iso8601 {
+        offset_secs: 19_800,
+    };
 
     /// A short name of the format's kind, for messages.
     pub const fn kind_name(self) -> &'static str {
@@ -80,7 +84,8 @@ impl TimeFormat {
     pub const fn same_kind(self, other: TimeFormat) -> bool {
         matches!(
             (self, other),
-            (TimeFormat::EpochMillis, TimeFormat::EpochMillis) | (TimeFormat::Iso8601 { .. }, TimeFormat::Iso8601 { .. })
+            (TimeFormat::EpochMillis, TimeFormat::EpochMillis)
+                | (TimeFormat::Iso8601 { .. }, TimeFormat::Iso8601 { .. })
         )
     }
 
@@ -128,18 +133,25 @@ fn parse_epoch_millis(s: &[u8]) -> Result<TimestampNs, TimeError> {
     if digits.len() > 15 {
         return Err(TimeError::TooLarge);
     }
-    let ms = digits.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+    let ms = digits
+        .iter()
+        .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
     match ms {
         _ if ms < MIN_EPOCH_MS => Err(TimeError::LooksLikeSeconds),
         _ if ms >= MAX_EPOCH_MS => Err(TimeError::TooLarge),
-        _ => ms.checked_mul(NANOS_PER_MILLI).filter(|ns| *ns < MAX_TIMESTAMP_NS).ok_or(TimeError::OutOfRange),
+        _ => ms
+            .checked_mul(NANOS_PER_MILLI)
+            .filter(|ns| *ns < MAX_TIMESTAMP_NS)
+            .ok_or(TimeError::OutOfRange),
     }
 }
 
 /// `n` ASCII digits at `s[at..]` as a number.
 fn num(s: &[u8], at: usize, n: usize) -> Option<i64> {
     let part = s.get(at..at + n)?;
-    part.iter().try_fold(0i64, |acc, d| d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0')))
+    part.iter().try_fold(0i64, |acc, d| {
+        d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+    })
 }
 
 fn parse_iso(s: &[u8]) -> Result<(TimestampNs, TimeFormat), TimeError> {
@@ -148,7 +160,11 @@ fn parse_iso(s: &[u8]) -> Result<(TimestampNs, TimeFormat), TimeError> {
     let (Some(y), Some(mo), Some(d)) = (num(s, 0, 4), num(s, 5, 2), num(s, 8, 2)) else {
         return Err(NotATimestamp);
     };
-    if at(4) != Some(b'-') || at(7) != Some(b'-') || !matches!(at(10), Some(b'T' | b't' | b' ')) || at(13) != Some(b':') {
+    if at(4) != Some(b'-')
+        || at(7) != Some(b'-')
+        || !matches!(at(10), Some(b'T' | b't' | b' '))
+        || at(13) != Some(b':')
+    {
         return Err(NotATimestamp);
     }
     let (Some(h), Some(mi)) = (num(s, 11, 2), num(s, 14, 2)) else {
@@ -198,14 +214,24 @@ fn parse_iso(s: &[u8]) -> Result<(TimestampNs, TimeFormat), TimeError> {
         }
         Some(_) => return Err(NotATimestamp),
     };
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59 {
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59
+    {
         return Err(InvalidDateTime);
     }
     let day = days_from_civil(y, mo as u32, d as u32);
     let local_secs = day * 86_400 + h * 3600 + mi * 60 + sec;
     // Years 0000–9999 keep the seconds far inside i64; only the nanoseconds can overflow.
-    let ts = (local_secs - offset_secs).checked_mul(NANOS_PER_SEC).and_then(|ns| ns.checked_add(frac_ns)).filter(|ns| (0..MAX_TIMESTAMP_NS).contains(ns)).ok_or(TimeError::OutOfRange)?;
-    Ok((ts, TimeFormat::Iso8601 { offset_secs: offset_secs as i32 }))
+    let ts = (local_secs - offset_secs)
+        .checked_mul(NANOS_PER_SEC)
+        .and_then(|ns| ns.checked_add(frac_ns))
+        .filter(|ns| (0..MAX_TIMESTAMP_NS).contains(ns))
+        .ok_or(TimeError::OutOfRange)?;
+    Ok((
+        ts,
+        TimeFormat::Iso8601 {
+            offset_secs: offset_secs as i32,
+        },
+    ))
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {
@@ -276,7 +302,11 @@ fn write_iso(ts: TimestampNs, offset_secs: i32, out: &mut Vec<u8>) {
     out.push(b':');
     push2(out, secs % 60);
     if frac != 0 {
-        let (digits, value) = if frac % NANOS_PER_MILLI == 0 { (3, frac / NANOS_PER_MILLI) } else { (9, frac) };
+        let (digits, value) = if frac % NANOS_PER_MILLI == 0 {
+            (3, frac / NANOS_PER_MILLI)
+        } else {
+            (9, frac)
+        };
         out.push(b'.');
         push_digits(out, value, digits);
     }
@@ -300,30 +330,94 @@ mod tests {
     #[test]
     fn reads_epoch_millis_and_every_iso_spelling() {
         let ns = OPEN_UTC_MS * NANOS_PER_MILLI;
-        assert_eq!(parse_timestamp("1767584700000"), Ok((ns, TimeFormat::EpochMillis)));
-        for text in ["2026-01-05T09:15:00+0530", "2026-01-05T09:15:00+05:30", "2026-01-05 09:15:00+05:30", " 2026-01-05T09:15+05:30 "] {
+        assert_eq!(
+            parse_timestamp("1767584700000"),
+            Ok((ns, TimeFormat::EpochMillis))
+        );
+        for text in [
+            "2026-01-05T09:15:00+0530",
+            "2026-01-05T09:15:00+05:30",
+            "2026-01-05 09:15:00+05:30",
+            " 2026-01-05T09:15+05:30 ",
+        ] {
             assert_eq!(parse_timestamp(text), Ok((ns, TimeFormat::IST)), "{text}");
         }
-        assert_eq!(parse_timestamp("2026-01-05T03:45:00Z"), Ok((ns, TimeFormat::Iso8601 { offset_secs: 0 })));
-        assert_eq!(parse_timestamp("2026-01-04T22:45:00-05"), Ok((ns, TimeFormat::Iso8601 { offset_secs: -18_000 })));
-        assert_eq!(parse_timestamp("2026-01-05T03:45:00.25Z").map(|r| r.0), Ok(ns + 250 * NANOS_PER_MILLI));
-        assert_eq!(parse_timestamp("2026-01-05T03:45:00.000000007Z").map(|r| r.0), Ok(ns + 7));
+        assert_eq!(
+            parse_timestamp("2026-01-05T03:45:00Z"),
+            Ok((ns, TimeFormat::Iso8601 { offset_secs: 0 }))
+        );
+        assert_eq!(
+            parse_timestamp("2026-01-04T22:45:00-05"),
+            Ok((
+                ns,
+                TimeFormat::Iso8601 {
+                    offset_secs: -18_000
+                }
+            ))
+        );
+        assert_eq!(
+            parse_timestamp("2026-01-05T03:45:00.25Z").map(|r| r.0),
+            Ok(ns + 250 * NANOS_PER_MILLI)
+        );
+        assert_eq!(
+            parse_timestamp("2026-01-05T03:45:00.000000007Z").map(|r| r.0),
+            Ok(ns + 7)
+        );
     }
 
     #[test]
     fn rejects_bad_timestamps_with_a_reason() {
-        assert_eq!(parse_timestamp("2026-01-05T09:15:00"), Err(TimeError::NoOffset));
-        assert_eq!(parse_timestamp("2026-02-29T09:15:00Z"), Err(TimeError::InvalidDateTime));
-        assert_eq!(parse_timestamp("2026-01-05T24:00:00Z"), Err(TimeError::InvalidDateTime));
-        assert_eq!(parse_timestamp("1767584700"), Err(TimeError::LooksLikeSeconds));
-        assert_eq!(parse_timestamp("1767584700000000"), Err(TimeError::TooLarge));
-        for far in ["9214646400000", "9223372036855", "99999999999999", "2262-01-01T00:00:00Z", "9999-12-31T23:59:59+05:30", "1969-12-31T23:59:59Z", "0001-01-01T00:00:00Z"] {
+        assert_eq!(
+            parse_timestamp("2026-01-05T09:15:00"),
+            Err(TimeError::NoOffset)
+        );
+        assert_eq!(
+            parse_timestamp("2026-02-29T09:15:00Z"),
+            Err(TimeError::InvalidDateTime)
+        );
+        assert_eq!(
+            parse_timestamp("2026-01-05T24:00:00Z"),
+            Err(TimeError::InvalidDateTime)
+        );
+        assert_eq!(
+            parse_timestamp("1767584700"),
+            Err(TimeError::LooksLikeSeconds)
+        );
+        assert_eq!(
+            parse_timestamp("1767584700000000"),
+            Err(TimeError::TooLarge)
+        );
+        for far in [
+            "9214646400000",
+            "9223372036855",
+            "99999999999999",
+            "2262-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+05:30",
+            "1969-12-31T23:59:59Z",
+            "0001-01-01T00:00:00Z",
+        ] {
             assert_eq!(parse_timestamp(far), Err(TimeError::OutOfRange), "{far}");
         }
-        assert_eq!(parse_timestamp("9214646399999").map(|r| r.0), Ok(MAX_TIMESTAMP_NS - NANOS_PER_MILLI));
-        assert_eq!(parse_timestamp("2262-01-01T05:29:59+05:30").map(|r| r.0), Ok(MAX_TIMESTAMP_NS - NANOS_PER_SEC));
-        assert_eq!(parse_timestamp("1970-01-01T05:30:00+05:30").map(|r| r.0), Ok(0));
-        for bad in ["", "NaN", "2026/01/05 09:15:00Z", "2026-01-05T09:15:00+5:30", "2026-01-05T09:15:00Zx", "12.5"] {
+        assert_eq!(
+            parse_timestamp("9214646399999").map(|r| r.0),
+            Ok(MAX_TIMESTAMP_NS - NANOS_PER_MILLI)
+        );
+        assert_eq!(
+            parse_timestamp("2262-01-01T05:29:59+05:30").map(|r| r.0),
+            Ok(MAX_TIMESTAMP_NS - NANOS_PER_SEC)
+        );
+        assert_eq!(
+            parse_timestamp("1970-01-01T05:30:00+05:30").map(|r| r.0),
+            Ok(0)
+        );
+        for bad in [
+            "",
+            "NaN",
+            "2026/01/05 09:15:00Z",
+            "2026-01-05T09:15:00+5:30",
+            "2026-01-05T09:15:00Zx",
+            "12.5",
+        ] {
             assert_eq!(parse_timestamp(bad), Err(TimeError::NotATimestamp), "{bad}");
         }
     }
@@ -331,11 +425,27 @@ mod tests {
     #[test]
     fn writes_back_in_the_same_format() {
         let ns = OPEN_UTC_MS * NANOS_PER_MILLI;
-        assert_eq!(TimeFormat::EpochMillis.format(ns + 999_999), "1767584700000");
+        assert_eq!(
+            TimeFormat::EpochMillis.format(ns + 999_999),
+            "1767584700000"
+        );
         assert_eq!(TimeFormat::IST.format(ns), "2026-01-05T09:15:00+05:30");
-        assert_eq!(TimeFormat::Iso8601 { offset_secs: 0 }.format(ns + 5 * NANOS_PER_MILLI), "2026-01-05T03:45:00.005Z");
-        assert_eq!(TimeFormat::Iso8601 { offset_secs: -18_000 }.format(ns + 1), "2026-01-04T22:45:00.000000001-05:00");
-        for text in ["2026-01-05T09:15:00+05:30", "2026-01-05T03:45:00.005Z", "1767584700123"] {
+        assert_eq!(
+            TimeFormat::Iso8601 { offset_secs: 0 }.format(ns + 5 * NANOS_PER_MILLI),
+            "2026-01-05T03:45:00.005Z"
+        );
+        assert_eq!(
+            TimeFormat::Iso8601 {
+                offset_secs: -18_000
+            }
+            .format(ns + 1),
+            "2026-01-04T22:45:00.000000001-05:00"
+        );
+        for text in [
+            "2026-01-05T09:15:00+05:30",
+            "2026-01-05T03:45:00.005Z",
+            "1767584700123",
+        ] {
             let (ts, fmt) = parse_timestamp(text).unwrap();
             assert_eq!(fmt.format(ts), text);
         }

@@ -52,7 +52,12 @@ pub struct SkipReport {
 impl SkipReport {
     /// Rows skipped in all.
     pub const fn total(&self) -> u64 {
-        self.bad_field + self.high_below_body + self.low_above_body + self.negative_volume + self.time_backwards + self.time_repeat
+        self.bad_field
+            + self.high_below_body
+            + self.low_above_body
+            + self.negative_volume
+            + self.time_backwards
+            + self.time_repeat
     }
 
     /// The counter for `kind`.
@@ -85,14 +90,34 @@ impl SkipReport {
 impl fmt::Display for SkipReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let total = self.total();
-        write!(f, "skipped {total} row{}", if total == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "skipped {total} row{}",
+            if total == 1 { "" } else { "s" }
+        )?;
         let parts = [
             (self.bad_field, "bad field", "bad fields"),
-            (self.high_below_body, "high below max(open, close)", "high below max(open, close)"),
-            (self.low_above_body, "low above min(open, close)", "low above min(open, close)"),
+            (
+                self.high_below_body,
+                "high below max(open, close)",
+                "high below max(open, close)",
+            ),
+            (
+                self.low_above_body,
+                "low above min(open, close)",
+                "low above min(open, close)",
+            ),
             (self.negative_volume, "negative volume", "negative volumes"),
-            (self.time_backwards, "timestamp going backwards", "timestamps going backwards"),
-            (self.time_repeat, "repeated timestamp", "repeated timestamps"),
+            (
+                self.time_backwards,
+                "timestamp going backwards",
+                "timestamps going backwards",
+            ),
+            (
+                self.time_repeat,
+                "repeated timestamp",
+                "repeated timestamps",
+            ),
         ];
         let mut sep = ": ";
         for (n, one, many) in parts.into_iter().filter(|(n, _, _)| *n > 0) {
@@ -137,23 +162,31 @@ pub(crate) fn whole(raw: Option<&[u8]>, field: &'static str) -> Result<i64, RowP
         all => (false, all),
     };
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        let reason = if digits.iter().all(|b| b.is_ascii_digit() || *b == b'.') && !digits.is_empty() {
-            "is not a whole number"
-        } else {
-            "is not a number"
-        };
+        let reason =
+            if digits.iter().all(|b| b.is_ascii_digit() || *b == b'.') && !digits.is_empty() {
+                "is not a whole number"
+            } else {
+                "is not a number"
+            };
         return Err(RowProblem::unparsable(field, s, reason));
     }
     let v = digits
         .iter()
-        .try_fold(0i64, |acc, d| acc.checked_mul(10)?.checked_add(i64::from(d - b'0')))
+        .try_fold(0i64, |acc, d| {
+            acc.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+        })
         .ok_or_else(|| RowProblem::unparsable(field, s, "is out of range"))?;
     Ok(if negative { -v } else { v })
 }
 
 /// OHLC consistency: `high >= max(open, close)` and `low <= min(open, close)`.
 #[inline]
-pub(crate) fn check_ohlc(open: Price, high: Price, low: Price, close: Price) -> Result<(), RowProblem> {
+pub(crate) fn check_ohlc(
+    open: Price,
+    high: Price,
+    low: Price,
+    close: Price,
+) -> Result<(), RowProblem> {
     let (top, bottom) = (open.max(close), open.min(close));
     if high < top {
         return Err(RowProblem::HighBelowBody { high, body: top });
@@ -188,7 +221,11 @@ impl TimeLine {
         let (ts, fmt) = parse_timestamp_bytes(s).map_err(|e| RowProblem::unparsable("ts", s, e))?;
         if !self.note_format(fmt) {
             let file = self.format.map_or("", TimeFormat::kind_name);
-            return Err(RowProblem::unparsable("ts", s, TimeError::FormatChanged(file)));
+            return Err(RowProblem::unparsable(
+                "ts",
+                s,
+                TimeError::FormatChanged(file),
+            ));
         }
         Ok(ts)
     }
@@ -208,14 +245,23 @@ impl TimeLine {
 
     /// Checks `ts` against the last accepted row (`allow_repeat` for ticks).
     #[inline]
-    pub(crate) fn check_order(&self, ts: TimestampNs, allow_repeat: bool) -> Result<(), RowProblem> {
+    pub(crate) fn check_order(
+        &self,
+        ts: TimestampNs,
+        allow_repeat: bool,
+    ) -> Result<(), RowProblem> {
         let Some(last) = self.last else { return Ok(()) };
         let fmt = self.format.unwrap_or(TimeFormat::EpochMillis);
         if ts < last {
-            return Err(RowProblem::TimeBackwards { value: fmt.format(ts), previous: fmt.format(last) });
+            return Err(RowProblem::TimeBackwards {
+                value: fmt.format(ts),
+                previous: fmt.format(last),
+            });
         }
         if ts == last && !allow_repeat {
-            return Err(RowProblem::TimeRepeat { value: fmt.format(ts) });
+            return Err(RowProblem::TimeRepeat {
+                value: fmt.format(ts),
+            });
         }
         Ok(())
     }
@@ -239,10 +285,16 @@ mod tests {
         assert_eq!(r.to_string(), "skipped 1 row: 1 repeated timestamp");
         r.count(BadRowKind::HighBelowBody);
         r.count(BadRowKind::HighBelowBody);
-        assert_eq!(r.to_string(), "skipped 3 rows: 2 high below max(open, close), 1 repeated timestamp");
+        assert_eq!(
+            r.to_string(),
+            "skipped 3 rows: 2 high below max(open, close), 1 repeated timestamp"
+        );
         r.count(BadRowKind::TimeRepeat);
         r.count(BadRowKind::BadField);
-        assert_eq!(r.to_string(), "skipped 5 rows: 1 bad field, 2 high below max(open, close), 2 repeated timestamps");
+        assert_eq!(
+            r.to_string(),
+            "skipped 5 rows: 1 bad field, 2 high below max(open, close), 2 repeated timestamps"
+        );
         assert_eq!((r.total(), r.get(BadRowKind::HighBelowBody)), (5, 2));
     }
 
@@ -251,12 +303,27 @@ mod tests {
         assert_eq!(whole(Some(b" 123 "), "volume"), Ok(123));
         assert_eq!(whole(Some(b"-5"), "volume"), Ok(-5));
         let msg = |raw: &[u8]| whole(Some(raw), "volume").unwrap_err().to_string();
-        assert_eq!(msg(b"12.5"), "field `volume` = `12.5` is not a whole number");
-        assert_eq!(msg(b"123.0"), "field `volume` = `123.0` is not a whole number");
+        assert_eq!(
+            msg(b"12.5"),
+            "field `volume` = `12.5` is not a whole number"
+        );
+        assert_eq!(
+            msg(b"123.0"),
+            "field `volume` = `123.0` is not a whole number"
+        );
         assert_eq!(msg(b"NaN"), "field `volume` = `NaN` is not a number");
-        assert_eq!(msg(b"99999999999999999999"), "field `volume` = `99999999999999999999` is out of range");
-        assert_eq!(whole(Some(b"  "), "volume").unwrap_err().to_string(), "field `volume` is empty");
-        assert_eq!(whole(None, "volume").unwrap_err().to_string(), "field `volume` is empty");
+        assert_eq!(
+            msg(b"99999999999999999999"),
+            "field `volume` = `99999999999999999999` is out of range"
+        );
+        assert_eq!(
+            whole(Some(b"  "), "volume").unwrap_err().to_string(),
+            "field `volume` is empty"
+        );
+        assert_eq!(
+            whole(None, "volume").unwrap_err().to_string(),
+            "field `volume` is empty"
+        );
     }
 
     #[test]
@@ -265,6 +332,9 @@ mod tests {
         let msg = |raw: &[u8]| price(Some(raw), "open").unwrap_err().to_string();
         assert_eq!(msg(b"NaN"), "field `open` = `NaN` is not a decimal price");
         assert_eq!(msg(b"0"), "field `open` = `0` must be positive");
-        assert_eq!(msg(b"\xff"), "field `open` = `\u{fffd}` is not a decimal price");
+        assert_eq!(
+            msg(b"\xff"),
+            "field `open` = `\u{fffd}` is not a decimal price"
+        );
     }
 }

@@ -23,8 +23,22 @@ fn reads_columns_by_name_in_any_order_and_case_ignoring_extras() {
     assert_eq!(
         bars,
         vec![
-            Bar { ts: OPEN_NS, open: p("100"), high: p("101"), low: p("99.5"), close: p("100.5"), volume: 1200 },
-            Bar { ts: OPEN_NS + MIN, open: p("100.5"), high: p("100.9"), low: p("100.1"), close: p("100.55"), volume: 800 },
+            Bar {
+                ts: OPEN_NS,
+                open: p("100"),
+                high: p("101"),
+                low: p("99.5"),
+                close: p("100.5"),
+                volume: 1200
+            },
+            Bar {
+                ts: OPEN_NS + MIN,
+                open: p("100.5"),
+                high: p("100.9"),
+                low: p("100.1"),
+                close: p("100.55"),
+                volume: 800
+            },
         ]
     );
 }
@@ -42,7 +56,10 @@ fn detects_and_remembers_the_timestamp_format() {
     let utc = "ts,open,high,low,close,volume\n2026-01-05T03:45:00Z,1,1,1,1,1\n";
     let mut r = BarReader::new(utc.as_bytes(), "utc.csv", ReadOptions::STRICT).unwrap();
     assert_eq!(r.next().unwrap().unwrap().ts, OPEN_NS);
-    assert_eq!(r.time_format(), Some(TimeFormat::Iso8601 { offset_secs: 0 }));
+    assert_eq!(
+        r.time_format(),
+        Some(TimeFormat::Iso8601 { offset_secs: 0 })
+    );
 
     let ms = "ts,open,high,low,close,volume\n1767584700000,1,1,1,1,1\n";
     let mut r = BarReader::new(ms.as_bytes(), "ms.csv", ReadOptions::STRICT).unwrap();
@@ -63,16 +80,29 @@ fn a_row_switching_timestamp_format_is_a_bad_field() {
 #[test]
 fn missing_required_column_is_named() {
     let err = read("ts,open,high,low,close\n1767584700000,1,1,1,1\n").unwrap_err();
-    assert!(matches!(err, FeedError::MissingColumn { column: "volume", .. }));
-    assert_eq!(err.to_string(), "inline.csv:1: missing required column `volume` (header is `ts,open,high,low,close`)");
+    assert!(matches!(
+        err,
+        FeedError::MissingColumn {
+            column: "volume",
+            ..
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "inline.csv:1: missing required column `volume` (header is `ts,open,high,low,close`)"
+    );
     let err = read("").unwrap_err();
-    assert!(matches!(err, FeedError::MissingColumn { column: "ts", .. }), "{err}");
+    assert!(
+        matches!(err, FeedError::MissingColumn { column: "ts", .. }),
+        "{err}"
+    );
 }
 
 #[test]
 fn header_only_file_yields_nothing_and_bom_is_ignored() {
     assert_eq!(read("ts,open,high,low,close,volume\n").unwrap(), vec![]);
-    let bars = read("\u{feff}ts,open,high,low,close,volume\r\n1767584700000,1,1,1,1,1\r\n").unwrap();
+    let bars =
+        read("\u{feff}ts,open,high,low,close,volume\r\n1767584700000,1,1,1,1,1\r\n").unwrap();
     assert_eq!(bars.len(), 1);
 }
 
@@ -95,17 +125,35 @@ fn opens_files_and_names_the_path_in_errors() {
     assert_eq!(r.source(), path.display().to_string());
     assert_eq!(r.next().unwrap().unwrap().close, p("1574.5"));
     let err = r.next().unwrap().unwrap_err();
-    assert_eq!(err.to_string(), format!("{}:3: field `high` = 1572.10 is below max(open, close) = 1573.15", path.display()));
-    assert!(r.next().is_none(), "strict mode stops after the first error");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:3: field `high` = 1572.10 is below max(open, close) = 1573.15",
+            path.display()
+        )
+    );
+    assert!(
+        r.next().is_none(),
+        "strict mode stops after the first error"
+    );
 
     let missing = dir.path().join("nope.csv");
-    let err = BarReader::open(&missing, ReadOptions::STRICT).err().unwrap();
-    assert!(err.to_string().starts_with(&format!("cannot open {}: ", missing.display())), "{err}");
+    let err = BarReader::open(&missing, ReadOptions::STRICT)
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot open {}: ", missing.display())),
+        "{err}"
+    );
 }
 
 #[test]
 fn quoted_fields_and_multiline_records_keep_editor_line_numbers() {
     let csv = "ts,open,high,low,close,volume,note\n1767584700000,1,1,1,1,1,\"two\nlines\"\n1767584760000,1,1,1,1,-1,x\n";
     let err = read(csv).unwrap_err();
-    assert_eq!(err.to_string(), "inline.csv:4: field `volume` = -1 is negative");
+    assert_eq!(
+        err.to_string(),
+        "inline.csv:4: field `volume` = -1 is negative"
+    );
 }

@@ -6,7 +6,9 @@ use std::time::Instant;
 use sharewise_engine::types::Bar;
 use sharewise_engine::types::InstrumentId;
 use sharewise_feeds::synthetic::{generate_bars, generate_ticks, GenSpec};
-use sharewise_feeds::{write_bars_csv, write_ticks_csv, BarReader, ReadOptions, TickReader, TimeFormat};
+use sharewise_feeds::{
+    write_bars_csv, write_ticks_csv, BarReader, ReadOptions, TickReader, TimeFormat,
+};
 
 /// 2 667 days × 375 = 1 000 125 one-minute bars.
 const DAYS: u32 = 2_667;
@@ -57,10 +59,15 @@ fn generate_write_and_read_a_million_bars() {
 fn read_an_existing_file_repeatedly() {
     let path = std::env::var("SHAREWISE_BENCH_CSV").unwrap_or_else(|_| "/tmp/b1m.csv".to_string());
     if !std::path::Path::new(&path).exists() {
-        println!("{path} missing; generate it with `sharewise generate bars --days 2667 --out {path}`");
+        println!(
+            "{path} missing; generate it with `sharewise generate bars --days 2667 --out {path}`"
+        );
         return;
     }
-    let reps: usize = std::env::var("SHAREWISE_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(7);
+    let reps: usize = std::env::var("SHAREWISE_BENCH_REPS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
     let mut times = Vec::new();
     let mut bars = 0;
     for _ in 0..reps {
@@ -91,7 +98,12 @@ fn write_and_read_a_million_ticks() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ticks.csv");
     let spec = GenSpec::new("BENCH", 667, 1); // about 4 trades a minute: 1M ticks
-    let written = write_ticks_csv(generate_ticks(&spec).unwrap(), std::fs::File::create(&path).unwrap(), TimeFormat::EpochMillis).unwrap();
+    let written = write_ticks_csv(
+        generate_ticks(&spec).unwrap(),
+        std::fs::File::create(&path).unwrap(),
+        TimeFormat::EpochMillis,
+    )
+    .unwrap();
     let size = std::fs::metadata(&path).unwrap().len();
     let t = Instant::now();
     let mut checksum = 0i64;

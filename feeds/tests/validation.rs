@@ -48,8 +48,14 @@ fn temp_csv(dir: &tempfile::TempDir, name: &str, lines: &[&str]) -> std::path::P
 fn strict_mode_stops_at_the_first_bad_row_naming_path_line_field_and_value() {
     let dir = tempfile::tempdir().unwrap();
     for (i, (kind, bad, message)) in cases().into_iter().enumerate() {
-        let path = temp_csv(&dir, &format!("case{i}.csv"), &[HEADER, GOOD_1, bad, GOOD_3]);
-        let results: Vec<_> = BarReader::open(&path, ReadOptions::STRICT).unwrap().collect();
+        let path = temp_csv(
+            &dir,
+            &format!("case{i}.csv"),
+            &[HEADER, GOOD_1, bad, GOOD_3],
+        );
+        let results: Vec<_> = BarReader::open(&path, ReadOptions::STRICT)
+            .unwrap()
+            .collect();
         assert_eq!(results.len(), 2, "{bad}");
         assert!(results[0].is_ok());
         let err = results[1].as_ref().unwrap_err();
@@ -87,7 +93,12 @@ fn time_order_is_checked_against_the_last_accepted_row() {
     let mut r = BarReader::new(csv.as_bytes(), "inline.csv", ReadOptions::SKIP_BAD).unwrap();
     let bars: Vec<_> = r.by_ref().collect::<Result<_, FeedError>>().unwrap();
     assert_eq!(bars.len(), 3);
-    let expected = SkipReport { high_below_body: 1, time_backwards: 1, time_repeat: 1, ..SkipReport::default() };
+    let expected = SkipReport {
+        high_below_body: 1,
+        time_backwards: 1,
+        time_repeat: 1,
+        ..SkipReport::default()
+    };
     assert_eq!(*r.skipped(), expected);
     assert_eq!(
         r.skipped().to_string(),
@@ -106,7 +117,14 @@ fn skip_mode_summary_counts_every_kind() {
     let report = *r.skipped();
     assert_eq!(
         report,
-        SkipReport { bad_field: 5, high_below_body: 2, low_above_body: 1, negative_volume: 1, time_backwards: 1, time_repeat: 1 }
+        SkipReport {
+            bad_field: 5,
+            high_below_body: 2,
+            low_above_body: 1,
+            negative_volume: 1,
+            time_backwards: 1,
+            time_repeat: 1
+        }
     );
     assert_eq!(
         report.to_string(),
@@ -124,12 +142,32 @@ fn tick_rows_are_validated_too_and_may_share_a_timestamp() {
                1767584700001,abc,5\n\
                1767584700001,100.00,-1\n\
                1767584700002,100.00,1\n";
-    let mut r = TickReader::new(csv.as_bytes(), "ticks.csv", InstrumentId(3), ReadOptions::SKIP_BAD).unwrap();
+    let mut r = TickReader::new(
+        csv.as_bytes(),
+        "ticks.csv",
+        InstrumentId(3),
+        ReadOptions::SKIP_BAD,
+    )
+    .unwrap();
     let ticks: Vec<_> = r.by_ref().collect::<Result<_, _>>().unwrap();
     assert_eq!(ticks.len(), 3);
-    assert_eq!(*r.skipped(), SkipReport { bad_field: 1, negative_volume: 1, time_backwards: 1, ..SkipReport::default() });
+    assert_eq!(
+        *r.skipped(),
+        SkipReport {
+            bad_field: 1,
+            negative_volume: 1,
+            time_backwards: 1,
+            ..SkipReport::default()
+        }
+    );
 
-    let mut strict = TickReader::new(csv.as_bytes(), "ticks.csv", InstrumentId(3), ReadOptions::STRICT).unwrap();
+    let mut strict = TickReader::new(
+        csv.as_bytes(),
+        "ticks.csv",
+        InstrumentId(3),
+        ReadOptions::STRICT,
+    )
+    .unwrap();
     let err = strict.nth(2).unwrap().unwrap_err();
     assert_eq!(err.to_string(), "ticks.csv:4: field `ts` = 1767584699999 goes backwards (previous accepted row: 1767584700000)");
     assert!(strict.next().is_none());
@@ -142,25 +180,57 @@ fn timestamps_outside_1970_to_2261_are_refused_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let reason = "is outside the years 1970–2261 that timestamps can hold";
     let bars = [
-        ("9214646400000", "1767584700000,100,101,99,100.5,10", "1767584760000,100,101,99,100.5,10"),
-        ("99999999999999", "1767584700000,100,101,99,100.5,10", "1767584760000,100,101,99,100.5,10"),
+        (
+            "9214646400000",
+            "1767584700000,100,101,99,100.5,10",
+            "1767584760000,100,101,99,100.5,10",
+        ),
+        (
+            "99999999999999",
+            "1767584700000,100,101,99,100.5,10",
+            "1767584760000,100,101,99,100.5,10",
+        ),
         ("2262-01-01T00:00:00Z", GOOD_1, GOOD_3),
         ("1969-12-31T23:59:59Z", GOOD_1, GOOD_3),
     ];
     for (i, (ts, first, last)) in bars.into_iter().enumerate() {
         let bad = format!("{ts},100,101,99,100.5,10");
         let path = temp_csv(&dir, &format!("far{i}.csv"), &[HEADER, first, &bad, last]);
-        let results: Vec<_> = BarReader::open(&path, ReadOptions::STRICT).unwrap().collect();
+        let results: Vec<_> = BarReader::open(&path, ReadOptions::STRICT)
+            .unwrap()
+            .collect();
         let err = results[1].as_ref().unwrap_err();
-        assert_eq!(err.to_string(), format!("{}:3: field `ts` = `{ts}` {reason}", path.display()));
+        assert_eq!(
+            err.to_string(),
+            format!("{}:3: field `ts` = `{ts}` {reason}", path.display())
+        );
         let mut skip = BarReader::open(&path, ReadOptions::SKIP_BAD).unwrap();
         assert_eq!(skip.by_ref().filter(Result::is_ok).count(), 2, "{ts}");
         assert_eq!(skip.skipped().get(BadRowKind::BadField), 1, "{ts}");
     }
-    let csv = "ts,price,qty\n1767584700000,100.05,10\n1767584700001,100.05,10\n9999999999999,100.05,10\n";
-    let err = TickReader::new(csv.as_bytes(), "t.csv", InstrumentId(0), ReadOptions::STRICT).unwrap().nth(2).unwrap().unwrap_err();
-    assert_eq!(err.to_string(), format!("t.csv:4: field `ts` = `9999999999999` {reason}"));
+    let csv =
+        "ts,price,qty\n1767584700000,100.05,10\n1767584700001,100.05,10\n9999999999999,100.05,10\n";
+    let err = TickReader::new(
+        csv.as_bytes(),
+        "t.csv",
+        InstrumentId(0),
+        ReadOptions::STRICT,
+    )
+    .unwrap()
+    .nth(2)
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("t.csv:4: field `ts` = `9999999999999` {reason}")
+    );
     // The last representable day still reads.
-    let edge = temp_csv(&dir, "edge.csv", &[HEADER, "2261-12-31T23:59:59Z,100,101,99,100.5,10"]);
-    assert!(BarReader::open(&edge, ReadOptions::STRICT).unwrap().all(|r| r.is_ok()));
+    let edge = temp_csv(
+        &dir,
+        "edge.csv",
+        &[HEADER, "2261-12-31T23:59:59Z,100,101,99,100.5,10"],
+    );
+    assert!(BarReader::open(&edge, ReadOptions::STRICT)
+        .unwrap()
+        .all(|r| r.is_ok()));
 }

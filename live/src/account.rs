@@ -32,7 +32,9 @@ use sharewise_engine::intent;
 use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, Rejection};
 use sharewise_engine::strategy::Signal;
 use sharewise_engine::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
-use sharewise_engine::types::{ClientOrderId, Fill, Instrument, Order, Portfolio, Price, Product, Qty, Side, Tick};
+use sharewise_engine::types::{
+    ClientOrderId, Fill, Instrument, Order, Portfolio, Price, Product, Qty, Side, Tick,
+};
 use sharewise_risk::{codes, PreTradeRisk, TradingState};
 use sharewise_store::OrderStatus;
 use tokio::sync::mpsc::error::TrySendError;
@@ -161,7 +163,14 @@ impl AccountActor {
             working: HashMap::new(),
             brackets: vec![Bracket::default(); n],
             // Restored positions date from the last activity before the restart.
-            position_day: vec![if setup.warm_until == TimestampNs::MIN { i64::MIN } else { ist_day(setup.warm_until) }; n],
+            position_day: vec![
+                if setup.warm_until == TimestampNs::MIN {
+                    i64::MIN
+                } else {
+                    ist_day(setup.warm_until)
+                };
+                n
+            ],
             stopped: vec![Stopped::No; n],
             disputed: vec![false; n],
             instruments: setup.instruments,
@@ -185,6 +194,9 @@ impl AccountActor {
         if let Some((state, reason)) = setup.trading_state {
             actor.risk.set_trading_state(state, reason);
         }
+        actor
+            .stats
+            .set_trading_state(actor.risk.kill_switch().state());
         actor.dispute(&setup.disputed);
         for (i, bracket) in setup.restored.brackets {
             if let Some(slot) = actor.brackets.get_mut(i) {
@@ -235,10 +247,13 @@ impl AccountActor {
         // so no second exit goes out; an entry still filling is closed along with what filled.
         let expected = self.portfolio.positions[i].qty + self.working_qty[i];
         if expected != 0 && tick.ts > self.warm_until {
-            let intraday_over = ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS || ist_day(tick.ts) > self.position_day[i];
+            let intraday_over = ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS
+                || ist_day(tick.ts) > self.position_day[i];
             if self.product == Product::Mis && intraday_over {
                 self.exit(i, expected, tick.ts, "square_off", ctx);
-            } else if let Some(reason) = self.brackets[i].on_price(expected, tick.price, self.trailing_stop_bps) {
+            } else if let Some(reason) =
+                self.brackets[i].on_price(expected, tick.price, self.trailing_stop_bps)
+            {
                 let source = match reason {
                     ExitReason::StopLoss => "bracket:stop_loss",
                     ExitReason::TakeProfit => "bracket:take_profit",
@@ -268,7 +283,12 @@ impl AccountActor {
         if let Err(why) = self.send(order, Bracket::default(), source.to_string()) {
             return self.reject(i, side, why, ctx);
         }
-        ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: held.abs(), client_order_id: order.client_id.0 });
+        ctx.publish(EventKind::RiskAccept {
+            symbol: self.symbol(i).to_string(),
+            side,
+            qty: held.abs(),
+            client_order_id: order.client_id.0,
+        });
     }
 
     fn new_order(&mut self, i: usize, side: Side, qty: Qty, ts: TimestampNs) -> Order {
@@ -282,19 +302,41 @@ impl AccountActor {
         let i = order.instrument.0 as usize;
         let symbol = self.instruments[i].symbol.clone();
         let (stop_loss, take_profit) = bracket.levels();
-        match self.orders.try_send(OrderMsg::Command(OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit })) {
+        match self.orders.try_send(OrderMsg::Command(OrderCommand::Place {
+            order,
+            symbol,
+            strategy,
+            stop_loss,
+            take_profit,
+        })) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
-                return Err(Rejection { code: codes::ORDER_QUEUE_FULL, detail: format!("{} orders are already waiting for the broker", self.orders.max_capacity()) });
+                return Err(Rejection {
+                    code: codes::ORDER_QUEUE_FULL,
+                    detail: format!(
+                        "{} orders are already waiting for the broker",
+                        self.orders.max_capacity()
+                    ),
+                });
             }
             Err(TrySendError::Closed(_)) => {
                 // The order actor is gone (shutting down or failed): nothing will place this order.
                 self.progress.abandoned.store(true, Ordering::Release);
-                return Err(Rejection { code: codes::SHUTTING_DOWN, detail: "the order actor has stopped".into() });
+                return Err(Rejection {
+                    code: codes::SHUTTING_DOWN,
+                    detail: "the order actor has stopped".into(),
+                });
             }
         }
         self.working_qty[i] += order.side.sign() * order.qty;
-        self.working.insert(order.client_id, WorkingOrder { order, remaining: order.qty, bracket });
+        self.working.insert(
+            order.client_id,
+            WorkingOrder {
+                order,
+                remaining: order.qty,
+                bracket,
+            },
+        );
         LiveStats::bump(&self.stats.orders);
         Progress::bump(&self.progress.commands_sent);
         Ok(())
@@ -302,7 +344,11 @@ impl AccountActor {
 
     fn on_decision(&mut self, decision: Decision, ctx: &mut Ctx<'_, ()>) {
         match decision {
-            Decision::Signal { strategy, signal, price } => self.on_signal(strategy, signal, price, ctx),
+            Decision::Signal {
+                strategy,
+                signal,
+                price,
+            } => self.on_signal(strategy, signal, price, ctx),
             Decision::Flatten(id) => {
                 let i = id.0 as usize;
                 if i < self.stopped.len() {
@@ -327,18 +373,28 @@ impl AccountActor {
         }
         LiveStats::bump(&self.stats.signals);
         let i = signal.instrument.0 as usize;
-        let Some(info) = self.strategies.get(strategy) else { return };
+        let Some(info) = self.strategies.get(strategy) else {
+            return;
+        };
         if i >= self.instruments.len() {
             return;
         }
         let (name, auto) = (info.name.clone(), info.auto);
         let side = signal.side;
-        ctx.publish(EventKind::Signal { strategy: name.clone(), symbol: self.symbol(i).to_string(), mode: if auto { "auto" } else { "manual" }, signal: signal.clone() });
+        ctx.publish(EventKind::Signal {
+            strategy: name.clone(),
+            symbol: self.symbol(i).to_string(),
+            mode: if auto { "auto" } else { "manual" },
+            signal: signal.clone(),
+        });
         if !auto {
             return;
         }
         if self.stopping.is_triggered() {
-            let why = Rejection { code: codes::SHUTTING_DOWN, detail: "the daemon is stopping: no new orders".into() };
+            let why = Rejection {
+                code: codes::SHUTTING_DOWN,
+                detail: "the daemon is stopping: no new orders".into(),
+            };
             return self.reject(i, side, why, ctx);
         }
         if self.disputed[i] {
@@ -346,14 +402,34 @@ impl AccountActor {
             return self.reject(i, side, why, ctx);
         }
         if self.stopped[i] != Stopped::No {
-            let why = Rejection { code: codes::INSTRUMENT_STOPPED, detail: format!("{} was stopped by supervision after a strategy failure", self.symbol(i)) };
+            let why = Rejection {
+                code: codes::INSTRUMENT_STOPPED,
+                detail: format!(
+                    "{} was stopped by supervision after a strategy failure",
+                    self.symbol(i)
+                ),
+            };
             return self.reject(i, side, why, ctx);
         }
         let position = self.portfolio.positions[i].qty + self.working_qty[i];
-        let Some(purpose) = intent::purpose(side, position, self.allow_short) else { return };
-        let request = OrderRequest { side, purpose, reference_price: signal.entry.unwrap_or(price), stop_loss: signal.stop_loss, ts: signal.ts };
-        if self.product == Product::Mis && ist_time_of_day(ctx.ts) >= MIS_SQUARE_OFF_IST_NS && matches!(purpose, Purpose::Enter { .. }) {
-            let why = Rejection { code: codes::MIS_CUTOFF, detail: "intraday (MIS) entries stop at the 15:20 IST square-off".into() };
+        let Some(purpose) = intent::purpose(side, position, self.allow_short) else {
+            return;
+        };
+        let request = OrderRequest {
+            side,
+            purpose,
+            reference_price: signal.entry.unwrap_or(price),
+            stop_loss: signal.stop_loss,
+            ts: signal.ts,
+        };
+        if self.product == Product::Mis
+            && ist_time_of_day(ctx.ts) >= MIS_SQUARE_OFF_IST_NS
+            && matches!(purpose, Purpose::Enter { .. })
+        {
+            let why = Rejection {
+                code: codes::MIS_CUTOFF,
+                detail: "intraday (MIS) entries stop at the 15:20 IST square-off".into(),
+            };
             if let Purpose::Enter { closing } = purpose {
                 if closing > 0 {
                     // A flip still closes the position it was reversing.
@@ -365,7 +441,11 @@ impl AccountActor {
         }
         let approved = {
             let (equity, unrealized, gross) = self.marked(i, price);
-            let realized_pnl_today = if ist_day(signal.ts) == self.realized_day { self.realized_today } else { Decimal::ZERO };
+            let realized_pnl_today = if ist_day(signal.ts) == self.realized_day {
+                self.realized_today
+            } else {
+                Decimal::ZERO
+            };
             let account = AccountView {
                 instrument: &self.instruments[i],
                 position_qty: position,
@@ -387,7 +467,11 @@ impl AccountActor {
         }
         let tick = self.instruments[i].tick_size;
         let bracket = if approved.enters(&request) {
-            Bracket::armed(side, signal.stop_loss.map(|p| p.round_to_tick(tick)), signal.take_profit.map(|p| p.round_to_tick(tick)))
+            Bracket::armed(
+                side,
+                signal.stop_loss.map(|p| p.round_to_tick(tick)),
+                signal.take_profit.map(|p| p.round_to_tick(tick)),
+            )
         } else {
             Bracket::default()
         };
@@ -395,7 +479,12 @@ impl AccountActor {
         if let Err(why) = self.send(order, bracket, name) {
             return self.reject(i, side, why, ctx);
         }
-        ctx.publish(EventKind::RiskAccept { symbol: self.symbol(i).to_string(), side, qty: approved.qty, client_order_id: order.client_id.0 });
+        ctx.publish(EventKind::RiskAccept {
+            symbol: self.symbol(i).to_string(),
+            side,
+            qty: approved.qty,
+            client_order_id: order.client_id.0,
+        });
     }
 
     /// Equity, unrealised P&L and gross exposure at the current marks (instrument `i` marked at
@@ -404,10 +493,20 @@ impl AccountActor {
         let mut value = Decimal::ZERO;
         let mut unrealized = Decimal::ZERO;
         let mut gross = Decimal::ZERO;
-        for (k, p) in self.portfolio.positions.iter().enumerate().filter(|(_, p)| p.qty != 0) {
+        for (k, p) in self
+            .portfolio
+            .positions
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.qty != 0)
+        {
             let mark = if k == i { price } else { self.marks[k] };
             // No trade seen yet (a position restored for a symbol not yet ticking): at cost.
-            let (mv, open) = if mark == Price::ZERO { (p.avg_price * Decimal::from(p.qty), Decimal::ZERO) } else { (p.market_value(mark), p.unrealized(mark)) };
+            let (mv, open) = if mark == Price::ZERO {
+                (p.avg_price * Decimal::from(p.qty), Decimal::ZERO)
+            } else {
+                (p.market_value(mark), p.unrealized(mark))
+            };
             value += mv;
             gross += mv.abs();
             unrealized += open;
@@ -417,7 +516,12 @@ impl AccountActor {
 
     fn reject(&mut self, i: usize, side: Side, rejection: Rejection, ctx: &mut Ctx<'_, ()>) {
         LiveStats::bump(&self.stats.rejections);
-        ctx.publish(EventKind::RiskReject { symbol: self.symbol(i).to_string(), side, code: rejection.code.to_string(), detail: rejection.detail });
+        ctx.publish(EventKind::RiskReject {
+            symbol: self.symbol(i).to_string(),
+            side,
+            code: rejection.code.to_string(),
+            detail: rejection.detail,
+        });
     }
 
     fn on_report(&mut self, report: OrderReport, ctx: &mut Ctx<'_, ()>) {
@@ -426,12 +530,25 @@ impl AccountActor {
                 self.on_fill(&fill, ctx);
                 Progress::bump(&self.progress.fills_applied);
             }
-            OrderReport::Closed { client_id, status, unfilled } => {
+            OrderReport::Closed {
+                client_id,
+                status,
+                unfilled,
+            } => {
                 if let Some(w) = self.working.remove(&client_id) {
                     let i = w.order.instrument.0 as usize;
                     self.working_qty[i] -= w.order.side.sign() * unfilled.min(w.remaining);
                     if status == OrderStatus::Rejected {
-                        ctx.publish(EventKind::Alert { severity: Severity::Warning, source: format!("order:{client_id}"), message: format!("{} {} {} rejected by the broker", w.order.side, w.order.qty, self.symbol(i)) });
+                        ctx.publish(EventKind::Alert {
+                            severity: Severity::Warning,
+                            source: format!("order:{client_id}"),
+                            message: format!(
+                                "{} {} {} rejected by the broker",
+                                w.order.side,
+                                w.order.qty,
+                                self.symbol(i)
+                            ),
+                        });
                     }
                 }
             }
@@ -450,7 +567,11 @@ impl AccountActor {
         let realized = self.portfolio.apply(fill) - fill.fees;
         let day = ist_day(fill.ts);
         self.position_day[i] = day;
-        self.realized_today = if day == self.realized_day { self.realized_today + realized } else { realized };
+        self.realized_today = if day == self.realized_day {
+            self.realized_today + realized
+        } else {
+            realized
+        };
         self.realized_day = day;
         if let Some(w) = self.working.get_mut(&fill.client_id) {
             let qty = fill.qty.min(w.remaining);
@@ -468,18 +589,42 @@ impl AccountActor {
             self.brackets[i] = Bracket::default();
         }
         let position = &self.portfolio.positions[i];
-        let mark = if self.marks[i] == Price::ZERO { fill.price } else { self.marks[i] };
-        ctx.publish(EventKind::Pnl { instrument: Some(fill.instrument), realized: position.realized_pnl.normalize(), unrealized: position.unrealized(mark).normalize(), mark: Some(mark) });
+        let mark = if self.marks[i] == Price::ZERO {
+            fill.price
+        } else {
+            self.marks[i]
+        };
+        ctx.publish(EventKind::Pnl {
+            instrument: Some(fill.instrument),
+            realized: position.realized_pnl.normalize(),
+            unrealized: position.unrealized(mark).normalize(),
+            mark: Some(mark),
+        });
         self.refresh_stats();
-        let realized: Decimal = self.portfolio.positions.iter().map(|p| p.realized_pnl).sum();
-        let unrealized = Decimal::from(self.stats.unrealized_paise.load(Ordering::Relaxed)) / Decimal::ONE_HUNDRED;
-        ctx.publish(EventKind::Pnl { instrument: None, realized: realized.normalize(), unrealized: unrealized.normalize(), mark: None });
+        let realized: Decimal = self
+            .portfolio
+            .positions
+            .iter()
+            .map(|p| p.realized_pnl)
+            .sum();
+        let unrealized = Decimal::from(self.stats.unrealized_paise.load(Ordering::Relaxed))
+            / Decimal::ONE_HUNDRED;
+        ctx.publish(EventKind::Pnl {
+            instrument: None,
+            realized: realized.normalize(),
+            unrealized: unrealized.normalize(),
+            mark: None,
+        });
     }
 
     /// Marks `symbols` disputed: no orders in them until a restart finds the books agreeing.
     fn dispute(&mut self, symbols: &[String]) {
         for symbol in symbols {
-            if let Some(i) = self.instruments.iter().position(|inst| &inst.symbol == symbol) {
+            if let Some(i) = self
+                .instruments
+                .iter()
+                .position(|inst| &inst.symbol == symbol)
+            {
                 self.disputed[i] = true;
             }
         }
@@ -489,7 +634,13 @@ impl AccountActor {
     /// is in force) and says so.
     fn set_trading_state(&mut self, state: TradingState, reason: String, ctx: &mut Ctx<'_, ()>) {
         self.risk.set_trading_state(state, reason.clone());
-        ctx.publish(EventKind::Alert { severity: Severity::Critical, source: "account".into(), message: format!("trading {}: {reason}", state.describe()) });
+        self.stats
+            .set_trading_state(self.risk.kill_switch().state());
+        ctx.publish(EventKind::Alert {
+            severity: Severity::Critical,
+            source: "account".into(),
+            message: format!("trading {}: {reason}", state.describe()),
+        });
     }
 
     fn refresh_stats(&self) {
@@ -506,10 +657,18 @@ impl AccountActor {
                 }
             }
         }
-        let paise = |d: Decimal| i64::try_from((d * Decimal::ONE_HUNDRED).round()).unwrap_or(i64::MAX);
+        let paise =
+            |d: Decimal| i64::try_from((d * Decimal::ONE_HUNDRED).round()).unwrap_or(i64::MAX);
         self.stats.open_positions.store(open, Ordering::Relaxed);
-        self.stats.realized_paise.store(paise(realized), Ordering::Relaxed);
-        self.stats.unrealized_paise.store(paise(unrealized), Ordering::Relaxed);
+        self.stats
+            .realized_paise
+            .store(paise(realized), Ordering::Relaxed);
+        self.stats
+            .unrealized_paise
+            .store(paise(unrealized), Ordering::Relaxed);
+        // A daily-loss trip (or its expiry) changes the state inside the risk check.
+        self.stats
+            .set_trading_state(self.risk.kill_switch().state());
     }
 }
 
@@ -524,7 +683,11 @@ impl Actor for AccountActor {
             Input::Message(EngineMsg::Decision(decision)) => self.on_decision(decision, ctx),
             Input::Message(EngineMsg::Report(report)) => self.on_report(report, ctx),
             Input::Message(EngineMsg::TickDone) => Progress::bump(&self.progress.ticks_handled),
-            Input::Message(EngineMsg::TradingState { state, reason, symbols }) => {
+            Input::Message(EngineMsg::TradingState {
+                state,
+                reason,
+                symbols,
+            }) => {
                 self.dispute(&symbols);
                 self.set_trading_state(state, reason, ctx);
             }

@@ -38,11 +38,23 @@ impl fmt::Display for BookRow {
         // The symbol and, for each side that disagrees, both values and the gap.
         write!(f, "{}:", self.symbol)?;
         if self.journal_qty != self.broker_qty {
-            write!(f, " qty journal {} vs broker {} (off by {:+})", self.journal_qty, self.broker_qty, self.broker_qty - self.journal_qty)?;
+            write!(
+                f,
+                " qty journal {} vs broker {} (off by {:+})",
+                self.journal_qty,
+                self.broker_qty,
+                self.broker_qty - self.journal_qty
+            )?;
         }
         if self.journal_realized != self.broker_realized {
             let off = self.broker_realized - self.journal_realized;
-            write!(f, " realised P&L journal {} vs broker {} (off by {})", self.journal_realized.normalize(), self.broker_realized.normalize(), off.normalize())?;
+            write!(
+                f,
+                " realised P&L journal {} vs broker {} (off by {})",
+                self.journal_realized.normalize(),
+                self.broker_realized.normalize(),
+                off.normalize()
+            )?;
         }
         Ok(())
     }
@@ -57,16 +69,29 @@ impl BookRow {
 
 /// Lines up the journal's positions with the broker's (`symbols[id]` names the broker's
 /// instrument ids; an id without a name is shown as `#id`).
-pub fn side_by_side(journal: &[PositionRecord], broker: &[Position], symbols: &[String]) -> Vec<BookRow> {
+pub fn side_by_side(
+    journal: &[PositionRecord],
+    broker: &[Position],
+    symbols: &[String],
+) -> Vec<BookRow> {
     let mut rows: BTreeMap<String, BookRow> = BTreeMap::new();
     for p in journal {
-        let row = rows.entry(p.symbol.clone()).or_insert_with(|| BookRow { symbol: p.symbol.clone(), ..BookRow::default() });
+        let row = rows.entry(p.symbol.clone()).or_insert_with(|| BookRow {
+            symbol: p.symbol.clone(),
+            ..BookRow::default()
+        });
         row.journal_qty += p.qty;
         row.journal_realized += p.realized_pnl;
     }
     for p in broker {
-        let symbol = symbols.get(p.instrument.0 as usize).cloned().unwrap_or_else(|| format!("#{}", p.instrument.0));
-        let row = rows.entry(symbol.clone()).or_insert_with(|| BookRow { symbol, ..BookRow::default() });
+        let symbol = symbols
+            .get(p.instrument.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("#{}", p.instrument.0));
+        let row = rows.entry(symbol.clone()).or_insert_with(|| BookRow {
+            symbol,
+            ..BookRow::default()
+        });
         row.broker_qty += p.qty;
         row.broker_realized += p.realized_pnl;
     }
@@ -74,13 +99,24 @@ pub fn side_by_side(journal: &[PositionRecord], broker: &[Position], symbols: &[
 }
 
 /// The symbols where the journal and the broker disagree (empty when they agree).
-pub fn differences(journal: &[PositionRecord], broker: &[Position], symbols: &[String]) -> Vec<BookDifference> {
-    side_by_side(journal, broker, symbols).into_iter().filter(|row| !row.agrees()).collect()
+pub fn differences(
+    journal: &[PositionRecord],
+    broker: &[Position],
+    symbols: &[String],
+) -> Vec<BookDifference> {
+    side_by_side(journal, broker, symbols)
+        .into_iter()
+        .filter(|row| !row.agrees())
+        .collect()
 }
 
 /// One line for people: `RELIANCE: qty journal 10 vs broker 20 (off by +10); TCS: ...`.
 pub fn describe(differences: &[BookDifference]) -> String {
-    differences.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    differences
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -95,13 +131,33 @@ mod tests {
     #[test]
     fn agreeing_books_have_no_difference_and_a_gap_is_named_with_its_size() {
         let symbols = vec!["INFY".to_string(), "TCS".to_string()];
-        let journal = vec![PositionRecord { symbol: "INFY".into(), qty: 10, avg_price: d("100"), realized_pnl: d("5.5") }];
-        let broker = vec![Position { instrument: InstrumentId(0), qty: 10, avg_price: d("100"), realized_pnl: d("5.5") }];
+        let journal = vec![PositionRecord {
+            symbol: "INFY".into(),
+            qty: 10,
+            avg_price: d("100"),
+            realized_pnl: d("5.5"),
+        }];
+        let broker = vec![Position {
+            instrument: InstrumentId(0),
+            qty: 10,
+            avg_price: d("100"),
+            realized_pnl: d("5.5"),
+        }];
         assert!(differences(&journal, &broker, &symbols).is_empty());
 
         let broker = vec![
-            Position { instrument: InstrumentId(0), qty: 20, avg_price: d("100"), realized_pnl: d("7.5") },
-            Position { instrument: InstrumentId(1), qty: -5, avg_price: d("3000"), realized_pnl: d("0") },
+            Position {
+                instrument: InstrumentId(0),
+                qty: 20,
+                avg_price: d("100"),
+                realized_pnl: d("7.5"),
+            },
+            Position {
+                instrument: InstrumentId(1),
+                qty: -5,
+                avg_price: d("3000"),
+                realized_pnl: d("0"),
+            },
         ];
         let diffs = differences(&journal, &broker, &symbols);
         assert_eq!(describe(&diffs), "INFY: qty journal 10 vs broker 20 (off by +10) realised P&L journal 5.5 vs broker 7.5 (off by 2); TCS: qty journal 0 vs broker -5 (off by -5)");

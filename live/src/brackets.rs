@@ -30,7 +30,12 @@ pub struct Bracket {
 impl Bracket {
     /// The exits for a position entered on `side` (prices already on the tick grid).
     pub fn armed(_side: Side, stop: Option<Price>, target: Option<Price>) -> Bracket {
-        Bracket { stop, target, armed: true, best: Price::ZERO }
+        Bracket {
+            stop,
+            target,
+            armed: true,
+            best: Price::ZERO,
+        }
     }
 
     /// The stop-loss and take-profit prices.
@@ -51,15 +56,26 @@ impl Bracket {
     /// Checks a trade at `price` against the exits of a `held` position (signed); `trailing_bps`
     /// is the trailing distance, if any. Returns the exit reached, if any.
     #[inline]
-    pub fn on_price(&mut self, held: Qty, price: Price, trailing_bps: Option<i64>) -> Option<ExitReason> {
+    pub fn on_price(
+        &mut self,
+        held: Qty,
+        price: Price,
+        trailing_bps: Option<i64>,
+    ) -> Option<ExitReason> {
         if !self.armed || held == 0 {
             return None;
         }
         let long = held > 0;
         let (hit_stop, hit_target) = if long {
-            (self.stop.is_some_and(|s| price <= s), self.target.is_some_and(|t| price >= t))
+            (
+                self.stop.is_some_and(|s| price <= s),
+                self.target.is_some_and(|t| price >= t),
+            )
         } else {
-            (self.stop.is_some_and(|s| price >= s), self.target.is_some_and(|t| price <= t))
+            (
+                self.stop.is_some_and(|s| price >= s),
+                self.target.is_some_and(|t| price <= t),
+            )
         };
         if hit_stop {
             return Some(ExitReason::StopLoss);
@@ -72,7 +88,11 @@ impl Bracket {
             self.best = price;
         }
         let distance = (self.best.units() as i128 * bps as i128 / 10_000) as i64;
-        let trail = if long { Price(self.best.units() - distance) } else { Price(self.best.units() + distance) };
+        let trail = if long {
+            Price(self.best.units() - distance)
+        } else {
+            Price(self.best.units() + distance)
+        };
         let reached = if long { price <= trail } else { price >= trail };
         reached.then_some(ExitReason::TrailingStop)
     }
@@ -112,8 +132,15 @@ mod tests {
         assert_eq!(b.on_price(10, p("98.05"), Some(200)), None);
         assert_eq!(b.on_price(10, p("110"), Some(200)), None);
         assert_eq!(b.on_price(10, p("107.85"), Some(200)), None);
-        assert_eq!(b.on_price(10, p("107.80"), Some(200)), Some(ExitReason::TrailingStop));
+        assert_eq!(
+            b.on_price(10, p("107.80"), Some(200)),
+            Some(ExitReason::TrailingStop)
+        );
         let mut flat = Bracket::default();
-        assert_eq!(flat.on_price(10, p("1"), Some(200)), None, "unarmed brackets never fire");
+        assert_eq!(
+            flat.on_price(10, p("1"), Some(200)),
+            None,
+            "unarmed brackets never fire"
+        );
     }
 }

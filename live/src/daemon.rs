@@ -30,10 +30,10 @@ use sharewise_store::{Journal, PositionRecord};
 use tokio::sync::mpsc::channel;
 
 use crate::account::{AccountActor, AccountSetup, StrategyInfo};
+use crate::books::{self, BookDifference};
 use crate::error::LiveError;
 use crate::feed::driver::{FeedDriver, FeedSummary};
 use crate::feed::{demo, replay, Pace, TickStream};
-use crate::books::{self, BookDifference};
 use crate::messages::OrderMsg;
 use crate::order_actor::{BookWatch, OrderActor, OrderActorReport};
 use crate::progress::{AbandonOnPanic, Progress};
@@ -112,7 +112,12 @@ pub struct DaemonSummary {
 fn feed_label(feed: &FeedChoice) -> String {
     match feed {
         FeedChoice::Synthetic => "synthetic".into(),
-        FeedChoice::Replay { path, .. } => format!("replay:{}", std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display()),
+        FeedChoice::Replay { path, .. } => format!(
+            "replay:{}",
+            std::fs::canonicalize(path)
+                .unwrap_or_else(|_| path.clone())
+                .display()
+        ),
     }
 }
 
@@ -120,25 +125,65 @@ fn feed_label(feed: &FeedChoice) -> String {
 fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     match feed {
         FeedChoice::Synthetic => settings.run.symbols.clone(),
-        FeedChoice::Replay { path, symbol, .. } => vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))],
+        FeedChoice::Replay { path, symbol, .. } => {
+            vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))]
+        }
     }
 }
 
 /// Runs the daemon until the feed ends or `opts.shutdown` is triggered.
 pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     let settings = &opts.settings;
-    let risk = PreTradeRisk::with_config(settings.sizing().map_err(LiveError::Settings)?, settings.risk_config(), settings.backtest.product);
+    let risk = PreTradeRisk::with_config(
+        settings.sizing().map_err(LiveError::Settings)?,
+        settings.risk_config(),
+        settings.backtest.product,
+    );
     // The subscription tier bounds how many strategies run (checked as each one starts).
     for open in 0..settings.run.strategies.len() {
-        risk.check_strategy_start(settings.run.tier, open).map_err(|r| LiveError::Settings(format!("run.strategies: {r}; raise run.tier or run fewer strategies")))?;
+        risk.check_strategy_start(settings.run.tier, open)
+            .map_err(|r| {
+                LiveError::Settings(format!(
+                    "run.strategies: {r}; raise run.tier or run fewer strategies"
+                ))
+            })?;
     }
-    std::fs::create_dir_all(&opts.data_dir).map_err(|e| LiveError::io(format!("cannot create data dir {}", opts.data_dir.display()), e))?;
+    std::fs::create_dir_all(&opts.data_dir).map_err(|e| {
+        LiveError::io(
+            format!("cannot create data dir {}", opts.data_dir.display()),
+            e,
+        )
+    })?;
     let fed = feed_symbols(settings, &opts.feed);
-    let io_runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
-    let opened = open_account(&opts.data_dir, settings, &feed_label(&opts.feed), &fed, &io_runtime, opts.say)?;
+    let io_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
+    let opened = open_account(
+        &opts.data_dir,
+        settings,
+        &feed_label(&opts.feed),
+        &fed,
+        &io_runtime,
+        opts.say,
+    )?;
     let disputed = opened.disputed();
-    let Opened { journal, broker, symbols, instruments, reconciled, differences, next_client_id, trading_state } = opened;
-    let id_of = |symbol: &str| symbols.iter().position(|s| s == symbol).map_or(InstrumentId(0), |i| InstrumentId(i as u32));
+    let Opened {
+        journal,
+        broker,
+        symbols,
+        instruments,
+        reconciled,
+        differences,
+        next_client_id,
+        trading_state,
+    } = opened;
+    let id_of = |symbol: &str| {
+        symbols
+            .iter()
+            .position(|s| s == symbol)
+            .map_or(InstrumentId(0), |i| InstrumentId(i as u32))
+    };
     let warm_until = resume_point(&journal, &broker)?;
 
     let restored = restore(&journal, &symbols, settings.backtest.cash, warm_until)?;
@@ -159,11 +204,20 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
                 settings.run.demo_speed,
                 sharewise_engine::time::format_ist(sharewise_engine::time::ist_midnight(start)).get(..10).unwrap_or("today"),
             ));
-            let ids: Vec<(InstrumentId, String)> = settings.run.symbols.iter().map(|s| (id_of(s), s.clone())).collect();
+            let ids: Vec<(InstrumentId, String)> = settings
+                .run
+                .symbols
+                .iter()
+                .map(|s| (id_of(s), s.clone()))
+                .collect();
             demo::demo_ticks(&ids, settings.run.demo_seed, start)?
         }
         FeedChoice::Replay { path, skip_bad, .. } => {
-            let options = replay::ReplayOptions { instrument: id_of(&fed[0]), skip_bad: *skip_bad, configured: interval };
+            let options = replay::ReplayOptions {
+                instrument: id_of(&fed[0]),
+                skip_bad: *skip_bad,
+                configured: interval,
+            };
             let replay = replay::open(path, &options, Arc::clone(&stats))?;
             if replay.daily {
                 interval = BarInterval::D1;
@@ -223,14 +277,37 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
                     *slot = done;
                 }
             },
-            |shard| StrategyStage::new(n, interval, plan.supervisor(&placement, shard), lockstep, warm_until, Arc::clone(&stage_stats)),
+            |shard| {
+                StrategyStage::new(
+                    n,
+                    interval,
+                    plan.supervisor(&placement, shard),
+                    lockstep,
+                    warm_until,
+                    Arc::clone(&stage_stats),
+                )
+            },
             account,
         )
         .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
 
-    let every = (settings.run.compare_every_s > 0).then(|| Duration::from_secs(settings.run.compare_every_s));
-    let watch = BookWatch { symbols: symbols.clone(), every, on_mismatch: settings.run.on_book_mismatch, stats: Arc::clone(&stats) };
-    let actor = OrderActor::new(journal, broker.clone(), engine_tx, bus.clone(), Arc::clone(&progress)).with_shutdown(opts.shutdown.clone()).with_watch(watch);
+    let every = (settings.run.compare_every_s > 0)
+        .then(|| Duration::from_secs(settings.run.compare_every_s));
+    let watch = BookWatch {
+        symbols: symbols.clone(),
+        every,
+        on_mismatch: settings.run.on_book_mismatch,
+        stats: Arc::clone(&stats),
+    };
+    let actor = OrderActor::new(
+        journal,
+        broker.clone(),
+        engine_tx,
+        bus.clone(),
+        Arc::clone(&progress),
+    )
+    .with_shutdown(opts.shutdown.clone())
+    .with_watch(watch);
     let order_guard = AbandonOnPanic(Arc::clone(&progress));
     let order_thread = std::thread::Builder::new()
         .name("sw-orders".into())
@@ -240,14 +317,30 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
         })
         .map_err(|e| LiveError::io("cannot start the order actor", e))?;
     let writer = EventWriter::spawn(stream, opts.events.as_deref(), Arc::clone(&stats))?;
-    let marks = MarksFile { path: opts.data_dir.join(MARKS_FILE), symbols: symbols.clone() };
-    let status = StatusLine::spawn(Arc::clone(&stats), runtime.link_stats_handle(), Arc::clone(&progress), opts.shutdown.clone(), settings.run.status_every_s, opts.say, marks, opts.on_forced);
+    let marks = MarksFile {
+        path: opts.data_dir.join(MARKS_FILE),
+        symbols: symbols.clone(),
+    };
+    let status = StatusLine::spawn(
+        Arc::clone(&stats),
+        runtime.link_stats_handle(),
+        Arc::clone(&progress),
+        opts.shutdown.clone(),
+        settings.run.status_every_s,
+        opts.say,
+        marks,
+        opts.on_forced,
+    );
 
     let engine = runtime.join().map_err(|e| LiveError::Thread(e.to_string()));
     // Everything the engine and the feed sent is queued ahead of this.
-    let _ = orders_tx.blocking_send(OrderMsg::Stop { cancel_open: settings.run.cancel_open_orders_on_shutdown });
+    let _ = orders_tx.blocking_send(OrderMsg::Stop {
+        cancel_open: settings.run.cancel_open_orders_on_shutdown,
+    });
     drop(orders_tx);
-    let orders = order_thread.join().map_err(|_| LiveError::Thread("the order actor panicked".into()))?;
+    let orders = order_thread
+        .join()
+        .map_err(|_| LiveError::Thread("the order actor panicked".into()))?;
     status.stop();
     let events_dropped = bus.dropped();
     drop(bus);
@@ -260,7 +353,17 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
     write_result?;
     let duplicate_placements = broker.lock()?.duplicate_placements();
     let feed = feed_summary.lock().map(|s| *s).unwrap_or_default();
-    Ok(DaemonSummary { reconciled, start_differences: differences, feed, orders, stats, positions: journal.positions(), duplicate_placements, events_dropped, link })
+    Ok(DaemonSummary {
+        reconciled,
+        start_differences: differences,
+        feed,
+        orders,
+        stats,
+        positions: journal.positions(),
+        duplicate_placements,
+        events_dropped,
+        link,
+    })
 }
 
 /// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up
@@ -289,20 +392,36 @@ struct StrategyPlan {
 impl StrategyPlan {
     /// Pairs every `[[run.strategies]]` entry with the instruments of the feed (`fed`) it names
     /// (all when it names none); instrument ids are indices into `symbols`.
-    fn build(settings: &Settings, symbols: &[String], fed: &[String]) -> Result<StrategyPlan, LiveError> {
+    fn build(
+        settings: &Settings,
+        symbols: &[String],
+        fed: &[String],
+    ) -> Result<StrategyPlan, LiveError> {
         let mut entries = Vec::new();
         let mut infos = Vec::new();
         for (k, s) in settings.run.strategies.iter().enumerate() {
-            let params = s.params().map_err(|m| LiveError::Settings(format!("run.strategies[{k}].params: {m}")))?;
-            let name = sharewise_engine::strategy::build(&s.name, &params).map_err(|e| LiveError::Settings(e.to_string()))?.name();
+            let params = s
+                .params()
+                .map_err(|m| LiveError::Settings(format!("run.strategies[{k}].params: {m}")))?;
+            let name = sharewise_engine::strategy::build(&s.name, &params)
+                .map_err(|e| LiveError::Settings(e.to_string()))?
+                .name();
             for (i, symbol) in symbols.iter().enumerate().filter(|(_, s)| fed.contains(s)) {
                 if s.symbols.is_empty() || s.symbols.contains(symbol) {
                     entries.push((k, InstrumentId(i as u32)));
-                    infos.push(StrategyInfo { name: format!("{name}@{symbol}"), auto: s.mode == StrategyMode::Auto });
+                    infos.push(StrategyInfo {
+                        name: format!("{name}@{symbol}"),
+                        auto: s.mode == StrategyMode::Auto,
+                    });
                 }
             }
         }
-        Ok(StrategyPlan { entries, infos, settings: settings.clone(), instruments: symbols.len() })
+        Ok(StrategyPlan {
+            entries,
+            infos,
+            settings: settings.clone(),
+            instruments: symbols.len(),
+        })
     }
 
     /// The supervisor of `shard`: every entry keeps its index; entries of other shards are added
@@ -313,7 +432,9 @@ impl StrategyPlan {
             let s = &self.settings.run.strategies[k];
             // Validated when the plan was built.
             let Ok(params) = s.params() else { continue };
-            let Ok(strategy) = sharewise_engine::strategy::build(&s.name, &params) else { continue };
+            let Ok(strategy) = sharewise_engine::strategy::build(&s.name, &params) else {
+                continue;
+            };
             let mine = placement.shard_of(instrument).unwrap_or(0) == shard;
             let subscribed: &[InstrumentId] = if mine { &[instrument] } else { &[] };
             supervisor.add(Box::new(strategy), subscribed, s.on_failure);
@@ -329,10 +450,22 @@ struct EventWriter {
 }
 
 impl EventWriter {
-    fn spawn(stream: EventStream, path: Option<&Path>, stats: Arc<LiveStats>) -> Result<EventWriter, LiveError> {
+    fn spawn(
+        stream: EventStream,
+        path: Option<&Path>,
+        stats: Arc<LiveStats>,
+    ) -> Result<EventWriter, LiveError> {
         let mut out: Option<BufWriter<File>> = match path {
             // Appended to: a restart adds to the record instead of erasing it.
-            Some(p) => Some(BufWriter::new(OpenOptions::new().create(true).append(true).open(p).map_err(|e| LiveError::io(format!("cannot open events file {}", p.display()), e))?)),
+            Some(p) => Some(BufWriter::new(
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| {
+                        LiveError::io(format!("cannot open events file {}", p.display()), e)
+                    })?,
+            )),
             None => None,
         };
         let stop = Arc::new(AtomicBool::new(false));
@@ -347,13 +480,18 @@ impl EventWriter {
                     if let Some(event) = &event {
                         if let EventKind::Latency { stage, p99_ns, .. } = &event.kind {
                             match stage.as_str() {
-                                "feed_to_engine" => stats.hop_p99_ns.store(*p99_ns, Ordering::Relaxed),
-                                "engine_chain" => stats.chain_p99_ns.store(*p99_ns, Ordering::Relaxed),
+                                "feed_to_engine" => {
+                                    stats.hop_p99_ns.store(*p99_ns, Ordering::Relaxed)
+                                }
+                                "engine_chain" => {
+                                    stats.chain_p99_ns.store(*p99_ns, Ordering::Relaxed)
+                                }
                                 _ => {}
                             }
                         }
                         if let Some(out) = out.as_mut() {
-                            serde_json::to_writer(&mut *out, event).map_err(|e| LiveError::io("cannot write events", e.into()))?;
+                            serde_json::to_writer(&mut *out, event)
+                                .map_err(|e| LiveError::io("cannot write events", e.into()))?;
                             out.write_all(b"\n").map_err(write_err)?;
                         }
                     } else if stop_flag.load(Ordering::Acquire) {
@@ -378,6 +516,8 @@ impl EventWriter {
     /// Writes what is left and ends the thread.
     fn finish(self) -> Result<(), LiveError> {
         self.stop.store(true, Ordering::Release);
-        self.handle.join().map_err(|_| LiveError::Thread("the event writer panicked".into()))?
+        self.handle
+            .join()
+            .map_err(|_| LiveError::Thread("the event writer panicked".into()))?
     }
 }

@@ -57,7 +57,11 @@ impl DropCounters {
     /// Counts what a bar aggregator ignored between its counts `before` and `after` one tick.
     #[inline]
     pub fn note_ignored(&self, before: Ignored, after: Ignored) {
-        for (counter, (a, b)) in [(&self.before_open, (before.before_open, after.before_open)), (&self.after_close, (before.after_close, after.after_close)), (&self.late, (before.late, after.late))] {
+        for (counter, (a, b)) in [
+            (&self.before_open, (before.before_open, after.before_open)),
+            (&self.after_close, (before.after_close, after.after_close)),
+            (&self.late, (before.late, after.late)),
+        ] {
             if b > a {
                 counter.fetch_add(b - a, Ordering::Relaxed);
             }
@@ -72,7 +76,14 @@ impl DropCounters {
 
     /// Records a reader's skipped rows so far.
     pub fn set_skipped(&self, report: &SkipReport) {
-        let counts = [report.bad_field, report.high_below_body, report.low_above_body, report.negative_volume, report.time_backwards, report.time_repeat];
+        let counts = [
+            report.bad_field,
+            report.high_below_body,
+            report.low_above_body,
+            report.negative_volume,
+            report.time_backwards,
+            report.time_repeat,
+        ];
         for (counter, n) in self.bad_rows.iter().zip(counts) {
             counter.store(n, Ordering::Relaxed);
         }
@@ -86,18 +97,34 @@ impl DropCounters {
     /// The counts now.
     pub fn snapshot(&self) -> Drops {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        let [bad_field, high_below_body, low_above_body, negative_volume, time_backwards, time_repeat] = self.bad_rows.each_ref().map(get);
+        let [bad_field, high_below_body, low_above_body, negative_volume, time_backwards, time_repeat] =
+            self.bad_rows.each_ref().map(get);
         Drops {
-            ignored: Ignored { before_open: get(&self.before_open), after_close: get(&self.after_close), late: get(&self.late) },
+            ignored: Ignored {
+                before_open: get(&self.before_open),
+                after_close: get(&self.after_close),
+                late: get(&self.late),
+            },
             unknown_instrument: get(&self.unknown_instrument),
-            skipped: SkipReport { bad_field, high_below_body, low_above_body, negative_volume, time_backwards, time_repeat },
+            skipped: SkipReport {
+                bad_field,
+                high_below_body,
+                low_above_body,
+                negative_volume,
+                time_backwards,
+                time_repeat,
+            },
         }
     }
 
     /// The one warning about a replay that dropped more than half of its `ticks`: given once,
     /// after [`WARN_AFTER_TICKS`] ticks or, when `finished`, at the end of the feed.
     pub fn warning(&self, ticks: u64, finished: bool) -> Option<String> {
-        if !self.watch.load(Ordering::Relaxed) || self.warned.load(Ordering::Relaxed) || ticks == 0 || (ticks < WARN_AFTER_TICKS && !finished) {
+        if !self.watch.load(Ordering::Relaxed)
+            || self.warned.load(Ordering::Relaxed)
+            || ticks == 0
+            || (ticks < WARN_AFTER_TICKS && !finished)
+        {
             return None;
         }
         let drops = self.snapshot();
@@ -105,8 +132,15 @@ impl DropCounters {
         if dropped * 2 <= ticks || self.warned.swap(true, Ordering::Relaxed) {
             return None;
         }
-        let of = if finished { format!("{ticks}") } else { format!("the first {ticks}") };
-        Some(format!("warning: {dropped} of {of} ticks were dropped, {}", drops.why()))
+        let of = if finished {
+            format!("{ticks}")
+        } else {
+            format!("the first {ticks}")
+        };
+        Some(format!(
+            "warning: {dropped} of {of} ticks were dropped, {}",
+            drops.why()
+        ))
     }
 }
 
@@ -126,11 +160,20 @@ impl Drops {
     pub fn status_note(&self) -> String {
         let outside = self.ignored.before_open + self.ignored.after_close;
         let bad = self.skipped.total();
-        let parts: Vec<String> = [(outside, "outside session", "outside session"), (self.ignored.late, "late", "late"), (self.unknown_instrument, "unknown instrument", "unknown instrument"), (bad, "bad row", "bad rows")]
-            .into_iter()
-            .filter(|(n, ..)| *n > 0)
-            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-            .collect();
+        let parts: Vec<String> = [
+            (outside, "outside session", "outside session"),
+            (self.ignored.late, "late", "late"),
+            (
+                self.unknown_instrument,
+                "unknown instrument",
+                "unknown instrument",
+            ),
+            (bad, "bad row", "bad rows"),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
         if parts.is_empty() {
             String::new()
         } else {
@@ -144,16 +187,31 @@ impl Drops {
         let mut lines = Vec::new();
         let ignored = self.ignored;
         if ignored.total() > 0 {
-            let parts: Vec<String> = [(ignored.before_open, "before the open"), (ignored.after_close, "after the close"), (ignored.late, "late (older than a bar already built)")]
-                .into_iter()
-                .filter(|(n, _)| *n > 0)
-                .map(|(n, what)| format!("{n} {what}"))
-                .collect();
-            let which = if ignored.late == 0 { "outside 09:15–15:30 IST" } else { "outside 09:15–15:30 IST or late" };
-            lines.push(format!("dropped {} {which}: {}", plural(ignored.total(), "tick"), parts.join(", ")));
+            let parts: Vec<String> = [
+                (ignored.before_open, "before the open"),
+                (ignored.after_close, "after the close"),
+                (ignored.late, "late (older than a bar already built)"),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+            let which = if ignored.late == 0 {
+                "outside 09:15–15:30 IST"
+            } else {
+                "outside 09:15–15:30 IST or late"
+            };
+            lines.push(format!(
+                "dropped {} {which}: {}",
+                plural(ignored.total(), "tick"),
+                parts.join(", ")
+            ));
         }
         if self.unknown_instrument > 0 {
-            lines.push(format!("dropped {} of instruments the daemon does not know", plural(self.unknown_instrument, "tick")));
+            lines.push(format!(
+                "dropped {} of instruments the daemon does not know",
+                plural(self.unknown_instrument, "tick")
+            ));
         }
         if self.skipped.total() > 0 {
             lines.push(self.skipped.to_string());
@@ -163,9 +221,20 @@ impl Drops {
 
     /// The main reason ticks were dropped and what to do about it.
     fn why(&self) -> String {
-        let Ignored { before_open, after_close, late } = self.ignored;
+        let Ignored {
+            before_open,
+            after_close,
+            late,
+        } = self.ignored;
         if before_open + after_close >= late.max(self.unknown_instrument) {
-            let sides: Vec<String> = [(before_open, "before the open"), (after_close, "after the close")].into_iter().filter(|(n, _)| *n > 0).map(|(n, side)| format!("{n} {side}")).collect();
+            let sides: Vec<String> = [
+                (before_open, "before the open"),
+                (after_close, "after the close"),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, side)| format!("{n} {side}"))
+            .collect();
             format!(
                 "stamped outside the 09:15–15:30 IST session ({}), so no bar or signal comes of them. \
                  Are the timestamps IST? Epoch milliseconds are UTC and ISO-8601 needs its offset (e.g. +05:30); \
@@ -175,7 +244,10 @@ impl Drops {
         } else if late >= self.unknown_instrument {
             format!("{late} of them older than the bar already built: the ticks are out of order; sort the file by time")
         } else {
-            format!("{} of them for instruments the daemon does not know", self.unknown_instrument)
+            format!(
+                "{} of them for instruments the daemon does not know",
+                self.unknown_instrument
+            )
         }
     }
 }
@@ -194,13 +266,37 @@ mod tests {
         let counters = DropCounters::default();
         assert!(counters.snapshot().is_empty());
         assert_eq!(counters.snapshot().status_note(), "");
-        counters.note_ignored(Ignored::default(), Ignored { before_open: 2, after_close: 0, late: 0 });
-        counters.note_ignored(Ignored { before_open: 2, after_close: 0, late: 0 }, Ignored { before_open: 2, after_close: 30, late: 1 });
+        counters.note_ignored(
+            Ignored::default(),
+            Ignored {
+                before_open: 2,
+                after_close: 0,
+                late: 0,
+            },
+        );
+        counters.note_ignored(
+            Ignored {
+                before_open: 2,
+                after_close: 0,
+                late: 0,
+            },
+            Ignored {
+                before_open: 2,
+                after_close: 30,
+                late: 1,
+            },
+        );
         counters.note_unknown();
-        counters.set_skipped(&SkipReport { high_below_body: 1, ..SkipReport::default() });
+        counters.set_skipped(&SkipReport {
+            high_below_body: 1,
+            ..SkipReport::default()
+        });
         let drops = counters.snapshot();
         assert_eq!(drops.ticks(), 34);
-        assert_eq!(drops.status_note(), " | dropped: 32 outside session, 1 late, 1 unknown instrument, 1 bad row");
+        assert_eq!(
+            drops.status_note(),
+            " | dropped: 32 outside session, 1 late, 1 unknown instrument, 1 bad row"
+        );
         assert_eq!(
             drops.summary_lines(),
             [
@@ -214,8 +310,19 @@ mod tests {
     #[test]
     fn a_replay_that_drops_most_ticks_is_warned_about_once() {
         let counters = DropCounters::default();
-        counters.note_ignored(Ignored::default(), Ignored { before_open: 0, after_close: 600, late: 0 });
-        assert_eq!(counters.warning(1_000, false), None, "only replays are watched");
+        counters.note_ignored(
+            Ignored::default(),
+            Ignored {
+                before_open: 0,
+                after_close: 600,
+                late: 0,
+            },
+        );
+        assert_eq!(
+            counters.warning(1_000, false),
+            None,
+            "only replays are watched"
+        );
         counters.watch();
         assert_eq!(counters.warning(999, false), None, "too early to tell");
         let warning = counters.warning(1_000, false).unwrap();
@@ -224,9 +331,19 @@ mod tests {
 
         let short = DropCounters::default();
         short.watch();
-        short.note_ignored(Ignored::default(), Ignored { before_open: 0, after_close: 0, late: 3 });
+        short.note_ignored(
+            Ignored::default(),
+            Ignored {
+                before_open: 0,
+                after_close: 0,
+                late: 3,
+            },
+        );
         assert_eq!(short.warning(5, false), None);
         assert_eq!(short.warning(7, true), None, "3 of 7 is not most");
-        assert!(short.warning(5, true).unwrap().contains("3 of them older than the bar already built"));
+        assert!(short
+            .warning(5, true)
+            .unwrap()
+            .contains("3 of them older than the bar already built"));
     }
 }

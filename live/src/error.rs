@@ -51,6 +51,9 @@ impl From<BrokerError> for LiveError {
 impl LiveError {
     /// An I/O error while doing `what`.
     pub fn io(what: impl Into<String>, source: std::io::Error) -> LiveError {
-        LiveError::Io { what: what.into(), source }
+        LiveError::Io {
+            what: what.into(),
+            source,
+        }
     }
 }

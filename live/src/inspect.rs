@@ -42,7 +42,13 @@ pub struct Inspection {
 impl Inspection {
     /// Whether the journal and the broker agree on everything shown.
     pub fn agrees(&self) -> bool {
-        self.books.iter().all(BookRow::agrees) && self.unbooked_trades.is_empty() && self.orders.is_empty() && self.journal_account.as_deref().is_none_or(|a| a == self.book_account)
+        self.books.iter().all(BookRow::agrees)
+            && self.unbooked_trades.is_empty()
+            && self.orders.is_empty()
+            && self
+                .journal_account
+                .as_deref()
+                .is_none_or(|a| a == self.book_account)
     }
 }
 
@@ -54,30 +60,61 @@ pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError>
     }
     let symbols = state_dir::read(dir)?.map(|r| r.symbols).unwrap_or_default();
     let state = read_state(&journal_path)?;
-    let journal_account = JournalReader::open(&journal_path).ok().and_then(|r| r.account_id().ok().flatten());
-    let book = PaperBroker::open_read_only(&book_path, paper_config(settings)?, instruments_of(&symbols))?;
+    let journal_account = JournalReader::open(&journal_path)
+        .ok()
+        .and_then(|r| r.account_id().ok().flatten());
+    let book = PaperBroker::open_read_only(
+        &book_path,
+        paper_config(settings)?,
+        instruments_of(&symbols),
+    )?;
     let broker_orders = book.orders_since(TimestampNs::MIN);
     let at_broker: HashMap<_, _> = broker_orders.iter().map(|o| (o.tag(), o)).collect();
     let mut orders = Vec::new();
     for o in state.orders() {
         match at_broker.get(&o.client_id) {
-            Some(b) if b.filled_qty != o.filled_qty => orders.push(format!("{}: filled {} in the journal, {} at the broker", o.client_id, o.filled_qty, b.filled_qty)),
-            Some(b) if b.status.is_terminal() && !o.status.is_terminal() => orders.push(format!("{}: {} in the journal, {:?} at the broker", o.client_id, o.status, b.status)),
+            Some(b) if b.filled_qty != o.filled_qty => orders.push(format!(
+                "{}: filled {} in the journal, {} at the broker",
+                o.client_id, o.filled_qty, b.filled_qty
+            )),
+            Some(b) if b.status.is_terminal() && !o.status.is_terminal() => orders.push(format!(
+                "{}: {} in the journal, {:?} at the broker",
+                o.client_id, o.status, b.status
+            )),
             Some(_) => {}
-            None if o.broker_order_id.is_some() => orders.push(format!("{}: acknowledged as {} in the journal, unknown to the broker", o.client_id, o.broker_order_id.as_deref().unwrap_or_default())),
-            None if o.filled_qty > 0 => orders.push(format!("{}: filled {} in the journal, unknown to the broker", o.client_id, o.filled_qty)),
+            None if o.broker_order_id.is_some() => orders.push(format!(
+                "{}: acknowledged as {} in the journal, unknown to the broker",
+                o.client_id,
+                o.broker_order_id.as_deref().unwrap_or_default()
+            )),
+            None if o.filled_qty > 0 => orders.push(format!(
+                "{}: filled {} in the journal, unknown to the broker",
+                o.client_id, o.filled_qty
+            )),
             None => {}
         }
     }
     for b in &broker_orders {
         if state.order(b.tag()).is_none() {
-            orders.push(format!("{}: {:?} at the broker ({}), unknown to the journal", b.tag(), b.status, b.order_id));
+            orders.push(format!(
+                "{}: {:?} at the broker ({}), unknown to the journal",
+                b.tag(),
+                b.status,
+                b.order_id
+            ));
         }
     }
     let unbooked_trades = book
         .trades_after(TimestampNs::MIN)
         .into_iter()
-        .filter(|t| !OrderEvent::Filled { fill: t.fill, trade_id: t.trade_id.clone() }.fill_key().is_some_and(|k| state.has_fill(&k)))
+        .filter(|t| {
+            !OrderEvent::Filled {
+                fill: t.fill,
+                trade_id: t.trade_id.clone(),
+            }
+            .fill_key()
+            .is_some_and(|k| state.has_fill(&k))
+        })
         .collect();
     Ok(Inspection {
         journal_account,

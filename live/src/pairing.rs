@@ -30,7 +30,10 @@ pub struct FilesPresent {
 impl FilesPresent {
     /// Looks at `journal` and `book` on disk.
     pub fn look(journal: &Path, book: &Path) -> FilesPresent {
-        FilesPresent { journal: journal.exists(), book: book.exists() }
+        FilesPresent {
+            journal: journal.exists(),
+            book: book.exists(),
+        }
     }
 }
 
@@ -49,11 +52,20 @@ pub struct PairState<'a> {
 
 /// Whether the journal and book at `journal` / `book` may be used together (see the module
 /// table); the error names both files and says what to do.
-pub fn check(journal: &Path, book: &Path, present: FilesPresent, state: &PairState<'_>) -> Result<(), LiveError> {
+pub fn check(
+    journal: &Path,
+    book: &Path,
+    present: FilesPresent,
+    state: &PairState<'_>,
+) -> Result<(), LiveError> {
     let dir = journal.parent().unwrap_or(Path::new("."));
     let journal_empty = !present.journal || state.journal_events == 0;
     if journal_empty && present.book && !state.book_fresh {
-        let how = if present.journal { "is empty" } else { "is missing" };
+        let how = if present.journal {
+            "is empty"
+        } else {
+            "is missing"
+        };
         return Err(LiveError::Pairing(format!(
             "{} {how} but the broker book {} has orders, fills or positions: a fresh journal would reuse client ids the broker has seen. Rebuild the journal from the broker's history with `sharewise recover --data-dir {}`, or move {} away to start a new paper account",
             journal.display(),
@@ -88,24 +100,86 @@ pub fn check(journal: &Path, book: &Path, present: FilesPresent, state: &PairSta
 mod tests {
     use super::*;
 
-    fn state(journal_events: u64, journal_account: Option<&'static str>, book_account: &'static str, book_fresh: bool) -> PairState<'static> {
-        PairState { journal_events, journal_account, book_account, book_fresh }
+    fn state(
+        journal_events: u64,
+        journal_account: Option<&'static str>,
+        book_account: &'static str,
+        book_fresh: bool,
+    ) -> PairState<'static> {
+        PairState {
+            journal_events,
+            journal_account,
+            book_account,
+            book_fresh,
+        }
     }
 
     #[test]
     fn every_row_of_the_table() {
         let (j, b) = (Path::new("data/journal.redb"), Path::new("data/paper.json"));
-        let both = FilesPresent { journal: true, book: true };
-        assert!(check(j, b, FilesPresent { journal: false, book: false }, &state(0, None, "paper-1", true)).is_ok());
-        let err = check(j, b, FilesPresent { journal: false, book: true }, &state(0, None, "paper-1", false)).unwrap_err().to_string();
-        assert!(err.contains("data/journal.redb is missing") && err.contains("data/paper.json has orders") && err.contains("sharewise recover --data-dir data"), "{err}");
-        let err = check(j, b, both, &state(0, None, "paper-1", false)).unwrap_err().to_string();
+        let both = FilesPresent {
+            journal: true,
+            book: true,
+        };
+        assert!(check(
+            j,
+            b,
+            FilesPresent {
+                journal: false,
+                book: false
+            },
+            &state(0, None, "paper-1", true)
+        )
+        .is_ok());
+        let err = check(
+            j,
+            b,
+            FilesPresent {
+                journal: false,
+                book: true,
+            },
+            &state(0, None, "paper-1", false),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("data/journal.redb is missing")
+                && err.contains("data/paper.json has orders")
+                && err.contains("sharewise recover --data-dir data"),
+            "{err}"
+        );
+        let err = check(j, b, both, &state(0, None, "paper-1", false))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("data/journal.redb is empty"), "{err}");
-        let err = check(j, b, FilesPresent { journal: true, book: false }, &state(7, Some("paper-1"), "paper-2", true)).unwrap_err().to_string();
-        assert!(err.contains("holds 7 events but the broker book data/paper.json is missing"), "{err}");
-        let err = check(j, b, both, &state(7, Some("paper-1"), "paper-2", false)).unwrap_err().to_string();
-        assert!(err.contains("belongs to account paper-1 but the broker book data/paper.json is account paper-2"), "{err}");
+        let err = check(
+            j,
+            b,
+            FilesPresent {
+                journal: true,
+                book: false,
+            },
+            &state(7, Some("paper-1"), "paper-2", true),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("holds 7 events but the broker book data/paper.json is missing"),
+            "{err}"
+        );
+        let err = check(j, b, both, &state(7, Some("paper-1"), "paper-2", false))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "belongs to account paper-1 but the broker book data/paper.json is account paper-2"
+            ),
+            "{err}"
+        );
         assert!(check(j, b, both, &state(7, Some("paper-1"), "paper-1", false)).is_ok());
-        assert!(check(j, b, both, &state(7, None, "", false)).is_ok(), "older unstamped files are stamped, not refused");
+        assert!(
+            check(j, b, both, &state(7, None, "", false)).is_ok(),
+            "older unstamped files are stamped, not refused"
+        );
     }
 }

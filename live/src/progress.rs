@@ -49,7 +49,8 @@ impl Progress {
     pub fn wait_engine(&self, ticks: u64) -> bool {
         self.wait(|| {
             self.ticks_handled.load(Ordering::Acquire) >= ticks
-                && self.commands_done.load(Ordering::Acquire) >= self.commands_sent.load(Ordering::Acquire)
+                && self.commands_done.load(Ordering::Acquire)
+                    >= self.commands_sent.load(Ordering::Acquire)
         })
     }
 
@@ -58,7 +59,8 @@ impl Progress {
     pub fn wait_fills(&self) -> bool {
         self.wait(|| {
             self.fills_applied.load(Ordering::Acquire) >= self.fills_sent.load(Ordering::Acquire)
-                && self.commands_done.load(Ordering::Acquire) >= self.commands_sent.load(Ordering::Acquire)
+                && self.commands_done.load(Ordering::Acquire)
+                    >= self.commands_sent.load(Ordering::Acquire)
         })
     }
 

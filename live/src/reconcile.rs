@@ -55,18 +55,34 @@ pub struct Reconciled {
 /// orders settled just before a crash). `TimestampNs::MIN` for an empty journal.
 pub fn window_start(journal: &Journal) -> TimestampNs {
     let state = journal.state();
-    let Some(last) = state.last_update() else { return TimestampNs::MIN };
+    let Some(last) = state.last_update() else {
+        return TimestampNs::MIN;
+    };
     let recent = ist_midnight(ist_day(last) - 1);
-    state.oldest_in_flight().map_or(recent, |oldest| oldest.min(recent))
+    state
+        .oldest_in_flight()
+        .map_or(recent, |oldest| oldest.min(recent))
 }
 
 /// Brings `journal` in line with `broker` (see the module docs).
-pub async fn reconcile<B: Broker>(journal: &mut Journal, broker: &B) -> Result<Reconciled, LiveError> {
+pub async fn reconcile<B: Broker>(
+    journal: &mut Journal,
+    broker: &B,
+) -> Result<Reconciled, LiveError> {
     let mut out = Reconciled::default();
     let since = window_start(journal);
-    let at_broker: HashMap<ClientOrderId, BrokerOrder> = broker.orders_since(since).await?.into_iter().map(|o| (o.tag(), o)).collect();
+    let at_broker: HashMap<ClientOrderId, BrokerOrder> = broker
+        .orders_since(since)
+        .await?
+        .into_iter()
+        .map(|o| (o.tag(), o))
+        .collect();
     out.broker_max_id = at_broker.keys().max().copied();
-    let in_flight: Vec<OrderRecord> = journal.orders().into_iter().filter(|o| !o.status.is_terminal()).collect();
+    let in_flight: Vec<OrderRecord> = journal
+        .orders()
+        .into_iter()
+        .filter(|o| !o.status.is_terminal())
+        .collect();
     // 1. Every order in flight, looked up by its tag (acknowledged before its fills are booked,
     //    so the journal keeps the broker's order id).
     let mut found = Vec::with_capacity(in_flight.len());
@@ -91,13 +107,22 @@ pub async fn reconcile<B: Broker>(journal: &mut Journal, broker: &B) -> Result<R
             out.unresolved.push(format!("{id}: broker fill {} of {} @ {} is for an order this journal never created; not booked", trade.trade_id, trade.fill.qty, trade.fill.price));
             continue;
         }
-        match journal.record(&OrderEvent::Filled { fill: trade.fill, trade_id: trade.trade_id.clone() }) {
+        match journal.record(&OrderEvent::Filled {
+            fill: trade.fill,
+            trade_id: trade.trade_id.clone(),
+        }) {
             Ok(Recorded::Appended(_)) => {
                 out.fills_added += 1;
-                out.changes.push(format!("{id}: fill {} of {} @ {} booked from the broker", trade.trade_id, trade.fill.qty, trade.fill.price));
+                out.changes.push(format!(
+                    "{id}: fill {} of {} @ {} booked from the broker",
+                    trade.trade_id, trade.fill.qty, trade.fill.price
+                ));
             }
             Ok(Recorded::DuplicateFill) => {}
-            Err(e) => out.unresolved.push(format!("{id}: broker fill {} not booked: {e}", trade.trade_id)),
+            Err(e) => out.unresolved.push(format!(
+                "{id}: broker fill {} not booked: {e}",
+                trade.trade_id
+            )),
         }
     }
     // 3. Final states, and what is still working.
@@ -108,60 +133,126 @@ pub async fn reconcile<B: Broker>(journal: &mut Journal, broker: &B) -> Result<R
 }
 
 /// An in-flight order the broker has: journal what the broker says happened to the placement.
-fn settle_found(journal: &mut Journal, record: &OrderRecord, order: &BrokerOrder, out: &mut Reconciled) -> Result<(), LiveError> {
+fn settle_found(
+    journal: &mut Journal,
+    record: &OrderRecord,
+    order: &BrokerOrder,
+    out: &mut Reconciled,
+) -> Result<(), LiveError> {
     let id = record.client_id;
     let now = order.updated_ts.max(record.updated_ts);
     if record.status == OrderStatus::New {
-        journal.record(&OrderEvent::Sent { client_id: id, ts: now })?;
+        journal.record(&OrderEvent::Sent {
+            client_id: id,
+            ts: now,
+        })?;
     }
     if order.status == BrokerStatus::Rejected {
-        let reason = order.status_message.clone().unwrap_or_else(|| "rejected by the broker".into());
-        journal.record(&OrderEvent::Rejected { client_id: id, reason, ts: now })?;
+        let reason = order
+            .status_message
+            .clone()
+            .unwrap_or_else(|| "rejected by the broker".into());
+        journal.record(&OrderEvent::Rejected {
+            client_id: id,
+            reason,
+            ts: now,
+        })?;
         out.changes.push(format!("{id}: rejected at the broker"));
-    } else if matches!(record.status, OrderStatus::New | OrderStatus::Sent | OrderStatus::Unresolved) {
-        journal.record(&OrderEvent::Acknowledged { client_id: id, broker_order_id: order.order_id.clone(), ts: now })?;
-        out.changes.push(format!("{id}: was {}, found at the broker as {}", record.status, order.order_id));
+    } else if matches!(
+        record.status,
+        OrderStatus::New | OrderStatus::Sent | OrderStatus::Unresolved
+    ) {
+        journal.record(&OrderEvent::Acknowledged {
+            client_id: id,
+            broker_order_id: order.order_id.clone(),
+            ts: now,
+        })?;
+        out.changes.push(format!(
+            "{id}: was {}, found at the broker as {}",
+            record.status, order.order_id
+        ));
     }
     Ok(())
 }
 
 /// An in-flight order the broker does not have, in its day book or its history.
-fn settle_missing(journal: &mut Journal, record: &OrderRecord, out: &mut Reconciled) -> Result<(), LiveError> {
+fn settle_missing(
+    journal: &mut Journal,
+    record: &OrderRecord,
+    out: &mut Reconciled,
+) -> Result<(), LiveError> {
     let id = record.client_id;
     if let Some(broker_id) = &record.broker_order_id {
         // The broker acknowledged it: it existed. Not finding it proves nothing.
-        let reason = format!("acknowledged as {broker_id} ({}) but not in the broker's order book or history", record.status);
+        let reason = format!(
+            "acknowledged as {broker_id} ({}) but not in the broker's order book or history",
+            record.status
+        );
         if record.status != OrderStatus::Unresolved {
-            journal.record(&OrderEvent::Unresolved { client_id: id, reason: reason.clone(), ts: record.updated_ts })?;
+            journal.record(&OrderEvent::Unresolved {
+                client_id: id,
+                reason: reason.clone(),
+                ts: record.updated_ts,
+            })?;
         }
-        out.unresolved.push(format!("{id}: {reason}; check it with the broker"));
+        out.unresolved
+            .push(format!("{id}: {reason}; check it with the broker"));
         return Ok(());
     }
-    journal.record(&OrderEvent::Cancelled { client_id: id, ts: record.updated_ts })?;
-    let why = if record.status == OrderStatus::New { "never sent" } else { "never reached the broker: not in its order book or history" };
-    out.changes.push(format!("{id}: was {}, {why} → cancelled", record.status));
+    journal.record(&OrderEvent::Cancelled {
+        client_id: id,
+        ts: record.updated_ts,
+    })?;
+    let why = if record.status == OrderStatus::New {
+        "never sent"
+    } else {
+        "never reached the broker: not in its order book or history"
+    };
+    out.changes
+        .push(format!("{id}: was {}, {why} → cancelled", record.status));
     Ok(())
 }
 
 /// Journals a found order's final state; hands on what still works.
-fn settle_final(journal: &mut Journal, order: &BrokerOrder, out: &mut Reconciled) -> Result<(), LiveError> {
+fn settle_final(
+    journal: &mut Journal,
+    order: &BrokerOrder,
+    out: &mut Reconciled,
+) -> Result<(), LiveError> {
     let id = order.tag();
-    let Some(record) = journal.state().order(id).cloned() else { return Ok(()) };
+    let Some(record) = journal.state().order(id).cloned() else {
+        return Ok(());
+    };
     if record.filled_qty < order.filled_qty {
-        let reason = format!("the broker reports {} filled but its trade book shows {}", order.filled_qty, record.filled_qty);
+        let reason = format!(
+            "the broker reports {} filled but its trade book shows {}",
+            order.filled_qty, record.filled_qty
+        );
         if !record.status.is_terminal() && record.status != OrderStatus::Unresolved {
-            journal.record(&OrderEvent::Unresolved { client_id: id, reason: reason.clone(), ts: order.updated_ts.max(record.updated_ts) })?;
+            journal.record(&OrderEvent::Unresolved {
+                client_id: id,
+                reason: reason.clone(),
+                ts: order.updated_ts.max(record.updated_ts),
+            })?;
         }
-        out.unresolved.push(format!("{id}: {reason}; check the broker's trade book"));
+        out.unresolved
+            .push(format!("{id}: {reason}; check the broker's trade book"));
         return Ok(());
     }
     match order.status {
         BrokerStatus::Cancelled if !record.status.is_terminal() => {
-            journal.record(&OrderEvent::Cancelled { client_id: id, ts: order.updated_ts.max(record.updated_ts) })?;
+            journal.record(&OrderEvent::Cancelled {
+                client_id: id,
+                ts: order.updated_ts.max(record.updated_ts),
+            })?;
             out.changes.push(format!("{id}: cancelled at the broker"));
         }
         BrokerStatus::Pending | BrokerStatus::Open | BrokerStatus::PartiallyFilled => {
-            out.working.push(WorkingOrder { remaining: order.pending_qty(), order: order.request, bracket: Bracket::default() });
+            out.working.push(WorkingOrder {
+                remaining: order.pending_qty(),
+                order: order.request,
+                bracket: Bracket::default(),
+            });
         }
         _ => {}
     }

@@ -32,34 +32,75 @@ pub struct Recovered {
 
 /// Rebuilds the empty `journal` from `broker`'s whole history; `symbols[id]` names instrument
 /// `id`. Refuses a journal that already holds events.
-pub async fn recover<B: Broker>(journal: &mut Journal, broker: &B, symbols: &[String]) -> Result<Recovered, LiveError> {
+pub async fn recover<B: Broker>(
+    journal: &mut Journal,
+    broker: &B,
+    symbols: &[String],
+) -> Result<Recovered, LiveError> {
     if !journal.is_empty() {
         return Err(LiveError::Pairing(format!("{} already holds events: recover only fills a missing, empty or damaged journal; move it away first", journal.path().display())));
     }
     let account_id = broker.account_id().await?;
-    let mut out = Recovered { account_id: account_id.clone(), ..Recovered::default() };
+    let mut out = Recovered {
+        account_id: account_id.clone(),
+        ..Recovered::default()
+    };
     let orders = broker.orders_since(TimestampNs::MIN).await?;
     for o in &orders {
         let id = o.tag();
-        let symbol = symbols.get(o.request.instrument.0 as usize).cloned().ok_or_else(|| LiveError::Pairing(format!("broker order {id} trades instrument #{} that feed.json does not name", o.request.instrument.0)))?;
+        let symbol = symbols
+            .get(o.request.instrument.0 as usize)
+            .cloned()
+            .ok_or_else(|| {
+                LiveError::Pairing(format!(
+                    "broker order {id} trades instrument #{} that feed.json does not name",
+                    o.request.instrument.0
+                ))
+            })?;
         let ts = o.request.created_ts;
-        journal.record(&OrderEvent::Created { order: o.request, symbol, strategy: RECOVERED.into(), stop_loss: None, take_profit: None })?;
+        journal.record(&OrderEvent::Created {
+            order: o.request,
+            symbol,
+            strategy: RECOVERED.into(),
+            stop_loss: None,
+            take_profit: None,
+        })?;
         journal.record(&OrderEvent::Sent { client_id: id, ts })?;
         if o.status == BrokerStatus::Rejected {
-            let reason = o.status_message.clone().unwrap_or_else(|| "rejected by the broker".into());
-            journal.record(&OrderEvent::Rejected { client_id: id, reason, ts: o.updated_ts.max(ts) })?;
+            let reason = o
+                .status_message
+                .clone()
+                .unwrap_or_else(|| "rejected by the broker".into());
+            journal.record(&OrderEvent::Rejected {
+                client_id: id,
+                reason,
+                ts: o.updated_ts.max(ts),
+            })?;
         } else {
-            journal.record(&OrderEvent::Acknowledged { client_id: id, broker_order_id: o.order_id.clone(), ts })?;
+            journal.record(&OrderEvent::Acknowledged {
+                client_id: id,
+                broker_order_id: o.order_id.clone(),
+                ts,
+            })?;
         }
         out.orders += 1;
     }
     for trade in broker.trades_since(TimestampNs::MIN).await? {
-        if let Recorded::Appended(_) = journal.record(&OrderEvent::Filled { fill: trade.fill, trade_id: trade.trade_id.clone() })? {
+        if let Recorded::Appended(_) = journal.record(&OrderEvent::Filled {
+            fill: trade.fill,
+            trade_id: trade.trade_id.clone(),
+        })? {
             out.fills += 1;
         }
     }
-    for o in orders.iter().filter(|o| o.status == BrokerStatus::Cancelled) {
-        journal.record(&OrderEvent::Cancelled { client_id: o.tag(), ts: o.updated_ts.max(o.request.created_ts) })?;
+    for o in orders
+        .iter()
+        .filter(|o| o.status == BrokerStatus::Cancelled)
+    {
+        journal.record(&OrderEvent::Cancelled {
+            client_id: o.tag(),
+            ts: o.updated_ts.max(o.request.created_ts),
+        })?;
     }
     journal.stamp_account(&account_id)?;
     Ok(out)
@@ -78,7 +119,10 @@ pub struct RecoveredDir {
 /// journal is kept beside it (`journal.redb.damaged-<unix seconds>`); a readable journal with
 /// events is refused. The new journal is written under another name and renamed into place
 /// only when complete, so an interrupted recovery leaves no half journal behind.
-pub fn recover_dir(dir: &std::path::Path, settings: &sharewise_config::Settings) -> Result<RecoveredDir, LiveError> {
+pub fn recover_dir(
+    dir: &std::path::Path,
+    settings: &sharewise_config::Settings,
+) -> Result<RecoveredDir, LiveError> {
     use crate::startup::{instruments_of, paper_config, BOOK_FILE, JOURNAL_FILE};
     let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
     let mut out = RecoveredDir::default();
@@ -88,18 +132,38 @@ pub fn recover_dir(dir: &std::path::Path, settings: &sharewise_config::Settings)
                 return Err(LiveError::Pairing(format!("{} holds {} events: recover only rebuilds a missing, empty or damaged journal. Compare it with the broker's book with `sharewise reconcile --data-dir {}`", journal_path.display(), j.state().last_seq(), dir.display())));
             }
             Ok(_) => {}
-            Err(sharewise_store::StoreError::Locked { path }) => return Err(LiveError::Pairing(format!("{} is open in a running daemon; stop it first", path.display()))),
+            Err(sharewise_store::StoreError::Locked { path }) => {
+                return Err(LiveError::Pairing(format!(
+                    "{} is open in a running daemon; stop it first",
+                    path.display()
+                )))
+            }
             Err(_) => {
-                let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
                 let kept = dir.join(format!("{JOURNAL_FILE}.damaged-{secs}"));
-                std::fs::rename(&journal_path, &kept).map_err(|e| LiveError::io(format!("cannot move the damaged {} aside", journal_path.display()), e))?;
+                std::fs::rename(&journal_path, &kept).map_err(|e| {
+                    LiveError::io(
+                        format!("cannot move the damaged {} aside", journal_path.display()),
+                        e,
+                    )
+                })?;
                 out.damaged_kept_at = Some(kept);
             }
         }
     }
     let symbols = crate::state_dir::read(dir)?.map(|r| r.symbols).ok_or_else(|| LiveError::Pairing(format!("{} is missing: without it the broker's instrument ids have no symbols; restore it from a backup (it lists the symbols in instrument-id order)", dir.join(crate::state_dir::FEED_FILE).display())))?;
-    let book = sharewise_brokers::PaperBroker::open_read_only(&book_path, paper_config(settings)?, instruments_of(&symbols))?;
-    let (counted, kept) = (book.trade_count(), book.trades_after(sharewise_engine::time::TimestampNs::MIN).len() as u64);
+    let book = sharewise_brokers::PaperBroker::open_read_only(
+        &book_path,
+        paper_config(settings)?,
+        instruments_of(&symbols),
+    )?;
+    let (counted, kept) = (
+        book.trade_count(),
+        book.trades_after(sharewise_engine::time::TimestampNs::MIN)
+            .len() as u64,
+    );
     if kept < counted {
         return Err(LiveError::Pairing(format!(
             "{} has booked {counted} fills but its day book and {} hold only {kept}: a journal rebuilt from them would miss fills. Restore the missing day files of {} from a backup first",
@@ -111,13 +175,22 @@ pub fn recover_dir(dir: &std::path::Path, settings: &sharewise_config::Settings)
     let broker = sharewise_brokers::SharedPaper::new(book);
     let building = dir.join(format!("{JOURNAL_FILE}.recovering"));
     if building.exists() {
-        std::fs::remove_file(&building).map_err(|e| LiveError::io(format!("cannot remove the leftover {}", building.display()), e))?;
+        std::fs::remove_file(&building).map_err(|e| {
+            LiveError::io(
+                format!("cannot remove the leftover {}", building.display()),
+                e,
+            )
+        })?;
     }
     let mut journal = Journal::open(&building)?;
-    let rt = tokio::runtime::Builder::new_current_thread().build().map_err(|e| LiveError::io("cannot start a runtime", e))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| LiveError::io("cannot start a runtime", e))?;
     out.recovered = rt.block_on(recover(&mut journal, &broker, &symbols))?;
     drop(journal);
-    std::fs::rename(&building, &journal_path).map_err(|e| LiveError::io(format!("cannot move {} into place", building.display()), e))?;
-    sharewise_store::files::sync_dir(dir).map_err(|e| LiveError::io(format!("cannot sync {}", dir.display()), e))?;
+    std::fs::rename(&building, &journal_path)
+        .map_err(|e| LiveError::io(format!("cannot move {} into place", building.display()), e))?;
+    sharewise_store::files::sync_dir(dir)
+        .map_err(|e| LiveError::io(format!("cannot sync {}", dir.display()), e))?;
     Ok(out)
 }

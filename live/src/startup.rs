@@ -70,24 +70,42 @@ pub fn paper_config(settings: &Settings) -> Result<PaperConfig, LiveError> {
 
 /// Instruments for `symbols` (id = index).
 pub fn instruments_of(symbols: &[String]) -> Vec<Instrument> {
-    symbols.iter().enumerate().map(|(i, s)| Instrument::nse_equity(i as u32, s)).collect()
+    symbols
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Instrument::nse_equity(i as u32, s))
+        .collect()
 }
 
 /// The fault drills' slow disk: `SW_TEST_JOURNAL_DELAY_MS=20` makes every journal commit wait
 /// 20 ms (outside the `SHAREWISE_` settings on purpose: it is not a setting).
 fn test_commit_delay() -> Option<std::time::Duration> {
-    let ms: u64 = std::env::var("SW_TEST_JOURNAL_DELAY_MS").ok()?.parse().ok()?;
+    let ms: u64 = std::env::var("SW_TEST_JOURNAL_DELAY_MS")
+        .ok()?
+        .parse()
+        .ok()?;
     (ms > 0).then(|| std::time::Duration::from_millis(ms.min(10_000)))
 }
 
 /// Opens, pairs, reconciles and compares the account in `dir` traded by feed `feed` carrying
 /// `fed` (see the module docs); `say` tells the operator what changed.
-pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String], rt: &tokio::runtime::Runtime, say: fn(&str)) -> Result<Opened, LiveError> {
+pub fn open_account(
+    dir: &Path,
+    settings: &Settings,
+    feed: &str,
+    fed: &[String],
+    rt: &tokio::runtime::Runtime,
+    say: fn(&str),
+) -> Result<Opened, LiveError> {
     let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
     let present = FilesPresent::look(&journal_path, &book_path);
     // Everything is checked before anything is written: a refused start leaves the directory
     // as it found it.
-    let mut journal = if present.journal { Some(Journal::open(&journal_path)?) } else { None };
+    let mut journal = if present.journal {
+        Some(Journal::open(&journal_path)?)
+    } else {
+        None
+    };
     let cfg = paper_config(settings)?;
     let (book_account, book_fresh) = match present.book {
         true => {
@@ -97,8 +115,20 @@ pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String],
         false => (String::new(), true),
     };
     let journal_events = journal.as_ref().map_or(0, |j| j.state().last_seq());
-    let journal_account = journal.as_ref().and_then(|j| j.account_id().map(str::to_string));
-    pairing::check(&journal_path, &book_path, present, &PairState { journal_events, journal_account: journal_account.as_deref(), book_account: &book_account, book_fresh })?;
+    let journal_account = journal
+        .as_ref()
+        .and_then(|j| j.account_id().map(str::to_string));
+    pairing::check(
+        &journal_path,
+        &book_path,
+        present,
+        &PairState {
+            journal_events,
+            journal_account: journal_account.as_deref(),
+            book_account: &book_account,
+            book_fresh,
+        },
+    )?;
     let feed_file = dir.join(state_dir::FEED_FILE);
     if !feed_file.exists() && (journal_events > 0 || !book_fresh) {
         return Err(LiveError::Pairing(format!(
@@ -135,20 +165,44 @@ pub fn open_account(dir: &Path, settings: &Settings, feed: &str, fed: &[String],
         for line in &reconciled.unresolved {
             say(&format!("reconcile: UNRESOLVED {line}"));
         }
-        let reason = format!("{} order(s) unresolved at start (see `sharewise reconcile --data-dir {}`)", reconciled.unresolved.len(), dir.display());
+        let reason = format!(
+            "{} order(s) unresolved at start (see `sharewise reconcile --data-dir {}`)",
+            reconciled.unresolved.len(),
+            dir.display()
+        );
         say(&format!("account starts reducing (exits only): {reason}"));
         trading_state = Some((TradingState::Reducing, reason));
     }
-    let differences = books::differences(&journal.positions(), &broker.lock()?.positions(), &symbols);
+    let differences =
+        books::differences(&journal.positions(), &broker.lock()?.positions(), &symbols);
     if !differences.is_empty() {
         let what = books::describe(&differences);
         let state = settings.run.on_book_mismatch;
-        say(&format!("BOOKS DIFFER at start: {what}; account starts {}", state.describe()));
+        say(&format!(
+            "BOOKS DIFFER at start: {what}; account starts {}",
+            state.describe()
+        ));
         if trading_state.as_ref().is_none_or(|(s, _)| *s < state) {
-            trading_state = Some((state, format!("journal and broker disagree at start: {what}")));
+            trading_state = Some((
+                state,
+                format!("journal and broker disagree at start: {what}"),
+            ));
         }
     }
     let above = |id: Option<sharewise_engine::types::ClientOrderId>| id.map_or(1, |i| i.0 + 1);
-    let next_client_id = journal.next_client_id().0.max(above(reconciled.broker_max_id)).max(above(broker_max));
-    Ok(Opened { journal, broker, symbols, instruments, reconciled, differences, next_client_id, trading_state })
+    let next_client_id = journal
+        .next_client_id()
+        .0
+        .max(above(reconciled.broker_max_id))
+        .max(above(broker_max));
+    Ok(Opened {
+        journal,
+        broker,
+        symbols,
+        instruments,
+        reconciled,
+        differences,
+        next_client_id,
+        trading_state,
+    })
 }

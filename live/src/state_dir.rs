@@ -28,7 +28,11 @@ pub struct FeedRecord {
 
 /// Checks that `dir` belongs to `feed` (or is new), extends its symbol list with `wanted`, saves
 /// it, and returns the symbols in instrument-id order.
-pub fn claim(dir: &Path, feed: &str, wanted: impl IntoIterator<Item = String>) -> Result<Vec<String>, LiveError> {
+pub fn claim(
+    dir: &Path,
+    feed: &str,
+    wanted: impl IntoIterator<Item = String>,
+) -> Result<Vec<String>, LiveError> {
     let path = dir.join(FEED_FILE);
     let mut record = match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str::<FeedRecord>(&text).map_err(|e| LiveError::Settings(format!("{} is damaged ({e}); remove it only if this directory's journal and paper book are to be discarded", path.display())))?,
@@ -48,8 +52,10 @@ pub fn claim(dir: &Path, feed: &str, wanted: impl IntoIterator<Item = String>) -
             record.symbols.push(symbol);
         }
     }
-    let text = serde_json::to_string_pretty(&record).map_err(|e| LiveError::Settings(e.to_string()))?;
-    sharewise_store::files::write_atomic(&path, text.as_bytes()).map_err(|e| LiveError::io(format!("cannot write {}", path.display()), e))?;
+    let text =
+        serde_json::to_string_pretty(&record).map_err(|e| LiveError::Settings(e.to_string()))?;
+    sharewise_store::files::write_atomic(&path, text.as_bytes())
+        .map_err(|e| LiveError::io(format!("cannot write {}", path.display()), e))?;
     Ok(record.symbols)
 }
 
@@ -58,7 +64,9 @@ pub fn claim(dir: &Path, feed: &str, wanted: impl IntoIterator<Item = String>) -
 pub fn read(dir: &Path) -> Result<Option<FeedRecord>, LiveError> {
     let path = dir.join(FEED_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| LiveError::Settings(format!("{} is damaged ({e})", path.display()))),
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| LiveError::Settings(format!("{} is damaged ({e})", path.display()))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(LiveError::io(format!("cannot read {}", path.display()), e)),
     }
@@ -67,7 +75,12 @@ pub fn read(dir: &Path) -> Result<Option<FeedRecord>, LiveError> {
 /// A directory name for `feed`: `data-<file stem>` for a replay, `data-demo` for the demo.
 fn suggested_dir(feed: &str) -> String {
     match feed.strip_prefix("replay:") {
-        Some(path) => format!("data-{}", Path::new(path).file_stem().map_or("replay".into(), |s| s.to_string_lossy().to_lowercase())),
+        Some(path) => format!(
+            "data-{}",
+            Path::new(path)
+                .file_stem()
+                .map_or("replay".into(), |s| s.to_string_lossy().to_lowercase())
+        ),
         None => "data-demo".into(),
     }
 }
@@ -80,9 +93,22 @@ mod tests {
     fn a_directory_keeps_its_feed_and_its_symbol_ids() {
         let dir = tempfile::tempdir().unwrap();
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(claim(dir.path(), "synthetic", s(&["TCS", "INFY"])).unwrap(), s(&["TCS", "INFY"]));
-        assert_eq!(claim(dir.path(), "synthetic", s(&["SBIN", "INFY"])).unwrap(), s(&["TCS", "INFY", "SBIN"]), "ids never move");
-        let err = claim(dir.path(), "replay:/data/INFY_1m.csv", s(&["INFY"])).unwrap_err().to_string();
-        assert!(err.contains("holds the journal and paper book of feed `synthetic`") && err.contains("data-infy_1m"), "{err}");
+        assert_eq!(
+            claim(dir.path(), "synthetic", s(&["TCS", "INFY"])).unwrap(),
+            s(&["TCS", "INFY"])
+        );
+        assert_eq!(
+            claim(dir.path(), "synthetic", s(&["SBIN", "INFY"])).unwrap(),
+            s(&["TCS", "INFY", "SBIN"]),
+            "ids never move"
+        );
+        let err = claim(dir.path(), "replay:/data/INFY_1m.csv", s(&["INFY"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("holds the journal and paper book of feed `synthetic`")
+                && err.contains("data-infy_1m"),
+            "{err}"
+        );
     }
 }

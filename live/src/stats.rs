@@ -1,8 +1,10 @@
 //! Counters the status line reads while the daemon runs (relaxed atomics, written by their one
 //! owner, read by the status thread).
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
+
+use sharewise_risk::TradingState;
 
 use crate::drops::DropCounters;
 
@@ -39,12 +41,18 @@ pub struct LiveStats {
     pub book_mismatch: Mutex<Option<String>>,
     /// Ticks dropped and rows skipped, by reason (see [`crate::drops`]).
     pub drops: DropCounters,
+    /// The account's trading state in force (0 active, 1 reducing, 2 halted), written by the
+    /// account actor whenever it may have changed.
+    trading_state: AtomicU8,
 }
 
 impl LiveStats {
     /// Counters for `instruments` instruments.
     pub fn new(instruments: usize) -> LiveStats {
-        LiveStats { marks: (0..instruments).map(|_| AtomicI64::new(0)).collect(), ..LiveStats::default() }
+        LiveStats {
+            marks: (0..instruments).map(|_| AtomicI64::new(0)).collect(),
+            ..LiveStats::default()
+        }
     }
 
     /// Adds one.
@@ -62,6 +70,25 @@ impl LiveStats {
     pub fn set_book_mismatch(&self, what: Option<String>) {
         if let Ok(mut slot) = self.book_mismatch.lock() {
             *slot = what;
+        }
+    }
+
+    /// Records the trading state in force.
+    pub fn set_trading_state(&self, state: TradingState) {
+        let code = match state {
+            TradingState::Active => 0,
+            TradingState::Reducing => 1,
+            TradingState::Halted => 2,
+        };
+        self.trading_state.store(code, Ordering::Relaxed);
+    }
+
+    /// The trading state in force, as last recorded.
+    pub fn trading_state(&self) -> TradingState {
+        match self.trading_state.load(Ordering::Relaxed) {
+            0 => TradingState::Active,
+            1 => TradingState::Reducing,
+            _ => TradingState::Halted,
         }
     }
 

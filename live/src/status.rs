@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use sharewise_actors::{LinkSnapshot, LinkStats, Shutdown};
 use sharewise_engine::time::format_ist;
 use sharewise_engine::types::Price;
+use sharewise_risk::TradingState;
 
 use crate::progress::Progress;
 use crate::stats::LiveStats;
@@ -46,11 +47,18 @@ impl MarksFile {
             .zip(&stats.marks)
             .filter_map(|(symbol, m)| {
                 let units = m.load(Ordering::Relaxed);
-                (units != 0).then(|| (symbol.clone(), serde_json::Value::String(Price(units).to_string())))
+                (units != 0).then(|| {
+                    (
+                        symbol.clone(),
+                        serde_json::Value::String(Price(units).to_string()),
+                    )
+                })
             })
             .collect();
-        let doc = serde_json::json!({ "ts": stats.last_tick_ts.load(Ordering::Relaxed), "marks": marks });
-        if let Err(e) = sharewise_store::files::write_atomic(&self.path, doc.to_string().as_bytes()) {
+        let doc =
+            serde_json::json!({ "ts": stats.last_tick_ts.load(Ordering::Relaxed), "marks": marks });
+        if let Err(e) = sharewise_store::files::write_atomic(&self.path, doc.to_string().as_bytes())
+        {
             eprintln!("warning: cannot write {}: {e}", self.path.display());
         }
     }
@@ -65,7 +73,11 @@ pub struct StatusLine {
 /// Rupees from paise, signed, two decimals.
 fn rupees(paise: i64) -> String {
     let sign = if paise < 0 { "-" } else { "+" };
-    format!("{sign}{}.{:02}", paise.unsigned_abs() / 100, paise.unsigned_abs() % 100)
+    format!(
+        "{sign}{}.{:02}",
+        paise.unsigned_abs() / 100,
+        paise.unsigned_abs() % 100
+    )
 }
 
 /// Nanoseconds for people.
@@ -84,14 +96,34 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     let realized = stats.realized_paise.load(Ordering::Relaxed);
     let total = realized.saturating_add(stats.unrealized_paise.load(Ordering::Relaxed));
     let ts = stats.last_tick_ts.load(Ordering::Relaxed);
-    let clock = if ts == 0 { "--:--:--".to_string() } else { format_ist(ts) };
+    let clock = if ts == 0 {
+        "--:--:--".to_string()
+    } else {
+        format_ist(ts)
+    };
     // Overload is worth a glance only when it happened.
-    let overload = if link.conflated + link.dropped > 0 { format!(" | overload: {} conflated, {} dropped", link.conflated, link.dropped) } else { String::new() };
-    let books = stats.book_mismatch().map_or_else(String::new, |what| format!(" | BOOKS DIFFER: {what}"));
+    let overload = if link.conflated + link.dropped > 0 {
+        format!(
+            " | overload: {} conflated, {} dropped",
+            link.conflated, link.dropped
+        )
+    } else {
+        String::new()
+    };
+    // A restricted account must be seen at a glance: it trades differently from its config.
+    let state = stats.trading_state();
+    let trading = if state == TradingState::Active {
+        String::new()
+    } else {
+        format!(" | TRADING {}", state.describe().to_uppercase())
+    };
+    let books = stats
+        .book_mismatch()
+        .map_or_else(String::new, |what| format!(" | BOOKS DIFFER: {what}"));
     // So is input dropped by reason (outside the session, late, bad rows).
     let dropped = stats.drops.snapshot().status_note();
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{books}",
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{trading}{books}",
         get(&stats.signals),
         get(&stats.orders),
         get(&stats.rejections),
@@ -112,14 +144,27 @@ fn forced_stop(progress: &Progress, say: fn(&str), on_forced: fn()) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let quiet = progress.orders_done.load(Ordering::Acquire);
-    say(if quiet { "forced stop: the journal is complete up to its last commit; exiting now" } else { "forced stop: exiting now (the order actor was still busy; the next start reconciles)" });
+    say(if quiet {
+        "forced stop: the journal is complete up to its last commit; exiting now"
+    } else {
+        "forced stop: exiting now (the order actor was still busy; the next start reconciles)"
+    });
     on_forced();
 }
 
 impl StatusLine {
     /// Prints a line every `every_s` seconds through `say` until [`StatusLine::stop`].
     #[allow(clippy::too_many_arguments)]
-    pub fn spawn(stats: Arc<LiveStats>, link: Arc<LinkStats>, progress: Arc<Progress>, shutdown: Shutdown, every_s: u64, say: fn(&str), marks: MarksFile, on_forced: fn()) -> StatusLine {
+    pub fn spawn(
+        stats: Arc<LiveStats>,
+        link: Arc<LinkStats>,
+        progress: Arc<Progress>,
+        shutdown: Shutdown,
+        every_s: u64,
+        say: fn(&str),
+        marks: MarksFile,
+        on_forced: fn(),
+    ) -> StatusLine {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let handle = std::thread::Builder::new()
@@ -141,7 +186,10 @@ impl StatusLine {
                     if shutdown.is_forced() {
                         forced_stop(&progress, say, on_forced);
                     }
-                    if let Some(warning) = stats.drops.warning(stats.ticks.load(Ordering::Relaxed), false) {
+                    if let Some(warning) = stats
+                        .drops
+                        .warning(stats.ticks.load(Ordering::Relaxed), false)
+                    {
                         say(&warning);
                     }
                     if last.elapsed() < period {
@@ -154,7 +202,10 @@ impl StatusLine {
                     marks.write(&stats);
                 }
                 // The feed has ended (or the daemon is stopping): a short replay is judged whole.
-                if let Some(warning) = stats.drops.warning(stats.ticks.load(Ordering::Relaxed), true) {
+                if let Some(warning) = stats
+                    .drops
+                    .warning(stats.ticks.load(Ordering::Relaxed), true)
+                {
                     say(&warning);
                 }
                 marks.write(&stats);
@@ -189,12 +240,22 @@ mod tests {
         stats.chain_p99_ns.store(850, Ordering::Relaxed);
         let line = format_line(&stats, 3180.2, &LinkSnapshot::default());
         assert_eq!(line, "--:--:-- | 3180 ticks/s | signals 41 | orders 12 (rejected 0) | fills 11 | open 3 | P&L +789.50 (realized +800.00) | p99 feed→engine 14.2µs, chain 850ns");
-        let overloaded = LinkSnapshot { conflated: 7, ..LinkSnapshot::default() };
-        assert!(format_line(&stats, 3180.2, &overloaded).ends_with("chain 850ns | overload: 7 conflated, 0 dropped"));
+        let overloaded = LinkSnapshot {
+            conflated: 7,
+            ..LinkSnapshot::default()
+        };
+        assert!(format_line(&stats, 3180.2, &overloaded)
+            .ends_with("chain 850ns | overload: 7 conflated, 0 dropped"));
         stats.drops.after_close.store(30, Ordering::Relaxed);
         stats.drops.bad_rows[0].store(1, Ordering::Relaxed);
-        assert!(format_line(&stats, 3180.2, &overloaded).ends_with("| overload: 7 conflated, 0 dropped | dropped: 30 outside session, 1 bad row"));
-        stats.set_book_mismatch(Some("INFY: qty journal 10 vs broker 20 (off by +10)".into()));
+        assert!(format_line(&stats, 3180.2, &overloaded).ends_with(
+            "| overload: 7 conflated, 0 dropped | dropped: 30 outside session, 1 bad row"
+        ));
+        stats.set_book_mismatch(Some(
+            "INFY: qty journal 10 vs broker 20 (off by +10)".into(),
+        ));
         assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("| dropped: 30 outside session, 1 bad row | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
+        stats.set_trading_state(TradingState::Reducing);
+        assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("1 bad row | TRADING REDUCING (EXITS ONLY) | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
     }
 }

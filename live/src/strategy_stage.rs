@@ -37,8 +37,21 @@ impl StrategyStage {
     /// already added to `supervisor`. With `lockstep`, and for warm-up ticks (stamped at or
     /// before `warm_until`), each tick ends with [`EngineMsg::TickDone`] (see [`crate::progress`]).
     /// Dropped ticks are counted in `stats`.
-    pub fn new(instruments: usize, interval: BarInterval, supervisor: Supervisor, lockstep: bool, warm_until: TimestampNs, stats: Arc<LiveStats>) -> StrategyStage {
-        StrategyStage { aggregators: vec![BarAggregator::new(interval); instruments], supervisor, lockstep, warm_until, stats }
+    pub fn new(
+        instruments: usize,
+        interval: BarInterval,
+        supervisor: Supervisor,
+        lockstep: bool,
+        warm_until: TimestampNs,
+        stats: Arc<LiveStats>,
+    ) -> StrategyStage {
+        StrategyStage {
+            aggregators: vec![BarAggregator::new(interval); instruments],
+            supervisor,
+            lockstep,
+            warm_until,
+            stats,
+        }
     }
 
     /// The supervisor (which strategies still run, instrument modes).
@@ -60,7 +73,10 @@ impl Actor for StrategyStage {
             if let Some(agg) = self.aggregators.get_mut(tick.instrument.0 as usize) {
                 let before = agg.ignored();
                 match agg.push(tick) {
-                    Some(bar) => self.supervisor.on_bar(InstrumentId(tick.instrument.0), &bar, &mut inner),
+                    Some(bar) => {
+                        self.supervisor
+                            .on_bar(InstrumentId(tick.instrument.0), &bar, &mut inner)
+                    }
                     None => self.stats.drops.note_ignored(before, agg.ignored()),
                 }
             } else {

@@ -16,8 +16,21 @@ use sharewise_store::{Journal, OrderEvent, OrderStatus, PositionRecord};
 
 /// Journals `order` as the order actor does before placing it: Created, then Sent.
 fn journal_sent(journal: &mut Journal, order: Order) {
-    journal.record(&OrderEvent::Created { order, symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None }).unwrap();
-    journal.record(&OrderEvent::Sent { client_id: order.client_id, ts: order.created_ts }).unwrap();
+    journal
+        .record(&OrderEvent::Created {
+            order,
+            symbol: "INFY".into(),
+            strategy: AUTO_NAME.into(),
+            stop_loss: None,
+            take_profit: None,
+        })
+        .unwrap();
+    journal
+        .record(&OrderEvent::Sent {
+            client_id: order.client_id,
+            ts: order.created_ts,
+        })
+        .unwrap();
 }
 
 fn run_reconcile(rig: &mut OrderRig) -> Reconciled {
@@ -31,7 +44,15 @@ fn an_order_journalled_as_sent_that_never_reached_the_broker_is_cancelled_not_re
     let mut rig = rig(PaperConfig::default());
     journal_sent(rig.journal_mut(), market(1, INFY, Side::Buy, 10, ts0()));
     // And one the daemon died on before even journalling Sent.
-    rig.journal_mut().record(&OrderEvent::Created { order: market(2, INFY, Side::Sell, 5, ts0()), symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None }).unwrap();
+    rig.journal_mut()
+        .record(&OrderEvent::Created {
+            order: market(2, INFY, Side::Sell, 5, ts0()),
+            symbol: "INFY".into(),
+            strategy: AUTO_NAME.into(),
+            stop_loss: None,
+            take_profit: None,
+        })
+        .unwrap();
 
     let out = run_reconcile(&mut rig);
     assert_eq!(
@@ -47,10 +68,22 @@ fn an_order_journalled_as_sent_that_never_reached_the_broker_is_cancelled_not_re
             broker_max_id: None,
         }
     );
-    assert_eq!((rig.status(1), rig.status(2)), (Some(OrderStatus::Cancelled), Some(OrderStatus::Cancelled)));
-    assert_eq!(rig.entries()[3], OrderEvent::Cancelled { client_id: ClientOrderId(1), ts: ts0() });
+    assert_eq!(
+        (rig.status(1), rig.status(2)),
+        (Some(OrderStatus::Cancelled), Some(OrderStatus::Cancelled))
+    );
+    assert_eq!(
+        rig.entries()[3],
+        OrderEvent::Cancelled {
+            client_id: ClientOrderId(1),
+            ts: ts0()
+        }
+    );
     let book = rig.broker.lock().unwrap();
-    assert!(book.orders().is_empty(), "nothing is re-sent: a stale signal is not a reason to trade");
+    assert!(
+        book.orders().is_empty(),
+        "nothing is re-sent: a stale signal is not a reason to trade"
+    );
     assert_eq!(book.duplicate_placements(), 0);
 }
 
@@ -65,19 +98,58 @@ fn a_fill_made_after_the_daemon_died_is_booked_once_and_the_position_matches_the
 
     let out = run_reconcile(&mut rig);
     assert_eq!(out.fills_added, 1);
-    assert_eq!(out.changes, ["SW0000000001: was sent, found at the broker as PAPER0000000001", "SW0000000001: fill P00000001 of 10 @ 100.00 booked from the broker"]);
+    assert_eq!(
+        out.changes,
+        [
+            "SW0000000001: was sent, found at the broker as PAPER0000000001",
+            "SW0000000001: fill P00000001 of 10 @ 100.00 booked from the broker"
+        ]
+    );
     assert!(out.working.is_empty());
-    let record = rig.journal().state().order(ClientOrderId(1)).unwrap().clone();
-    assert_eq!((record.status, record.filled_qty, record.avg_fill_price), (OrderStatus::Filled, 10, d("100")));
+    let record = rig
+        .journal()
+        .state()
+        .order(ClientOrderId(1))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (record.status, record.filled_qty, record.avg_fill_price),
+        (OrderStatus::Filled, 10, d("100"))
+    );
     let journal_positions = rig.journal().positions();
-    assert_eq!(journal_positions, vec![PositionRecord { symbol: "INFY".into(), qty: 10, avg_price: d("100"), realized_pnl: Decimal::ZERO }]);
+    assert_eq!(
+        journal_positions,
+        vec![PositionRecord {
+            symbol: "INFY".into(),
+            qty: 10,
+            avg_price: d("100"),
+            realized_pnl: Decimal::ZERO
+        }]
+    );
     let broker_positions = rig.broker.lock().unwrap().positions();
-    assert_eq!(broker_positions, vec![Position { instrument: INFY, qty: 10, avg_price: d("100"), realized_pnl: Decimal::ZERO }]);
-    assert_eq!(rig.journal().cash(d("1000000")), rig.broker.lock().unwrap().funds().cash);
+    assert_eq!(
+        broker_positions,
+        vec![Position {
+            instrument: INFY,
+            qty: 10,
+            avg_price: d("100"),
+            realized_pnl: Decimal::ZERO
+        }]
+    );
+    assert_eq!(
+        rig.journal().cash(d("1000000")),
+        rig.broker.lock().unwrap().funds().cash
+    );
 
     // Running it again (a second restart) adds nothing.
     let entries = rig.entries();
-    assert_eq!(run_reconcile(&mut rig), Reconciled { broker_max_id: Some(ClientOrderId(1)), ..Reconciled::default() });
+    assert_eq!(
+        run_reconcile(&mut rig),
+        Reconciled {
+            broker_max_id: Some(ClientOrderId(1)),
+            ..Reconciled::default()
+        }
+    );
     assert_eq!(rig.entries(), entries);
 }
 
@@ -96,11 +168,34 @@ fn a_fill_made_after_the_daemon_died_also_journals_the_brokers_acknowledgement()
 
     run_reconcile(&mut rig);
     assert_eq!(rig.status(1), Some(OrderStatus::Filled));
-    assert_eq!(rig.journal().state().order(ClientOrderId(1)).unwrap().broker_order_id.as_deref(), Some("PAPER0000000001"), "the journal should name the broker's order");
+    assert_eq!(
+        rig.journal()
+            .state()
+            .order(ClientOrderId(1))
+            .unwrap()
+            .broker_order_id
+            .as_deref(),
+        Some("PAPER0000000001"),
+        "the journal should name the broker's order"
+    );
     let entries = rig.entries();
-    assert_eq!(entries.len(), 4, "created, sent, acknowledged, filled: {entries:?}");
-    assert!(matches!(&entries[2], OrderEvent::Acknowledged { broker_order_id, .. } if broker_order_id == "PAPER0000000001"), "{:?}", entries[2]);
-    assert_eq!(entries[3], OrderEvent::Filled { fill, trade_id: "P00000001".into() });
+    assert_eq!(
+        entries.len(),
+        4,
+        "created, sent, acknowledged, filled: {entries:?}"
+    );
+    assert!(
+        matches!(&entries[2], OrderEvent::Acknowledged { broker_order_id, .. } if broker_order_id == "PAPER0000000001"),
+        "{:?}",
+        entries[2]
+    );
+    assert_eq!(
+        entries[3],
+        OrderEvent::Filled {
+            fill,
+            trade_id: "P00000001".into()
+        }
+    );
 }
 
 #[test]
@@ -117,28 +212,49 @@ fn an_open_order_at_the_broker_is_acknowledged_and_comes_back_as_working() {
         Reconciled {
             fills_added: 0,
             changes: vec!["SW0000000001: was sent, found at the broker as PAPER0000000001".into()],
-            working: vec![WorkingOrder { order, remaining: 10, bracket: Bracket::default() }],
+            working: vec![WorkingOrder {
+                order,
+                remaining: 10,
+                bracket: Bracket::default()
+            }],
             unresolved: vec![],
             broker_max_id: Some(ClientOrderId(1)),
         }
     );
     assert_eq!(rig.status(1), Some(OrderStatus::Open));
-    assert_eq!(rig.entries()[2], OrderEvent::Acknowledged { client_id: ClientOrderId(1), broker_order_id: "PAPER0000000001".into(), ts: ts0() });
+    assert_eq!(
+        rig.entries()[2],
+        OrderEvent::Acknowledged {
+            client_id: ClientOrderId(1),
+            broker_order_id: "PAPER0000000001".into(),
+            ts: ts0()
+        }
+    );
 
     // Handed to the account, the working order counts: the same BUY signal sends nothing new.
-    let mut account = AccountRig::new(AccountOpts { working: out.working, next_client_id: rig.journal().next_client_id().0, ..AccountOpts::default() });
+    let mut account = AccountRig::new(AccountOpts {
+        working: out.working,
+        next_client_id: rig.journal().next_client_id().0,
+        ..AccountOpts::default()
+    });
     account.signal(AUTO, INFY, Side::Buy, "100", at(10, 5, 0));
     assert!(account.commands().is_empty());
     assert_eq!(account.actor.next_client_id(), 2);
 
     // A second pass: nothing more to journal, still working.
     let again = run_reconcile(&mut rig);
-    assert_eq!((again.fills_added, again.changes.len(), again.working.len()), (0, 0, 1));
+    assert_eq!(
+        (again.fills_added, again.changes.len(), again.working.len()),
+        (0, 0, 1)
+    );
 }
 
 #[test]
 fn a_partly_filled_order_books_its_fills_and_works_on_with_the_rest() {
-    let mut rig = rig(PaperConfig { max_fill_pct: Some(50), ..PaperConfig::default() });
+    let mut rig = rig(PaperConfig {
+        max_fill_pct: Some(50),
+        ..PaperConfig::default()
+    });
     let order = market(1, INFY, Side::Buy, 10, ts0());
     journal_sent(rig.journal_mut(), order);
     rig.broker.lock().unwrap().place(&order).unwrap();
@@ -147,9 +263,20 @@ fn a_partly_filled_order_books_its_fills_and_works_on_with_the_rest() {
     let out = run_reconcile(&mut rig);
     assert_eq!(out.fills_added, 1);
     assert_eq!(out.working.len(), 1);
-    assert_eq!((out.working[0].order.client_id, out.working[0].remaining), (ClientOrderId(1), 6));
-    let record = rig.journal().state().order(ClientOrderId(1)).unwrap().clone();
-    assert_eq!((record.status, record.filled_qty), (OrderStatus::PartiallyFilled, 4));
+    assert_eq!(
+        (out.working[0].order.client_id, out.working[0].remaining),
+        (ClientOrderId(1), 6)
+    );
+    let record = rig
+        .journal()
+        .state()
+        .order(ClientOrderId(1))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (record.status, record.filled_qty),
+        (OrderStatus::PartiallyFilled, 4)
+    );
 
     // The restarted order actor books the rest when it fills.
     let trades = rig.tick("101", 40, ts0() + 2 * NANOS_PER_SEC);
@@ -165,14 +292,30 @@ fn orders_cancelled_at_the_broker_or_lost_in_an_unresolved_reply_are_settled() {
     let cancelled = limit(1, INFY, Side::Buy, 10, "90", ts0());
     journal_sent(rig.journal_mut(), cancelled);
     let placed = rig.broker.lock().unwrap().place(&cancelled).unwrap();
-    rig.journal_mut().record(&OrderEvent::Acknowledged { client_id: ClientOrderId(1), broker_order_id: placed.order_id, ts: ts0() }).unwrap();
-    rig.broker.lock().unwrap().set_clock(ts0() + 5 * NANOS_PER_SEC).unwrap();
+    rig.journal_mut()
+        .record(&OrderEvent::Acknowledged {
+            client_id: ClientOrderId(1),
+            broker_order_id: placed.order_id,
+            ts: ts0(),
+        })
+        .unwrap();
+    rig.broker
+        .lock()
+        .unwrap()
+        .set_clock(ts0() + 5 * NANOS_PER_SEC)
+        .unwrap();
     rig.broker.lock().unwrap().cancel(ClientOrderId(1)).unwrap();
     // 2: unresolved, and it did reach the broker; 3: unresolved, and it did not.
     for id in [2, 3] {
         let order = limit(id, INFY, Side::Buy, 10, "90", ts0());
         journal_sent(rig.journal_mut(), order);
-        rig.journal_mut().record(&OrderEvent::Unresolved { client_id: ClientOrderId(id), reason: "timed out after 2 s".into(), ts: ts0() }).unwrap();
+        rig.journal_mut()
+            .record(&OrderEvent::Unresolved {
+                client_id: ClientOrderId(id),
+                reason: "timed out after 2 s".into(),
+                ts: ts0(),
+            })
+            .unwrap();
         if id == 2 {
             rig.broker.lock().unwrap().place(&order).unwrap();
         }
@@ -187,9 +330,26 @@ fn orders_cancelled_at_the_broker_or_lost_in_an_unresolved_reply_are_settled() {
             "SW0000000001: cancelled at the broker",
         ]
     );
-    assert_eq!((rig.status(1), rig.status(2), rig.status(3)), (Some(OrderStatus::Cancelled), Some(OrderStatus::Open), Some(OrderStatus::Cancelled)));
-    assert_eq!(out.working.iter().map(|w| (w.order.client_id.0, w.remaining)).collect::<Vec<_>>(), [(2, 10)]);
-    assert_eq!(rig.broker.lock().unwrap().orders().len(), 2, "order 3 is not re-sent");
+    assert_eq!(
+        (rig.status(1), rig.status(2), rig.status(3)),
+        (
+            Some(OrderStatus::Cancelled),
+            Some(OrderStatus::Open),
+            Some(OrderStatus::Cancelled)
+        )
+    );
+    assert_eq!(
+        out.working
+            .iter()
+            .map(|w| (w.order.client_id.0, w.remaining))
+            .collect::<Vec<_>>(),
+        [(2, 10)]
+    );
+    assert_eq!(
+        rig.broker.lock().unwrap().orders().len(),
+        2,
+        "order 3 is not re-sent"
+    );
 }
 
 #[test]
@@ -203,13 +363,33 @@ fn a_fill_the_order_actor_never_heard_of_is_booked_at_restart_from_a_reopened_jo
     // A new process: the journal is closed and reopened from its file.
     drop(rig.take_journal());
     let mut journal = Journal::open(&path).unwrap();
-    assert_eq!(journal.state().order(ClientOrderId(1)).unwrap().status, OrderStatus::Open);
+    assert_eq!(
+        journal.state().order(ClientOrderId(1)).unwrap().status,
+        OrderStatus::Open
+    );
 
-    let out = common::runtime().block_on(reconcile(&mut journal, &rig.broker)).unwrap();
+    let out = common::runtime()
+        .block_on(reconcile(&mut journal, &rig.broker))
+        .unwrap();
     assert_eq!(out.fills_added, 1);
-    assert_eq!(journal.state().order(ClientOrderId(1)).unwrap().status, OrderStatus::Filled);
+    assert_eq!(
+        journal.state().order(ClientOrderId(1)).unwrap().status,
+        OrderStatus::Filled
+    );
     drop(journal);
     let reopened = Journal::open(&path).unwrap();
-    assert_eq!(reopened.positions(), vec![PositionRecord { symbol: "INFY".into(), qty: 10, avg_price: d("100"), realized_pnl: Decimal::ZERO }]);
-    assert_eq!(reopened.next_client_id(), ClientOrderId(2), "a restart never reuses a client id");
+    assert_eq!(
+        reopened.positions(),
+        vec![PositionRecord {
+            symbol: "INFY".into(),
+            qty: 10,
+            avg_price: d("100"),
+            realized_pnl: Decimal::ZERO
+        }]
+    );
+    assert_eq!(
+        reopened.next_client_id(),
+        ClientOrderId(2),
+        "a restart never reuses a client id"
+    );
 }

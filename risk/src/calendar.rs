@@ -20,8 +20,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sharewise_engine::time::{
-    civil_from_days, days_from_civil, format_ist, ist_day, ist_time_of_day, weekday, TimestampNs, NSE_CLOSE_IST_NS,
-    NSE_OPEN_IST_NS,
+    civil_from_days, days_from_civil, format_ist, ist_day, ist_time_of_day, weekday, TimestampNs,
+    NSE_CLOSE_IST_NS, NSE_OPEN_IST_NS,
 };
 
 /// A calendar date in IST, stored as days since 1970-01-01; reads and writes as `YYYY-MM-DD`.
@@ -62,8 +62,11 @@ impl Serialize for IstDate {
 impl<'de> Deserialize<'de> for IstDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IstDate, D::Error> {
         let text = String::deserialize(d)?;
-        IstDate::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("holiday `{text}` is not a date; write it as YYYY-MM-DD")))
+        IstDate::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "holiday `{text}` is not a date; write it as YYYY-MM-DD"
+            ))
+        })
     }
 }
 
@@ -104,7 +107,10 @@ impl NseCalendar {
         let mut days: Vec<i64> = holidays.iter().map(|h| h.day()).collect();
         days.sort_unstable();
         days.dedup();
-        NseCalendar { mode, holidays: days }
+        NseCalendar {
+            mode,
+            holidays: days,
+        }
     }
 
     /// The calendar described by a `[risk.market_hours]` section.
@@ -162,16 +168,28 @@ mod tests {
         assert!(cal.is_open(at(2026, 1, 5, 9, 15)));
         assert!(cal.is_open(at(2026, 1, 5, 15, 29)));
         assert!(!cal.is_open(at(2026, 1, 5, 9, 14)));
-        assert_eq!(cal.closed_reason(at(2026, 1, 5, 15, 30)).unwrap(), "2026-01-05T15:30:00+05:30 is outside 09:15-15:30 IST");
-        assert_eq!(cal.closed_reason(at(2026, 1, 10, 10, 0)).unwrap(), "2026-01-10 is a weekend");
-        assert_eq!(cal.closed_reason(at(2026, 1, 26, 10, 0)).unwrap(), "2026-01-26 is an exchange holiday");
+        assert_eq!(
+            cal.closed_reason(at(2026, 1, 5, 15, 30)).unwrap(),
+            "2026-01-05T15:30:00+05:30 is outside 09:15-15:30 IST"
+        );
+        assert_eq!(
+            cal.closed_reason(at(2026, 1, 10, 10, 0)).unwrap(),
+            "2026-01-10 is a weekend"
+        );
+        assert_eq!(
+            cal.closed_reason(at(2026, 1, 26, 10, 0)).unwrap(),
+            "2026-01-26 is an exchange holiday"
+        );
         let demo = NseCalendar::new(SessionMode::AlwaysOpen, &[holiday]);
         assert!(demo.is_open(at(2026, 1, 26, 2, 0)));
     }
 
     #[test]
     fn dates_parse_strictly() {
-        assert_eq!(IstDate::parse("2026-01-26").unwrap().to_string(), "2026-01-26");
+        assert_eq!(
+            IstDate::parse("2026-01-26").unwrap().to_string(),
+            "2026-01-26"
+        );
         assert_eq!(IstDate::parse("2026-02-30"), None);
         assert_eq!(IstDate::parse("26/01/2026"), None);
     }

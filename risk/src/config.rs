@@ -109,17 +109,26 @@ impl RiskConfig {
         let integers = [
             ("max_order_qty", self.limits.max_order_qty),
             ("max_position_qty", self.max_position_qty),
-            ("max_orders_per_second", self.max_orders_per_second.map(i64::from)),
+            (
+                "max_orders_per_second",
+                self.max_orders_per_second.map(i64::from),
+            ),
             ("max_orders_per_day", self.max_orders_per_day.map(i64::from)),
         ];
         for (key, value) in decimals {
             if let Some(v) = value.filter(|v| *v <= Decimal::ZERO) {
-                return Err(RiskConfigError::NotPositive { key, value: v.to_string() });
+                return Err(RiskConfigError::NotPositive {
+                    key,
+                    value: v.to_string(),
+                });
             }
         }
         for (key, value) in integers {
             if let Some(v) = value.filter(|v| *v <= 0) {
-                return Err(RiskConfigError::NotPositive { key, value: v.to_string() });
+                return Err(RiskConfigError::NotPositive {
+                    key,
+                    value: v.to_string(),
+                });
             }
         }
         if self.on_daily_loss == TradingState::Active {
@@ -138,20 +147,41 @@ mod tests {
         let config = RiskConfig::default();
         assert_eq!(config.validate(), Ok(()));
         assert_eq!(config.on_daily_loss, TradingState::Halted);
-        let bad = RiskConfig { max_orders_per_second: Some(0), ..RiskConfig::default() };
-        assert_eq!(bad.validate().unwrap_err().to_string(), "risk limit `max_orders_per_second` must be > 0, got 0");
+        let bad = RiskConfig {
+            max_orders_per_second: Some(0),
+            ..RiskConfig::default()
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "risk limit `max_orders_per_second` must be > 0, got 0"
+        );
     }
 
     #[test]
     fn toml_parses_with_defaults_and_refuses_unknown_keys() {
-        let config: RiskConfig = toml::from_str("price_band_pct = 3\nmax_orders_per_day = 2000").unwrap();
+        let config: RiskConfig =
+            toml::from_str("price_band_pct = 3\nmax_orders_per_day = 2000").unwrap();
         assert_eq!(config.price_band_pct, Some(Decimal::from(3)));
         assert_eq!(config.on_daily_loss, TradingState::Halted);
         assert_eq!(config.tier_strategy_limits, TierLimits::default());
-        assert_eq!(RiskConfig { price_band_pct: None, max_orders_per_day: None, ..config }, RiskConfig::default());
-        let err = toml::from_str::<RiskConfig>("price_band = 3").unwrap_err().to_string();
+        assert_eq!(
+            RiskConfig {
+                price_band_pct: None,
+                max_orders_per_day: None,
+                ..config
+            },
+            RiskConfig::default()
+        );
+        let err = toml::from_str::<RiskConfig>("price_band = 3")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `price_band`"), "{err}");
-        let err = toml::from_str::<RiskConfig>("market_hours = { holidays = [\"2026-02-30\"] }").unwrap_err().to_string();
-        assert!(err.contains("holiday `2026-02-30` is not a date; write it as YYYY-MM-DD"), "{err}");
+        let err = toml::from_str::<RiskConfig>("market_hours = { holidays = [\"2026-02-30\"] }")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("holiday `2026-02-30` is not a date; write it as YYYY-MM-DD"),
+            "{err}"
+        );
     }
 }

@@ -49,19 +49,33 @@ impl Sizing {
             Sizing::RiskPerTrade(p) => ("risk_per_trade", p, true),
         };
         if value <= Decimal::ZERO {
-            return Err(SizingError::NotPositive { method, value: value.to_string() });
+            return Err(SizingError::NotPositive {
+                method,
+                value: value.to_string(),
+            });
         }
         if is_pct && value > Decimal::ONE_HUNDRED {
-            return Err(SizingError::OverHundred { method, value: value.to_string() });
+            return Err(SizingError::OverHundred {
+                method,
+                value: value.to_string(),
+            });
         }
         Ok(())
     }
 
     /// Shares before lot rounding; `None` when risk sizing has no usable stop distance.
-    pub fn raw_qty(&self, price: Decimal, stop_distance: Option<Decimal>, equity: Decimal) -> Option<i64> {
+    pub fn raw_qty(
+        &self,
+        price: Decimal,
+        stop_distance: Option<Decimal>,
+        equity: Decimal,
+    ) -> Option<i64> {
         // More shares than an i64 holds saturates, and the gate then refuses the order's value.
         let shares = |budget: Decimal, per_share: Decimal| {
-            budget.checked_div(per_share).and_then(|n| n.floor().to_i64()).unwrap_or(i64::MAX)
+            budget
+                .checked_div(per_share)
+                .and_then(|n| n.floor().to_i64())
+                .unwrap_or(i64::MAX)
         };
         match *self {
             Sizing::FixedQty(q) => Some(q),
@@ -87,18 +101,36 @@ mod tests {
     fn each_method_sizes_as_documented() {
         let (price, equity) = (d("1573.15"), d("1000000"));
         assert_eq!(Sizing::FixedQty(10).raw_qty(price, None, equity), Some(10));
-        assert_eq!(Sizing::FixedValue(d("100000")).raw_qty(price, None, equity), Some(63));
-        assert_eq!(Sizing::PercentEquity(d("25")).raw_qty(price, None, equity), Some(158));
+        assert_eq!(
+            Sizing::FixedValue(d("100000")).raw_qty(price, None, equity),
+            Some(63)
+        );
+        assert_eq!(
+            Sizing::PercentEquity(d("25")).raw_qty(price, None, equity),
+            Some(158)
+        );
         // Risk 1 % = 10,000 rupees with a 31.45 stop distance → 317 shares.
-        assert_eq!(Sizing::RiskPerTrade(d("1")).raw_qty(price, Some(d("31.45")), equity), Some(317));
-        assert_eq!(Sizing::RiskPerTrade(d("1")).raw_qty(price, None, equity), None);
+        assert_eq!(
+            Sizing::RiskPerTrade(d("1")).raw_qty(price, Some(d("31.45")), equity),
+            Some(317)
+        );
+        assert_eq!(
+            Sizing::RiskPerTrade(d("1")).raw_qty(price, None, equity),
+            None
+        );
     }
 
     #[test]
     fn validation_names_the_method() {
-        assert_eq!(Sizing::FixedQty(0).validate().unwrap_err().to_string(), "sizing `fixed_qty` needs a positive amount, got 0");
         assert_eq!(
-            Sizing::PercentEquity(d("150")).validate().unwrap_err().to_string(),
+            Sizing::FixedQty(0).validate().unwrap_err().to_string(),
+            "sizing `fixed_qty` needs a positive amount, got 0"
+        );
+        assert_eq!(
+            Sizing::PercentEquity(d("150"))
+                .validate()
+                .unwrap_err()
+                .to_string(),
             "sizing `percent_equity` is a percentage of equity and must be at most 100, got 150"
         );
     }

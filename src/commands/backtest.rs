@@ -148,8 +148,15 @@ impl Plan {
             _ => settings.sizing().map_err(anyhow::Error::msg)?,
         };
         sizing.validate()?;
-        let swept = |name: &str| args.sweeps.iter().any(|s| s.split_once('=').is_some_and(|(k, _)| k.trim() == name));
-        if matches!(sizing, Sizing::RiskPerTrade(_)) && !params.iter().any(|(k, _)| k == "stop_pct") && !swept("stop_pct") {
+        let swept = |name: &str| {
+            args.sweeps
+                .iter()
+                .any(|s| s.split_once('=').is_some_and(|(k, _)| k.trim() == name))
+        };
+        if matches!(sizing, Sizing::RiskPerTrade(_))
+            && !params.iter().any(|(k, _)| k == "stop_pct")
+            && !swept("stop_pct")
+        {
             bail!("risk-per-trade sizing sizes each entry from its stop distance: add a stop, e.g. --param stop_pct=2");
         }
         let cash = settings.backtest.cash;
@@ -160,44 +167,78 @@ impl Plan {
             bail!("--cash {}", cash_too_large(cash));
         }
         if !(0..=MAX_SLIPPAGE_TICKS).contains(&settings.backtest.slippage_ticks) {
-            bail!("--slippage-ticks must be 0 to {MAX_SLIPPAGE_TICKS}, got {}", settings.backtest.slippage_ticks);
+            bail!(
+                "--slippage-ticks must be 0 to {MAX_SLIPPAGE_TICKS}, got {}",
+                settings.backtest.slippage_ticks
+            );
         }
-        let config = settings.backtest_config().map_err(|e| anyhow::anyhow!("--commission: {e}"))?;
+        let config = settings
+            .backtest_config()
+            .map_err(|e| anyhow::anyhow!("--commission: {e}"))?;
         // Fail early on an unknown strategy or bad parameter, before reading any data.
         strategy::build(&settings.strategy.name, &params)?;
-        let tick_size = Price::parse(&args.tick_size).with_context(|| format!("--tick-size `{}`", args.tick_size))?;
+        let tick_size = Price::parse(&args.tick_size)
+            .with_context(|| format!("--tick-size `{}`", args.tick_size))?;
         if tick_size.units() <= 0 || args.lot_size <= 0 {
             bail!("--tick-size and --lot-size must be positive");
         }
-        let symbol = args.symbol.clone().unwrap_or_else(|| symbol_from_path(&args.data));
+        let symbol = args
+            .symbol
+            .clone()
+            .unwrap_or_else(|| symbol_from_path(&args.data));
         let mut instrument = Instrument::nse_equity(0, &symbol);
         instrument.tick_size = tick_size;
         instrument.lot_size = args.lot_size;
         let risk = settings.risk_config();
-        Ok(Plan { strategy: settings.strategy.name, params, sizing, risk, config, instrument })
+        Ok(Plan {
+            strategy: settings.strategy.name,
+            params,
+            sizing,
+            risk,
+            config,
+            instrument,
+        })
     }
 
     /// A fresh backtester for these parameters (the plan's, overridden by `overrides`).
-    pub fn backtester(&self, overrides: &Params) -> Result<Backtester<Box<dyn strategy::Strategy>, PreTradeRisk>> {
+    pub fn backtester(
+        &self,
+        overrides: &Params,
+    ) -> Result<Backtester<Box<dyn strategy::Strategy>, PreTradeRisk>> {
         self.backtester_with_cash(overrides, self.config.initial_cash)
     }
 
     /// [`Plan::backtester`] starting from `cash` instead of the plan's cash (walk-forward windows
     /// start from the previous window's final equity).
-    pub fn backtester_with_cash(&self, overrides: &Params, cash: Decimal) -> Result<Backtester<Box<dyn strategy::Strategy>, PreTradeRisk>> {
+    pub fn backtester_with_cash(
+        &self,
+        overrides: &Params,
+        cash: Decimal,
+    ) -> Result<Backtester<Box<dyn strategy::Strategy>, PreTradeRisk>> {
         let mut params = self.params.clone();
         for (k, v) in overrides.iter() {
             params.set(k, v);
         }
         let strategy = strategy::build(&self.strategy, &params)?;
         let risk = PreTradeRisk::with_config(self.sizing, self.risk.clone(), self.config.product);
-        let config = BacktestConfig { initial_cash: cash, ..self.config.clone() };
-        Ok(Backtester::new(config, self.instrument.clone(), strategy, risk))
+        let config = BacktestConfig {
+            initial_cash: cash,
+            ..self.config.clone()
+        };
+        Ok(Backtester::new(
+            config,
+            self.instrument.clone(),
+            strategy,
+            risk,
+        ))
     }
 
     /// Runs over in-memory bars, keeping only metrics and trades (sweeps run many of these).
     pub fn run_on(&self, overrides: &Params, bars: &[Bar]) -> Result<BacktestResult> {
-        let bt = self.backtester(overrides)?.record_curve(false).record_signals(false);
+        let bt = self
+            .backtester(overrides)?
+            .record_curve(false)
+            .record_signals(false);
         Ok(bt.run_slice(bars))
     }
 }
@@ -205,7 +246,11 @@ impl Plan {
 /// `RELIANCE` from `data/RELIANCE_1m.csv`.
 fn symbol_from_path(path: &Path) -> String {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("DATA");
-    stem.split(['_', '.', '-']).next().filter(|s| !s.is_empty()).unwrap_or(stem).to_ascii_uppercase()
+    stem.split(['_', '.', '-'])
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(stem)
+        .to_ascii_uppercase()
 }
 
 /// Runs `sharewise backtest`.
@@ -221,7 +266,10 @@ pub fn run(args: BacktestArgs) -> Result<()> {
     let mut source = BarSource::open(&args.data, args.skip_bad, args.bar_interval)?;
     // The equity curve and signal log only feed the files of --out.
     let recording = args.out.is_some();
-    let mut bt = plan.backtester(&Params::new())?.record_curve(recording).record_signals(recording);
+    let mut bt = plan
+        .backtester(&Params::new())?
+        .record_curve(recording)
+        .record_signals(recording);
     if let (true, Some(bars)) = (recording, source.estimated_bars()) {
         // Reserve the equity curve once instead of regrowing it.
         bt.reserve(bars);
@@ -238,7 +286,13 @@ pub fn run(args: BacktestArgs) -> Result<()> {
     let dropped_ticks = source.dropped_ticks();
     // Files first: they are the durable result, the terminal summary is a courtesy.
     if let Some(dir) = &args.out {
-        let info = RunInfo { data: args.data.display().to_string(), time_format: source.time_format(), elapsed_s, skipped: skip_counts(&skipped), dropped_ticks };
+        let info = RunInfo {
+            data: args.data.display().to_string(),
+            time_format: source.time_format(),
+            elapsed_s,
+            skipped: skip_counts(&skipped),
+            dropped_ticks,
+        };
         write_report_dir(dir, &result, &info)?;
     }
     say!("{}", summary_table(&result, elapsed_s).trim_end());
@@ -249,7 +303,11 @@ pub fn run(args: BacktestArgs) -> Result<()> {
         say!("  {line}");
     }
     if let Some(dir) = &args.out {
-        say!("wrote {}", dir.join("{report.json, trades.csv, equity.csv, signals.csv, equity.svg}").display());
+        say!(
+            "wrote {}",
+            dir.join("{report.json, trades.csv, equity.csv, signals.csv, equity.svg}")
+                .display()
+        );
     }
     Ok(())
 }

@@ -87,28 +87,73 @@ fn pipeline(args: PipelineBenchArgs) -> Result<()> {
         yield_us: args.yield_us.unwrap_or(defaults.yield_us),
         park_timeout_us: args.park_us.unwrap_or(defaults.park_timeout_us).max(1),
         pin_cores: args.pin,
-        feed: sharewise_actors::ThreadSpec { core: Some(0), ..defaults.feed.clone() },
-        engine: sharewise_actors::ThreadSpec { core: Some(1), ..defaults.engine.clone() },
+        feed: sharewise_actors::ThreadSpec {
+            core: Some(0),
+            ..defaults.feed.clone()
+        },
+        engine: sharewise_actors::ThreadSpec {
+            core: Some(1),
+            ..defaults.engine.clone()
+        },
         ..defaults
     };
-    let r = sharewise_benches::pipeline::run(args.ticks, args.rate, &placement, args.rounds).context("running the pipeline benchmark")?;
+    let r = sharewise_benches::pipeline::run(args.ticks, args.rate, &placement, args.rounds)
+        .context("running the pipeline benchmark")?;
     if args.json {
         say!("{}", serde_json::to_string(&r)?);
         return Ok(());
     }
-    let rate = if r.rate == 0 { "as fast as possible".to_string() } else { format!("{} ticks/s", r.rate) };
+    let rate = if r.rate == 0 {
+        "as fast as possible".to_string()
+    } else {
+        format!("{} ticks/s", r.rate)
+    };
     say!("pipeline benchmark: {} ticks, {} instruments, feed {rate} in {} alternating rounds; SMA(10)/SMA(30) → risk review (fixed 10 shares); engine waits: {} spins, {} µs yielding, parks ≤ {} µs", r.ticks, r.instruments, r.rounds, r.spins, r.yield_us, r.park_us);
-    say!("  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}", "tick → decision (ns)", "p50", "p99", "p99.9", "max", "max ticks/s");
+    say!(
+        "  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}",
+        "tick → decision (ns)",
+        "p50",
+        "p99",
+        "p99.9",
+        "max",
+        "max ticks/s"
+    );
     let row = |name: &str, l: &sharewise_benches::pipeline::Latency, tps: f64| {
-        say!("  {name:<26} {:>10} {:>10} {:>10} {:>12} {:>14.0}", l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns, tps);
+        say!(
+            "  {name:<26} {:>10} {:>10} {:>10} {:>12} {:>14.0}",
+            l.p50_ns,
+            l.p99_ns,
+            l.p999_ns,
+            l.max_ns,
+            tps
+        );
     };
     row("runtime", &r.runtime.decision, r.ticks_per_s);
-    row("baseline (rtrb, spin)", &r.baseline.decision, r.baseline_ticks_per_s);
-    say!("  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}", "runtime, order intents", r.runtime.intent.p50_ns, r.runtime.intent.p99_ns, r.runtime.intent.p999_ns, r.runtime.intent.max_ns, format!("({})", r.runtime.intent.count));
-    say!("  runtime / baseline: p50 {:.2}x, p99 {:.2}x", r.ratio_p50, r.ratio_p99);
+    row(
+        "baseline (rtrb, spin)",
+        &r.baseline.decision,
+        r.baseline_ticks_per_s,
+    );
+    say!(
+        "  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}",
+        "runtime, order intents",
+        r.runtime.intent.p50_ns,
+        r.runtime.intent.p99_ns,
+        r.runtime.intent.p999_ns,
+        r.runtime.intent.max_ns,
+        format!("({})", r.runtime.intent.count)
+    );
+    say!(
+        "  runtime / baseline: p50 {:.2}x, p99 {:.2}x",
+        r.ratio_p50,
+        r.ratio_p99
+    );
     say!(
         "  runtime stages: feed→engine p50 {} / p99 {} ns, engine chain p50 {} / p99 {} ns",
-        r.stage_feed_to_engine.p50, r.stage_feed_to_engine.p99, r.stage_engine_chain.p50, r.stage_engine_chain.p99
+        r.stage_feed_to_engine.p50,
+        r.stage_feed_to_engine.p99,
+        r.stage_engine_chain.p50,
+        r.stage_engine_chain.p99
     );
     say!(
         "  link: delivered {}, conflated {}, dropped {}, parked {}; intents {} (runtime) / {} (baseline)",
@@ -139,26 +184,44 @@ fn backtest(args: BacktestBenchArgs) -> Result<()> {
                 out: out.clone(),
             };
             if !args.json {
-                eprintln!("generating {} minute bars ({days} sessions) into {}", days as usize * 375, out.display());
+                eprintln!(
+                    "generating {} minute bars ({days} sessions) into {}",
+                    days as usize * 375,
+                    out.display()
+                );
             }
             write_bars(&options)?;
             out
         }
     };
-    let report = sharewise_benches::backtest::run(&path, args.repeat).with_context(|| format!("benchmarking {}", path.display()))?;
+    let report = sharewise_benches::backtest::run(&path, args.repeat)
+        .with_context(|| format!("benchmarking {}", path.display()))?;
     if args.json {
         say!("{}", serde_json::to_string(&report)?);
     } else {
         say!("backtest benchmark: SMA(10)/SMA(30), fixed 10 shares, no costs, {} bars ({:.1} MB CSV), median of {}", report.bars, report.file_bytes as f64 / 1e6, report.repetitions);
         let row = |name: &str, t: &sharewise_benches::backtest::Throughput| {
-            say!("  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})", t.median_bars_per_s, t.median_s, t.min_bars_per_s, t.max_bars_per_s);
+            say!(
+                "  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})",
+                t.median_bars_per_s,
+                t.median_s,
+                t.min_bars_per_s,
+                t.max_bars_per_s
+            );
         };
         row("whole run (CSV read + backtest)", &report.whole_run);
         row("  + equity curve & signal log", &report.whole_run_recording);
         row("engine only (bars in memory)", &report.engine_only);
-        row("  + equity curve & signal log", &report.engine_only_recording);
+        row(
+            "  + equity curve & signal log",
+            &report.engine_only_recording,
+        );
         row("CSV read only", &report.read_only);
-        say!("  trades {}, final equity {}", report.trades, report.final_equity);
+        say!(
+            "  trades {}, final equity {}",
+            report.trades,
+            report.final_equity
+        );
     }
     if args.data.is_none() {
         let _ = std::fs::remove_file(&path);

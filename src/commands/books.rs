@@ -22,7 +22,10 @@ pub struct BooksArgs {
 }
 
 fn settings(args: &BooksArgs) -> Result<Settings> {
-    Ok(Settings::load_layers(args.config.as_deref(), sharewise_config::env_vars())?)
+    Ok(Settings::load_layers(
+        args.config.as_deref(),
+        sharewise_config::env_vars(),
+    )?)
 }
 
 /// `sharewise reconcile`: prints both books side by side; fails (exit 1) when they differ.
@@ -32,18 +35,51 @@ pub fn reconcile(args: BooksArgs) -> Result<()> {
         say!("{}", serde_json::to_string_pretty(&seen)?);
     } else {
         let account = match &seen.journal_account {
-            Some(a) if *a == seen.book_account => format!("account {a} (journal and broker book agree on it)"),
-            Some(a) => format!("ACCOUNTS DIFFER: journal {a}, broker book {}", seen.book_account),
-            None => format!("broker book account {}, journal not stamped", seen.book_account),
+            Some(a) if *a == seen.book_account => {
+                format!("account {a} (journal and broker book agree on it)")
+            }
+            Some(a) => format!(
+                "ACCOUNTS DIFFER: journal {a}, broker book {}",
+                seen.book_account
+            ),
+            None => format!(
+                "broker book account {}, journal not stamped",
+                seen.book_account
+            ),
         };
-        say!("{account}; {} orders in the journal, {} at the broker", seen.journal_orders, seen.broker_orders);
-        say!("{:<12} {:>10} {:>10} {:>16} {:>16}", "symbol", "journal", "broker", "journal P&L", "broker P&L");
+        say!(
+            "{account}; {} orders in the journal, {} at the broker",
+            seen.journal_orders,
+            seen.broker_orders
+        );
+        say!(
+            "{:<12} {:>10} {:>10} {:>16} {:>16}",
+            "symbol",
+            "journal",
+            "broker",
+            "journal P&L",
+            "broker P&L"
+        );
         for row in &seen.books {
             let mark = if row.agrees() { "" } else { "  <-- differs" };
-            say!("{:<12} {:>10} {:>10} {:>16} {:>16}{mark}", row.symbol, row.journal_qty, row.broker_qty, row.journal_realized.normalize(), row.broker_realized.normalize());
+            say!(
+                "{:<12} {:>10} {:>10} {:>16} {:>16}{mark}",
+                row.symbol,
+                row.journal_qty,
+                row.broker_qty,
+                row.journal_realized.normalize(),
+                row.broker_realized.normalize()
+            );
         }
         for t in &seen.unbooked_trades {
-            say!("not in the journal: broker fill {} of {} {} @ {} for {}", t.trade_id, t.fill.side, t.fill.qty, t.fill.price, t.fill.client_id);
+            say!(
+                "not in the journal: broker fill {} of {} {} @ {} for {}",
+                t.trade_id,
+                t.fill.side,
+                t.fill.qty,
+                t.fill.price,
+                t.fill.client_id
+            );
         }
         for line in &seen.orders {
             say!("order {line}");
@@ -67,6 +103,9 @@ pub fn recover(args: BooksArgs) -> Result<()> {
     let r = &done.recovered;
     say!("recovered {} orders and {} fills from the broker's order and trade history into {} (account {})", r.orders, r.fills, args.data_dir.join("journal.redb").display(), r.account_id);
     say!("not in the broker's books, so not recovered: which strategy placed each order (shown as `recovered`) and the stop-loss/take-profit of open positions");
-    say!("check: sharewise reconcile --data-dir {}", args.data_dir.display());
+    say!(
+        "check: sharewise reconcile --data-dir {}",
+        args.data_dir.display()
+    );
     Ok(())
 }

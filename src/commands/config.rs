@@ -35,9 +35,16 @@ pub fn run(args: ConfigArgs) -> Result<()> {
             let settings = Settings::load_layers(Some(&file), sharewise_config::env_vars())?;
             let run = &settings.run;
             let count = run.strategies.len();
-            let strategies = format!("{count} {}", if count == 1 { "strategy" } else { "strategies" });
+            let strategies = format!(
+                "{count} {}",
+                if count == 1 { "strategy" } else { "strategies" }
+            );
             // A replayed file brings its own symbols; run.symbols is the synthetic feed's.
-            let symbols = if run.replay_path().is_none() { format!(" on {} symbols", run.symbols.len()) } else { String::new() };
+            let symbols = if run.replay_path().is_none() {
+                format!(" on {} symbols", run.symbols.len())
+            } else {
+                String::new()
+            };
             say!(
                 "{}: ok (strategy {}, commission {}, cash {}; run: {strategies}{symbols}, feed {})",
                 file.display(),

@@ -80,10 +80,14 @@ impl GenOptions {
         }
         let mut spec = GenSpec::new(&self.symbol, self.days, self.seed);
         spec.start_day = parse_date(&self.start)?;
-        spec.start_price = Price::parse(&self.price).with_context(|| format!("--price `{}`", self.price))?;
+        spec.start_price =
+            Price::parse(&self.price).with_context(|| format!("--price `{}`", self.price))?;
         spec.vol = self.vol;
         spec.drift = self.drift;
-        spec.interval = self.interval.parse::<BarInterval>().map_err(|e| anyhow::anyhow!("--interval: {e}"))?;
+        spec.interval = self
+            .interval
+            .parse::<BarInterval>()
+            .map_err(|e| anyhow::anyhow!("--interval: {e}"))?;
         spec.validate()?;
         Ok(spec)
     }
@@ -98,7 +102,9 @@ impl GenOptions {
 
 fn parse_date(text: &str) -> Result<i64> {
     let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts[..] else { bail!("--start `{text}` must be YYYY-MM-DD") };
+    let [y, m, d] = parts[..] else {
+        bail!("--start `{text}` must be YYYY-MM-DD")
+    };
     let (y, m, d) = match (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) {
         (Ok(y), Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => (y, m, d),
         _ => bail!("--start `{text}` must be YYYY-MM-DD"),
@@ -118,8 +124,12 @@ fn create_out(path: &std::path::Path) -> Result<File> {
 pub fn write_bars(options: &GenOptions) -> Result<u64> {
     let spec = options.spec()?;
     let file = create_out(&options.out)?;
-    let rows = write_bars_csv(generate_bars(&spec)?, BufWriter::with_capacity(1 << 20, file), options.time_format())
-        .with_context(|| format!("writing {}", options.out.display()))?;
+    let rows = write_bars_csv(
+        generate_bars(&spec)?,
+        BufWriter::with_capacity(1 << 20, file),
+        options.time_format(),
+    )
+    .with_context(|| format!("writing {}", options.out.display()))?;
     Ok(rows)
 }
 
@@ -128,12 +138,21 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     match args.what {
         What::Bars(o) => {
             let rows = write_bars(&o)?;
-            say!("wrote {rows} {} bars of {} to {}", o.interval, o.symbol, o.out.display());
+            say!(
+                "wrote {rows} {} bars of {} to {}",
+                o.interval,
+                o.symbol,
+                o.out.display()
+            );
         }
         What::Ticks(o) => {
             let spec = o.spec()?;
             let file = create_out(&o.out)?;
-            let rows = write_ticks_csv(generate_ticks(&spec)?, BufWriter::with_capacity(1 << 20, file), o.time_format())?;
+            let rows = write_ticks_csv(
+                generate_ticks(&spec)?,
+                BufWriter::with_capacity(1 << 20, file),
+                o.time_format(),
+            )?;
             say!("wrote {rows} ticks of {} to {}", o.symbol, o.out.display());
         }
     }

@@ -45,9 +45,17 @@ fn build(spec: &str) -> Result<Box<dyn ColumnSource>> {
 
 /// Runs `sharewise indicators`.
 pub fn run(args: IndicatorsArgs) -> Result<()> {
-    let mut sources = args.sets.iter().map(|s| build(s)).collect::<Result<Vec<_>>>()?;
+    let mut sources = args
+        .sets
+        .iter()
+        .map(|s| build(s))
+        .collect::<Result<Vec<_>>>()?;
     let names: Vec<String> = sources.iter().flat_map(|s| s.columns().to_vec()).collect();
-    if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names[..i].contains(n).then_some(n)) {
+    if let Some(dup) = names
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+    {
         bail!("column `{dup}` is requested twice; drop the repeated --set");
     }
     let mut source = BarSource::open(&args.data, args.skip_bad, args.bar_interval)?;
@@ -63,9 +71,14 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
             return Err(e);
         }
     };
-    std::fs::rename(&partial, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::rename(&partial, &args.out)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     let skipped = source.skipped();
-    say!("wrote {rows} rows × {} columns to {}", names.len(), args.out.display());
+    say!(
+        "wrote {rows} rows × {} columns to {}",
+        names.len(),
+        args.out.display()
+    );
     if skipped.total() > 0 {
         say!("{skipped}");
     }
@@ -76,7 +89,13 @@ pub fn run(args: IndicatorsArgs) -> Result<()> {
 }
 
 /// Streams every bar of `source` through `sources` into a CSV at `path`; returns the row count.
-fn write_columns(source: &mut BarSource, sources: &mut [Box<dyn ColumnSource>], names: &[String], path: &Path, data: &Path) -> Result<u64> {
+fn write_columns(
+    source: &mut BarSource,
+    sources: &mut [Box<dyn ColumnSource>],
+    names: &[String],
+    path: &Path,
+    data: &Path,
+) -> Result<u64> {
     let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     writeln!(out, "ts,{}", names.join(","))?;

@@ -26,7 +26,11 @@ pub struct JournalArgs {
 fn load(dir: &Path) -> Result<JournalState> {
     let path = dir.join(JOURNAL_FILE);
     if !path.exists() {
-        anyhow::bail!("no order journal at {}: start the daemon with `sharewise run --data-dir {}` first", path.display(), dir.display());
+        anyhow::bail!(
+            "no order journal at {}: start the daemon with `sharewise run --data-dir {}` first",
+            path.display(),
+            dir.display()
+        );
     }
     read_state(&path).with_context(|| format!("reading {}", path.display()))
 }
@@ -38,11 +42,33 @@ pub fn orders(args: JournalArgs) -> Result<()> {
         say!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());
     }
-    say!("{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} strategy", "client_id", "symbol", "side", "qty", "filled", "avg price", "status");
+    say!(
+        "{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} strategy",
+        "client_id",
+        "symbol",
+        "side",
+        "qty",
+        "filled",
+        "avg price",
+        "status"
+    );
     for row in &view {
         let o = &row.order;
-        let status = serde_json::to_value(o.status)?.as_str().unwrap_or_default().to_string();
-        say!("{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} {}", row.tag, o.symbol, o.side, o.qty, o.filled_qty, o.avg_fill_price, status, o.strategy);
+        let status = serde_json::to_value(o.status)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        say!(
+            "{:<13} {:<12} {:<4} {:>8} {:>8} {:>12} {:<17} {}",
+            row.tag,
+            o.symbol,
+            o.side,
+            o.qty,
+            o.filled_qty,
+            o.avg_fill_price,
+            status,
+            o.strategy
+        );
     }
     say!("{} orders", view.len());
     Ok(())
@@ -52,8 +78,11 @@ pub fn orders(args: JournalArgs) -> Result<()> {
 /// empty when there is none.
 fn marks(dir: &Path) -> Result<HashMap<String, Price>> {
     let path = dir.join("marks.json");
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(HashMap::new()) };
-    let doc: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(HashMap::new());
+    };
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
     let mut out = HashMap::new();
     if let Some(marks) = doc["marks"].as_object() {
         for (symbol, price) in marks {
@@ -73,10 +102,26 @@ pub fn positions(args: JournalArgs) -> Result<()> {
         say!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());
     }
-    say!("{:<12} {:>8} {:>12} {:>14} {:>14}", "symbol", "qty", "avg price", "realized", "unrealized");
+    say!(
+        "{:<12} {:>8} {:>12} {:>14} {:>14}",
+        "symbol",
+        "qty",
+        "avg price",
+        "realized",
+        "unrealized"
+    );
     for p in &view {
-        let unrealized = p.unrealized_pnl.map_or_else(|| "n/a".to_string(), |u| u.to_string());
-        say!("{:<12} {:>8} {:>12} {:>14} {:>14}", p.symbol, p.qty, p.avg_price, p.realized_pnl, unrealized);
+        let unrealized = p
+            .unrealized_pnl
+            .map_or_else(|| "n/a".to_string(), |u| u.to_string());
+        say!(
+            "{:<12} {:>8} {:>12} {:>14} {:>14}",
+            p.symbol,
+            p.qty,
+            p.avg_price,
+            p.realized_pnl,
+            unrealized
+        );
     }
     Ok(())
 }

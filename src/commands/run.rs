@@ -84,7 +84,9 @@ pub fn run(args: RunArgs) -> Result<()> {
     }
     let pace = args.speed.as_deref().map(parse_speed).transpose()?;
     let shutdown = Shutdown::new();
-    shutdown.install_signal_handler().context("cannot install the SIGINT/SIGTERM handler")?;
+    shutdown
+        .install_signal_handler()
+        .context("cannot install the SIGINT/SIGTERM handler")?;
     if let Some(secs) = args.stop_after {
         let stop = shutdown.clone();
         std::thread::spawn(move || {
@@ -92,8 +94,21 @@ pub fn run(args: RunArgs) -> Result<()> {
             stop.trigger();
         });
     }
-    say!("sharewise run: journal {}, paper broker {}; Ctrl-C stops gracefully", args.data_dir.join("journal.redb").display(), args.data_dir.join("paper.json").display());
-    let summary = sharewise_live::run(DaemonOptions { settings, data_dir: args.data_dir.clone(), feed, pace, events: args.events.clone(), shutdown, say: print_line, on_forced: exit_forced })?;
+    say!(
+        "sharewise run: journal {}, paper broker {}; Ctrl-C stops gracefully",
+        args.data_dir.join("journal.redb").display(),
+        args.data_dir.join("paper.json").display()
+    );
+    let summary = sharewise_live::run(DaemonOptions {
+        settings,
+        data_dir: args.data_dir.clone(),
+        feed,
+        pace,
+        events: args.events.clone(),
+        shutdown,
+        say: print_line,
+        on_forced: exit_forced,
+    })?;
     let s = &summary.stats;
     let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
     say!(
@@ -111,10 +126,25 @@ pub fn run(args: RunArgs) -> Result<()> {
     for line in s.drops.snapshot().summary_lines() {
         say!("{line}");
     }
-    let open: Vec<String> = summary.positions.iter().filter(|p| p.qty != 0).map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2))).collect();
-    say!("positions: {}", if open.is_empty() { "flat".to_string() } else { open.join(", ") });
+    let open: Vec<String> = summary
+        .positions
+        .iter()
+        .filter(|p| p.qty != 0)
+        .map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2)))
+        .collect();
+    say!(
+        "positions: {}",
+        if open.is_empty() {
+            "flat".to_string()
+        } else {
+            open.join(", ")
+        }
+    );
     if summary.events_dropped > 0 {
-        say!("warning: {} events were dropped because the event writer fell behind", summary.events_dropped);
+        say!(
+            "warning: {} events were dropped because the event writer fell behind",
+            summary.events_dropped
+        );
     }
     if !summary.orders.differences.is_empty() {
         bail!("the journal and the broker's book disagree at stop: {}; inspect with `sharewise reconcile --data-dir {}`", sharewise_live::books::describe(&summary.orders.differences), args.data_dir.display());
@@ -123,8 +153,14 @@ pub fn run(args: RunArgs) -> Result<()> {
         say!("books: the journal and the broker agree on every position and realised P&L");
     }
     if summary.duplicate_placements > 0 {
-        bail!("the paper broker saw {} duplicate placements: an order id was sent twice", summary.duplicate_placements);
+        bail!(
+            "the paper broker saw {} duplicate placements: an order id was sent twice",
+            summary.duplicate_placements
+        );
     }
-    say!("inspect: sharewise orders --data-dir {0} | sharewise positions --data-dir {0}", args.data_dir.display());
+    say!(
+        "inspect: sharewise orders --data-dir {0} | sharewise positions --data-dir {0}",
+        args.data_dir.display()
+    );
     Ok(())
 }

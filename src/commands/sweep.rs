@@ -25,14 +25,20 @@ pub struct SweepRow {
 
 /// The grid from the `--sweep` flags; a swept name the strategy does not have is an error.
 pub fn parse_grid(args: &BacktestArgs, plan: &Plan) -> Result<Vec<Params>> {
-    let axes = args.sweeps.iter().map(|s| SweepAxis::parse(s)).collect::<Result<Vec<_>, _>>()?;
+    let axes = args
+        .sweeps
+        .iter()
+        .map(|s| SweepAxis::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
     let combos = grid(&axes)?;
     if let Some(first) = combos.first() {
         let mut params = plan.params.clone();
         for (k, v) in first.iter() {
             params.set(k, v);
         }
-        if let Err(e @ StrategyError::Param(ParamError::Unknown { .. })) = strategy::build(&plan.strategy, &params) {
+        if let Err(e @ StrategyError::Param(ParamError::Unknown { .. })) =
+            strategy::build(&plan.strategy, &params)
+        {
             bail!("--sweep: {e}");
         }
     }
@@ -40,19 +46,36 @@ pub fn parse_grid(args: &BacktestArgs, plan: &Plan) -> Result<Vec<Params>> {
 }
 
 /// Runs every grid point over `bars` in parallel, with a progress bar on stderr.
-pub fn run_grid(plan: &Plan, combos: &[Params], bars: &[Bar], show_progress: bool) -> Vec<SweepRow> {
-    let progress = if show_progress { ProgressBar::new(combos.len() as u64) } else { ProgressBar::hidden() };
+pub fn run_grid(
+    plan: &Plan,
+    combos: &[Params],
+    bars: &[Bar],
+    show_progress: bool,
+) -> Vec<SweepRow> {
+    let progress = if show_progress {
+        ProgressBar::new(combos.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     progress.set_style(
-        ProgressStyle::with_template("{spinner} sweep [{bar:40}] {pos}/{len} runs, {per_sec}, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} sweep [{bar:40}] {pos}/{len} runs, {per_sec}, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     let mut rows: Vec<SweepRow> = combos
         .par_iter()
         .map(|params| {
-            let outcome = plan.run_on(params, bars).map(|r| (r.metrics, r.final_equity)).map_err(|e| e.to_string());
+            let outcome = plan
+                .run_on(params, bars)
+                .map(|r| (r.metrics, r.final_equity))
+                .map_err(|e| e.to_string());
             progress.inc(1);
-            SweepRow { params: params.clone(), outcome }
+            SweepRow {
+                params: params.clone(),
+                outcome,
+            }
         })
         .collect();
     progress.finish_and_clear();
@@ -77,7 +100,10 @@ pub fn sort_by_sharpe(rows: &mut [SweepRow]) {
 
 /// `fast=5 slow=20`: parameters as one table cell.
 pub(crate) fn params_text(p: &Params) -> String {
-    p.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    p.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads `--data` whole for a sweep or walk-forward, telling stderr what was skipped or dropped.
@@ -96,9 +122,22 @@ pub(crate) fn load_for_grid(args: &BacktestArgs) -> Result<LoadedBars> {
 pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
     let combos = parse_grid(args, plan)?;
     let loaded = load_for_grid(args)?;
-    eprintln!("sweeping {} combinations over {} bars on {} threads", combos.len(), loaded.bars.len(), rayon::current_num_threads());
+    eprintln!(
+        "sweeping {} combinations over {} bars on {} threads",
+        combos.len(),
+        loaded.bars.len(),
+        rayon::current_num_threads()
+    );
     let rows = run_grid(plan, &combos, &loaded.bars, true);
-    say!("{:<28} {:>7} {:>10} {:>9} {:>9} {:>16}", "params", "trades", "return %", "sharpe", "max dd %", "final equity");
+    say!(
+        "{:<28} {:>7} {:>10} {:>9} {:>9} {:>16}",
+        "params",
+        "trades",
+        "return %",
+        "sharpe",
+        "max dd %",
+        "final equity"
+    );
     for row in rows.iter().take(20) {
         match &row.outcome {
             Ok((m, eq)) => say!(
@@ -118,7 +157,10 @@ pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
     }
     if let Some(dir) = &args.out {
         write_sweep_csv(dir, &rows)?;
-        say!("wrote {} (sorted by Sharpe)", dir.join("sweep.csv").display());
+        say!(
+            "wrote {} (sorted by Sharpe)",
+            dir.join("sweep.csv").display()
+        );
     }
     Ok(())
 }
@@ -126,7 +168,9 @@ pub fn run(args: &BacktestArgs, plan: &Plan) -> Result<()> {
 fn write_sweep_csv(dir: &Path, rows: &[SweepRow]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("sweep.csv");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?);
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
+    );
     writeln!(out, "params,trades,total_return,cagr,sharpe,sortino,max_drawdown,win_rate,profit_factor,final_equity,error")?;
     for row in rows {
         match &row.outcome {
@@ -144,7 +188,12 @@ fn write_sweep_csv(dir: &Path, rows: &[SweepRow]) -> Result<()> {
                 ratio_or_empty(m.profit_factor),
                 money(*eq)
             )?,
-            Err(e) => writeln!(out, "{},,,,,,,,,,\"{}\"", params_text(&row.params), e.replace('"', "'"))?,
+            Err(e) => writeln!(
+                out,
+                "{},,,,,,,,,,\"{}\"",
+                params_text(&row.params),
+                e.replace('"', "'")
+            )?,
         }
     }
     out.flush()?;

@@ -9,7 +9,7 @@ use std::io::Write;
 use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde_json::json;
-use sharewise_engine::backtest::optimize::{Window, WalkForward};
+use sharewise_engine::backtest::optimize::{WalkForward, Window};
 use sharewise_engine::backtest::{EquityPoint, Metrics, Trade};
 use sharewise_engine::strategy::Params;
 use sharewise_engine::types::Bar;
@@ -46,21 +46,50 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
     let bars = &loaded.bars;
     let windows = wf.windows(bars.len());
     if windows.is_empty() {
-        bail!("{} has {} bars, not more than train={}: no test window", args.data.display(), bars.len(), wf.train);
+        bail!(
+            "{} has {} bars, not more than train={}: no test window",
+            args.data.display(),
+            bars.len(),
+            wf.train
+        );
     }
-    eprintln!("walk-forward: {} windows × {} combinations", windows.len(), combos.len());
+    eprintln!(
+        "walk-forward: {} windows × {} combinations",
+        windows.len(),
+        combos.len()
+    );
 
-    let mut oos = OutOfSample { curve: Vec::new(), trades: Vec::new(), bars_in_market: 0, final_equity: plan.config.initial_cash };
+    let mut oos = OutOfSample {
+        curve: Vec::new(),
+        trades: Vec::new(),
+        bars_in_market: 0,
+        final_equity: plan.config.initial_cash,
+    };
     let mut rows = Vec::with_capacity(windows.len());
     for (i, w) in windows.iter().enumerate() {
         let ranked = run_grid(plan, &combos, &bars[w.train_start..w.test_start], false);
-        let Some((best, train_sharpe)) = ranked.iter().find_map(|r| r.outcome.as_ref().ok().map(|(m, _)| (r.params.clone(), m.sharpe))) else {
+        let Some((best, train_sharpe)) = ranked.iter().find_map(|r| {
+            r.outcome
+                .as_ref()
+                .ok()
+                .map(|(m, _)| (r.params.clone(), m.sharpe))
+        }) else {
             bail!("window {i}: no parameter combination could run on the training bars");
         };
         let test = trade_window(plan, &best, bars, w, &mut oos)?;
-        rows.push(WindowRow { window: *w, best, train_sharpe, test });
+        rows.push(WindowRow {
+            window: *w,
+            best,
+            train_sharpe,
+            test,
+        });
     }
-    let metrics = Metrics::compute(&oos.curve, &oos.trades, plan.config.initial_cash, oos.bars_in_market);
+    let metrics = Metrics::compute(
+        &oos.curve,
+        &oos.trades,
+        plan.config.initial_cash,
+        oos.bars_in_market,
+    );
 
     print_windows(&rows);
     say!("out-of-sample only ({} bars):", oos.curve.len());
@@ -72,16 +101,27 @@ pub fn run(args: &BacktestArgs, plan: &Plan, spec: &str) -> Result<()> {
 
     if let Some(dir) = &args.out {
         write_files(dir, &wf, &rows, &oos, &metrics, plan.config.initial_cash)?;
-        say!("wrote {}", dir.join("{walk_forward.csv, report.json}").display());
+        say!(
+            "wrote {}",
+            dir.join("{walk_forward.csv, report.json}").display()
+        );
     }
     Ok(())
 }
 
 /// Trades `best` on window `w`'s test bars, starting from `oos.final_equity` with the strategy
 /// warmed on the training bars; squares off at the window's end and appends the window to `oos`.
-fn trade_window(plan: &Plan, best: &Params, bars: &[Bar], w: &Window, oos: &mut OutOfSample) -> Result<Metrics> {
+fn trade_window(
+    plan: &Plan,
+    best: &Params,
+    bars: &[Bar],
+    w: &Window,
+    oos: &mut OutOfSample,
+) -> Result<Metrics> {
     let test_bars = &bars[w.test_start..w.test_end];
-    let mut bt = plan.backtester_with_cash(best, oos.final_equity)?.record_signals(false);
+    let mut bt = plan
+        .backtester_with_cash(best, oos.final_equity)?
+        .record_signals(false);
     bt.reserve(test_bars.len());
     // Warm the strategy's indicators on the training window so it can trade from the first test bar.
     for bar in &bars[w.train_start..w.test_start] {
@@ -102,7 +142,17 @@ fn trade_window(plan: &Plan, best: &Params, bars: &[Bar], w: &Window, oos: &mut 
 }
 
 fn print_windows(rows: &[WindowRow]) {
-    say!("{:>3} {:>17} {:>17} {:<24} {:>11} {:>10} {:>10} {:>7}", "win", "train bars", "test bars", "best params", "train shrp", "test ret%", "test shrp", "trades");
+    say!(
+        "{:>3} {:>17} {:>17} {:<24} {:>11} {:>10} {:>10} {:>7}",
+        "win",
+        "train bars",
+        "test bars",
+        "best params",
+        "train shrp",
+        "test ret%",
+        "test shrp",
+        "trades"
+    );
     for (i, r) in rows.iter().enumerate() {
         let w = &r.window;
         say!(
@@ -120,10 +170,19 @@ fn print_windows(rows: &[WindowRow]) {
 }
 
 /// Writes `walk_forward.csv` (one row per window) and `report.json` (the out-of-sample account).
-fn write_files(dir: &std::path::Path, wf: &WalkForward, rows: &[WindowRow], oos: &OutOfSample, metrics: &Metrics, initial_cash: Decimal) -> Result<()> {
+fn write_files(
+    dir: &std::path::Path,
+    wf: &WalkForward,
+    rows: &[WindowRow],
+    oos: &OutOfSample,
+    metrics: &Metrics,
+    initial_cash: Decimal,
+) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("walk_forward.csv");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?);
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
+    );
     writeln!(out, "window,train_start,test_start,test_end,best_params,train_sharpe,test_return,test_sharpe,test_trades")?;
     for (i, r) in rows.iter().enumerate() {
         let w = &r.window;
@@ -155,6 +214,7 @@ fn write_files(dir: &std::path::Path, wf: &WalkForward, rows: &[WindowRow], oos:
         map.extend(metrics_json(metrics));
     }
     let path = dir.join("report.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n")
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

@@ -43,16 +43,33 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         m.max_drawdown * 100.0,
         m.trade_count
     );
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="28" font-size="18" font-weight="bold" fill="#1a1a2e">{}</text>"##, escape(&title));
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="50" fill="#555">{}</text>"##, escape(&subtitle));
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="28" font-size="18" font-weight="bold" fill="#1a1a2e">{}</text>"##,
+        escape(&title)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="50" fill="#555">{}</text>"##,
+        escape(&subtitle)
+    );
     if curve.len() < 2 {
-        let _ = writeln!(svg, r##"<text x="{LEFT}" y="{}" fill="#888">not enough bars to draw</text></svg>"##, TOP + 40.0);
+        let _ = writeln!(
+            svg,
+            r##"<text x="{LEFT}" y="{}" fill="#888">not enough bars to draw</text></svg>"##,
+            TOP + 40.0
+        );
         return svg;
     }
 
-    let equity: Vec<f64> = curve.iter().map(|p| p.equity as f64 / PRICE_SCALE as f64).collect();
+    let equity: Vec<f64> = curve
+        .iter()
+        .map(|p| p.equity as f64 / PRICE_SCALE as f64)
+        .collect();
     let drawdown: Vec<f64> = drawdown_series(curve).collect();
-    let (lo, hi) = equity.iter().fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let (lo, hi) = equity
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
     let (lo, hi) = nice_range(lo, hi);
     let dd_max = nice_range(0.0, drawdown.iter().cloned().fold(0.0, f64::max).max(1e-4)).1;
 
@@ -66,44 +83,93 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
     for k in 0..=4 {
         let v = lo + (hi - lo) * k as f64 / 4.0;
         let y = y_eq(v);
-        let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#e6e6e6"/>"##, WIDTH - RIGHT);
-        let _ = writeln!(svg, r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##, LEFT - 8.0, y + 4.0, rupees_label(v));
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#e6e6e6"/>"##,
+            WIDTH - RIGHT
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##,
+            LEFT - 8.0,
+            y + 4.0,
+            rupees_label(v)
+        );
     }
     for k in 0..=2 {
         let d = dd_max * k as f64 / 2.0;
         let y = y_dd(d);
-        let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#eeeeee"/>"##, WIDTH - RIGHT);
-        let _ = writeln!(svg, r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#555">−{:.1} %</text>"##, LEFT - 8.0, y + 4.0, d * 100.0);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#eeeeee"/>"##,
+            WIDTH - RIGHT
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#555">−{:.1} %</text>"##,
+            LEFT - 8.0,
+            y + 4.0,
+            d * 100.0
+        );
     }
     let ticks = 6;
     for k in 0..=ticks {
         let i = (n - 1) * k / ticks;
         let x = x_of(i);
         let (y, mo, d) = civil_from_days(ist_day(curve[i].ts));
-        let _ = writeln!(svg, r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#f0f0f0"/>"##, dd_top + DD_H);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#f0f0f0"/>"##,
+            dd_top + DD_H
+        );
         let anchor = match k {
             0 => "start",
             k if k == ticks => "end",
             _ => "middle",
         };
-        let _ = writeln!(svg, r##"<text x="{x:.1}" y="{:.1}" text-anchor="{anchor}" fill="#555">{y:04}-{mo:02}-{d:02}</text>"##, dd_top + DD_H + 18.0);
+        let _ = writeln!(
+            svg,
+            r##"<text x="{x:.1}" y="{:.1}" text-anchor="{anchor}" fill="#555">{y:04}-{mo:02}-{d:02}</text>"##,
+            dd_top + DD_H + 18.0
+        );
     }
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Equity (₹)</text>"##, TOP - 12.0);
-    let _ = writeln!(svg, r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Drawdown</text>"##, dd_top - 12.0);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Equity (₹)</text>"##,
+        TOP - 12.0
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="{:.1}" fill="#333" font-weight="bold">Drawdown</text>"##,
+        dd_top - 12.0
+    );
 
     // Initial cash reference line.
     let initial: f64 = result.config.initial_cash.try_into().unwrap_or(lo);
     if (lo..=hi).contains(&initial) {
         let y = y_eq(initial);
-        let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#999" stroke-dasharray="4 4"/>"##, WIDTH - RIGHT);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#999" stroke-dasharray="4 4"/>"##,
+            WIDTH - RIGHT
+        );
     }
 
     let eq_points = envelope(&equity, plot_w as usize);
     let mut path = String::with_capacity(eq_points.len() * 16);
     for (k, (i, v)) in eq_points.iter().enumerate() {
-        let _ = write!(path, "{}{:.1},{:.1}", if k == 0 { "M" } else { "L" }, x_of(*i), y_eq(*v));
+        let _ = write!(
+            path,
+            "{}{:.1},{:.1}",
+            if k == 0 { "M" } else { "L" },
+            x_of(*i),
+            y_eq(*v)
+        );
     }
-    let _ = writeln!(svg, r##"<path d="{path}" fill="none" stroke="#1f6feb" stroke-width="1.4" stroke-linejoin="round"/>"##);
+    let _ = writeln!(
+        svg,
+        r##"<path d="{path}" fill="none" stroke="#1f6feb" stroke-width="1.4" stroke-linejoin="round"/>"##
+    );
 
     let dd_points = envelope(&drawdown, plot_w as usize);
     let mut area = format!("M{:.1},{:.1}", x_of(0), y_dd(0.0));
@@ -111,9 +177,18 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         let _ = write!(area, "L{:.1},{:.1}", x_of(*i), y_dd(*d));
     }
     let _ = write!(area, "L{:.1},{:.1}Z", x_of(n - 1), y_dd(0.0));
-    let _ = writeln!(svg, r##"<path d="{area}" fill="#e5534b" fill-opacity="0.35" stroke="#e5534b" stroke-width="1"/>"##);
-    let _ = writeln!(svg, r##"<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{EQUITY_H}" fill="none" stroke="#ccc"/>"##);
-    let _ = writeln!(svg, r##"<rect x="{LEFT}" y="{dd_top}" width="{plot_w}" height="{DD_H}" fill="none" stroke="#ccc"/>"##);
+    let _ = writeln!(
+        svg,
+        r##"<path d="{area}" fill="#e5534b" fill-opacity="0.35" stroke="#e5534b" stroke-width="1"/>"##
+    );
+    let _ = writeln!(
+        svg,
+        r##"<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{EQUITY_H}" fill="none" stroke="#ccc"/>"##
+    );
+    let _ = writeln!(
+        svg,
+        r##"<rect x="{LEFT}" y="{dd_top}" width="{plot_w}" height="{DD_H}" fill="none" stroke="#ccc"/>"##
+    );
     svg.push_str("</svg>\n");
     svg
 }
@@ -137,7 +212,11 @@ fn envelope(values: &[f64], buckets: usize) -> Vec<(usize, f64)> {
                 imax = i;
             }
         }
-        let (a, b) = if imin <= imax { (imin, imax) } else { (imax, imin) };
+        let (a, b) = if imin <= imax {
+            (imin, imax)
+        } else {
+            (imax, imin)
+        };
         out.push((start + a, slice[a]));
         if b != a {
             out.push((start + b, slice[b]));
@@ -153,7 +232,10 @@ fn envelope(values: &[f64], buckets: usize) -> Vec<(usize, f64)> {
 fn nice_range(lo: f64, hi: f64) -> (f64, f64) {
     let span = (hi - lo).max(hi.abs() * 1e-6).max(1e-9);
     let step = 10f64.powf((span / 4.0).log10().floor());
-    ((lo / step).floor() * step, ((hi / step).ceil() * step).max(lo + step))
+    (
+        (lo / step).floor() * step,
+        ((hi / step).ceil() * step).max(lo + step),
+    )
 }
 
 /// `10.2L`, `1.05Cr`, `950` — Indian units for axis labels.
@@ -169,7 +251,9 @@ fn rupees_label(v: f64) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -178,12 +262,20 @@ mod tests {
 
     #[test]
     fn envelope_keeps_extremes_and_endpoints() {
-        let values: Vec<f64> = (0..1000).map(|i| if i == 537 { -50.0 } else { (i % 7) as f64 }).collect();
+        let values: Vec<f64> = (0..1000)
+            .map(|i| if i == 537 { -50.0 } else { (i % 7) as f64 })
+            .collect();
         let env = envelope(&values, 10);
         assert!(env.len() <= 21);
-        assert!(env.contains(&(537, -50.0)), "a one-bar spike survives downsampling");
+        assert!(
+            env.contains(&(537, -50.0)),
+            "a one-bar spike survives downsampling"
+        );
         assert_eq!(env.last(), Some(&(999, values[999])));
-        assert!(env.windows(2).all(|w| w[0].0 < w[1].0), "points stay in time order");
+        assert!(
+            env.windows(2).all(|w| w[0].0 < w[1].0),
+            "points stay in time order"
+        );
     }
 
     #[test]

@@ -103,10 +103,13 @@ fn csv_text(text: &str) -> String {
 
 /// Writes `report.json`, `trades.csv`, `equity.csv`, `signals.csv` and `equity.svg` into `dir` (created if needed).
 pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let create = |name: &str| -> Result<BufWriter<File>> {
         let path = dir.join(name);
-        Ok(BufWriter::new(File::create(&path).with_context(|| format!("cannot write {}", path.display()))?))
+        Ok(BufWriter::new(File::create(&path).with_context(|| {
+            format!("cannot write {}", path.display())
+        })?))
     };
 
     let mut out = create("report.json")?;
@@ -141,7 +144,14 @@ pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> 
         let units = point.equity;
         // Equity is on the 1/10 000 grid; print rupees with two decimals, rounding the paisa half up.
         let paise = (units + units.signum() * 50) / 100;
-        write!(line, ",{}{}.{:02},{:.6}", if paise < 0 { "-" } else { "" }, (paise / 100).abs(), (paise % 100).abs(), dd)?;
+        write!(
+            line,
+            ",{}{}.{:02},{:.6}",
+            if paise < 0 { "-" } else { "" },
+            (paise / 100).abs(),
+            (paise % 100).abs(),
+            dd
+        )?;
         line.push(b'\n');
         out.write_all(&line)?;
     }
@@ -152,15 +162,26 @@ pub fn write_report_dir(dir: &Path, result: &BacktestResult, info: &RunInfo) -> 
     for record in &result.signals {
         let s = &record.signal;
         let (decision, qty, detail) = match &record.decision {
-            Decision::Order { order } => ("order", order.qty.to_string(), order.client_id.to_string()),
+            Decision::Order { order } => {
+                ("order", order.qty.to_string(), order.client_id.to_string())
+            }
             Decision::Rejected { rejection } => ("rejected", String::new(), format!("{rejection}")),
             Decision::NoChange => ("no_change", String::new(), String::new()),
         };
-        writeln!(out, "{},{},{:.3},{decision},{qty},{},{}", fmt.format(s.ts), s.side, s.confidence, csv_text(&detail), csv_text(&s.reason.to_string()))?;
+        writeln!(
+            out,
+            "{},{},{:.3},{decision},{qty},{},{}",
+            fmt.format(s.ts),
+            s.side,
+            s.confidence,
+            csv_text(&detail),
+            csv_text(&s.reason.to_string())
+        )?;
     }
     out.flush()?;
 
     let svg = render_equity_svg(result);
-    std::fs::write(dir.join("equity.svg"), svg).with_context(|| format!("cannot write {}", dir.join("equity.svg").display()))?;
+    std::fs::write(dir.join("equity.svg"), svg)
+        .with_context(|| format!("cannot write {}", dir.join("equity.svg").display()))?;
     Ok(())
 }

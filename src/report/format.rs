@@ -5,7 +5,10 @@ use rust_decimal::Decimal;
 
 /// Rupees with at least two decimals, rounded half away from zero: `1573.15`, `-20.00`.
 pub fn money(d: Decimal) -> String {
-    format!("{:.2}", d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+    format!(
+        "{:.2}",
+        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    )
 }
 
 /// A fraction as a percentage with two decimals: `0.0123` → `1.23 %`.

@@ -10,7 +10,10 @@ pub fn summary_table(result: &BacktestResult, elapsed_s: f64) -> String {
     let bars = result.bars();
     let duration = m.max_drawdown_duration_s;
     let rows: Vec<(&str, String)> = vec![
-        ("strategy", format!("{} on {}", result.strategy, result.instrument.symbol)),
+        (
+            "strategy",
+            format!("{} on {}", result.strategy, result.instrument.symbol),
+        ),
         ("bars", bars.to_string()),
         ("trading days", m.days.to_string()),
         ("initial cash", money(result.config.initial_cash)),
@@ -21,8 +24,20 @@ pub fn summary_table(result: &BacktestResult, elapsed_s: f64) -> String {
         ("Sharpe", ratio_or_na(m.sharpe, 3)),
         ("Sortino", ratio_or_na(m.sortino, 3)),
         ("Calmar", ratio_or_na(m.calmar, 3)),
-        ("max drawdown", format!("{} ({})", pct(m.max_drawdown), money(m.max_drawdown_value))),
-        ("max drawdown duration", format!("{}d {}h {}m ({} bars)", duration / 86_400, duration / 3600 % 24, duration / 60 % 60, m.max_drawdown_duration_bars)),
+        (
+            "max drawdown",
+            format!("{} ({})", pct(m.max_drawdown), money(m.max_drawdown_value)),
+        ),
+        (
+            "max drawdown duration",
+            format!(
+                "{}d {}h {}m ({} bars)",
+                duration / 86_400,
+                duration / 3600 % 24,
+                duration / 60 % 60,
+                m.max_drawdown_duration_bars
+            ),
+        ),
         ("trades", m.trade_count.to_string()),
         ("win rate", pct_or_na(m.win_rate)),
         ("profit factor", ratio_or_na(m.profit_factor, 3)),
@@ -30,7 +45,17 @@ pub fn summary_table(result: &BacktestResult, elapsed_s: f64) -> String {
         ("average loss", money_or_na(m.avg_loss)),
         ("exposure", pct(m.exposure)),
         ("fees", money(result.fees_paid)),
-        ("elapsed", format!("{elapsed_s:.3} s ({:.0} bars/s)", if elapsed_s > 0.0 { bars as f64 / elapsed_s } else { 0.0 })),
+        (
+            "elapsed",
+            format!(
+                "{elapsed_s:.3} s ({:.0} bars/s)",
+                if elapsed_s > 0.0 {
+                    bars as f64 / elapsed_s
+                } else {
+                    0.0
+                }
+            ),
+        ),
     ];
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::new();

@@ -42,7 +42,9 @@ pub enum StoreError {
         what: String,
     },
     /// The journal file is held by a writer that does not share it (another daemon).
-    #[error("journal {path} is already open for writing by another process; read it with JournalReader")]
+    #[error(
+        "journal {path} is already open for writing by another process; read it with JournalReader"
+    )]
     Locked {
         /// The journal file.
         path: PathBuf,
@@ -56,7 +58,9 @@ pub enum StoreError {
     },
     /// The next sequence number is already in the file: this handle's state is behind it (an
     /// earlier commit reported failure but landed). Nothing was written; reopen the journal.
-    #[error("journal event #{seq} already exists: this handle is behind the file, reopen the journal")]
+    #[error(
+        "journal event #{seq} already exists: this handle is behind the file, reopen the journal"
+    )]
     SeqTaken {
         /// The sequence number that was taken.
         seq: u64,
@@ -113,19 +117,32 @@ impl StoreError {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        StoreError::Damaged { path: path.to_path_buf(), data_dir, what: what.into() }
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            data_dir,
+            what: what.into(),
+        }
     }
 
     /// Wraps any redb error with the journal path; corruption becomes [`StoreError::Damaged`].
     pub(crate) fn db(path: &std::path::Path, source: impl Into<redb::Error>) -> StoreError {
         let source = source.into();
         match source {
-            redb::Error::DatabaseAlreadyOpen => StoreError::Locked { path: path.to_path_buf() },
-            redb::Error::RepairAborted => StoreError::NeedsRecovery { path: path.to_path_buf() },
+            redb::Error::DatabaseAlreadyOpen => StoreError::Locked {
+                path: path.to_path_buf(),
+            },
+            redb::Error::RepairAborted => StoreError::NeedsRecovery {
+                path: path.to_path_buf(),
+            },
             // A foreign or overwritten header is reported by redb as invalid data.
             redb::Error::Corrupted(what) => StoreError::damaged(path, what),
-            redb::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => StoreError::damaged(path, e.to_string()),
-            source => StoreError::Db { path: path.to_path_buf(), source },
+            redb::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                StoreError::damaged(path, e.to_string())
+            }
+            source => StoreError::Db {
+                path: path.to_path_buf(),
+                source,
+            },
         }
     }
 }

@@ -103,7 +103,9 @@ impl OrderEvent {
     /// The idempotency key of a fill (`<client id>/<trade id>`), `None` for other events.
     pub fn fill_key(&self) -> Option<String> {
         match self {
-            OrderEvent::Filled { fill, trade_id } => Some(format!("{}/{}", fill.client_id, trade_id)),
+            OrderEvent::Filled { fill, trade_id } => {
+                Some(format!("{}/{}", fill.client_id, trade_id))
+            }
             _ => None,
         }
     }
@@ -125,4 +127,16 @@ pub enum Recorded {
     Appended(u64),
     /// A fill whose key was already journalled: nothing written, nothing to act on.
     DuplicateFill,
+}
+
+/// One event of a [`crate::Journal::record_batch`]: what was done with it and the order it
+/// moved, as that event left it (for publishing the transition once the batch is committed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// Appended (with its sequence number) or a duplicate fill (nothing written).
+    pub recorded: Recorded,
+    /// The order's status before this event (`None` for `Created` and duplicates).
+    pub from: Option<crate::OrderStatus>,
+    /// The order after this event (`None` for duplicates).
+    pub order: Option<crate::OrderRecord>,
 }

@@ -32,7 +32,13 @@ fn install_quiet_hook() {
                 // `.../redb-4.6.0/src/x.rs` → `redb-4.6.0/src/x.rs`: the crate and file, not the cache path.
                 let place = info
                     .location()
-                    .map(|l| format!(" ({}:{})", l.file().find("redb-").map_or(l.file(), |i| &l.file()[i..]), l.line()))
+                    .map(|l| {
+                        format!(
+                            " ({}:{})",
+                            l.file().find("redb-").map_or(l.file(), |i| &l.file()[i..]),
+                            l.line()
+                        )
+                    })
                     .unwrap_or_default();
                 let message = info
                     .payload()
@@ -40,7 +46,9 @@ fn install_quiet_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".to_string());
-                CAUGHT.with(|c| *c.borrow_mut() = Some(format!("redb stopped on a bad page: {message}{place}")));
+                CAUGHT.with(|c| {
+                    *c.borrow_mut() = Some(format!("redb stopped on a bad page: {message}{place}"))
+                });
             } else {
                 previous(info);
             }
@@ -50,13 +58,18 @@ fn install_quiet_hook() {
 
 /// Runs `op` (an open or read of the journal at `path`); a panic inside it becomes
 /// [`StoreError::Damaged`] for `path`.
-pub(crate) fn guarded<T>(path: &Path, op: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+pub(crate) fn guarded<T>(
+    path: &Path,
+    op: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     install_quiet_hook();
     let outer = GUARDED.with(|g| g.replace(true));
     let result = panic::catch_unwind(AssertUnwindSafe(op));
     GUARDED.with(|g| g.set(outer));
     result.unwrap_or_else(|_| {
-        let what = CAUGHT.with(|c| c.borrow_mut().take()).unwrap_or_else(|| "redb stopped on a bad page".to_string());
+        let what = CAUGHT
+            .with(|c| c.borrow_mut().take())
+            .unwrap_or_else(|| "redb stopped on a bad page".to_string());
         Err(StoreError::damaged(path, what))
     })
 }

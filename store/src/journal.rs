@@ -22,12 +22,14 @@
 
 use std::path::{Path, PathBuf};
 
-use redb::{Builder, ConcurrencyMode, Database, Durability, ReadTransaction, ReadableTable, TableDefinition};
+use redb::{
+    Builder, ConcurrencyMode, Database, Durability, ReadTransaction, ReadableTable, TableDefinition,
+};
 use rust_decimal::Decimal;
 use sharewise_engine::types::ClientOrderId;
 
 use crate::error::StoreError;
-use crate::event::{JournalEntry, OrderEvent, Recorded};
+use crate::event::{Applied, JournalEntry, OrderEvent, Recorded};
 use crate::guard::guarded;
 use crate::state::{JournalState, OrderRecord, PositionRecord};
 
@@ -47,11 +49,15 @@ pub struct Journal {
     state: JournalState,
     account_id: Option<String>,
     commit_delay: Option<std::time::Duration>,
+    commits: u64,
 }
 
 impl std::fmt::Debug for Journal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Journal").field("path", &self.path).field("last_seq", &self.state.last_seq()).finish()
+        f.debug_struct("Journal")
+            .field("path", &self.path)
+            .field("last_seq", &self.state.last_seq())
+            .finish()
     }
 }
 
@@ -85,7 +91,14 @@ impl Journal {
         let read = redb::ReadableDatabase::begin_read(&db).map_err(|e| err(e.into()))?;
         let state = replay(&read, &path)?;
         let account_id = read_account_id(&read, &path)?;
-        Ok(Journal { db, path, state, account_id, commit_delay: None })
+        Ok(Journal {
+            db,
+            path,
+            state,
+            account_id,
+            commit_delay: None,
+            commits: 0,
+        })
     }
 
     /// Test hook: every commit of [`record`](Self::record) first waits `delay`, as on a slow
@@ -105,16 +118,24 @@ impl Journal {
     pub fn stamp_account(&mut self, account_id: &str) -> Result<(), StoreError> {
         match self.account_id.as_deref() {
             Some(id) if id == account_id => return Ok(()),
-            Some(id) if !self.is_empty() => return Err(StoreError::ForeignAccount { path: self.path.clone(), journal: id.to_string(), wanted: account_id.to_string() }),
+            Some(id) if !self.is_empty() => {
+                return Err(StoreError::ForeignAccount {
+                    path: self.path.clone(),
+                    journal: id.to_string(),
+                    wanted: account_id.to_string(),
+                })
+            }
             _ => {}
         }
         let path = &self.path;
         let err = |e: redb::Error| StoreError::db(path, e);
         let mut txn = self.db.begin_write().map_err(|e| err(e.into()))?;
-        txn.set_durability(Durability::Immediate).map_err(|e| err(e.into()))?;
+        txn.set_durability(Durability::Immediate)
+            .map_err(|e| err(e.into()))?;
         {
             let mut meta = txn.open_table(META).map_err(|e| err(e.into()))?;
-            meta.insert(ACCOUNT_ID, account_id).map_err(|e| err(e.into()))?;
+            meta.insert(ACCOUNT_ID, account_id)
+                .map_err(|e| err(e.into()))?;
         }
         txn.commit().map_err(|e| err(e.into()))?;
         self.account_id = Some(account_id.to_string());
@@ -132,40 +153,124 @@ impl Journal {
     /// An event the lifecycle forbids is refused with an error naming both states and the
     /// client id, and nothing is written.
     pub fn record(&mut self, event: &OrderEvent) -> Result<Recorded, StoreError> {
-        let key = event.fill_key();
-        if key.as_deref().is_some_and(|k| self.state.has_fill(k)) {
-            return Ok(Recorded::DuplicateFill);
+        let applied = self.record_batch(std::slice::from_ref(event))?;
+        Ok(applied
+            .first()
+            .map_or(Recorded::DuplicateFill, |a| a.recorded))
+    }
+
+    /// Commits `events` in **one** durable transaction (one fsync for all of them: a burst of
+    /// fills on a slow disk costs one commit, not one per fill), each validated against the
+    /// state the ones before it leave.
+    ///
+    /// All or nothing: if any event is refused, or the commit fails, nothing is written and the
+    /// in-memory state is what the file holds. Act on the events only after this returns.
+    pub fn record_batch(&mut self, events: &[OrderEvent]) -> Result<Vec<Applied>, StoreError> {
+        if events
+            .iter()
+            .all(|e| e.fill_key().is_some_and(|k| self.state.has_fill(&k)))
+        {
+            // Nothing new: no transaction, no fsync.
+            return Ok(events
+                .iter()
+                .map(|_| Applied {
+                    recorded: Recorded::DuplicateFill,
+                    from: None,
+                    order: None,
+                })
+                .collect());
         }
-        self.state.check(event)?;
-        let seq = self.state.last_seq() + 1;
-        let json = serde_json::to_string(event).map_err(StoreError::Encode)?;
+        let mut applied = Vec::with_capacity(events.len());
+        let outcome = self.write_batch(events, &mut applied);
+        if outcome.is_err()
+            && applied
+                .iter()
+                .any(|a| matches!(a.recorded, Recorded::Appended(_)))
+        {
+            // Some events reached the in-memory state but not the file: read the file again.
+            self.reload()?;
+        }
+        outcome.map(|()| applied)
+    }
+
+    /// Applies `events` to the state while writing them into one transaction, then commits.
+    fn write_batch(
+        &mut self,
+        events: &[OrderEvent],
+        applied: &mut Vec<Applied>,
+    ) -> Result<(), StoreError> {
         let path = &self.path;
         let err = |e: redb::Error| StoreError::db(path, e);
         let mut txn = self.db.begin_write().map_err(|e| err(e.into()))?;
-        txn.set_durability(Durability::Immediate).map_err(|e| err(e.into()))?;
+        txn.set_durability(Durability::Immediate)
+            .map_err(|e| err(e.into()))?;
         {
-            let mut events = txn.open_table(EVENTS).map_err(|e| err(e.into()))?;
-            // Append-only: never overwrite (the transaction is dropped uncommitted).
-            if events.insert(seq, json.as_str()).map_err(|e| err(e.into()))?.is_some() {
-                return Err(StoreError::SeqTaken { seq });
-            }
-            if let Some(key) = key.as_deref() {
-                let mut keys = txn.open_table(FILL_KEYS).map_err(|e| err(e.into()))?;
-                keys.insert(key, seq).map_err(|e| err(e.into()))?;
+            let mut table = txn.open_table(EVENTS).map_err(|e| err(e.into()))?;
+            let mut keys = txn.open_table(FILL_KEYS).map_err(|e| err(e.into()))?;
+            for event in events {
+                let key = event.fill_key();
+                if key.as_deref().is_some_and(|k| self.state.has_fill(k)) {
+                    applied.push(Applied {
+                        recorded: Recorded::DuplicateFill,
+                        from: None,
+                        order: None,
+                    });
+                    continue;
+                }
+                self.state.check(event)?;
+                let seq = self.state.last_seq() + 1;
+                let json = serde_json::to_string(event).map_err(StoreError::Encode)?;
+                // Append-only: never overwrite (the transaction is dropped uncommitted).
+                if table
+                    .insert(seq, json.as_str())
+                    .map_err(|e| err(e.into()))?
+                    .is_some()
+                {
+                    return Err(StoreError::SeqTaken { seq });
+                }
+                if let Some(key) = key.as_deref() {
+                    keys.insert(key, seq).map_err(|e| err(e.into()))?;
+                }
+                let from = self.state.order(event.client_id()).map(|o| o.status);
+                self.state.apply(seq, event)?;
+                let order = self.state.order(event.client_id()).cloned();
+                applied.push(Applied {
+                    recorded: Recorded::Appended(seq),
+                    from,
+                    order,
+                });
             }
         }
         if let Some(delay) = self.commit_delay {
             std::thread::sleep(delay);
         }
         txn.commit().map_err(|e| err(e.into()))?;
-        self.state.apply(seq, event)?;
-        Ok(Recorded::Appended(seq))
+        self.commits += 1;
+        Ok(())
+    }
+
+    /// Durable commits of events through this handle (each one an fsync): how well bursts are
+    /// batched.
+    pub fn commits(&self) -> u64 {
+        self.commits
+    }
+
+    /// Rebuilds the in-memory state from the file.
+    fn reload(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.state = guarded(&path, || {
+            let read = redb::ReadableDatabase::begin_read(&self.db)
+                .map_err(|e| StoreError::db(&path, e))?;
+            replay(&read, &path)
+        })?;
+        Ok(())
     }
 
     /// Every stored event in sequence order (for audit and tests).
     pub fn entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
         guarded(&self.path, || {
-            let read = redb::ReadableDatabase::begin_read(&self.db).map_err(|e| StoreError::db(&self.path, e))?;
+            let read = redb::ReadableDatabase::begin_read(&self.db)
+                .map_err(|e| StoreError::db(&self.path, e))?;
             read_entries(&read, &self.path)
         })
     }
@@ -202,7 +307,10 @@ impl Journal {
 }
 
 /// Every event in `txn`, in sequence order.
-pub(crate) fn read_entries(txn: &ReadTransaction, path: &Path) -> Result<Vec<JournalEntry>, StoreError> {
+pub(crate) fn read_entries(
+    txn: &ReadTransaction,
+    path: &Path,
+) -> Result<Vec<JournalEntry>, StoreError> {
     let err = |e: redb::Error| StoreError::db(path, e);
     let table = match txn.open_table(EVENTS) {
         Ok(t) => t,
@@ -213,22 +321,29 @@ pub(crate) fn read_entries(txn: &ReadTransaction, path: &Path) -> Result<Vec<Jou
     for row in table.iter().map_err(|e| err(e.into()))? {
         let (seq, json) = row.map_err(|e| err(e.into()))?;
         let seq = seq.value();
-        let event = serde_json::from_str(json.value())
-            .map_err(|e| StoreError::damaged(path, format!("event #{seq} cannot be decoded: {e}")))?;
+        let event = serde_json::from_str(json.value()).map_err(|e| {
+            StoreError::damaged(path, format!("event #{seq} cannot be decoded: {e}"))
+        })?;
         out.push(JournalEntry { seq, event });
     }
     Ok(out)
 }
 
 /// The account id stamped in `txn`'s meta table, if any.
-pub(crate) fn read_account_id(txn: &ReadTransaction, path: &Path) -> Result<Option<String>, StoreError> {
+pub(crate) fn read_account_id(
+    txn: &ReadTransaction,
+    path: &Path,
+) -> Result<Option<String>, StoreError> {
     let err = |e: redb::Error| StoreError::db(path, e);
     let table = match txn.open_table(META) {
         Ok(t) => t,
         Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
         Err(e) => return Err(err(e.into())),
     };
-    Ok(table.get(ACCOUNT_ID).map_err(|e| err(e.into()))?.map(|v| v.value().to_string()))
+    Ok(table
+        .get(ACCOUNT_ID)
+        .map_err(|e| err(e.into()))?
+        .map(|v| v.value().to_string()))
 }
 
 /// Folds every event in `txn` into a fresh state.

@@ -40,7 +40,7 @@ pub mod status;
 pub mod views;
 
 pub use error::StoreError;
-pub use event::{JournalEntry, OrderEvent, Recorded};
+pub use event::{Applied, JournalEntry, OrderEvent, Recorded};
 pub use journal::Journal;
 pub use reader::{read_state, JournalReader};
 pub use state::{JournalState, OrderRecord, PositionRecord};

@@ -28,7 +28,9 @@ pub struct JournalReader {
 
 impl std::fmt::Debug for JournalReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JournalReader").field("path", &self.path).finish()
+        f.debug_struct("JournalReader")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -36,28 +38,41 @@ impl JournalReader {
     /// Opens an existing journal read-only, alongside a running writer if there is one.
     pub fn open(path: impl AsRef<Path>) -> Result<JournalReader, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let db = guarded(&path, || builder().open_read_only(&path).map_err(|e| StoreError::db(&path, e)))?;
+        let db = guarded(&path, || {
+            builder()
+                .open_read_only(&path)
+                .map_err(|e| StoreError::db(&path, e))
+        })?;
         Ok(JournalReader { db, path })
     }
 
     /// The state as of the writer's latest commit (each call sees newer commits).
     pub fn state(&self) -> Result<JournalState, StoreError> {
         guarded(&self.path, || {
-            let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
+            let txn = self
+                .db
+                .begin_read()
+                .map_err(|e| StoreError::db(&self.path, e))?;
             replay(&txn, &self.path)
         })
     }
 
     /// The broker account the journal belongs to, once stamped.
     pub fn account_id(&self) -> Result<Option<String>, StoreError> {
-        let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
+        let txn = self
+            .db
+            .begin_read()
+            .map_err(|e| StoreError::db(&self.path, e))?;
         crate::journal::read_account_id(&txn, &self.path)
     }
 
     /// Every committed event in sequence order.
     pub fn entries(&self) -> Result<Vec<JournalEntry>, StoreError> {
         guarded(&self.path, || {
-            let txn = self.db.begin_read().map_err(|e| StoreError::db(&self.path, e))?;
+            let txn = self
+                .db
+                .begin_read()
+                .map_err(|e| StoreError::db(&self.path, e))?;
             read_entries(&txn, &self.path)
         })
     }

@@ -87,7 +87,10 @@ impl JournalState {
         if let OrderEvent::Created { order, .. } = event {
             return match current {
                 Some(_) => Err(StoreError::DuplicateOrder(id)),
-                None if order.qty <= 0 => Err(StoreError::BadOrder { client_id: id, what: format!("qty {} must be > 0", order.qty) }),
+                None if order.qty <= 0 => Err(StoreError::BadOrder {
+                    client_id: id,
+                    what: format!("qty {} must be > 0", order.qty),
+                }),
                 None => Ok(OrderStatus::New),
             };
         }
@@ -95,7 +98,9 @@ impl JournalState {
         let to = match event {
             OrderEvent::Created { .. } => OrderStatus::New, // handled above
             OrderEvent::Sent { .. } => OrderStatus::Sent,
-            OrderEvent::Acknowledged { .. } if current.filled_qty > 0 => OrderStatus::PartiallyFilled,
+            OrderEvent::Acknowledged { .. } if current.filled_qty > 0 => {
+                OrderStatus::PartiallyFilled
+            }
             OrderEvent::Acknowledged { .. } => OrderStatus::Open,
             OrderEvent::Cancelled { .. } => OrderStatus::Cancelled,
             OrderEvent::Rejected { .. } => OrderStatus::Rejected,
@@ -111,7 +116,11 @@ impl JournalState {
         if current.status.can_become(to) {
             Ok(to)
         } else {
-            Err(StoreError::IllegalTransition { client_id: id, from: current.status, to })
+            Err(StoreError::IllegalTransition {
+                client_id: id,
+                from: current.status,
+                to,
+            })
         }
     }
 
@@ -126,7 +135,14 @@ impl JournalState {
         self.fill_keys.extend(key);
         let ts = event.ts();
         self.last_seq = seq;
-        if let OrderEvent::Created { order, symbol, strategy, stop_loss, take_profit } = event {
+        if let OrderEvent::Created {
+            order,
+            symbol,
+            strategy,
+            stop_loss,
+            take_profit,
+        } = event
+        {
             self.orders.insert(
                 order.client_id,
                 OrderRecord {
@@ -154,8 +170,12 @@ impl JournalState {
         order.status = to;
         order.updated_ts = ts;
         match event {
-            OrderEvent::Acknowledged { broker_order_id, .. } => order.broker_order_id = Some(broker_order_id.clone()),
-            OrderEvent::Rejected { reason, .. } | OrderEvent::Unresolved { reason, .. } => order.reason = Some(reason.clone()),
+            OrderEvent::Acknowledged {
+                broker_order_id, ..
+            } => order.broker_order_id = Some(broker_order_id.clone()),
+            OrderEvent::Rejected { reason, .. } | OrderEvent::Unresolved { reason, .. } => {
+                order.reason = Some(reason.clone())
+            }
             OrderEvent::Filled { fill, .. } => {
                 let new_qty = order.filled_qty + fill.qty;
                 order.avg_fill_price = (order.avg_fill_price * Decimal::from(order.filled_qty)
@@ -163,7 +183,10 @@ impl JournalState {
                     / Decimal::from(new_qty);
                 order.filled_qty = new_qty;
                 let symbol = order.symbol.clone();
-                self.positions.entry(symbol).or_insert_with(|| Position::flat(fill.instrument)).apply(fill);
+                self.positions
+                    .entry(symbol)
+                    .or_insert_with(|| Position::flat(fill.instrument))
+                    .apply(fill);
                 self.cash_flow -= fill.price.notional(fill.side.sign() * fill.qty) + fill.fees;
             }
             _ => {}
@@ -179,7 +202,10 @@ impl JournalState {
     /// The latest `updated_ts` or `created_ts` of any order (`None` for an empty journal):
     /// where the journal's timeline stands, read without copying the orders.
     pub fn last_activity(&self) -> Option<TimestampNs> {
-        self.orders.values().map(|o| o.updated_ts.max(o.created_ts)).max()
+        self.orders
+            .values()
+            .map(|o| o.updated_ts.max(o.created_ts))
+            .max()
     }
 
     /// The latest `updated_ts` of any order (`None` for an empty journal).
@@ -189,7 +215,11 @@ impl JournalState {
 
     /// The oldest creation time of an order still in flight (not terminal), if any.
     pub fn oldest_in_flight(&self) -> Option<TimestampNs> {
-        self.orders.values().filter(|o| !o.status.is_terminal()).map(|o| o.created_ts).min()
+        self.orders
+            .values()
+            .filter(|o| !o.status.is_terminal())
+            .map(|o| o.created_ts)
+            .min()
     }
 
     /// One order, if journalled.
@@ -227,13 +257,26 @@ impl JournalState {
 }
 
 fn check_fill(order: &OrderRecord, fill: &Fill) -> Result<OrderStatus, StoreError> {
-    let bad = |what: String| StoreError::BadFill { client_id: order.client_id, what };
+    let bad = |what: String| StoreError::BadFill {
+        client_id: order.client_id,
+        what,
+    };
     if fill.side != order.side {
-        return Err(bad(format!("side {} does not match order side {}", fill.side, order.side)));
+        return Err(bad(format!(
+            "side {} does not match order side {}",
+            fill.side, order.side
+        )));
     }
     let remaining = order.qty - order.filled_qty;
     if fill.qty <= 0 || fill.qty > remaining {
-        return Err(bad(format!("qty {} outside 1..={remaining} (remaining)", fill.qty)));
+        return Err(bad(format!(
+            "qty {} outside 1..={remaining} (remaining)",
+            fill.qty
+        )));
     }
-    Ok(if fill.qty == remaining { OrderStatus::Filled } else { OrderStatus::PartiallyFilled })
+    Ok(if fill.qty == remaining {
+        OrderStatus::Filled
+    } else {
+        OrderStatus::PartiallyFilled
+    })
 }

@@ -54,7 +54,10 @@ impl OrderStatus {
 
     /// Whether no event may follow.
     pub const fn is_terminal(self) -> bool {
-        matches!(self, OrderStatus::Filled | OrderStatus::Cancelled | OrderStatus::Rejected)
+        matches!(
+            self,
+            OrderStatus::Filled | OrderStatus::Cancelled | OrderStatus::Rejected
+        )
     }
 
     /// Whether the lifecycle allows moving from `self` to `to`.
@@ -62,7 +65,10 @@ impl OrderStatus {
         use OrderStatus::*;
         match self {
             New => matches!(to, Sent | Cancelled | Rejected),
-            Sent => matches!(to, Open | PartiallyFilled | Filled | Cancelled | Rejected | Unresolved),
+            Sent => matches!(
+                to,
+                Open | PartiallyFilled | Filled | Cancelled | Rejected | Unresolved
+            ),
             Open => matches!(to, PartiallyFilled | Filled | Cancelled | Unresolved),
             PartiallyFilled => matches!(to, PartiallyFilled | Filled | Cancelled | Unresolved),
             Unresolved => matches!(to, Open | PartiallyFilled | Filled | Cancelled | Rejected),
@@ -81,7 +87,16 @@ impl std::fmt::Display for OrderStatus {
 mod tests {
     use super::OrderStatus::{self, *};
 
-    const ALL: [OrderStatus; 8] = [New, Sent, Open, PartiallyFilled, Filled, Cancelled, Rejected, Unresolved];
+    const ALL: [OrderStatus; 8] = [
+        New,
+        Sent,
+        Open,
+        PartiallyFilled,
+        Filled,
+        Cancelled,
+        Rejected,
+        Unresolved,
+    ];
 
     #[test]
     fn terminal_states_accept_nothing() {
@@ -108,7 +123,10 @@ mod tests {
             r#"["new","sent","open","partially_filled","filled","cancelled","rejected","unresolved"]"#
         );
         for s in ALL {
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
         }
     }
 }

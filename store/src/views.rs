@@ -45,7 +45,10 @@ pub fn orders_view(state: &JournalState) -> Vec<OrderView> {
         .into_iter()
         .map(|mut order| {
             order.avg_fill_price = order.avg_fill_price.normalize();
-            OrderView { tag: order.client_id.to_string(), order }
+            OrderView {
+                tag: order.client_id.to_string(),
+                order,
+            }
         })
         .collect()
 }

@@ -14,7 +14,8 @@ fn write_journal(path: &Path) {
     let mut j = Journal::open(path).expect("new journal");
     for id in 1..=30 {
         place(&mut j, id, "INFY", Side::Buy, 10);
-        j.record(&filled(id, Side::Buy, 10, "100", &format!("T{id}"))).expect("fill");
+        j.record(&filled(id, Side::Buy, 10, "100", &format!("T{id}")))
+            .expect("fill");
     }
 }
 
@@ -26,16 +27,24 @@ type Call = fn(&Path) -> Outcome;
 
 /// Runs one call on a damaged file, catching a panic.
 fn outcome<T>(call: impl FnOnce() -> Result<T, StoreError>) -> Outcome {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).ok().map(|r| r.map(|_| ()))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        .ok()
+        .map(|r| r.map(|_| ()))
 }
 
 fn assert_damaged(err: &StoreError, path: &Path) {
-    assert!(matches!(err, StoreError::Damaged { .. }), "expected Damaged, got {err:?}");
+    assert!(
+        matches!(err, StoreError::Damaged { .. }),
+        "expected Damaged, got {err:?}"
+    );
     let msg = err.to_string();
     let dir = path.parent().expect("dir").display().to_string();
     assert!(msg.contains(&path.display().to_string()), "{msg}");
     assert!(msg.contains("is damaged"), "{msg}");
-    assert!(msg.contains(&format!("sharewise recover --data-dir {dir}")), "{msg}");
+    assert!(
+        msg.contains(&format!("sharewise recover --data-dir {dir}")),
+        "{msg}"
+    );
     assert!(msg.contains(".damaged"), "suggests keeping a copy: {msg}");
 }
 
@@ -50,17 +59,24 @@ fn corrupted_bytes_anywhere_give_a_damaged_error_not_a_panic() {
     let step = (clean.len() / 64).max(1);
     for offset in (0..clean.len()).step_by(step) {
         let mut bytes = clean.clone();
-        bytes[offset..(offset + 64).min(clean.len())].iter_mut().for_each(|b| *b ^= 0x5A);
+        bytes[offset..(offset + 64).min(clean.len())]
+            .iter_mut()
+            .for_each(|b| *b ^= 0x5A);
         let calls: [(&str, Call); 3] = [
             ("Journal::open", |p| outcome(|| Journal::open(p))),
             ("read_state", |p| outcome(|| read_state(p))),
-            ("JournalReader", |p| outcome(|| JournalReader::open(p)?.entries())),
+            ("JournalReader", |p| {
+                outcome(|| JournalReader::open(p)?.entries())
+            }),
         ];
         for (name, call) in calls {
             // Each call gets the damaged bytes afresh (opening for writing may repair the file).
             std::fs::write(&path, &bytes).expect("write damaged journal");
             match call(&path) {
-                None => panic!("{name} panicked on a journal with bytes {offset}..{} corrupted", offset + 64),
+                None => panic!(
+                    "{name} panicked on a journal with bytes {offset}..{} corrupted",
+                    offset + 64
+                ),
                 Some(Err(e)) => {
                     assert_damaged(&e, &path);
                     damaged += 1;

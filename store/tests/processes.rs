@@ -12,13 +12,22 @@ use std::process::{Command, Stdio};
 
 use common::{created, filled, place, sent};
 use sharewise_engine::types::{Price, Side};
-use sharewise_store::{orders_view, positions_view, read_state, Journal, JournalReader, OrderStatus, StoreError};
+use sharewise_store::{
+    orders_view, positions_view, read_state, Journal, JournalReader, OrderStatus, StoreError,
+};
 
 const ENV: &str = "SW_CHILD_JOURNAL";
 
 fn child(test: &str, path: &Path) -> Command {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
-    cmd.args([test, "--exact", "--ignored", "--nocapture", "--test-threads=1"]).env(ENV, path);
+    cmd.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(ENV, path);
     cmd
 }
 
@@ -26,18 +35,31 @@ fn child(test: &str, path: &Path) -> Command {
 #[test]
 #[ignore = "run by reader_in_another_process_sees_the_daemons_commits"]
 fn child_reader() {
-    let Some(path) = std::env::var_os(ENV) else { return };
-    let state = JournalReader::open(&path).expect("read-only open next to the writer").state().expect("state");
+    let Some(path) = std::env::var_os(ENV) else {
+        return;
+    };
+    let state = JournalReader::open(&path)
+        .expect("read-only open next to the writer")
+        .state()
+        .expect("state");
     let marks = HashMap::from([("INFY".to_string(), Price::parse("110").expect("mark"))]);
-    println!("ORDERS {}", serde_json::to_string(&orders_view(&state)).expect("json"));
-    println!("POSITIONS {}", serde_json::to_string(&positions_view(&state, &marks)).expect("json"));
+    println!(
+        "ORDERS {}",
+        serde_json::to_string(&orders_view(&state)).expect("json")
+    );
+    println!(
+        "POSITIONS {}",
+        serde_json::to_string(&positions_view(&state, &marks)).expect("json")
+    );
 }
 
 /// Child: records orders forever, printing `SEQ <n>` after each commit, until killed.
 #[test]
 #[ignore = "run by writer_killed_mid_stream_loses_nothing_it_committed"]
 fn child_writer() {
-    let Some(path) = std::env::var_os(ENV) else { return };
+    let Some(path) = std::env::var_os(ENV) else {
+        return;
+    };
     let mut j = Journal::open(&path).expect("open");
     for id in 1.. {
         for e in [created(id, "INFY", Side::Buy, 1), sent(id)] {
@@ -66,13 +88,20 @@ fn reader_in_another_process_sees_the_daemons_commits() {
     j.record(&filled(1, Side::Buy, 4, "100", "T1")).unwrap();
 
     let out = child("child_reader", &path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = String::from_utf8_lossy(&out.stdout).into_owned();
     let orders = json_line(&out, "ORDERS ");
     assert_eq!(orders[0]["client_id"], 1);
     assert_eq!(orders[0]["symbol"], "INFY");
     assert_eq!(orders[0]["side"], "BUY");
-    assert_eq!((orders[0]["qty"].as_i64(), orders[0]["filled_qty"].as_i64()), (Some(10), Some(4)));
+    assert_eq!(
+        (orders[0]["qty"].as_i64(), orders[0]["filled_qty"].as_i64()),
+        (Some(10), Some(4))
+    );
     assert_eq!(orders[0]["status"], "partially_filled");
     let positions = json_line(&out, "POSITIONS ");
     assert_eq!(positions[0]["qty"], 4);
@@ -96,7 +125,10 @@ fn reader_in_the_same_process_follows_new_commits() {
     j.record(&created(1, "INFY", Side::Sell, 3)).unwrap();
     assert_eq!(reader.state().unwrap().orders()[0].status, OrderStatus::New);
     j.record(&sent(1)).unwrap();
-    assert_eq!(reader.state().unwrap().orders()[0].status, OrderStatus::Sent);
+    assert_eq!(
+        reader.state().unwrap().orders()[0].status,
+        OrderStatus::Sent
+    );
     assert_eq!(reader.entries().unwrap(), j.entries().unwrap());
     assert_eq!(read_state(&path).unwrap().last_seq(), 2);
 }
@@ -105,7 +137,11 @@ fn reader_in_the_same_process_follows_new_commits() {
 fn writer_killed_mid_stream_loses_nothing_it_committed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.redb");
-    let mut proc = child("child_writer", &path).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut proc = child("child_writer", &path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let stdout = proc.stdout.take().unwrap();
     let mut acked = 0;
     for line in BufReader::new(stdout).lines() {
@@ -128,15 +164,25 @@ fn writer_killed_mid_stream_loses_nothing_it_committed() {
     }
     // ...and read_state (what `sharewise orders` uses) gets the state either way.
     let seen = read_state(&path).unwrap();
-    assert!(seen.last_seq() >= acked, "reader saw {} of {acked}", seen.last_seq());
+    assert!(
+        seen.last_seq() >= acked,
+        "reader saw {} of {acked}",
+        seen.last_seq()
+    );
 
     let mut j = Journal::open(&path).unwrap();
     let entries = j.entries().unwrap();
     assert!(entries.len() as u64 >= acked, "{} < {acked}", entries.len());
-    assert!(entries.iter().enumerate().all(|(i, e)| e.seq == i as u64 + 1));
+    assert!(entries
+        .iter()
+        .enumerate()
+        .all(|(i, e)| e.seq == i as u64 + 1));
     // The restarted writer carries on without reusing an id or a sequence number.
     let next = j.next_client_id();
     assert!(j.orders().iter().all(|o| o.client_id < next));
     let seq = entries.len() as u64 + 1;
-    assert_eq!(j.record(&created(next.0, "INFY", Side::Buy, 1)).unwrap(), sharewise_store::Recorded::Appended(seq));
+    assert_eq!(
+        j.record(&created(next.0, "INFY", Side::Buy, 1)).unwrap(),
+        sharewise_store::Recorded::Appended(seq)
+    );
 }

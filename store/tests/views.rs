@@ -23,17 +23,33 @@ fn views_carry_the_interface_fields() {
     assert_eq!(orders[1]["client_id"], 2);
     assert_eq!(orders[1]["tag"], "SW0000000002");
     assert_eq!(orders[1]["side"], "SELL");
-    assert_eq!((orders[1]["qty"].as_i64(), orders[1]["filled_qty"].as_i64()), (Some(4), Some(4)));
+    assert_eq!(
+        (orders[1]["qty"].as_i64(), orders[1]["filled_qty"].as_i64()),
+        (Some(4), Some(4))
+    );
     assert_eq!(orders[1]["status"], "filled");
     assert_eq!(orders[1]["avg_fill_price"], "105.5");
 
     let marks = HashMap::from([("INFY".to_string(), Price::parse("110").unwrap())]);
     let positions = serde_json::to_value(positions_view(j.state(), &marks)).unwrap();
     let infy = &positions[0];
-    assert_eq!((infy["symbol"].as_str(), infy["qty"].as_i64()), (Some("INFY"), Some(6)));
-    assert_eq!((&infy["avg_price"], &infy["realized_pnl"], &infy["unrealized_pnl"]), (&"100".into(), &"22".into(), &"60".into()));
+    assert_eq!(
+        (infy["symbol"].as_str(), infy["qty"].as_i64()),
+        (Some("INFY"), Some(6))
+    );
+    assert_eq!(
+        (
+            &infy["avg_price"],
+            &infy["realized_pnl"],
+            &infy["unrealized_pnl"]
+        ),
+        (&"100".into(), &"22".into(), &"60".into())
+    );
     let tcs = &positions[1];
-    assert_eq!((tcs["qty"].as_i64(), tcs["avg_price"].as_str()), (Some(-2), Some("3000")));
+    assert_eq!(
+        (tcs["qty"].as_i64(), tcs["avg_price"].as_str()),
+        (Some(-2), Some("3000"))
+    );
     assert!(tcs["unrealized_pnl"].is_null(), "no mark given for TCS");
 }
 

@@ -5,10 +5,16 @@
 //! one-minute bars from 2026-01-05 09:15 IST.
 #![allow(dead_code, unused_imports)]
 pub use rust_decimal::Decimal;
-pub use sharewise_engine::backtest::{BacktestConfig, BacktestResult, Backtester, Commission, Decision, ZerodhaRates};
+pub use sharewise_engine::backtest::{
+    BacktestConfig, BacktestResult, Backtester, Commission, Decision, ZerodhaRates,
+};
 pub use sharewise_engine::strategy::{Reason, Signal, Strategy};
-pub use sharewise_engine::time::{days_from_civil, ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS};
-pub use sharewise_engine::types::{Bar, Fill, Instrument, InstrumentId, OrderType, Price, Product, Side};
+pub use sharewise_engine::time::{
+    days_from_civil, ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS,
+};
+pub use sharewise_engine::types::{
+    Bar, Fill, Instrument, InstrumentId, OrderType, Price, Product, Side,
+};
 pub use sharewise_risk::{codes, Limits, PreTradeRisk, Sizing};
 
 // ---------------------------------------------------------------------------------------------
@@ -26,11 +32,21 @@ pub struct Step {
 }
 
 pub fn buy(bar: usize) -> Step {
-    Step { bar, side: Side::Buy, entry: None, stop: None, target: None }
+    Step {
+        bar,
+        side: Side::Buy,
+        entry: None,
+        stop: None,
+        target: None,
+    }
 }
 
 pub fn sell(bar: usize) -> Step {
-    Step { bar, side: Side::Sell, ..buy(bar) }
+    Step {
+        bar,
+        side: Side::Sell,
+        ..buy(bar)
+    }
 }
 
 impl Step {
@@ -104,12 +120,22 @@ pub fn session_open() -> TimestampNs {
 }
 
 pub fn bar_at(ts: TimestampNs, [o, h, l, c]: [&str; 4]) -> Bar {
-    Bar { ts, open: p(o), high: p(h), low: p(l), close: p(c), volume: 1_000 }
+    Bar {
+        ts,
+        open: p(o),
+        high: p(h),
+        low: p(l),
+        close: p(c),
+        volume: 1_000,
+    }
 }
 
 /// One-minute bars from 09:15 IST on one day, open/high/low/close each.
 pub fn bars(rows: &[[&str; 4]]) -> Vec<Bar> {
-    rows.iter().enumerate().map(|(i, row)| bar_at(session_open() + i as i64 * NANOS_PER_MINUTE, *row)).collect()
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| bar_at(session_open() + i as i64 * NANOS_PER_MINUTE, *row))
+        .collect()
 }
 
 pub fn ts_of(i: usize) -> TimestampNs {
@@ -126,7 +152,13 @@ pub fn config() -> BacktestConfig {
     BacktestConfig::default()
 }
 
-pub fn run_with(config: BacktestConfig, inst: Instrument, sizing: Sizing, steps: Vec<Step>, bars: &[Bar]) -> BacktestResult {
+pub fn run_with(
+    config: BacktestConfig,
+    inst: Instrument,
+    sizing: Sizing,
+    steps: Vec<Step>,
+    bars: &[Bar],
+) -> BacktestResult {
     let gate = PreTradeRisk::new(sizing, Limits::default(), config.product);
     Backtester::new(config, inst, Scripted::new(steps), gate).run(bars.iter().copied())
 }
@@ -137,7 +169,11 @@ pub fn run(config: BacktestConfig, steps: Vec<Step>, bars: &[Bar]) -> BacktestRe
 }
 
 pub fn fill_prices(result: &BacktestResult) -> Vec<(Side, i64, Price)> {
-    result.fills.iter().map(|f: &Fill| (f.side, f.qty, f.price)).collect()
+    result
+        .fills
+        .iter()
+        .map(|f: &Fill| (f.side, f.qty, f.price))
+        .collect()
 }
 
 pub fn order_of(result: &BacktestResult, signal: usize) -> sharewise_engine::types::Order {
@@ -162,4 +198,3 @@ pub fn units(rupees: &str) -> i64 {
 pub fn zerodha() -> Commission {
     Commission::Zerodha(ZerodhaRates::default())
 }
-

@@ -25,7 +25,11 @@ pub struct Run {
 
 impl fmt::Display for Run {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "$ {}\nexit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.cmd, self.status, self.stdout, self.stderr)
+        write!(
+            f,
+            "$ {}\nexit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.cmd, self.status, self.stdout, self.stderr
+        )
     }
 }
 
@@ -41,9 +45,18 @@ impl Run {
     #[track_caller]
     pub fn fails(self) -> Run {
         assert!(!self.status.success(), "expected failure:\n{self}");
-        assert!(self.status.code().is_some(), "killed by a signal instead of exiting:\n{self}");
-        assert!(!self.stderr.contains("panicked"), "panicked instead of reporting an error:\n{self}");
-        assert!(self.stderr.contains("error"), "stderr should say `error`:\n{self}");
+        assert!(
+            self.status.code().is_some(),
+            "killed by a signal instead of exiting:\n{self}"
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "panicked instead of reporting an error:\n{self}"
+        );
+        assert!(
+            self.stderr.contains("error"),
+            "stderr should say `error`:\n{self}"
+        );
         self
     }
 
@@ -51,7 +64,10 @@ impl Run {
     #[track_caller]
     pub fn stderr_has(self, needles: &[&str]) -> Run {
         for n in needles {
-            assert!(self.stderr.contains(n), "stderr should contain {n:?}:\n{self}");
+            assert!(
+                self.stderr.contains(n),
+                "stderr should contain {n:?}:\n{self}"
+            );
         }
         self
     }
@@ -60,7 +76,10 @@ impl Run {
     #[track_caller]
     pub fn stdout_has(self, needles: &[&str]) -> Run {
         for n in needles {
-            assert!(self.stdout.contains(n), "stdout should contain {n:?}:\n{self}");
+            assert!(
+                self.stdout.contains(n),
+                "stdout should contain {n:?}:\n{self}"
+            );
         }
         self
     }
@@ -97,7 +116,12 @@ fn describe(cwd: Option<&Path>, args: &[&str]) -> String {
 }
 
 fn finish(cmd: String, out: Output) -> Run {
-    Run { cmd, status: out.status, stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+    Run {
+        cmd,
+        status: out.status,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 /// Runs `sharewise ARGS` in the current directory.
@@ -108,7 +132,11 @@ pub fn sw(args: &[&str]) -> Run {
 
 /// Runs `sharewise ARGS` with `cwd` as the working directory.
 pub fn sw_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = bin().args(args).current_dir(cwd).output().expect("spawn sharewise");
+    let out = bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("spawn sharewise");
     finish(describe(Some(cwd), args), out)
 }
 
@@ -119,7 +147,11 @@ pub fn sw_env(cwd: Option<&Path>, vars: &[(&str, &str)], args: &[&str]) -> Run {
     if let Some(dir) = cwd {
         cmd.current_dir(dir);
     }
-    let out = cmd.envs(vars.iter().copied()).args(args).output().expect("spawn sharewise");
+    let out = cmd
+        .envs(vars.iter().copied())
+        .args(args)
+        .output()
+        .expect("spawn sharewise");
     let shown: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
     finish(format!("{} {}", shown.join(" "), describe(cwd, args)), out)
 }
@@ -139,7 +171,18 @@ pub fn gen_bars(dir: &Path, name: &str, days: u32, seed: u64, extra: &[&str]) ->
     let out = dir.join(name);
     let days = days.to_string();
     let seed = seed.to_string();
-    let mut args = vec!["generate", "bars", "--symbol", "RELIANCE", "--days", &days, "--seed", &seed, "--out", s(&out)];
+    let mut args = vec![
+        "generate",
+        "bars",
+        "--symbol",
+        "RELIANCE",
+        "--days",
+        &days,
+        "--seed",
+        &seed,
+        "--out",
+        s(&out),
+    ];
     args.extend_from_slice(extra);
     sw(&args).ok();
     out
@@ -156,7 +199,16 @@ impl Table {
     /// Index of column `name`; panics naming the header when missing.
     #[track_caller]
     pub fn col(&self, name: &str) -> usize {
-        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{}: no column {name:?} in {:?}", self.path.display(), self.header))
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no column {name:?} in {:?}",
+                    self.path.display(),
+                    self.header
+                )
+            })
     }
 
     /// All cells of column `name`.
@@ -174,14 +226,31 @@ impl Table {
 /// Reads a CSV file strictly (every row must have as many fields as the header).
 #[track_caller]
 pub fn read_csv(path: &Path) -> Table {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = reader.headers().unwrap_or_else(|e| panic!("{}: {e}", path.display())).iter().map(String::from).collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader
+        .headers()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = reader
         .records()
         .enumerate()
-        .map(|(i, r)| r.unwrap_or_else(|e| panic!("{} row {}: {e}", path.display(), i + 2)).iter().map(String::from).collect())
+        .map(|(i, r)| {
+            r.unwrap_or_else(|e| panic!("{} row {}: {e}", path.display(), i + 2))
+                .iter()
+                .map(String::from)
+                .collect()
+        })
         .collect();
-    Table { path: path.to_path_buf(), header, rows }
+    Table {
+        path: path.to_path_buf(),
+        header,
+        rows,
+    }
 }
 
 /// Reads and parses a JSON file.
@@ -195,7 +264,12 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 pub fn is_money(text: &str) -> bool {
     let t = text.strip_prefix('-').unwrap_or(text);
     match t.split_once('.') {
-        Some((int, frac)) => !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.len() == 2 && frac.bytes().all(|b| b.is_ascii_digit()),
+        Some((int, frac)) => {
+            !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.len() == 2
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        }
         None => false,
     }
 }
@@ -224,12 +298,27 @@ pub fn write_lines(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
 
 /// The lines of a text file.
 pub fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).lines().map(String::from).collect()
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 /// The warm-up tick count of the daemon's `stopped: N ticks (W warm-up, ...)` line.
 pub fn warm_up_ticks(stdout: &str) -> u64 {
-    let at = stdout.find(" warm-up").unwrap_or_else(|| panic!("no warm-up count in:\n{stdout}"));
-    let digits: String = stdout[..at].chars().rev().take_while(char::is_ascii_digit).collect();
-    digits.chars().rev().collect::<String>().parse().unwrap_or_else(|e| panic!("warm-up count: {e}\n{stdout}"))
+    let at = stdout
+        .find(" warm-up")
+        .unwrap_or_else(|| panic!("no warm-up count in:\n{stdout}"));
+    let digits: String = stdout[..at]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .chars()
+        .rev()
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|e| panic!("warm-up count: {e}\n{stdout}"))
 }

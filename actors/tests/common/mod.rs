@@ -10,7 +10,11 @@ pub const PARK_FOREVER: Duration = Duration::from_secs(6 * 3600);
 /// Runs `body` on its own thread and returns its result, failing the test if it has not finished
 /// within `limit`. Pair it with [`PARK_FOREVER`]: a lost wake-up then shows as a failure naming
 /// `what`, not as a slow pass. `limit` is generous (tens of seconds) so a busy machine never trips it.
-pub fn finishes_within<T: Send + 'static>(limit: Duration, what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
+pub fn finishes_within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (done, result) = mpsc::channel();
     let worker = thread::spawn(move || {
         let _ = done.send(body());
@@ -25,6 +29,8 @@ pub fn finishes_within<T: Send + 'static>(limit: Duration, what: &str, body: imp
             Err(panic) => std::panic::resume_unwind(panic),
             Ok(()) => unreachable!("the body ended without sending its result"),
         },
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: not finished after {limit:?}; a wake-up was lost"),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: not finished after {limit:?}; a wake-up was lost")
+        }
     }
 }

@@ -123,7 +123,13 @@ impl PaperBroker {
         if self.state.archived_tags.contains(&order.client_id) {
             self.state.duplicate_placements += 1;
             self.save()?;
-            return Err(BrokerError::new(ErrorKind::InvalidInput, format!("Tag {} was used by an order of an earlier day.", order.client_id)));
+            return Err(BrokerError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "Tag {} was used by an order of an earlier day.",
+                    order.client_id
+                ),
+            ));
         }
         validate(order, self.instrument(order)?)?;
         let now = self.state.now;

@@ -38,12 +38,17 @@ pub(crate) struct History {
 }
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> BrokerError {
-    BrokerError::new(ErrorKind::Unknown, format!("paper history: cannot {what} {}: {e}", path.display()))
+    BrokerError::new(
+        ErrorKind::Unknown,
+        format!("paper history: cannot {what} {}: {e}", path.display()),
+    )
 }
 
 /// The history directory of the book at `book`: `paper-history/` beside `paper.json`.
 pub(crate) fn dir_of(book: &Path) -> PathBuf {
-    let stem = book.file_stem().map_or_else(|| "paper".into(), |s| s.to_string_lossy().into_owned());
+    let stem = book
+        .file_stem()
+        .map_or_else(|| "paper".into(), |s| s.to_string_lossy().into_owned());
     book.with_file_name(format!("{stem}-history"))
 }
 
@@ -55,14 +60,21 @@ fn file_name(day: i64) -> String {
 
 /// The sequence number in a paper trade id (`P00000042` → 42).
 pub(crate) fn trade_seq(trade_id: &str) -> u64 {
-    trade_id.strip_prefix('P').and_then(|n| n.parse().ok()).unwrap_or(0)
+    trade_id
+        .strip_prefix('P')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 impl History {
     /// Reads every day file in `dir` (none yet is fine). Orders still in the day book
     /// (`in_book`) and fills past `committed_trades` belong to an archive that was not committed
     /// and are left out.
-    pub(crate) fn load(dir: PathBuf, in_book: &BTreeSet<ClientOrderId>, committed_trades: u64) -> Result<History, BrokerError> {
+    pub(crate) fn load(
+        dir: PathBuf,
+        in_book: &BTreeSet<ClientOrderId>,
+        committed_trades: u64,
+    ) -> Result<History, BrokerError> {
         let mut days = BTreeMap::new();
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => Some(entries),
@@ -75,12 +87,18 @@ impl History {
                 continue;
             }
             let bytes = std::fs::read(&path).map_err(|e| io_error("read", &path, e))?;
-            let mut day: DayFile = serde_json::from_slice(&bytes).map_err(|e| io_error("parse", &path, e))?;
+            let mut day: DayFile =
+                serde_json::from_slice(&bytes).map_err(|e| io_error("parse", &path, e))?;
             day.orders.retain(|o| !in_book.contains(&o.tag()));
-            day.trades.retain(|t| trade_seq(&t.trade_id) <= committed_trades);
+            day.trades
+                .retain(|t| trade_seq(&t.trade_id) <= committed_trades);
             days.insert(day.day, day);
         }
-        Ok(History { dir: Some(dir), days, unsaved: BTreeSet::new() })
+        Ok(History {
+            dir: Some(dir),
+            days,
+            unsaved: BTreeSet::new(),
+        })
     }
 
     /// Adds `orders` and `trades` to IST day `day` (merged with what the day already holds).
@@ -88,7 +106,10 @@ impl History {
         if orders.is_empty() && trades.is_empty() {
             return;
         }
-        let file = self.days.entry(day).or_insert_with(|| DayFile { day, ..DayFile::default() });
+        let file = self.days.entry(day).or_insert_with(|| DayFile {
+            day,
+            ..DayFile::default()
+        });
         for order in orders {
             file.orders.retain(|o| o.tag() != order.tag());
             file.orders.push(order);
@@ -112,10 +133,13 @@ impl History {
         }
         std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
         for day in std::mem::take(&mut self.unsaved) {
-            let Some(file) = self.days.get(&day) else { continue };
+            let Some(file) = self.days.get(&day) else {
+                continue;
+            };
             let path = dir.join(file_name(day));
             let bytes = serde_json::to_vec(file).map_err(|e| io_error("encode", &path, e))?;
-            sharewise_store::files::write_atomic(&path, &bytes).map_err(|e| io_error("write", &path, e))?;
+            sharewise_store::files::write_atomic(&path, &bytes)
+                .map_err(|e| io_error("write", &path, e))?;
         }
         if let Some(parent) = dir.parent() {
             sharewise_store::files::sync_dir(parent).map_err(|e| io_error("sync", parent, e))?;
@@ -125,17 +149,27 @@ impl History {
 
     /// The archived order tagged `tag`.
     pub(crate) fn order(&self, tag: ClientOrderId) -> Option<&BrokerOrder> {
-        self.days.values().rev().flat_map(|d| d.orders.iter()).find(|o| o.tag() == tag)
+        self.days
+            .values()
+            .rev()
+            .flat_map(|d| d.orders.iter())
+            .find(|o| o.tag() == tag)
     }
 
     /// Archived orders changed at or after `since`.
     pub(crate) fn orders_since(&self, since: TimestampNs) -> impl Iterator<Item = &BrokerOrder> {
-        self.days.values().flat_map(|d| d.orders.iter()).filter(move |o| o.updated_ts >= since)
+        self.days
+            .values()
+            .flat_map(|d| d.orders.iter())
+            .filter(move |o| o.updated_ts >= since)
     }
 
     /// Archived fills at or after `since`.
     pub(crate) fn trades_since(&self, since: TimestampNs) -> impl Iterator<Item = &BrokerTrade> {
-        self.days.values().flat_map(|d| d.trades.iter()).filter(move |t| t.fill.ts >= since)
+        self.days
+            .values()
+            .flat_map(|d| d.trades.iter())
+            .filter(move |t| t.fill.ts >= since)
     }
 
     /// Whether nothing was ever archived.

@@ -17,7 +17,10 @@ struct Exec {
 /// A price moved against the trader by `ticks` ticks of `tick_size`, or why it cannot be: it
 /// would leave the fixed-point range or not be positive. Never a wrapped, favourable price.
 fn slip(side: Side, price: Price, ticks: i64, tick_size: Price) -> Result<Price, String> {
-    let moved = ticks.max(0).checked_mul(tick_size.0).and_then(|m| m.checked_mul(side.sign()));
+    let moved = ticks
+        .max(0)
+        .checked_mul(tick_size.0)
+        .and_then(|m| m.checked_mul(side.sign()));
     moved
         .and_then(|m| price.0.checked_add(m))
         .filter(|p| *p > 0)
@@ -75,7 +78,9 @@ fn execute(o: &mut PaperOrder, p: Price, slippage_ticks: i64, tick_size: Price) 
             o.triggered = true;
             let price = match r.order_type {
                 // A resting triggered SL that was modified re-enters like a new limit order.
-                OrderType::StopLoss => limit_fill(r.side, limit, p, just_triggered || first).map(Ok),
+                OrderType::StopLoss => {
+                    limit_fill(r.side, limit, p, just_triggered || first).map(Ok)
+                }
                 _ => Some(slip(r.side, p, slippage_ticks, tick_size)),
             };
             Exec {
@@ -90,7 +95,10 @@ fn execute(o: &mut PaperOrder, p: Price, slippage_ticks: i64, tick_size: Price) 
 fn fill_value_ok(price: Price, qty: i64) -> Result<Price, String> {
     match price.checked_notional(qty) {
         Some(_) => Ok(price),
-        None => Err(format!("the fill value {price} × {qty} exceeds {:.2}, the largest value the books hold", Price::MAX_VALUE)),
+        None => Err(format!(
+            "the fill value {price} × {qty} exceeds {:.2}, the largest value the books hold",
+            Price::MAX_VALUE
+        )),
     }
 }
 
@@ -106,7 +114,11 @@ impl PaperBroker {
     /// the tick executes and returns those fills (oldest order first).
     pub fn on_tick(&mut self, tick: &Tick) -> Result<Vec<Fill>, BrokerError> {
         self.set_clock(tick.ts)?;
-        let Some((tick_size, exchange)) = self.instruments.get(&tick.instrument).map(|i| (i.tick_size, i.exchange)) else {
+        let Some((tick_size, exchange)) = self
+            .instruments
+            .get(&tick.instrument)
+            .map(|i| (i.tick_size, i.exchange))
+        else {
             return Ok(Vec::new());
         };
         let mut budget = match self.cfg.max_fill_pct {
@@ -155,7 +167,11 @@ impl PaperBroker {
                     qty,
                     price,
                     ts: tick.ts,
-                    fees: self.cfg.commission.charges(r.side, r.product, exchange, price, qty).total,
+                    fees: self
+                        .cfg
+                        .commission
+                        .charges(r.side, r.product, exchange, price, qty)
+                        .total,
                 };
                 o.book.filled_qty += qty;
                 o.notional += price.notional(qty);

@@ -186,20 +186,31 @@ impl PaperBroker {
     ) -> Result<PaperBroker, BrokerError> {
         let path = path.as_ref();
         if !path.is_file() {
-            return Err(BrokerError::invalid(format!("paper book {} does not exist", path.display())));
+            return Err(BrokerError::invalid(format!(
+                "paper book {} does not exist",
+                path.display()
+            )));
         }
         PaperBroker::read(path, cfg, instruments)
     }
 
     /// The book at `path` if it exists (else a fresh one), with its history; not attached to
     /// the file.
-    fn read(path: &Path, cfg: PaperConfig, instruments: impl IntoIterator<Item = Instrument>) -> Result<PaperBroker, BrokerError> {
+    fn read(
+        path: &Path,
+        cfg: PaperConfig,
+        instruments: impl IntoIterator<Item = Instrument>,
+    ) -> Result<PaperBroker, BrokerError> {
         let mut broker = PaperBroker::new(cfg, instruments);
         if let Some(state) = store::load(path)? {
             broker.state = state;
         }
         let in_book: BTreeSet<ClientOrderId> = broker.state.orders.keys().copied().collect();
-        broker.history = history::History::load(history::dir_of(path), &in_book, broker.state.archived_trades)?;
+        broker.history = history::History::load(
+            history::dir_of(path),
+            &in_book,
+            broker.state.archived_trades,
+        )?;
         Ok(broker)
     }
 
@@ -230,7 +241,12 @@ impl PaperBroker {
 
     /// Whether the book never traded: no order, fill or position, today or in its history.
     pub fn is_fresh(&self) -> bool {
-        self.state.orders.is_empty() && self.state.trades.is_empty() && self.state.positions.is_empty() && self.state.archived_trades == 0 && self.state.archived_tags.is_empty() && self.history.is_empty()
+        self.state.orders.is_empty()
+            && self.state.trades.is_empty()
+            && self.state.positions.is_empty()
+            && self.state.archived_trades == 0
+            && self.state.archived_tags.is_empty()
+            && self.history.is_empty()
     }
 
     /// The configuration.
@@ -261,7 +277,13 @@ impl PaperBroker {
     /// Positions, cash and open orders carry over.
     fn roll_over_day(&mut self) {
         let day = ist_day(self.state.now);
-        let finished: Vec<ClientOrderId> = self.state.orders.iter().filter(|(_, o)| o.book.status.is_terminal()).map(|(tag, _)| *tag).collect();
+        let finished: Vec<ClientOrderId> = self
+            .state
+            .orders
+            .iter()
+            .filter(|(_, o)| o.book.status.is_terminal())
+            .map(|(tag, _)| *tag)
+            .collect();
         let mut orders = Vec::with_capacity(finished.len());
         for tag in finished {
             if let Some(o) = self.state.orders.remove(&tag) {
@@ -271,7 +293,8 @@ impl PaperBroker {
         }
         orders.sort_by_key(|o| o.seq);
         let trades = self.trades_from_seq(self.state.archived_trades);
-        self.history.archive(day, orders.into_iter().map(|o| o.book).collect(), trades);
+        self.history
+            .archive(day, orders.into_iter().map(|o| o.book).collect(), trades);
         self.state.archived_trades += self.state.trades.len() as u64;
         self.state.trades.clear();
     }
@@ -285,14 +308,23 @@ impl PaperBroker {
 
     /// The order tagged `tag`, from the day book or the history.
     pub fn order(&self, tag: ClientOrderId) -> Option<BrokerOrder> {
-        self.state.orders.get(&tag).map(|o| o.book.clone()).or_else(|| self.history.order(tag).cloned())
+        self.state
+            .orders
+            .get(&tag)
+            .map(|o| o.book.clone())
+            .or_else(|| self.history.order(tag).cloned())
     }
 
     /// Orders changed at or after `since` (UTC ns), from the history and the day book, in
     /// placement order.
     pub fn orders_since(&self, since: TimestampNs) -> Vec<BrokerOrder> {
         let mut all: Vec<BrokerOrder> = self.history.orders_since(since).cloned().collect();
-        let mut today: Vec<&PaperOrder> = self.state.orders.values().filter(|o| o.book.updated_ts >= since).collect();
+        let mut today: Vec<&PaperOrder> = self
+            .state
+            .orders
+            .values()
+            .filter(|o| o.book.updated_ts >= since)
+            .collect();
         today.sort_by_key(|o| o.seq);
         all.extend(today.into_iter().map(|o| o.book.clone()));
         all.sort_by(|a, b| a.order_id.cmp(&b.order_id));
@@ -303,7 +335,11 @@ impl PaperBroker {
     /// their trade ids, oldest first.
     pub fn trades_after(&self, since: TimestampNs) -> Vec<BrokerTrade> {
         let mut all: Vec<BrokerTrade> = self.history.trades_since(since).cloned().collect();
-        all.extend(self.trades_from_seq(self.state.archived_trades).into_iter().filter(|t| t.fill.ts >= since));
+        all.extend(
+            self.trades_from_seq(self.state.archived_trades)
+                .into_iter()
+                .filter(|t| t.fill.ts >= since),
+        );
         all.sort_by_key(|t| history::trade_seq(&t.trade_id));
         all
     }
@@ -335,11 +371,16 @@ impl PaperBroker {
     /// days).
     pub fn trades_from_seq(&self, from: u64) -> Vec<BrokerTrade> {
         let archived = self.state.archived_trades;
-        let start = usize::try_from(from.saturating_sub(archived)).unwrap_or(usize::MAX).min(self.state.trades.len());
+        let start = usize::try_from(from.saturating_sub(archived))
+            .unwrap_or(usize::MAX)
+            .min(self.state.trades.len());
         self.state.trades[start..]
             .iter()
             .enumerate()
-            .map(|(k, fill)| BrokerTrade { trade_id: format!("P{:08}", archived + (start + k) as u64 + 1), fill: *fill })
+            .map(|(k, fill)| BrokerTrade {
+                trade_id: format!("P{:08}", archived + (start + k) as u64 + 1),
+                fill: *fill,
+            })
             .collect()
     }
 

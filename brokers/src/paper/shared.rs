@@ -6,7 +6,9 @@ use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
 use super::PaperBroker;
-use crate::{Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, PlaceOutcome};
+use crate::{
+    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, PlaceOutcome,
+};
 
 /// A cloneable handle on one [`PaperBroker`]: the order actor uses it as a [`Broker`] while the
 /// feed side calls [`lock`](SharedPaper::lock) to deliver ticks. Placement never comes back

@@ -102,21 +102,40 @@ pub enum Commission {
 
 impl Commission {
     /// Charges on an order of `qty` at `price`.
-    pub fn charges(&self, side: Side, product: Product, exchange: Exchange, price: Price, qty: Qty) -> Charges {
+    pub fn charges(
+        &self,
+        side: Side,
+        product: Product,
+        exchange: Exchange,
+        price: Price,
+        qty: Qty,
+    ) -> Charges {
         match self {
             Commission::None => Charges::default(),
-            Commission::Zerodha(rates) => rates.charges(side, product, exchange, price.notional(qty.abs())),
+            Commission::Zerodha(rates) => {
+                rates.charges(side, product, exchange, price.notional(qty.abs()))
+            }
         }
     }
 }
 
 impl ZerodhaRates {
     /// Charges on one order with `turnover` rupees.
-    pub fn charges(&self, side: Side, product: Product, exchange: Exchange, turnover: Decimal) -> Charges {
+    pub fn charges(
+        &self,
+        side: Side,
+        product: Product,
+        exchange: Exchange,
+        turnover: Decimal,
+    ) -> Charges {
         let of = |pct: Decimal| turnover * pct / Decimal::ONE_HUNDRED;
         let intraday = product == Product::Mis;
         let buy = side == Side::Buy;
-        let brokerage = if intraday { of(self.brokerage_intraday_pct).min(self.brokerage_intraday_max) } else { of(self.brokerage_delivery_pct) };
+        let brokerage = if intraday {
+            of(self.brokerage_intraday_pct).min(self.brokerage_intraday_max)
+        } else {
+            of(self.brokerage_delivery_pct)
+        };
         let stt = match (intraday, buy) {
             (true, true) => Decimal::ZERO,
             (true, false) => of(self.stt_intraday_sell_pct),
@@ -127,15 +146,30 @@ impl ZerodhaRates {
             Exchange::Bse => self.exchange_bse_pct,
         });
         let sebi = of(self.sebi_pct);
-        let gst_base = brokerage + exchange + if self.gst_on_sebi_fee { sebi } else { Decimal::ZERO };
+        let gst_base = brokerage
+            + exchange
+            + if self.gst_on_sebi_fee {
+                sebi
+            } else {
+                Decimal::ZERO
+            };
         let gst = gst_base * self.gst_pct / Decimal::ONE_HUNDRED;
         let stamp = match (buy, intraday) {
             (false, _) => Decimal::ZERO,
             (true, true) => of(self.stamp_intraday_buy_pct),
             (true, false) => of(self.stamp_delivery_buy_pct),
         };
-        let total = (brokerage + stt + exchange + sebi + gst + stamp).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        Charges { brokerage, stt, exchange, sebi, gst, stamp, total }
+        let total = (brokerage + stt + exchange + sebi + gst + stamp)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        Charges {
+            brokerage,
+            stt,
+            exchange,
+            sebi,
+            gst,
+            stamp,
+            total,
+        }
     }
 }
 
@@ -186,7 +220,13 @@ mod tests {
 
     #[test]
     fn none_charges_nothing() {
-        let c = Commission::None.charges(Side::Buy, Product::Cnc, Exchange::Nse, Price::parse("100").unwrap(), 10);
+        let c = Commission::None.charges(
+            Side::Buy,
+            Product::Cnc,
+            Exchange::Nse,
+            Price::parse("100").unwrap(),
+            10,
+        );
         assert_eq!(c.total, Decimal::ZERO);
     }
 }

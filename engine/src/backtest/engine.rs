@@ -16,7 +16,10 @@ use crate::intent;
 use crate::risk::{self, AccountView, OrderRequest, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
 use crate::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
-use crate::types::{Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Product, Side, Validity};
+use crate::types::{
+    Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Product, Side,
+    Validity,
+};
 
 /// One point of the equity curve: mark-to-market equity at a bar's close.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -142,12 +145,20 @@ pub struct Backtester<S: Strategy, R: RiskGate> {
 
 impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     /// A backtester for `instrument` starting with `config.initial_cash`.
-    pub fn new(config: BacktestConfig, instrument: Instrument, strategy: S, risk: R) -> Backtester<S, R> {
+    pub fn new(
+        config: BacktestConfig,
+        instrument: Instrument,
+        strategy: S,
+        risk: R,
+    ) -> Backtester<S, R> {
         let portfolio = Portfolio::new(config.initial_cash, instrument.id.0 as usize + 1);
         let cash_units = to_units(config.initial_cash);
         let config_cash = config.initial_cash;
         let intraday = config.product == Product::Mis;
-        let fill_model = FillModel { slippage_ticks: config.slippage_ticks, tick: instrument.tick_size };
+        let fill_model = FillModel {
+            slippage_ticks: config.slippage_ticks,
+            tick: instrument.tick_size,
+        };
         Backtester {
             config,
             instrument,
@@ -231,7 +242,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         if self.intraday && (self.qty != 0 || self.pending.is_some()) {
             self.enforce_intraday(bar);
         }
-        let limit_entry = if self.pending.is_some() { self.fill_pending(bar) } else { None };
+        let limit_entry = if self.pending.is_some() {
+            self.fill_pending(bar)
+        } else {
+            None
+        };
         if self.bracket.stop_loss.is_some() || self.bracket.take_profit.is_some() {
             match limit_entry {
                 // The position began inside this bar at the limit: nothing before that counts.
@@ -300,7 +315,6 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     fn position_qty(&self) -> i64 {
         self.qty
     }
-
 
     fn marks(&self) -> Vec<Price> {
         vec![self.last_close; self.portfolio.positions.len()]
@@ -371,7 +385,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
                     self.expired_orders += 1;
                     return None;
                 }
-                p.order.limit_price.and_then(|limit| self.fill_model.limit(p.order.side, limit, bar))
+                p.order
+                    .limit_price
+                    .and_then(|limit| self.fill_model.limit(p.order.side, limit, bar))
             }
             // Signals create only market and limit entries; stops live in the bracket.
             OrderType::StopLoss | OrderType::StopLossMarket => None,
@@ -382,7 +398,14 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             self.cancelled_orders += 1;
             return None;
         }
-        self.bracket = if p.entering { Bracket { stop_loss: p.stop_loss, take_profit: p.take_profit } } else { Bracket::default() };
+        self.bracket = if p.entering {
+            Bracket {
+                stop_loss: p.stop_loss,
+                take_profit: p.take_profit,
+            }
+        } else {
+            Bracket::default()
+        };
         (p.entering && p.order.order_type == OrderType::Limit).then_some(price)
     }
 
@@ -395,7 +418,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             return;
         }
         let side = if qty > 0 { Side::Buy } else { Side::Sell };
-        let stop = self.bracket.stop_loss.and_then(|s| self.fill_model.stop(side, s, bar));
+        let stop = self
+            .bracket
+            .stop_loss
+            .and_then(|s| self.fill_model.stop(side, s, bar));
         let target = self.bracket.take_profit.filter(|_| target_allowed);
         if stop == Some(None) {
             // Hit, but slippage takes the fill out of range: the stop stays for the next bar.
@@ -404,7 +430,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         let stop = stop.flatten();
         let exit = stop.or_else(|| target.and_then(|t| self.fill_model.target(side, t, bar)));
         if let Some(price) = exit {
-            let order_type = if stop.is_some() { OrderType::StopLossMarket } else { OrderType::Limit };
+            let order_type = if stop.is_some() {
+                OrderType::StopLossMarket
+            } else {
+                OrderType::Limit
+            };
             let mut order = self.new_order(side.opposite(), qty.abs(), bar.ts);
             order.order_type = order_type;
             if !self.execute(order, price, bar.ts) {
@@ -443,13 +473,22 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             gross_exposure: bar.close.notional(qty.abs()),
         };
         // One order: an entry (which may first close the opposite position), or an exit alone.
-        let request = OrderRequest { side: signal.side, purpose, reference_price, stop_loss: signal.stop_loss, ts: signal.ts };
+        let request = OrderRequest {
+            side: signal.side,
+            purpose,
+            reference_price,
+            stop_loss: signal.stop_loss,
+            ts: signal.ts,
+        };
         let approved = match intent::review(&mut self.risk, &request, &account) {
             Ok(approved) => approved,
             Err(rejection) => return self.reject(signal, rejection),
         };
         let entering = approved.enters(&request);
-        let intent::Approved { qty: total, entry_rejected } = approved;
+        let intent::Approved {
+            qty: total,
+            entry_rejected,
+        } = approved;
         let mut order = self.new_order(signal.side, total, bar.ts);
         if let Some(limit) = signal.entry {
             order.order_type = OrderType::Limit;
@@ -468,7 +507,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
         self.counts.count(&Decision::Order { order });
         if self.record_signals {
-            self.signals.push(SignalRecord { signal, decision: Decision::Order { order }, entry_rejected });
+            self.signals.push(SignalRecord {
+                signal,
+                decision: Decision::Order { order },
+                entry_rejected,
+            });
         }
     }
 
@@ -479,7 +522,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     fn record(&mut self, signal: Signal, decision: Decision) {
         self.counts.count(&decision);
         if self.record_signals {
-            self.signals.push(SignalRecord { signal, decision, entry_rejected: None });
+            self.signals.push(SignalRecord {
+                signal,
+                decision,
+                entry_rejected: None,
+            });
         }
     }
 
@@ -491,7 +538,11 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
 
     /// P&L realised (net of fees) on IST day `day`, for the daily loss limit.
     fn realized_on(&self, day: i64) -> Decimal {
-        if day == self.realized_day { self.realized_today } else { Decimal::ZERO }
+        if day == self.realized_day {
+            self.realized_today
+        } else {
+            Decimal::ZERO
+        }
     }
 
     /// Drops the pending order as cancelled and counts why.
@@ -509,8 +560,22 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             self.counts.count_rejection(risk::ORDER_VALUE_OVERFLOW);
             return false;
         };
-        let Charges { total: fees, .. } = self.config.commission.charges(order.side, order.product, self.instrument.exchange, price, order.qty);
-        let fill = Fill { client_id: order.client_id, instrument: order.instrument, side: order.side, qty: order.qty, price, ts, fees };
+        let Charges { total: fees, .. } = self.config.commission.charges(
+            order.side,
+            order.product,
+            self.instrument.exchange,
+            price,
+            order.qty,
+        );
+        let fill = Fill {
+            client_id: order.client_id,
+            instrument: order.instrument,
+            side: order.side,
+            qty: order.qty,
+            price,
+            ts,
+            fees,
+        };
         let before = self.position_qty();
         let realized = self.portfolio.apply(&fill) - fees;
         let day = ist_day(ts);
@@ -536,7 +601,9 @@ fn prefetch(bar: &Bar) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: prefetching is a hint; it never faults or changes memory, whatever the address.
     unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>((bar as *const Bar).cast());
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+            (bar as *const Bar).cast(),
+        );
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = bar;

@@ -31,7 +31,11 @@ impl FillModel {
     /// the `i64` range or not be positive (never a wrapped, favourable price).
     #[inline]
     fn slip(&self, side: Side, price: Price) -> Option<Price> {
-        let moved = self.slippage_ticks.max(0).checked_mul(self.tick.0)?.checked_mul(side.sign())?;
+        let moved = self
+            .slippage_ticks
+            .max(0)
+            .checked_mul(self.tick.0)?
+            .checked_mul(side.sign())?;
         price.0.checked_add(moved).filter(|p| *p > 0).map(Price)
     }
 
@@ -86,27 +90,56 @@ mod tests {
     }
 
     fn bar(o: &str, h: &str, l: &str, c: &str) -> Bar {
-        Bar { ts: 0, open: p(o), high: p(h), low: p(l), close: p(c), volume: 100 }
+        Bar {
+            ts: 0,
+            open: p(o),
+            high: p(h),
+            low: p(l),
+            close: p(c),
+            volume: 100,
+        }
     }
 
-    const MODEL: FillModel = FillModel { slippage_ticks: 2, tick: Price(500) };
+    const MODEL: FillModel = FillModel {
+        slippage_ticks: 2,
+        tick: Price(500),
+    };
 
     #[test]
     fn market_fills_at_open_with_adverse_slippage() {
         let b = bar("100", "101", "99", "100.5");
         assert_eq!(MODEL.market(Side::Buy, &b), Some(p("100.10")));
         assert_eq!(MODEL.market(Side::Sell, &b), Some(p("99.90")));
-        let wild = FillModel { slippage_ticks: i64::MAX, ..MODEL };
-        assert_eq!(wild.market(Side::Buy, &b), None, "overflow is no price, not a wrapped one");
-        assert_eq!(wild.market(Side::Sell, &b), None, "a sell slipped below zero is no price");
+        let wild = FillModel {
+            slippage_ticks: i64::MAX,
+            ..MODEL
+        };
+        assert_eq!(
+            wild.market(Side::Buy, &b),
+            None,
+            "overflow is no price, not a wrapped one"
+        );
+        assert_eq!(
+            wild.market(Side::Sell, &b),
+            None,
+            "a sell slipped below zero is no price"
+        );
     }
 
     #[test]
     fn limit_needs_the_price_to_trade_through() {
         let b = bar("100", "101", "99", "100.5");
-        assert_eq!(MODEL.limit(Side::Buy, p("99"), &b), None, "touching the low is not trading through");
+        assert_eq!(
+            MODEL.limit(Side::Buy, p("99"), &b),
+            None,
+            "touching the low is not trading through"
+        );
         assert_eq!(MODEL.limit(Side::Buy, p("99.5"), &b), Some(p("99.5")));
-        assert_eq!(MODEL.limit(Side::Buy, p("100.5"), &b), Some(p("100")), "opens below the limit: filled at the open");
+        assert_eq!(
+            MODEL.limit(Side::Buy, p("100.5"), &b),
+            Some(p("100")),
+            "opens below the limit: filled at the open"
+        );
         assert_eq!(MODEL.limit(Side::Sell, p("101"), &b), None);
         assert_eq!(MODEL.limit(Side::Sell, p("100.9"), &b), Some(p("100.9")));
     }
@@ -115,9 +148,16 @@ mod tests {
     fn stops_fill_at_the_stop_or_the_gap_open() {
         let b = bar("100", "101", "97", "98");
         assert_eq!(MODEL.stop(Side::Buy, p("98"), &b), Some(Some(p("97.90"))));
-        assert_eq!(MODEL.stop(Side::Buy, p("102"), &b), Some(Some(p("99.90"))), "gapped through: open less slippage");
+        assert_eq!(
+            MODEL.stop(Side::Buy, p("102"), &b),
+            Some(Some(p("99.90"))),
+            "gapped through: open less slippage"
+        );
         assert_eq!(MODEL.stop(Side::Buy, p("96.95"), &b), None);
-        assert_eq!(MODEL.stop(Side::Sell, p("101"), &b), Some(Some(p("101.10"))));
+        assert_eq!(
+            MODEL.stop(Side::Sell, p("101"), &b),
+            Some(Some(p("101.10")))
+        );
         assert_eq!(MODEL.target(Side::Buy, p("101"), &b), Some(p("101")));
         assert_eq!(MODEL.target(Side::Buy, p("99"), &b), Some(p("100")));
         assert_eq!(MODEL.target(Side::Sell, p("97"), &b), Some(p("97")));

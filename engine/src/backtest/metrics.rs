@@ -75,7 +75,12 @@ pub struct Metrics {
 
 impl Metrics {
     /// Computes every metric from a recorded curve and the trades.
-    pub fn compute(curve: &[EquityPoint], trades: &[Trade], initial_cash: Decimal, bars_in_market: u64) -> Metrics {
+    pub fn compute(
+        curve: &[EquityPoint],
+        trades: &[Trade],
+        initial_cash: Decimal,
+        bars_in_market: u64,
+    ) -> Metrics {
         let mut acc = MetricsAccumulator::new(initial_cash);
         for p in curve {
             acc.on_bar(p.ts, p.equity, false);
@@ -170,7 +175,10 @@ impl MetricsAccumulator {
             return;
         }
         let fall = self.peak - equity;
-        if self.peak > 0 && (fall as i128) * (self.depth_den as i128) > (self.depth_num as i128) * (self.peak as i128) {
+        if self.peak > 0
+            && (fall as i128) * (self.depth_den as i128)
+                > (self.depth_num as i128) * (self.peak as i128)
+        {
             self.depth_num = fall;
             self.depth_den = self.peak;
         }
@@ -192,11 +200,16 @@ impl MetricsAccumulator {
         let initial = self.initial.to_f64().unwrap_or(0.0);
         let rupees = |units: i64| units as f64 / PRICE_SCALE as f64;
         let final_equity = rupees(self.last_equity);
-        let total_return = if initial > 0.0 { final_equity / initial - 1.0 } else { 0.0 };
+        let total_return = if initial > 0.0 {
+            final_equity / initial - 1.0
+        } else {
+            0.0
+        };
         let years = (self.last_ts - self.first_ts) as f64 / (365.25 * NANOS_PER_DAY as f64);
         // Annualising less than two days of data gives meaningless numbers: leave CAGR undefined.
         let enough = self.day_closes.len() >= 2;
-        let cagr = (enough && years > 0.0 && initial > 0.0 && final_equity > 0.0).then(|| (final_equity / initial).powf(1.0 / years) - 1.0);
+        let cagr = (enough && years > 0.0 && initial > 0.0 && final_equity > 0.0)
+            .then(|| (final_equity / initial).powf(1.0 / years) - 1.0);
 
         let mut previous = initial;
         let mut daily = Vec::with_capacity(self.day_closes.len());
@@ -212,10 +225,23 @@ impl MetricsAccumulator {
         let calmar = cagr.filter(|_| depth > 0.0).map(|c| c / depth);
 
         let closed: Vec<Decimal> = trades.iter().filter_map(|t| t.pnl).collect();
-        let wins: Vec<Decimal> = closed.iter().copied().filter(|p| *p > Decimal::ZERO).collect();
-        let losses: Vec<Decimal> = closed.iter().copied().filter(|p| *p < Decimal::ZERO).collect();
+        let wins: Vec<Decimal> = closed
+            .iter()
+            .copied()
+            .filter(|p| *p > Decimal::ZERO)
+            .collect();
+        let losses: Vec<Decimal> = closed
+            .iter()
+            .copied()
+            .filter(|p| *p < Decimal::ZERO)
+            .collect();
         let sum = |v: &[Decimal]| v.iter().copied().sum::<Decimal>();
-        let mean = |v: &[Decimal]| (!v.is_empty()).then(|| (sum(v) / Decimal::from(v.len())).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
+        let mean = |v: &[Decimal]| {
+            (!v.is_empty()).then(|| {
+                (sum(v) / Decimal::from(v.len()))
+                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            })
+        };
         Metrics {
             total_return,
             cagr,
@@ -228,7 +254,8 @@ impl MetricsAccumulator {
             max_drawdown_duration_s: self.duration_ns / NANOS_PER_SEC,
             max_drawdown_duration_bars: self.duration_bars,
             win_rate: (!closed.is_empty()).then(|| wins.len() as f64 / closed.len() as f64),
-            profit_factor: (!losses.is_empty()).then(|| (sum(&wins) / -sum(&losses)).to_f64().unwrap_or(0.0)),
+            profit_factor: (!losses.is_empty())
+                .then(|| (sum(&wins) / -sum(&losses)).to_f64().unwrap_or(0.0)),
             avg_win: mean(&wins),
             avg_loss: mean(&losses),
             exposure: self.bars_in_market as f64 / self.bars as f64,
@@ -249,7 +276,11 @@ fn annualised(daily: &[f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
     let sd = var.sqrt();
     let downside = (daily.iter().map(|r| r.min(0.0).powi(2)).sum::<f64>() / n).sqrt();
     let ann = TRADING_DAYS_PER_YEAR.sqrt();
-    (Some(sd * ann), (sd > 0.0).then(|| mean / sd * ann), (downside > 0.0).then(|| mean / downside * ann))
+    (
+        Some(sd * ann),
+        (sd > 0.0).then(|| mean / sd * ann),
+        (downside > 0.0).then(|| mean / downside * ann),
+    )
 }
 
 /// The running drawdown fraction at every point of a recorded curve (for `equity.csv` and the chart).
@@ -257,7 +288,11 @@ pub fn drawdown_series(curve: &[EquityPoint]) -> impl Iterator<Item = f64> + '_ 
     let mut peak = i64::MIN;
     curve.iter().map(move |p| {
         peak = peak.max(p.equity);
-        if peak > 0 { (peak - p.equity) as f64 / peak as f64 } else { 0.0 }
+        if peak > 0 {
+            (peak - p.equity) as f64 / peak as f64
+        } else {
+            0.0
+        }
     })
 }
 
@@ -267,7 +302,14 @@ mod tests {
     use crate::time::NANOS_PER_MINUTE;
 
     fn curve(values: &[i64], step: i64) -> Vec<EquityPoint> {
-        values.iter().enumerate().map(|(i, v)| EquityPoint { ts: i as i64 * step, equity: v * 10_000 }).collect()
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| EquityPoint {
+                ts: i as i64 * step,
+                equity: v * 10_000,
+            })
+            .collect()
     }
 
     #[test]

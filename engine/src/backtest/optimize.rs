@@ -35,9 +35,19 @@ impl SweepAxis {
         let malformed = || OptimizeError::MalformedSweep(spec.to_string());
         let (name, range) = spec.split_once('=').ok_or_else(malformed)?;
         let parts: Vec<&str> = range.split(':').collect();
-        let [start, end, step] = parts[..] else { return Err(malformed()) };
-        let integer = [start, end, step].iter().all(|s| s.trim().parse::<i64>().is_ok());
-        let num = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(malformed);
+        let [start, end, step] = parts[..] else {
+            return Err(malformed());
+        };
+        let integer = [start, end, step]
+            .iter()
+            .all(|s| s.trim().parse::<i64>().is_ok());
+        let num = |s: &str| {
+            s.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(malformed)
+        };
         let (a, b, s) = (num(start)?, num(end)?, num(step)?);
         if s <= 0.0 || b < a {
             return Err(OptimizeError::BadRange(spec.to_string()));
@@ -49,16 +59,26 @@ impl SweepAxis {
         let values = (0..count)
             .map(|i| {
                 let v = a + s * i as f64;
-                if integer { format!("{}", v.round() as i64) } else { format!("{}", (v * 1e9).round() / 1e9) }
+                if integer {
+                    format!("{}", v.round() as i64)
+                } else {
+                    format!("{}", (v * 1e9).round() / 1e9)
+                }
             })
             .collect();
-        Ok(SweepAxis { name: name.trim().to_string(), values })
+        Ok(SweepAxis {
+            name: name.trim().to_string(),
+            values,
+        })
     }
 }
 
 /// Every combination of the axes' values (the first axis varies slowest).
 pub fn grid(axes: &[SweepAxis]) -> Result<Vec<Params>, OptimizeError> {
-    let size = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.values.len())).unwrap_or(usize::MAX);
+    let size = axes
+        .iter()
+        .try_fold(1usize, |acc, a| acc.checked_mul(a.values.len()))
+        .unwrap_or(usize::MAX);
     if size > 100_000 {
         return Err(OptimizeError::TooLarge(size));
     }
@@ -105,14 +125,22 @@ impl WalkForward {
         let (mut train, mut test) = (None, None);
         for part in spec.split(',') {
             let (k, v) = part.split_once('=').ok_or_else(malformed)?;
-            let n = v.trim().parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(malformed)?;
+            let n = v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(malformed)?;
             match k.trim() {
                 "train" => train = Some(n),
                 "test" => test = Some(n),
                 _ => return Err(malformed()),
             }
         }
-        Ok(WalkForward { train: train.ok_or_else(malformed)?, test: test.ok_or_else(malformed)? })
+        Ok(WalkForward {
+            train: train.ok_or_else(malformed)?,
+            test: test.ok_or_else(malformed)?,
+        })
     }
 
     /// Rolling windows over `bars` bars; the last test window may be shorter.
@@ -120,7 +148,11 @@ impl WalkForward {
         let mut out = Vec::new();
         let mut test_start = self.train;
         while test_start < bars {
-            out.push(Window { train_start: test_start - self.train, test_start, test_end: (test_start + self.test).min(bars) });
+            out.push(Window {
+                train_start: test_start - self.train,
+                test_start,
+                test_end: (test_start + self.test).min(bars),
+            });
             test_start += self.test;
         }
         out
@@ -140,8 +172,14 @@ mod tests {
         let g = grid(&[fast, SweepAxis::parse("slow=20:60:10").unwrap()]).unwrap();
         assert_eq!(g.len(), 20);
         assert_eq!(g[1], Params::parse(["fast=5", "slow=30"]).unwrap());
-        assert_eq!(SweepAxis::parse("fast=5:20").unwrap_err(), OptimizeError::MalformedSweep("fast=5:20".into()));
-        assert_eq!(SweepAxis::parse("fast=20:5:5").unwrap_err(), OptimizeError::BadRange("fast=20:5:5".into()));
+        assert_eq!(
+            SweepAxis::parse("fast=5:20").unwrap_err(),
+            OptimizeError::MalformedSweep("fast=5:20".into())
+        );
+        assert_eq!(
+            SweepAxis::parse("fast=20:5:5").unwrap_err(),
+            OptimizeError::BadRange("fast=20:5:5".into())
+        );
     }
 
     #[test]
@@ -149,8 +187,22 @@ mod tests {
         let wf = WalkForward::parse("train=100,test=30").unwrap();
         let w = wf.windows(200);
         assert_eq!(w.len(), 4);
-        assert_eq!(w[0], Window { train_start: 0, test_start: 100, test_end: 130 });
-        assert_eq!(w[3], Window { train_start: 90, test_start: 190, test_end: 200 });
+        assert_eq!(
+            w[0],
+            Window {
+                train_start: 0,
+                test_start: 100,
+                test_end: 130
+            }
+        );
+        assert_eq!(
+            w[3],
+            Window {
+                train_start: 90,
+                test_start: 190,
+                test_end: 200
+            }
+        );
         assert!(WalkForward::parse("train=100").is_err());
         assert!(WalkForward::parse("train=0,test=5").is_err());
     }

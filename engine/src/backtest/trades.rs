@@ -46,14 +46,22 @@ impl TradeBook {
             let closing = remaining.min(position_before.abs());
             // Split the fill's fees between the closed trade and any new one (no division in
             // the common whole-fill case).
-            let exit_fees = if closing == fill.qty || fill.fees.is_zero() { fill.fees } else { fill.fees * Decimal::from(closing) / Decimal::from(fill.qty) };
+            let exit_fees = if closing == fill.qty || fill.fees.is_zero() {
+                fill.fees
+            } else {
+                fill.fees * Decimal::from(closing) / Decimal::from(fill.qty)
+            };
             fees_left -= exit_fees;
             remaining -= closing;
             if let Some(mut trade) = self.open.take() {
                 let direction = Decimal::from(trade.side.sign());
                 if closing < trade.qty {
                     // Partial close: split the open trade in two.
-                    let entry_fees = if trade.fees.is_zero() { Decimal::ZERO } else { trade.fees * Decimal::from(closing) / Decimal::from(trade.qty) };
+                    let entry_fees = if trade.fees.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        trade.fees * Decimal::from(closing) / Decimal::from(trade.qty)
+                    };
                     let mut rest = trade.clone();
                     rest.qty -= closing;
                     rest.fees -= entry_fees;
@@ -64,7 +72,9 @@ impl TradeBook {
                 trade.exit_ts = Some(fill.ts);
                 trade.exit_price = Some(price);
                 trade.fees += exit_fees;
-                trade.pnl = Some((price - trade.entry_price) * direction * Decimal::from(closing) - trade.fees);
+                trade.pnl = Some(
+                    (price - trade.entry_price) * direction * Decimal::from(closing) - trade.fees,
+                );
                 self.closed.push(trade);
             }
         }
@@ -72,7 +82,9 @@ impl TradeBook {
             match &mut self.open {
                 Some(trade) => {
                     let total = trade.qty + remaining;
-                    trade.entry_price = (trade.entry_price * Decimal::from(trade.qty) + price * Decimal::from(remaining)) / Decimal::from(total);
+                    trade.entry_price = (trade.entry_price * Decimal::from(trade.qty)
+                        + price * Decimal::from(remaining))
+                        / Decimal::from(total);
                     trade.qty = total;
                     trade.fees += fees_left;
                 }
@@ -137,7 +149,10 @@ mod tests {
         assert_eq!(t.fees, "3".parse::<Decimal>().unwrap()); // 1 entry + 2 of the 3 exit
         assert_eq!(t.pnl, Some("97".parse().unwrap()));
         let open = book.open().unwrap();
-        assert_eq!((open.side, open.qty, open.entry_price), (Side::Sell, 5, Decimal::from(110)));
+        assert_eq!(
+            (open.side, open.qty, open.entry_price),
+            (Side::Sell, 5, Decimal::from(110))
+        );
         assert_eq!(open.fees, Decimal::from(1));
     }
 

@@ -34,7 +34,9 @@ pub struct BarAggregator {
 impl BarAggregator {
     /// An aggregator producing `interval` bars.
     pub const fn new(interval: BarInterval) -> BarAggregator {
-        BarAggregator { inner: BarBuilder::new(interval) }
+        BarAggregator {
+            inner: BarBuilder::new(interval),
+        }
     }
 
     /// The interval of the bars produced.
@@ -45,7 +47,9 @@ impl BarAggregator {
     /// Adds a tick; returns the previous bar when this tick opens a new bucket.
     #[inline]
     pub fn push(&mut self, tick: Tick) -> Option<Bar> {
-        self.inner.add(tick.ts, tick.price, tick.price, tick.price, tick.price, tick.qty)
+        self.inner.add(
+            tick.ts, tick.price, tick.price, tick.price, tick.price, tick.qty,
+        )
     }
 
     /// Returns the bar in progress (if any) and starts afresh; call at the end of the data.
@@ -67,7 +71,9 @@ impl BarAggregator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NANOS_PER_SEC};
+    use crate::time::{
+        days_from_civil, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NANOS_PER_SEC,
+    };
     use crate::types::{InstrumentId, Price};
 
     const MON: i64 = 20_458; // 2026-01-05
@@ -78,10 +84,22 @@ mod tests {
         Price::parse(s).unwrap()
     }
     fn tick(ts: TimestampNs, price: &str, qty: i64) -> Tick {
-        Tick { ts, instrument: InstrumentId(7), price: p(price), qty }
+        Tick {
+            ts,
+            instrument: InstrumentId(7),
+            price: p(price),
+            qty,
+        }
     }
     fn bar(ts: TimestampNs, o: &str, h: &str, l: &str, c: &str, v: i64) -> Bar {
-        Bar { ts, open: p(o), high: p(h), low: p(l), close: p(c), volume: v }
+        Bar {
+            ts,
+            open: p(o),
+            high: p(h),
+            low: p(l),
+            close: p(c),
+            volume: v,
+        }
     }
     fn run(interval: BarInterval, ticks: &[Tick]) -> (Vec<Bar>, Ignored) {
         let mut agg = BarAggregator::new(interval);
@@ -108,8 +126,22 @@ mod tests {
         assert_eq!(
             bars,
             vec![
-                bar(ist(MON, 9, 15, 0), "100.00", "101.00", "99.50", "100.50", 11),
-                bar(ist(MON, 9, 17, 0), "100.55", "100.55", "100.55", "100.55", 4),
+                bar(
+                    ist(MON, 9, 15, 0),
+                    "100.00",
+                    "101.00",
+                    "99.50",
+                    "100.50",
+                    11
+                ),
+                bar(
+                    ist(MON, 9, 17, 0),
+                    "100.55",
+                    "100.55",
+                    "100.55",
+                    "100.55",
+                    4
+                ),
             ]
         );
         assert_eq!(ignored, Ignored::default());
@@ -132,12 +164,40 @@ mod tests {
         assert_eq!(
             bars,
             vec![
-                bar(ist(MON, 14, 15, 0), "200.00", "201.00", "200.00", "201.00", 2),
-                bar(ist(MON, 15, 15, 0), "202.00", "202.00", "199.00", "199.00", 5),
-                bar(ist(tue, 9, 15, 0), "203.00", "204.00", "203.00", "204.00", 5),
+                bar(
+                    ist(MON, 14, 15, 0),
+                    "200.00",
+                    "201.00",
+                    "200.00",
+                    "201.00",
+                    2
+                ),
+                bar(
+                    ist(MON, 15, 15, 0),
+                    "202.00",
+                    "202.00",
+                    "199.00",
+                    "199.00",
+                    5
+                ),
+                bar(
+                    ist(tue, 9, 15, 0),
+                    "203.00",
+                    "204.00",
+                    "203.00",
+                    "204.00",
+                    5
+                ),
             ]
         );
-        assert_eq!(ignored, Ignored { before_open: 1, after_close: 1, late: 0 });
+        assert_eq!(
+            ignored,
+            Ignored {
+                before_open: 1,
+                after_close: 1,
+                late: 0
+            }
+        );
     }
 
     #[test]
@@ -169,24 +229,48 @@ mod tests {
         ];
         let (five, _) = run(BarInterval::M5, &ticks);
         let starts: Vec<_> = five.iter().map(|b| b.ts).collect();
-        assert_eq!(starts, vec![ist(MON, 9, 15, 0), ist(MON, 9, 20, 0), ist(MON, 9, 25, 0), ist(MON, 9, 30, 0)]);
+        assert_eq!(
+            starts,
+            vec![
+                ist(MON, 9, 15, 0),
+                ist(MON, 9, 20, 0),
+                ist(MON, 9, 25, 0),
+                ist(MON, 9, 30, 0)
+            ]
+        );
         let (fifteen, _) = run(BarInterval::M15, &ticks);
         assert_eq!(
             fifteen,
-            vec![bar(ist(MON, 9, 15, 0), "1.00", "3.00", "1.00", "3.00", 3), bar(ist(MON, 9, 30, 0), "4.00", "4.00", "4.00", "4.00", 1)]
+            vec![
+                bar(ist(MON, 9, 15, 0), "1.00", "3.00", "1.00", "3.00", 3),
+                bar(ist(MON, 9, 30, 0), "4.00", "4.00", "4.00", "4.00", 1)
+            ]
         );
     }
 
     #[test]
     fn late_ticks_are_counted_not_folded() {
-        let ticks = [tick(ist(MON, 9, 16, 0), "5.00", 1), tick(ist(MON, 9, 15, 30), "9.00", 1)];
+        let ticks = [
+            tick(ist(MON, 9, 16, 0), "5.00", 1),
+            tick(ist(MON, 9, 15, 30), "9.00", 1),
+        ];
         let mut agg = BarAggregator::new(BarInterval::M1);
         assert_eq!(agg.push(ticks[0]), None);
         assert_eq!(agg.push(ticks[1]), None);
-        assert_eq!(agg.ignored(), Ignored { before_open: 0, after_close: 0, late: 1 });
+        assert_eq!(
+            agg.ignored(),
+            Ignored {
+                before_open: 0,
+                after_close: 0,
+                late: 1
+            }
+        );
         assert_eq!(agg.ignored().total(), 1);
         assert_eq!(agg.current().map(|b| b.high), Some(p("5.00")));
-        assert_eq!(agg.flush(), Some(bar(ist(MON, 9, 16, 0), "5.00", "5.00", "5.00", "5.00", 1)));
+        assert_eq!(
+            agg.flush(),
+            Some(bar(ist(MON, 9, 16, 0), "5.00", "5.00", "5.00", "5.00", 1))
+        );
         assert_eq!(agg.flush(), None);
     }
 }

@@ -17,13 +17,29 @@ pub(crate) struct BarBuilder {
 
 impl BarBuilder {
     pub(crate) const fn new(interval: BarInterval) -> BarBuilder {
-        BarBuilder { interval, current: None, ignored: Ignored { before_open: 0, after_close: 0, late: 0 } }
+        BarBuilder {
+            interval,
+            current: None,
+            ignored: Ignored {
+                before_open: 0,
+                after_close: 0,
+                late: 0,
+            },
+        }
     }
 
     /// Folds a piece of data stamped `ts` into its bucket; returns the previous bar when `ts`
     /// opens a new bucket.
     #[inline]
-    pub(crate) fn add(&mut self, ts: TimestampNs, open: Price, high: Price, low: Price, close: Price, volume: i64) -> Option<Bar> {
+    pub(crate) fn add(
+        &mut self,
+        ts: TimestampNs,
+        open: Price,
+        high: Price,
+        low: Price,
+        close: Price,
+        volume: i64,
+    ) -> Option<Bar> {
         let Some(start) = self.interval.bucket_start(ts) else {
             match BarInterval::session_side(ts) {
                 Ordering::Less => self.ignored.before_open += 1,
@@ -31,7 +47,14 @@ impl BarBuilder {
             }
             return None;
         };
-        let fresh = Bar { ts: start, open, high, low, close, volume };
+        let fresh = Bar {
+            ts: start,
+            open,
+            high,
+            low,
+            close,
+            volume,
+        };
         match &mut self.current {
             Some(cur) if cur.ts == start => {
                 cur.high = cur.high.max(high);

@@ -16,7 +16,9 @@ pub struct BarCoarsener {
 impl BarCoarsener {
     /// A coarsener producing `interval` bars.
     pub const fn new(interval: BarInterval) -> BarCoarsener {
-        BarCoarsener { inner: BarBuilder::new(interval) }
+        BarCoarsener {
+            inner: BarBuilder::new(interval),
+        }
     }
 
     /// The interval of the bars produced.
@@ -27,7 +29,8 @@ impl BarCoarsener {
     /// Adds a finer bar; returns the previous coarse bar when this one opens a new bucket.
     #[inline]
     pub fn push(&mut self, bar: Bar) -> Option<Bar> {
-        self.inner.add(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume)
+        self.inner
+            .add(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume)
     }
 
     /// Returns the coarse bar in progress (if any) and starts afresh.
@@ -50,8 +53,15 @@ pub struct Coarsen<I> {
 }
 
 /// Turns an iterator of finer bars into `interval` bars, lazily.
-pub fn coarsen<I: IntoIterator<Item = Bar>>(bars: I, interval: BarInterval) -> Coarsen<I::IntoIter> {
-    Coarsen { bars: bars.into_iter(), coarsener: BarCoarsener::new(interval), done: false }
+pub fn coarsen<I: IntoIterator<Item = Bar>>(
+    bars: I,
+    interval: BarInterval,
+) -> Coarsen<I::IntoIter> {
+    Coarsen {
+        bars: bars.into_iter(),
+        coarsener: BarCoarsener::new(interval),
+        done: false,
+    }
 }
 
 impl<I> Coarsen<I> {
@@ -90,7 +100,14 @@ mod tests {
         ist_midnight(day) + (h * 60 + m) * NANOS_PER_MINUTE
     }
     fn minute_bar(ts: TimestampNs, base: i64, volume: i64) -> Bar {
-        Bar { ts, open: Price(base), high: Price(base + 500), low: Price(base - 500), close: Price(base + 100), volume }
+        Bar {
+            ts,
+            open: Price(base),
+            high: Price(base + 500),
+            low: Price(base - 500),
+            close: Price(base + 100),
+            volume,
+        }
     }
 
     /// Two full sessions of 1m bars with a drifting price.
@@ -99,7 +116,11 @@ mod tests {
         for day in [MON, MON + 1] {
             for m in 0..375 {
                 let ts = ist(day, 9, 15) + m * NANOS_PER_MINUTE;
-                out.push(minute_bar(ts, 1_000_000 + (day - MON) * 50_000 + m * 100, 10 + m));
+                out.push(minute_bar(
+                    ts,
+                    1_000_000 + (day - MON) * 50_000 + m * 100,
+                    10 + m,
+                ));
             }
         }
         out
@@ -112,7 +133,14 @@ mod tests {
         assert_eq!(five.len(), 2 * 75);
         assert_eq!(
             five[0],
-            Bar { ts: ist(MON, 9, 15), open: Price(1_000_000), high: Price(1_000_900), low: Price(999_500), close: Price(1_000_500), volume: 10 + 11 + 12 + 13 + 14 }
+            Bar {
+                ts: ist(MON, 9, 15),
+                open: Price(1_000_000),
+                high: Price(1_000_900),
+                low: Price(999_500),
+                close: Price(1_000_500),
+                volume: 10 + 11 + 12 + 13 + 14
+            }
         );
         assert_eq!(five[75].ts, ist(MON + 1, 9, 15));
     }
@@ -128,7 +156,10 @@ mod tests {
         let days: Vec<Bar> = coarsen(bars.iter().copied(), BarInterval::D1).collect();
         assert_eq!(days.len(), 2);
         assert_eq!(days[1].ts, ist(MON + 1, 9, 15));
-        assert_eq!((days[1].open, days[1].close), (bars[375].open, bars[749].close));
+        assert_eq!(
+            (days[1].open, days[1].close),
+            (bars[375].open, bars[749].close)
+        );
         assert_eq!(days[1].high, bars[749].high);
         assert_eq!(days[1].low, bars[375].low);
     }
@@ -150,7 +181,12 @@ mod tests {
             out
         };
         let minutes = aggregate(BarInterval::M1);
-        for interval in [BarInterval::M5, BarInterval::M15, BarInterval::H1, BarInterval::D1] {
+        for interval in [
+            BarInterval::M5,
+            BarInterval::M15,
+            BarInterval::H1,
+            BarInterval::D1,
+        ] {
             let coarse: Vec<Bar> = coarsen(minutes.iter().copied(), interval).collect();
             assert_eq!(coarse, aggregate(interval), "{interval}");
         }
@@ -158,10 +194,21 @@ mod tests {
 
     #[test]
     fn out_of_session_bars_are_counted() {
-        let bars = [minute_bar(ist(MON, 9, 0), 100, 1), minute_bar(ist(MON, 9, 15), 100, 1), minute_bar(ist(MON, 15, 30), 100, 1)];
+        let bars = [
+            minute_bar(ist(MON, 9, 0), 100, 1),
+            minute_bar(ist(MON, 9, 15), 100, 1),
+            minute_bar(ist(MON, 15, 30), 100, 1),
+        ];
         let mut it = coarsen(bars, BarInterval::M5);
         assert_eq!(it.next().map(|b| b.ts), Some(ist(MON, 9, 15)));
         assert_eq!(it.next(), None);
-        assert_eq!(it.ignored(), Ignored { before_open: 1, after_close: 1, late: 0 });
+        assert_eq!(
+            it.ignored(),
+            Ignored {
+                before_open: 1,
+                after_close: 1,
+                late: 0
+            }
+        );
     }
 }

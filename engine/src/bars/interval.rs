@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::time::{
-    ist_day, ist_midnight, ist_time_of_day, TimestampNs, NANOS_PER_MINUTE, NSE_CLOSE_IST_NS, NSE_OPEN_IST_NS,
+    ist_day, ist_midnight, ist_time_of_day, TimestampNs, NANOS_PER_MINUTE, NSE_CLOSE_IST_NS,
+    NSE_OPEN_IST_NS,
 };
 
 /// Length of a time bar; buckets are aligned to the 09:15 IST session open.
@@ -29,7 +30,13 @@ pub struct ParseIntervalError(pub String);
 
 impl BarInterval {
     /// Every interval, finest first.
-    pub const ALL: [BarInterval; 5] = [BarInterval::M1, BarInterval::M5, BarInterval::M15, BarInterval::H1, BarInterval::D1];
+    pub const ALL: [BarInterval; 5] = [
+        BarInterval::M1,
+        BarInterval::M5,
+        BarInterval::M15,
+        BarInterval::H1,
+        BarInterval::D1,
+    ];
 
     /// The short name used in configs and file names: `1m`, `5m`, `15m`, `1h`, `1d`.
     pub const fn as_str(self) -> &'static str {
@@ -118,19 +125,31 @@ mod tests {
         }
         assert_eq!(" 1H ".parse::<BarInterval>(), Ok(BarInterval::H1));
         let err = "2m".parse::<BarInterval>().unwrap_err();
-        assert_eq!(err.to_string(), "unknown bar interval `2m`: expected one of 1m, 5m, 15m, 1h, 1d");
+        assert_eq!(
+            err.to_string(),
+            "unknown bar interval `2m`: expected one of 1m, 5m, 15m, 1h, 1d"
+        );
     }
 
     #[test]
     fn buckets_align_to_the_session_open() {
         let h = BarInterval::H1;
         assert_eq!(h.bucket_start(ist(9, 15)), Some(ist(9, 15)));
-        assert_eq!(h.bucket_start(ist(10, 14) + 59 * 1_000_000_000), Some(ist(9, 15)));
+        assert_eq!(
+            h.bucket_start(ist(10, 14) + 59 * 1_000_000_000),
+            Some(ist(9, 15))
+        );
         assert_eq!(h.bucket_start(ist(10, 15)), Some(ist(10, 15)));
         assert_eq!(h.bucket_start(ist(15, 29)), Some(ist(15, 15)));
-        assert_eq!(BarInterval::M15.bucket_start(ist(15, 29)), Some(ist(15, 15)));
+        assert_eq!(
+            BarInterval::M15.bucket_start(ist(15, 29)),
+            Some(ist(15, 15))
+        );
         assert_eq!(BarInterval::M5.bucket_start(ist(9, 19)), Some(ist(9, 15)));
-        assert_eq!(BarInterval::M1.bucket_start(ist(12, 0) + 1), Some(ist(12, 0)));
+        assert_eq!(
+            BarInterval::M1.bucket_start(ist(12, 0) + 1),
+            Some(ist(12, 0))
+        );
         assert_eq!(BarInterval::D1.bucket_start(ist(15, 29)), Some(ist(9, 15)));
     }
 

@@ -125,7 +125,11 @@ impl Indicator for Adx {
             let plus_di = 100.0 * (self.plus_dm / self.tr);
             let minus_di = 100.0 * (self.minus_dm / self.tr);
             let sum = minus_di + plus_di;
-            (plus_di, minus_di, (!ta_is_zero(sum)).then(|| 100.0 * ((minus_di - plus_di).abs() / sum)))
+            (
+                plus_di,
+                minus_di,
+                (!ta_is_zero(sum)).then(|| 100.0 * ((minus_di - plus_di).abs() / sum)),
+            )
         };
         self.plus_di = Some(plus_di);
         self.minus_di = Some(minus_di);
@@ -139,7 +143,11 @@ impl Indicator for Adx {
         } else if let Some(dx) = dx {
             self.adx = (self.adx * (n - 1.0) + dx) / n;
         }
-        Some(AdxOutput { adx: self.adx, plus_di, minus_di })
+        Some(AdxOutput {
+            adx: self.adx,
+            plus_di,
+            minus_di,
+        })
     }
 
     #[inline]
@@ -163,7 +171,14 @@ mod tests {
         let mut first_adx = None;
         for i in 0..12 {
             let x = 100.0 + i as f64 + if i % 3 == 0 { -2.5 } else { 0.0 };
-            let out = adx.next(Candle { ts: 0, open: x, high: x + 1.0, low: x - 1.0, close: x, volume: 1.0 });
+            let out = adx.next(Candle {
+                ts: 0,
+                open: x,
+                high: x + 1.0,
+                low: x - 1.0,
+                close: x,
+                volume: 1.0,
+            });
             if first_di.is_none() && adx.plus_di().is_some() {
                 first_di = Some(i);
             }

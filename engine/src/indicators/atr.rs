@@ -40,7 +40,12 @@ impl Atr {
     /// An ATR over `period` true ranges (1 ..= 100 000).
     pub fn new(period: usize) -> Result<Atr, IndicatorError> {
         check_period("period", period, 1)?;
-        Ok(Atr { period, prev_close: None, seen: 0, value: 0.0 })
+        Ok(Atr {
+            period,
+            prev_close: None,
+            seen: 0,
+            value: 0.0,
+        })
     }
 }
 
@@ -93,7 +98,14 @@ mod tests {
 
     #[test]
     fn skips_the_first_bar_then_seeds_with_the_mean() {
-        let bar = |h: f64, l: f64, c: f64| Candle { ts: 0, open: c, high: h, low: l, close: c, volume: 1.0 };
+        let bar = |h: f64, l: f64, c: f64| Candle {
+            ts: 0,
+            open: c,
+            high: h,
+            low: l,
+            close: c,
+            volume: 1.0,
+        };
         let mut atr = Atr::new(2).unwrap();
         assert_eq!(atr.next(bar(11.0, 9.0, 10.0)), None);
         assert_eq!(atr.next(bar(12.0, 10.0, 11.0)), None); // tr 2

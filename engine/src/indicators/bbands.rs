@@ -55,7 +55,11 @@ pub struct BollingerBands {
 impl BollingerBands {
     /// Bands over `period` closes (2 ..= 100 000), `nbdev_up`/`nbdev_dn` deviations wide
     /// (TA-Lib defaults: 5, 2, 2).
-    pub fn new(period: usize, nbdev_up: f64, nbdev_dn: f64) -> Result<BollingerBands, IndicatorError> {
+    pub fn new(
+        period: usize,
+        nbdev_up: f64,
+        nbdev_dn: f64,
+    ) -> Result<BollingerBands, IndicatorError> {
         check_period("period", period, 2)?;
         check_finite("nbdev_up", nbdev_up)?;
         check_finite("nbdev_dn", nbdev_dn)?;
@@ -108,7 +112,11 @@ impl Indicator for BollingerBands {
         let mean_sq = self.dev_sq / n;
         let variance = mean_sq - mean_dev * mean_dev;
         // Below the rounding noise of `mean_sq` the window is flat: report 0, not sqrt(noise).
-        let sd = if variance > NOISE * mean_sq { variance.sqrt() } else { 0.0 };
+        let sd = if variance > NOISE * mean_sq {
+            variance.sqrt()
+        } else {
+            0.0
+        };
         if let Some(old) = self.window.push(x) {
             let d = old - shift;
             self.total -= old;
@@ -120,7 +128,11 @@ impl Indicator for BollingerBands {
             self.reanchor(middle);
         }
         self.ready = true;
-        Some(BandsOutput { upper: middle + sd * self.nbdev_up, middle, lower: middle - sd * self.nbdev_dn })
+        Some(BandsOutput {
+            upper: middle + sd * self.nbdev_up,
+            middle,
+            lower: middle - sd * self.nbdev_dn,
+        })
     }
 
     #[inline]
@@ -146,33 +158,60 @@ mod tests {
     #[test]
     fn population_deviation_around_the_sma() {
         let mut bb = BollingerBands::new(4, 2.0, 1.0).unwrap();
-        let out: Vec<_> = [2.0, 4.0, 4.0, 6.0].into_iter().map(|x| bb.next(x)).collect();
+        let out: Vec<_> = [2.0, 4.0, 4.0, 6.0]
+            .into_iter()
+            .map(|x| bb.next(x))
+            .collect();
         // mean 4, population variance (4 + 0 + 0 + 4) / 4 = 2
         let sd = 2f64.sqrt();
-        assert_eq!(out[3], Some(BandsOutput { upper: 4.0 + 2.0 * sd, middle: 4.0, lower: 4.0 - sd }));
+        assert_eq!(
+            out[3],
+            Some(BandsOutput {
+                upper: 4.0 + 2.0 * sd,
+                middle: 4.0,
+                lower: 4.0 - sd
+            })
+        );
         assert!(out[..3].iter().all(Option::is_none));
         // A flat window has no deviation: the bands collapse onto the middle.
         let flat = (0..4).map(|_| bb.next(5.0)).last().flatten().unwrap();
-        assert_eq!(flat, BandsOutput { upper: 5.0, middle: 5.0, lower: 5.0 });
+        assert_eq!(
+            flat,
+            BandsOutput {
+                upper: 5.0,
+                middle: 5.0,
+                lower: 5.0
+            }
+        );
     }
 
     #[test]
     fn stays_accurate_while_prices_drift_and_flat_windows_give_zero_width() {
         let period = 7;
         let mut bb = BollingerBands::new(period, 2.0, 2.0).unwrap();
-        let xs: Vec<f64> = (0..5000).map(|i| 100.0 + i as f64 * 0.37 + ((i * 13) % 5) as f64 * 0.05).collect();
+        let xs: Vec<f64> = (0..5000)
+            .map(|i| 100.0 + i as f64 * 0.37 + ((i * 13) % 5) as f64 * 0.05)
+            .collect();
         for (i, &x) in xs.iter().enumerate() {
             let Some(out) = bb.next(x) else { continue };
             let w = &xs[i + 1 - period..=i];
             let mean = w.iter().sum::<f64>() / period as f64;
-            let sd = (w.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / period as f64).sqrt();
+            let sd =
+                (w.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / period as f64).sqrt();
             let got = (out.upper - out.middle) / 2.0;
-            assert!((got - sd).abs() <= 1e-9 * sd, "bar {i}: sd {got} vs two-pass {sd}");
+            assert!(
+                (got - sd).abs() <= 1e-9 * sd,
+                "bar {i}: sd {got} vs two-pass {sd}"
+            );
         }
         for _ in 0..period {
             bb.next(1234.55);
         }
         let flat = bb.next(1234.55).unwrap();
-        assert_eq!((flat.upper, flat.lower), (flat.middle, flat.middle), "flat window");
+        assert_eq!(
+            (flat.upper, flat.lower),
+            (flat.middle, flat.middle),
+            "flat window"
+        );
     }
 }

@@ -28,7 +28,12 @@ impl Ema {
 
     /// Builds without checking; `period` must be at least 1.
     pub(crate) fn build(period: usize) -> Ema {
-        Ema { period, k: 2.0 / (period as f64 + 1.0), seen: 0, value: 0.0 }
+        Ema {
+            period,
+            k: 2.0 / (period as f64 + 1.0),
+            seen: 0,
+            value: 0.0,
+        }
     }
 }
 
@@ -39,7 +44,11 @@ impl Indicator for Ema {
     #[inline]
     fn next(&mut self, x: f64) -> Option<f64> {
         if self.seen == self.period {
-            self.value = if self.period == 1 { x } else { (x - self.value) * self.k + self.value };
+            self.value = if self.period == 1 {
+                x
+            } else {
+                (x - self.value) * self.k + self.value
+            };
             return Some(self.value);
         }
         self.value += x;

@@ -47,11 +47,19 @@ pub enum IndicatorError {
 }
 
 /// Checks `min <= got <= MAX_PERIOD` and returns `got`.
-pub(crate) fn check_period(name: &'static str, got: usize, min: usize) -> Result<usize, IndicatorError> {
+pub(crate) fn check_period(
+    name: &'static str,
+    got: usize,
+    min: usize,
+) -> Result<usize, IndicatorError> {
     if got < min {
         Err(IndicatorError::TooSmall { name, min, got })
     } else if got > MAX_PERIOD {
-        Err(IndicatorError::TooLarge { name, max: MAX_PERIOD, got })
+        Err(IndicatorError::TooLarge {
+            name,
+            max: MAX_PERIOD,
+            got,
+        })
     } else {
         Ok(got)
     }

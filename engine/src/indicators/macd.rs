@@ -72,7 +72,11 @@ impl Indicator for Macd {
         let macd = self.fast.next(x)? - slow?;
         let signal = self.signal.next(macd)?;
         self.ready = true;
-        Some(MacdOutput { macd, signal, hist: macd - signal })
+        Some(MacdOutput {
+            macd,
+            signal,
+            hist: macd - signal,
+        })
     }
 
     #[inline]
@@ -96,8 +100,13 @@ mod tests {
     #[test]
     fn first_output_at_slow_plus_signal_minus_two() {
         let mut macd = Macd::new(3, 5, 2).unwrap();
-        let first = (0..20).map(|i| macd.next(100.0 + (i as f64).sin())).position(|o| o.is_some());
+        let first = (0..20)
+            .map(|i| macd.next(100.0 + (i as f64).sin()))
+            .position(|o| o.is_some());
         assert_eq!(first, Some(5));
-        assert_eq!(Macd::new(5, 3, 2).unwrap_err(), IndicatorError::FastAboveSlow { fast: 5, slow: 3 });
+        assert_eq!(
+            Macd::new(5, 3, 2).unwrap_err(),
+            IndicatorError::FastAboveSlow { fast: 5, slow: 3 }
+        );
     }
 }

@@ -52,10 +52,19 @@ mod tests {
 
     #[test]
     fn starts_at_the_first_volume() {
-        let bar = |c: f64, v: f64| Candle { ts: 0, open: c, high: c, low: c, close: c, volume: v };
+        let bar = |c: f64, v: f64| Candle {
+            ts: 0,
+            open: c,
+            high: c,
+            low: c,
+            close: c,
+            volume: v,
+        };
         let mut obv = Obv::new();
         assert!(!obv.is_ready());
-        let out: Vec<_> = [(10.0, 5.0), (11.0, 3.0), (11.0, 7.0), (9.0, 4.0)].map(|(c, v)| obv.next(bar(c, v))).into();
+        let out: Vec<_> = [(10.0, 5.0), (11.0, 3.0), (11.0, 7.0), (9.0, 4.0)]
+            .map(|(c, v)| obv.next(bar(c, v)))
+            .into();
         assert_eq!(out, [Some(5.0), Some(8.0), Some(8.0), Some(4.0)]);
     }
 }

@@ -24,7 +24,13 @@ impl Rsi {
     /// An RSI over `period` changes (2 ..= 100 000).
     pub fn new(period: usize) -> Result<Rsi, IndicatorError> {
         check_period("period", period, 2)?;
-        Ok(Rsi { period, seen: 0, prev: 0.0, gain: 0.0, loss: 0.0 })
+        Ok(Rsi {
+            period,
+            seen: 0,
+            prev: 0.0,
+            gain: 0.0,
+            loss: 0.0,
+        })
     }
 
     #[inline]

@@ -29,7 +29,12 @@ impl Sma {
 
     /// Builds without checking; `period` must be at least 1.
     pub(crate) fn build(period: usize) -> Sma {
-        Sma { period, window: Ring::new(period - 1), total: 0.0, ready: false }
+        Sma {
+            period,
+            window: Ring::new(period - 1),
+            total: 0.0,
+            ready: false,
+        }
     }
 }
 
@@ -71,7 +76,10 @@ mod tests {
     #[test]
     fn averages_the_last_period_values() {
         let mut sma = Sma::new(3).unwrap();
-        let out: Vec<_> = [1.0, 2.0, 3.0, 4.0, 8.0].into_iter().map(|x| sma.next(x)).collect();
+        let out: Vec<_> = [1.0, 2.0, 3.0, 4.0, 8.0]
+            .into_iter()
+            .map(|x| sma.next(x))
+            .collect();
         assert_eq!(out, [None, None, Some(2.0), Some(3.0), Some(5.0)]);
         let mut one = Sma::new(1).unwrap();
         assert_eq!(one.next(0.1), Some(0.1));

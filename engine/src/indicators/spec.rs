@@ -20,8 +20,8 @@
 //! `2N − 1`) while `plusdi_N`/`minusdi_N` start at bar `N`, as in TA-Lib.
 
 use super::{
-    Adx, Atr, BollingerBands, Candle, ColumnSource, Ema, Indicator, IndicatorError, Macd, Obv, Rsi, Sma, Stochastic,
-    Vwap, Wma,
+    Adx, Atr, BollingerBands, Candle, ColumnSource, Ema, Indicator, IndicatorError, Macd, Obv, Rsi,
+    Sma, Stochastic, Vwap, Wma,
 };
 
 /// What `parse_spec` lists as valid indicator names.
@@ -88,11 +88,21 @@ pub fn parse_spec(spec: &str) -> Result<Box<dyn ColumnSource>, SpecError> {
     let mut parts = text.split(':');
     let given = parts.next().unwrap_or_default().trim();
     let name = given.to_ascii_lowercase();
-    let args = Args { spec: text, params: parts.map(str::trim).collect() };
-    let invalid = |source| SpecError::Invalid { spec: text.to_string(), source };
+    let args = Args {
+        spec: text,
+        params: parts.map(str::trim).collect(),
+    };
+    let invalid = |source| SpecError::Invalid {
+        spec: text.to_string(),
+        source,
+    };
     Ok(match name.as_str() {
         "sma" | "ema" | "wma" | "rsi" | "atr" | "adx" => {
-            let default = if matches!(name.as_str(), "sma" | "ema" | "wma") { 30 } else { 14 };
+            let default = if matches!(name.as_str(), "sma" | "ema" | "wma") {
+                30
+            } else {
+                14
+            };
             let [n] = args.periods(["period"], [default])?;
             let col = |prefix: &str| format!("{prefix}_{n}");
             match name.as_str() {
@@ -101,7 +111,10 @@ pub fn parse_spec(spec: &str) -> Result<Box<dyn ColumnSource>, SpecError> {
                 "wma" => boxed(vec![col("wma")], Wma::new(n).map_err(invalid)?),
                 "rsi" => boxed(vec![col("rsi")], Rsi::new(n).map_err(invalid)?),
                 "atr" => boxed(vec![col("atr")], Atr::new(n).map_err(invalid)?),
-                _ => boxed(vec![col("adx"), col("plusdi"), col("minusdi")], Adx::new(n).map_err(invalid)?),
+                _ => boxed(
+                    vec![col("adx"), col("plusdi"), col("minusdi")],
+                    Adx::new(n).map_err(invalid)?,
+                ),
             }
         }
         "macd" => {
@@ -116,8 +129,12 @@ pub fn parse_spec(spec: &str) -> Result<Box<dyn ColumnSource>, SpecError> {
         }
         "bbands" => {
             let (n, up, dn) = args.bbands()?;
-            let cols = ["bbupper", "bbmiddle", "bblower"].map(|p| format!("{p}_{n}_{}_{}", up.1, dn.1));
-            boxed(cols.into(), BollingerBands::new(n, up.0, dn.0).map_err(invalid)?)
+            let cols =
+                ["bbupper", "bbmiddle", "bblower"].map(|p| format!("{p}_{n}_{}_{}", up.1, dn.1));
+            boxed(
+                cols.into(),
+                BollingerBands::new(n, up.0, dn.0).map_err(invalid)?,
+            )
         }
         "obv" => {
             args.periods([], [])?;
@@ -129,12 +146,23 @@ pub fn parse_spec(spec: &str) -> Result<Box<dyn ColumnSource>, SpecError> {
         }
         "cdl" => {
             let [pattern] = args.params[..] else {
-                return Err(args.arity("1 parameter (the pattern name), e.g. `cdl:engulfing`".to_string()));
+                return Err(
+                    args.arity("1 parameter (the pattern name), e.g. `cdl:engulfing`".to_string())
+                );
             };
-            crate::patterns::column_source(&pattern.to_ascii_lowercase())
-                .ok_or_else(|| SpecError::UnknownPattern { name: pattern.to_string(), spec: text.to_string() })?
+            crate::patterns::column_source(&pattern.to_ascii_lowercase()).ok_or_else(|| {
+                SpecError::UnknownPattern {
+                    name: pattern.to_string(),
+                    spec: text.to_string(),
+                }
+            })?
         }
-        _ => return Err(SpecError::UnknownIndicator { name: given.to_string(), spec: text.to_string() }),
+        _ => {
+            return Err(SpecError::UnknownIndicator {
+                name: given.to_string(),
+                spec: text.to_string(),
+            })
+        }
     })
 }
 
@@ -149,23 +177,42 @@ struct Args<'a> {
 
 impl Args<'_> {
     fn arity(&self, expected: String) -> SpecError {
-        SpecError::WrongArity { spec: self.spec.to_string(), expected }
+        SpecError::WrongArity {
+            spec: self.spec.to_string(),
+            expected,
+        }
     }
 
     fn arity_for(&self, names: &[&str], defaults: &[String]) -> SpecError {
         self.arity(match names.len() {
             0 => "no parameters".to_string(),
-            1 => format!("1 parameter ({}), or none for TA-Lib's default {}", names[0], defaults[0]),
-            n => format!("{n} parameters ({}), or none for TA-Lib's defaults {}", names.join(":"), defaults.join(":")),
+            1 => format!(
+                "1 parameter ({}), or none for TA-Lib's default {}",
+                names[0], defaults[0]
+            ),
+            n => format!(
+                "{n} parameters ({}), or none for TA-Lib's defaults {}",
+                names.join(":"),
+                defaults.join(":")
+            ),
         })
     }
 
     fn bad(&self, param: &'static str, text: &str, expected: &'static str) -> SpecError {
-        SpecError::BadNumber { spec: self.spec.to_string(), param, text: text.to_string(), expected }
+        SpecError::BadNumber {
+            spec: self.spec.to_string(),
+            param,
+            text: text.to_string(),
+            expected,
+        }
     }
 
     /// `N` whole-number periods, or `defaults` when none are given.
-    fn periods<const N: usize>(&self, names: [&'static str; N], defaults: [usize; N]) -> Result<[usize; N], SpecError> {
+    fn periods<const N: usize>(
+        &self,
+        names: [&'static str; N],
+        defaults: [usize; N],
+    ) -> Result<[usize; N], SpecError> {
         if self.params.is_empty() {
             return Ok(defaults);
         }
@@ -174,7 +221,9 @@ impl Args<'_> {
         }
         let mut out = defaults;
         for ((slot, name), text) in out.iter_mut().zip(names).zip(&self.params) {
-            *slot = text.parse().map_err(|_| self.bad(name, text, "a whole number"))?;
+            *slot = text
+                .parse()
+                .map_err(|_| self.bad(name, text, "a whole number"))?;
         }
         Ok(out)
     }
@@ -189,8 +238,13 @@ impl Args<'_> {
                 return Err(self.arity_for(&["period", "nbdev_up", "nbdev_dn"], &defaults));
             }
         };
-        let n = period.parse().map_err(|_| self.bad("period", period, "a whole number"))?;
-        let real = |name, text: &str| text.parse::<f64>().map_err(|_| self.bad(name, text, "a number"));
+        let n = period
+            .parse()
+            .map_err(|_| self.bad("period", period, "a whole number"))?;
+        let real = |name, text: &str| {
+            text.parse::<f64>()
+                .map_err(|_| self.bad(name, text, "a number"))
+        };
         Ok((n, (real("nbdev_up", up)?, up), (real("nbdev_dn", dn)?, dn)))
     }
 }
@@ -236,14 +290,20 @@ feed_candle!(Atr, Obv, Vwap);
 impl Feed for Macd {
     fn feed(&mut self, c: &Candle, out: &mut [Option<f64>]) {
         let o = self.next(c.close);
-        put(out, &[o.map(|o| o.macd), o.map(|o| o.signal), o.map(|o| o.hist)]);
+        put(
+            out,
+            &[o.map(|o| o.macd), o.map(|o| o.signal), o.map(|o| o.hist)],
+        );
     }
 }
 
 impl Feed for BollingerBands {
     fn feed(&mut self, c: &Candle, out: &mut [Option<f64>]) {
         let o = self.next(c.close);
-        put(out, &[o.map(|o| o.upper), o.map(|o| o.middle), o.map(|o| o.lower)]);
+        put(
+            out,
+            &[o.map(|o| o.upper), o.map(|o| o.middle), o.map(|o| o.lower)],
+        );
     }
 }
 

@@ -67,7 +67,11 @@ impl Indicator for Stochastic {
         }
         self.seen = self.fastk;
         let range = highest - lowest;
-        let fast_k = if range != 0.0 { (c.close - lowest) / range * 100.0 } else { 0.0 };
+        let fast_k = if range != 0.0 {
+            (c.close - lowest) / range * 100.0
+        } else {
+            0.0
+        };
         let k = self.slow_k.next(fast_k)?;
         let d = self.slow_d.next(k)?;
         self.ready = true;
@@ -95,12 +99,28 @@ mod tests {
 
     #[test]
     fn fast_stochastic_with_unit_smoothing() {
-        let bar = |h: f64, l: f64, c: f64| Candle { ts: 0, open: c, high: h, low: l, close: c, volume: 1.0 };
+        let bar = |h: f64, l: f64, c: f64| Candle {
+            ts: 0,
+            open: c,
+            high: h,
+            low: l,
+            close: c,
+            volume: 1.0,
+        };
         let mut st = Stochastic::new(2, 1, 1).unwrap();
         assert_eq!(st.next(bar(10.0, 8.0, 9.0)), None);
-        assert_eq!(st.next(bar(12.0, 9.0, 11.0)), Some(StochOutput { k: 75.0, d: 75.0 })); // (11-8)/(12-8)
-        assert_eq!(st.next(bar(12.0, 12.0, 12.0)), Some(StochOutput { k: 100.0, d: 100.0 }));
+        assert_eq!(
+            st.next(bar(12.0, 9.0, 11.0)),
+            Some(StochOutput { k: 75.0, d: 75.0 })
+        ); // (11-8)/(12-8)
+        assert_eq!(
+            st.next(bar(12.0, 12.0, 12.0)),
+            Some(StochOutput { k: 100.0, d: 100.0 })
+        );
         let mut flat = Stochastic::new(1, 1, 1).unwrap();
-        assert_eq!(flat.next(bar(5.0, 5.0, 5.0)), Some(StochOutput { k: 0.0, d: 0.0 }));
+        assert_eq!(
+            flat.next(bar(5.0, 5.0, 5.0)),
+            Some(StochOutput { k: 0.0, d: 0.0 })
+        );
     }
 }

@@ -60,11 +60,24 @@ mod tests {
     #[test]
     fn restarts_each_ist_day_and_waits_for_volume() {
         let open = ist_midnight(days_from_civil(2026, 1, 5)) + NSE_OPEN_IST_NS;
-        let bar = |ts: i64, p: f64, v: f64| Candle { ts, open: p, high: p, low: p, close: p, volume: v };
+        let bar = |ts: i64, p: f64, v: f64| Candle {
+            ts,
+            open: p,
+            high: p,
+            low: p,
+            close: p,
+            volume: v,
+        };
         let mut vwap = Vwap::new();
         assert_eq!(vwap.next(bar(open, 100.0, 0.0)), None);
-        assert_eq!(vwap.next(bar(open + NANOS_PER_MINUTE, 100.0, 1.0)), Some(100.0));
-        assert_eq!(vwap.next(bar(open + 2 * NANOS_PER_MINUTE, 103.0, 2.0)), Some(102.0));
+        assert_eq!(
+            vwap.next(bar(open + NANOS_PER_MINUTE, 100.0, 1.0)),
+            Some(100.0)
+        );
+        assert_eq!(
+            vwap.next(bar(open + 2 * NANOS_PER_MINUTE, 103.0, 2.0)),
+            Some(102.0)
+        );
         // 15:29 IST and the next morning's 09:15 IST fall on different IST days.
         let next_day = open + 24 * 60 * NANOS_PER_MINUTE;
         assert_eq!(vwap.next(bar(next_day, 90.0, 5.0)), Some(90.0));

@@ -13,7 +13,11 @@ pub(crate) struct Ring {
 impl Ring {
     /// An empty ring holding up to `capacity` values (0 is allowed: every push evicts itself).
     pub(crate) fn new(capacity: usize) -> Ring {
-        Ring { buf: vec![0.0; capacity].into_boxed_slice(), head: 0, len: 0 }
+        Ring {
+            buf: vec![0.0; capacity].into_boxed_slice(),
+            head: 0,
+            len: 0,
+        }
     }
 
     /// Whether `capacity` values are held.
@@ -51,7 +55,10 @@ impl Ring {
     pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
         let (tail, wrapped) = self.buf.split_at(self.head);
         let from_head = wrapped.len().min(self.len);
-        wrapped[..from_head].iter().chain(&tail[..self.len - from_head]).copied()
+        wrapped[..from_head]
+            .iter()
+            .chain(&tail[..self.len - from_head])
+            .copied()
     }
 
     /// Forgets every value.
@@ -76,7 +83,12 @@ pub(crate) struct MonoWindow<const MAX: bool> {
 impl<const MAX: bool> MonoWindow<MAX> {
     /// An empty window over the last `window` values (`window >= 1`).
     pub(crate) fn new(window: usize) -> MonoWindow<MAX> {
-        MonoWindow { buf: vec![(0, 0.0); window.max(1)].into_boxed_slice(), head: 0, len: 0, seq: 0 }
+        MonoWindow {
+            buf: vec![(0, 0.0); window.max(1)].into_boxed_slice(),
+            head: 0,
+            len: 0,
+            seq: 0,
+        }
     }
 
     #[inline]
@@ -143,9 +155,14 @@ mod tests {
     #[test]
     fn mono_window_matches_a_straight_scan() {
         // A deterministic zig-zag with repeats, against the brute-force max/min of each window.
-        let xs: Vec<f64> = (0..500u64).map(|i| ((i * 7919) % 23) as f64 - ((i * 31) % 5) as f64).collect();
+        let xs: Vec<f64> = (0..500u64)
+            .map(|i| ((i * 7919) % 23) as f64 - ((i * 31) % 5) as f64)
+            .collect();
         for window in [1usize, 2, 3, 7, 14, 50] {
-            let (mut hi, mut lo) = (MonoWindow::<true>::new(window), MonoWindow::<false>::new(window));
+            let (mut hi, mut lo) = (
+                MonoWindow::<true>::new(window),
+                MonoWindow::<false>::new(window),
+            );
             for (i, &x) in xs.iter().enumerate() {
                 let from = (i + 1).saturating_sub(window);
                 let slice = &xs[from..=i];

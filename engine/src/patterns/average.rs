@@ -25,7 +25,10 @@ impl TrailingAverage {
     /// An average of `setting` for the candle `offset` bars back, in a pattern whose first output
     /// is at bar index `lookback` (periods above [`MAX_AVG_PERIOD`] are clamped; validate first).
     pub(crate) fn new(setting: CandleSetting, lookback: usize, offset: usize) -> TrailingAverage {
-        let setting = CandleSetting { avg_period: setting.avg_period.min(MAX_AVG_PERIOD), ..setting };
+        let setting = CandleSetting {
+            avg_period: setting.avg_period.min(MAX_AVG_PERIOD),
+            ..setting
+        };
         TrailingAverage {
             setting,
             lookback,
@@ -43,7 +46,9 @@ impl TrailingAverage {
     #[inline]
     pub(crate) fn feed<const N: usize>(&mut self, recent: &Recent<N>) {
         let period = self.setting.avg_period;
-        let Some(c) = recent.ago(self.offset) else { return };
+        let Some(c) = recent.ago(self.offset) else {
+            return;
+        };
         if period == 0 {
             return;
         }
@@ -67,8 +72,16 @@ impl TrailingAverage {
     #[inline]
     pub(crate) fn average(&self, c: &Candle) -> f64 {
         let s = &self.setting;
-        let base = if s.avg_period != 0 { self.total / s.avg_period as f64 } else { s.range(c) };
-        let halve = if s.range_type == RangeType::Shadows { 2.0 } else { 1.0 };
+        let base = if s.avg_period != 0 {
+            self.total / s.avg_period as f64
+        } else {
+            s.range(c)
+        };
+        let halve = if s.range_type == RangeType::Shadows {
+            2.0
+        } else {
+            1.0
+        };
         s.factor * base / halve
     }
 

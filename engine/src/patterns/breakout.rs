@@ -20,7 +20,12 @@ struct Extreme {
 
 impl Extreme {
     fn new(n: usize, max: bool) -> Extreme {
-        Extreme { ring: vec![(0, 0.0); n + 1].into_boxed_slice(), head: 0, len: 0, max }
+        Extreme {
+            ring: vec![(0, 0.0); n + 1].into_boxed_slice(),
+            head: 0,
+            len: 0,
+            max,
+        }
     }
 
     fn front(&self) -> Option<f64> {
@@ -68,7 +73,13 @@ impl RangeBreakout {
         if n == 0 {
             return Err(PatternError::bad("n", n, "a whole number >= 1"));
         }
-        Ok(RangeBreakout { n, highs: Extreme::new(n, true), lows: Extreme::new(n, false), seen: 0, ready: false })
+        Ok(RangeBreakout {
+            n,
+            highs: Extreme::new(n, true),
+            lows: Extreme::new(n, false),
+            seen: 0,
+            ready: false,
+        })
     }
 
     /// Number of prior bars whose range is watched.

@@ -21,15 +21,23 @@ pub(crate) struct CandleCore<const N: usize, const A: usize> {
 impl<const N: usize, const A: usize> CandleCore<N, A> {
     /// A core with TA-Lib's usual lookback: the longest averaging period plus `N − 1`.
     pub fn new(averages: [(CandleSetting, usize); A]) -> CandleCore<N, A> {
-        let longest = averages.iter().map(|(setting, _)| setting.avg_period).max().unwrap_or(0);
+        let longest = averages
+            .iter()
+            .map(|(setting, _)| setting.avg_period)
+            .max()
+            .unwrap_or(0);
         CandleCore::with_lookback(longest + N - 1, averages)
     }
 
     /// A core whose first output is at bar index `lookback`.
-    pub fn with_lookback(lookback: usize, averages: [(CandleSetting, usize); A]) -> CandleCore<N, A> {
+    pub fn with_lookback(
+        lookback: usize,
+        averages: [(CandleSetting, usize); A],
+    ) -> CandleCore<N, A> {
         CandleCore {
             recent: Recent::new(),
-            averages: averages.map(|(setting, offset)| TrailingAverage::new(setting, lookback, offset)),
+            averages: averages
+                .map(|(setting, offset)| TrailingAverage::new(setting, lookback, offset)),
             lookback,
             seen: 0,
         }
@@ -38,7 +46,11 @@ impl<const N: usize, const A: usize> CandleCore<N, A> {
     /// Adds `candle`; once ready, asks `judge` about the last `N` candles (oldest first) and the
     /// averages (in construction order), else gives 0. Then feeds the averages.
     #[inline]
-    pub fn next(&mut self, candle: &Candle, judge: impl FnOnce([&Candle; N], &[TrailingAverage; A]) -> i32) -> i32 {
+    pub fn next(
+        &mut self,
+        candle: &Candle,
+        judge: impl FnOnce([&Candle; N], &[TrailingAverage; A]) -> i32,
+    ) -> i32 {
         self.recent.push(*candle);
         self.seen = self.seen.saturating_add(1);
         let mut out = 0;

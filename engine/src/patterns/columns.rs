@@ -1,13 +1,21 @@
 //! CLI column specs for detectors: `cdl:<name>`, `volspike:<period>:<factor>`, `breakout:<n>`.
 
 use super::{
-    Detector, Doji, Engulfing, EveningStar, Hammer, Harami, MorningStar, RangeBreakout, ShootingStar, VolumeSpike,
+    Detector, Doji, Engulfing, EveningStar, Hammer, Harami, MorningStar, RangeBreakout,
+    ShootingStar, VolumeSpike,
 };
 use crate::indicators::{Candle, ColumnSource};
 
 /// Candlestick names accepted after `cdl:`.
-pub const CANDLE_PATTERN_NAMES: [&str; 7] =
-    ["doji", "hammer", "shootingstar", "engulfing", "harami", "morningstar", "eveningstar"];
+pub const CANDLE_PATTERN_NAMES: [&str; 7] = [
+    "doji",
+    "hammer",
+    "shootingstar",
+    "engulfing",
+    "harami",
+    "morningstar",
+    "eveningstar",
+];
 
 /// One detector as a one-column [`ColumnSource`]: the signal as `f64`, `None` before its lookback.
 #[derive(Clone, Debug)]
@@ -19,7 +27,10 @@ pub struct DetectorColumn<D> {
 impl<D: Detector> DetectorColumn<D> {
     /// Wraps `detector` under the column name `column`.
     pub fn new(column: impl Into<String>, detector: D) -> DetectorColumn<D> {
-        DetectorColumn { detector, columns: [column.into()] }
+        DetectorColumn {
+            detector,
+            columns: [column.into()],
+        }
     }
 }
 
@@ -66,19 +77,24 @@ pub fn detector_source(spec: &str) -> Result<Option<Box<dyn ColumnSource>>, Stri
     match kind {
         "volspike" => {
             let [period, factor] = params[..] else {
-                return Err(format!("`{spec}`: expected `volspike:<period>:<factor>`, e.g. `volspike:20:3`"));
+                return Err(format!(
+                    "`{spec}`: expected `volspike:<period>:<factor>`, e.g. `volspike:20:3`"
+                ));
             };
             let period = parse_period(spec, "period", period)?;
             let factor = factor
                 .trim()
                 .parse::<f64>()
                 .map_err(|_| format!("`{spec}`: `factor` must be a number >= 0, got `{factor}`"))?;
-            let detector = VolumeSpike::new(period, factor).map_err(|e| format!("`{spec}`: {e}"))?;
+            let detector =
+                VolumeSpike::new(period, factor).map_err(|e| format!("`{spec}`: {e}"))?;
             Ok(Some(boxed(format!("volspike_{period}_{factor}"), detector)))
         }
         "breakout" => {
             let [n] = params[..] else {
-                return Err(format!("`{spec}`: expected `breakout:<n>`, e.g. `breakout:20`"));
+                return Err(format!(
+                    "`{spec}`: expected `breakout:<n>`, e.g. `breakout:20`"
+                ));
             };
             let n = parse_period(spec, "n", n)?;
             let detector = RangeBreakout::new(n).map_err(|e| format!("`{spec}`: {e}"))?;
@@ -86,10 +102,15 @@ pub fn detector_source(spec: &str) -> Result<Option<Box<dyn ColumnSource>>, Stri
         }
         "cdl" => {
             let [name] = params[..] else {
-                return Err(format!("`{spec}`: expected `cdl:<name>`, e.g. `cdl:engulfing`"));
+                return Err(format!(
+                    "`{spec}`: expected `cdl:<name>`, e.g. `cdl:engulfing`"
+                ));
             };
             column_source(name).map(Some).ok_or_else(|| {
-                format!("`{spec}`: unknown candlestick pattern `{name}`; expected one of {}", CANDLE_PATTERN_NAMES.join(", "))
+                format!(
+                    "`{spec}`: unknown candlestick pattern `{name}`; expected one of {}",
+                    CANDLE_PATTERN_NAMES.join(", ")
+                )
             })
         }
         _ => Ok(None),
@@ -99,6 +120,8 @@ pub fn detector_source(spec: &str) -> Result<Option<Box<dyn ColumnSource>>, Stri
 fn parse_period(spec: &str, name: &str, text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("`{spec}`: `{name}` must be a whole number >= 1, got `{text}`")),
+        _ => Err(format!(
+            "`{spec}`: `{name}` must be a whole number >= 1, got `{text}`"
+        )),
     }
 }

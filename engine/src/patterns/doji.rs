@@ -27,7 +27,9 @@ impl Doji {
     }
 
     fn build(s: &CandleSettings) -> Doji {
-        Doji { core: CandleCore::new([(s.body_doji, 0)]) }
+        Doji {
+            core: CandleCore::new([(s.body_doji, 0)]),
+        }
     }
 }
 

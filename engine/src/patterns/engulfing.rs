@@ -28,7 +28,9 @@ pub struct Engulfing {
 impl Engulfing {
     /// An engulfing detector (it uses no candle settings).
     pub fn new() -> Engulfing {
-        Engulfing { core: CandleCore::with_lookback(LOOKBACK, []) }
+        Engulfing {
+            core: CandleCore::with_lookback(LOOKBACK, []),
+        }
     }
 }
 

@@ -28,8 +28,13 @@ impl EveningStar {
     }
 
     /// A evening-star detector with custom candle settings.
-    pub fn with_settings(penetration: f64, settings: &CandleSettings) -> Result<EveningStar, PatternError> {
-        Ok(EveningStar { core: StarCore::new(penetration, settings)? })
+    pub fn with_settings(
+        penetration: f64,
+        settings: &CandleSettings,
+    ) -> Result<EveningStar, PatternError> {
+        Ok(EveningStar {
+            core: StarCore::new(penetration, settings)?,
+        })
     }
 
     /// The penetration the third close must reach into the first body.
@@ -41,7 +46,9 @@ impl EveningStar {
 impl Default for EveningStar {
     /// Penetration 0.3, TA-Lib's default.
     fn default() -> EveningStar {
-        EveningStar { core: StarCore::build(DEFAULT_PENETRATION, &CandleSettings::TA_LIB) }
+        EveningStar {
+            core: StarCore::build(DEFAULT_PENETRATION, &CandleSettings::TA_LIB),
+        }
     }
 }
 

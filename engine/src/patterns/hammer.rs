@@ -35,7 +35,14 @@ impl Hammer {
 
     fn build(s: &CandleSettings) -> Hammer {
         // Averages in `judge`'s order; `near` is for the prior candle.
-        Hammer { core: CandleCore::new([(s.body_short, 0), (s.shadow_long, 0), (s.shadow_very_short, 0), (s.near, 1)]) }
+        Hammer {
+            core: CandleCore::new([
+                (s.body_short, 0),
+                (s.shadow_long, 0),
+                (s.shadow_very_short, 0),
+                (s.near, 1),
+            ]),
+        }
     }
 }
 
@@ -45,7 +52,10 @@ impl Default for Hammer {
     }
 }
 
-fn judge([p, c]: [&Candle; 2], [body_short, shadow_long, shadow_very_short, near]: &[TrailingAverage; 4]) -> i32 {
+fn judge(
+    [p, c]: [&Candle; 2],
+    [body_short, shadow_long, shadow_very_short, near]: &[TrailingAverage; 4],
+) -> i32 {
     let hit = real_body(c) < body_short.average(c)
         && lower_shadow(c) > shadow_long.average(c)
         && upper_shadow(c) < shadow_very_short.average(c)

@@ -34,7 +34,9 @@ impl Harami {
 
     fn build(s: &CandleSettings) -> Harami {
         // Averages in `judge`'s order: `body_long` for the prior candle, `body_short` for the newest.
-        Harami { core: CandleCore::new([(s.body_long, 1), (s.body_short, 0)]) }
+        Harami {
+            core: CandleCore::new([(s.body_long, 1), (s.body_short, 0)]),
+        }
     }
 }
 

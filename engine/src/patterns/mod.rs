@@ -96,7 +96,15 @@ pub enum PatternError {
 
 impl PatternError {
     /// A [`PatternError::BadParam`] for `name` = `value`.
-    pub(crate) fn bad(name: impl Into<String>, value: impl std::fmt::Display, expected: &'static str) -> PatternError {
-        PatternError::BadParam { name: name.into(), value: value.to_string(), expected }
+    pub(crate) fn bad(
+        name: impl Into<String>,
+        value: impl std::fmt::Display,
+        expected: &'static str,
+    ) -> PatternError {
+        PatternError::BadParam {
+            name: name.into(),
+            value: value.to_string(),
+            expected,
+        }
     }
 }

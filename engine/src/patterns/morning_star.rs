@@ -28,8 +28,13 @@ impl MorningStar {
     }
 
     /// A morning-star detector with custom candle settings.
-    pub fn with_settings(penetration: f64, settings: &CandleSettings) -> Result<MorningStar, PatternError> {
-        Ok(MorningStar { core: StarCore::new(penetration, settings)? })
+    pub fn with_settings(
+        penetration: f64,
+        settings: &CandleSettings,
+    ) -> Result<MorningStar, PatternError> {
+        Ok(MorningStar {
+            core: StarCore::new(penetration, settings)?,
+        })
     }
 
     /// The penetration the third close must reach into the first body.
@@ -41,7 +46,9 @@ impl MorningStar {
 impl Default for MorningStar {
     /// Penetration 0.3, TA-Lib's default.
     fn default() -> MorningStar {
-        MorningStar { core: StarCore::build(DEFAULT_PENETRATION, &CandleSettings::TA_LIB) }
+        MorningStar {
+            core: StarCore::build(DEFAULT_PENETRATION, &CandleSettings::TA_LIB),
+        }
     }
 }
 

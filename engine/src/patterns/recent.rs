@@ -10,12 +10,23 @@ pub(crate) struct Recent<const N: usize> {
     len: usize,
 }
 
-const ZERO_CANDLE: Candle = Candle { ts: 0, open: 0.0, high: 0.0, low: 0.0, close: 0.0, volume: 0.0 };
+const ZERO_CANDLE: Candle = Candle {
+    ts: 0,
+    open: 0.0,
+    high: 0.0,
+    low: 0.0,
+    close: 0.0,
+    volume: 0.0,
+};
 
 impl<const N: usize> Recent<N> {
     /// An empty ring.
     pub(crate) const fn new() -> Recent<N> {
-        Recent { buf: [ZERO_CANDLE; N], head: 0, len: 0 }
+        Recent {
+            buf: [ZERO_CANDLE; N],
+            head: 0,
+            len: 0,
+        }
     }
 
     /// Adds the newest candle, forgetting the oldest once full.

@@ -56,7 +56,11 @@ pub struct CandleSetting {
 impl CandleSetting {
     /// A setting from its three parts.
     pub const fn new(range_type: RangeType, avg_period: usize, factor: f64) -> CandleSetting {
-        CandleSetting { range_type, avg_period, factor }
+        CandleSetting {
+            range_type,
+            avg_period,
+            factor,
+        }
     }
 
     /// This setting's range of `c` (TA-Lib's `TA_CANDLERANGE`).
@@ -130,10 +134,18 @@ impl CandleSettings {
         ];
         for (name, s) in all {
             if s.avg_period > MAX_AVG_PERIOD {
-                return Err(PatternError::bad(format!("{name}.avg_period"), s.avg_period, "at most MAX_AVG_PERIOD (64)"));
+                return Err(PatternError::bad(
+                    format!("{name}.avg_period"),
+                    s.avg_period,
+                    "at most MAX_AVG_PERIOD (64)",
+                ));
             }
             if !(s.factor.is_finite() && s.factor >= 0.0) {
-                return Err(PatternError::bad(format!("{name}.factor"), s.factor, "a finite number >= 0"));
+                return Err(PatternError::bad(
+                    format!("{name}.factor"),
+                    s.factor,
+                    "a finite number >= 0",
+                ));
             }
         }
         Ok(())

@@ -34,7 +34,13 @@ impl ShootingStar {
 
     fn build(s: &CandleSettings) -> ShootingStar {
         // Averages in `judge`'s order, all for the newest candle.
-        ShootingStar { core: CandleCore::new([(s.body_short, 0), (s.shadow_long, 0), (s.shadow_very_short, 0)]) }
+        ShootingStar {
+            core: CandleCore::new([
+                (s.body_short, 0),
+                (s.shadow_long, 0),
+                (s.shadow_very_short, 0),
+            ]),
+        }
     }
 }
 
@@ -44,7 +50,10 @@ impl Default for ShootingStar {
     }
 }
 
-fn judge([p, c]: [&Candle; 2], [body_short, shadow_long, shadow_very_short]: &[TrailingAverage; 3]) -> i32 {
+fn judge(
+    [p, c]: [&Candle; 2],
+    [body_short, shadow_long, shadow_very_short]: &[TrailingAverage; 3],
+) -> i32 {
     let hit = c.open.min(c.close) > p.open.max(p.close)
         && real_body(c) < body_short.average(c)
         && upper_shadow(c) > shadow_long.average(c)

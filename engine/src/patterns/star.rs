@@ -35,7 +35,11 @@ impl StarCore {
     /// Checks `penetration` (TA-Lib accepts any value ≥ 0) and `settings`, then builds the core.
     pub fn new(penetration: f64, settings: &CandleSettings) -> Result<StarCore, PatternError> {
         if !(penetration.is_finite() && penetration >= 0.0) {
-            return Err(PatternError::bad("penetration", penetration, "a finite number >= 0"));
+            return Err(PatternError::bad(
+                "penetration",
+                penetration,
+                "a finite number >= 0",
+            ));
         }
         settings.validate()?;
         Ok(StarCore::build(penetration, settings))
@@ -45,7 +49,10 @@ impl StarCore {
     pub fn build(penetration: f64, s: &CandleSettings) -> StarCore {
         // TA-Lib keeps two separate BodyShort sums (for the star and for the third candle),
         // starting one candle apart, so their rounding differs; so do ours.
-        StarCore { core: CandleCore::new([(s.body_long, 2), (s.body_short, 1), (s.body_short, 0)]), penetration }
+        StarCore {
+            core: CandleCore::new([(s.body_long, 2), (s.body_short, 1), (s.body_short, 0)]),
+            penetration,
+        }
     }
 
     /// The penetration into the first body the third candle's close must reach.
@@ -55,23 +62,31 @@ impl StarCore {
 
     /// Adds `candle`, asks `judge` about the last three once warmed up, then updates the sums.
     #[inline]
-    pub fn next(&mut self, candle: &Candle, judge: impl Fn(&StarBars<'_>, f64) -> bool, signal: i32) -> i32 {
+    pub fn next(
+        &mut self,
+        candle: &Candle,
+        judge: impl Fn(&StarBars<'_>, f64) -> bool,
+        signal: i32,
+    ) -> i32 {
         let penetration = self.penetration;
-        self.core.next(candle, |[first, star, third], [body_long, body_short, body_short_third]| {
-            let bars = StarBars {
-                first,
-                star,
-                third,
-                first_long: real_body(first) > body_long.average(first),
-                star_short: real_body(star) <= body_short.average(star),
-                third_not_short: real_body(third) > body_short_third.average(third),
-            };
-            if judge(&bars, penetration) {
-                signal
-            } else {
-                0
-            }
-        })
+        self.core.next(
+            candle,
+            |[first, star, third], [body_long, body_short, body_short_third]| {
+                let bars = StarBars {
+                    first,
+                    star,
+                    third,
+                    first_long: real_body(first) > body_long.average(first),
+                    star_short: real_body(star) <= body_short.average(star),
+                    third_not_short: real_body(third) > body_short_third.average(third),
+                };
+                if judge(&bars, penetration) {
+                    signal
+                } else {
+                    0
+                }
+            },
+        )
     }
 
     /// Whether the last `next` could judge a pattern.

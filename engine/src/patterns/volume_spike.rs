@@ -55,7 +55,11 @@ impl Detector for VolumeSpike {
     fn next(&mut self, candle: &Candle) -> i32 {
         let v = candle.volume;
         self.ready = self.filled == self.period;
-        let out = if self.ready && v > self.factor * (self.sum / self.period as f64) { 100 } else { 0 };
+        let out = if self.ready && v > self.factor * (self.sum / self.period as f64) {
+            100
+        } else {
+            0
+        };
         if self.filled < self.period {
             self.volumes[self.filled] = v;
             self.filled += 1;

@@ -21,11 +21,24 @@ pub struct BollingerBreakout {
 impl BollingerBreakout {
     /// Builds from `period` (20), `k` (2), `stop_pct`, `target_pct`.
     pub fn from_params(p: &Params) -> Result<BollingerBreakout, StrategyError> {
-        p.expect_only("bollinger_breakout", &["period", "k", "stop_pct", "target_pct"])?;
+        p.expect_only(
+            "bollinger_breakout",
+            &["period", "k", "stop_pct", "target_pct"],
+        )?;
         let period = p.usize_at_least("period", 20, 2)?;
         let k = p.f64_in("k", 2.0, 0.1, 10.0)?;
-        let bands = BollingerBands::new(period, k, k).map_err(|e| StrategyError::Inconsistent { strategy: "bollinger_breakout".into(), problem: e.to_string() })?;
-        Ok(BollingerBreakout { period, k, bands, exits: ExitRules::from_params(p)?, above_upper: false, below_middle: false })
+        let bands = BollingerBands::new(period, k, k).map_err(|e| StrategyError::Inconsistent {
+            strategy: "bollinger_breakout".into(),
+            problem: e.to_string(),
+        })?;
+        Ok(BollingerBreakout {
+            period,
+            k,
+            bands,
+            exits: ExitRules::from_params(p)?,
+            above_upper: false,
+            below_middle: false,
+        })
     }
 }
 
@@ -46,12 +59,34 @@ impl Strategy for BollingerBreakout {
         let width = (b.upper - b.lower).max(f64::EPSILON);
         if started_above {
             let confidence = (0.5 + 0.5 * (close - b.upper) / width).min(1.0);
-            let reason = Reason::BandBreak { close, band: b.upper, upper: true };
-            Some(Signal::market(instrument, bar, Side::Buy, &self.exits, confidence, reason))
+            let reason = Reason::BandBreak {
+                close,
+                band: b.upper,
+                upper: true,
+            };
+            Some(Signal::market(
+                instrument,
+                bar,
+                Side::Buy,
+                &self.exits,
+                confidence,
+                reason,
+            ))
         } else if started_below {
             let confidence = (0.5 + 0.5 * (b.middle - close) / width).min(1.0);
-            let reason = Reason::BandBreak { close, band: b.middle, upper: false };
-            Some(Signal::market(instrument, bar, Side::Sell, &self.exits, confidence, reason))
+            let reason = Reason::BandBreak {
+                close,
+                band: b.middle,
+                upper: false,
+            };
+            Some(Signal::market(
+                instrument,
+                bar,
+                Side::Sell,
+                &self.exits,
+                confidence,
+                reason,
+            ))
         } else {
             None
         }

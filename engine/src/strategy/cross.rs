@@ -54,7 +54,18 @@ mod tests {
         let mut d = CrossDetector::default();
         let seq = [Less, Equal, Less, Equal, Greater, Greater, Less];
         let got: Vec<_> = seq.iter().map(|o| d.update(*o)).collect();
-        assert_eq!(got, [None, None, None, None, Some(Cross::Above), None, Some(Cross::Below)]);
+        assert_eq!(
+            got,
+            [
+                None,
+                None,
+                None,
+                None,
+                Some(Cross::Above),
+                None,
+                Some(Cross::Below)
+            ]
+        );
     }
 
     #[test]

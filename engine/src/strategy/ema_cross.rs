@@ -26,8 +26,20 @@ impl EmaCross {
         let fast = p.usize_at_least("fast", 12, 1)?;
         let slow = p.usize_at_least("slow", 26, 2)?;
         require_fast_below_slow("ema_cross", fast, slow)?;
-        let ema = |n| Ema::new(n).map_err(|e| StrategyError::Inconsistent { strategy: "ema_cross".into(), problem: e.to_string() });
-        Ok(EmaCross { fast_period: fast, slow_period: slow, fast: ema(fast)?, slow: ema(slow)?, exits: ExitRules::from_params(p)?, cross: CrossDetector::default() })
+        let ema = |n| {
+            Ema::new(n).map_err(|e| StrategyError::Inconsistent {
+                strategy: "ema_cross".into(),
+                problem: e.to_string(),
+            })
+        };
+        Ok(EmaCross {
+            fast_period: fast,
+            slow_period: slow,
+            fast: ema(fast)?,
+            slow: ema(slow)?,
+            exits: ExitRules::from_params(p)?,
+            cross: CrossDetector::default(),
+        })
     }
 }
 
@@ -44,8 +56,22 @@ impl Strategy for EmaCross {
         let cross = self.cross.update(fast.total_cmp(&slow))?;
         let above = cross == Cross::Above;
         let side = if above { Side::Buy } else { Side::Sell };
-        let reason = Reason::LinesCrossed { line: "EMA", fast_period: self.fast_period as u32, fast, slow_period: self.slow_period as u32, slow, above };
-        Some(Signal::market(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
+        let reason = Reason::LinesCrossed {
+            line: "EMA",
+            fast_period: self.fast_period as u32,
+            fast,
+            slow_period: self.slow_period as u32,
+            slow,
+            above,
+        };
+        Some(Signal::market(
+            instrument,
+            bar,
+            side,
+            &self.exits,
+            gap_confidence(fast, slow),
+            reason,
+        ))
     }
 
     fn warmup_bars(&self) -> usize {

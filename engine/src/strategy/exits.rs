@@ -32,7 +32,10 @@ impl ExitRules {
             Price(((scaled + 5_000 * scaled.signum()) / 10_000) as i64)
         };
         let sign = side.sign();
-        (self.stop_bps.map(|b| at(b, -sign)), self.target_bps.map(|b| at(b, sign)))
+        (
+            self.stop_bps.map(|b| at(b, -sign)),
+            self.target_bps.map(|b| at(b, sign)),
+        )
     }
 }
 
@@ -42,12 +45,25 @@ mod tests {
 
     #[test]
     fn long_stop_below_target_above_exactly() {
-        let rules = ExitRules::from_params(&Params::parse(["stop_pct=2", "target_pct=3"]).unwrap()).unwrap();
-        assert_eq!(rules, ExitRules { stop_bps: Some(200), target_bps: Some(300) });
+        let rules = ExitRules::from_params(&Params::parse(["stop_pct=2", "target_pct=3"]).unwrap())
+            .unwrap();
+        assert_eq!(
+            rules,
+            ExitRules {
+                stop_bps: Some(200),
+                target_bps: Some(300)
+            }
+        );
         let (sl, tp) = rules.levels(Side::Buy, Price::parse("1573.15").unwrap());
         assert_eq!(sl, Some(Price::parse("1541.687").unwrap()));
         assert_eq!(tp, Some(Price::parse("1620.3445").unwrap()));
         let (sl, tp) = rules.levels(Side::Sell, Price::parse("100").unwrap());
-        assert_eq!((sl, tp), (Some(Price::parse("102").unwrap()), Some(Price::parse("97").unwrap())));
+        assert_eq!(
+            (sl, tp),
+            (
+                Some(Price::parse("102").unwrap()),
+                Some(Price::parse("97").unwrap())
+            )
+        );
     }
 }

@@ -18,19 +18,33 @@ pub struct MacdCross {
 impl MacdCross {
     /// Builds from `fast` (12), `slow` (26), `signal` (9), `stop_pct`, `target_pct`.
     pub fn from_params(p: &Params) -> Result<MacdCross, StrategyError> {
-        p.expect_only("macd_cross", &["fast", "slow", "signal", "stop_pct", "target_pct"])?;
+        p.expect_only(
+            "macd_cross",
+            &["fast", "slow", "signal", "stop_pct", "target_pct"],
+        )?;
         let fast = p.usize_at_least("fast", 12, 2)?;
         let slow = p.usize_at_least("slow", 26, 2)?;
         let signal = p.usize_at_least("signal", 9, 1)?;
         super::registry::require_fast_below_slow("macd_cross", fast, slow)?;
-        let macd = Macd::new(fast, slow, signal).map_err(|e| StrategyError::Inconsistent { strategy: "macd_cross".into(), problem: e.to_string() })?;
-        Ok(MacdCross { periods: (fast, slow, signal), macd, exits: ExitRules::from_params(p)?, cross: CrossDetector::default() })
+        let macd = Macd::new(fast, slow, signal).map_err(|e| StrategyError::Inconsistent {
+            strategy: "macd_cross".into(),
+            problem: e.to_string(),
+        })?;
+        Ok(MacdCross {
+            periods: (fast, slow, signal),
+            macd,
+            exits: ExitRules::from_params(p)?,
+            cross: CrossDetector::default(),
+        })
     }
 }
 
 impl Strategy for MacdCross {
     fn name(&self) -> String {
-        format!("macd_cross({},{},{})", self.periods.0, self.periods.1, self.periods.2)
+        format!(
+            "macd_cross({},{},{})",
+            self.periods.0, self.periods.1, self.periods.2
+        )
     }
 
     fn on_bar(&mut self, instrument: InstrumentId, bar: &Bar) -> Option<Signal> {
@@ -40,8 +54,19 @@ impl Strategy for MacdCross {
         let side = if above { Side::Buy } else { Side::Sell };
         let close = bar.close.to_f64();
         let confidence = (0.5 + 0.5 * out.hist.abs() / (close * 0.001).max(f64::EPSILON)).min(1.0);
-        let reason = Reason::MacdCrossed { macd: out.macd, signal: out.signal, above };
-        Some(Signal::market(instrument, bar, side, &self.exits, confidence, reason))
+        let reason = Reason::MacdCrossed {
+            macd: out.macd,
+            signal: out.signal,
+            above,
+        };
+        Some(Signal::market(
+            instrument,
+            bar,
+            side,
+            &self.exits,
+            confidence,
+            reason,
+        ))
     }
 
     fn warmup_bars(&self) -> usize {

@@ -52,7 +52,9 @@ impl Params {
     pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Params, ParamError> {
         let mut params = Params::new();
         for item in items {
-            let (name, value) = item.split_once('=').ok_or_else(|| ParamError::Malformed(item.to_string()))?;
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| ParamError::Malformed(item.to_string()))?;
             params.set(name.trim(), value.trim());
         }
         Ok(params)
@@ -82,14 +84,23 @@ impl Params {
     }
 
     /// A whole number from `min` to [`MAX_PERIOD`], or `default` when absent.
-    pub fn usize_at_least(&self, name: &str, default: usize, min: usize) -> Result<usize, ParamError> {
+    pub fn usize_at_least(
+        &self,
+        name: &str,
+        default: usize,
+        min: usize,
+    ) -> Result<usize, ParamError> {
         match self.values.get(name) {
             None => Ok(default),
-            Some(v) => v.parse::<usize>().ok().filter(|n| (min..=MAX_PERIOD).contains(n)).ok_or_else(|| ParamError::Invalid {
-                name: name.to_string(),
-                value: v.clone(),
-                expected: format!("expected a whole number from {min} to {MAX_PERIOD}"),
-            }),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (min..=MAX_PERIOD).contains(n))
+                .ok_or_else(|| ParamError::Invalid {
+                    name: name.to_string(),
+                    value: v.clone(),
+                    expected: format!("expected a whole number from {min} to {MAX_PERIOD}"),
+                }),
         }
     }
 
@@ -102,16 +113,27 @@ impl Params {
     }
 
     /// A finite number in `[min, max]`, or `None` when absent.
-    pub fn optional_f64_in(&self, name: &str, min: f64, max: f64) -> Result<Option<f64>, ParamError> {
-        self.values.get(name).map(|v| self.parse_f64(name, v, min, max)).transpose()
+    pub fn optional_f64_in(
+        &self,
+        name: &str,
+        min: f64,
+        max: f64,
+    ) -> Result<Option<f64>, ParamError> {
+        self.values
+            .get(name)
+            .map(|v| self.parse_f64(name, v, min, max))
+            .transpose()
     }
 
     fn parse_f64(&self, name: &str, v: &str, min: f64, max: f64) -> Result<f64, ParamError> {
-        v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= min && *x <= max).ok_or_else(|| ParamError::Invalid {
-            name: name.to_string(),
-            value: v.to_string(),
-            expected: format!("expected a number between {min} and {max}"),
-        })
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= min && *x <= max)
+            .ok_or_else(|| ParamError::Invalid {
+                name: name.to_string(),
+                value: v.to_string(),
+                expected: format!("expected a number between {min} and {max}"),
+            })
     }
 }
 
@@ -125,19 +147,40 @@ mod tests {
         assert_eq!(p.usize_at_least("fast", 5, 1).unwrap(), 10);
         assert_eq!(p.usize_at_least("missing", 7, 1).unwrap(), 7);
         let err = p.usize_at_least("slow", 30, 2).unwrap_err().to_string();
-        assert_eq!(err, "parameter `slow` = `x`: expected a whole number from 2 to 10000");
-        assert!(p.usize_at_least("fast", 5, 11).is_err(), "below the minimum");
+        assert_eq!(
+            err,
+            "parameter `slow` = `x`: expected a whole number from 2 to 10000"
+        );
+        assert!(
+            p.usize_at_least("fast", 5, 11).is_err(),
+            "below the minimum"
+        );
         let huge = Params::parse(["slow=9223372036854775807"]).unwrap();
-        assert!(huge.usize_at_least("slow", 30, 2).is_err(), "past MAX_PERIOD");
+        assert!(
+            huge.usize_at_least("slow", 30, 2).is_err(),
+            "past MAX_PERIOD"
+        );
         let err = p.f64_in("low", 30.0, 0.0, 100.0).unwrap_err().to_string();
-        assert_eq!(err, "parameter `low` = `-5`: expected a number between 0 and 100");
-        assert_eq!(Params::parse(["fast"]).unwrap_err(), ParamError::Malformed("fast".into()));
+        assert_eq!(
+            err,
+            "parameter `low` = `-5`: expected a number between 0 and 100"
+        );
+        assert_eq!(
+            Params::parse(["fast"]).unwrap_err(),
+            ParamError::Malformed("fast".into())
+        );
     }
 
     #[test]
     fn unknown_names_are_refused_with_the_accepted_list() {
         let p = Params::parse(["fsat=10"]).unwrap();
-        let err = p.expect_only("sma_cross", &["fast", "slow"]).unwrap_err().to_string();
-        assert_eq!(err, "strategy `sma_cross` has no parameter `fsat`; it takes: fast, slow");
+        let err = p
+            .expect_only("sma_cross", &["fast", "slow"])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "strategy `sma_cross` has no parameter `fsat`; it takes: fast, slow"
+        );
     }
 }

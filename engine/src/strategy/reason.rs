@@ -60,14 +60,51 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dir = |above: bool| if above { "above" } else { "below" };
         match self {
-            Reason::LinesCrossed { line, fast_period, fast, slow_period, slow, above } => {
-                write!(f, "{line}({fast_period}) {fast:.2} crossed {} {line}({slow_period}) {slow:.2}", dir(*above))
+            Reason::LinesCrossed {
+                line,
+                fast_period,
+                fast,
+                slow_period,
+                slow,
+                above,
+            } => {
+                write!(
+                    f,
+                    "{line}({fast_period}) {fast:.2} crossed {} {line}({slow_period}) {slow:.2}",
+                    dir(*above)
+                )
             }
-            Reason::MacdCrossed { macd, signal, above } => write!(f, "MACD {macd:.4} crossed {} its signal {signal:.4}", dir(*above)),
-            Reason::RsiZone { period, rsi, threshold, oversold: true } => write!(f, "RSI({period}) {rsi:.2} fell below {threshold}"),
-            Reason::RsiZone { period, rsi, threshold, oversold: false } => write!(f, "RSI({period}) {rsi:.2} rose above {threshold}"),
-            Reason::BandBreak { close, band, upper: true } => write!(f, "close {close:.2} broke above upper band {band:.2}"),
-            Reason::BandBreak { close, band, upper: false } => write!(f, "close {close:.2} fell below middle band {band:.2}"),
+            Reason::MacdCrossed {
+                macd,
+                signal,
+                above,
+            } => write!(
+                f,
+                "MACD {macd:.4} crossed {} its signal {signal:.4}",
+                dir(*above)
+            ),
+            Reason::RsiZone {
+                period,
+                rsi,
+                threshold,
+                oversold: true,
+            } => write!(f, "RSI({period}) {rsi:.2} fell below {threshold}"),
+            Reason::RsiZone {
+                period,
+                rsi,
+                threshold,
+                oversold: false,
+            } => write!(f, "RSI({period}) {rsi:.2} rose above {threshold}"),
+            Reason::BandBreak {
+                close,
+                band,
+                upper: true,
+            } => write!(f, "close {close:.2} broke above upper band {band:.2}"),
+            Reason::BandBreak {
+                close,
+                band,
+                upper: false,
+            } => write!(f, "close {close:.2} fell below middle band {band:.2}"),
             Reason::Text(text) => f.write_str(text),
         }
     }
@@ -85,10 +122,22 @@ mod tests {
 
     #[test]
     fn reads_as_a_sentence() {
-        let r = Reason::RsiZone { period: 14, rsi: 28.404, threshold: 30.0, oversold: true };
+        let r = Reason::RsiZone {
+            period: 14,
+            rsi: 28.404,
+            threshold: 30.0,
+            oversold: true,
+        };
         assert_eq!(r.to_string(), "RSI(14) 28.40 fell below 30");
-        assert_eq!(serde_json::to_string(&r).unwrap(), "\"RSI(14) 28.40 fell below 30\"");
-        let r = Reason::MacdCrossed { macd: 0.12345, signal: 0.1, above: false };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            "\"RSI(14) 28.40 fell below 30\""
+        );
+        let r = Reason::MacdCrossed {
+            macd: 0.12345,
+            signal: 0.1,
+            above: false,
+        };
         assert_eq!(r.to_string(), "MACD 0.1235 crossed below its signal 0.1000");
     }
 }

@@ -1,9 +1,17 @@
 //! Builds a built-in strategy from its name and parameters (CLI `--strategy` / TOML `[strategy]`).
 
-use super::{BollingerBreakout, EmaCross, MacdCross, ParamError, Params, RsiReversion, SmaCross, Strategy};
+use super::{
+    BollingerBreakout, EmaCross, MacdCross, ParamError, Params, RsiReversion, SmaCross, Strategy,
+};
 
 /// Names accepted by [`build`].
-pub const STRATEGY_NAMES: &[&str] = &["sma_cross", "ema_cross", "rsi_reversion", "macd_cross", "bollinger_breakout"];
+pub const STRATEGY_NAMES: &[&str] = &[
+    "sma_cross",
+    "ema_cross",
+    "rsi_reversion",
+    "macd_cross",
+    "bollinger_breakout",
+];
 
 /// Why a strategy could not be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -37,7 +45,11 @@ pub fn build(name: &str, params: &Params) -> Result<Box<dyn Strategy>, StrategyE
 }
 
 /// Error for a fast/slow pair in the wrong order.
-pub(crate) fn require_fast_below_slow(strategy: &str, fast: usize, slow: usize) -> Result<(), StrategyError> {
+pub(crate) fn require_fast_below_slow(
+    strategy: &str,
+    fast: usize,
+    slow: usize,
+) -> Result<(), StrategyError> {
     if fast < slow {
         Ok(())
     } else {
@@ -62,9 +74,15 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        assert_eq!(build("sma_crosss", &Params::new()).err().unwrap(), StrategyError::Unknown("sma_crosss".into()));
+        assert_eq!(
+            build("sma_crosss", &Params::new()).err().unwrap(),
+            StrategyError::Unknown("sma_crosss".into())
+        );
         let p = Params::parse(["fast=30", "slow=10"]).unwrap();
         let err = build("sma_cross", &p).err().unwrap().to_string();
-        assert_eq!(err, "strategy `sma_cross`: fast (30) must be shorter than slow (10)");
+        assert_eq!(
+            err,
+            "strategy `sma_cross`: fast (30) must be shorter than slow (10)"
+        );
     }
 }

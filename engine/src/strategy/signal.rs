@@ -8,7 +8,11 @@ use crate::types::{Bar, InstrumentId, Price, Side};
 
 /// Confidence from the relative gap between two lines: 0.5 at a touch, 1.0 at a 1 % gap.
 pub(crate) fn gap_confidence(a: f64, b: f64) -> f64 {
-    let gap = if b != 0.0 { ((a - b) / b).abs() * 100.0 } else { 0.0 };
+    let gap = if b != 0.0 {
+        ((a - b) / b).abs() * 100.0
+    } else {
+        0.0
+    };
     (0.5 + 0.5 * gap).min(1.0)
 }
 
@@ -35,8 +39,24 @@ pub struct Signal {
 
 impl Signal {
     /// A market signal at `bar`'s close with `exits` placed around that close.
-    pub fn market(instrument: InstrumentId, bar: &Bar, side: Side, exits: &ExitRules, confidence: f64, reason: Reason) -> Signal {
+    pub fn market(
+        instrument: InstrumentId,
+        bar: &Bar,
+        side: Side,
+        exits: &ExitRules,
+        confidence: f64,
+        reason: Reason,
+    ) -> Signal {
         let (stop_loss, take_profit) = exits.levels(side, bar.close);
-        Signal { ts: bar.ts, instrument, side, entry: None, stop_loss, take_profit, confidence, reason }
+        Signal {
+            ts: bar.ts,
+            instrument,
+            side,
+            entry: None,
+            stop_loss,
+            take_profit,
+            confidence,
+            reason,
+        }
     }
 }

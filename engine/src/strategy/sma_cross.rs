@@ -64,8 +64,16 @@ impl SmaCross {
         let fast_out = self.window[self.fast_tail];
         let slow_out = self.window[self.head];
         self.window[self.head] = close;
-        self.head = if self.head + 1 == slow { 0 } else { self.head + 1 };
-        self.fast_tail = if self.fast_tail + 1 == slow { 0 } else { self.fast_tail + 1 };
+        self.head = if self.head + 1 == slow {
+            0
+        } else {
+            self.head + 1
+        };
+        self.fast_tail = if self.fast_tail + 1 == slow {
+            0
+        } else {
+            self.fast_tail + 1
+        };
         self.seen += 1;
         self.sum_fast += close - if self.seen > self.fast { fast_out } else { 0 };
         self.sum_slow += close - if self.seen > slow { slow_out } else { 0 };
@@ -91,8 +99,22 @@ impl Strategy for SmaCross {
         let slow = self.sum_slow as f64 / self.slow as f64 / crate::types::PRICE_SCALE as f64;
         let above = cross == Cross::Above;
         let side = if above { Side::Buy } else { Side::Sell };
-        let reason = Reason::LinesCrossed { line: "SMA", fast_period: self.fast as u32, fast, slow_period: self.slow as u32, slow, above };
-        Some(Signal::market(instrument, bar, side, &self.exits, gap_confidence(fast, slow), reason))
+        let reason = Reason::LinesCrossed {
+            line: "SMA",
+            fast_period: self.fast as u32,
+            fast,
+            slow_period: self.slow as u32,
+            slow,
+            above,
+        };
+        Some(Signal::market(
+            instrument,
+            bar,
+            side,
+            &self.exits,
+            gap_confidence(fast, slow),
+            reason,
+        ))
     }
 
     fn warmup_bars(&self) -> usize {
@@ -117,7 +139,14 @@ mod tests {
 
     fn bar(i: i64, close: &str) -> Bar {
         let p = Price::parse(close).unwrap();
-        Bar { ts: i, open: p, high: p, low: p, close: p, volume: 1 }
+        Bar {
+            ts: i,
+            open: p,
+            high: p,
+            low: p,
+            close: p,
+            volume: 1,
+        }
     }
 
     #[test]
@@ -127,11 +156,27 @@ mod tests {
         let sides: Vec<_> = closes
             .iter()
             .enumerate()
-            .map(|(i, c)| s.on_bar(InstrumentId(0), &bar(i as i64, c)).map(|sig| sig.side))
+            .map(|(i, c)| {
+                s.on_bar(InstrumentId(0), &bar(i as i64, c))
+                    .map(|sig| sig.side)
+            })
             .collect();
         // bar 3: fast 9.5 < slow 9.75 (first ready); bar 5: fast 10 > slow 9.75 → golden;
         // bar 8: fast 7 < slow 9.75 → death.
-        assert_eq!(sides, [None, None, None, None, None, Some(Side::Buy), None, None, Some(Side::Sell)]);
+        assert_eq!(
+            sides,
+            [
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some(Side::Buy),
+                None,
+                None,
+                Some(Side::Sell)
+            ]
+        );
     }
 
     #[test]
@@ -141,22 +186,40 @@ mod tests {
         let out: Vec<_> = ["10", "9", "9", "8", "8", "9"]
             .iter()
             .enumerate()
-            .map(|(i, c)| s.on_bar(InstrumentId(0), &bar(i as i64, c)).map(|sig| sig.side))
+            .map(|(i, c)| {
+                s.on_bar(InstrumentId(0), &bar(i as i64, c))
+                    .map(|sig| sig.side)
+            })
             .collect();
         assert_eq!(out, [None, None, None, None, None, Some(Side::Buy)]);
     }
 
     #[test]
     fn reset_replays_identically_and_reason_reads_well() {
-        let mut s = SmaCross::new(2, 4, ExitRules { stop_bps: Some(100), target_bps: None }).unwrap();
+        let mut s = SmaCross::new(
+            2,
+            4,
+            ExitRules {
+                stop_bps: Some(100),
+                target_bps: None,
+            },
+        )
+        .unwrap();
         let closes = ["10", "10", "10", "9", "8", "12"];
         let run = |s: &mut SmaCross| {
-            closes.iter().enumerate().filter_map(|(i, c)| s.on_bar(InstrumentId(0), &bar(i as i64, c))).collect::<Vec<_>>()
+            closes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| s.on_bar(InstrumentId(0), &bar(i as i64, c)))
+                .collect::<Vec<_>>()
         };
         let first = run(&mut s);
         s.reset();
         assert_eq!(run(&mut s), first);
-        assert_eq!(first[0].reason.to_string(), "SMA(2) 10.00 crossed above SMA(4) 9.75");
+        assert_eq!(
+            first[0].reason.to_string(),
+            "SMA(2) 10.00 crossed above SMA(4) 9.75"
+        );
         assert_eq!(first[0].stop_loss, Some(Price::parse("11.88").unwrap()));
     }
 }

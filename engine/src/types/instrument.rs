@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::Price;
 
 /// Dense index of an instrument inside one engine (also its slot in per-instrument tables).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct InstrumentId(pub u32);
 
 /// An Indian stock exchange.

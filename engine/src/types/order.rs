@@ -127,7 +127,14 @@ pub struct Order {
 
 impl Order {
     /// A DAY market order.
-    pub fn market(client_id: ClientOrderId, instrument: InstrumentId, side: Side, qty: Qty, product: Product, ts: TimestampNs) -> Order {
+    pub fn market(
+        client_id: ClientOrderId,
+        instrument: InstrumentId,
+        side: Side,
+        qty: Qty,
+        product: Product,
+        ts: TimestampNs,
+    ) -> Order {
         Order {
             client_id,
             instrument,

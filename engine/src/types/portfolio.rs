@@ -22,7 +22,9 @@ impl Portfolio {
         Portfolio {
             cash,
             fees_paid: Decimal::ZERO,
-            positions: (0..instruments as u32).map(|i| Position::flat(InstrumentId(i))).collect(),
+            positions: (0..instruments as u32)
+                .map(|i| Position::flat(InstrumentId(i)))
+                .collect(),
         }
     }
 
@@ -37,7 +39,8 @@ impl Portfolio {
         let idx = fill.instrument.0 as usize;
         if idx >= self.positions.len() {
             let from = self.positions.len() as u32;
-            self.positions.extend((from..=fill.instrument.0).map(|i| Position::flat(InstrumentId(i))));
+            self.positions
+                .extend((from..=fill.instrument.0).map(|i| Position::flat(InstrumentId(i))));
         }
         self.cash -= fill.price.notional(fill.side.sign() * fill.qty) + fill.fees;
         self.fees_paid += fill.fees;
@@ -49,7 +52,9 @@ impl Portfolio {
         self.positions
             .iter()
             .filter(|p| p.qty != 0)
-            .fold(self.cash, |acc, p| acc + p.market_value(marks[p.instrument.0 as usize]))
+            .fold(self.cash, |acc, p| {
+                acc + p.market_value(marks[p.instrument.0 as usize])
+            })
     }
 }
 

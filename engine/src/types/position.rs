@@ -24,7 +24,10 @@ pub struct Position {
 impl Position {
     /// A flat position.
     pub fn flat(instrument: InstrumentId) -> Position {
-        Position { instrument, ..Position::default() }
+        Position {
+            instrument,
+            ..Position::default()
+        }
     }
 
     /// Applies a fill and returns the P&L it realised (before fees).
@@ -38,7 +41,8 @@ impl Position {
         } else if self.qty.signum() == signed.signum() {
             // Opening or adding: new weighted average.
             let new_qty = self.qty + signed;
-            self.avg_price = (self.avg_price * Decimal::from(self.qty.abs()) + price * Decimal::from(signed.abs()))
+            self.avg_price = (self.avg_price * Decimal::from(self.qty.abs())
+                + price * Decimal::from(signed.abs()))
                 / Decimal::from(new_qty.abs());
             self.qty = new_qty;
         } else {
@@ -101,7 +105,10 @@ mod tests {
         let r = p.apply(&fill(Side::Sell, 5, "120.00"));
         assert_eq!(r, Decimal::from(75));
         assert_eq!(p.qty, 15);
-        assert_eq!(p.unrealized(Price::parse("100").unwrap()), Decimal::from(-75));
+        assert_eq!(
+            p.unrealized(Price::parse("100").unwrap()),
+            Decimal::from(-75)
+        );
     }
 
     #[test]
@@ -124,6 +131,9 @@ mod tests {
         assert_eq!(p.avg_price, Decimal::from(90));
         let r = p.apply(&fill(Side::Buy, 5, "80.00"));
         assert_eq!(r, Decimal::from(50));
-        assert_eq!((p.qty, p.avg_price, p.realized_pnl), (0, Decimal::ZERO, Decimal::from(-50)));
+        assert_eq!(
+            (p.qty, p.avg_price, p.realized_pnl),
+            (0, Decimal::ZERO, Decimal::from(-50))
+        );
     }
 }

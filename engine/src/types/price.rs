@@ -22,7 +22,9 @@ pub const PRICE_SCALE: i64 = 10_000;
 const SCALE_DIGITS: u32 = 4;
 
 /// A price in 1/10 000 rupee (see the module docs for the arithmetic it supports).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Price(pub i64);
 
@@ -149,13 +151,16 @@ impl Price {
 
     /// The largest value, in rupees, that the engine computes with (`i64::MAX` units, about
     /// ₹9.2 × 10¹⁴): an order or fill worth more cannot be booked and is refused.
-    pub const MAX_VALUE: Decimal = Decimal::from_parts(u32::MAX, i32::MAX as u32, 0, false, SCALE_DIGITS);
+    pub const MAX_VALUE: Decimal =
+        Decimal::from_parts(u32::MAX, i32::MAX as u32, 0, false, SCALE_DIGITS);
 
     /// `self × qty` in rupees, exact, or `None` when it exceeds [`Price::MAX_VALUE`] in size:
     /// what decides whether an order or fill can be accepted.
     #[inline]
     pub fn checked_notional(self, qty: i64) -> Option<Decimal> {
-        self.0.checked_mul(qty).map(|units| Decimal::new(units, SCALE_DIGITS))
+        self.0
+            .checked_mul(qty)
+            .map(|units| Decimal::new(units, SCALE_DIGITS))
     }
 
     /// `self × qty` in rupees, exact up to [`Price::MAX_VALUE`] and clamped to ±`MAX_VALUE`
@@ -246,7 +251,10 @@ mod tests {
             assert_eq!(err, PriceError::NotANumber(bad.to_string()), "{bad}");
         }
         assert_eq!(Price::parse("").unwrap_err(), PriceError::Empty);
-        assert!(matches!(Price::parse("99999999999999999999"), Err(PriceError::OutOfRange(_))));
+        assert!(matches!(
+            Price::parse("99999999999999999999"),
+            Err(PriceError::OutOfRange(_))
+        ));
     }
 
     #[test]
@@ -261,11 +269,20 @@ mod tests {
     #[test]
     fn tick_rounding_and_notional() {
         let tick = Price::parse("0.05").unwrap();
-        assert_eq!(Price::parse("100.07").unwrap().round_to_tick(tick), Price::parse("100.05").unwrap());
-        assert_eq!(Price::parse("100.075").unwrap().round_to_tick(tick), Price::parse("100.10").unwrap());
+        assert_eq!(
+            Price::parse("100.07").unwrap().round_to_tick(tick),
+            Price::parse("100.05").unwrap()
+        );
+        assert_eq!(
+            Price::parse("100.075").unwrap().round_to_tick(tick),
+            Price::parse("100.10").unwrap()
+        );
         assert!(Price::parse("100.10").unwrap().is_on_tick(tick));
         assert!(!Price::parse("100.11").unwrap().is_on_tick(tick));
-        assert_eq!(Price::parse("1573.15").unwrap().notional(10).to_string(), "15731.5000");
+        assert_eq!(
+            Price::parse("1573.15").unwrap().notional(10).to_string(),
+            "15731.5000"
+        );
     }
 
     #[test]

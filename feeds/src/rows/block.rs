@@ -20,7 +20,13 @@ pub(crate) struct Block<R> {
 impl<R: Read> Block<R> {
     /// An empty buffer of `block_size` bytes (at least 4) over `reader`.
     pub(crate) fn new(reader: R, block_size: usize) -> Block<R> {
-        Block { reader, buf: vec![0; block_size.max(4)], start: 0, end: 0, eof: false }
+        Block {
+            reader,
+            buf: vec![0; block_size.max(4)],
+            start: 0,
+            end: 0,
+            eof: false,
+        }
     }
 
     /// The bytes read and not yet consumed.

@@ -16,7 +16,9 @@ use sharewise_engine::time::TimestampNs;
 
 use crate::timefmt::{parse_timestamp_bytes, TimeFormat};
 
-use super::numbers::{digits, epoch_nanos, epoch_words, price, price_word, separators, whole, whole_word};
+use super::numbers::{
+    digits, epoch_nanos, epoch_words, price, price_word, separators, whole, whole_word,
+};
 use super::shape::Shaper;
 use super::{FieldKind, Fields, MAX_COLUMNS};
 
@@ -61,7 +63,12 @@ impl Layout {
         let mut all = [FieldKind::Whole; MAX_COLUMNS];
         all[..kinds.len()].copy_from_slice(kinds);
         let in_order = cols.iter().enumerate().all(|(role, &col)| role == col);
-        Layout { roles, kinds: all, in_order, shaper: Shaper::default() }
+        Layout {
+            roles,
+            kinds: all,
+            in_order,
+            shaper: Shaper::default(),
+        }
     }
 
     /// The fields of a row given its file columns in order, by role (missing ones `None`).
@@ -93,7 +100,12 @@ impl Layout {
             }
         }
         if let Some(chunk) = rest.first_chunk::<64>() {
-            let mut line = SplitLine { rest, ends: separators(chunk), start: 0, line_end: None };
+            let mut line = SplitLine {
+                rest,
+                ends: separators(chunk),
+                start: 0,
+                line_end: None,
+            };
             let mut values = [0; MAX_COLUMNS];
             let mut format = TimeFormat::EpochMillis;
             let read = if self.in_order {
@@ -102,7 +114,8 @@ impl Layout {
                 self.roles.iter().try_for_each(|&role| match role {
                     SKIP => line.skip(),
                     _ => {
-                        values[role as usize] = line.read(self.kinds[role as usize], &mut format)?;
+                        values[role as usize] =
+                            line.read(self.kinds[role as usize], &mut format)?;
                         Ok(())
                     }
                 })
@@ -184,7 +197,14 @@ impl SplitLine<'_> {
             return Ok((start, end));
         }
         self.line_end = Some(end);
-        Ok((start, if end > start && self.rest[end - 1] == b'\r' { end - 1 } else { end }))
+        Ok((
+            start,
+            if end > start && self.rest[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            },
+        ))
     }
 
     /// Reads the next field as `kind`; a `ts` also sets `format`.
@@ -192,7 +212,11 @@ impl SplitLine<'_> {
     fn read(&mut self, kind: FieldKind, format: &mut TimeFormat) -> Result<i64, Miss> {
         let (start, stop) = self.next()?;
         let len = stop - start;
-        let word = |at: usize| self.rest.get(at..at + 8).map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        let word = |at: usize| {
+            self.rest
+                .get(at..at + 8)
+                .map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+        };
         // Fields of up to 8 (16 for `ts`) bytes are read whole, a word at a time.
         let value = match (kind, word(start)) {
             (FieldKind::Price, Some(x)) if (1..=8).contains(&len) => price_word(x, len),
@@ -231,7 +255,11 @@ impl SplitLine<'_> {
     /// Reads fields of `kinds` from the front. Written out rather than looped so that, with
     /// `kinds` a constant, every value lands in a fixed slot (a register, not memory).
     #[inline(always)]
-    fn read_in_order(&mut self, kinds: &[FieldKind], format: &mut TimeFormat) -> Result<Values, Miss> {
+    fn read_in_order(
+        &mut self,
+        kinds: &[FieldKind],
+        format: &mut TimeFormat,
+    ) -> Result<Values, Miss> {
         let mut v = [0; MAX_COLUMNS];
         macro_rules! slots {
             ($($i:literal)*) => {$(
@@ -248,7 +276,9 @@ impl SplitLine<'_> {
     #[inline]
     fn skip(&mut self) -> Result<(), Miss> {
         let (start, stop) = self.next()?;
-        plain(&self.rest[start..stop]).map(drop).ok_or(Miss::Decline)
+        plain(&self.rest[start..stop])
+            .map(drop)
+            .ok_or(Miss::Decline)
     }
 
     /// The index of the line's `\n`, once the required fields are read.
@@ -264,7 +294,9 @@ impl SplitLine<'_> {
 /// The length of a field not parsed here, if it holds no `"` and no `\r`.
 #[inline]
 fn plain(field: &[u8]) -> Option<usize> {
-    memchr::memchr2(b'"', b'\r', field).is_none().then_some(field.len())
+    memchr::memchr2(b'"', b'\r', field)
+        .is_none()
+        .then_some(field.len())
 }
 
 /// The `\n` ending a line whose required fields end at the comma `rest[comma]`, if the columns

@@ -9,10 +9,21 @@ use sharewise_engine::types::PRICE_SCALE;
 
 /// Epoch milliseconds the fast paths read: from `10^11` (12 digits, 1973) to the end of 2261
 /// ([`crate::timefmt::MAX_TIMESTAMP_NS`]). Others go to [`crate::timefmt`], which words the error.
-pub(super) const EPOCH_MS: std::ops::Range<i64> = 100_000_000_000..crate::timefmt::MAX_TIMESTAMP_NS / NANOS_PER_MILLI;
+pub(super) const EPOCH_MS: std::ops::Range<i64> =
+    100_000_000_000..crate::timefmt::MAX_TIMESTAMP_NS / NANOS_PER_MILLI;
 
 /// `10^i`.
-pub(super) const POW10: [i64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+pub(super) const POW10: [i64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
 
 const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -77,7 +88,11 @@ impl WordNumber {
         let low = low_bytes(len);
         let odd = not_digits(x) & low;
         if odd == 0 {
-            return Some(WordNumber { below: u64::MAX, digits: len, scale: PRICE_SCALE });
+            return Some(WordNumber {
+                below: u64::MAX,
+                digits: len,
+                scale: PRICE_SCALE,
+            });
         }
         let dot = zero_bytes(x ^ DOTS) & low;
         if odd != dot || dot & (dot - 1) != 0 || len == 1 {
@@ -85,13 +100,21 @@ impl WordNumber {
         }
         let at = (dot.trailing_zeros() / 8) as usize;
         let decimals = len - 1 - at;
-        (decimals <= 4).then(|| WordNumber { below: (1u64 << (8 * at)) - 1, digits: len - 1, scale: POW10[4 - decimals] })
+        (decimals <= 4).then(|| WordNumber {
+            below: (1u64 << (8 * at)) - 1,
+            digits: len - 1,
+            scale: POW10[4 - decimals],
+        })
     }
 
     /// The layout of a plain whole number of `len` (1 to 8) bytes, the low bytes of `x`.
     #[inline(always)]
     pub(super) fn whole(x: u64, len: usize) -> Option<WordNumber> {
-        (not_digits(x) & low_bytes(len) == 0).then_some(WordNumber { below: u64::MAX, digits: len, scale: 1 })
+        (not_digits(x) & low_bytes(len) == 0).then_some(WordNumber {
+            below: u64::MAX,
+            digits: len,
+            scale: 1,
+        })
     }
 }
 
@@ -122,7 +145,10 @@ pub(super) fn epoch_words(hi: u64, lo: u64, len: usize) -> Option<TimestampNs> {
     if !all_digits_2(hi, lo, len) {
         return None;
     }
-    epoch_nanos(digits_value(hi, 8) * POW10[len - 8] + digits_value(lo, len - 8), len)
+    epoch_nanos(
+        digits_value(hi, 8) * POW10[len - 8] + digits_value(lo, len - 8),
+        len,
+    )
 }
 
 /// A plain epoch-milliseconds field of `len` digits worth `ms`, as nanoseconds, if in range.
@@ -135,7 +161,8 @@ pub(super) fn epoch_nanos(ms: i64, len: usize) -> Option<TimestampNs> {
 /// byte. A carry or borrow only crosses into bytes above a non-digit, so the lowest flag is exact.
 #[inline(always)]
 pub(super) fn digit_run(x: u64) -> usize {
-    let not_digit = (x.wrapping_add(0x4646_4646_4646_4646) | x.wrapping_sub(ASCII_ZEROS)) & HIGH_BITS;
+    let not_digit =
+        (x.wrapping_add(0x4646_4646_4646_4646) | x.wrapping_sub(ASCII_ZEROS)) & HIGH_BITS;
     (not_digit.trailing_zeros() / 8) as usize
 }
 
@@ -154,13 +181,17 @@ pub(super) fn digits_value(x: u64, len: usize) -> i64 {
 /// digits; callers bound the length). Reads 8 bytes at a time where `s` has them.
 #[inline(always)]
 pub(super) fn digits(s: &[u8]) -> (i64, usize) {
-    let Some(a) = s.first_chunk::<8>() else { return digits_bytewise(s) };
+    let Some(a) = s.first_chunk::<8>() else {
+        return digits_bytewise(s);
+    };
     let a = u64::from_le_bytes(*a);
     let n = digit_run(a);
     if n < 8 {
         return (if n == 0 { 0 } else { digits_value(a, n) }, n);
     }
-    let Some(b) = s[8..].first_chunk::<8>() else { return digits_bytewise(s) };
+    let Some(b) = s[8..].first_chunk::<8>() else {
+        return digits_bytewise(s);
+    };
     let b = u64::from_le_bytes(*b);
     match digit_run(b) {
         0 => (digits_value(a, 8), 8),
@@ -172,8 +203,13 @@ pub(super) fn digits(s: &[u8]) -> (i64, usize) {
 /// [`digits`] a byte at a time.
 #[cold]
 fn digits_bytewise(s: &[u8]) -> (i64, usize) {
-    let len = s.iter().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
-    let value = s[..len].iter().fold(0i64, |acc, d| acc.wrapping_mul(10).wrapping_add(i64::from(d - b'0')));
+    let len = s
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(s.len());
+    let value = s[..len].iter().fold(0i64, |acc, d| {
+        acc.wrapping_mul(10).wrapping_add(i64::from(d - b'0'))
+    });
     (value, len)
 }
 
@@ -223,18 +259,42 @@ mod tests {
         assert_eq!(price(b"1573.150051"), Some((15_731_501, 11)));
         assert_eq!(price(b".5"), Some((5_000, 2)));
         assert_eq!(price(b"7."), Some((70_000, 2)));
-        for declined in [&b"0"[..], b"0.00", b".", b"", b"-1", b" 1", b"123456789012345"] {
+        for declined in [
+            &b"0"[..],
+            b"0.00",
+            b".",
+            b"",
+            b"-1",
+            b" 1",
+            b"123456789012345",
+        ] {
             assert_eq!(price(declined).map(|p| p.0), None, "{declined:?}");
         }
         assert_eq!(whole(b"1200\r"), Some((1200, 4)));
         assert_eq!(whole(b"-3"), None);
-        assert_eq!(epoch_nanos(1_767_584_700_000, 13), Some(1_767_584_700_000_000_000));
+        assert_eq!(
+            epoch_nanos(1_767_584_700_000, 13),
+            Some(1_767_584_700_000_000_000)
+        );
         assert_eq!(epoch_nanos(1_767_584_700, 10), None);
     }
 
     #[test]
     fn digit_runs_match_a_byte_at_a_time() {
-        let pieces: [&[u8]; 12] = [b"0", b"7", b"12", b"999", b"1767584700000", b"00000000", b".", b",", b"\n", b"/", b":", b"\xff"];
+        let pieces: [&[u8]; 12] = [
+            b"0",
+            b"7",
+            b"12",
+            b"999",
+            b"1767584700000",
+            b"00000000",
+            b".",
+            b",",
+            b"\n",
+            b"/",
+            b":",
+            b"\xff",
+        ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..20_000 {
             let mut s = Vec::new();
@@ -252,7 +312,10 @@ mod tests {
             }
             let mut chunk = [b'x'; 64];
             chunk[..24].copy_from_slice(&s[..24]);
-            let want: u64 = (0..64).filter(|&i| matches!(chunk[i], b',' | b'\n')).map(|i| 1 << i).sum();
+            let want: u64 = (0..64)
+                .filter(|&i| matches!(chunk[i], b',' | b'\n'))
+                .map(|i| 1 << i)
+                .sum();
             assert_eq!(separators(&chunk), want, "{s:?}");
         }
     }

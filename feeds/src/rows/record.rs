@@ -20,7 +20,12 @@ pub(crate) struct Record {
 impl Record {
     /// An empty record with a fresh parser.
     pub(crate) fn new() -> Record {
-        Record { core: csv_core::Reader::new(), out: vec![0; 1024], ends: vec![0; 16], len: 0 }
+        Record {
+            core: csv_core::Reader::new(),
+            out: vec![0; 1024],
+            ends: vec![0; 16],
+            len: 0,
+        }
     }
 
     /// Reads the next record from `block` (refilling it as needed). Returns the number of `\n`
@@ -36,7 +41,9 @@ impl Record {
                 block.refill()?;
             }
             let input = block.rest();
-            let (res, nin, nout, nend) = self.core.read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
+            let (res, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
             newlines += memchr::memchr_iter(b'\n', &input[..nin]).count() as u64;
             block.consume(nin);
             outlen += nout;

@@ -15,7 +15,10 @@
 use sharewise_engine::time::NANOS_PER_MILLI;
 
 use super::fast::Values;
-use super::numbers::{all_digits_2, digit_run, digits_value, low_bytes, not_digits, separators, WordNumber, EPOCH_MS, POW10};
+use super::numbers::{
+    all_digits_2, digit_run, digits_value, low_bytes, not_digits, separators, WordNumber, EPOCH_MS,
+    POW10,
+};
 use super::{FieldKind, MAX_COLUMNS};
 
 /// Rows left to the other paths after a row with no shape, or a shape that did not last.
@@ -70,7 +73,8 @@ impl Shape {
         let mut off = 0;
         for k in 0..self.words.min(WORDS) {
             let w = word(head, 8 * k);
-            off |= ((not_digits(w) & self.in_prefix[k]) ^ self.odd[k]) | ((w & self.odd_mask[k]) ^ self.odd_bytes[k]);
+            off |= ((not_digits(w) & self.in_prefix[k]) ^ self.odd[k])
+                | ((w & self.odd_mask[k]) ^ self.odd_bytes[k]);
         }
         if off != 0 {
             return None;
@@ -122,7 +126,9 @@ impl Shape {
     #[inline(never)]
     pub(crate) fn learn(rest: &[u8], kinds: &[FieldKind]) -> Option<(Shape, Values, usize)> {
         let head = rest.first_chunk::<64>()?;
-        let (&FieldKind::Whole, before) = kinds.split_last()? else { return None };
+        let (&FieldKind::Whole, before) = kinds.split_last()? else {
+            return None;
+        };
         let mut shape = Shape::default();
         let mut ends = separators(head);
         let mut start = 0;
@@ -134,8 +140,14 @@ impl Shape {
             }
             let (len, x) = (end - start, word(head, start));
             let number = match kind {
-                FieldKind::Time if (12..=14).contains(&len) && all_digits_2(x, word(head, start + 8), len) => {
-                    WordNumber { below: u64::MAX, digits: len - 8, scale: POW10[len - 8] }
+                FieldKind::Time
+                    if (12..=14).contains(&len) && all_digits_2(x, word(head, start + 8), len) =>
+                {
+                    WordNumber {
+                        below: u64::MAX,
+                        digits: len - 8,
+                        scale: POW10[len - 8],
+                    }
                 }
                 FieldKind::Price if (1..=8).contains(&len) => WordNumber::price(x, len)?,
                 FieldKind::Whole if (1..=8).contains(&len) => WordNumber::whole(x, len)?,
@@ -151,7 +163,12 @@ impl Shape {
             let in_prefix = low_bytes((start - 8 * k).min(8));
             let odd = not_digits(x) & in_prefix;
             let odd_mask = (odd >> 7) * 0xFF;
-            (shape.in_prefix[k], shape.odd[k], shape.odd_mask[k], shape.odd_bytes[k]) = (in_prefix, odd, odd_mask, x & odd_mask);
+            (
+                shape.in_prefix[k],
+                shape.odd[k],
+                shape.odd_mask[k],
+                shape.odd_bytes[k],
+            ) = (in_prefix, odd, odd_mask, x & odd_mask);
         }
         let (values, end) = shape.read(rest, kinds)?;
         Some((shape, values, end))
@@ -172,7 +189,11 @@ pub(crate) struct Shaper {
 
 impl Default for Shaper {
     fn default() -> Shaper {
-        Shaper { shape: Shape::default(), hits: 2, wait: 0 }
+        Shaper {
+            shape: Shape::default(),
+            hits: 2,
+            wait: 0,
+        }
     }
 }
 

@@ -77,21 +77,43 @@ impl GenSpec {
 
     /// Checks the numbers a generator relies on.
     pub fn validate(&self) -> Result<(), GenError> {
-        let bad = |field, value: String, reason| Err(GenError { field, value, reason });
+        let bad = |field, value: String, reason| {
+            Err(GenError {
+                field,
+                value,
+                reason,
+            })
+        };
         if !self.drift.is_finite() || self.drift.abs() > 10.0 {
-            return bad("drift", self.drift.to_string(), "must be a finite annual rate within ±10");
+            return bad(
+                "drift",
+                self.drift.to_string(),
+                "must be a finite annual rate within ±10",
+            );
         }
         if !self.vol.is_finite() || !(0.0..=10.0).contains(&self.vol) {
-            return bad("vol", self.vol.to_string(), "must be a finite annual volatility in 0..=10");
+            return bad(
+                "vol",
+                self.vol.to_string(),
+                "must be a finite annual volatility in 0..=10",
+            );
         }
         if self.tick_size.units() <= 0 {
             return bad("tick_size", self.tick_size.to_string(), "must be positive");
         }
         if self.start_price < self.tick_size {
-            return bad("start_price", self.start_price.to_string(), "must be at least one tick");
+            return bad(
+                "start_price",
+                self.start_price.to_string(),
+                "must be at least one tick",
+            );
         }
         if !(1..=ticks::MAX_TICKS_PER_MINUTE as u32).contains(&self.avg_ticks_per_minute) {
-            return bad("avg_ticks_per_minute", self.avg_ticks_per_minute.to_string(), "must be in 1..=32");
+            return bad(
+                "avg_ticks_per_minute",
+                self.avg_ticks_per_minute.to_string(),
+                "must be in 1..=32",
+            );
         }
         Ok(())
     }
@@ -118,7 +140,11 @@ pub fn generate_ticks(spec: &GenSpec) -> Result<SyntheticTicks, GenError> {
 /// Bars of `spec.interval` aggregated from exactly the trades [`generate_ticks`] yields
 /// (375 bars per day at 1m).
 pub fn generate_bars(spec: &GenSpec) -> Result<SyntheticBars, GenError> {
-    Ok(SyntheticBars { ticks: generate_ticks(spec)?, agg: BarAggregator::new(spec.interval), done: false })
+    Ok(SyntheticBars {
+        ticks: generate_ticks(spec)?,
+        agg: BarAggregator::new(spec.interval),
+        done: false,
+    })
 }
 
 /// Iterator of synthetic bars returned by [`generate_bars`].

@@ -27,6 +27,11 @@ mod tests {
         let mean = p.iter().sum::<f64>() / p.len() as f64;
         assert!((mean - 1.0).abs() < 1e-12);
         let mid = p[SESSION_MINUTES / 2];
-        assert!(p[0] > p[SESSION_MINUTES - 1] && p[SESSION_MINUTES - 1] > 2.0 * mid, "{} {} {mid}", p[0], p[374]);
+        assert!(
+            p[0] > p[SESSION_MINUTES - 1] && p[SESSION_MINUTES - 1] > 2.0 * mid,
+            "{} {} {mid}",
+            p[0],
+            p[374]
+        );
     }
 }

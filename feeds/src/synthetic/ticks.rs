@@ -9,7 +9,9 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
-use sharewise_engine::time::{ist_midnight, weekday, TimestampNs, NANOS_PER_MILLI, NSE_OPEN_IST_NS};
+use sharewise_engine::time::{
+    ist_midnight, weekday, TimestampNs, NANOS_PER_MILLI, NSE_OPEN_IST_NS,
+};
 use sharewise_engine::types::{InstrumentId, Price, Tick};
 
 use super::profile::{u_shape, SESSION_MINUTES};
@@ -47,7 +49,9 @@ pub struct SyntheticTicks {
 
 /// FNV-1a of the symbol, to give each symbol its own stream under one seed.
 fn symbol_hash(symbol: &str) -> u64 {
-    symbol.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    symbol.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The first weekday on or after `day`.
@@ -148,7 +152,8 @@ impl Iterator for SyntheticTicks {
         let k = self.next_tick as i64;
         let u: f64 = self.rng.random();
         let offset_ms = k * self.slot_ms + (u * self.slot_ms as f64) as i64;
-        let ts: TimestampNs = (self.open_ms + self.minute as i64 * MS_PER_MINUTE + offset_ms) * NANOS_PER_MILLI;
+        let ts: TimestampNs =
+            (self.open_ms + self.minute as i64 * MS_PER_MINUTE + offset_ms) * NANOS_PER_MILLI;
         let price = self.grid_price();
         let q: f64 = self.rng.random();
         let qty = (self.mean_qty * (0.25 + 1.5 * q)).round().max(1.0) as i64;
@@ -156,7 +161,11 @@ impl Iterator for SyntheticTicks {
         let z: f64 = self.rng.sample(StandardNormal);
         self.log_price += drift + sigma * z;
         self.next_tick += 1;
-        Some(Tick { ts, instrument: self.instrument, price, qty })
+        Some(Tick {
+            ts,
+            instrument: self.instrument,
+            price,
+            qty,
+        })
     }
 }
-

@@ -50,7 +50,11 @@ fn weekday_from(mut day: i64) -> i64 {
 }
 
 /// The merged demo stream for `symbols` (each with its instrument id) from IST day `start_day`.
-pub fn demo_ticks(symbols: &[(InstrumentId, String)], seed: u64, start_day: i64) -> Result<TickStream, LiveError> {
+pub fn demo_ticks(
+    symbols: &[(InstrumentId, String)],
+    seed: u64,
+    start_day: i64,
+) -> Result<TickStream, LiveError> {
     let start_day = weekday_from(start_day);
     let mut streams = Vec::with_capacity(symbols.len());
     for (id, symbol) in symbols {
@@ -102,17 +106,36 @@ mod tests {
 
     #[test]
     fn streams_merge_in_time_order_and_repeat_exactly() {
-        let symbols: Vec<(InstrumentId, String)> = ["RELIANCE", "TCS", "INFY"].iter().enumerate().map(|(i, s)| (InstrumentId(i as u32), s.to_string())).collect();
+        let symbols: Vec<(InstrumentId, String)> = ["RELIANCE", "TCS", "INFY"]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (InstrumentId(i as u32), s.to_string()))
+            .collect();
         let day = days_from_civil(2026, 11, 28); // a Saturday: starts Monday
-        let a: Vec<Tick> = demo_ticks(&symbols, 7, day).unwrap().take(5_000).map(Result::unwrap).collect();
-        let b: Vec<Tick> = demo_ticks(&symbols, 7, day).unwrap().take(5_000).map(Result::unwrap).collect();
+        let a: Vec<Tick> = demo_ticks(&symbols, 7, day)
+            .unwrap()
+            .take(5_000)
+            .map(Result::unwrap)
+            .collect();
+        let b: Vec<Tick> = demo_ticks(&symbols, 7, day)
+            .unwrap()
+            .take(5_000)
+            .map(Result::unwrap)
+            .collect();
         assert_eq!(a, b);
         assert!(a.windows(2).all(|w| w[0].ts <= w[1].ts));
-        assert_eq!(sharewise_engine::time::ist_day(a[0].ts), days_from_civil(2026, 11, 30));
+        assert_eq!(
+            sharewise_engine::time::ist_day(a[0].ts),
+            days_from_civil(2026, 11, 30)
+        );
         for i in 0..3 {
             assert!(a.iter().any(|t| t.instrument == InstrumentId(i)));
         }
         let tcs = a.iter().find(|t| t.instrument == InstrumentId(1)).unwrap();
-        assert!((3_300..3_500).contains(&(tcs.price.units() / 10_000)), "TCS opens near ₹3 400: {}", tcs.price);
+        assert!(
+            (3_300..3_500).contains(&(tcs.price.units() / 10_000)),
+            "TCS opens near ₹3 400: {}",
+            tcs.price
+        );
     }
 }

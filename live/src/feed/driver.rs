@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use sharewise_actors::FeedPort;
 use sharewise_brokers::SharedPaper;
-use sharewise_engine::time::{ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS};
+use sharewise_engine::time::{
+    ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS,
+};
 use sharewise_engine::types::Tick;
 use tokio::sync::mpsc::Sender;
 
@@ -109,7 +111,11 @@ impl FeedDriver {
         if self.close_last_bars && !port.is_stopping() {
             for t in last.into_iter().flatten() {
                 let next_open = ist_midnight(ist_day(t.ts) + 1) + NSE_OPEN_IST_NS;
-                port.send(Tick { ts: next_open, qty: BAR_CLOSE_QTY, ..t });
+                port.send(Tick {
+                    ts: next_open,
+                    qty: BAR_CLOSE_QTY,
+                    ..t
+                });
                 summary.ticks += 1;
                 if self.lockstep && !self.progress.wait_engine(summary.ticks) {
                     return summary;
@@ -138,9 +144,15 @@ impl FeedDriver {
         if trades.is_empty() {
             return true;
         }
-        self.progress.fills_sent.fetch_add(trades.len() as u64, Ordering::Release);
+        self.progress
+            .fills_sent
+            .fetch_add(trades.len() as u64, Ordering::Release);
         // Waits for room: fills are never dropped (they are in the broker's book in any case).
-        if self.orders.blocking_send(OrderMsg::BrokerFills(trades)).is_err() {
+        if self
+            .orders
+            .blocking_send(OrderMsg::BrokerFills(trades))
+            .is_err()
+        {
             self.fail("the order actor stopped; fills are in the paper broker's book and are booked on restart".into());
             return false;
         }
@@ -159,13 +171,20 @@ struct PaceClock {
 
 impl PaceClock {
     fn new(pace: Pace) -> PaceClock {
-        PaceClock { pace, start: None, prev_ts: 0, played_ns: 0.0 }
+        PaceClock {
+            pace,
+            start: None,
+            prev_ts: 0,
+            played_ns: 0.0,
+        }
     }
 
     /// Waits until `ts` is due; `false` if `stopping` said so first (checked every 50 ms, so a
     /// slow replay still stops promptly).
     fn wait_for(&mut self, ts: TimestampNs, stopping: impl Fn() -> bool) -> bool {
-        let Pace::Speed(speed) = self.pace else { return true };
+        let Pace::Speed(speed) = self.pace else {
+            return true;
+        };
         let Some(start) = self.start else {
             self.start = Some(Instant::now());
             self.prev_ts = ts;

@@ -39,7 +39,12 @@ pub const DAILY_GAP_NS: i64 = 20 * 60 * NANOS_PER_MINUTE;
 const SNIFF_BARS: usize = 16;
 
 /// Where in its day's session each tick of a daily bar is stamped, after the 09:15 IST open.
-const DAILY_TICK_OFFSETS: [i64; 4] = [0, 120 * NANOS_PER_MINUTE, 240 * NANOS_PER_MINUTE, 374 * NANOS_PER_MINUTE];
+const DAILY_TICK_OFFSETS: [i64; 4] = [
+    0,
+    120 * NANOS_PER_MINUTE,
+    240 * NANOS_PER_MINUTE,
+    374 * NANOS_PER_MINUTE,
+];
 
 /// How to open a replay.
 #[derive(Clone, Debug)]
@@ -63,31 +68,69 @@ pub struct Replay {
 /// The trading symbol a replay file stands for: the file name up to its first `_` or `.`
 /// (`RELIANCE_1m.csv` → `RELIANCE`), upper-cased.
 pub fn symbol_of(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    name.split(['_', '.']).next().unwrap_or("REPLAY").to_ascii_uppercase()
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.split(['_', '.'])
+        .next()
+        .unwrap_or("REPLAY")
+        .to_ascii_uppercase()
 }
 
 /// Opens `path` as ticks (bar files are expanded, see the module docs); skipped rows are counted
 /// in `stats`.
-pub fn open(path: &Path, options: &ReplayOptions, stats: Arc<LiveStats>) -> Result<Replay, LiveError> {
-    let read = if options.skip_bad { ReadOptions::SKIP_BAD } else { ReadOptions::STRICT };
+pub fn open(
+    path: &Path,
+    options: &ReplayOptions,
+    stats: Arc<LiveStats>,
+) -> Result<Replay, LiveError> {
+    let read = if options.skip_bad {
+        ReadOptions::SKIP_BAD
+    } else {
+        ReadOptions::STRICT
+    };
     if is_tick_csv(path).map_err(feed_error)? {
         let reader = TickReader::open(path, options.instrument, read).map_err(feed_error)?;
-        return Ok(Replay { ticks: Box::new(Counted { reader, stats, seen: 0 }), daily: false });
+        return Ok(Replay {
+            ticks: Box::new(Counted {
+                reader,
+                stats,
+                seen: 0,
+            }),
+            daily: false,
+        });
     }
-    let mut bars = Counted { reader: BarReader::open(path, read).map_err(feed_error)?, stats, seen: 0 };
+    let mut bars = Counted {
+        reader: BarReader::open(path, read).map_err(feed_error)?,
+        stats,
+        seen: 0,
+    };
     let ahead: VecDeque<Result<Bar, LiveError>> = bars.by_ref().take(SNIFF_BARS).collect();
-    let sniffed: Vec<TimestampNs> = ahead.iter().filter_map(|b| b.as_ref().ok().map(|b| b.ts)).collect();
+    let sniffed: Vec<TimestampNs> = ahead
+        .iter()
+        .filter_map(|b| b.as_ref().ok().map(|b| b.ts))
+        .collect();
     let daily = is_daily(&sniffed, options.configured);
     let instrument = options.instrument;
-    let ticks = ahead.into_iter().chain(bars).flat_map(move |bar| -> Vec<Result<Tick, LiveError>> {
-        match bar {
-            Ok(bar) if daily => daily_bar_ticks(instrument, &bar).into_iter().map(Ok).collect(),
-            Ok(bar) => bar_ticks(instrument, &bar).into_iter().map(Ok).collect(),
-            Err(e) => vec![Err(e)],
-        }
-    });
-    Ok(Replay { ticks: Box::new(ticks), daily })
+    let ticks =
+        ahead
+            .into_iter()
+            .chain(bars)
+            .flat_map(move |bar| -> Vec<Result<Tick, LiveError>> {
+                match bar {
+                    Ok(bar) if daily => daily_bar_ticks(instrument, &bar)
+                        .into_iter()
+                        .map(Ok)
+                        .collect(),
+                    Ok(bar) => bar_ticks(instrument, &bar).into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                }
+            });
+    Ok(Replay {
+        ticks: Box::new(ticks),
+        daily,
+    })
 }
 
 /// Whether bars stamped `ts` (the first few of a file) are daily: consecutive ones at least
@@ -102,7 +145,9 @@ pub fn is_daily(ts: &[TimestampNs], configured: BarInterval) -> bool {
 /// A feed error for the daemon; a bad row also says how to get past it.
 fn feed_error(e: FeedError) -> LiveError {
     match e {
-        FeedError::BadRow { .. } => LiveError::Feed(format!("{e}; run with --skip-bad to skip bad rows (each is counted and reported)")),
+        FeedError::BadRow { .. } => LiveError::Feed(format!(
+            "{e}; run with --skip-bad to skip bad rows (each is counted and reported)"
+        )),
         e => LiveError::Feed(e.to_string()),
     }
 }
@@ -147,7 +192,11 @@ impl<T, R: Iterator<Item = Result<T, FeedError>> + Skips> Iterator for Counted<R
 
 /// The four ticks standing for `bar`, one second apart from its time.
 pub fn bar_ticks(instrument: InstrumentId, bar: &Bar) -> [Tick; 4] {
-    ticks_at(instrument, bar, [0, NANOS_PER_SEC, 2 * NANOS_PER_SEC, 3 * NANOS_PER_SEC].map(|k| bar.ts + k))
+    ticks_at(
+        instrument,
+        bar,
+        [0, NANOS_PER_SEC, 2 * NANOS_PER_SEC, 3 * NANOS_PER_SEC].map(|k| bar.ts + k),
+    )
 }
 
 /// The four ticks standing for daily `bar`, spread over its IST day's session (see the module
@@ -159,12 +208,31 @@ pub fn daily_bar_ticks(instrument: InstrumentId, bar: &Bar) -> [Tick; 4] {
 
 /// Open, the nearer extreme, the other extreme, close of `bar`, stamped `ts`.
 fn ticks_at(instrument: InstrumentId, bar: &Bar, ts: [TimestampNs; 4]) -> [Tick; 4] {
-    let (first, second) = if bar.close >= bar.open { (bar.low, bar.high) } else { (bar.high, bar.low) };
+    let (first, second) = if bar.close >= bar.open {
+        (bar.low, bar.high)
+    } else {
+        (bar.high, bar.low)
+    };
     let q = bar.volume / 4;
-    let prices = [(bar.open, q), (first, q), (second, q), (bar.close, bar.volume - 3 * q)];
-    let mut ticks = [Tick { ts: bar.ts, instrument, price: bar.open, qty: 0 }; 4];
+    let prices = [
+        (bar.open, q),
+        (first, q),
+        (second, q),
+        (bar.close, bar.volume - 3 * q),
+    ];
+    let mut ticks = [Tick {
+        ts: bar.ts,
+        instrument,
+        price: bar.open,
+        qty: 0,
+    }; 4];
     for (k, (price, qty)) in prices.into_iter().enumerate() {
-        ticks[k] = Tick { ts: ts[k], instrument, price, qty };
+        ticks[k] = Tick {
+            ts: ts[k],
+            instrument,
+            price,
+            qty,
+        };
     }
     ticks
 }
@@ -180,8 +248,22 @@ mod tests {
         let ts = 1_767_584_700_000_000_000; // 2026-01-05 09:15 IST
         let p = |s| Price::parse(s).unwrap();
         for bar in [
-            Bar { ts, open: p("100"), high: p("103"), low: p("99"), close: p("102"), volume: 1001 },
-            Bar { ts, open: p("100"), high: p("101"), low: p("97"), close: p("98"), volume: 3 },
+            Bar {
+                ts,
+                open: p("100"),
+                high: p("103"),
+                low: p("99"),
+                close: p("102"),
+                volume: 1001,
+            },
+            Bar {
+                ts,
+                open: p("100"),
+                high: p("101"),
+                low: p("97"),
+                close: p("98"),
+                volume: 3,
+            },
         ] {
             let mut agg = BarAggregator::new(BarInterval::M1);
             for t in bar_ticks(InstrumentId(0), &bar) {
@@ -195,17 +277,34 @@ mod tests {
     fn a_daily_bar_stamped_at_midnight_is_its_ist_days_session() {
         let p = |s| Price::parse(s).unwrap();
         let open_ist = 1_767_584_700_000_000_000; // 2026-01-05 09:15 IST
-        // 00:00 UTC and 00:00 IST of 2026-01-05 both fall on that IST day.
+                                                  // 00:00 UTC and 00:00 IST of 2026-01-05 both fall on that IST day.
         for ts in [1_767_571_200_000_000_000, 1_767_551_400_000_000_000] {
-            let bar = Bar { ts, open: p("100"), high: p("103"), low: p("99"), close: p("102"), volume: 1001 };
+            let bar = Bar {
+                ts,
+                open: p("100"),
+                high: p("103"),
+                low: p("99"),
+                close: p("102"),
+                volume: 1001,
+            };
             let ticks = daily_bar_ticks(InstrumentId(0), &bar);
             assert_eq!(ticks[0].ts, open_ist);
-            assert_eq!(ticks[3].ts, open_ist + 374 * NANOS_PER_MINUTE, "close at 15:29 IST");
+            assert_eq!(
+                ticks[3].ts,
+                open_ist + 374 * NANOS_PER_MINUTE,
+                "close at 15:29 IST"
+            );
             let mut agg = BarAggregator::new(BarInterval::D1);
             for t in ticks {
                 assert_eq!(agg.push(t), None);
             }
-            assert_eq!(agg.flush(), Some(Bar { ts: open_ist, ..bar }));
+            assert_eq!(
+                agg.flush(),
+                Some(Bar {
+                    ts: open_ist,
+                    ..bar
+                })
+            );
             assert_eq!(agg.ignored().total(), 0);
         }
     }
@@ -213,11 +312,33 @@ mod tests {
     #[test]
     fn daily_files_are_told_apart_by_their_gaps() {
         let day = 24 * 60 * NANOS_PER_MINUTE;
-        let (monday, friday) = (1_767_571_200_000_000_000, 1_767_571_200_000_000_000 + 4 * day);
-        assert!(is_daily(&[monday, monday + day, monday + 3 * day], BarInterval::M1));
-        assert!(is_daily(&[monday, monday + 23 * 60 * NANOS_PER_MINUTE], BarInterval::M1), "a daylight-saving day");
-        assert!(!is_daily(&[monday, monday + NANOS_PER_MINUTE, friday], BarInterval::D1), "minute bars");
-        assert!(is_daily(&[monday], BarInterval::D1) && !is_daily(&[monday], BarInterval::M1) && !is_daily(&[], BarInterval::H1));
+        let (monday, friday) = (
+            1_767_571_200_000_000_000,
+            1_767_571_200_000_000_000 + 4 * day,
+        );
+        assert!(is_daily(
+            &[monday, monday + day, monday + 3 * day],
+            BarInterval::M1
+        ));
+        assert!(
+            is_daily(
+                &[monday, monday + 23 * 60 * NANOS_PER_MINUTE],
+                BarInterval::M1
+            ),
+            "a daylight-saving day"
+        );
+        assert!(
+            !is_daily(
+                &[monday, monday + NANOS_PER_MINUTE, friday],
+                BarInterval::D1
+            ),
+            "minute bars"
+        );
+        assert!(
+            is_daily(&[monday], BarInterval::D1)
+                && !is_daily(&[monday], BarInterval::M1)
+                && !is_daily(&[], BarInterval::H1)
+        );
     }
 
     #[test]

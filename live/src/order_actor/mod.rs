@@ -14,7 +14,9 @@
 //! fills and the daemon's stop, in the order they were sent; the account refuses signals with
 //! `ORDER_QUEUE_FULL` when it is full. Once a stop is requested, commands still queued are
 //! **dropped and counted** — they were never journalled, so nothing was sent — while a
-//! placement already under way is finished and journalled, and fills are still booked. A
+//! placement already under way is finished and journalled, and fills are still booked. Fills
+//! queued one behind another are journalled in **one** commit ([`Journal::record_batch`]), so a
+//! backlog on a slow disk costs one fsync, not one per fill, and a stop under load is quick. A
 //! forced stop (a second Ctrl-C) ends the actor between two journal commits.
 //!
 //! **Watching the books** ([`watch`]): every `[run] compare_every_s` and at stop the actor books
@@ -29,9 +31,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sharewise_actors::{Event, EventBus, EventKind, MpscSender, Shutdown};
-use sharewise_brokers::{Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome};
+use sharewise_brokers::{
+    Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome,
+};
 use sharewise_engine::types::{ClientOrderId, Order};
-use sharewise_store::{Journal, OrderEvent, OrderStatus, Recorded};
+use sharewise_store::{Applied, Journal, OrderEvent, OrderStatus, Recorded};
 use tokio::sync::mpsc::Receiver;
 
 use crate::books::BookDifference;
@@ -46,6 +50,9 @@ const STOP_POLL: Duration = Duration::from_millis(25);
 
 /// Attempts for a placement whose error says a retry is safe.
 const PLACE_ATTEMPTS: u32 = 3;
+
+/// Most fills journalled in one commit (a burst behind a slow disk).
+const FILL_BATCH: usize = 4096;
 
 /// What the order actor did, for the daemon's summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -84,8 +91,23 @@ pub struct OrderActor<B: Broker> {
 
 impl<B: Broker> OrderActor<B> {
     /// An actor journalling into `journal`, trading through `broker`, reporting to `engine`.
-    pub fn new(journal: Journal, broker: B, engine: MpscSender<EngineMsg>, events: EventBus, progress: Arc<Progress>) -> OrderActor<B> {
-        OrderActor { journal, broker, engine, events, progress, report: OrderActorReport::default(), shutdown: Shutdown::new(), watch: None }
+    pub fn new(
+        journal: Journal,
+        broker: B,
+        engine: MpscSender<EngineMsg>,
+        events: EventBus,
+        progress: Arc<Progress>,
+    ) -> OrderActor<B> {
+        OrderActor {
+            journal,
+            broker,
+            engine,
+            events,
+            progress,
+            report: OrderActorReport::default(),
+            shutdown: Shutdown::new(),
+            watch: None,
+        }
     }
 
     /// Watches `shutdown`: once triggered, queued commands are dropped; once forced, the actor
@@ -103,7 +125,10 @@ impl<B: Broker> OrderActor<B> {
 
     /// Handles messages until [`OrderMsg::Stop`] (or every sender is gone); returns the journal
     /// (for a final look) and what was done.
-    pub async fn run(mut self, mut inbox: Receiver<OrderMsg>) -> Result<(Journal, OrderActorReport), LiveError> {
+    pub async fn run(
+        mut self,
+        mut inbox: Receiver<OrderMsg>,
+    ) -> Result<(Journal, OrderActorReport), LiveError> {
         let outcome = self.serve(&mut inbox).await;
         if outcome.is_err() {
             self.progress.abandoned.store(true, Ordering::Release);
@@ -113,7 +138,11 @@ impl<B: Broker> OrderActor<B> {
     }
 
     async fn serve(&mut self, inbox: &mut Receiver<OrderMsg>) -> Result<(), LiveError> {
-        let mut sweep = self.watch.as_ref().and_then(|w| w.every).map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
+        let mut sweep = self
+            .watch
+            .as_ref()
+            .and_then(|w| w.every)
+            .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
         let mut poll = tokio::time::interval(STOP_POLL);
         loop {
             if self.shutdown.is_forced() {
@@ -124,9 +153,7 @@ impl<B: Broker> OrderActor<B> {
                 biased;
                 () = watch::tick(&mut sweep) => self.compare().await?,
                 msg = inbox.recv() => match msg {
-                    Some(OrderMsg::Command(cmd)) => self.command(cmd).await?,
-                    Some(OrderMsg::BrokerFills(trades)) => self.book_fills(trades)?,
-                    Some(OrderMsg::Stop { cancel_open }) => return self.stop(cancel_open).await,
+                    Some(msg) => if self.handle(msg, inbox).await? { return Ok(()) },
                     None => return Ok(()),
                 },
                 _ = poll.tick() => {}
@@ -134,31 +161,117 @@ impl<B: Broker> OrderActor<B> {
         }
     }
 
+    /// Handles `first` and, when it is a batch of fills, the fills queued right behind it;
+    /// `Ok(true)` once the stop is done.
+    async fn handle(
+        &mut self,
+        first: OrderMsg,
+        inbox: &mut Receiver<OrderMsg>,
+    ) -> Result<bool, LiveError> {
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            match msg {
+                OrderMsg::Command(cmd) => self.command(cmd).await?,
+                OrderMsg::BrokerFills(trades) => {
+                    let (trades, after) = self.gather_fills(trades, inbox);
+                    self.book_fills(trades)?;
+                    next = after;
+                }
+                OrderMsg::Stop { cancel_open } => {
+                    self.stop(cancel_open).await?;
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Adds the fills queued behind `trades` (up to [`FILL_BATCH`]), so a burst is journalled
+    /// in one commit; after a stop request the commands in between are dropped on the way.
+    /// Returns the fills and the first message that is not one.
+    fn gather_fills(
+        &mut self,
+        mut trades: Vec<BrokerTrade>,
+        inbox: &mut Receiver<OrderMsg>,
+    ) -> (Vec<BrokerTrade>, Option<OrderMsg>) {
+        while trades.len() < FILL_BATCH {
+            match inbox.try_recv() {
+                Ok(OrderMsg::BrokerFills(more)) => trades.extend(more),
+                Ok(OrderMsg::Command(_)) if self.shutdown.is_triggered() => self.drop_command(),
+                Ok(other) => return (trades, Some(other)),
+                Err(_) => break,
+            }
+        }
+        (trades, None)
+    }
+
     /// Places or cancels as asked; after a stop request, drops the command (never journalled,
     /// never sent) and counts it.
     async fn command(&mut self, cmd: OrderCommand) -> Result<(), LiveError> {
-        let outcome = if self.shutdown.is_triggered() {
-            self.report.dropped_at_stop += 1;
-            Ok(())
-        } else {
-            match cmd {
-                OrderCommand::Place { order, symbol, strategy, stop_loss, take_profit } => self.place(OrderEvent::Created { order, symbol, strategy, stop_loss, take_profit }).await,
-                OrderCommand::Cancel { client_id } => self.cancel(client_id).await,
+        if self.shutdown.is_triggered() {
+            self.drop_command();
+            return Ok(());
+        }
+        let outcome = match cmd {
+            OrderCommand::Place {
+                order,
+                symbol,
+                strategy,
+                stop_loss,
+                take_profit,
+            } => {
+                self.place(OrderEvent::Created {
+                    order,
+                    symbol,
+                    strategy,
+                    stop_loss,
+                    take_profit,
+                })
+                .await
             }
+            OrderCommand::Cancel { client_id } => self.cancel(client_id).await,
         };
         Progress::bump(&self.progress.commands_done);
         outcome
     }
 
-    /// Journals broker executions reported by the feed.
+    /// Counts a command dropped after the stop request (it was never journalled or sent).
+    fn drop_command(&mut self) {
+        self.report.dropped_at_stop += 1;
+        Progress::bump(&self.progress.commands_done);
+    }
+
+    /// Journals broker executions reported by the feed, in one commit (one by one if the
+    /// batch is refused, so every good fill before a bad one is kept).
     fn book_fills(&mut self, trades: Vec<BrokerTrade>) -> Result<(), LiveError> {
-        for trade in trades {
-            let booked = self.fill(&trade);
-            if !matches!(booked, Ok(true)) {
-                // The engine will not see this one: count it so a lockstep feed goes on.
-                Progress::bump(&self.progress.fills_applied);
+        let ours: Vec<&BrokerTrade> = trades.iter().filter(|t| self.is_ours(t)).collect();
+        let events: Vec<OrderEvent> = ours
+            .iter()
+            .map(|t| OrderEvent::Filled {
+                fill: t.fill,
+                trade_id: t.trade_id.clone(),
+            })
+            .collect();
+        let not_booked = trades.len() - ours.len();
+        match self.journal.record_batch(&events) {
+            Ok(applied) => {
+                for (trade, applied) in ours.into_iter().zip(applied) {
+                    self.booked(trade, &applied);
+                }
             }
-            booked?;
+            Err(_) if events.len() > 1 => {
+                for trade in ours {
+                    self.fill(trade)?;
+                }
+            }
+            Err(e) => {
+                Progress::bump(&self.progress.fills_applied);
+                return Err(e.into());
+            }
+        }
+        for _ in 0..not_booked {
+            // The engine will not see these: count them so a lockstep feed goes on.
+            Progress::bump(&self.progress.fills_applied);
         }
         Ok(())
     }
@@ -180,29 +293,38 @@ impl<B: Broker> OrderActor<B> {
         self.events.publish(Event::new(ts, kind));
     }
 
-    /// Journals `event`, then publishes the order's transition from `from`.
-    fn record(&mut self, event: OrderEvent, from: Option<OrderStatus>) -> Result<Recorded, LiveError> {
-        let ts = event.ts();
-        let id = event.client_id();
-        let recorded = self.journal.record(&event)?;
-        if let (Recorded::Appended(_), Some(o)) = (recorded, self.journal.state().order(id)) {
-            let reason = match &event {
-                OrderEvent::Rejected { reason, .. } | OrderEvent::Unresolved { reason, .. } => Some(reason.clone()),
-                _ => None,
-            };
-            let kind = EventKind::Order {
-                client_order_id: id.0,
-                symbol: o.symbol.clone(),
-                side: o.side,
-                qty: o.qty,
-                filled_qty: o.filled_qty,
-                from: from.map(|s| s.as_str().to_string()),
-                to: o.status.as_str().to_string(),
-                reason,
-            };
-            self.publish(ts, kind);
-        }
-        Ok(recorded)
+    /// Journals `event`, then publishes the order's transition.
+    fn record(&mut self, event: OrderEvent) -> Result<Recorded, LiveError> {
+        let applied = self.journal.record_batch(std::slice::from_ref(&event))?;
+        let Some(applied) = applied.into_iter().next() else {
+            return Ok(Recorded::DuplicateFill);
+        };
+        self.publish_transition(&event, &applied);
+        Ok(applied.recorded)
+    }
+
+    /// Publishes the order transition a journalled event made.
+    fn publish_transition(&self, event: &OrderEvent, applied: &Applied) {
+        let (Recorded::Appended(_), Some(o)) = (applied.recorded, &applied.order) else {
+            return;
+        };
+        let reason = match event {
+            OrderEvent::Rejected { reason, .. } | OrderEvent::Unresolved { reason, .. } => {
+                Some(reason.clone())
+            }
+            _ => None,
+        };
+        let kind = EventKind::Order {
+            client_order_id: o.client_id.0,
+            symbol: o.symbol.clone(),
+            side: o.side,
+            qty: o.qty,
+            filled_qty: o.filled_qty,
+            from: applied.from.map(|s| s.as_str().to_string()),
+            to: o.status.as_str().to_string(),
+            reason,
+        };
+        self.publish(event.ts(), kind);
     }
 
     fn status(&self, id: ClientOrderId) -> Option<OrderStatus> {
@@ -212,7 +334,9 @@ impl<B: Broker> OrderActor<B> {
     /// Reports to the engine, waiting out a full inbox: a dropped report would let the engine's
     /// book drift from the journal.
     fn tell_engine(&self, report: OrderReport) {
-        if let Err(EngineMsg::Report(OrderReport::Fill(_))) = self.engine.send_waiting(EngineMsg::Report(report)) {
+        if let Err(EngineMsg::Report(OrderReport::Fill(_))) =
+            self.engine.send_waiting(EngineMsg::Report(report))
+        {
             // The engine is done (the journal has the fill): count it as booked, so a lockstep
             // feed does not wait for it.
             Progress::bump(&self.progress.fills_applied);
@@ -221,11 +345,16 @@ impl<B: Broker> OrderActor<B> {
 
     /// Journals `created` (an [`OrderEvent::Created`]) and `Sent`, then places the order.
     async fn place(&mut self, created: OrderEvent) -> Result<(), LiveError> {
-        let OrderEvent::Created { order, .. } = &created else { return Ok(()) };
+        let OrderEvent::Created { order, .. } = &created else {
+            return Ok(());
+        };
         let order = *order;
         let id = order.client_id;
-        self.record(created, None)?;
-        self.record(OrderEvent::Sent { client_id: id, ts: order.created_ts }, Some(OrderStatus::New))?;
+        self.record(created)?;
+        self.record(OrderEvent::Sent {
+            client_id: id,
+            ts: order.created_ts,
+        })?;
         let mut attempt = 1;
         let outcome = loop {
             match self.broker.place(&order).await {
@@ -239,13 +368,24 @@ impl<B: Broker> OrderActor<B> {
         match outcome {
             Ok(PlaceOutcome::Placed(placed)) => self.acknowledge(&order, placed),
             Ok(PlaceOutcome::Unresolved { reason, .. }) => {
-                self.record(OrderEvent::Unresolved { client_id: id, reason, ts: order.created_ts }, Some(OrderStatus::Sent))?;
+                self.record(OrderEvent::Unresolved {
+                    client_id: id,
+                    reason,
+                    ts: order.created_ts,
+                })?;
                 match self.broker.order_by_tag(id).await {
                     Ok(Some(found)) => self.acknowledge(&order, found),
                     Ok(None) => {
                         // The tag is unknown to the broker: the placement never arrived.
-                        self.record(OrderEvent::Cancelled { client_id: id, ts: order.created_ts }, Some(OrderStatus::Unresolved))?;
-                        self.tell_engine(OrderReport::Closed { client_id: id, status: OrderStatus::Cancelled, unfilled: order.qty });
+                        self.record(OrderEvent::Cancelled {
+                            client_id: id,
+                            ts: order.created_ts,
+                        })?;
+                        self.tell_engine(OrderReport::Closed {
+                            client_id: id,
+                            status: OrderStatus::Cancelled,
+                            unfilled: order.qty,
+                        });
                         Ok(())
                     }
                     Err(_) => {
@@ -261,63 +401,137 @@ impl<B: Broker> OrderActor<B> {
 
     fn acknowledge(&mut self, order: &Order, placed: BrokerOrder) -> Result<(), LiveError> {
         let id = order.client_id;
-        let from = self.status(id);
         if placed.status == BrokerStatus::Rejected {
-            let reason = placed.status_message.unwrap_or_else(|| "rejected by the broker".into());
+            let reason = placed
+                .status_message
+                .unwrap_or_else(|| "rejected by the broker".into());
             return self.rejected(order, BrokerError::invalid(reason));
         }
         self.report.placed += 1;
-        self.record(OrderEvent::Acknowledged { client_id: id, broker_order_id: placed.order_id, ts: placed.updated_ts.max(order.created_ts) }, from)?;
+        self.record(OrderEvent::Acknowledged {
+            client_id: id,
+            broker_order_id: placed.order_id,
+            ts: placed.updated_ts.max(order.created_ts),
+        })?;
         Ok(())
     }
 
     fn rejected(&mut self, order: &Order, error: BrokerError) -> Result<(), LiveError> {
         let id = order.client_id;
-        let from = self.status(id);
         self.report.rejected += 1;
-        self.record(OrderEvent::Rejected { client_id: id, reason: error.to_string(), ts: order.created_ts }, from)?;
-        self.tell_engine(OrderReport::Closed { client_id: id, status: OrderStatus::Rejected, unfilled: order.qty });
+        self.record(OrderEvent::Rejected {
+            client_id: id,
+            reason: error.to_string(),
+            ts: order.created_ts,
+        })?;
+        self.tell_engine(OrderReport::Closed {
+            client_id: id,
+            status: OrderStatus::Rejected,
+            unfilled: order.qty,
+        });
         Ok(())
     }
 
-    /// Journals a broker execution; `Ok(true)` when it was new and went to the engine.
-    fn fill(&mut self, trade: &BrokerTrade) -> Result<bool, LiveError> {
-        let from = self.status(trade.fill.client_id);
-        let Some(from) = from else {
-            // A fill for an order we never journalled: not ours (or a book from another run).
-            self.publish(trade.fill.ts, EventKind::Alert {
+    /// Whether `trade` is for an order we journalled; a stranger is a critical alert, not booked.
+    fn is_ours(&self, trade: &BrokerTrade) -> bool {
+        if self.status(trade.fill.client_id).is_some() {
+            return true;
+        }
+        self.publish(
+            trade.fill.ts,
+            EventKind::Alert {
                 severity: sharewise_actors::Severity::Critical,
                 source: "order_actor".into(),
-                message: format!("broker fill {} for unknown order {}; not booked", trade.trade_id, trade.fill.client_id),
-            });
-            return Ok(false);
-        };
-        let recorded = self.record(OrderEvent::Filled { fill: trade.fill, trade_id: trade.trade_id.clone() }, Some(from))?;
-        if recorded == Recorded::DuplicateFill {
+                message: format!(
+                    "broker fill {} for unknown order {}; not booked",
+                    trade.trade_id, trade.fill.client_id
+                ),
+            },
+        );
+        false
+    }
+
+    /// Journals one broker execution (a sweep, or a batch taken apart); `Ok(true)` when it was
+    /// new and went to the engine.
+    fn fill(&mut self, trade: &BrokerTrade) -> Result<bool, LiveError> {
+        if !self.is_ours(trade) {
+            Progress::bump(&self.progress.fills_applied);
             return Ok(false);
         }
+        let event = OrderEvent::Filled {
+            fill: trade.fill,
+            trade_id: trade.trade_id.clone(),
+        };
+        match self.journal.record_batch(std::slice::from_ref(&event)) {
+            Ok(applied) => Ok(applied.first().is_some_and(|a| self.booked(trade, a))),
+            Err(e) => {
+                Progress::bump(&self.progress.fills_applied);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// After a fill was journalled: publishes it and tells the engine; `true` when it was new.
+    fn booked(&mut self, trade: &BrokerTrade, applied: &Applied) -> bool {
+        if applied.recorded == Recorded::DuplicateFill {
+            // The engine will not see this one: count it so a lockstep feed goes on.
+            Progress::bump(&self.progress.fills_applied);
+            return false;
+        }
+        let event = OrderEvent::Filled {
+            fill: trade.fill,
+            trade_id: trade.trade_id.clone(),
+        };
+        self.publish_transition(&event, applied);
         self.report.fills += 1;
-        let symbol = self.journal.state().order(trade.fill.client_id).map(|o| o.symbol.clone()).unwrap_or_default();
-        self.publish(trade.fill.ts, EventKind::Fill { symbol, trade_id: trade.trade_id.clone(), fill: trade.fill });
+        let symbol = applied
+            .order
+            .as_ref()
+            .map(|o| o.symbol.clone())
+            .unwrap_or_default();
+        self.publish(
+            trade.fill.ts,
+            EventKind::Fill {
+                symbol,
+                trade_id: trade.trade_id.clone(),
+                fill: trade.fill,
+            },
+        );
         self.tell_engine(OrderReport::Fill(trade.fill));
-        Ok(true)
+        true
     }
 
     async fn cancel(&mut self, id: ClientOrderId) -> Result<(), LiveError> {
-        let Some(from) = self.status(id) else { return Ok(()) };
+        let Some(from) = self.status(id) else {
+            return Ok(());
+        };
         if from.is_terminal() {
             return Ok(());
         }
         match self.broker.cancel(id).await {
             Ok(cancelled) => {
                 let unfilled = cancelled.request.qty - cancelled.filled_qty;
-                self.record(OrderEvent::Cancelled { client_id: id, ts: cancelled.updated_ts }, Some(from))?;
-                self.tell_engine(OrderReport::Closed { client_id: id, status: OrderStatus::Cancelled, unfilled });
+                self.record(OrderEvent::Cancelled {
+                    client_id: id,
+                    ts: cancelled.updated_ts,
+                })?;
+                self.tell_engine(OrderReport::Closed {
+                    client_id: id,
+                    status: OrderStatus::Cancelled,
+                    unfilled,
+                });
                 Ok(())
             }
             // Already complete or gone at the broker: reconciliation brings the truth in.
             Err(e) => {
-                self.publish(0, EventKind::Alert { severity: sharewise_actors::Severity::Warning, source: format!("order:{id}"), message: format!("cancel refused: {e}") });
+                self.publish(
+                    0,
+                    EventKind::Alert {
+                        severity: sharewise_actors::Severity::Warning,
+                        source: format!("order:{id}"),
+                        message: format!("cancel refused: {e}"),
+                    },
+                );
                 Ok(())
             }
         }

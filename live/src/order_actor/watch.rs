@@ -55,7 +55,9 @@ pub(super) async fn tick(interval: &mut Option<Interval>) {
 impl<B: Broker> OrderActor<B> {
     /// Sweeps, compares, and acts on a difference (alert, account state, status line).
     pub(super) async fn compare(&mut self) -> Result<(), LiveError> {
-        let Some(watch) = self.watch.clone() else { return Ok(()) };
+        let Some(watch) = self.watch.clone() else {
+            return Ok(());
+        };
         let mut differences = Vec::new();
         for look in 1..=LOOKS {
             self.sweep().await?;
@@ -77,16 +79,37 @@ impl<B: Broker> OrderActor<B> {
         let ts = self.journal.state().last_update().unwrap_or(0);
         if differences.is_empty() {
             watch.stats.set_book_mismatch(None);
-            let message = format!("journal and broker agree again; the account stays {} until an operator resumes it", watch.on_mismatch.describe());
-            self.publish(ts, EventKind::Alert { severity: Severity::Warning, source: "books".into(), message });
+            let message = format!(
+                "journal and broker agree again; the account stays {} until an operator resumes it",
+                watch.on_mismatch.describe()
+            );
+            self.publish(
+                ts,
+                EventKind::Alert {
+                    severity: Severity::Warning,
+                    source: "books".into(),
+                    message,
+                },
+            );
             return;
         }
         let what = books::describe(differences);
         watch.stats.set_book_mismatch(Some(what.clone()));
         let reason = format!("journal and broker disagree: {what}");
-        self.publish(ts, EventKind::Alert { severity: Severity::Critical, source: "books".into(), message: format!("{reason}; account now {}", watch.on_mismatch.describe()) });
+        self.publish(
+            ts,
+            EventKind::Alert {
+                severity: Severity::Critical,
+                source: "books".into(),
+                message: format!("{reason}; account now {}", watch.on_mismatch.describe()),
+            },
+        );
         let symbols = differences.iter().map(|d| d.symbol.clone()).collect();
-        let _ = self.engine.send_waiting(EngineMsg::TradingState { state: watch.on_mismatch, reason, symbols });
+        let _ = self.engine.send_waiting(EngineMsg::TradingState {
+            state: watch.on_mismatch,
+            reason,
+            symbols,
+        });
     }
 
     /// Journals every broker trade of the reconciliation window the journal lacks, and tells
@@ -94,17 +117,36 @@ impl<B: Broker> OrderActor<B> {
     async fn sweep(&mut self) -> Result<(), LiveError> {
         let since = reconcile::window_start(&self.journal);
         for trade in self.broker.trades_since(since).await? {
-            let Some(from) = self.status(trade.fill.client_id) else { continue };
-            let recorded = match self.record(OrderEvent::Filled { fill: trade.fill, trade_id: trade.trade_id.clone() }, Some(from)) {
+            if self.status(trade.fill.client_id).is_none() {
+                continue;
+            }
+            let recorded = match self.record(OrderEvent::Filled {
+                fill: trade.fill,
+                trade_id: trade.trade_id.clone(),
+            }) {
                 // A fill that does not fit its order is not booked; the comparison shows it.
-                Err(LiveError::Journal(StoreError::BadFill { .. } | StoreError::IllegalTransition { .. })) => continue,
+                Err(LiveError::Journal(
+                    StoreError::BadFill { .. } | StoreError::IllegalTransition { .. },
+                )) => continue,
                 other => other?,
             };
             if let Recorded::Appended(_) = recorded {
                 self.report.fills += 1;
                 self.report.swept_fills += 1;
-                let symbol = self.journal.state().order(trade.fill.client_id).map(|o| o.symbol.clone()).unwrap_or_default();
-                self.publish(trade.fill.ts, EventKind::Fill { symbol, trade_id: trade.trade_id.clone(), fill: trade.fill });
+                let symbol = self
+                    .journal
+                    .state()
+                    .order(trade.fill.client_id)
+                    .map(|o| o.symbol.clone())
+                    .unwrap_or_default();
+                self.publish(
+                    trade.fill.ts,
+                    EventKind::Fill {
+                        symbol,
+                        trade_id: trade.trade_id.clone(),
+                        fill: trade.fill,
+                    },
+                );
                 // The feed's own delivery of this fill will be a duplicate that counts as
                 // applied: count it as sent too, so lockstep waits stay balanced.
                 Progress::bump(&self.progress.fills_sent);

@@ -11,11 +11,17 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use sharewise_actors::{mpsc_link, Actor, Ctx, Decision, Doorbell, Event, EventBus, EventKind, EventStream, Input, MpscReceiver, MpscSender};
+use sharewise_actors::{
+    mpsc_link, Actor, Ctx, Decision, Doorbell, Event, EventBus, EventKind, EventStream, Input,
+    MpscReceiver, MpscSender,
+};
 use sharewise_brokers::{Broker, BrokerTrade, PaperBroker, PaperConfig, SharedPaper};
 use sharewise_engine::strategy::{Reason, Signal};
 use sharewise_engine::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_SEC};
-use sharewise_engine::types::{ClientOrderId, Fill, Instrument, InstrumentId, Order, OrderType, Portfolio, Price, Product, Qty, Side, Tick};
+use sharewise_engine::types::{
+    ClientOrderId, Fill, Instrument, InstrumentId, Order, OrderType, Portfolio, Price, Product,
+    Qty, Side, Tick,
+};
 use sharewise_live::account::{AccountActor, AccountSetup, StrategyInfo, WorkingOrder};
 use sharewise_live::error::LiveError;
 use sharewise_live::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
@@ -50,17 +56,44 @@ pub fn at(h: i64, m: i64, s: i64) -> TimestampNs {
 }
 
 pub fn instruments() -> Vec<Instrument> {
-    vec![Instrument::nse_equity(0, "INFY"), Instrument::nse_equity(1, "TCS")]
+    vec![
+        Instrument::nse_equity(0, "INFY"),
+        Instrument::nse_equity(1, "TCS"),
+    ]
 }
 
 /// A signal with no limit entry and no exits.
 pub fn signal(instrument: InstrumentId, side: Side, ts: TimestampNs) -> Signal {
-    Signal { ts, instrument, side, entry: None, stop_loss: None, take_profit: None, confidence: 1.0, reason: Reason::Text("test".into()) }
+    Signal {
+        ts,
+        instrument,
+        side,
+        entry: None,
+        stop_loss: None,
+        take_profit: None,
+        confidence: 1.0,
+        reason: Reason::Text("test".into()),
+    }
 }
 
 /// A fill of `qty` at `price`.
-pub fn fill(id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &str, ts: TimestampNs) -> Fill {
-    Fill { client_id: ClientOrderId(id), instrument, side, qty, price: p(price), ts, fees: Decimal::ZERO }
+pub fn fill(
+    id: u64,
+    instrument: InstrumentId,
+    side: Side,
+    qty: Qty,
+    price: &str,
+    ts: TimestampNs,
+) -> Fill {
+    Fill {
+        client_id: ClientOrderId(id),
+        instrument,
+        side,
+        qty,
+        price: p(price),
+        ts,
+        fees: Decimal::ZERO,
+    }
 }
 
 /// What an account rig starts from (defaults: ₹10 00 000, FixedQty(10), CNC, no shorts).
@@ -122,11 +155,25 @@ impl AccountRig {
         let progress = Arc::new(Progress::default());
         let actor = AccountActor::new(AccountSetup {
             instruments: instruments(),
-            strategies: vec![StrategyInfo { name: AUTO_NAME.into(), auto: true }, StrategyInfo { name: MANUAL_NAME.into(), auto: false }],
+            strategies: vec![
+                StrategyInfo {
+                    name: AUTO_NAME.into(),
+                    auto: true,
+                },
+                StrategyInfo {
+                    name: MANUAL_NAME.into(),
+                    auto: false,
+                },
+            ],
             risk: PreTradeRisk::with_config(opts.sizing, opts.risk, opts.product),
             product: opts.product,
             allow_short: opts.allow_short,
-            restored: sharewise_live::restore::Restored { portfolio: opts.portfolio, brackets: opts.brackets, realized_today: opts.realized_today, realized_day: opts.realized_day },
+            restored: sharewise_live::restore::Restored {
+                portfolio: opts.portfolio,
+                brackets: opts.brackets,
+                realized_today: opts.realized_today,
+                realized_day: opts.realized_day,
+            },
             working: opts.working,
             next_client_id: opts.next_client_id,
             trailing_stop_bps: opts.trailing_stop_bps,
@@ -138,16 +185,32 @@ impl AccountRig {
             warm_until: opts.warm_until,
             stopping: opts.stopping,
         });
-        AccountRig { actor, orders, bus, stream, stats, progress }
+        AccountRig {
+            actor,
+            orders,
+            bus,
+            stream,
+            stats,
+            progress,
+        }
     }
 
     pub fn handle(&mut self, msg: Input<EngineMsg>, ts: TimestampNs) {
         let bus = self.bus.clone();
-        self.actor.handle(msg, &mut Ctx::new(0, ts, &bus, &mut |_| {}));
+        self.actor
+            .handle(msg, &mut Ctx::new(0, ts, &bus, &mut |_| {}));
     }
 
     pub fn tick(&mut self, instrument: InstrumentId, price: &str, ts: TimestampNs) {
-        self.handle(Input::Tick(Tick { ts, instrument, price: p(price), qty: 100 }), ts);
+        self.handle(
+            Input::Tick(Tick {
+                ts,
+                instrument,
+                price: p(price),
+                qty: 100,
+            }),
+            ts,
+        );
     }
 
     /// A decision handled at `ts`.
@@ -156,20 +219,45 @@ impl AccountRig {
     }
 
     /// Strategy `strategy` signals `side` on `instrument` at `price`, decided at `ts`.
-    pub fn signal(&mut self, strategy: usize, instrument: InstrumentId, side: Side, price: &str, ts: TimestampNs) {
+    pub fn signal(
+        &mut self,
+        strategy: usize,
+        instrument: InstrumentId,
+        side: Side,
+        price: &str,
+        ts: TimestampNs,
+    ) {
         self.signal_with(strategy, signal(instrument, side, ts), price, ts);
     }
 
     pub fn signal_with(&mut self, strategy: usize, signal: Signal, price: &str, ts: TimestampNs) {
-        self.decide(Decision::Signal { strategy, signal, price: p(price) }, ts);
+        self.decide(
+            Decision::Signal {
+                strategy,
+                signal,
+                price: p(price),
+            },
+            ts,
+        );
     }
 
     pub fn report(&mut self, report: OrderReport, ts: TimestampNs) {
         self.handle(Input::Message(EngineMsg::Report(report)), ts);
     }
 
-    pub fn fill(&mut self, id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &str, ts: TimestampNs) {
-        self.report(OrderReport::Fill(fill(id, instrument, side, qty, price, ts)), ts);
+    pub fn fill(
+        &mut self,
+        id: u64,
+        instrument: InstrumentId,
+        side: Side,
+        qty: Qty,
+        price: &str,
+        ts: TimestampNs,
+    ) {
+        self.report(
+            OrderReport::Fill(fill(id, instrument, side, qty, price, ts)),
+            ts,
+        );
     }
 
     /// Every order command sent since the last call.
@@ -189,7 +277,12 @@ impl AccountRig {
         self.commands()
             .into_iter()
             .map(|c| match c {
-                OrderCommand::Place { order, symbol, strategy, .. } => (order, symbol, strategy),
+                OrderCommand::Place {
+                    order,
+                    symbol,
+                    strategy,
+                    ..
+                } => (order, symbol, strategy),
                 other => panic!("expected a placement, got {other:?}"),
             })
             .collect()
@@ -249,12 +342,29 @@ pub fn market(id: u64, instrument: InstrumentId, side: Side, qty: Qty, ts: Times
     Order::market(ClientOrderId(id), instrument, side, qty, Product::Cnc, ts)
 }
 
-pub fn limit(id: u64, instrument: InstrumentId, side: Side, qty: Qty, price: &str, ts: TimestampNs) -> Order {
-    Order { order_type: OrderType::Limit, limit_price: Some(p(price)), ..market(id, instrument, side, qty, ts) }
+pub fn limit(
+    id: u64,
+    instrument: InstrumentId,
+    side: Side,
+    qty: Qty,
+    price: &str,
+    ts: TimestampNs,
+) -> Order {
+    Order {
+        order_type: OrderType::Limit,
+        limit_price: Some(p(price)),
+        ..market(id, instrument, side, qty, ts)
+    }
 }
 
 pub fn place(order: Order) -> OrderMsg {
-    OrderMsg::Command(OrderCommand::Place { order, symbol: "INFY".into(), strategy: AUTO_NAME.into(), stop_loss: None, take_profit: None })
+    OrderMsg::Command(OrderCommand::Place {
+        order,
+        symbol: "INFY".into(),
+        strategy: AUTO_NAME.into(),
+        stop_loss: None,
+        take_profit: None,
+    })
 }
 
 /// The paper broker the brief asks for: default config, INFY only (id 0).
@@ -263,7 +373,10 @@ pub fn paper(cfg: PaperConfig) -> SharedPaper {
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
 }
 
 /// An order actor over a real journal in a temp dir and a paper broker, run batch by batch.
@@ -289,7 +402,19 @@ impl OrderRig {
         let journal = Journal::open(dir.path().join("journal.redb")).unwrap();
         let (engine_tx, engine_rx) = mpsc_link(1024, Doorbell::new());
         let (bus, stream) = EventBus::bounded(1024);
-        OrderRig { rt: runtime(), dir, journal: Some(journal), broker: paper(cfg), engine_tx, engine_rx, bus, stream, progress: Arc::new(Progress::default()), shutdown: sharewise_actors::Shutdown::new(), watch: None }
+        OrderRig {
+            rt: runtime(),
+            dir,
+            journal: Some(journal),
+            broker: paper(cfg),
+            engine_tx,
+            engine_rx,
+            bus,
+            stream,
+            progress: Arc::new(Progress::default()),
+            shutdown: sharewise_actors::Shutdown::new(),
+            watch: None,
+        }
     }
 
     pub fn journal(&self) -> &Journal {
@@ -307,7 +432,11 @@ impl OrderRig {
 
     /// Runs an order actor over `broker` on `msgs` followed by `Stop { cancel_open: false }`
     /// (unless `msgs` ends with a `Stop`), to completion.
-    pub fn try_run_with<B: Broker>(&mut self, broker: B, mut msgs: Vec<OrderMsg>) -> Result<OrderActorReport, LiveError> {
+    pub fn try_run_with<B: Broker>(
+        &mut self,
+        broker: B,
+        mut msgs: Vec<OrderMsg>,
+    ) -> Result<OrderActorReport, LiveError> {
         if !matches!(msgs.last(), Some(OrderMsg::Stop { .. })) {
             msgs.push(OrderMsg::Stop { cancel_open: false });
         }
@@ -316,7 +445,14 @@ impl OrderRig {
             tx.try_send(m).unwrap();
         }
         let journal = self.journal.take().expect("journal");
-        let mut actor = OrderActor::new(journal, broker, self.engine_tx.clone(), self.bus.clone(), Arc::clone(&self.progress)).with_shutdown(self.shutdown.clone());
+        let mut actor = OrderActor::new(
+            journal,
+            broker,
+            self.engine_tx.clone(),
+            self.bus.clone(),
+            Arc::clone(&self.progress),
+        )
+        .with_shutdown(self.shutdown.clone());
         if let Some(watch) = self.watch.clone() {
             actor = actor.with_watch(watch);
         }
@@ -342,7 +478,13 @@ impl OrderRig {
     pub fn tick(&self, price: &str, qty: i64, ts: TimestampNs) -> Vec<BrokerTrade> {
         let mut book = self.broker.lock().unwrap();
         let before = book.trade_count();
-        book.on_tick(&Tick { ts, instrument: INFY, price: p(price), qty }).unwrap();
+        book.on_tick(&Tick {
+            ts,
+            instrument: INFY,
+            price: p(price),
+            qty,
+        })
+        .unwrap();
         book.trades_from_seq(before)
     }
 
@@ -352,16 +494,26 @@ impl OrderRig {
     }
 
     pub fn kinds(&self) -> Vec<EventKind> {
-        std::iter::from_fn(|| self.stream.try_next()).map(|e| e.kind).collect()
+        std::iter::from_fn(|| self.stream.try_next())
+            .map(|e| e.kind)
+            .collect()
     }
 
     /// The journalled events, without sequence numbers.
     pub fn entries(&self) -> Vec<OrderEvent> {
-        self.journal().entries().unwrap().into_iter().map(|e| e.event).collect()
+        self.journal()
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event)
+            .collect()
     }
 
     pub fn status(&self, id: u64) -> Option<OrderStatus> {
-        self.journal().state().order(ClientOrderId(id)).map(|o| o.status)
+        self.journal()
+            .state()
+            .order(ClientOrderId(id))
+            .map(|o| o.status)
     }
 }
 

@@ -10,7 +10,9 @@
 
 use rust_decimal::Decimal;
 use sharewise_engine::risk::AccountView;
-use sharewise_engine::time::{ist_day, ist_midnight, ist_time_of_day, TimestampNs, NSE_OPEN_IST_NS};
+use sharewise_engine::time::{
+    ist_day, ist_midnight, ist_time_of_day, TimestampNs, NSE_OPEN_IST_NS,
+};
 
 use super::trading_state::{KillSwitch, TradingState};
 use crate::codes;
@@ -18,12 +20,22 @@ use crate::codes;
 /// The first IST session start strictly after `ts`.
 pub fn next_session_start(ts: TimestampNs) -> TimestampNs {
     let day = ist_day(ts);
-    let day = if ist_time_of_day(ts) < NSE_OPEN_IST_NS { day } else { day + 1 };
+    let day = if ist_time_of_day(ts) < NSE_OPEN_IST_NS {
+        day
+    } else {
+        day + 1
+    };
     ist_midnight(day) + NSE_OPEN_IST_NS
 }
 
 /// Trips `kill` to `on_breach` when the account's P&L today is at or below `-limit`.
-pub fn check(account: &AccountView<'_>, limit: Decimal, on_breach: TradingState, ts: TimestampNs, kill: &mut KillSwitch) {
+pub fn check(
+    account: &AccountView<'_>,
+    limit: Decimal,
+    on_breach: TradingState,
+    ts: TimestampNs,
+    kill: &mut KillSwitch,
+) {
     let pnl = account.realized_pnl_today + account.unrealized_pnl;
     if pnl > -limit || !kill.can_trip(ts) {
         return;
@@ -47,18 +59,36 @@ mod tests {
     #[test]
     fn a_loss_past_the_limit_halts_until_the_next_session() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
-        let config = RiskConfig { daily_loss_limit: Some(d("5000")), ..RiskConfig::default() };
+        let config = RiskConfig {
+            daily_loss_limit: Some(d("5000")),
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), config, Product::Cnc);
-        let losing = AccountView { realized_pnl_today: d("-3000"), unrealized_pnl: d("-2200"), ..view(&inst, "1000000") };
+        let losing = AccountView {
+            realized_pnl_today: d("-3000"),
+            unrealized_pnl: d("-2200"),
+            ..view(&inst, "1000000")
+        };
         let err = gate.review(&entry(Side::Buy, "100"), &losing).unwrap_err();
         assert_eq!(err.code, codes::DAILY_LOSS);
         assert_eq!(err.detail, "trading halted: today's P&L -5200.00 (realised -3000.00, unrealised -2200.00) reached the daily loss limit 5000");
         // Still halted later that day, even once the loss shrinks; exits too.
         let flat = view(&inst, "1000000");
-        assert_eq!(gate.review(&exit(Side::Sell, "100", 1), &flat).unwrap_err().code, codes::DAILY_LOSS);
+        assert_eq!(
+            gate.review(&exit(Side::Sell, "100", 1), &flat)
+                .unwrap_err()
+                .code,
+            codes::DAILY_LOSS
+        );
         // 09:14 the next day: still halted; 09:15: cleared.
-        let next = |h, m| OrderRequest { ts: monday(h, m, 0) + NANOS_PER_DAY, ..entry(Side::Buy, "100") };
-        assert_eq!(gate.review(&next(9, 14), &flat).unwrap_err().code, codes::DAILY_LOSS);
+        let next = |h, m| OrderRequest {
+            ts: monday(h, m, 0) + NANOS_PER_DAY,
+            ..entry(Side::Buy, "100")
+        };
+        assert_eq!(
+            gate.review(&next(9, 14), &flat).unwrap_err().code,
+            codes::DAILY_LOSS
+        );
         assert_eq!(gate.review(&next(9, 15), &flat), Ok(1));
         assert_eq!(gate.kill_switch().state(), TradingState::Active);
     }
@@ -66,28 +96,63 @@ mod tests {
     #[test]
     fn reducing_on_loss_still_lets_exits_out() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
-        let config = RiskConfig { daily_loss_limit: Some(d("5000")), on_daily_loss: TradingState::Reducing, ..RiskConfig::default() };
+        let config = RiskConfig {
+            daily_loss_limit: Some(d("5000")),
+            on_daily_loss: TradingState::Reducing,
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), config, Product::Cnc);
-        let losing = AccountView { position_qty: 10, unrealized_pnl: d("-5000"), ..view(&inst, "1000000") };
+        let losing = AccountView {
+            position_qty: 10,
+            unrealized_pnl: d("-5000"),
+            ..view(&inst, "1000000")
+        };
         assert_eq!(gate.review(&exit(Side::Sell, "100", 10), &losing), Ok(10));
         assert_eq!(gate.kill_switch().state(), TradingState::Reducing);
-        assert_eq!(gate.review(&entry(Side::Buy, "100"), &losing).unwrap_err().code, codes::DAILY_LOSS);
+        assert_eq!(
+            gate.review(&entry(Side::Buy, "100"), &losing)
+                .unwrap_err()
+                .code,
+            codes::DAILY_LOSS
+        );
     }
 
     #[test]
     fn an_operator_override_holds_for_the_rest_of_the_session() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
-        let config = RiskConfig { daily_loss_limit: Some(d("5000")), ..RiskConfig::default() };
+        let config = RiskConfig {
+            daily_loss_limit: Some(d("5000")),
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), config, Product::Cnc);
-        let losing = AccountView { unrealized_pnl: d("-6000"), ..view(&inst, "1000000") };
-        assert_eq!(gate.review(&entry(Side::Buy, "100"), &losing).unwrap_err().code, codes::DAILY_LOSS);
+        let losing = AccountView {
+            unrealized_pnl: d("-6000"),
+            ..view(&inst, "1000000")
+        };
+        assert_eq!(
+            gate.review(&entry(Side::Buy, "100"), &losing)
+                .unwrap_err()
+                .code,
+            codes::DAILY_LOSS
+        );
         gate.set_trading_state(TradingState::Reducing, "risk desk: flatten");
         assert_eq!(gate.review(&exit(Side::Sell, "100", 1), &losing), Ok(1));
-        assert_eq!(gate.review(&entry(Side::Buy, "100"), &losing).unwrap_err().code, codes::REDUCE_ONLY);
+        assert_eq!(
+            gate.review(&entry(Side::Buy, "100"), &losing)
+                .unwrap_err()
+                .code,
+            codes::REDUCE_ONLY
+        );
         gate.set_trading_state(TradingState::Active, "risk desk: resume");
         assert_eq!(gate.review(&entry(Side::Buy, "100"), &losing), Ok(1));
         // Next session the limit applies again.
-        let next_day = OrderRequest { ts: monday(10, 0, 0) + NANOS_PER_DAY, ..entry(Side::Buy, "100") };
-        assert_eq!(gate.review(&next_day, &losing).unwrap_err().code, codes::DAILY_LOSS);
+        let next_day = OrderRequest {
+            ts: monday(10, 0, 0) + NANOS_PER_DAY,
+            ..entry(Side::Buy, "100")
+        };
+        assert_eq!(
+            gate.review(&next_day, &losing).unwrap_err().code,
+            codes::DAILY_LOSS
+        );
     }
 }

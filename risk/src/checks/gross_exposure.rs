@@ -10,7 +10,12 @@ use super::reject;
 use crate::codes;
 
 /// Refuses when gross exposure after moving this instrument to `new_position` exceeds `max`.
-pub fn check(account: &AccountView<'_>, new_position: Qty, price: Price, max: Decimal) -> Result<(), Rejection> {
+pub fn check(
+    account: &AccountView<'_>,
+    new_position: Qty,
+    price: Price,
+    max: Decimal,
+) -> Result<(), Rejection> {
     let before = price.notional(account.position_qty.abs());
     let after = account.gross_exposure - before + price.notional(new_position.abs());
     if after <= max {
@@ -18,7 +23,10 @@ pub fn check(account: &AccountView<'_>, new_position: Qty, price: Price, max: De
     }
     Err(reject(
         codes::MAX_GROSS_EXPOSURE,
-        format!("gross exposure would be {after:.2} (now {:.2}), max_gross_exposure {max}", account.gross_exposure),
+        format!(
+            "gross exposure would be {after:.2} (now {:.2}), max_gross_exposure {max}",
+            account.gross_exposure
+        ),
     ))
 }
 
@@ -32,14 +40,26 @@ mod tests {
     #[test]
     fn exposure_elsewhere_counts_against_the_limit() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
-        let config = RiskConfig { max_gross_exposure: Some(d("100000")), ..RiskConfig::default() };
+        let config = RiskConfig {
+            max_gross_exposure: Some(d("100000")),
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(100), config, Product::Cnc);
         // 95,000 held in other instruments + 100 × 100 = 105,000.
-        let account = AccountView { gross_exposure: d("95000"), ..view(&inst, "1000000") };
+        let account = AccountView {
+            gross_exposure: d("95000"),
+            ..view(&inst, "1000000")
+        };
         let err = gate.review(&entry(Side::Buy, "100"), &account).unwrap_err();
         assert_eq!(err.code, codes::MAX_GROSS_EXPOSURE);
-        assert_eq!(err.detail, "gross exposure would be 105000.00 (now 95000.00), max_gross_exposure 100000");
-        let account = AccountView { gross_exposure: d("90000"), ..account };
+        assert_eq!(
+            err.detail,
+            "gross exposure would be 105000.00 (now 95000.00), max_gross_exposure 100000"
+        );
+        let account = AccountView {
+            gross_exposure: d("90000"),
+            ..account
+        };
         assert_eq!(gate.review(&entry(Side::Buy, "100"), &account), Ok(100));
     }
 }

@@ -14,7 +14,10 @@ use crate::codes;
 pub fn check(calendar: &NseCalendar, ts: TimestampNs) -> Result<(), Rejection> {
     match calendar.closed_reason(ts) {
         None => Ok(()),
-        Some(why) => Err(reject(codes::MARKET_CLOSED, format!("market closed: {why}"))),
+        Some(why) => Err(reject(
+            codes::MARKET_CLOSED,
+            format!("market closed: {why}"),
+        )),
     }
 }
 
@@ -30,15 +33,36 @@ mod tests {
     fn orders_outside_the_session_trip() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
         let account = view(&inst, "1000000");
-        let hours = MarketHours { mode: SessionMode::Nse, holidays: vec![IstDate::parse("2026-01-26").unwrap()] };
-        let config = RiskConfig { market_hours: Some(hours), ..RiskConfig::default() };
+        let hours = MarketHours {
+            mode: SessionMode::Nse,
+            holidays: vec![IstDate::parse("2026-01-26").unwrap()],
+        };
+        let config = RiskConfig {
+            market_hours: Some(hours),
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), config.clone(), Product::Cnc);
-        let at = |ts| OrderRequest { ts, ..entry(Side::Buy, "100") };
+        let at = |ts| OrderRequest {
+            ts,
+            ..entry(Side::Buy, "100")
+        };
         assert_eq!(gate.review(&at(monday(9, 15, 0)), &account), Ok(1));
         let err = gate.review(&at(monday(15, 30, 0)), &account).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::MARKET_CLOSED, "market closed: 2026-01-05T15:30:00+05:30 is outside 09:15-15:30 IST"));
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (
+                codes::MARKET_CLOSED,
+                "market closed: 2026-01-05T15:30:00+05:30 is outside 09:15-15:30 IST"
+            )
+        );
         // Demo mode trades at night.
-        let demo = RiskConfig { market_hours: Some(MarketHours { mode: SessionMode::AlwaysOpen, holidays: vec![] }), ..config };
+        let demo = RiskConfig {
+            market_hours: Some(MarketHours {
+                mode: SessionMode::AlwaysOpen,
+                holidays: vec![],
+            }),
+            ..config
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), demo, Product::Cnc);
         assert_eq!(gate.review(&at(monday(23, 0, 0)), &account), Ok(1));
     }

@@ -51,7 +51,10 @@ pub(crate) mod test_support {
 
     /// An exit of `qty` shares at `price`, Monday 10:00 IST.
     pub fn exit(side: Side, price: &str, qty: i64) -> OrderRequest {
-        OrderRequest { purpose: Purpose::Exit { qty }, ..entry(side, price) }
+        OrderRequest {
+            purpose: Purpose::Exit { qty },
+            ..entry(side, price)
+        }
     }
 
     /// A flat account with this much cash and nothing else known.

@@ -28,7 +28,15 @@ impl OrderRate {
     /// A counter for these limits (`None`: unlimited).
     pub fn new(per_second: Option<u32>, per_day: Option<u32>) -> OrderRate {
         let cap = per_second.unwrap_or(0) as usize;
-        OrderRate { per_second, per_day, ring: vec![0; cap].into_boxed_slice(), next: 0, len: 0, day: i64::MIN, day_count: 0 }
+        OrderRate {
+            per_second,
+            per_day,
+            ring: vec![0; cap].into_boxed_slice(),
+            next: 0,
+            len: 0,
+            day: i64::MIN,
+            day_count: 0,
+        }
     }
 
     /// Refuses an order at `ts` that would exceed either limit.
@@ -41,9 +49,18 @@ impl OrderRate {
             }
         }
         if let Some(max) = self.per_day {
-            let today = if ist_day(ts) == self.day { self.day_count } else { 0 };
+            let today = if ist_day(ts) == self.day {
+                self.day_count
+            } else {
+                0
+            };
             if today >= max {
-                return Err(reject(codes::ORDER_RATE_DAY, format!("{today} orders already accepted today (IST), max_orders_per_day {max}")));
+                return Err(reject(
+                    codes::ORDER_RATE_DAY,
+                    format!(
+                        "{today} orders already accepted today (IST), max_orders_per_day {max}"
+                    ),
+                ));
             }
         }
         Ok(())
@@ -79,17 +96,46 @@ mod tests {
     fn orders_per_second_slide_and_orders_per_day_reset_at_ist_midnight() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
         let account = view(&inst, "1000000");
-        let config = RiskConfig { max_orders_per_second: Some(2), max_orders_per_day: Some(3), ..RiskConfig::default() };
+        let config = RiskConfig {
+            max_orders_per_second: Some(2),
+            max_orders_per_day: Some(3),
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), config, Product::Cnc);
-        let at = |ts| OrderRequest { ts, ..entry(Side::Buy, "100") };
+        let at = |ts| OrderRequest {
+            ts,
+            ..entry(Side::Buy, "100")
+        };
         let t0 = monday(10, 0, 0);
         assert_eq!(gate.review(&at(t0), &account), Ok(1));
-        assert_eq!(gate.review(&at(t0 + 400 * NANOS_PER_MILLI), &account), Ok(1));
-        let err = gate.review(&at(t0 + 999 * NANOS_PER_MILLI), &account).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::ORDER_RATE_SECOND, "2 orders already accepted in the last second, max_orders_per_second 2"));
-        assert_eq!(gate.review(&at(t0 + 1000 * NANOS_PER_MILLI), &account), Ok(1));
-        let err = gate.review(&at(t0 + 5000 * NANOS_PER_MILLI), &account).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::ORDER_RATE_DAY, "3 orders already accepted today (IST), max_orders_per_day 3"));
+        assert_eq!(
+            gate.review(&at(t0 + 400 * NANOS_PER_MILLI), &account),
+            Ok(1)
+        );
+        let err = gate
+            .review(&at(t0 + 999 * NANOS_PER_MILLI), &account)
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (
+                codes::ORDER_RATE_SECOND,
+                "2 orders already accepted in the last second, max_orders_per_second 2"
+            )
+        );
+        assert_eq!(
+            gate.review(&at(t0 + 1000 * NANOS_PER_MILLI), &account),
+            Ok(1)
+        );
+        let err = gate
+            .review(&at(t0 + 5000 * NANOS_PER_MILLI), &account)
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (
+                codes::ORDER_RATE_DAY,
+                "3 orders already accepted today (IST), max_orders_per_day 3"
+            )
+        );
         assert_eq!(gate.review(&at(t0 + NANOS_PER_DAY), &account), Ok(1));
     }
 }

@@ -16,7 +16,13 @@ pub fn check_price(price: Price, instrument: &Instrument) -> Result<(), Rejectio
     if price.is_on_tick(instrument.tick_size) {
         return Ok(());
     }
-    Err(reject(codes::PRICE_OFF_TICK, format!("price {price} is not a multiple of tick {}", instrument.tick_size)))
+    Err(reject(
+        codes::PRICE_OFF_TICK,
+        format!(
+            "price {price} is not a multiple of tick {}",
+            instrument.tick_size
+        ),
+    ))
 }
 
 /// Refuses `qty` when it is not a whole number of lots.
@@ -25,7 +31,10 @@ pub fn check_qty(qty: Qty, instrument: &Instrument) -> Result<(), Rejection> {
     if qty % lot == 0 {
         return Ok(());
     }
-    Err(reject(codes::QTY_OFF_LOT, format!("qty {qty} is not a multiple of lot {lot}")))
+    Err(reject(
+        codes::QTY_OFF_LOT,
+        format!("qty {qty} is not a multiple of lot {lot}"),
+    ))
 }
 
 #[cfg(test)]
@@ -39,15 +48,38 @@ mod tests {
     fn off_tick_price_and_off_lot_qty_trip_only_when_enabled() {
         let mut inst = Instrument::nse_equity(0, "NIFTYBEES");
         inst.lot_size = 25;
-        let config = RiskConfig { enforce_tick_and_lot: true, ..RiskConfig::default() };
+        let config = RiskConfig {
+            enforce_tick_and_lot: true,
+            ..RiskConfig::default()
+        };
         let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(25), config, Product::Cnc);
-        let err = gate.review(&entry(Side::Buy, "150.03"), &view(&inst, "1000000")).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::PRICE_OFF_TICK, "price 150.03 is not a multiple of tick 0.05"));
-        let err = gate.review(&exit(Side::Sell, "150.05", 30), &view(&inst, "0")).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::QTY_OFF_LOT, "qty 30 is not a multiple of lot 25"));
-        assert_eq!(gate.review(&entry(Side::Buy, "150.05"), &view(&inst, "1000000")), Ok(25));
+        let err = gate
+            .review(&entry(Side::Buy, "150.03"), &view(&inst, "1000000"))
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (
+                codes::PRICE_OFF_TICK,
+                "price 150.03 is not a multiple of tick 0.05"
+            )
+        );
+        let err = gate
+            .review(&exit(Side::Sell, "150.05", 30), &view(&inst, "0"))
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (codes::QTY_OFF_LOT, "qty 30 is not a multiple of lot 25")
+        );
+        assert_eq!(
+            gate.review(&entry(Side::Buy, "150.05"), &view(&inst, "1000000")),
+            Ok(25)
+        );
         // Off by default: the original gate accepted both.
-        let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(25), RiskConfig::default(), Product::Cnc);
-        assert_eq!(gate.review(&entry(Side::Buy, "150.03"), &view(&inst, "1000000")), Ok(25));
+        let mut gate =
+            PreTradeRisk::with_config(Sizing::FixedQty(25), RiskConfig::default(), Product::Cnc);
+        assert_eq!(
+            gate.review(&entry(Side::Buy, "150.03"), &view(&inst, "1000000")),
+            Ok(25)
+        );
     }
 }

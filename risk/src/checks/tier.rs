@@ -49,7 +49,11 @@ impl Tier {
 
 impl Default for TierLimits {
     fn default() -> TierLimits {
-        TierLimits { basic: Some(3), pro: Some(10), elite: None }
+        TierLimits {
+            basic: Some(3),
+            pro: Some(10),
+            elite: None,
+        }
     }
 }
 
@@ -68,7 +72,10 @@ impl TierLimits {
         match self.limit(tier) {
             Some(max) if open >= max as usize => Err(reject(
                 codes::TIER_STRATEGY_LIMIT,
-                format!("{open} strategies already open; tier {} allows {max}", tier.as_str()),
+                format!(
+                    "{open} strategies already open; tier {} allows {max}",
+                    tier.as_str()
+                ),
             )),
             _ => Ok(()),
         }
@@ -83,13 +90,26 @@ mod tests {
 
     #[test]
     fn the_fourth_basic_strategy_trips_and_elite_is_unlimited() {
-        let gate = PreTradeRisk::with_config(Sizing::FixedQty(1), RiskConfig::default(), Product::Cnc);
+        let gate =
+            PreTradeRisk::with_config(Sizing::FixedQty(1), RiskConfig::default(), Product::Cnc);
         assert_eq!(gate.check_strategy_start(Tier::Basic, 2), Ok(()));
         let err = gate.check_strategy_start(Tier::Basic, 3).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::TIER_STRATEGY_LIMIT, "3 strategies already open; tier BASIC allows 3"));
-        assert_eq!(gate.check_strategy_start(Tier::Pro, 10).unwrap_err().code, codes::TIER_STRATEGY_LIMIT);
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (
+                codes::TIER_STRATEGY_LIMIT,
+                "3 strategies already open; tier BASIC allows 3"
+            )
+        );
+        assert_eq!(
+            gate.check_strategy_start(Tier::Pro, 10).unwrap_err().code,
+            codes::TIER_STRATEGY_LIMIT
+        );
         assert_eq!(gate.check_strategy_start(Tier::Elite, 10_000), Ok(()));
-        let limits = TierLimits { pro: Some(20), ..TierLimits::default() };
+        let limits = TierLimits {
+            pro: Some(20),
+            ..TierLimits::default()
+        };
         assert_eq!(limits.check_strategy_start(Tier::Pro, 10), Ok(()));
     }
 }

@@ -15,7 +15,9 @@ use super::reject;
 use crate::codes;
 
 /// What the kill switch lets through, from least to most restrictive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TradingState {
     /// Normal trading.
@@ -91,23 +93,42 @@ impl KillSwitch {
             TradingState::Reducing => codes::REDUCE_ONLY,
             TradingState::Halted => codes::HALTED,
         };
-        let reason = if state == TradingState::Active { String::new() } else { reason };
+        let reason = if state == TradingState::Active {
+            String::new()
+        } else {
+            reason
+        };
         if self.auto.state != TradingState::Active {
             self.overridden_until = self.auto_clears_at;
             self.auto = Setting::default();
             self.auto_clears_at = None;
         }
-        self.manual = Setting { state, code, reason };
+        self.manual = Setting {
+            state,
+            code,
+            reason,
+        };
     }
 
     /// Whether an automatic trip may happen at `ts` (none in force, none overridden by hand).
     pub(crate) fn can_trip(&self, ts: TimestampNs) -> bool {
-        self.auto.state == TradingState::Active && self.overridden_until.is_none_or(|until| ts >= until)
+        self.auto.state == TradingState::Active
+            && self.overridden_until.is_none_or(|until| ts >= until)
     }
 
     /// Trips to `state` on behalf of check `code` until `clears_at`.
-    pub(crate) fn trip(&mut self, state: TradingState, code: &'static str, reason: String, clears_at: TimestampNs) {
-        self.auto = Setting { state, code, reason };
+    pub(crate) fn trip(
+        &mut self,
+        state: TradingState,
+        code: &'static str,
+        reason: String,
+        clears_at: TimestampNs,
+    ) {
+        self.auto = Setting {
+            state,
+            code,
+            reason,
+        };
         self.auto_clears_at = Some(clears_at);
     }
 
@@ -130,9 +151,15 @@ impl KillSwitch {
             TradingState::Reducing if reduces => Ok(()),
             TradingState::Reducing => Err(reject(
                 setting.code,
-                format!("trading is reduce-only ({}); the order would open or grow a position", setting.reason),
+                format!(
+                    "trading is reduce-only ({}); the order would open or grow a position",
+                    setting.reason
+                ),
             )),
-            TradingState::Halted => Err(reject(setting.code, format!("trading halted: {}", setting.reason))),
+            TradingState::Halted => Err(reject(
+                setting.code,
+                format!("trading halted: {}", setting.reason),
+            )),
         }
     }
 }
@@ -141,7 +168,7 @@ impl KillSwitch {
 mod tests {
     use super::super::test_support::*;
     use super::TradingState;
-    use crate::{codes, PreTradeRisk, Sizing, RiskConfig};
+    use crate::{codes, PreTradeRisk, RiskConfig, Sizing};
     use sharewise_engine::risk::RiskGate;
     use sharewise_engine::types::{Instrument, Product, Side};
 
@@ -149,15 +176,21 @@ mod tests {
     fn reducing_allows_exits_only_and_halted_allows_nothing() {
         let inst = Instrument::nse_equity(0, "RELIANCE");
         let account = view(&inst, "1000000");
-        let mut gate = PreTradeRisk::with_config(Sizing::FixedQty(1), RiskConfig::default(), Product::Cnc);
+        let mut gate =
+            PreTradeRisk::with_config(Sizing::FixedQty(1), RiskConfig::default(), Product::Cnc);
         gate.set_trading_state(TradingState::Reducing, "operator: broker outage");
         let err = gate.review(&entry(Side::Buy, "100"), &account).unwrap_err();
         assert_eq!(err.code, codes::REDUCE_ONLY);
         assert_eq!(err.detail, "trading is reduce-only (operator: broker outage); the order would open or grow a position");
         assert_eq!(gate.review(&exit(Side::Sell, "100", 5), &account), Ok(5));
         gate.set_trading_state(TradingState::Halted, "operator: kill switch");
-        let err = gate.review(&exit(Side::Sell, "100", 5), &account).unwrap_err();
-        assert_eq!((err.code, err.detail.as_str()), (codes::HALTED, "trading halted: operator: kill switch"));
+        let err = gate
+            .review(&exit(Side::Sell, "100", 5), &account)
+            .unwrap_err();
+        assert_eq!(
+            (err.code, err.detail.as_str()),
+            (codes::HALTED, "trading halted: operator: kill switch")
+        );
         assert_eq!(gate.kill_switch().state(), TradingState::Halted);
         gate.set_trading_state(TradingState::Active, "operator: resume");
         assert_eq!(gate.review(&entry(Side::Buy, "100"), &account), Ok(1));

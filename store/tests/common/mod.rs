@@ -7,18 +7,38 @@ use sharewise_store::OrderEvent;
 
 /// A market order for `qty` of instrument 0 created at `ts = id`.
 pub fn created(id: u64, symbol: &str, side: Side, qty: i64) -> OrderEvent {
-    let order = Order::market(ClientOrderId(id), InstrumentId(0), side, qty, Product::Mis, id as i64);
-    OrderEvent::Created { order, symbol: symbol.to_string(), strategy: "ema_cross".to_string(), stop_loss: None, take_profit: None }
+    let order = Order::market(
+        ClientOrderId(id),
+        InstrumentId(0),
+        side,
+        qty,
+        Product::Mis,
+        id as i64,
+    );
+    OrderEvent::Created {
+        order,
+        symbol: symbol.to_string(),
+        strategy: "ema_cross".to_string(),
+        stop_loss: None,
+        take_profit: None,
+    }
 }
 
 /// `Sent` for order `id`.
 pub fn sent(id: u64) -> OrderEvent {
-    OrderEvent::Sent { client_id: ClientOrderId(id), ts: 10 }
+    OrderEvent::Sent {
+        client_id: ClientOrderId(id),
+        ts: 10,
+    }
 }
 
 /// `Acknowledged` for order `id` with broker id `B<id>`.
 pub fn acked(id: u64) -> OrderEvent {
-    OrderEvent::Acknowledged { client_id: ClientOrderId(id), broker_order_id: format!("B{id}"), ts: 20 }
+    OrderEvent::Acknowledged {
+        client_id: ClientOrderId(id),
+        broker_order_id: format!("B{id}"),
+        ts: 20,
+    }
 }
 
 /// A fill of `qty` at `price` rupees with trade id `trade`, fees 1 rupee.
@@ -32,7 +52,10 @@ pub fn filled(id: u64, side: Side, qty: i64, price: &str, trade: &str) -> OrderE
         ts: 30,
         fees: Decimal::ONE,
     };
-    OrderEvent::Filled { fill, trade_id: trade.to_string() }
+    OrderEvent::Filled {
+        fill,
+        trade_id: trade.to_string(),
+    }
 }
 
 /// Records created → sent → acknowledged for order `id`.
