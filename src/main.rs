@@ -10,6 +10,15 @@ macro_rules! say {
     }};
 }
 
+/// A `note: ...` line on stderr (ignoring a closed stderr): something the user should know that
+/// does not stop the command.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), "note: {}", format_args!($($arg)*));
+    }};
+}
+
 mod commands;
 mod data;
 mod report;

@@ -12,6 +12,7 @@
 //! | `RateLimited` | yes, with backoff | (any, when the status is 429) | 429 |
 //! | `Upstream` | yes | `NetworkException`, `DataException` | 502, 503, 504 |
 //! | `Unknown` | no | `GeneralException`, anything else | 500, anything else |
+//! | `Storage` | no | (the adapter's own files, e.g. the paper book) | - |
 //!
 //! A 429 wins over the body's `error_type` (Kite may name `NetworkException` in a 429 body).
 //!
@@ -41,6 +42,9 @@ pub enum ErrorKind {
     Upstream,
     /// Anything else.
     Unknown,
+    /// The adapter's own files (the paper book, a saved session) could not be read or written:
+    /// not an answer from the broker, so the message alone says what to do.
+    Storage,
 }
 
 impl ErrorKind {
@@ -54,6 +58,7 @@ impl ErrorKind {
             ErrorKind::RateLimited => "RateLimited",
             ErrorKind::Upstream => "Upstream",
             ErrorKind::Unknown => "Unknown",
+            ErrorKind::Storage => "Storage",
         }
     }
 }

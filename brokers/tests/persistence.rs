@@ -99,8 +99,17 @@ fn a_corrupt_snapshot_is_an_error_not_an_empty_book() {
     let path = dir.path().join("bad.json");
     std::fs::write(&path, b"{not json").unwrap();
     let err = PaperBroker::open(&path, PaperConfig::default(), []).unwrap_err();
+    assert_eq!(err.kind, sharewise_brokers::ErrorKind::Storage);
     assert!(
-        err.message.starts_with("paper book: cannot parse"),
+        err.message.starts_with(&format!(
+            "the paper broker's book {} is damaged (",
+            path.display()
+        )),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("restore it from a backup"),
         "{}",
         err.message
     );

@@ -1,6 +1,6 @@
 //! Why the daemon stopped or could not start.
 
-use sharewise_brokers::BrokerError;
+use sharewise_brokers::{BrokerError, ErrorKind};
 use sharewise_store::StoreError;
 
 /// A failure of the live daemon, saying what to do about it where there is something to do.
@@ -10,7 +10,7 @@ pub enum LiveError {
     #[error("order journal: {0}")]
     Journal(StoreError),
     /// The broker refused in a way that stops the daemon (e.g. its book cannot be read).
-    #[error("broker: {0}")]
+    #[error("{}", broker_text(.0))]
     Broker(BrokerError),
     /// A feed could not be opened or read.
     #[error("feed: {0}")]
@@ -45,6 +45,15 @@ impl From<StoreError> for LiveError {
 impl From<BrokerError> for LiveError {
     fn from(e: BrokerError) -> LiveError {
         LiveError::Broker(e)
+    }
+}
+
+/// `broker: Kind: message`, or just the message for the adapter's own files (it names the file
+/// and what to do; the kind would only add noise).
+fn broker_text(e: &BrokerError) -> String {
+    match e.kind {
+        ErrorKind::Storage => e.message.clone(),
+        _ => format!("broker: {e}"),
     }
 }
 

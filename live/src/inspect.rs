@@ -37,6 +37,13 @@ pub struct Inspection {
     pub journal_orders: usize,
     /// Orders at the broker (day book and history).
     pub broker_orders: usize,
+    /// Journal orders the broker acknowledged or filled but no longer shows.
+    pub unknown_to_broker: usize,
+    /// Broker orders under a tag this journal never created.
+    pub unknown_to_journal: usize,
+    /// Of [`unbooked_trades`](Self::unbooked_trades), those for orders the journal has (a start
+    /// books them).
+    pub bookable_trades: usize,
 }
 
 impl Inspection {
@@ -50,6 +57,58 @@ impl Inspection {
                 .as_deref()
                 .is_none_or(|a| a == self.book_account)
     }
+
+    /// What the differences mean and what to do, one sentence each (empty when they agree);
+    /// `dir` is the data directory, for the commands named.
+    pub fn advice(&self, dir: &Path) -> Vec<String> {
+        let dir = dir.display();
+        if let Some(journal) = self
+            .journal_account
+            .as_deref()
+            .filter(|a| *a != self.book_account)
+        {
+            return vec![format!(
+                "the journal belongs to account {journal}, the broker book to {}: they are not a pair, and `sharewise run` refuses to start on them. Use the data directory that holds {journal}'s book, or move this journal aside and rebuild one for {} with `sharewise recover --data-dir {dir}`",
+                self.book_account, self.book_account
+            )];
+        }
+        let mut out = Vec::new();
+        if self.unknown_to_journal > 0 {
+            out.push(format!(
+                "{} broker orders are unknown to this journal: it is not the journal that traded this book (a stale copy, or orders placed by another program). Restore the right journal, or move this one aside and rebuild it with `sharewise recover --data-dir {dir}`; until then a start books none of their fills",
+                self.unknown_to_journal
+            ));
+        }
+        if self.bookable_trades > 0 {
+            out.push(format!(
+                "`sharewise run` books the {} broker fills the journal lacks when it starts",
+                self.bookable_trades
+            ));
+        }
+        if self.unknown_to_broker > 0 {
+            out.push(format!(
+                "{} journal orders are unknown to the broker: a start cannot settle them and keeps the account restricted (reducing, or halted with `[run] on_book_mismatch = \"halted\"`) until the broker shows them",
+                self.unknown_to_broker
+            ));
+        }
+        if out.is_empty() && !self.agrees() {
+            out.push("the positions or P&L differ although every order matches: a start keeps the account restricted (`[run] on_book_mismatch`) and sends no orders in the symbols that differ until the books agree; look for trades made outside ShareWise".to_string());
+        }
+        out
+    }
+}
+
+/// How many orders the paper broker's book in `dir` knows (its day book and history); `None`
+/// when there is no book. For the journal commands' hints: a journal that is missing or empty
+/// beside a book that traded was deleted or replaced, and `sharewise recover` rebuilds it.
+pub fn broker_book_orders(dir: &Path) -> Result<Option<usize>, LiveError> {
+    let path = dir.join(BOOK_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    // The fee and fill settings do not change what the book holds.
+    let book = PaperBroker::open_read_only(&path, sharewise_brokers::PaperConfig::default(), [])?;
+    Ok(Some(book.orders_since(TimestampNs::MIN).len()))
 }
 
 /// Compares the journal and the paper broker's book in `dir` (see the module docs).
@@ -71,7 +130,13 @@ pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError>
     let broker_orders = book.orders_since(TimestampNs::MIN);
     let at_broker: HashMap<_, _> = broker_orders.iter().map(|o| (o.tag(), o)).collect();
     let mut orders = Vec::new();
+    let (mut unknown_to_broker, mut unknown_to_journal) = (0, 0);
     for o in state.orders() {
+        if !at_broker.contains_key(&o.client_id)
+            && (o.broker_order_id.is_some() || o.filled_qty > 0)
+        {
+            unknown_to_broker += 1;
+        }
         match at_broker.get(&o.client_id) {
             Some(b) if b.filled_qty != o.filled_qty => orders.push(format!(
                 "{}: filled {} in the journal, {} at the broker",
@@ -96,6 +161,7 @@ pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError>
     }
     for b in &broker_orders {
         if state.order(b.tag()).is_none() {
+            unknown_to_journal += 1;
             orders.push(format!(
                 "{}: {:?} at the broker ({}), unknown to the journal",
                 b.tag(),
@@ -115,7 +181,11 @@ pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError>
             .fill_key()
             .is_some_and(|k| state.has_fill(&k))
         })
-        .collect();
+        .collect::<Vec<BrokerTrade>>();
+    let bookable_trades = unbooked_trades
+        .iter()
+        .filter(|t| state.order(t.fill.client_id).is_some())
+        .count();
     Ok(Inspection {
         journal_account,
         book_account: book.account_id().to_string(),
@@ -124,5 +194,8 @@ pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError>
         orders,
         journal_orders: state.orders().len(),
         broker_orders: broker_orders.len(),
+        unknown_to_broker,
+        unknown_to_journal,
+        bookable_trades,
     })
 }

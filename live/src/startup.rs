@@ -97,60 +97,25 @@ pub fn open_account(
     rt: &tokio::runtime::Runtime,
     say: fn(&str),
 ) -> Result<Opened, LiveError> {
-    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
-    let present = FilesPresent::look(&journal_path, &book_path);
+    let journal_path = dir.join(JOURNAL_FILE);
     // Everything is checked before anything is written: a refused start leaves the directory
     // as it found it.
-    let mut journal = if present.journal {
-        Some(Journal::open(&journal_path)?)
-    } else {
-        None
-    };
-    let cfg = paper_config(settings)?;
-    let (book_account, book_fresh) = match present.book {
-        true => {
-            let book = PaperBroker::open_read_only(&book_path, cfg.clone(), [])?;
-            (book.account_id().to_string(), book.is_fresh())
-        }
-        false => (String::new(), true),
-    };
-    let journal_events = journal.as_ref().map_or(0, |j| j.state().last_seq());
-    let journal_account = journal
-        .as_ref()
-        .and_then(|j| j.account_id().map(str::to_string));
-    pairing::check(
-        &journal_path,
-        &book_path,
-        present,
-        &PairState {
-            journal_events,
-            journal_account: journal_account.as_deref(),
-            book_account: &book_account,
-            book_fresh,
-        },
-    )?;
-    let feed_file = dir.join(state_dir::FEED_FILE);
-    if !feed_file.exists() && (journal_events > 0 || !book_fresh) {
-        return Err(LiveError::Pairing(format!(
-            "{} is missing but {} and {} have traded: it maps the broker book's instrument ids to symbols, and a new one would renumber them. Restore {} from a backup (it lists the symbols in instrument-id order)",
-            feed_file.display(),
-            journal_path.display(),
-            book_path.display(),
-            feed_file.display()
-        )));
-    }
-    let symbols = state_dir::claim(dir, feed, fed.iter().cloned())?;
+    let journal = check_pair(dir, settings)?;
     // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
     let held = journal.iter().flat_map(|j| j.positions()).map(|p| p.symbol);
-    let symbols = state_dir::claim(dir, feed, symbols.into_iter().chain(held))?;
+    let symbols = state_dir::claim(dir, feed, fed.iter().cloned().chain(held))?;
     let instruments = instruments_of(&symbols);
 
-    let mut journal = match journal.take() {
+    let mut journal = match journal {
         Some(j) => j,
         None => Journal::open(&journal_path)?,
     };
     journal.set_commit_delay(test_commit_delay());
-    let mut book = PaperBroker::open(&book_path, cfg, instruments.clone())?;
+    let mut book = PaperBroker::open(
+        dir.join(BOOK_FILE),
+        paper_config(settings)?,
+        instruments.clone(),
+    )?;
     let account_id = book.stamp_account()?;
     journal.stamp_account(&account_id)?;
     let broker_max = book.max_tag();
@@ -160,35 +125,9 @@ pub fn open_account(
     for line in &reconciled.changes {
         say(&format!("reconcile: {line}"));
     }
-    let mut trading_state = None;
-    if !reconciled.unresolved.is_empty() {
-        for line in &reconciled.unresolved {
-            say(&format!("reconcile: UNRESOLVED {line}"));
-        }
-        let reason = format!(
-            "{} order(s) unresolved at start (see `sharewise reconcile --data-dir {}`)",
-            reconciled.unresolved.len(),
-            dir.display()
-        );
-        say(&format!("account starts reducing (exits only): {reason}"));
-        trading_state = Some((TradingState::Reducing, reason));
-    }
     let differences =
         books::differences(&journal.positions(), &broker.lock()?.positions(), &symbols);
-    if !differences.is_empty() {
-        let what = books::describe(&differences);
-        let state = settings.run.on_book_mismatch;
-        say(&format!(
-            "BOOKS DIFFER at start: {what}; account starts {}",
-            state.describe()
-        ));
-        if trading_state.as_ref().is_none_or(|(s, _)| *s < state) {
-            trading_state = Some((
-                state,
-                format!("journal and broker disagree at start: {what}"),
-            ));
-        }
-    }
+    let trading_state = starting_state(dir, settings, &reconciled, &differences, say);
     let above = |id: Option<sharewise_engine::types::ClientOrderId>| id.map_or(1, |i| i.0 + 1);
     let next_client_id = journal
         .next_client_id()
@@ -205,4 +144,88 @@ pub fn open_account(
         next_client_id,
         trading_state,
     })
+}
+
+/// Looks at the journal, the broker book and `feed.json` in `dir` without writing anything:
+/// refuses a pair that does not belong together ([`crate::pairing`]) and a traded directory
+/// whose `feed.json` is gone. Returns the journal when it exists.
+fn check_pair(dir: &Path, settings: &Settings) -> Result<Option<Journal>, LiveError> {
+    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
+    let present = FilesPresent::look(&journal_path, &book_path);
+    let journal = if present.journal {
+        Some(Journal::open(&journal_path)?)
+    } else {
+        None
+    };
+    let (book_account, book_fresh) = match present.book {
+        true => {
+            let book = PaperBroker::open_read_only(&book_path, paper_config(settings)?, [])?;
+            (book.account_id().to_string(), book.is_fresh())
+        }
+        false => (String::new(), true),
+    };
+    let journal_events = journal.as_ref().map_or(0, |j| j.state().last_seq());
+    let journal_account = journal.as_ref().and_then(|j| j.account_id());
+    pairing::check(
+        &journal_path,
+        &book_path,
+        present,
+        &PairState {
+            journal_events,
+            journal_account,
+            book_account: &book_account,
+            book_fresh,
+        },
+    )?;
+    let feed_file = dir.join(state_dir::FEED_FILE);
+    if !feed_file.exists() && (journal_events > 0 || !book_fresh) {
+        return Err(LiveError::Pairing(format!(
+            "{} is missing but {} and {} have traded: it maps the broker book's instrument ids to symbols, and a new one would renumber them. Restore {} from a backup (it lists the symbols in instrument-id order)",
+            feed_file.display(),
+            journal_path.display(),
+            book_path.display(),
+            feed_file.display()
+        )));
+    }
+    Ok(journal)
+}
+
+/// The state the account starts in, said aloud: `reducing` while reconciliation left orders
+/// unresolved, `[run] on_book_mismatch` while the books differ (the stricter wins); `None`:
+/// active.
+fn starting_state(
+    dir: &Path,
+    settings: &Settings,
+    reconciled: &Reconciled,
+    differences: &[BookDifference],
+    say: fn(&str),
+) -> Option<(TradingState, String)> {
+    let mut trading_state = None;
+    if !reconciled.unresolved.is_empty() {
+        for line in &reconciled.unresolved {
+            say(&format!("reconcile: UNRESOLVED {line}"));
+        }
+        let reason = format!(
+            "{} order(s) unresolved at start (see `sharewise reconcile --data-dir {}`)",
+            reconciled.unresolved.len(),
+            dir.display()
+        );
+        say(&format!("account starts reducing (exits only): {reason}"));
+        trading_state = Some((TradingState::Reducing, reason));
+    }
+    if !differences.is_empty() {
+        let what = books::describe(differences);
+        let state = settings.run.on_book_mismatch;
+        say(&format!(
+            "BOOKS DIFFER at start: {what}; account starts {}",
+            state.describe()
+        ));
+        if trading_state.as_ref().is_none_or(|(s, _)| *s < state) {
+            trading_state = Some((
+                state,
+                format!("journal and broker disagree at start: {what}"),
+            ));
+        }
+    }
+    trading_state
 }

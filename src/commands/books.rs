@@ -86,7 +86,13 @@ pub fn reconcile(args: BooksArgs) -> Result<()> {
         }
     }
     if !seen.agrees() {
-        bail!("the journal and the broker's book in {} disagree (above); a daemon start books the broker's fills the journal lacks, and keeps the account reducing while a difference remains", args.data_dir.display());
+        for line in seen.advice(&args.data_dir) {
+            say!("what now: {line}");
+        }
+        bail!(
+            "the journal and the broker's book in {} disagree (above)",
+            args.data_dir.display()
+        );
     }
     if !args.json {
         say!("journal and broker agree");

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use sharewise_engine::types::Price;
 use sharewise_store::{orders_view, positions_view, read_state, JournalState};
@@ -23,16 +23,45 @@ pub struct JournalArgs {
     json: bool,
 }
 
+/// The journal's state, with a hint on stderr when it is empty beside a broker book that
+/// traded (it was replaced: `sharewise recover` rebuilds it).
 fn load(dir: &Path) -> Result<JournalState> {
     let path = dir.join(JOURNAL_FILE);
     if !path.exists() {
+        if let Some(orders @ 1..) = book_orders(dir) {
+            anyhow::bail!(
+                "no order journal at {}, but the broker book {} holds {orders} orders: the journal was deleted or moved. Restore it from a backup, or rebuild it from the broker's history with `sharewise recover --data-dir {}`",
+                path.display(),
+                dir.join("paper.json").display(),
+                dir.display()
+            );
+        }
         anyhow::bail!(
             "no order journal at {}: start the daemon with `sharewise run --data-dir {}` first",
             path.display(),
             dir.display()
         );
     }
-    read_state(&path).with_context(|| format!("reading {}", path.display()))
+    let state = read_state(&path)?;
+    if state.last_seq() == 0 {
+        if let Some(orders @ 1..) = book_orders(dir) {
+            note!(
+                "the journal {} is empty, but the broker book {} holds {orders} orders: the journal was replaced. Rebuild it from the broker's history with `sharewise recover --data-dir {}`",
+                path.display(),
+                dir.join("paper.json").display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(state)
+}
+
+/// Orders in the paper broker's book beside the journal (`None`: no book, or it cannot be read;
+/// the hint it feeds is not worth failing over).
+fn book_orders(dir: &Path) -> Option<usize> {
+    sharewise_live::inspect::broker_book_orders(dir)
+        .ok()
+        .flatten()
 }
 
 /// Runs `sharewise orders`.
@@ -75,14 +104,20 @@ pub fn orders(args: JournalArgs) -> Result<()> {
 }
 
 /// The daemon's last trade prices (`DATA/marks.json`, written every few seconds while it runs);
-/// empty when there is none.
-fn marks(dir: &Path) -> Result<HashMap<String, Price>> {
+/// empty when there is none. An unreadable file costs only the unrealised column (with a note on
+/// stderr), never the positions.
+fn marks(dir: &Path) -> HashMap<String, Price> {
     let path = dir.join("marks.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(HashMap::new());
+        return HashMap::new();
     };
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let doc: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            note!("{} cannot be read ({e}); unrealised P&L shows n/a. The running daemon rewrites it every few seconds", path.display());
+            return HashMap::new();
+        }
+    };
     let mut out = HashMap::new();
     if let Some(marks) = doc["marks"].as_object() {
         for (symbol, price) in marks {
@@ -91,13 +126,13 @@ fn marks(dir: &Path) -> Result<HashMap<String, Price>> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Runs `sharewise positions`: unrealised P&L at the daemon's last marks (`null` for an open
 /// position whose symbol has no mark yet).
 pub fn positions(args: JournalArgs) -> Result<()> {
-    let view = positions_view(&load(&args.data_dir)?, &marks(&args.data_dir)?);
+    let view = positions_view(&load(&args.data_dir)?, &marks(&args.data_dir));
     if args.json {
         say!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());

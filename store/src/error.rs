@@ -42,16 +42,14 @@ pub enum StoreError {
         what: String,
     },
     /// The journal file is held by a writer that does not share it (another daemon).
-    #[error(
-        "journal {path} is already open for writing by another process; read it with JournalReader"
-    )]
+    #[error("journal {path} is in use by another process (a `sharewise run` on this data directory?): stop that daemon first; `sharewise orders`, `positions` and `reconcile` read the journal while it runs")]
     Locked {
         /// The journal file.
         path: PathBuf,
     },
     /// The journal was left by a crash and must be opened for writing once (the daemon does this
     /// on start) before read-only access works again.
-    #[error("journal {path} needs recovery after a crash: start the daemon (Journal::open) once, then read it")]
+    #[error("journal {path} was left open by a process that crashed: the next `sharewise run` on its data directory repairs it (so does `sharewise orders` while no daemon runs)")]
     NeedsRecovery {
         /// The journal file.
         path: PathBuf,
@@ -136,7 +134,13 @@ impl StoreError {
             },
             // A foreign or overwritten header is reported by redb as invalid data.
             redb::Error::Corrupted(what) => StoreError::damaged(path, what),
-            redb::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            // A file cut short (a truncated copy, a full disk) reads past its end.
+            redb::Error::Io(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                ) =>
+            {
                 StoreError::damaged(path, e.to_string())
             }
             source => StoreError::Db {

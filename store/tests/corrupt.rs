@@ -88,3 +88,30 @@ fn corrupted_bytes_anywhere_give_a_damaged_error_not_a_panic() {
     }
     assert!(damaged >= 10, "only {damaged} corruptions were noticed");
 }
+
+#[test]
+fn a_journal_cut_short_is_called_damaged_not_an_io_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("journal.redb");
+    write_journal(&path);
+    let clean = std::fs::read(&path).expect("read journal");
+    // A copy that stopped early, or a disk that filled up: cut at several lengths.
+    for keep in [clean.len() / 2, clean.len() / 4, 4096.min(clean.len() - 1)] {
+        std::fs::write(&path, &clean[..keep]).expect("write truncated journal");
+        let calls: [(&str, Call); 2] = [
+            ("read_state", |p| outcome(|| read_state(p))),
+            ("Journal::open", |p| outcome(|| Journal::open(p))),
+        ];
+        for (name, call) in calls {
+            std::fs::write(&path, &clean[..keep]).expect("write truncated journal");
+            match call(&path) {
+                Some(Err(e)) => assert_damaged(&e, &path),
+                other => panic!(
+                    "{name} on a journal cut to {keep} of {} bytes: {:?}",
+                    clean.len(),
+                    other.map(|r| r.is_ok())
+                ),
+            }
+        }
+    }
+}

@@ -38,10 +38,16 @@ pub(crate) struct History {
 }
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> BrokerError {
-    BrokerError::new(
-        ErrorKind::Unknown,
-        format!("paper history: cannot {what} {}: {e}", path.display()),
-    )
+    let message = match what {
+        "parse" => format!(
+            "the paper broker's history file {} is damaged ({e}): it is that day's only record of finished orders and fills; restore it from a backup",
+            path.display()
+        ),
+        "read" => format!("cannot read the paper broker's history {}: {e}", path.display()),
+        "encode" => format!("cannot encode the paper broker's history {}: {e}", path.display()),
+        _ => format!("cannot {what} the paper broker's history {}: {e} (is the disk full or read-only?)", path.display()),
+    };
+    BrokerError::new(ErrorKind::Storage, message)
 }
 
 /// The history directory of the book at `book`: `paper-history/` beside `paper.json`.

@@ -9,10 +9,16 @@ use super::PaperState;
 use crate::{BrokerError, ErrorKind};
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> BrokerError {
-    BrokerError::new(
-        ErrorKind::Unknown,
-        format!("paper book: cannot {what} {}: {e}", path.display()),
-    )
+    let message = match what {
+        "parse" => format!(
+            "the paper broker's book {} is damaged ({e}). It is the paper account's only record of its orders, fills and cash: restore it from a backup, or move this data directory aside and start a new paper account in an empty one",
+            path.display()
+        ),
+        "read" => format!("cannot read the paper broker's book {}: {e}", path.display()),
+        "encode" => format!("cannot encode the paper broker's book {}: {e}", path.display()),
+        _ => format!("cannot {what} the paper broker's book {}: {e} (is the disk full or read-only?)", path.display()),
+    };
+    BrokerError::new(ErrorKind::Storage, message)
 }
 
 /// Reads the snapshot at `path`; `None` if there is no file yet.
