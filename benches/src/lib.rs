@@ -1,7 +1,5 @@
 //! ShareWise benchmark harness. `sharewise bench backtest` calls [`backtest::run`]; per-indicator
 //! micro-benchmarks are criterion benches in `benches/benches/indicators.rs` (`cargo bench`).
 
-#![warn(missing_docs)]
-
 pub mod backtest;
 pub mod pipeline;

@@ -13,8 +13,6 @@
 //! (`SW0000000042`, 12 characters, within Kite's 20), so an ambiguous placement is resolved by
 //! looking the tag up, never by sending again.
 
-#![warn(missing_docs)]
-
 pub mod broker;
 pub mod error;
 pub mod order;

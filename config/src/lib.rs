@@ -8,8 +8,6 @@
 //! assert_eq!(settings.strategy.name, "sma_cross"); // from the defaults
 //! ```
 
-#![warn(missing_docs)]
-
 mod bounds;
 mod env;
 mod error;

@@ -5,10 +5,9 @@
 //! [`rust_decimal::Decimal`], time is UTC nanoseconds ([`time::TimestampNs`]). Indicators compute
 //! in `f64`, as TA-Lib does, and are tested against TA-Lib's output.
 
-#![warn(missing_docs)]
-
 pub mod backtest;
 pub mod bars;
+pub mod events;
 pub mod indicators;
 pub mod intent;
 pub mod patterns;

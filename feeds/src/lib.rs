@@ -18,8 +18,6 @@
 //! [`Bar`]: sharewise_engine::types::Bar
 //! [`Tick`]: sharewise_engine::types::Tick
 
-#![warn(missing_docs)]
-
 pub mod csv_bars;
 pub mod csv_ticks;
 pub mod csv_write;

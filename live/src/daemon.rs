@@ -1,4 +1,6 @@
-//! `sharewise run`: the daemon's wiring, start to graceful stop.
+//! `sharewise run`: what a daemon is asked to do ([`DaemonOptions`]), what a run did
+//! ([`DaemonSummary`]), and the pieces [`crate::handle::Daemon::start`] wires together (the feed,
+//! the strategy plan, the resume point). [`run`] is start then join.
 //!
 //! Start ([`crate::startup`]): open the journal (`DATA/journal.redb`) and the paper broker's
 //! book (`DATA/paper.json`) as a pair, reconcile and compare them, rebuild cash and positions,
@@ -11,41 +13,27 @@
 //! time; the journal is left complete (every event is committed as it happens). A second Ctrl-C
 //! ends the order actor between two commits and exits at once.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use sharewise_actors::{EventBus, EventKind, EventStream, RuntimeBuilder, Shutdown, Supervisor};
+use sharewise_actors::{Shutdown, Supervisor};
 use sharewise_brokers::SharedPaper;
 use sharewise_config::{Settings, StrategyMode};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::InstrumentId;
-use sharewise_risk::PreTradeRisk;
 use sharewise_store::{Journal, PositionRecord};
-use tokio::sync::mpsc::channel;
 
-use crate::account::{AccountActor, AccountSetup, StrategyInfo};
-use crate::books::{self, BookDifference};
+use crate::account::StrategyInfo;
+use crate::books::BookDifference;
 use crate::error::LiveError;
-use crate::feed::driver::{FeedDriver, FeedSummary};
+use crate::feed::driver::FeedSummary;
 use crate::feed::{demo, replay, Pace, TickStream};
-use crate::messages::OrderMsg;
-use crate::order_actor::{BookWatch, OrderActor, OrderActorReport};
-use crate::progress::{AbandonOnPanic, Progress};
+use crate::order_actor::OrderActorReport;
 use crate::reconcile::Reconciled;
-use crate::restore::restore;
-use crate::startup::{open_account, Opened};
 use crate::stats::LiveStats;
-use crate::status::{MarksFile, StatusLine, MARKS_FILE};
-use crate::strategy_stage::StrategyStage;
 
-/// Events the bus holds before the writer catches up (then the newest are dropped and counted).
-const EVENT_CAPACITY: usize = 1 << 16;
+pub use crate::handle::{Daemon, DaemonHandle};
 
 /// Where the ticks come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,7 +97,7 @@ pub struct DaemonSummary {
 
 /// The feed's identity for [`state_dir::claim`]: `synthetic`, or `replay:` and the file's
 /// absolute path.
-fn feed_label(feed: &FeedChoice) -> String {
+pub(crate) fn feed_label(feed: &FeedChoice) -> String {
     match feed {
         FeedChoice::Synthetic => "synthetic".into(),
         FeedChoice::Replay { path, .. } => format!(
@@ -122,7 +110,7 @@ fn feed_label(feed: &FeedChoice) -> String {
 }
 
 /// The symbols the feed carries.
-fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
+pub(crate) fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     match feed {
         FeedChoice::Synthetic => settings.run.symbols.clone(),
         FeedChoice::Replay { path, symbol, .. } => {
@@ -131,79 +119,58 @@ fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     }
 }
 
-/// Runs the daemon until the feed ends or `opts.shutdown` is triggered.
+/// Runs the daemon until the feed ends or `opts.shutdown` is triggered: [`Daemon::start`], then
+/// [`DaemonHandle::join`].
 pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
-    let settings = &opts.settings;
-    let risk = PreTradeRisk::with_config(
-        settings.sizing().map_err(LiveError::Settings)?,
-        settings.risk_config(),
-        settings.backtest.product,
-    );
-    // The subscription tier bounds how many strategies run (checked as each one starts).
-    for open in 0..settings.run.strategies.len() {
-        risk.check_strategy_start(settings.run.tier, open)
-            .map_err(|r| {
-                LiveError::Settings(format!(
-                    "run.strategies: {r}; raise run.tier or run fewer strategies"
-                ))
-            })?;
+    Daemon::start(opts)?.join()
+}
+
+/// Whether the feed runs in lockstep with the engine, and at what pace.
+pub(crate) fn pace_of(opts: &DaemonOptions) -> (bool, Pace) {
+    match (opts.pace, &opts.feed) {
+        (Some(Pace::Max), _) | (None, FeedChoice::Replay { .. }) => (true, Pace::Max),
+        (Some(pace), _) => (false, pace),
+        (None, FeedChoice::Synthetic) => {
+            (false, Pace::Speed(f64::from(opts.settings.run.demo_speed)))
+        }
     }
-    std::fs::create_dir_all(&opts.data_dir).map_err(|e| {
-        LiveError::io(
-            format!("cannot create data dir {}", opts.data_dir.display()),
-            e,
-        )
-    })?;
-    let fed = feed_symbols(settings, &opts.feed);
-    let io_runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
-    let opened = open_account(
-        &opts.data_dir,
-        settings,
-        &feed_label(&opts.feed),
-        &fed,
-        &io_runtime,
-        opts.say,
-    )?;
-    let disputed = opened.disputed();
-    let Opened {
-        journal,
-        broker,
-        symbols,
-        instruments,
-        reconciled,
-        differences,
-        next_client_id,
-        trading_state,
-    } = opened;
+}
+
+/// Opens the feed's ticks for `symbols` (ids = indices) and the bar interval the strategies see
+/// (a replay of daily bars plays as daily).
+pub(crate) fn open_feed(
+    opts: &DaemonOptions,
+    symbols: &[String],
+    fed: &[String],
+    stats: &Arc<LiveStats>,
+    demo_days: Option<demo::DemoDays>,
+) -> Result<(TickStream, BarInterval), LiveError> {
+    let settings = &opts.settings;
     let id_of = |symbol: &str| {
         symbols
             .iter()
             .position(|s| s == symbol)
             .map_or(InstrumentId(0), |i| InstrumentId(i as u32))
     };
-    let warm_until = resume_point(&journal, &broker)?;
-
-    let restored = restore(&journal, &symbols, settings.backtest.cash, warm_until)?;
-    let (lockstep, pace) = match (opts.pace, &opts.feed) {
-        (Some(Pace::Max), _) | (None, FeedChoice::Replay { .. }) => (true, Pace::Max),
-        (Some(pace), _) => (false, pace),
-        (None, FeedChoice::Synthetic) => (false, Pace::Speed(f64::from(settings.run.demo_speed))),
-    };
-    let plan = StrategyPlan::build(settings, &symbols, &fed)?;
-    let stats = Arc::new(LiveStats::new(instruments.len()));
     let mut interval = settings.run.bar_interval();
     let ticks: TickStream = match &opts.feed {
         FeedChoice::Synthetic => {
-            let start = demo::default_start_day();
+            let days =
+                demo_days.unwrap_or_else(|| demo::DemoDays::from_today(demo::default_start_day()));
+            let day = |d: i64| {
+                sharewise_engine::time::format_ist(sharewise_engine::time::ist_midnight(d))
+                    .get(..10)
+                    .unwrap_or("today")
+                    .to_string()
+            };
             (opts.say)(&format!(
-                "demo session: synthetic NSE ticks for {} symbols on a simulated clock at {}x from {} 09:15 IST — not market data",
+                "demo session: synthetic NSE ticks for {} symbols on a simulated clock at {}x from {} 09:15 IST (warmed up on {}'s session) — not market data",
                 settings.run.symbols.len(),
                 settings.run.demo_speed,
-                sharewise_engine::time::format_ist(sharewise_engine::time::ist_midnight(start)).get(..10).unwrap_or("today"),
+                day(days.live),
+                day(days.history),
             ));
+            let start = days.history;
             let ids: Vec<(InstrumentId, String)> = settings
                 .run
                 .symbols
@@ -218,7 +185,7 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
                 skip_bad: *skip_bad,
                 configured: interval,
             };
-            let replay = replay::open(path, &options, Arc::clone(&stats))?;
+            let replay = replay::open(path, &options, Arc::clone(stats))?;
             if replay.daily {
                 interval = BarInterval::D1;
                 (opts.say)(&format!("replay: {} holds daily bars: each plays as its IST day's session (open 09:15, close 15:29 IST) and the strategies see 1d bars", path.display()));
@@ -227,148 +194,15 @@ pub fn run(opts: DaemonOptions) -> Result<DaemonSummary, LiveError> {
             replay.ticks
         }
     };
-
-    let progress = Arc::new(Progress::default());
-    let (bus, stream) = EventBus::bounded(EVENT_CAPACITY);
-    let (orders_tx, orders_rx) = channel::<OrderMsg>(settings.run.order_queue);
-    stats.set_book_mismatch((!differences.is_empty()).then(|| books::describe(&differences)));
-    let account = AccountActor::new(AccountSetup {
-        instruments: instruments.clone(),
-        strategies: plan.infos.clone(),
-        risk,
-        product: settings.backtest.product,
-        allow_short: settings.backtest.allow_short,
-        restored,
-        working: reconciled.working.clone(),
-        next_client_id,
-        trailing_stop_bps: settings.run.trailing_stop_bps(),
-        stopping: opts.shutdown.clone(),
-        orders: orders_tx.clone(),
-        trading_state,
-        disputed,
-        progress: Arc::clone(&progress),
-        stats: Arc::clone(&stats),
-        warm_until,
-    });
-    let failure = Arc::new(Mutex::new(None));
-    let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
-    let driver = FeedDriver {
-        broker: broker.clone(),
-        orders: orders_tx.clone(),
-        progress: Arc::clone(&progress),
-        lockstep,
-        pace,
-        warm_until,
-        close_last_bars: matches!(opts.feed, FeedChoice::Replay { .. }),
-        instruments: instruments.len(),
-        failure: Arc::clone(&failure),
-    };
-    let summary_slot = Arc::clone(&feed_summary);
-    let placement = settings.runtime.clone();
-    let n = instruments.len();
-    let stage_stats = Arc::clone(&stats);
-    let (runtime, engine_tx) = RuntimeBuilder::new(placement.clone(), n, bus.clone())
-        .shutdown(opts.shutdown.clone())
-        .spawn_staged(
-            move |port| {
-                let _guard = AbandonOnPanic(Arc::clone(&driver.progress));
-                let done = driver.run(port, ticks);
-                if let Ok(mut slot) = summary_slot.lock() {
-                    *slot = done;
-                }
-            },
-            |shard| {
-                StrategyStage::new(
-                    n,
-                    interval,
-                    plan.supervisor(&placement, shard),
-                    lockstep,
-                    warm_until,
-                    Arc::clone(&stage_stats),
-                )
-            },
-            account,
-        )
-        .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
-
-    let every = (settings.run.compare_every_s > 0)
-        .then(|| Duration::from_secs(settings.run.compare_every_s));
-    let watch = BookWatch {
-        symbols: symbols.clone(),
-        every,
-        on_mismatch: settings.run.on_book_mismatch,
-        stats: Arc::clone(&stats),
-    };
-    let actor = OrderActor::new(
-        journal,
-        broker.clone(),
-        engine_tx,
-        bus.clone(),
-        Arc::clone(&progress),
-    )
-    .with_shutdown(opts.shutdown.clone())
-    .with_watch(watch);
-    let order_guard = AbandonOnPanic(Arc::clone(&progress));
-    let order_thread = std::thread::Builder::new()
-        .name("sw-orders".into())
-        .spawn(move || {
-            let _guard = order_guard;
-            io_runtime.block_on(actor.run(orders_rx))
-        })
-        .map_err(|e| LiveError::io("cannot start the order actor", e))?;
-    let writer = EventWriter::spawn(stream, opts.events.as_deref(), Arc::clone(&stats))?;
-    let marks = MarksFile {
-        path: opts.data_dir.join(MARKS_FILE),
-        symbols: symbols.clone(),
-    };
-    let status = StatusLine::spawn(
-        Arc::clone(&stats),
-        runtime.link_stats_handle(),
-        Arc::clone(&progress),
-        opts.shutdown.clone(),
-        settings.run.status_every_s,
-        opts.say,
-        marks,
-        opts.on_forced,
-    );
-
-    let engine = runtime.join().map_err(|e| LiveError::Thread(e.to_string()));
-    // Everything the engine and the feed sent is queued ahead of this.
-    let _ = orders_tx.blocking_send(OrderMsg::Stop {
-        cancel_open: settings.run.cancel_open_orders_on_shutdown,
-    });
-    drop(orders_tx);
-    let orders = order_thread
-        .join()
-        .map_err(|_| LiveError::Thread("the order actor panicked".into()))?;
-    status.stop();
-    let events_dropped = bus.dropped();
-    drop(bus);
-    let write_result = writer.finish();
-    let (journal, orders) = orders?;
-    let link = engine?.link;
-    if let Some(why) = failure.lock().ok().and_then(|mut f| f.take()) {
-        return Err(LiveError::Feed(why));
-    }
-    write_result?;
-    let duplicate_placements = broker.lock()?.duplicate_placements();
-    let feed = feed_summary.lock().map(|s| *s).unwrap_or_default();
-    Ok(DaemonSummary {
-        reconciled,
-        start_differences: differences,
-        feed,
-        orders,
-        stats,
-        positions: journal.positions(),
-        duplicate_placements,
-        events_dropped,
-        link,
-    })
+    Ok((ticks, interval))
 }
 
 /// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up
 /// to it are replayed only to warm the strategies up.
-fn resume_point(journal: &Journal, broker: &SharedPaper) -> Result<TimestampNs, LiveError> {
+pub(crate) fn resume_point(
+    journal: &Journal,
+    broker: &SharedPaper,
+) -> Result<TimestampNs, LiveError> {
     // An order's creation counts too: the end-of-replay bar close decides at the next session's
     // open, later than any broker clock.
     let journal_last = journal.state().last_activity();
@@ -380,10 +214,10 @@ fn resume_point(journal: &Journal, broker: &SharedPaper) -> Result<TimestampNs, 
 }
 
 /// The strategy instances to run: one per (strategy, instrument) pair, with names and modes.
-struct StrategyPlan {
+pub(crate) struct StrategyPlan {
     /// (strategy config index, instrument) per supervisor index.
     entries: Vec<(usize, InstrumentId)>,
-    infos: Vec<StrategyInfo>,
+    pub(crate) infos: Vec<StrategyInfo>,
     settings: Settings,
     /// Instrument ids `0..instruments`.
     instruments: usize,
@@ -392,7 +226,7 @@ struct StrategyPlan {
 impl StrategyPlan {
     /// Pairs every `[[run.strategies]]` entry with the instruments of the feed (`fed`) it names
     /// (all when it names none); instrument ids are indices into `symbols`.
-    fn build(
+    pub(crate) fn build(
         settings: &Settings,
         symbols: &[String],
         fed: &[String],
@@ -426,7 +260,11 @@ impl StrategyPlan {
 
     /// The supervisor of `shard`: every entry keeps its index; entries of other shards are added
     /// without instruments, so they never run there.
-    fn supervisor(&self, placement: &sharewise_actors::Placement, shard: usize) -> Supervisor {
+    pub(crate) fn supervisor(
+        &self,
+        placement: &sharewise_actors::Placement,
+        shard: usize,
+    ) -> Supervisor {
         let mut supervisor = Supervisor::new(self.instruments);
         for &(k, instrument) in &self.entries {
             let s = &self.settings.run.strategies[k];
@@ -440,84 +278,5 @@ impl StrategyPlan {
             supervisor.add(Box::new(strategy), subscribed, s.on_failure);
         }
         supervisor
-    }
-}
-
-/// The event consumer: writes JSON lines (when asked) and keeps the latest engine p99.
-struct EventWriter {
-    handle: JoinHandle<Result<(), LiveError>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl EventWriter {
-    fn spawn(
-        stream: EventStream,
-        path: Option<&Path>,
-        stats: Arc<LiveStats>,
-    ) -> Result<EventWriter, LiveError> {
-        let mut out: Option<BufWriter<File>> = match path {
-            // Appended to: a restart adds to the record instead of erasing it.
-            Some(p) => Some(BufWriter::new(
-                OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(p)
-                    .map_err(|e| {
-                        LiveError::io(format!("cannot open events file {}", p.display()), e)
-                    })?,
-            )),
-            None => None,
-        };
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop_flag = Arc::clone(&stop);
-        let handle = std::thread::Builder::new()
-            .name("sw-events".into())
-            .spawn(move || -> Result<(), LiveError> {
-                let write_err = |e| LiveError::io("cannot write events", e);
-                let mut last_flush = Instant::now();
-                loop {
-                    let event = stream.next_timeout(Duration::from_millis(100));
-                    if let Some(event) = &event {
-                        if let EventKind::Latency { stage, p99_ns, .. } = &event.kind {
-                            match stage.as_str() {
-                                "feed_to_engine" => {
-                                    stats.hop_p99_ns.store(*p99_ns, Ordering::Relaxed)
-                                }
-                                "engine_chain" => {
-                                    stats.chain_p99_ns.store(*p99_ns, Ordering::Relaxed)
-                                }
-                                _ => {}
-                            }
-                        }
-                        if let Some(out) = out.as_mut() {
-                            serde_json::to_writer(&mut *out, event)
-                                .map_err(|e| LiveError::io("cannot write events", e.into()))?;
-                            out.write_all(b"\n").map_err(write_err)?;
-                        }
-                    } else if stop_flag.load(Ordering::Acquire) {
-                        break;
-                    }
-                    if last_flush.elapsed() > Duration::from_secs(1) {
-                        if let Some(out) = out.as_mut() {
-                            out.flush().map_err(write_err)?;
-                        }
-                        last_flush = Instant::now();
-                    }
-                }
-                if let Some(out) = out.as_mut() {
-                    out.flush().map_err(write_err)?;
-                }
-                Ok(())
-            })
-            .map_err(|e| LiveError::io("cannot start the event writer", e))?;
-        Ok(EventWriter { handle, stop })
-    }
-
-    /// Writes what is left and ends the thread.
-    fn finish(self) -> Result<(), LiveError> {
-        self.stop.store(true, Ordering::Release);
-        self.handle
-            .join()
-            .map_err(|_| LiveError::Thread("the event writer panicked".into()))?
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! | module | what it is for |
 //! | --- | --- |
-//! | [`daemon`] | start (journal, paper book, reconciliation, threads) to graceful stop |
+//! | [`handle`] | `Daemon::start` → [`handle::DaemonHandle`]: events by `seq`, commands, snapshots, stop |
+//! | [`daemon`] | what a start opens and spawns (journal, paper book, reconciliation, threads), and `run` |
+//! | [`event_writer`] | `--events` as JSON lines: the daemon's own subscriber |
+//! | [`control`] | the commands a running daemon takes, their answers, an account's snapshot |
 //! | [`strategy_stage`] | ticks → bars → supervised strategies → decisions |
 //! | [`account`] | the engine thread's owner of positions, cash and risk: decisions → orders |
 //! | [`brackets`] | engine-managed stop-loss, take-profit and trailing stop |
@@ -25,15 +28,16 @@
 //! [`sharewise_engine::strategy`], the signal → order decision from
 //! [`sharewise_engine::intent`], the gate from [`sharewise_risk`].
 
-#![warn(missing_docs)]
-
 pub mod account;
 pub mod books;
 pub mod brackets;
+pub mod control;
 pub mod daemon;
 pub mod drops;
 pub mod error;
+pub mod event_writer;
 pub mod feed;
+pub mod handle;
 pub mod inspect;
 pub mod messages;
 pub mod order_actor;

@@ -4,11 +4,15 @@
 //! - order actor → account: [`EngineMsg::Report`] (placements, fills, final states);
 //! - account (commands), feed (paper fills) and daemon (stop) → order actor: [`OrderMsg`], on
 //!   one bounded queue (`[run] order_queue`), so the actor sees them in the order they were sent;
-//! - order actor → account: [`EngineMsg::TradingState`] when the books disagree.
+//! - order actor → account: [`EngineMsg::TradingState`] when the books disagree;
+//! - daemon handle → account: [`EngineMsg::Control`] (commands) and [`EngineMsg::Snapshot`],
+//!   each with a [`ReplyTo`] the handle waits on.
 
 use sharewise_actors::Decision;
 use sharewise_engine::types::{ClientOrderId, Fill, Order};
 use sharewise_store::OrderStatus;
+
+use crate::control::{Ack, CommandRequest, Refusal, Snapshot};
 
 /// A message into the engine thread's account actor.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +34,41 @@ pub enum EngineMsg {
         /// Symbols whose books disagree: no orders at all in them.
         symbols: Vec<String>,
     },
+    /// An operator's command (see [`crate::control`]); the outcome goes to `reply`.
+    Control {
+        /// What, for which account, from whom.
+        request: CommandRequest,
+        /// Where the answer goes.
+        reply: ReplyTo<Result<Ack, Refusal>>,
+    },
+    /// A consistent picture of the account, sent to `reply`.
+    Snapshot {
+        /// Where the snapshot goes.
+        reply: ReplyTo<Snapshot>,
+    },
+}
+
+/// Where an answer goes: a one-slot channel the asker waits on (a gone asker is not an error).
+#[derive(Clone, Debug)]
+pub struct ReplyTo<T>(pub crossbeam_channel::Sender<T>);
+
+impl<T> ReplyTo<T> {
+    /// A reply slot and the end to wait on.
+    pub fn pair() -> (ReplyTo<T>, crossbeam_channel::Receiver<T>) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        (ReplyTo(tx), rx)
+    }
+
+    /// Answers; an asker that stopped waiting is ignored.
+    pub fn send(&self, answer: T) {
+        let _ = self.0.try_send(answer);
+    }
+}
+
+impl<T> PartialEq for ReplyTo<T> {
+    fn eq(&self, other: &ReplyTo<T>) -> bool {
+        self.0.same_channel(&other.0)
+    }
 }
 
 impl From<Decision> for EngineMsg {

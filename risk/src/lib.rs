@@ -49,8 +49,6 @@
 //! assert_eq!(gate.config().max_orders_per_second, None);
 //! ```
 
-#![warn(missing_docs)]
-
 pub mod calendar;
 pub mod checks;
 pub mod codes;

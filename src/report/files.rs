@@ -58,7 +58,12 @@ pub fn metrics_json(m: &Metrics) -> Map<String, Value> {
 
 /// The `report.json` object.
 pub fn report_json(result: &BacktestResult, info: &RunInfo) -> Value {
-    let rejections: BTreeMap<&str, u64> = result.counts.rejections.iter().copied().collect();
+    let rejections: BTreeMap<&str, u64> = result
+        .counts
+        .rejections
+        .iter()
+        .map(|&(code, n)| (code.as_str(), n))
+        .collect();
     let bars = result.bars();
     let mut report = json!({
         "strategy": result.strategy,

@@ -27,8 +27,6 @@
 //! # Ok(()) }
 //! ```
 
-#![warn(missing_docs)]
-
 pub mod error;
 pub mod event;
 pub mod files;

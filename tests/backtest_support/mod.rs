@@ -8,6 +8,7 @@ pub use rust_decimal::Decimal;
 pub use sharewise_engine::backtest::{
     BacktestConfig, BacktestResult, Backtester, Commission, Decision, ZerodhaRates,
 };
+pub use sharewise_engine::risk::ReasonCode;
 pub use sharewise_engine::strategy::{Reason, Signal, Strategy};
 pub use sharewise_engine::time::{
     days_from_civil, ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS,
@@ -183,7 +184,7 @@ pub fn order_of(result: &BacktestResult, signal: usize) -> sharewise_engine::typ
     }
 }
 
-pub fn rejection_of(result: &BacktestResult, signal: usize) -> (&'static str, String) {
+pub fn rejection_of(result: &BacktestResult, signal: usize) -> (ReasonCode, String) {
     match &result.signals[signal].decision {
         Decision::Rejected { rejection } => (rejection.code, rejection.detail.clone()),
         other => panic!("signal {signal}: expected a rejection, got {other:?}"),

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::metrics::MetricsAccumulator;
 use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
 use crate::intent;
-use crate::risk::{self, AccountView, OrderRequest, Rejection, RiskGate};
+use crate::risk::{self, AccountView, OrderRequest, ReasonCode, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
 use crate::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
 use crate::types::{
@@ -58,7 +58,7 @@ pub struct DecisionCounts {
     /// Signals that changed nothing.
     pub no_change: u64,
     /// Rejections by reason code, in first-seen order.
-    pub rejections: Vec<(&'static str, u64)>,
+    pub rejections: Vec<(ReasonCode, u64)>,
 }
 
 impl DecisionCounts {
@@ -71,7 +71,7 @@ impl DecisionCounts {
         }
     }
 
-    fn count_rejection(&mut self, code: &'static str) {
+    fn count_rejection(&mut self, code: ReasonCode) {
         match self.rejections.iter_mut().find(|(c, _)| *c == code) {
             Some((_, n)) => *n += 1,
             None => self.rejections.push((code, 1)),
@@ -546,7 +546,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
     }
 
     /// Drops the pending order as cancelled and counts why.
-    fn refuse_pending(&mut self, code: &'static str) {
+    fn refuse_pending(&mut self, code: ReasonCode) {
         self.pending = None;
         self.cancelled_orders += 1;
         self.counts.count_rejection(code);

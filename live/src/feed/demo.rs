@@ -5,10 +5,17 @@
 //! starting at 09:15 IST on today's date (the next weekday at weekends) and running session after
 //! session. The streams are merged in time order. Played at `demo_speed` (60 by default: a
 //! simulated minute per real second) with nights and weekends skipped, a session passes in about
-//! six minutes whatever the hour, so signals and orders appear soon after starting. These are not
-//! market prices.
+//! six minutes whatever the hour. These are not market prices.
+//!
+//! **Warm start**: the stream begins one session earlier ([`DemoDays::history`]), and everything
+//! before the live session's open is played at once, only to warm the strategies up (as history
+//! after a restart is): they can trade on the first live bar, so the first orders come within
+//! seconds of starting, not after the slowest indicator's warm-up.
 
-use sharewise_engine::time::{days_from_civil, weekday, IST_OFFSET_NS, NANOS_PER_DAY};
+use sharewise_engine::time::{
+    days_from_civil, ist_midnight, weekday, TimestampNs, IST_OFFSET_NS, NANOS_PER_DAY,
+    NSE_OPEN_IST_NS,
+};
 use sharewise_engine::types::{InstrumentId, Price, Tick};
 use sharewise_feeds::synthetic::{generate_ticks, GenSpec, SyntheticTicks};
 
@@ -47,6 +54,32 @@ fn weekday_from(mut day: i64) -> i64 {
         day += 1;
     }
     day
+}
+
+/// The demo's days: a session of history to warm up on, then the live sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoDays {
+    /// The IST day whose session only warms the strategies up.
+    pub history: i64,
+    /// The first live session's IST day.
+    pub live: i64,
+}
+
+impl DemoDays {
+    /// The days for a demo started on IST day `today` (a weekend starts on Monday).
+    pub fn from_today(today: i64) -> DemoDays {
+        let live = weekday_from(today);
+        let mut history = live - 1;
+        while weekday(history) >= 5 {
+            history -= 1;
+        }
+        DemoDays { history, live }
+    }
+
+    /// The live session's open: ticks before it only warm the strategies up.
+    pub fn live_open(&self) -> TimestampNs {
+        ist_midnight(self.live) + NSE_OPEN_IST_NS
+    }
 }
 
 /// The merged demo stream for `symbols` (each with its instrument id) from IST day `start_day`.
@@ -103,6 +136,37 @@ impl Iterator for Merge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_warm_up_session_is_the_weekday_before_the_live_one() {
+        let monday = days_from_civil(2026, 1, 5);
+        assert_eq!(
+            DemoDays::from_today(monday),
+            DemoDays {
+                history: monday - 3,
+                live: monday
+            }
+        );
+        assert_eq!(
+            DemoDays::from_today(monday + 1),
+            DemoDays {
+                history: monday,
+                live: monday + 1
+            }
+        );
+        // Saturday: live on Monday, warmed up on Friday.
+        assert_eq!(
+            DemoDays::from_today(monday - 2),
+            DemoDays {
+                history: monday - 3,
+                live: monday
+            }
+        );
+        assert_eq!(
+            sharewise_engine::time::format_ist(DemoDays::from_today(monday).live_open()),
+            "2026-01-05T09:15:00+05:30"
+        );
+    }
 
     #[test]
     fn streams_merge_in_time_order_and_repeat_exactly() {

@@ -41,6 +41,8 @@ pub struct FeedDriver {
     pub pace: Pace,
     /// Ticks at or before this time only warm the strategies up.
     pub warm_until: TimestampNs,
+    /// History ticks that may be on their way to the engine at once (below the ring's capacity).
+    pub warm_window: u64,
     /// Close the last bars at the end of the feed (finite feeds).
     pub close_last_bars: bool,
     /// Instruments in the feed (for closing the last bars).
@@ -96,7 +98,12 @@ impl FeedDriver {
             summary.ticks += 1;
             if warming {
                 summary.warm_up += 1;
-                if !self.progress.wait_engine(summary.ticks) {
+                // Up to `warm_window` history ticks in flight: fast, yet never enough to fill
+                // the ring (a full ring conflates, and history must reach the strategies whole).
+                if !self
+                    .progress
+                    .wait_engine(summary.ticks.saturating_sub(self.warm_window))
+                {
                     return summary;
                 }
                 continue;

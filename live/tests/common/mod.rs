@@ -154,6 +154,7 @@ impl AccountRig {
         let stats = Arc::new(LiveStats::new(2));
         let progress = Arc::new(Progress::default());
         let actor = AccountActor::new(AccountSetup {
+            name: "main".into(),
             instruments: instruments(),
             strategies: vec![
                 StrategyInfo {
@@ -331,6 +332,7 @@ pub fn type_of(kind: &EventKind) -> &'static str {
         EventKind::Pnl { .. } => "pnl",
         EventKind::Alert { .. } => "alert",
         EventKind::Latency { .. } => "latency",
+        EventKind::Command { .. } => "command",
     }
 }
 

@@ -16,7 +16,7 @@ use sharewise_engine::risk::Rejection;
 
 /// A refusal with `code` and `detail`.
 #[inline]
-pub(crate) fn reject(code: &'static str, detail: String) -> Rejection {
+pub(crate) fn reject(code: crate::codes::ReasonCode, detail: String) -> Rejection {
     Rejection { code, detail }
 }
 

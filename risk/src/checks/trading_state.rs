@@ -12,7 +12,7 @@ use sharewise_engine::risk::Rejection;
 use sharewise_engine::time::TimestampNs;
 
 use super::reject;
-use crate::codes;
+use crate::codes::{self, ReasonCode};
 
 /// What the kill switch lets through, from least to most restrictive.
 #[derive(
@@ -44,7 +44,8 @@ impl TradingState {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Setting {
     state: TradingState,
-    code: &'static str,
+    /// `None` while active.
+    code: Option<ReasonCode>,
     reason: String,
 }
 
@@ -81,17 +82,18 @@ impl KillSwitch {
         &self.in_force().reason
     }
 
-    /// The code refusals carry: `HALTED`/`REDUCE_ONLY` when set by hand, `DAILY_LOSS` when tripped.
-    pub fn code(&self) -> &'static str {
+    /// The code refusals carry: `HALTED`/`REDUCE_ONLY` when set by hand, `DAILY_LOSS` when
+    /// tripped; `None` while active.
+    pub fn code(&self) -> Option<ReasonCode> {
         self.in_force().code
     }
 
     /// Sets the state by hand; it stays until set again, and overrides an automatic trip.
     pub fn set(&mut self, state: TradingState, reason: String) {
         let code = match state {
-            TradingState::Active => "",
-            TradingState::Reducing => codes::REDUCE_ONLY,
-            TradingState::Halted => codes::HALTED,
+            TradingState::Active => None,
+            TradingState::Reducing => Some(codes::REDUCE_ONLY),
+            TradingState::Halted => Some(codes::HALTED),
         };
         let reason = if state == TradingState::Active {
             String::new()
@@ -120,13 +122,13 @@ impl KillSwitch {
     pub(crate) fn trip(
         &mut self,
         state: TradingState,
-        code: &'static str,
+        code: ReasonCode,
         reason: String,
         clears_at: TimestampNs,
     ) {
         self.auto = Setting {
             state,
-            code,
+            code: Some(code),
             reason,
         };
         self.auto_clears_at = Some(clears_at);
@@ -150,14 +152,14 @@ impl KillSwitch {
             TradingState::Active => Ok(()),
             TradingState::Reducing if reduces => Ok(()),
             TradingState::Reducing => Err(reject(
-                setting.code,
+                setting.code.unwrap_or(codes::REDUCE_ONLY),
                 format!(
                     "trading is reduce-only ({}); the order would open or grow a position",
                     setting.reason
                 ),
             )),
             TradingState::Halted => Err(reject(
-                setting.code,
+                setting.code.unwrap_or(codes::HALTED),
                 format!("trading halted: {}", setting.reason),
             )),
         }

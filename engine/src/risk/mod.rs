@@ -14,12 +14,16 @@ use serde::Serialize;
 use crate::time::TimestampNs;
 use crate::types::{Instrument, Price, Qty, Side};
 
+mod reason;
+
+pub use reason::ReasonCode;
+
 /// Reason code: the order's value (price × quantity) exceeds what the engine represents
 /// ([`Price::MAX_VALUE`]); re-exported by `sharewise-risk` with the other codes.
-pub const ORDER_VALUE_OVERFLOW: &str = "ORDER_VALUE_OVERFLOW";
+pub const ORDER_VALUE_OVERFLOW: ReasonCode = ReasonCode::OrderValueOverflow;
 /// Reason code: a fill price moved by slippage would leave the price range or not be positive,
 /// so the order is cancelled rather than filled at a wrapped (favourable) price.
-pub const PRICE_OUT_OF_RANGE: &str = "PRICE_OUT_OF_RANGE";
+pub const PRICE_OUT_OF_RANGE: ReasonCode = ReasonCode::PriceOutOfRange;
 
 /// Why an order request is being made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -77,7 +81,7 @@ pub struct AccountView<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Rejection {
     /// Stable reason code, e.g. `INSUFFICIENT_CASH`, `QTY_BELOW_LOT`.
-    pub code: &'static str,
+    pub code: ReasonCode,
     /// What was wrong, with the numbers, e.g. `needs 15731.50, free cash 1200.00`.
     pub detail: String,
 }

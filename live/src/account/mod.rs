@@ -22,6 +22,8 @@
 //! Per tick: a few array reads and writes, no allocation; every 256 ticks the P&L counters for
 //! the status line are refreshed (a pass over the instruments).
 
+mod control;
+
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -74,6 +76,8 @@ pub struct WorkingOrder {
 
 /// Everything the account actor starts from.
 pub struct AccountSetup {
+    /// The account's name (commands and events name it).
+    pub name: String,
     /// Instruments by id (index = id).
     pub instruments: Vec<Instrument>,
     /// Strategies by supervisor index.
@@ -122,6 +126,7 @@ enum Stopped {
 
 /// The engine thread's account and risk actor (see the module docs).
 pub struct AccountActor {
+    name: String,
     instruments: Vec<Instrument>,
     strategies: Vec<StrategyInfo>,
     risk: PreTradeRisk,
@@ -173,6 +178,7 @@ impl AccountActor {
             ],
             stopped: vec![Stopped::No; n],
             disputed: vec![false; n],
+            name: setup.name,
             instruments: setup.instruments,
             strategies: setup.strategies,
             risk: setup.risk,
@@ -691,6 +697,11 @@ impl Actor for AccountActor {
                 self.dispute(&symbols);
                 self.set_trading_state(state, reason, ctx);
             }
+            Input::Message(EngineMsg::Control { request, reply }) => {
+                let outcome = self.on_control(request, ctx);
+                reply.send(outcome);
+            }
+            Input::Message(EngineMsg::Snapshot { reply }) => reply.send(self.snapshot()),
         }
     }
 }
