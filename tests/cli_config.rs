@@ -101,7 +101,7 @@ fn environment_overrides_are_applied_or_refused_by_name() {
     ]);
     sw_env(None, &[("SHAREWISE_RUNN__DEMO_SPEED", "600")], &["config", "check", s(&f)])
         .fails()
-        .stderr_has(&["environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime"]);
+        .stderr_has(&["environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime, accounts"]);
     sw_env(
         None,
         &[("SHAREWISE_PAPER__MAX_FILL_PCT", "0")],

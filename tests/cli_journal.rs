@@ -80,6 +80,7 @@ fn orders_and_positions_print_the_interface_fields_as_json() {
         (Some(2), Some(0), Some("sent"))
     );
     assert_eq!(orders[0]["status"], "filled");
+    assert_eq!(orders[0]["account"], "main");
 
     let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"]).ok();
     let positions: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -100,6 +101,58 @@ fn orders_and_positions_print_the_interface_fields_as_json() {
     sw(&["orders", "--data-dir", s(dir.path())])
         .ok()
         .stdout_has(&["SW0000000003", "TCS", "sent", "3 orders"]);
+}
+
+#[test]
+fn every_account_is_shown_by_name_and_one_can_be_chosen() {
+    let dir = tmp();
+    {
+        let mut main = Journal::open(dir.path().join("journal.redb")).unwrap();
+        order(&mut main, 1, "INFY", Side::Buy, 10);
+        fill(&mut main, 1, Side::Buy, 10, "1500.00");
+        std::fs::create_dir_all(dir.path().join("accounts/alice")).unwrap();
+        let mut alice = Journal::open(dir.path().join("accounts/alice/journal.redb")).unwrap();
+        order(&mut alice, 1, "TCS", Side::Buy, 3);
+        fill(&mut alice, 1, Side::Buy, 3, "3400.00");
+    }
+    let out = sw(&["positions", "--data-dir", s(dir.path()), "--json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let seen: Vec<(&str, &str, i64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["account"].as_str().unwrap(),
+                r["symbol"].as_str().unwrap(),
+                r["qty"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(seen, [("main", "INFY", 10), ("alice", "TCS", 3)]);
+
+    let out = sw(&[
+        "orders",
+        "--data-dir",
+        s(dir.path()),
+        "--account",
+        "alice",
+        "--json",
+    ])
+    .ok();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        (&rows[0]["account"], &rows[0]["symbol"]),
+        (&"alice".into(), &"TCS".into())
+    );
+
+    sw(&["orders", "--data-dir", s(dir.path())])
+        .ok()
+        .stdout_has(&["account main", "INFY", "account alice", "TCS", "1 orders"]);
+    sw(&["positions", "--data-dir", s(dir.path()), "--account", "bob"])
+        .fails()
+        .stderr_has(&["no account `bob` in", "(it holds main, alice)"]);
 }
 
 #[test]

@@ -363,3 +363,58 @@ fn events_are_appended_across_runs() {
         both.len()
     );
 }
+
+/// Two accounts on one replay: each trades the same signals with its own sizing into its own
+/// journal; the summary, `reconcile` and `orders --account` name them.
+#[test]
+fn two_accounts_trade_one_replay_into_their_own_books() {
+    let dir = tmp();
+    let bars = daily_bars(dir.path(), "AAPL_1d.csv", 300, Stamp::UtcMidnightMs);
+    let config = format!("{CONFIG}[[accounts]]\nname = \"alice\"\nsizing = {{ method = \"fixed_qty\", value = \"3\" }}\n[[accounts]]\nname = \"bob\"\nsizing = {{ method = \"fixed_qty\", value = \"30\" }}\n");
+    std::fs::write(dir.path().join("two.toml"), config).unwrap();
+    let feed = format!("replay:{}", s(&bars));
+    sw_in(
+        dir.path(),
+        &[
+            "run", "--config", "two.toml", "--feed", &feed, "--speed", "max",
+        ],
+    )
+    .ok()
+    .stdout_has(&[
+        "positions (alice):",
+        "positions (bob):",
+        "books (alice): the journal and the broker agree",
+        "books (bob): the journal and the broker agree",
+        "--account NAME",
+    ]);
+    assert!(dir
+        .path()
+        .join("data/accounts/alice/journal.redb")
+        .is_file());
+    assert!(dir.path().join("data/accounts/bob/paper.json").is_file());
+    sw_in(dir.path(), &["reconcile", "--config", "two.toml"])
+        .ok()
+        .stdout_has(&["account alice", "account bob", "journal and broker agree"]);
+    let qtys = |account: &str| -> Vec<(String, i64)> {
+        let out = sw_in(dir.path(), &["orders", "--account", account, "--json"]).ok();
+        let rows: Value = serde_json::from_str(&out.stdout).unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["side"].as_str().unwrap().to_string(),
+                    r["qty"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (alice, bob) = (qtys("alice"), qtys("bob"));
+    assert!(!alice.is_empty());
+    // The same decisions, sized by each account's own rule.
+    let scaled: Vec<(String, i64)> = alice
+        .iter()
+        .map(|(side, q)| (side.clone(), q * 10))
+        .collect();
+    assert_eq!(bob, scaled);
+}

@@ -13,7 +13,7 @@ pub(crate) const PREFIX: &str = "SHAREWISE_";
 
 /// The top-level sections a variable may name (the fields of `Settings`, kept in step by a test).
 pub(crate) const SECTIONS: &[&str] = &[
-    "backtest", "strategy", "zerodha", "risk", "run", "paper", "runtime",
+    "backtest", "strategy", "zerodha", "risk", "run", "paper", "runtime", "accounts",
 ];
 
 /// `SHAREWISE_` variables that are not settings and are left alone (a name ending in `_` is a
@@ -125,6 +125,12 @@ fn key_path(name: &str) -> Result<KeyPath, ConfigError> {
         }
         return Err(refuse(message));
     }
+    if section == "accounts" {
+        return Err(refuse(
+            "[[accounts]] is a list of tables: describe accounts in a config file (--config FILE)"
+                .into(),
+        ));
+    }
     Ok(keys.into_iter().map(Seg::Key).collect())
 }
 
@@ -227,7 +233,7 @@ mod tests {
     fn bad_names_are_refused_with_the_variable_and_a_fix() {
         assert_eq!(
             layer(&[("SHAREWISE_RUNN__DEMO_SPEED", "5")]).unwrap_err(),
-            "environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime"
+            "environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime, accounts"
         );
         let e = layer(&[("SHAREWISE_RUN_DEMO_SPEED", "5")]).unwrap_err();
         assert!(

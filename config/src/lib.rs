@@ -8,6 +8,7 @@
 //! assert_eq!(settings.strategy.name, "sma_cross"); // from the defaults
 //! ```
 
+mod accounts;
 mod bounds;
 mod env;
 mod error;
@@ -15,6 +16,7 @@ mod locate;
 mod run;
 mod settings;
 
+pub use accounts::{AccountPlan, AccountSection, BrokerKind, DEFAULT_ACCOUNT, MAX_ACCOUNT_NAME};
 pub use bounds::{
     MAX_CHARGE_PCT, MAX_GST_PCT, MAX_ORDERS_PER_DAY, MAX_ORDERS_PER_SECOND, MAX_PCT, MAX_QTY,
     MAX_TIER_STRATEGIES,

@@ -104,6 +104,9 @@ pub struct RunSection {
 pub struct RunStrategy {
     /// Built-in strategy name (see `sharewise_engine::strategy::STRATEGY_NAMES`).
     pub name: String,
+    /// How `[[accounts]]` name it (default: `name`).
+    #[serde(default)]
+    pub id: Option<String>,
     /// Its parameters (numbers or strings).
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
@@ -182,6 +185,11 @@ pub(crate) fn strategy_problem(prefix: &str, e: StrategyError) -> Problem {
 }
 
 impl RunStrategy {
+    /// How `[[accounts]]` name it: its `id`, or else its `name`.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.name)
+    }
+
     /// Its `params` as engine parameters.
     pub fn params(&self) -> Result<Params, String> {
         toml_params(&self.params)

@@ -11,6 +11,7 @@ use sharewise_engine::strategy::Params;
 use sharewise_engine::types::Product;
 use sharewise_risk::{Limits, RiskConfig, Sizing};
 
+use crate::accounts::{account_key, check_accounts, AccountPlan, AccountSection, BrokerKind};
 use crate::env::EnvLayer;
 use crate::locate::{dotted_key, key_path, path_line, user_paths, without, Seg};
 use crate::run::{
@@ -60,6 +61,10 @@ pub struct Settings {
     /// `[runtime]`: thread placement and ring sizes (see `sharewise_actors::Placement`).
     #[serde(default)]
     pub runtime: sharewise_actors::Placement,
+    /// `[[accounts]]`: the accounts the daemon trades (none: one paper account,
+    /// [`crate::DEFAULT_ACCOUNT`], with the rules above).
+    #[serde(default)]
+    pub accounts: Vec<AccountSection>,
 }
 
 /// `[backtest]`.
@@ -299,7 +304,102 @@ impl Settings {
         self.run.validate().map_err(problem)?;
         self.paper.validate().map_err(problem)?;
         validate_runtime(&self.runtime).map_err(problem)?;
+        self.validate_accounts(name)
+    }
+
+    /// Checks `[[accounts]]`: each account's own rules as the settings it trades with, a
+    /// mistake named by the account's key.
+    fn validate_accounts(&self, name: &str) -> Result<(), ConfigError> {
+        let ids: Vec<String> = self
+            .run
+            .strategies
+            .iter()
+            .map(|s| s.id().to_string())
+            .collect();
+        check_accounts(&self.accounts, &ids).map_err(|(key, message)| ConfigError::Value {
+            path: name.to_string(),
+            line: None,
+            key,
+            message,
+        })?;
+        for (k, account) in self.accounts.iter().enumerate() {
+            match self.for_account(account).validate(name) {
+                Ok(()) => {}
+                Err(ConfigError::Value {
+                    path,
+                    line,
+                    key,
+                    message,
+                }) => {
+                    return Err(ConfigError::Value {
+                        path,
+                        line,
+                        key: account_key(account, k, &key).unwrap_or(key),
+                        message,
+                    })
+                }
+                Err(other) => return Err(other),
+            }
+        }
         Ok(())
+    }
+
+    /// The settings `account` trades with: these, with `[backtest]` and `[risk]` replaced by
+    /// the account's own where it sets them (and no `[[accounts]]`).
+    pub fn for_account(&self, account: &AccountSection) -> Settings {
+        let mut s = self.clone();
+        s.accounts.clear();
+        if let Some(cash) = account.cash {
+            s.backtest.cash = cash;
+        }
+        if let Some(product) = account.product {
+            s.backtest.product = product;
+        }
+        if let Some(allow_short) = account.allow_short {
+            s.backtest.allow_short = allow_short;
+        }
+        if let Some(sizing) = &account.sizing {
+            s.backtest.sizing = sizing.clone();
+        }
+        if let Some(limits) = account.limits {
+            s.backtest.limits = limits;
+        }
+        if let Some(risk) = &account.risk {
+            s.risk = risk.clone();
+        }
+        s
+    }
+
+    /// The accounts to trade: `[[accounts]]`, or one paper account named
+    /// [`crate::DEFAULT_ACCOUNT`] following every strategy in its own mode.
+    pub fn account_plans(&self) -> Vec<AccountPlan> {
+        if self.accounts.is_empty() {
+            let mut settings = self.clone();
+            settings.accounts.clear();
+            return vec![AccountPlan {
+                name: crate::DEFAULT_ACCOUNT.to_string(),
+                broker: BrokerKind::Paper,
+                follows: self.run.strategies.iter().map(|s| Some(s.mode)).collect(),
+                settings,
+            }];
+        }
+        self.accounts
+            .iter()
+            .map(|account| AccountPlan {
+                name: account.name.clone(),
+                broker: account.broker,
+                settings: self.for_account(account),
+                follows: self
+                    .run
+                    .strategies
+                    .iter()
+                    .map(|s| match &account.strategies {
+                        None => Some(s.mode),
+                        Some(chosen) => chosen.get(s.id()).copied(),
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// The commission model named by `backtest.commission`.

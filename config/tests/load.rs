@@ -78,7 +78,7 @@ fn errors_without_a_key_line_point_at_the_table_or_omit_the_line() {
         "u.toml:2: `strategy`: invalid type: integer `3`, expected struct StrategySection"
     );
     // An unknown table: its header.
-    assert_eq!(err("[backtest]\ncash = \"5\"\n[foo]\na = 1\n"), "u.toml:3: `foo`: unknown field `foo`, expected one of `backtest`, `strategy`, `zerodha`, `risk`, `run`, `paper`, `runtime`");
+    assert_eq!(err("[backtest]\ncash = \"5\"\n[foo]\na = 1\n"), "u.toml:3: `foo`: unknown field `foo`, expected one of `backtest`, `strategy`, `zerodha`, `risk`, `run`, `paper`, `runtime`, `accounts`");
     // Never a line 0.
     for text in [
         "strategy = 3\n",

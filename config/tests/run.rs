@@ -176,7 +176,7 @@ fn each_bad_value_names_its_key() {
 fn mistakes_inside_an_array_of_tables_point_at_their_line() {
     let text = "[run]\ndemo_speed = 10\n\n[[run.strategies]]\nname = \"sma_cross\"\n\n[[run.strategies]]\nname = \"rsi_reversion\"\nmdoe = \"auto\"\n";
     let e = err(text);
-    assert!(e.starts_with("u.toml:9: `run.strategies[1].mdoe`: unknown field `mdoe`, expected one of `name`, `params`, `symbols`, `mode`, `on_failure`"), "{e}");
+    assert!(e.starts_with("u.toml:9: `run.strategies[1].mdoe`: unknown field `mdoe`, expected one of `name`, `id`, `params`, `symbols`, `mode`, `on_failure`"), "{e}");
     let e = err("[[run.strategies]]\nname = \"sma_cross\"\n[[run.strategies]]\nname = \"ema_cross\"\nmode = \"semi\"\n");
     assert!(e.starts_with("u.toml:5: `run.strategies[1].mode`: unknown variant `semi`, expected `auto` or `manual`"), "{e}");
     let e = err(
@@ -254,7 +254,7 @@ fn environment_overrides_the_file_key_by_key() {
 #[test]
 fn environment_mistakes_name_the_variable() {
     let unknown = layers_err("", &[("SHAREWISE_RUNN__DEMO_SPEED", "5")]);
-    assert_eq!(unknown, "environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime");
+    assert_eq!(unknown, "environment variable SHAREWISE_RUNN__DEMO_SPEED: unknown section `runn`; sections are backtest, strategy, zerodha, risk, run, paper, runtime, accounts");
     assert_eq!(layers_err("", &[("SHAREWISE_RUN__DEMO_SPEED", "fast")]), "environment variable SHAREWISE_RUN__DEMO_SPEED=fast: invalid type: string \"fast\", expected u32");
     let e = layers_err("", &[("SHAREWISE_RUN__DEMO_SPED", "5")]);
     assert!(e.starts_with("environment variable SHAREWISE_RUN__DEMO_SPED=5: unknown field `demo_sped`, expected one of `feed`"), "{e}");

@@ -31,6 +31,20 @@ pub enum Command {
         /// One instrument, or all.
         symbol: Option<String>,
     },
+    /// A manual order, as if a strategy had signalled it: a market order sized by the
+    /// account's sizing and checked by its risk gate (a SELL closes a long; it opens a short
+    /// only where the account allows shorts). Stop-loss and take-profit arm an engine-managed
+    /// bracket, as a signal's do.
+    PlaceOrder {
+        /// The instrument.
+        symbol: String,
+        /// Buy or sell.
+        side: Side,
+        /// Stop-loss for the position it opens (also what `risk_per_trade` sizing risks).
+        stop_loss: Option<Price>,
+        /// Profit target for the position it opens.
+        take_profit: Option<Price>,
+    },
 }
 
 impl Command {
@@ -44,6 +58,7 @@ impl Command {
                 symbol: Some(symbol),
             } => format!("flatten {symbol}"),
             Command::Flatten { symbol: None } => "flatten every position".to_string(),
+            Command::PlaceOrder { symbol, side, .. } => format!("place a {side} order in {symbol}"),
         }
     }
 }

@@ -29,6 +29,7 @@ use crate::books::BookDifference;
 use crate::error::LiveError;
 use crate::feed::driver::FeedSummary;
 use crate::feed::{demo, replay, Pace, TickStream};
+use crate::layout::AccountDir;
 use crate::order_actor::OrderActorReport;
 use crate::reconcile::Reconciled;
 use crate::stats::LiveStats;
@@ -75,24 +76,40 @@ pub struct DaemonOptions {
 /// What a finished run did.
 #[derive(Debug)]
 pub struct DaemonSummary {
-    /// What reconciliation changed at start.
-    pub reconciled: Reconciled,
-    /// Where the books disagreed at start (after reconciliation).
-    pub start_differences: Vec<BookDifference>,
+    /// Each account's part, in the daemon's order.
+    pub accounts: Vec<AccountSummary>,
     /// Ticks the feed sent (warm-up included) and how many were warm-up.
     pub feed: FeedSummary,
-    /// What the order actor did.
-    pub orders: OrderActorReport,
     /// Status counters at the end.
     pub stats: Arc<LiveStats>,
-    /// Positions in the journal at the end.
-    pub positions: Vec<PositionRecord>,
-    /// Placements the paper broker saw twice (must be 0).
-    pub duplicate_placements: u64,
     /// Events dropped because the writer fell behind.
     pub events_dropped: u64,
     /// The feed → engine link at the end: ticks delivered, conflated under overload, dropped.
     pub link: sharewise_actors::LinkSnapshot,
+}
+
+/// What a finished run did in one account.
+#[derive(Debug)]
+pub struct AccountSummary {
+    /// The account's name and files.
+    pub dir: AccountDir,
+    /// What reconciliation changed at start.
+    pub reconciled: Reconciled,
+    /// Where the books disagreed at start (after reconciliation).
+    pub start_differences: Vec<BookDifference>,
+    /// What its order actor did.
+    pub orders: OrderActorReport,
+    /// Positions in its journal at the end.
+    pub positions: Vec<PositionRecord>,
+    /// Placements its paper broker saw twice (must be 0).
+    pub duplicate_placements: u64,
+}
+
+impl DaemonSummary {
+    /// The account named `name`.
+    pub fn account(&self, name: &str) -> Option<&AccountSummary> {
+        self.accounts.iter().find(|a| a.dir.name == name)
+    }
 }
 
 /// The feed's identity for [`state_dir::claim`]: `synthetic`, or `replay:` and the file's
@@ -213,11 +230,12 @@ pub(crate) fn resume_point(
     })
 }
 
-/// The strategy instances to run: one per (strategy, instrument) pair, with names and modes.
+/// The strategy instances to run: one per (strategy, instrument) pair, with names.
 pub(crate) struct StrategyPlan {
     /// (strategy config index, instrument) per supervisor index.
     entries: Vec<(usize, InstrumentId)>,
-    pub(crate) infos: Vec<StrategyInfo>,
+    /// Instance names per supervisor index, e.g. `sma_cross(10,30)@INFY`.
+    names: Vec<String>,
     settings: Settings,
     /// Instrument ids `0..instruments`.
     instruments: usize,
@@ -232,7 +250,7 @@ impl StrategyPlan {
         fed: &[String],
     ) -> Result<StrategyPlan, LiveError> {
         let mut entries = Vec::new();
-        let mut infos = Vec::new();
+        let mut names = Vec::new();
         for (k, s) in settings.run.strategies.iter().enumerate() {
             let params = s
                 .params()
@@ -243,19 +261,29 @@ impl StrategyPlan {
             for (i, symbol) in symbols.iter().enumerate().filter(|(_, s)| fed.contains(s)) {
                 if s.symbols.is_empty() || s.symbols.contains(symbol) {
                     entries.push((k, InstrumentId(i as u32)));
-                    infos.push(StrategyInfo {
-                        name: format!("{name}@{symbol}"),
-                        auto: s.mode == StrategyMode::Auto,
-                    });
+                    names.push(format!("{name}@{symbol}"));
                 }
             }
         }
         Ok(StrategyPlan {
             entries,
-            infos,
+            names,
             settings: settings.clone(),
             instruments: symbols.len(),
         })
+    }
+
+    /// What an account following `[[run.strategies]]` entry `k` in mode `follows[k]` knows of
+    /// each instance.
+    pub(crate) fn infos_for(&self, follows: &[Option<StrategyMode>]) -> Vec<StrategyInfo> {
+        self.entries
+            .iter()
+            .zip(&self.names)
+            .map(|(&(k, _), name)| StrategyInfo {
+                name: name.clone(),
+                mode: follows.get(k).copied().flatten(),
+            })
+            .collect()
     }
 
     /// The supervisor of `shard`: every entry keeps its index; entries of other shards are added

@@ -17,7 +17,8 @@ use sharewise_store::{read_state, JournalReader, OrderEvent};
 
 use crate::books::{self, BookRow};
 use crate::error::LiveError;
-use crate::startup::{instruments_of, paper_config, BOOK_FILE, JOURNAL_FILE};
+use crate::layout::AccountDir;
+use crate::startup::{instruments_of, paper_config, BOOK_FILE};
 use crate::state_dir;
 
 /// Both sides of one data directory.
@@ -59,23 +60,23 @@ impl Inspection {
     }
 
     /// What the differences mean and what to do, one sentence each (empty when they agree);
-    /// `dir` is the data directory, for the commands named.
-    pub fn advice(&self, dir: &Path) -> Vec<String> {
-        let dir = dir.display();
+    /// `dir` is the account's place, for the commands named.
+    pub fn advice(&self, dir: &AccountDir) -> Vec<String> {
+        let flags = dir.flags();
         if let Some(journal) = self
             .journal_account
             .as_deref()
             .filter(|a| *a != self.book_account)
         {
             return vec![format!(
-                "the journal belongs to account {journal}, the broker book to {}: they are not a pair, and `sharewise run` refuses to start on them. Use the data directory that holds {journal}'s book, or move this journal aside and rebuild one for {} with `sharewise recover --data-dir {dir}`",
+                "the journal belongs to account {journal}, the broker book to {}: they are not a pair, and `sharewise run` refuses to start on them. Use the data directory that holds {journal}'s book, or move this journal aside and rebuild one for {} with `sharewise recover {flags}`",
                 self.book_account, self.book_account
             )];
         }
         let mut out = Vec::new();
         if self.unknown_to_journal > 0 {
             out.push(format!(
-                "{} broker orders are unknown to this journal: it is not the journal that traded this book (a stale copy, or orders placed by another program). Restore the right journal, or move this one aside and rebuild it with `sharewise recover --data-dir {dir}`; until then a start books none of their fills",
+                "{} broker orders are unknown to this journal: it is not the journal that traded this book (a stale copy, or orders placed by another program). Restore the right journal, or move this one aside and rebuild it with `sharewise recover {flags}`; until then a start books none of their fills",
                 self.unknown_to_journal
             ));
         }
@@ -111,13 +112,16 @@ pub fn broker_book_orders(dir: &Path) -> Result<Option<usize>, LiveError> {
     Ok(Some(book.orders_since(TimestampNs::MIN).len()))
 }
 
-/// Compares the journal and the paper broker's book in `dir` (see the module docs).
-pub fn inspect(dir: &Path, settings: &Settings) -> Result<Inspection, LiveError> {
-    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
+/// Compares the journal and the paper broker's book of the account at `dir` (see the module
+/// docs); `settings` are the ones the account trades with.
+pub fn inspect(dir: &AccountDir, settings: &Settings) -> Result<Inspection, LiveError> {
+    let (journal_path, book_path) = (dir.journal(), dir.book());
     if !journal_path.exists() {
-        return Err(LiveError::Pairing(format!("no journal at {}: nothing to compare (`sharewise recover --data-dir {}` rebuilds one from the broker's history)", journal_path.display(), dir.display())));
+        return Err(LiveError::Pairing(format!("no journal at {}: nothing to compare (`sharewise recover {}` rebuilds one from the broker's history)", journal_path.display(), dir.flags())));
     }
-    let symbols = state_dir::read(dir)?.map(|r| r.symbols).unwrap_or_default();
+    let symbols = state_dir::read(&dir.root)?
+        .map(|r| r.symbols)
+        .unwrap_or_default();
     let state = read_state(&journal_path)?;
     let journal_account = JournalReader::open(&journal_path)
         .ok()

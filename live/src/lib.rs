@@ -3,11 +3,13 @@
 //! | module | what it is for |
 //! | --- | --- |
 //! | [`handle`] | `Daemon::start` → [`handle::DaemonHandle`]: events by `seq`, commands, snapshots, stop |
-//! | [`daemon`] | what a start opens and spawns (journal, paper book, reconciliation, threads), and `run` |
+//! | [`launch`] | what a start opens and spawns: every account, the feed, engine, order, event and status threads |
+//! | [`daemon`] | what a run is asked to do and what it did, the feed and strategy plan, and `run` |
+//! | [`layout`] | where each account's journal and book live in the data directory |
 //! | [`event_writer`] | `--events` as JSON lines: the daemon's own subscriber |
 //! | [`control`] | the commands a running daemon takes, their answers, an account's snapshot |
 //! | [`strategy_stage`] | ticks → bars → supervised strategies → decisions |
-//! | [`account`] | the engine thread's owner of positions, cash and risk: decisions → orders |
+//! | [`account`] | the engine thread's accounts: each owns its positions, cash and risk; decisions → orders |
 //! | [`brackets`] | engine-managed stop-loss, take-profit and trailing stop |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
 //! | [`startup`] | the journal and the broker book opened as a pair, reconciled, compared |
@@ -39,6 +41,8 @@ pub mod event_writer;
 pub mod feed;
 pub mod handle;
 pub mod inspect;
+pub mod launch;
+pub mod layout;
 pub mod messages;
 pub mod order_actor;
 pub mod pairing;
@@ -52,6 +56,6 @@ pub mod stats;
 pub mod status;
 pub mod strategy_stage;
 
-pub use daemon::{run, DaemonOptions, DaemonSummary, FeedChoice};
+pub use daemon::{run, AccountSummary, DaemonOptions, DaemonSummary, FeedChoice};
 pub use error::LiveError;
 pub use feed::Pace;

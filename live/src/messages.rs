@@ -1,7 +1,8 @@
 //! What the daemon's actors say to each other.
 //!
-//! - strategy stage → account (engine thread): [`EngineMsg::Decision`];
-//! - order actor → account: [`EngineMsg::Report`] (placements, fills, final states);
+//! - strategy stage → accounts (engine thread): [`EngineMsg::Decision`], to every account;
+//! - an account's order actor → that account: [`EngineMsg::Report`] (placements, fills, final
+//!   states), addressed by the account's index;
 //! - account (commands), feed (paper fills) and daemon (stop) → order actor: [`OrderMsg`], on
 //!   one bounded queue (`[run] order_queue`), so the actor sees them in the order they were sent;
 //! - order actor → account: [`EngineMsg::TradingState`] when the books disagree;
@@ -19,14 +20,21 @@ use crate::control::{Ack, CommandRequest, Refusal, Snapshot};
 pub enum EngineMsg {
     /// A strategy's signal, or supervision's flatten/freeze of an instrument.
     Decision(Decision),
-    /// News from the order actor about one of our orders.
-    Report(OrderReport),
+    /// News from account `account`'s order actor about one of its orders.
+    Report {
+        /// The account (its index in the daemon's account order).
+        account: usize,
+        /// What happened.
+        report: OrderReport,
+    },
     /// The strategy stage has finished a tick (sent only in lockstep replays; see
     /// [`crate::progress`]).
     TickDone,
     /// Put the account into `state` (`reducing` or `halted`) for `reason`: the journal and the
     /// broker disagree.
     TradingState {
+        /// The account (its index in the daemon's account order).
+        account: usize,
         /// The new state.
         state: sharewise_risk::TradingState,
         /// Why, for the operator.
@@ -41,10 +49,12 @@ pub enum EngineMsg {
         /// Where the answer goes.
         reply: ReplyTo<Result<Ack, Refusal>>,
     },
-    /// A consistent picture of the account, sent to `reply`.
+    /// A consistent picture of account `account`, sent to `reply`.
     Snapshot {
+        /// The account's name.
+        account: String,
         /// Where the snapshot goes.
-        reply: ReplyTo<Snapshot>,
+        reply: ReplyTo<Result<Snapshot, Refusal>>,
     },
 }
 

@@ -115,21 +115,22 @@ pub struct RecoveredDir {
     pub damaged_kept_at: Option<std::path::PathBuf>,
 }
 
-/// Rebuilds `dir/journal.redb` from the paper broker's book and history in `dir`. A damaged
+/// Rebuilds the account's `journal.redb` from the paper broker's book and history beside it. A damaged
 /// journal is kept beside it (`journal.redb.damaged-<unix seconds>`); a readable journal with
 /// events is refused. The new journal is written under another name and renamed into place
 /// only when complete, so an interrupted recovery leaves no half journal behind.
 pub fn recover_dir(
-    dir: &std::path::Path,
+    account: &crate::layout::AccountDir,
     settings: &sharewise_config::Settings,
 ) -> Result<RecoveredDir, LiveError> {
-    use crate::startup::{instruments_of, paper_config, BOOK_FILE, JOURNAL_FILE};
-    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
+    use crate::startup::{instruments_of, paper_config, JOURNAL_FILE};
+    let (journal_path, book_path) = (account.journal(), account.book());
+    let dir = account.dir.as_path();
     let mut out = RecoveredDir::default();
     if journal_path.exists() {
         match Journal::open(&journal_path) {
             Ok(j) if !j.is_empty() => {
-                return Err(LiveError::Pairing(format!("{} holds {} events: recover only rebuilds a missing, empty or damaged journal. Compare it with the broker's book with `sharewise reconcile --data-dir {}`", journal_path.display(), j.state().last_seq(), dir.display())));
+                return Err(LiveError::Pairing(format!("{} holds {} events: recover only rebuilds a missing, empty or damaged journal. Compare it with the broker's book with `sharewise reconcile {}`", journal_path.display(), j.state().last_seq(), account.flags())));
             }
             Ok(_) => {}
             Err(sharewise_store::StoreError::Locked { path }) => {
@@ -153,7 +154,7 @@ pub fn recover_dir(
             }
         }
     }
-    let symbols = crate::state_dir::read(dir)?.map(|r| r.symbols).ok_or_else(|| LiveError::Pairing(format!("{} is missing: without it the broker's instrument ids have no symbols; restore it from a backup (it lists the symbols in instrument-id order)", dir.join(crate::state_dir::FEED_FILE).display())))?;
+    let symbols = crate::state_dir::read(&account.root)?.map(|r| r.symbols).ok_or_else(|| LiveError::Pairing(format!("{} is missing: without it the broker's instrument ids have no symbols; restore it from a backup (it lists the symbols in instrument-id order)", account.feed_file().display())))?;
     let book = sharewise_brokers::PaperBroker::open_read_only(
         &book_path,
         paper_config(settings)?,

@@ -1,5 +1,5 @@
-//! Start: the account's two files opened as a pair, brought into agreement, and compared before
-//! anything trades.
+//! Start: each account's two files opened as a pair, brought into agreement, and compared before
+//! anything trades (accounts share `DATA/feed.json`; see [`crate::layout`]).
 //!
 //! 1. The journal (`journal.redb`) and the paper broker's book (`paper.json`) are looked at
 //!    *before* either is created, and refused if they do not belong together
@@ -14,13 +14,14 @@
 use std::path::Path;
 
 use sharewise_brokers::{PaperBroker, PaperConfig, SharedPaper};
-use sharewise_config::Settings;
+use sharewise_config::{AccountPlan, Settings};
 use sharewise_engine::types::Instrument;
 use sharewise_risk::TradingState;
 use sharewise_store::Journal;
 
 use crate::books::{self, BookDifference};
 use crate::error::LiveError;
+use crate::layout::AccountDir;
 use crate::pairing::{self, FilesPresent, PairState};
 use crate::reconcile::{reconcile, Reconciled};
 use crate::state_dir;
@@ -30,16 +31,24 @@ pub const JOURNAL_FILE: &str = "journal.redb";
 /// The paper broker's book in the data directory.
 pub const BOOK_FILE: &str = "paper.json";
 
-/// The account, opened and reconciled.
+/// Every account of the daemon, opened and reconciled, and the instruments they share.
+pub struct OpenedAccounts {
+    /// Symbols by instrument id (`DATA/feed.json`).
+    pub symbols: Vec<String>,
+    /// Instruments by id.
+    pub instruments: Vec<Instrument>,
+    /// The accounts, in the order of the plans.
+    pub accounts: Vec<Opened>,
+}
+
+/// One account, opened and reconciled.
 pub struct Opened {
+    /// Its name and files.
+    pub dir: AccountDir,
     /// The journal, in agreement with the broker as far as the broker's books prove.
     pub journal: Journal,
     /// The paper broker.
     pub broker: SharedPaper,
-    /// Symbols by instrument id.
-    pub symbols: Vec<String>,
-    /// Instruments by id.
-    pub instruments: Vec<Instrument>,
     /// What reconciliation did.
     pub reconciled: Reconciled,
     /// Where the books disagreed after reconciliation (empty: they agree).
@@ -87,47 +96,101 @@ fn test_commit_delay() -> Option<std::time::Duration> {
     (ms > 0).then(|| std::time::Duration::from_millis(ms.min(10_000)))
 }
 
-/// Opens, pairs, reconciles and compares the account in `dir` traded by feed `feed` carrying
-/// `fed` (see the module docs); `say` tells the operator what changed.
-pub fn open_account(
-    dir: &Path,
-    settings: &Settings,
+/// Opens, pairs, reconciles and compares every account of `plans` under the data directory
+/// `root`, traded by feed `feed` carrying `fed` (see the module docs); `say` tells the operator
+/// what changed. Every account is checked before anything is written: a refused start leaves
+/// the directory as it found it.
+pub fn open_accounts(
+    root: &Path,
+    plans: &[AccountPlan],
     feed: &str,
     fed: &[String],
     rt: &tokio::runtime::Runtime,
     say: fn(&str),
-) -> Result<Opened, LiveError> {
-    let journal_path = dir.join(JOURNAL_FILE);
-    // Everything is checked before anything is written: a refused start leaves the directory
-    // as it found it.
-    let journal = check_pair(dir, settings)?;
+) -> Result<OpenedAccounts, LiveError> {
+    let mut checked = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let dir = AccountDir::new(root, &plan.name);
+        let journal = check_pair(&dir, &plan.settings)?;
+        checked.push((dir, journal));
+    }
     // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
-    let held = journal.iter().flat_map(|j| j.positions()).map(|p| p.symbol);
-    let symbols = state_dir::claim(dir, feed, fed.iter().cloned().chain(held))?;
+    let held: Vec<String> = checked
+        .iter()
+        .flat_map(|(_, j)| j.iter().flat_map(|j| j.positions()))
+        .map(|p| p.symbol)
+        .collect();
+    let symbols = state_dir::claim(root, feed, fed.iter().cloned().chain(held))?;
     let instruments = instruments_of(&symbols);
+    let named = plans.len() > 1;
+    let mut accounts = Vec::with_capacity(plans.len());
+    for ((dir, journal), plan) in checked.into_iter().zip(plans) {
+        let account = Account {
+            dir,
+            settings: &plan.settings,
+            instruments: &instruments,
+            symbols: &symbols,
+            named,
+        };
+        accounts.push(open_one(account, journal, rt, say)?);
+    }
+    Ok(OpenedAccounts {
+        symbols,
+        instruments,
+        accounts,
+    })
+}
 
+/// What [`open_one`] opens an account with.
+struct Account<'a> {
+    dir: AccountDir,
+    settings: &'a Settings,
+    instruments: &'a [Instrument],
+    symbols: &'a [String],
+    /// Several accounts: name this one in what is said.
+    named: bool,
+}
+
+/// Opens one checked account: its journal and book (created for a new account) stamped as a
+/// pair, reconciled and compared.
+fn open_one(
+    account: Account<'_>,
+    journal: Option<Journal>,
+    rt: &tokio::runtime::Runtime,
+    say: fn(&str),
+) -> Result<Opened, LiveError> {
+    let Account {
+        dir,
+        settings,
+        instruments,
+        symbols,
+        named,
+    } = account;
+    std::fs::create_dir_all(&dir.dir)
+        .map_err(|e| LiveError::io(format!("cannot create {}", dir.dir.display()), e))?;
     let mut journal = match journal {
         Some(j) => j,
-        None => Journal::open(&journal_path)?,
+        None => Journal::open(dir.journal())?,
     };
     journal.set_commit_delay(test_commit_delay());
-    let mut book = PaperBroker::open(
-        dir.join(BOOK_FILE),
-        paper_config(settings)?,
-        instruments.clone(),
-    )?;
+    let mut book = PaperBroker::open(dir.book(), paper_config(settings)?, instruments.to_vec())?;
     let account_id = book.stamp_account()?;
     journal.stamp_account(&account_id)?;
     let broker_max = book.max_tag();
     let broker = SharedPaper::new(book);
 
     let reconciled = rt.block_on(reconcile(&mut journal, &broker))?;
+    let whose = if named {
+        format!(" ({})", dir.name)
+    } else {
+        String::new()
+    };
     for line in &reconciled.changes {
-        say(&format!("reconcile: {line}"));
+        say(&format!("reconcile{whose}: {line}"));
     }
     let differences =
-        books::differences(&journal.positions(), &broker.lock()?.positions(), &symbols);
-    let trading_state = starting_state(dir, settings, &reconciled, &differences, say);
+        books::differences(&journal.positions(), &broker.lock()?.positions(), symbols);
+    let trading_state = starting_state(&dir, settings, &reconciled, &differences, say);
     let above = |id: Option<sharewise_engine::types::ClientOrderId>| id.map_or(1, |i| i.0 + 1);
     let next_client_id = journal
         .next_client_id()
@@ -135,10 +198,9 @@ pub fn open_account(
         .max(above(reconciled.broker_max_id))
         .max(above(broker_max));
     Ok(Opened {
+        dir,
         journal,
         broker,
-        symbols,
-        instruments,
         reconciled,
         differences,
         next_client_id,
@@ -146,11 +208,11 @@ pub fn open_account(
     })
 }
 
-/// Looks at the journal, the broker book and `feed.json` in `dir` without writing anything:
-/// refuses a pair that does not belong together ([`crate::pairing`]) and a traded directory
-/// whose `feed.json` is gone. Returns the journal when it exists.
-fn check_pair(dir: &Path, settings: &Settings) -> Result<Option<Journal>, LiveError> {
-    let (journal_path, book_path) = (dir.join(JOURNAL_FILE), dir.join(BOOK_FILE));
+/// Looks at the account's journal and broker book and the data directory's `feed.json` without
+/// writing anything: refuses a pair that does not belong together ([`crate::pairing`]) and a
+/// traded account whose `feed.json` is gone. Returns the journal when it exists.
+fn check_pair(dir: &AccountDir, settings: &Settings) -> Result<Option<Journal>, LiveError> {
+    let (journal_path, book_path) = (dir.journal(), dir.book());
     let present = FilesPresent::look(&journal_path, &book_path);
     let journal = if present.journal {
         Some(Journal::open(&journal_path)?)
@@ -177,7 +239,7 @@ fn check_pair(dir: &Path, settings: &Settings) -> Result<Option<Journal>, LiveEr
             book_fresh,
         },
     )?;
-    let feed_file = dir.join(state_dir::FEED_FILE);
+    let feed_file = dir.feed_file();
     if !feed_file.exists() && (journal_events > 0 || !book_fresh) {
         return Err(LiveError::Pairing(format!(
             "{} is missing but {} and {} have traded: it maps the broker book's instrument ids to symbols, and a new one would renumber them. Restore {} from a backup (it lists the symbols in instrument-id order)",
@@ -194,7 +256,7 @@ fn check_pair(dir: &Path, settings: &Settings) -> Result<Option<Journal>, LiveEr
 /// unresolved, `[run] on_book_mismatch` while the books differ (the stricter wins); `None`:
 /// active.
 fn starting_state(
-    dir: &Path,
+    dir: &AccountDir,
     settings: &Settings,
     reconciled: &Reconciled,
     differences: &[BookDifference],
@@ -206,18 +268,22 @@ fn starting_state(
             say(&format!("reconcile: UNRESOLVED {line}"));
         }
         let reason = format!(
-            "{} order(s) unresolved at start (see `sharewise reconcile --data-dir {}`)",
+            "{} order(s) unresolved at start (see `sharewise reconcile {}`)",
             reconciled.unresolved.len(),
-            dir.display()
+            dir.flags()
         );
-        say(&format!("account starts reducing (exits only): {reason}"));
+        say(&format!(
+            "account {} starts reducing (exits only): {reason}",
+            dir.name
+        ));
         trading_state = Some((TradingState::Reducing, reason));
     }
     if !differences.is_empty() {
         let what = books::describe(differences);
         let state = settings.run.on_book_mismatch;
         say(&format!(
-            "BOOKS DIFFER at start: {what}; account starts {}",
+            "BOOKS DIFFER at start: {what}; account {} starts {}",
+            dir.name,
             state.describe()
         ));
         if trading_state.as_ref().is_none_or(|(s, _)| *s < state) {

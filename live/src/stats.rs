@@ -1,22 +1,40 @@
 //! Counters the status line reads while the daemon runs (relaxed atomics, written by their one
-//! owner, read by the status thread).
+//! owner, read by the status thread): the daemon's own ([`LiveStats`]) and each account's
+//! ([`AccountStats`]).
 
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sharewise_risk::TradingState;
 
 use crate::drops::DropCounters;
 
-/// Live counters for the status line and the final summary.
+/// The daemon's counters: the feed and the engine (one set per daemon), and each account's.
 #[derive(Debug, Default)]
 pub struct LiveStats {
     /// Last trade price per instrument id, fixed-point units (0 = none yet): one relaxed store
     /// per tick, read for `DATA/marks.json`.
     pub marks: Vec<AtomicI64>,
-    /// Ticks the account actor saw.
+    /// Ticks the engine's accounts saw.
     pub ticks: AtomicU64,
-    /// Signals from strategies (auto and manual).
+    /// Latest tick time the engine saw, UTC ns.
+    pub last_tick_ts: AtomicI64,
+    /// Feed → engine hop p99 so far, ns (from the engine's latency events).
+    pub hop_p99_ns: AtomicU64,
+    /// Engine chain (strategies, risk) p99 per tick so far, ns.
+    pub chain_p99_ns: AtomicU64,
+    /// Ticks dropped and rows skipped, by reason (see [`crate::drops`]).
+    pub drops: DropCounters,
+    /// Each account's counters, in the daemon's account order.
+    pub accounts: Vec<Arc<AccountStats>>,
+}
+
+/// One account's counters, written by its account actor and order actor.
+#[derive(Debug, Default)]
+pub struct AccountStats {
+    /// The account's name.
+    pub name: String,
+    /// Signals from strategies it follows (auto and manual).
     pub signals: AtomicU64,
     /// Orders the account actor created.
     pub orders: AtomicU64,
@@ -30,27 +48,23 @@ pub struct LiveStats {
     pub realized_paise: AtomicI64,
     /// Unrealized P&L at the last marks, paise (refreshed every few hundred ticks and per fill).
     pub unrealized_paise: AtomicI64,
-    /// Latest tick time the engine saw, UTC ns.
-    pub last_tick_ts: AtomicI64,
-    /// Feed → engine hop p99 so far, ns (from the engine's latency events).
-    pub hop_p99_ns: AtomicU64,
-    /// Engine chain (strategies, risk) p99 per tick so far, ns.
-    pub chain_p99_ns: AtomicU64,
     /// Where the journal and the broker disagreed at the last comparison (`None`: they agree);
     /// written by the order actor, read by the status line (off the hot path).
-    pub book_mismatch: Mutex<Option<String>>,
-    /// Ticks dropped and rows skipped, by reason (see [`crate::drops`]).
-    pub drops: DropCounters,
-    /// The account's trading state in force (0 active, 1 reducing, 2 halted), written by the
-    /// account actor whenever it may have changed.
+    book_mismatch: Mutex<Option<String>>,
+    /// The trading state in force (0 active, 1 reducing, 2 halted), written by the account
+    /// actor whenever it may have changed.
     trading_state: AtomicU8,
 }
 
 impl LiveStats {
-    /// Counters for `instruments` instruments.
-    pub fn new(instruments: usize) -> LiveStats {
+    /// Counters for `instruments` instruments and the accounts named `accounts`.
+    pub fn new(instruments: usize, accounts: &[&str]) -> LiveStats {
         LiveStats {
             marks: (0..instruments).map(|_| AtomicI64::new(0)).collect(),
+            accounts: accounts
+                .iter()
+                .map(|name| Arc::new(AccountStats::named(name)))
+                .collect(),
             ..LiveStats::default()
         }
     }
@@ -64,6 +78,33 @@ impl LiveStats {
     /// Reads a counter.
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// The counter `f` summed over the accounts.
+    pub fn sum(&self, f: impl Fn(&AccountStats) -> &AtomicU64) -> u64 {
+        self.accounts.iter().map(|a| Self::get(f(a))).sum()
+    }
+
+    /// The signed counter `f` summed over the accounts (saturating).
+    pub fn sum_signed(&self, f: impl Fn(&AccountStats) -> &AtomicI64) -> i64 {
+        self.accounts.iter().fold(0i64, |acc, a| {
+            acc.saturating_add(f(a).load(Ordering::Relaxed))
+        })
+    }
+
+    /// The counters of account `name`.
+    pub fn account(&self, name: &str) -> Option<&Arc<AccountStats>> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+}
+
+impl AccountStats {
+    /// Zeroed counters for account `name`.
+    pub fn named(name: &str) -> AccountStats {
+        AccountStats {
+            name: name.to_string(),
+            ..AccountStats::default()
+        }
     }
 
     /// Records the latest comparison of the books (`None`: they agree).

@@ -90,11 +90,13 @@ fn duration(ns: u64) -> String {
     }
 }
 
-/// One status line from the counters; `ticks_per_s` over the last period.
+/// One status line from the counters (summed over the accounts); `ticks_per_s` over the last
+/// period. An account that is not `active`, or whose books differ, is named (with one account,
+/// the name is left out).
 pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> String {
     let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-    let realized = stats.realized_paise.load(Ordering::Relaxed);
-    let total = realized.saturating_add(stats.unrealized_paise.load(Ordering::Relaxed));
+    let realized = stats.sum_signed(|a| &a.realized_paise);
+    let total = realized.saturating_add(stats.sum_signed(|a| &a.unrealized_paise));
     let ts = stats.last_tick_ts.load(Ordering::Relaxed);
     let clock = if ts == 0 {
         "--:--:--".to_string()
@@ -110,30 +112,46 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     } else {
         String::new()
     };
-    // A restricted account must be seen at a glance: it trades differently from its config.
-    let state = stats.trading_state();
-    let trading = if state == TradingState::Active {
-        String::new()
-    } else {
-        format!(" | TRADING {}", state.describe().to_uppercase())
-    };
-    let books = stats
-        .book_mismatch()
-        .map_or_else(String::new, |what| format!(" | BOOKS DIFFER: {what}"));
     // So is input dropped by reason (outside the session, late, bad rows).
     let dropped = stats.drops.snapshot().status_note();
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{trading}{books}",
-        get(&stats.signals),
-        get(&stats.orders),
-        get(&stats.rejections),
-        get(&stats.fills),
-        get(&stats.open_positions),
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{}",
+        stats.sum(|a| &a.signals),
+        stats.sum(|a| &a.orders),
+        stats.sum(|a| &a.rejections),
+        stats.sum(|a| &a.fills),
+        stats.sum(|a| &a.open_positions),
         rupees(total),
         rupees(realized),
         duration(get(&stats.hop_p99_ns)),
         duration(get(&stats.chain_p99_ns)),
+        restrictions(&stats.accounts),
     )
+}
+
+/// What an operator must see at a glance: accounts trading differently from their config
+/// (`reducing`, `halted`) and books that disagree, named when there are several accounts.
+fn restrictions(accounts: &[std::sync::Arc<crate::stats::AccountStats>]) -> String {
+    let named = accounts.len() > 1;
+    let mut out = String::new();
+    for a in accounts {
+        let state = a.trading_state();
+        if state != TradingState::Active {
+            out.push_str(&format!(" | TRADING {}", state.describe().to_uppercase()));
+            if named {
+                out.push_str(&format!(": {}", a.name));
+            }
+        }
+    }
+    for a in accounts {
+        if let Some(what) = a.book_mismatch() {
+            match named {
+                true => out.push_str(&format!(" | BOOKS DIFFER ({}): {what}", a.name)),
+                false => out.push_str(&format!(" | BOOKS DIFFER: {what}")),
+            }
+        }
+    }
+    out
 }
 
 /// A second Ctrl-C: wait (at most a second) for the order actor to leave the journal between two
@@ -229,13 +247,14 @@ mod tests {
 
     #[test]
     fn the_line_shows_counts_money_and_latency() {
-        let stats = LiveStats::default();
-        stats.signals.store(41, Ordering::Relaxed);
-        stats.orders.store(12, Ordering::Relaxed);
-        stats.fills.store(11, Ordering::Relaxed);
-        stats.open_positions.store(3, Ordering::Relaxed);
-        stats.realized_paise.store(80_000, Ordering::Relaxed);
-        stats.unrealized_paise.store(-1_050, Ordering::Relaxed);
+        let stats = LiveStats::new(0, &["main"]);
+        let a = &stats.accounts[0];
+        a.signals.store(41, Ordering::Relaxed);
+        a.orders.store(12, Ordering::Relaxed);
+        a.fills.store(11, Ordering::Relaxed);
+        a.open_positions.store(3, Ordering::Relaxed);
+        a.realized_paise.store(80_000, Ordering::Relaxed);
+        a.unrealized_paise.store(-1_050, Ordering::Relaxed);
         stats.hop_p99_ns.store(14_200, Ordering::Relaxed);
         stats.chain_p99_ns.store(850, Ordering::Relaxed);
         let line = format_line(&stats, 3180.2, &LinkSnapshot::default());
@@ -251,11 +270,27 @@ mod tests {
         assert!(format_line(&stats, 3180.2, &overloaded).ends_with(
             "| overload: 7 conflated, 0 dropped | dropped: 30 outside session, 1 bad row"
         ));
-        stats.set_book_mismatch(Some(
+        a.set_book_mismatch(Some(
             "INFY: qty journal 10 vs broker 20 (off by +10)".into(),
         ));
         assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("| dropped: 30 outside session, 1 bad row | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
-        stats.set_trading_state(TradingState::Reducing);
+        a.set_trading_state(TradingState::Reducing);
         assert!(format_line(&stats, 3180.2, &LinkSnapshot::default()).ends_with("1 bad row | TRADING REDUCING (EXITS ONLY) | BOOKS DIFFER: INFY: qty journal 10 vs broker 20 (off by +10)"));
+    }
+
+    #[test]
+    fn the_line_sums_accounts_and_names_the_restricted_ones() {
+        let stats = LiveStats::new(0, &["alice", "bob", "carol"]);
+        for (k, a) in stats.accounts.iter().enumerate() {
+            a.orders.store(10 * (k as u64 + 1), Ordering::Relaxed);
+            a.realized_paise.store(-100, Ordering::Relaxed);
+        }
+        stats.accounts[1].set_trading_state(TradingState::Halted);
+        stats.accounts[2]
+            .set_book_mismatch(Some("TCS: qty journal 5 vs broker 0 (off by +5)".into()));
+        let line = format_line(&stats, 0.0, &LinkSnapshot::default());
+        assert!(line.contains("| orders 60 (rejected 0) |"), "{line}");
+        assert!(line.contains("| P&L -3.00 (realized -3.00) |"), "{line}");
+        assert!(line.ends_with("| TRADING HALTED (NO ORDERS): bob | BOOKS DIFFER (carol): TCS: qty journal 5 vs broker 0 (off by +5)"), "{line}");
     }
 }

@@ -71,8 +71,8 @@ fn an_auto_buy_when_flat_places_one_market_order_of_the_sized_quantity() {
     );
     assert_eq!(types(&kinds), ["signal", "risk_accept"]);
 
-    assert_eq!(rig.actor.next_client_id(), 43);
-    let working: Vec<&WorkingOrder> = rig.actor.working().collect();
+    assert_eq!(rig.actor().next_client_id(), 43);
+    let working: Vec<&WorkingOrder> = rig.actor().working().collect();
     assert_eq!(working.len(), 1);
     assert_eq!(
         (working[0].order.client_id, working[0].remaining),
@@ -93,7 +93,7 @@ fn an_auto_buy_when_flat_places_one_market_order_of_the_sized_quantity() {
         1
     );
     assert_eq!(
-        rig.actor.portfolio().positions[0].qty,
+        rig.actor().portfolio().positions[0].qty,
         0,
         "nothing is booked before a fill"
     );
@@ -116,9 +116,9 @@ fn a_manual_strategy_signal_is_only_published() {
             signal: signal(INFY, Side::Buy, ts)
         }]
     );
-    assert_eq!(rig.actor.next_client_id(), 1, "no client id was used");
+    assert_eq!(rig.actor().next_client_id(), 1, "no client id was used");
     assert_eq!((rig.stat(|s| &s.signals), rig.stat(|s| &s.orders)), (1, 0));
-    assert_eq!(rig.actor.working().count(), 0);
+    assert_eq!(rig.actor().working().count(), 0);
 }
 
 #[test]
@@ -135,12 +135,12 @@ fn a_working_order_counts_as_position_until_it_fills_then_a_sell_exits() {
         "a second BUY while the first works must not double the position"
     );
     assert_eq!(types(&rig.kinds()), ["signal"]);
-    assert_eq!(rig.actor.next_client_id(), 2);
+    assert_eq!(rig.actor().next_client_id(), 2);
 
     rig.fill(1, INFY, Side::Buy, 10, "100", at(10, 1, 30));
-    assert_eq!(rig.actor.working().count(), 0);
+    assert_eq!(rig.actor().working().count(), 0);
     assert_eq!(
-        rig.actor.portfolio().positions[0],
+        rig.actor().portfolio().positions[0],
         Position {
             instrument: INFY,
             qty: 10,
@@ -148,7 +148,7 @@ fn a_working_order_counts_as_position_until_it_fills_then_a_sell_exits() {
             realized_pnl: Decimal::ZERO
         }
     );
-    assert_eq!(rig.actor.portfolio().cash, d("999000"));
+    assert_eq!(rig.actor().portfolio().cash, d("999000"));
     rig.clear();
 
     // Long already: another BUY is a no-op; a SELL exits the whole position.
@@ -193,7 +193,7 @@ fn a_broker_rejection_releases_the_working_quantity_and_alerts() {
         },
         at(10, 0, 1),
     );
-    assert_eq!(rig.actor.working().count(), 0);
+    assert_eq!(rig.actor().working().count(), 0);
     assert_eq!(
         rig.kinds(),
         vec![EventKind::Alert {
@@ -249,7 +249,10 @@ fn a_cancelled_partial_fill_leaves_the_filled_part_as_the_position() {
     rig.clear();
     rig.fill(1, INFY, Side::Buy, 4, "100", at(10, 0, 5));
     assert_eq!(
-        rig.actor.working().map(|w| w.remaining).collect::<Vec<_>>(),
+        rig.actor()
+            .working()
+            .map(|w| w.remaining)
+            .collect::<Vec<_>>(),
         [6]
     );
     rig.report(
@@ -260,8 +263,8 @@ fn a_cancelled_partial_fill_leaves_the_filled_part_as_the_position() {
         },
         at(10, 0, 6),
     );
-    assert_eq!(rig.actor.working().count(), 0);
-    assert_eq!(rig.actor.portfolio().positions[0].qty, 4);
+    assert_eq!(rig.actor().working().count(), 0);
+    assert_eq!(rig.actor().portfolio().positions[0].qty, 4);
     rig.clear();
     assert!(
         !types(&rig.kinds()).contains(&"alert"),
@@ -305,7 +308,7 @@ fn working_orders_handed_over_at_start_count_as_position() {
         "6 shares are still working from before the restart"
     );
     rig.fill(7, INFY, Side::Buy, 6, "100", at(10, 0, 1));
-    assert_eq!(rig.actor.working().count(), 0);
+    assert_eq!(rig.actor().working().count(), 0);
     rig.clear();
     rig.signal(AUTO, INFY, Side::Sell, "101", at(10, 1, 0));
     let placed = rig.placed();
@@ -443,7 +446,7 @@ fn a_risk_limit_refuses_the_entry_with_its_code_and_counts_it() {
         (1, 0, 1)
     );
     assert_eq!(
-        rig.actor.next_client_id(),
+        rig.actor().next_client_id(),
         1,
         "no client id is spent on a refusal"
     );
@@ -570,9 +573,9 @@ fn fills_publish_pnl_and_a_round_trip_realizes_the_difference() {
         ("30".to_string(), Decimal::ZERO)
     );
 
-    assert_eq!(rig.actor.portfolio().cash, d("1000030"));
+    assert_eq!(rig.actor().portfolio().cash, d("1000030"));
     assert_eq!(
-        rig.stats
+        rig.account
             .realized_paise
             .load(std::sync::atomic::Ordering::Relaxed),
         3000
@@ -589,7 +592,7 @@ fn an_open_position_shows_unrealized_pnl_at_the_last_tick() {
     let mut rig = AccountRig::new(AccountOpts::default());
     rig.go_long("100", at(10, 0, 0));
     assert_eq!(
-        rig.stats
+        rig.account
             .open_positions
             .load(std::sync::atomic::Ordering::Relaxed),
         1
@@ -599,7 +602,7 @@ fn an_open_position_shows_unrealized_pnl_at_the_last_tick() {
         rig.tick(INFY, if k == 255 { "98.5" } else { "99" }, at(10, 1, 0) + k);
     }
     assert_eq!(
-        rig.stats
+        rig.account
             .unrealized_paise
             .load(std::sync::atomic::Ordering::Relaxed),
         -1500,
@@ -687,7 +690,7 @@ fn tick_done_and_other_instruments_are_counted_without_trading() {
         0
     );
     assert!(rig.commands().is_empty() && rig.kinds().is_empty());
-    assert_eq!(rig.actor.portfolio().positions[1].qty, 0);
+    assert_eq!(rig.actor().portfolio().positions[1].qty, 0);
 }
 
 #[test]

@@ -76,7 +76,7 @@ fn flatten_closes_the_position_with_a_market_order_and_stops_new_entries() {
         }]
     );
     rig.fill(2, INFY, Side::Sell, 10, "99", at(10, 5, 1));
-    assert_eq!(rig.actor.portfolio().positions[0].qty, 0);
+    assert_eq!(rig.actor().portfolio().positions[0].qty, 0);
     rig.clear();
 
     rig.signal(AUTO, INFY, Side::Buy, "99", at(10, 10, 0));
@@ -121,7 +121,7 @@ fn freeze_holds_the_position_and_refuses_every_later_signal() {
     assert!(rig.commands().is_empty(), "freeze sends no order");
     assert!(rig.kinds().is_empty());
     assert_eq!(
-        rig.actor.portfolio().positions[0].qty,
+        rig.actor().portfolio().positions[0].qty,
         10,
         "the position is held"
     );
@@ -183,7 +183,7 @@ fn a_tick_at_the_stop_sends_one_exit_and_not_another_while_it_works() {
     );
 
     rig.fill(2, INFY, Side::Sell, 10, "94", at(10, 1, 5));
-    assert_eq!(rig.actor.portfolio().positions[0].qty, 0);
+    assert_eq!(rig.actor().portfolio().positions[0].qty, 0);
     rig.tick(INFY, "90", at(10, 2, 0));
     rig.tick(INFY, "120", at(10, 2, 1));
     assert!(rig.commands().is_empty(), "flat: the bracket is gone");
@@ -229,7 +229,7 @@ fn a_short_brackets_mirror_a_long() {
         ..AccountOpts::default()
     };
     let mut rig = entered(opts, bracketed(Side::Sell, "105", "90", at(10, 0, 0)));
-    assert_eq!(rig.actor.portfolio().positions[0].qty, -10);
+    assert_eq!(rig.actor().portfolio().positions[0].qty, -10);
     rig.tick(INFY, "104.95", at(10, 1, 0));
     assert!(rig.commands().is_empty());
     rig.tick(INFY, "105", at(10, 1, 1));
@@ -426,7 +426,7 @@ fn signals_and_ticks_up_to_the_warm_up_point_are_not_traded() {
     );
     assert!(rig.kinds().is_empty(), "and not published again");
     assert_eq!(rig.stat(|s| &s.signals), 0);
-    assert_eq!(rig.actor.next_client_id(), 1);
+    assert_eq!(rig.actor().next_client_id(), 1);
 
     rig.signal(AUTO, INFY, Side::Buy, "100", warm_until + 1);
     let placed = rig.placed();

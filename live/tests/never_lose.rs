@@ -16,7 +16,7 @@ use sharewise_live::books::BookDifference;
 use sharewise_live::messages::{EngineMsg, OrderMsg};
 use sharewise_live::order_actor::BookWatch;
 use sharewise_live::reconcile::reconcile;
-use sharewise_live::stats::LiveStats;
+use sharewise_live::stats::AccountStats;
 use sharewise_risk::TradingState;
 use sharewise_store::OrderStatus;
 
@@ -145,7 +145,7 @@ fn after_a_stop_request_queued_orders_are_dropped_and_counted_never_sent() {
     );
 }
 
-fn watch(stats: &Arc<LiveStats>) -> BookWatch {
+fn watch(stats: &Arc<AccountStats>) -> BookWatch {
     BookWatch {
         symbols: vec!["INFY".into()],
         every: None,
@@ -157,7 +157,7 @@ fn watch(stats: &Arc<LiveStats>) -> BookWatch {
 #[test]
 fn the_comparison_at_stop_books_fills_still_on_their_way_and_finds_the_books_agree() {
     let mut rig = rig(PaperConfig::default());
-    let stats = Arc::new(LiveStats::new(1));
+    let stats = Arc::new(AccountStats::named("main"));
     rig.run(vec![place(market(1, INFY, Side::Buy, 10, ts0()))]);
     rig.tick("100", 500, ts0() + NANOS_PER_SEC); // the fill is never delivered to the actor
     rig.engine();
@@ -169,9 +169,10 @@ fn the_comparison_at_stop_books_fills_still_on_their_way_and_finds_the_books_agr
     assert!(
         matches!(
             rig.engine().as_slice(),
-            [EngineMsg::Report(
-                sharewise_live::messages::OrderReport::Fill(_)
-            )]
+            [EngineMsg::Report {
+                report: sharewise_live::messages::OrderReport::Fill(_),
+                ..
+            }]
         ),
         "the engine books it once"
     );
@@ -181,7 +182,7 @@ fn the_comparison_at_stop_books_fills_still_on_their_way_and_finds_the_books_agr
 #[test]
 fn books_that_disagree_raise_a_critical_alert_and_put_the_account_into_reducing() {
     let mut rig = rig(PaperConfig::default());
-    let stats = Arc::new(LiveStats::new(1));
+    let stats = Arc::new(AccountStats::named("main"));
     // Someone traded at the broker under a tag this journal never created.
     rig.broker
         .lock()
@@ -207,6 +208,7 @@ fn books_that_disagree_raise_a_critical_alert_and_put_the_account_into_reducing(
                 state,
                 reason,
                 symbols,
+                ..
             } => Some((state, reason, symbols)),
             _ => None,
         })
@@ -231,6 +233,7 @@ fn books_that_disagree_raise_a_critical_alert_and_put_the_account_into_reducing(
     account.go_long("100", at(10, 0, 30));
     account.handle(
         sharewise_actors::Input::Message(EngineMsg::TradingState {
+            account: 0,
             state: TradingState::Reducing,
             reason: "books".into(),
             symbols: vec!["INFY".into()],
@@ -294,7 +297,10 @@ fn a_backlog_of_fills_at_stop_is_journalled_in_one_commit_and_queued_orders_are_
         .filter(|m| {
             matches!(
                 m,
-                EngineMsg::Report(sharewise_live::messages::OrderReport::Fill(_))
+                EngineMsg::Report {
+                    report: sharewise_live::messages::OrderReport::Fill(_),
+                    ..
+                }
             )
         })
         .count();

@@ -105,10 +105,7 @@ fn a_market_order_is_journalled_placed_filled_and_reported_once() {
     let report = rig.run(vec![OrderMsg::BrokerFills(trades.clone())]);
     assert_eq!(report.fills, 1);
 
-    assert_eq!(
-        rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Fill(fill))]
-    );
+    assert_eq!(rig.engine(), vec![reported(OrderReport::Fill(fill))]);
     assert_eq!(
         rig.kinds(),
         vec![
@@ -207,7 +204,10 @@ fn partial_fills_are_booked_one_by_one() {
         .engine()
         .into_iter()
         .map(|m| match m {
-            EngineMsg::Report(OrderReport::Fill(f)) => f.qty,
+            EngineMsg::Report {
+                report: OrderReport::Fill(f),
+                ..
+            } => f.qty,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -284,12 +284,12 @@ fn a_broker_rejection_is_journalled_with_the_brokers_message_and_reported() {
     assert_eq!(
         rig.engine(),
         vec![
-            EngineMsg::Report(OrderReport::Closed {
+            reported(OrderReport::Closed {
                 client_id: ClientOrderId(1),
                 status: OrderStatus::Rejected,
                 unfilled: 10
             }),
-            EngineMsg::Report(OrderReport::Closed {
+            reported(OrderReport::Closed {
                 client_id: ClientOrderId(2),
                 status: OrderStatus::Rejected,
                 unfilled: 10
@@ -380,7 +380,7 @@ fn stop_with_cancel_open_cancels_a_resting_limit_order() {
     );
     assert_eq!(
         rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Closed {
+        vec![reported(OrderReport::Closed {
             client_id: ClientOrderId(1),
             status: OrderStatus::Cancelled,
             unfilled: 10
@@ -415,7 +415,7 @@ fn stop_cancels_the_unfilled_rest_of_a_partial_fill_and_leaves_filled_orders_alo
     assert_eq!(report.cancelled_at_stop, 1);
     assert_eq!(
         rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Closed {
+        vec![reported(OrderReport::Closed {
             client_id: ClientOrderId(1),
             status: OrderStatus::Cancelled,
             unfilled: 6
@@ -465,7 +465,7 @@ fn a_cancel_command_cancels_an_open_order_and_ignores_finished_ones() {
     );
     assert_eq!(
         rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Closed {
+        vec![reported(OrderReport::Closed {
             client_id: ClientOrderId(1),
             status: OrderStatus::Cancelled,
             unfilled: 10
@@ -640,7 +640,7 @@ fn a_lost_placement_that_never_arrived_is_cancelled_and_released() {
     assert_eq!(rig.status(1), Some(OrderStatus::Cancelled));
     assert_eq!(
         rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Closed {
+        vec![reported(OrderReport::Closed {
             client_id: ClientOrderId(1),
             status: OrderStatus::Cancelled,
             unfilled: 10
@@ -674,7 +674,7 @@ fn a_placement_that_cannot_be_resolved_stays_unresolved_and_the_engine_is_told()
     );
     assert_eq!(
         rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Unresolved {
+        vec![reported(OrderReport::Unresolved {
             client_id: ClientOrderId(1)
         })]
     );
@@ -724,7 +724,7 @@ fn three_retry_safe_failures_end_in_a_rejection() {
     );
     assert_eq!(
         rig.engine(),
-        vec![EngineMsg::Report(OrderReport::Closed {
+        vec![reported(OrderReport::Closed {
             client_id: ClientOrderId(1),
             status: OrderStatus::Rejected,
             unfilled: 10

@@ -239,7 +239,7 @@ fn an_open_order_at_the_broker_is_acknowledged_and_comes_back_as_working() {
     });
     account.signal(AUTO, INFY, Side::Buy, "100", at(10, 5, 0));
     assert!(account.commands().is_empty());
-    assert_eq!(account.actor.next_client_id(), 2);
+    assert_eq!(account.actor().next_client_id(), 2);
 
     // A second pass: nothing more to journal, still working.
     let again = run_reconcile(&mut rig);

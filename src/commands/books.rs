@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::Args;
 use sharewise_config::Settings;
+use sharewise_live::inspect::{inspect, Inspection};
+
+use super::accounts::{chosen, one, settings_for};
 
 /// Options of `reconcile` and `recover`.
 #[derive(Args, Debug)]
@@ -13,6 +16,10 @@ pub struct BooksArgs {
     /// The daemon's data directory.
     #[arg(long, default_value = "data")]
     data_dir: PathBuf,
+    /// One account (`[[accounts]] name`); default: every account in the data directory
+    /// (`recover`: the only one).
+    #[arg(long)]
+    account: Option<String>,
     /// TOML settings merged over the defaults (the paper broker's section).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -28,69 +35,48 @@ fn settings(args: &BooksArgs) -> Result<Settings> {
     )?)
 }
 
-/// `sharewise reconcile`: prints both books side by side; fails (exit 1) when they differ.
+/// `sharewise reconcile`: prints both books of each account side by side; fails (exit 1) when
+/// they differ.
 pub fn reconcile(args: BooksArgs) -> Result<()> {
-    let seen = sharewise_live::inspect::inspect(&args.data_dir, &settings(&args)?)?;
-    if args.json {
-        say!("{}", serde_json::to_string_pretty(&seen)?);
-    } else {
-        let account = match &seen.journal_account {
-            Some(a) if *a == seen.book_account => {
-                format!("account {a} (journal and broker book agree on it)")
+    let settings = settings(&args)?;
+    let accounts = chosen(&args.data_dir, args.account.as_deref())?;
+    let named = accounts.len() > 1;
+    let mut differ = Vec::new();
+    let mut json = Vec::new();
+    for (k, account) in accounts.iter().enumerate() {
+        let seen = inspect(account, &settings_for(&settings, &account.name))?;
+        if args.json {
+            let mut value = serde_json::to_value(&seen)?;
+            value["account"] = account.name.clone().into();
+            json.push(value);
+        } else {
+            if named {
+                say!("{}account {}", if k > 0 { "\n" } else { "" }, account.name);
             }
-            Some(a) => format!(
-                "ACCOUNTS DIFFER: journal {a}, broker book {}",
-                seen.book_account
-            ),
-            None => format!(
-                "broker book account {}, journal not stamped",
-                seen.book_account
-            ),
-        };
-        say!(
-            "{account}; {} orders in the journal, {} at the broker",
-            seen.journal_orders,
-            seen.broker_orders
-        );
-        say!(
-            "{:<12} {:>10} {:>10} {:>16} {:>16}",
-            "symbol",
-            "journal",
-            "broker",
-            "journal P&L",
-            "broker P&L"
-        );
-        for row in &seen.books {
-            let mark = if row.agrees() { "" } else { "  <-- differs" };
-            say!(
-                "{:<12} {:>10} {:>10} {:>16} {:>16}{mark}",
-                row.symbol,
-                row.journal_qty,
-                row.broker_qty,
-                row.journal_realized.normalize(),
-                row.broker_realized.normalize()
-            );
+            print_inspection(&seen);
         }
-        for t in &seen.unbooked_trades {
-            say!(
-                "not in the journal: broker fill {} of {} {} @ {} for {}",
-                t.trade_id,
-                t.fill.side,
-                t.fill.qty,
-                t.fill.price,
-                t.fill.client_id
-            );
-        }
-        for line in &seen.orders {
-            say!("order {line}");
+        if !seen.agrees() {
+            for line in seen.advice(account) {
+                say!("what now: {line}");
+            }
+            differ.push(account.name.clone());
         }
     }
-    if !seen.agrees() {
-        for line in seen.advice(&args.data_dir) {
-            say!("what now: {line}");
-        }
+    if args.json {
+        let out = match (named, json.len()) {
+            (false, 1) => json.remove(0),
+            _ => serde_json::Value::Array(json),
+        };
+        say!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    if !differ.is_empty() {
+        let whose = if named {
+            format!(" of {}", differ.join(", "))
+        } else {
+            String::new()
+        };
         bail!(
-            "the journal and the broker's book in {} disagree (above)",
+            "the journal and the broker's book{whose} in {} disagree (above)",
             args.data_dir.display()
         );
     }
@@ -100,18 +86,71 @@ pub fn reconcile(args: BooksArgs) -> Result<()> {
     Ok(())
 }
 
+/// One account's comparison as a table.
+fn print_inspection(seen: &Inspection) {
+    let account = match &seen.journal_account {
+        Some(a) if *a == seen.book_account => {
+            format!("account {a} (journal and broker book agree on it)")
+        }
+        Some(a) => format!(
+            "ACCOUNTS DIFFER: journal {a}, broker book {}",
+            seen.book_account
+        ),
+        None => format!(
+            "broker book account {}, journal not stamped",
+            seen.book_account
+        ),
+    };
+    say!(
+        "{account}; {} orders in the journal, {} at the broker",
+        seen.journal_orders,
+        seen.broker_orders
+    );
+    say!(
+        "{:<12} {:>10} {:>10} {:>16} {:>16}",
+        "symbol",
+        "journal",
+        "broker",
+        "journal P&L",
+        "broker P&L"
+    );
+    for row in &seen.books {
+        let mark = if row.agrees() { "" } else { "  <-- differs" };
+        say!(
+            "{:<12} {:>10} {:>10} {:>16} {:>16}{mark}",
+            row.symbol,
+            row.journal_qty,
+            row.broker_qty,
+            row.journal_realized.normalize(),
+            row.broker_realized.normalize()
+        );
+    }
+    for t in &seen.unbooked_trades {
+        say!(
+            "not in the journal: broker fill {} of {} {} @ {} for {}",
+            t.trade_id,
+            t.fill.side,
+            t.fill.qty,
+            t.fill.price,
+            t.fill.client_id
+        );
+    }
+    for line in &seen.orders {
+        say!("order {line}");
+    }
+}
+
 /// `sharewise recover`: rebuilds a missing, empty or damaged journal from the broker's history.
 pub fn recover(args: BooksArgs) -> Result<()> {
-    let done = sharewise_live::recover::recover_dir(&args.data_dir, &settings(&args)?)?;
+    let account = one(&args.data_dir, args.account.as_deref())?;
+    let settings = settings_for(&settings(&args)?, &account.name);
+    let done = sharewise_live::recover::recover_dir(&account, &settings)?;
     if let Some(kept) = &done.damaged_kept_at {
         say!("the damaged journal was kept as {}", kept.display());
     }
     let r = &done.recovered;
-    say!("recovered {} orders and {} fills from the broker's order and trade history into {} (account {})", r.orders, r.fills, args.data_dir.join("journal.redb").display(), r.account_id);
+    say!("recovered {} orders and {} fills from the broker's order and trade history into {} (account {})", r.orders, r.fills, account.journal().display(), r.account_id);
     say!("not in the broker's books, so not recovered: which strategy placed each order (shown as `recovered`) and the stop-loss/take-profit of open positions");
-    say!(
-        "check: sharewise reconcile --data-dir {}",
-        args.data_dir.display()
-    );
+    say!("check: sharewise reconcile {}", account.flags());
     Ok(())
 }

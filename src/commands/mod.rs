@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod accounts;
 pub mod backtest;
 pub mod bench;
 pub mod books;

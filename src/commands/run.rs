@@ -109,58 +109,80 @@ pub fn run(args: RunArgs) -> Result<()> {
         say: print_line,
         on_forced: exit_forced,
     })?;
+    report(&summary, &args.data_dir)
+}
+
+/// Prints what the run did: totals, then each account's positions and books (named when there
+/// are several); a disagreement or a duplicate placement is an error.
+fn report(summary: &sharewise_live::DaemonSummary, data_dir: &std::path::Path) -> Result<()> {
     let s = &summary.stats;
-    let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    let total = |f: fn(&sharewise_live::AccountSummary) -> u64| -> u64 {
+        summary.accounts.iter().map(f).sum()
+    };
     say!(
         "stopped: {} ticks ({} warm-up, {} conflated under overload), {} signals, {} orders ({} rejected by risk), {} fills, {} cancelled at stop, {} discarded at stop (queued, never sent)",
         summary.feed.ticks,
         summary.feed.warm_up,
         summary.link.conflated,
-        get(&s.signals),
-        get(&s.orders),
-        get(&s.rejections),
-        summary.orders.fills,
-        summary.orders.cancelled_at_stop,
-        summary.orders.dropped_at_stop,
+        s.sum(|a| &a.signals),
+        s.sum(|a| &a.orders),
+        s.sum(|a| &a.rejections),
+        total(|a| a.orders.fills),
+        total(|a| a.orders.cancelled_at_stop),
+        total(|a| a.orders.dropped_at_stop),
     );
     for line in s.drops.snapshot().summary_lines() {
         say!("{line}");
     }
-    let open: Vec<String> = summary
-        .positions
-        .iter()
-        .filter(|p| p.qty != 0)
-        .map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2)))
-        .collect();
-    say!(
-        "positions: {}",
-        if open.is_empty() {
-            "flat".to_string()
+    let named = summary.accounts.len() > 1;
+    let mut problems = Vec::new();
+    for a in &summary.accounts {
+        let whose = if named {
+            format!(" ({})", a.dir.name)
         } else {
-            open.join(", ")
+            String::new()
+        };
+        let open: Vec<String> = a
+            .positions
+            .iter()
+            .filter(|p| p.qty != 0)
+            .map(|p| format!("{} {:+} @ {}", p.symbol, p.qty, p.avg_price.round_dp(2)))
+            .collect();
+        say!(
+            "positions{whose}: {}",
+            if open.is_empty() {
+                "flat".to_string()
+            } else {
+                open.join(", ")
+            }
+        );
+        if !a.orders.differences.is_empty() {
+            problems.push(format!("the journal and the broker's book{whose} disagree at stop: {}; inspect with `sharewise reconcile {}`", sharewise_live::books::describe(&a.orders.differences), a.dir.flags()));
+        } else if a.orders.compared_at_stop {
+            say!(
+                "books{whose}: the journal and the broker agree on every position and realised P&L"
+            );
         }
-    );
+        if a.duplicate_placements > 0 {
+            problems.push(format!(
+                "the paper broker{whose} saw {} duplicate placements: an order id was sent twice",
+                a.duplicate_placements
+            ));
+        }
+    }
     if summary.events_dropped > 0 {
         say!(
             "warning: {} events were dropped because the event writer fell behind",
             summary.events_dropped
         );
     }
-    if !summary.orders.differences.is_empty() {
-        bail!("the journal and the broker's book disagree at stop: {}; inspect with `sharewise reconcile --data-dir {}`", sharewise_live::books::describe(&summary.orders.differences), args.data_dir.display());
+    if !problems.is_empty() {
+        bail!("{}", problems.join("; "));
     }
-    if summary.orders.compared_at_stop {
-        say!("books: the journal and the broker agree on every position and realised P&L");
-    }
-    if summary.duplicate_placements > 0 {
-        bail!(
-            "the paper broker saw {} duplicate placements: an order id was sent twice",
-            summary.duplicate_placements
-        );
-    }
+    let account = if named { " [--account NAME]" } else { "" };
     say!(
-        "inspect: sharewise orders --data-dir {0} | sharewise positions --data-dir {0}",
-        args.data_dir.display()
+        "inspect: sharewise orders --data-dir {0}{account} | sharewise positions --data-dir {0}{account}",
+        data_dir.display()
     );
     Ok(())
 }

@@ -3,8 +3,10 @@
 
 use rust_decimal::Decimal;
 use sharewise_actors::{Ctx, EventKind};
+use sharewise_config::StrategyMode;
+use sharewise_engine::strategy::{Reason, Signal};
 use sharewise_engine::time::ist_day;
-use sharewise_engine::types::Price;
+use sharewise_engine::types::{Price, Side};
 use sharewise_risk::TradingState;
 
 use super::AccountActor;
@@ -13,6 +15,14 @@ use crate::control::{
     WorkingSnapshot,
 };
 use crate::stats::LiveStats;
+
+/// A manual order's terms (see [`Command::PlaceOrder`]).
+struct ManualOrder<'a> {
+    symbol: &'a str,
+    side: Side,
+    stop_loss: Option<Price>,
+    take_profit: Option<Price>,
+}
 
 impl AccountActor {
     /// Carries out `request` (or refuses it) and publishes the outcome as a `command` event.
@@ -38,6 +48,20 @@ impl AccountActor {
                     })
                 }
                 Command::Flatten { symbol } => self.flatten(symbol.as_deref(), ctx),
+                Command::PlaceOrder {
+                    symbol,
+                    side,
+                    stop_loss,
+                    take_profit,
+                } => {
+                    let order = ManualOrder {
+                        symbol,
+                        side: *side,
+                        stop_loss: *stop_loss,
+                        take_profit: *take_profit,
+                    };
+                    self.place_manual(order, &request.by, ctx)
+                }
             }
         };
         ctx.publish(EventKind::Command {
@@ -58,16 +82,7 @@ impl AccountActor {
             return Err(Refusal::new("HALTED", "the account is halted: no orders at all, exits included; set it to reducing first, then flatten"));
         }
         let targets: Vec<usize> = match symbol {
-            Some(s) => vec![self
-                .instruments
-                .iter()
-                .position(|inst| inst.symbol == s)
-                .ok_or_else(|| {
-                    Refusal::new(
-                        "UNKNOWN_SYMBOL",
-                        format!("`{s}` is not traded by this account"),
-                    )
-                })?],
+            Some(s) => vec![self.index_of(s)?],
             None => (0..self.instruments.len()).collect(),
         };
         let before = LiveStats::get(&self.stats.orders);
@@ -81,6 +96,83 @@ impl AccountActor {
         Ok(Ack {
             message: format!("{sent} exit order(s) sent"),
         })
+    }
+
+    /// A manual order through the same sizing and risk gate as a signal.
+    fn place_manual(
+        &mut self,
+        order: ManualOrder<'_>,
+        by: &str,
+        ctx: &mut Ctx<'_, ()>,
+    ) -> Result<Ack, Refusal> {
+        let i = self.index_of(order.symbol)?;
+        if self.risk.kill_switch().state() == TradingState::Halted {
+            return Err(Refusal::new(
+                "HALTED",
+                format!(
+                    "the account is halted ({}): no orders at all",
+                    self.risk.kill_switch().reason()
+                ),
+            ));
+        }
+        if ctx.ts <= self.warm_until {
+            return Err(Refusal::new(
+                "WARMING_UP",
+                "the strategies are still warming up on history; try again once live ticks flow",
+            ));
+        }
+        let price = self.marks[i];
+        if price == Price::ZERO {
+            return Err(Refusal::new(
+                "NO_PRICE",
+                format!(
+                    "no trade seen yet in {}: nothing to size the order at",
+                    order.symbol
+                ),
+            ));
+        }
+        let signal = Signal {
+            ts: ctx.ts,
+            instrument: self.instruments[i].id,
+            side: order.side,
+            entry: None,
+            stop_loss: order.stop_loss,
+            take_profit: order.take_profit,
+            confidence: 1.0,
+            reason: Reason::Text(format!("manual order by {by}")),
+        };
+        match self.trade(i, format!("manual:{by}"), &signal, price, ctx) {
+            Ok(Some(placed)) => Ok(Ack {
+                message: format!(
+                    "{} {} {} sent as order {}",
+                    placed.side, placed.qty, order.symbol, placed.client_id
+                ),
+            }),
+            Ok(None) => Err(Refusal::new(
+                "NOTHING_TO_DO",
+                format!(
+                    "a {} in {} would neither open nor close a position here (shorts are off, or the position is already on its way out)",
+                    order.side, order.symbol
+                ),
+            )),
+            Err(rejection) => {
+                self.reject(i, order.side, rejection.clone(), ctx);
+                Err(Refusal::new(rejection.code.as_str(), rejection.detail))
+            }
+        }
+    }
+
+    /// The instrument index of `symbol`, or the refusal naming it.
+    fn index_of(&self, symbol: &str) -> Result<usize, Refusal> {
+        self.instruments
+            .iter()
+            .position(|inst| inst.symbol == symbol)
+            .ok_or_else(|| {
+                Refusal::new(
+                    "UNKNOWN_SYMBOL",
+                    format!("`{symbol}` is not traded by this account"),
+                )
+            })
     }
 
     /// The account as this actor holds it now.
@@ -121,7 +213,7 @@ impl AccountActor {
         Snapshot {
             account: self.name.clone(),
             ts: self
-                .stats
+                .live
                 .last_tick_ts
                 .load(std::sync::atomic::Ordering::Relaxed),
             trading_state: self.risk.kill_switch().state(),
@@ -132,7 +224,7 @@ impl AccountActor {
             // Today's, by the engine's clock (a figure from an earlier day counts nothing).
             day_realized_pnl: if self.realized_day
                 == ist_day(
-                    self.stats
+                    self.live
                         .last_tick_ts
                         .load(std::sync::atomic::Ordering::Relaxed),
                 ) {
@@ -145,9 +237,14 @@ impl AccountActor {
             strategies: self
                 .strategies
                 .iter()
-                .map(|s| StrategySnapshot {
-                    name: s.name.clone(),
-                    mode: if s.auto { "auto" } else { "manual" },
+                .filter_map(|s| {
+                    Some(StrategySnapshot {
+                        name: s.name.clone(),
+                        mode: match s.mode? {
+                            StrategyMode::Auto => "auto",
+                            StrategyMode::Manual => "manual",
+                        },
+                    })
                 })
                 .collect(),
             disputed: (0..self.instruments.len())
@@ -160,8 +257,8 @@ impl AccountActor {
                 orders: get(&self.stats.orders),
                 rejections: get(&self.stats.rejections),
                 fills: get(&self.stats.fills),
-                hop_p99_ns: get(&self.stats.hop_p99_ns),
-                chain_p99_ns: get(&self.stats.chain_p99_ns),
+                hop_p99_ns: get(&self.live.hop_p99_ns),
+                chain_p99_ns: get(&self.live.chain_p99_ns),
             },
         }
     }

@@ -23,13 +23,17 @@
 //! the status line are refreshed (a pass over the instruments).
 
 mod control;
+mod router;
+
+pub use router::Accounts;
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use sharewise_actors::{Actor, Ctx, Decision, EventKind, Input, Severity};
+use sharewise_actors::{Ctx, Decision, EventKind, Input, Severity};
+use sharewise_config::StrategyMode;
 use sharewise_engine::intent;
 use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, Rejection};
 use sharewise_engine::strategy::Signal;
@@ -44,13 +48,10 @@ use tokio::sync::mpsc::Sender;
 
 use crate::brackets::{Bracket, ExitReason};
 use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
-use crate::progress::{AbandonOnPanic, Progress};
+use crate::progress::Progress;
 use crate::restore::Restored;
-use crate::stats::LiveStats;
-use crate::strategy_stage::BAR_CLOSE_QTY;
+use crate::stats::{AccountStats, LiveStats};
 
-/// Ticks between tick-sample events.
-const SAMPLE_EVERY: u64 = 1024;
 /// Ticks between refreshes of the status line's P&L counters.
 const STATS_EVERY: u64 = 256;
 
@@ -59,8 +60,9 @@ const STATS_EVERY: u64 = 256;
 pub struct StrategyInfo {
     /// Name for events and the journal, e.g. `sma_cross(10,30)`.
     pub name: String,
-    /// `true`: orders go out; `false` (manual): signals are only published.
-    pub auto: bool,
+    /// How the account follows it: `Auto` (orders go out), `Manual` (signals are only
+    /// published), `None` (its signals are not this account's business).
+    pub mode: Option<StrategyMode>,
 }
 
 /// An order of ours that may still fill (rebuilt from the journal on restart).
@@ -105,8 +107,10 @@ pub struct AccountSetup {
     pub disputed: Vec<String>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
-    /// Status counters.
-    pub stats: Arc<LiveStats>,
+    /// The account's status counters.
+    pub stats: Arc<AccountStats>,
+    /// The daemon's counters (the engine's clock and latency, for snapshots).
+    pub live: Arc<LiveStats>,
     /// Once triggered (graceful shutdown), signals no longer become orders.
     pub stopping: sharewise_actors::Shutdown,
     /// Ticks and signals at or before this time are history replayed after a restart: they warm
@@ -151,17 +155,16 @@ pub struct AccountActor {
     ticks: u64,
     orders: Sender<OrderMsg>,
     progress: Arc<Progress>,
-    stats: Arc<LiveStats>,
+    stats: Arc<AccountStats>,
+    live: Arc<LiveStats>,
     warm_until: TimestampNs,
     stopping: sharewise_actors::Shutdown,
-    _guard: AbandonOnPanic,
 }
 
 impl AccountActor {
     /// An account actor starting from `setup`.
     pub fn new(setup: AccountSetup) -> AccountActor {
         let n = setup.instruments.len();
-        let guard = AbandonOnPanic(Arc::clone(&setup.progress));
         let mut actor = AccountActor {
             marks: vec![Price::ZERO; n],
             working_qty: vec![0; n],
@@ -193,9 +196,9 @@ impl AccountActor {
             orders: setup.orders,
             progress: setup.progress,
             stats: setup.stats,
+            live: setup.live,
             warm_until: setup.warm_until,
             stopping: setup.stopping,
-            _guard: guard,
         };
         if let Some((state, reason)) = setup.trading_state {
             actor.risk.set_trading_state(state, reason);
@@ -233,22 +236,24 @@ impl AccountActor {
         self.working.values()
     }
 
+    /// The account's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     fn symbol(&self, i: usize) -> &str {
         &self.instruments[i].symbol
     }
 
+    /// A trade tick (the router has checked the instrument and left out bar closes): marks,
+    /// engine-managed exits, the MIS square-off.
     fn on_tick(&mut self, tick: &Tick, ctx: &mut Ctx<'_, ()>) {
         let i = tick.instrument.0 as usize;
-        if i >= self.marks.len() || tick.qty == BAR_CLOSE_QTY {
-            return; // the end-of-replay bar close is not a trade
+        if i >= self.marks.len() {
+            return;
         }
         self.marks[i] = tick.price;
-        if let Some(mark) = self.stats.marks.get(i) {
-            mark.store(tick.price.units(), Ordering::Relaxed);
-        }
         self.ticks += 1;
-        self.stats.ticks.store(self.ticks, Ordering::Relaxed);
-        self.stats.last_tick_ts.store(tick.ts, Ordering::Relaxed);
         // The position once working orders complete: an exit already on its way makes it flat,
         // so no second exit goes out; an entry still filling is closed along with what filled.
         let expected = self.portfolio.positions[i].qty + self.working_qty[i];
@@ -267,9 +272,6 @@ impl AccountActor {
                 };
                 self.exit(i, expected, tick.ts, source, ctx);
             }
-        }
-        if self.ticks.is_multiple_of(SAMPLE_EVERY) {
-            ctx.publish(EventKind::TickSample { tick: *tick });
         }
         if self.ticks.is_multiple_of(STATS_EVERY) {
             self.refresh_stats();
@@ -377,15 +379,18 @@ impl AccountActor {
         if ctx.ts <= self.warm_until {
             return; // history replayed after a restart: decided and traded before
         }
-        LiveStats::bump(&self.stats.signals);
         let i = signal.instrument.0 as usize;
         let Some(info) = self.strategies.get(strategy) else {
             return;
         };
+        let Some(mode) = info.mode else {
+            return; // a strategy this account does not follow
+        };
         if i >= self.instruments.len() {
             return;
         }
-        let (name, auto) = (info.name.clone(), info.auto);
+        let (name, auto) = (info.name.clone(), mode == StrategyMode::Auto);
+        LiveStats::bump(&self.stats.signals);
         let side = signal.side;
         ctx.publish(EventKind::Signal {
             strategy: name.clone(),
@@ -396,30 +401,45 @@ impl AccountActor {
         if !auto {
             return;
         }
+        if let Err(why) = self.trade(i, name, &signal, price, ctx) {
+            self.reject(i, side, why, ctx);
+        }
+    }
+
+    /// Turns `signal` on instrument `i` (decided at `price`) into an order for `strategy`:
+    /// sized and checked exactly as the backtester does, then queued for the order actor.
+    /// `Ok(Some(order))`: sent; `Ok(None)`: nothing to send (or only a part was refused, which is
+    /// published); `Err`: refused, for the caller to publish.
+    fn trade(
+        &mut self,
+        i: usize,
+        strategy: String,
+        signal: &Signal,
+        price: Price,
+        ctx: &mut Ctx<'_, ()>,
+    ) -> Result<Option<Order>, Rejection> {
+        let side = signal.side;
         if self.stopping.is_triggered() {
-            let why = Rejection {
+            return Err(Rejection {
                 code: codes::SHUTTING_DOWN,
                 detail: "the daemon is stopping: no new orders".into(),
-            };
-            return self.reject(i, side, why, ctx);
+            });
         }
         if self.disputed[i] {
-            let why = Rejection { code: codes::BOOKS_DIFFER, detail: format!("the journal and the broker disagree on {}: no orders in it until they agree (see `sharewise reconcile`)", self.symbol(i)) };
-            return self.reject(i, side, why, ctx);
+            return Err(Rejection { code: codes::BOOKS_DIFFER, detail: format!("the journal and the broker disagree on {}: no orders in it until they agree (see `sharewise reconcile`)", self.symbol(i)) });
         }
         if self.stopped[i] != Stopped::No {
-            let why = Rejection {
+            return Err(Rejection {
                 code: codes::INSTRUMENT_STOPPED,
                 detail: format!(
                     "{} was stopped by supervision after a strategy failure",
                     self.symbol(i)
                 ),
-            };
-            return self.reject(i, side, why, ctx);
+            });
         }
         let position = self.portfolio.positions[i].qty + self.working_qty[i];
         let Some(purpose) = intent::purpose(side, position, self.allow_short) else {
-            return;
+            return Ok(None);
         };
         let request = OrderRequest {
             side,
@@ -440,10 +460,11 @@ impl AccountActor {
                 if closing > 0 {
                     // A flip still closes the position it was reversing.
                     self.reject(i, side, why, ctx);
-                    return self.exit(i, position, ctx.ts, "square_off", ctx);
+                    self.exit(i, position, ctx.ts, "square_off", ctx);
+                    return Ok(None);
                 }
             }
-            return self.reject(i, side, why, ctx);
+            return Err(why);
         }
         let approved = {
             let (equity, unrealized, gross) = self.marked(i, price);
@@ -462,11 +483,7 @@ impl AccountActor {
                 unrealized_pnl: unrealized,
                 gross_exposure: gross,
             };
-            intent::review(&mut self.risk, &request, &account)
-        };
-        let approved = match approved {
-            Ok(approved) => approved,
-            Err(rejection) => return self.reject(i, side, rejection, ctx),
+            intent::review(&mut self.risk, &request, &account)?
         };
         if let Some(rejection) = &approved.entry_rejected {
             self.reject(i, side, rejection.clone(), ctx);
@@ -482,15 +499,14 @@ impl AccountActor {
             Bracket::default()
         };
         let order = self.new_order(i, side, approved.qty, ctx.ts);
-        if let Err(why) = self.send(order, bracket, name) {
-            return self.reject(i, side, why, ctx);
-        }
+        self.send(order, bracket, strategy)?;
         ctx.publish(EventKind::RiskAccept {
             symbol: self.symbol(i).to_string(),
             side,
             qty: approved.qty,
             client_order_id: order.client_id.0,
         });
+        Ok(Some(order))
     }
 
     /// Equity, unrealised P&L and gross exposure at the current marks (instrument `i` marked at
@@ -678,21 +694,19 @@ impl AccountActor {
     }
 }
 
-impl Actor for AccountActor {
-    type In = Input<EngineMsg>;
-    type Out = ();
-
-    #[inline]
-    fn handle(&mut self, msg: Input<EngineMsg>, ctx: &mut Ctx<'_, ()>) {
+impl AccountActor {
+    /// Handles one message addressed to this account (the router, [`Accounts`], has done the
+    /// addressing and the per-tick bookkeeping shared by all accounts).
+    fn handle_msg(&mut self, msg: Input<EngineMsg>, ctx: &mut Ctx<'_, ()>) {
         match msg {
             Input::Tick(tick) => self.on_tick(&tick, ctx),
             Input::Message(EngineMsg::Decision(decision)) => self.on_decision(decision, ctx),
-            Input::Message(EngineMsg::Report(report)) => self.on_report(report, ctx),
-            Input::Message(EngineMsg::TickDone) => Progress::bump(&self.progress.ticks_handled),
+            Input::Message(EngineMsg::Report { report, .. }) => self.on_report(report, ctx),
             Input::Message(EngineMsg::TradingState {
                 state,
                 reason,
                 symbols,
+                ..
             }) => {
                 self.dispute(&symbols);
                 self.set_trading_state(state, reason, ctx);
@@ -701,7 +715,9 @@ impl Actor for AccountActor {
                 let outcome = self.on_control(request, ctx);
                 reply.send(outcome);
             }
-            Input::Message(EngineMsg::Snapshot { reply }) => reply.send(self.snapshot()),
+            Input::Message(EngineMsg::Snapshot { reply, .. }) => reply.send(Ok(self.snapshot())),
+            // Counted once by the router.
+            Input::Message(EngineMsg::TickDone) => {}
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The feed thread's loop.
 //!
-//! For every tick: wait for its time (see [`Pace`]), send it to the engine, then show it to the
-//! paper broker and hand the fills it produced to the order actor. Ticks stamped at or before
+//! For every tick: wait for its time (see [`Pace`]), send it to the engine, then show it to
+//! every account's paper broker and hand the fills each produced to that account's order actor. Ticks stamped at or before
 //! `warm_until` (history replayed after a restart) only warm the strategies up: the broker never
 //! sees them and the account does not trade on them. In lockstep each tick goes round the whole
 //! loop before the next (see [`crate::progress`]). At the end of a finite feed, each
@@ -27,12 +27,19 @@ use crate::messages::OrderMsg;
 use crate::progress::Progress;
 use crate::strategy_stage::BAR_CLOSE_QTY;
 
+/// One account's paper venue: the simulated exchange that sees the feed, and the order actor
+/// its fills go to.
+pub struct Venue {
+    /// The paper broker matching the account's orders against the ticks.
+    pub broker: SharedPaper,
+    /// The account's order actor, which journals the broker's fills.
+    pub orders: Sender<OrderMsg>,
+}
+
 /// What the feed thread needs besides its ticks.
 pub struct FeedDriver {
-    /// The paper broker matching orders against the ticks.
-    pub broker: SharedPaper,
-    /// The order actor, which journals the broker's fills.
-    pub orders: Sender<OrderMsg>,
+    /// Every account's paper venue, in the daemon's account order.
+    pub venues: Vec<Venue>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
     /// Wait for each tick to go round the loop (deterministic replays).
@@ -111,7 +118,11 @@ impl FeedDriver {
             if self.lockstep && !self.progress.wait_engine(summary.ticks) {
                 return summary;
             }
-            if !self.match_tick(&tick) {
+            if !self
+                .venues
+                .iter()
+                .all(|venue| self.match_tick(venue, &tick))
+            {
                 return summary;
             }
         }
@@ -132,9 +143,10 @@ impl FeedDriver {
         summary
     }
 
-    /// Shows `tick` to the paper broker and forwards its fills; `false` on a fatal failure.
-    fn match_tick(&self, tick: &Tick) -> bool {
-        let trades = match self.broker.lock() {
+    /// Shows `tick` to one account's paper broker and forwards its fills; `false` on a fatal
+    /// failure.
+    fn match_tick(&self, venue: &Venue, tick: &Tick) -> bool {
+        let trades = match venue.broker.lock() {
             Ok(mut book) => {
                 let before = book.trade_count();
                 if let Err(e) = book.on_tick(tick) {
@@ -155,7 +167,7 @@ impl FeedDriver {
             .fills_sent
             .fetch_add(trades.len() as u64, Ordering::Release);
         // Waits for room: fills are never dropped (they are in the broker's book in any case).
-        if self
+        if venue
             .orders
             .blocking_send(OrderMsg::BrokerFills(trades))
             .is_err()

@@ -87,6 +87,8 @@ pub struct OrderActor<B: Broker> {
     report: OrderActorReport,
     shutdown: Shutdown,
     watch: Option<BookWatch>,
+    /// The account's index in the daemon (reports are addressed with it).
+    account: usize,
 }
 
 impl<B: Broker> OrderActor<B> {
@@ -107,7 +109,14 @@ impl<B: Broker> OrderActor<B> {
             report: OrderActorReport::default(),
             shutdown: Shutdown::new(),
             watch: None,
+            account: 0,
         }
+    }
+
+    /// Reports as account `index` of the daemon (default 0, the first).
+    pub fn for_account(mut self, index: usize) -> OrderActor<B> {
+        self.account = index;
+        self
     }
 
     /// Watches `shutdown`: once triggered, queued commands are dropped; once forced, the actor
@@ -334,8 +343,14 @@ impl<B: Broker> OrderActor<B> {
     /// Reports to the engine, waiting out a full inbox: a dropped report would let the engine's
     /// book drift from the journal.
     fn tell_engine(&self, report: OrderReport) {
-        if let Err(EngineMsg::Report(OrderReport::Fill(_))) =
-            self.engine.send_waiting(EngineMsg::Report(report))
+        let msg = EngineMsg::Report {
+            account: self.account,
+            report,
+        };
+        if let Err(EngineMsg::Report {
+            report: OrderReport::Fill(_),
+            ..
+        }) = self.engine.send_waiting(msg)
         {
             // The engine is done (the journal has the fill): count it as booked, so a lockstep
             // feed does not wait for it.

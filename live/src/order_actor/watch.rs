@@ -22,7 +22,7 @@ use crate::error::LiveError;
 use crate::messages::{EngineMsg, OrderReport};
 use crate::progress::Progress;
 use crate::reconcile;
-use crate::stats::LiveStats;
+use crate::stats::AccountStats;
 
 /// Looks before a difference counts.
 const LOOKS: u32 = 3;
@@ -39,7 +39,7 @@ pub struct BookWatch {
     /// The state a difference puts the account into.
     pub on_mismatch: TradingState,
     /// Where the status line reads the current difference.
-    pub stats: std::sync::Arc<LiveStats>,
+    pub stats: std::sync::Arc<AccountStats>,
 }
 
 /// Waits for the next comparison; never, without an interval.
@@ -106,6 +106,7 @@ impl<B: Broker> OrderActor<B> {
         );
         let symbols = differences.iter().map(|d| d.symbol.clone()).collect();
         let _ = self.engine.send_waiting(EngineMsg::TradingState {
+            account: self.account,
             state: watch.on_mismatch,
             reason,
             symbols,

@@ -16,18 +16,19 @@ use sharewise_actors::{
     MpscReceiver, MpscSender,
 };
 use sharewise_brokers::{Broker, BrokerTrade, PaperBroker, PaperConfig, SharedPaper};
+use sharewise_config::StrategyMode;
 use sharewise_engine::strategy::{Reason, Signal};
 use sharewise_engine::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_SEC};
 use sharewise_engine::types::{
     ClientOrderId, Fill, Instrument, InstrumentId, Order, OrderType, Portfolio, Price, Product,
     Qty, Side, Tick,
 };
-use sharewise_live::account::{AccountActor, AccountSetup, StrategyInfo, WorkingOrder};
+use sharewise_live::account::{AccountActor, AccountSetup, Accounts, StrategyInfo, WorkingOrder};
 use sharewise_live::error::LiveError;
 use sharewise_live::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
 use sharewise_live::order_actor::{OrderActor, OrderActorReport};
 use sharewise_live::progress::Progress;
-use sharewise_live::stats::LiveStats;
+use sharewise_live::stats::{AccountStats, LiveStats};
 use sharewise_risk::{PreTradeRisk, RiskConfig, Sizing};
 use sharewise_store::{Journal, OrderEvent, OrderStatus};
 use tokio::sync::mpsc::{channel, Receiver};
@@ -137,13 +138,21 @@ impl Default for AccountOpts {
     }
 }
 
-/// An account actor driven by hand.
+/// What the order actor of account 0 tells the engine about `report`.
+pub fn reported(report: OrderReport) -> EngineMsg {
+    EngineMsg::Report { account: 0, report }
+}
+
+/// One account behind the engine's account router, driven by hand.
 pub struct AccountRig {
-    pub actor: AccountActor,
+    pub accounts: Accounts,
     pub orders: Receiver<OrderMsg>,
     pub bus: EventBus,
     pub stream: EventStream,
+    /// The daemon's counters (clock, marks, ticks).
     pub stats: Arc<LiveStats>,
+    /// The account's counters.
+    pub account: Arc<AccountStats>,
     pub progress: Arc<Progress>,
 }
 
@@ -151,7 +160,8 @@ impl AccountRig {
     pub fn new(opts: AccountOpts) -> AccountRig {
         let (tx, orders) = channel(opts.order_queue);
         let (bus, stream) = EventBus::bounded(1024);
-        let stats = Arc::new(LiveStats::new(2));
+        let stats = Arc::new(LiveStats::new(2, &["main"]));
+        let account = Arc::clone(&stats.accounts[0]);
         let progress = Arc::new(Progress::default());
         let actor = AccountActor::new(AccountSetup {
             name: "main".into(),
@@ -159,11 +169,11 @@ impl AccountRig {
             strategies: vec![
                 StrategyInfo {
                     name: AUTO_NAME.into(),
-                    auto: true,
+                    mode: Some(StrategyMode::Auto),
                 },
                 StrategyInfo {
                     name: MANUAL_NAME.into(),
-                    auto: false,
+                    mode: Some(StrategyMode::Manual),
                 },
             ],
             risk: PreTradeRisk::with_config(opts.sizing, opts.risk, opts.product),
@@ -182,23 +192,31 @@ impl AccountRig {
             trading_state: opts.trading_state,
             disputed: Vec::new(),
             progress: Arc::clone(&progress),
-            stats: Arc::clone(&stats),
+            stats: Arc::clone(&account),
+            live: Arc::clone(&stats),
             warm_until: opts.warm_until,
             stopping: opts.stopping,
         });
+        let accounts = Accounts::new(vec![actor], &bus, Arc::clone(&stats), Arc::clone(&progress));
         AccountRig {
-            actor,
+            accounts,
             orders,
             bus,
             stream,
             stats,
+            account,
             progress,
         }
     }
 
+    /// The account actor.
+    pub fn actor(&self) -> &AccountActor {
+        self.accounts.account(0).expect("one account")
+    }
+
     pub fn handle(&mut self, msg: Input<EngineMsg>, ts: TimestampNs) {
         let bus = self.bus.clone();
-        self.actor
+        self.accounts
             .handle(msg, &mut Ctx::new(0, ts, &bus, &mut |_| {}));
     }
 
@@ -243,7 +261,7 @@ impl AccountRig {
     }
 
     pub fn report(&mut self, report: OrderReport, ts: TimestampNs) {
-        self.handle(Input::Message(EngineMsg::Report(report)), ts);
+        self.handle(Input::Message(EngineMsg::Report { account: 0, report }), ts);
     }
 
     pub fn fill(
@@ -315,8 +333,8 @@ impl AccountRig {
         id
     }
 
-    pub fn stat(&self, f: impl Fn(&LiveStats) -> &std::sync::atomic::AtomicU64) -> u64 {
-        f(&self.stats).load(Ordering::Relaxed)
+    pub fn stat(&self, f: impl Fn(&AccountStats) -> &std::sync::atomic::AtomicU64) -> u64 {
+        f(&self.account).load(Ordering::Relaxed)
     }
 }
 
@@ -544,4 +562,30 @@ pub fn rig(cfg: PaperConfig) -> OrderRig {
     let rig = OrderRig::new(cfg);
     rig.broker.lock().unwrap().set_clock(ts0()).unwrap();
     rig
+}
+
+/// Reads `rx` until `want` matches an event (at most `within`, else a panic naming the last
+/// events); every event read, in order.
+pub fn until(
+    rx: &mut sharewise_actors::EventReceiver,
+    within: std::time::Duration,
+    want: impl Fn(&Event) -> bool,
+) -> Vec<Event> {
+    let deadline = std::time::Instant::now() + within;
+    let mut seen = Vec::new();
+    while std::time::Instant::now() < deadline {
+        if let Some(sharewise_actors::Delivery::Event(e)) =
+            rx.next_timeout(std::time::Duration::from_millis(50))
+        {
+            let hit = want(&e);
+            seen.push((*e).clone());
+            if hit {
+                return seen;
+            }
+        }
+    }
+    panic!(
+        "not seen within {within:?}; last events: {:?}",
+        seen.iter().rev().take(5).collect::<Vec<_>>()
+    );
 }

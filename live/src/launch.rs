@@ -1,0 +1,406 @@
+//! What [`crate::handle::Daemon::start`] does before it returns: check the settings, open every
+//! account (pairing, reconciliation, comparison), then spawn the threads.
+//!
+//! Threads: the feed (shows each tick to the engine, then to every account's paper venue), the
+//! engine (strategy stage + [`Accounts`], placed by `[runtime]`), one order actor per account
+//! (its own thread and current-thread tokio runtime, so one account's slow journal or broker
+//! never holds up another's), the event fan-out and writer, and the status line.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sharewise_actors::{EventBus, EventHub, MpscSender, RuntimeBuilder};
+use sharewise_config::{AccountPlan, Settings};
+use sharewise_engine::time::TimestampNs;
+use sharewise_risk::PreTradeRisk;
+use tokio::sync::mpsc::channel;
+
+use crate::account::{AccountActor, AccountSetup, Accounts};
+use crate::books;
+use crate::daemon::{feed_label, feed_symbols, open_feed, pace_of, resume_point, DaemonOptions};
+use crate::daemon::{FeedChoice, StrategyPlan};
+use crate::error::LiveError;
+use crate::event_writer::EventWriter;
+use crate::feed::demo::{self, DemoDays};
+use crate::feed::driver::{FeedDriver, FeedSummary, Venue};
+use crate::handle::{AccountBooks, AccountRunning, DaemonHandle, Running};
+use crate::messages::{EngineMsg, OrderMsg};
+use crate::order_actor::{BookWatch, OrderActor};
+use crate::progress::{AbandonOnPanic, Progress};
+use crate::restore::{restore, Restored};
+use crate::startup::{open_accounts, OpenedAccounts};
+use crate::stats::LiveStats;
+use crate::status::{MarksFile, StatusLine, MARKS_FILE};
+use crate::strategy_stage::StrategyStage;
+
+/// Events the bus holds before the fan-out catches up (then the newest are dropped and counted).
+const EVENT_CAPACITY: usize = 1 << 16;
+/// Events the fan-out keeps for subscribers that resume.
+const EVENT_HISTORY: usize = 10_000;
+
+/// Every account opened and everything the threads start from.
+pub(crate) struct Prepared {
+    opened: OpenedAccounts,
+    plans: Vec<AccountPlan>,
+    /// Each account's risk gate, in plan order.
+    risks: Vec<PreTradeRisk>,
+    /// Each account's cash, positions and exits, in plan order.
+    restored: Vec<Restored>,
+    warm_until: TimestampNs,
+    strategies: StrategyPlan,
+    stats: Arc<LiveStats>,
+    fed: Vec<String>,
+    /// The demo's history and live days (`None`: a replay).
+    demo_days: Option<DemoDays>,
+}
+
+/// Everything before a thread starts: settings checked, every account opened and reconciled.
+pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
+    let settings = &opts.settings;
+    let plans = settings.account_plans();
+    let risks = plans
+        .iter()
+        .map(|plan| risk_of(&plan.settings))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_tier(settings, &risks)?;
+    std::fs::create_dir_all(&opts.data_dir).map_err(|e| {
+        LiveError::io(
+            format!("cannot create data dir {}", opts.data_dir.display()),
+            e,
+        )
+    })?;
+    let fed = feed_symbols(settings, &opts.feed);
+    let startup = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| LiveError::io("cannot start the reconciliation runtime", e))?;
+    let opened = open_accounts(
+        &opts.data_dir,
+        &plans,
+        &feed_label(&opts.feed),
+        &fed,
+        &startup,
+        opts.say,
+    )?;
+    // Every account resumes where the daemon left off: the latest time any of them traded.
+    let mut warm_until = TimestampNs::MIN;
+    for account in &opened.accounts {
+        warm_until = warm_until.max(resume_point(&account.journal, &account.broker)?);
+    }
+    let demo_days = (opts.feed == FeedChoice::Synthetic)
+        .then(|| DemoDays::from_today(demo::default_start_day()));
+    if let Some(days) = demo_days {
+        // The demo's session of history before the live open only warms up (see feed::demo).
+        warm_until = warm_until.max(days.live_open() - 1);
+    }
+    let restored = opened
+        .accounts
+        .iter()
+        .zip(&plans)
+        .map(|(account, plan)| {
+            restore(
+                &account.journal,
+                &opened.symbols,
+                plan.settings.backtest.cash,
+                warm_until,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let strategies = StrategyPlan::build(settings, &opened.symbols, &fed)?;
+    let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+    let stats = Arc::new(LiveStats::new(opened.instruments.len(), &names));
+    Ok(Prepared {
+        opened,
+        plans,
+        risks,
+        restored,
+        warm_until,
+        strategies,
+        stats,
+        fed,
+        demo_days,
+    })
+}
+
+/// An account's pre-trade gate from the settings it trades with.
+fn risk_of(settings: &Settings) -> Result<PreTradeRisk, LiveError> {
+    Ok(PreTradeRisk::with_config(
+        settings.sizing().map_err(LiveError::Settings)?,
+        settings.risk_config(),
+        settings.backtest.product,
+    ))
+}
+
+/// The subscription tier bounds how many strategies run (checked as each one starts).
+fn check_tier(settings: &Settings, risks: &[PreTradeRisk]) -> Result<(), LiveError> {
+    let Some(risk) = risks.first() else {
+        return Ok(());
+    };
+    for open in 0..settings.run.strategies.len() {
+        risk.check_strategy_start(settings.run.tier, open)
+            .map_err(|r| {
+                LiveError::Settings(format!(
+                    "run.strategies: {r}; raise run.tier or run fewer strategies"
+                ))
+            })?;
+    }
+    Ok(())
+}
+
+/// The event plumbing: the bus actors publish on, the fan-out hub, its pump thread and the
+/// `--events` writer.
+struct Events {
+    bus: EventBus,
+    hub: EventHub,
+    pump: std::thread::JoinHandle<()>,
+    pump_stop: Arc<AtomicBool>,
+    writer: EventWriter,
+}
+
+fn start_events(opts: &DaemonOptions, stats: &Arc<LiveStats>) -> Result<Events, LiveError> {
+    let (bus, stream) = EventBus::bounded(EVENT_CAPACITY);
+    let hub = EventHub::new(EVENT_HISTORY);
+    // The writer subscribes before anything is published, so `--events` misses nothing.
+    let writer = EventWriter::spawn(&hub, opts.events.as_deref(), Arc::clone(stats))?;
+    let pump_stop = Arc::new(AtomicBool::new(false));
+    let pump = {
+        let (hub, stop) = (hub.clone(), Arc::clone(&pump_stop));
+        std::thread::Builder::new()
+            .name("sw-fanout".into())
+            .spawn(move || hub.pump(&stream, &stop))
+            .map_err(|e| LiveError::io("cannot start the event fan-out", e))?
+    };
+    Ok(Events {
+        bus,
+        hub,
+        pump,
+        pump_stop,
+        writer,
+    })
+}
+
+/// Spawns the threads over the prepared accounts.
+pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHandle, LiveError> {
+    let Prepared {
+        opened,
+        plans,
+        risks,
+        restored,
+        warm_until,
+        strategies,
+        stats,
+        fed,
+        demo_days,
+    } = prepared;
+    let settings = &opts.settings;
+    let OpenedAccounts {
+        symbols,
+        instruments,
+        accounts: opened,
+    } = opened;
+    let (lockstep, pace) = pace_of(&opts);
+    let (ticks, interval) = open_feed(&opts, &symbols, &fed, &stats, demo_days)?;
+    let progress = Arc::new(Progress::default());
+    let events = start_events(&opts, &stats)?;
+
+    let mut actors = Vec::with_capacity(opened.len());
+    let mut queues = Vec::with_capacity(opened.len());
+    for (k, ((account, plan), (risk, restored))) in opened
+        .iter()
+        .zip(&plans)
+        .zip(risks.into_iter().zip(restored))
+        .enumerate()
+    {
+        let (orders_tx, orders_rx) = channel::<OrderMsg>(settings.run.order_queue);
+        let account_stats = Arc::clone(&stats.accounts[k]);
+        account_stats.set_book_mismatch(
+            (!account.differences.is_empty()).then(|| books::describe(&account.differences)),
+        );
+        actors.push(AccountActor::new(AccountSetup {
+            name: plan.name.clone(),
+            instruments: instruments.clone(),
+            strategies: strategies.infos_for(&plan.follows),
+            risk,
+            product: plan.settings.backtest.product,
+            allow_short: plan.settings.backtest.allow_short,
+            restored,
+            working: account.reconciled.working.clone(),
+            next_client_id: account.next_client_id,
+            trailing_stop_bps: settings.run.trailing_stop_bps(),
+            stopping: opts.shutdown.clone(),
+            orders: orders_tx.clone(),
+            trading_state: account.trading_state.clone(),
+            disputed: account.disputed(),
+            progress: Arc::clone(&progress),
+            stats: account_stats,
+            live: Arc::clone(&stats),
+            warm_until,
+        }));
+        queues.push((orders_tx, orders_rx));
+    }
+    let accounts = Accounts::new(
+        actors,
+        &events.bus,
+        Arc::clone(&stats),
+        Arc::clone(&progress),
+    );
+    let failure = Arc::new(Mutex::new(None));
+    let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
+    let driver = FeedDriver {
+        venues: opened
+            .iter()
+            .zip(&queues)
+            .map(|(account, (orders, _))| Venue {
+                broker: account.broker.clone(),
+                orders: orders.clone(),
+            })
+            .collect(),
+        progress: Arc::clone(&progress),
+        lockstep,
+        pace,
+        warm_until,
+        warm_window: (settings.runtime.ring_capacity / 2) as u64,
+        close_last_bars: matches!(opts.feed, FeedChoice::Replay { .. }),
+        instruments: instruments.len(),
+        failure: Arc::clone(&failure),
+    };
+    let summary_slot = Arc::clone(&feed_summary);
+    let placement = settings.runtime.clone();
+    let n = instruments.len();
+    let stage_stats = Arc::clone(&stats);
+    let (runtime, engine_tx) = RuntimeBuilder::new(placement.clone(), n, events.bus.clone())
+        .shutdown(opts.shutdown.clone())
+        .spawn_staged(
+            move |port| {
+                let _guard = AbandonOnPanic(Arc::clone(&driver.progress));
+                let done = driver.run(port, ticks);
+                if let Ok(mut slot) = summary_slot.lock() {
+                    *slot = done;
+                }
+            },
+            |shard| {
+                StrategyStage::new(
+                    n,
+                    interval,
+                    strategies.supervisor(&placement, shard),
+                    lockstep,
+                    warm_until,
+                    Arc::clone(&stage_stats),
+                )
+            },
+            accounts,
+        )
+        .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
+
+    let mut running_accounts = Vec::with_capacity(opened.len());
+    for (k, (account, (orders_tx, orders_rx))) in opened.into_iter().zip(queues).enumerate() {
+        let order_thread = spawn_order_actor(
+            &opts,
+            k,
+            account.journal,
+            &account.broker,
+            OrderLinks {
+                engine: engine_tx.clone(),
+                bus: events.bus.for_account(&account.dir.name),
+                progress: Arc::clone(&progress),
+                watch: BookWatch {
+                    symbols: symbols.clone(),
+                    every: (settings.run.compare_every_s > 0)
+                        .then(|| Duration::from_secs(settings.run.compare_every_s)),
+                    on_mismatch: settings.run.on_book_mismatch,
+                    stats: Arc::clone(&stats.accounts[k]),
+                },
+            },
+            orders_rx,
+        )?;
+        running_accounts.push(AccountRunning {
+            books: AccountBooks {
+                dir: account.dir,
+                broker: account.broker,
+                reconciled: account.reconciled,
+                differences: account.differences,
+            },
+            orders_tx,
+            order_thread,
+        });
+    }
+    let status = StatusLine::spawn(
+        Arc::clone(&stats),
+        runtime.link_stats_handle(),
+        Arc::clone(&progress),
+        opts.shutdown.clone(),
+        settings.run.status_every_s,
+        opts.say,
+        MarksFile {
+            path: opts.data_dir.join(MARKS_FILE),
+            symbols,
+        },
+        opts.on_forced,
+    );
+    let running = Running {
+        engine_join: Box::new(move || {
+            runtime
+                .join()
+                .map(|report| report.link)
+                .map_err(|e| LiveError::Thread(e.to_string()))
+        }),
+        accounts: running_accounts,
+        cancel_open: settings.run.cancel_open_orders_on_shutdown,
+        status,
+        bus: events.bus,
+        pump: events.pump,
+        pump_stop: events.pump_stop,
+        writer: events.writer,
+        failure,
+        feed_summary,
+        stats,
+    };
+    Ok(DaemonHandle::new(
+        events.hub,
+        engine_tx,
+        opts.shutdown,
+        running,
+    ))
+}
+
+/// What an order actor talks to besides its journal and broker.
+struct OrderLinks {
+    engine: MpscSender<EngineMsg>,
+    bus: EventBus,
+    progress: Arc<Progress>,
+    watch: BookWatch,
+}
+
+/// Starts account `k`'s order actor on its own thread and tokio runtime.
+fn spawn_order_actor(
+    opts: &DaemonOptions,
+    k: usize,
+    journal: sharewise_store::Journal,
+    broker: &sharewise_brokers::SharedPaper,
+    links: OrderLinks,
+    inbox: tokio::sync::mpsc::Receiver<OrderMsg>,
+) -> Result<crate::handle::OrderThread, LiveError> {
+    let io_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| LiveError::io("cannot start the order actor's runtime", e))?;
+    let guard = AbandonOnPanic(Arc::clone(&links.progress));
+    let actor = OrderActor::new(
+        journal,
+        broker.clone(),
+        links.engine,
+        links.bus,
+        links.progress,
+    )
+    .for_account(k)
+    .with_shutdown(opts.shutdown.clone())
+    .with_watch(links.watch);
+    std::thread::Builder::new()
+        .name(format!("sw-orders-{k}"))
+        .spawn(move || {
+            let _guard = guard;
+            io_runtime.block_on(actor.run(inbox))
+        })
+        .map_err(|e| LiveError::io("cannot start the order actor", e))
+}
