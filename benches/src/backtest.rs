@@ -1,5 +1,7 @@
 //! Backtest throughput: the whole run from a CSV file (read + indicators + strategy + fills +
 //! metrics) and the engine alone on bars already in memory, SMA(10)/SMA(30), fixed 10 shares.
+//! Given the binary's report writer, also the whole command with its report files written (what
+//! `sharewise backtest --out DIR` does) and the writer's own speed, in the same repetitions.
 //!
 //! Each figure is the median of several repetitions (min and max are reported too): these machines
 //! are shared, so one run says little.
@@ -40,6 +42,50 @@ impl Throughput {
     }
 }
 
+/// Speed of writing one run's report files, over the repetitions.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportSpeed {
+    /// Size of the files written, bytes.
+    pub bytes: u64,
+    /// Median MB/s (10^6 bytes per second).
+    pub median_mb_per_s: f64,
+    /// Slowest repetition's MB/s.
+    pub min_mb_per_s: f64,
+    /// Fastest repetition's MB/s.
+    pub max_mb_per_s: f64,
+    /// Median wall time, seconds.
+    pub median_s: f64,
+}
+
+impl ReportSpeed {
+    fn from_times(bytes: u64, mut secs: Vec<f64>) -> ReportSpeed {
+        secs.sort_by(f64::total_cmp);
+        let mb = bytes as f64 / 1e6;
+        ReportSpeed {
+            bytes,
+            median_mb_per_s: mb / secs[secs.len() / 2],
+            min_mb_per_s: mb / secs[secs.len() - 1],
+            max_mb_per_s: mb / secs[0],
+            median_s: secs[secs.len() / 2],
+        }
+    }
+}
+
+/// Writes a run's report files (the binary's `--out` writer) and returns their total size, bytes.
+pub type WriteReport<'a> =
+    dyn FnMut(&BacktestResult) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> + 'a;
+
+/// Why the benchmark stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The bar file could not be read.
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    /// The report writer failed.
+    #[error("writing the report files")]
+    Report(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// The benchmark's findings.
 #[derive(Clone, Debug, Serialize)]
 pub struct BacktestBench {
@@ -53,6 +99,11 @@ pub struct BacktestBench {
     pub whole_run: Throughput,
     /// The same, also recording the equity curve and signal log (what `--out` writes).
     pub whole_run_recording: Throughput,
+    /// The same, then writing the report files: the whole `backtest --out` command (`null`
+    /// without a report writer).
+    pub whole_command: Option<Throughput>,
+    /// The report writing alone, timed inside [`BacktestBench::whole_command`].
+    pub report: Option<ReportSpeed>,
     /// Backtest + metrics on in-memory bars.
     pub engine_only: Throughput,
     /// The same, also recording the equity curve and signal log.
@@ -106,8 +157,68 @@ pub fn read_all(path: &Path) -> Result<Vec<Bar>, FeedError> {
     Ok(bars)
 }
 
-/// Measures the three phases on the bar CSV at `path`, `repetitions` times each.
-pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> {
+/// Wall times of each phase, one entry per repetition.
+#[derive(Default)]
+struct Times {
+    whole: Vec<f64>,
+    whole_rec: Vec<f64>,
+    engine: Vec<f64>,
+    engine_rec: Vec<f64>,
+    read: Vec<f64>,
+    command: Vec<f64>,
+    report: Vec<f64>,
+    report_bytes: u64,
+}
+
+impl Times {
+    /// One repetition of every phase; `check` asserts each run equals the reference.
+    fn repeat_once(
+        &mut self,
+        path: &Path,
+        bars: &[Bar],
+        check: &dyn Fn(&BacktestResult),
+        report: Option<&mut WriteReport<'_>>,
+    ) -> Result<(), BenchError> {
+        let n = bars.len();
+        for (recording, times) in [(false, &mut self.whole), (true, &mut self.whole_rec)] {
+            let t = Instant::now();
+            let r = whole_run(path, n, recording)?;
+            times.push(t.elapsed().as_secs_f64());
+            check(&r);
+        }
+        if let Some(write) = report {
+            let t = Instant::now();
+            let r = whole_run(path, n, true)?;
+            let ran = t.elapsed().as_secs_f64();
+            self.report_bytes = write(&r).map_err(BenchError::Report)?;
+            let total = t.elapsed().as_secs_f64();
+            self.command.push(total);
+            self.report.push(total - ran);
+            check(&r);
+        }
+        for (recording, times) in [(false, &mut self.engine), (true, &mut self.engine_rec)] {
+            let t = Instant::now();
+            let mut bt = sma_backtester(recording);
+            bt.reserve(n);
+            let r = bt.run_slice(bars);
+            times.push(t.elapsed().as_secs_f64());
+            check(&r);
+        }
+        let t = Instant::now();
+        let count = read_all(path)?.len();
+        self.read.push(t.elapsed().as_secs_f64());
+        assert_eq!(count, n);
+        Ok(())
+    }
+}
+
+/// Measures every phase on the bar CSV at `path`, `repetitions` times each; with `report`, also
+/// the whole command with the report files written by it.
+pub fn run(
+    path: &Path,
+    repetitions: usize,
+    mut report: Option<&mut WriteReport<'_>>,
+) -> Result<BacktestBench, BenchError> {
     let repetitions = repetitions.max(1);
     let bars = read_all(path)?;
     let n = bars.len();
@@ -125,39 +236,22 @@ pub fn run(path: &Path, repetitions: usize) -> Result<BacktestBench, FeedError> 
             "every repetition must produce the same backtest"
         );
     };
-
-    let (mut whole, mut whole_rec, mut engine, mut engine_rec, mut read) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut times = Times::default();
     for _ in 0..repetitions {
-        for (recording, times) in [(false, &mut whole), (true, &mut whole_rec)] {
-            let t = Instant::now();
-            let r = whole_run(path, n, recording)?;
-            times.push(t.elapsed().as_secs_f64());
-            check(&r);
-        }
-        for (recording, times) in [(false, &mut engine), (true, &mut engine_rec)] {
-            let t = Instant::now();
-            let mut bt = sma_backtester(recording);
-            bt.reserve(n);
-            let r = bt.run_slice(&bars);
-            times.push(t.elapsed().as_secs_f64());
-            check(&r);
-        }
-
-        let t = Instant::now();
-        let count = read_all(path)?.len();
-        read.push(t.elapsed().as_secs_f64());
-        assert_eq!(count, n);
+        times.repeat_once(path, &bars, &check, report.as_deref_mut())?;
     }
+    let with_report = !times.command.is_empty();
     Ok(BacktestBench {
         bars: n,
         file_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         repetitions,
-        whole_run: Throughput::from_times(n, whole),
-        whole_run_recording: Throughput::from_times(n, whole_rec),
-        engine_only: Throughput::from_times(n, engine),
-        engine_only_recording: Throughput::from_times(n, engine_rec),
-        read_only: Throughput::from_times(n, read),
+        whole_run: Throughput::from_times(n, times.whole),
+        whole_run_recording: Throughput::from_times(n, times.whole_rec),
+        whole_command: with_report.then(|| Throughput::from_times(n, times.command)),
+        report: with_report.then(|| ReportSpeed::from_times(times.report_bytes, times.report)),
+        engine_only: Throughput::from_times(n, times.engine),
+        engine_only_recording: Throughput::from_times(n, times.engine_rec),
+        read_only: Throughput::from_times(n, times.read),
         trades: reference.metrics.trade_count,
         final_equity: format!("{:.2}", reference.final_equity),
     })

@@ -1,12 +1,17 @@
-//! `sharewise bench backtest`: generates a minute-bar file and reports backtest throughput.
+//! `sharewise bench backtest`: generates a minute-bar file and reports backtest throughput, with and
+//! without the report files of `backtest --out` written.
 //! `sharewise bench pipeline`: tick → decision latency through the actor runtime vs. a baseline.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
+use sharewise_engine::backtest::BacktestResult;
+use sharewise_feeds::{BarReader, ReadOptions, TimeFormat};
 
 use super::generate::{write_bars, GenOptions, TsFormat};
+use crate::report::{write_report_dir, RunInfo};
 
 /// `sharewise bench` arguments.
 #[derive(Args, Debug)]
@@ -17,7 +22,8 @@ pub struct BenchArgs {
 
 #[derive(Subcommand, Debug)]
 enum BenchWhat {
-    /// Whole-run and engine-only bars/s for SMA(10)/SMA(30) on generated minute bars.
+    /// Whole-run, whole-command (report written) and engine-only bars/s for SMA(10)/SMA(30) on
+    /// generated minute bars, and the report writer's MB/s.
     Backtest(BacktestBenchArgs),
     /// Tick → decision latency through the actor runtime (feed + engine thread) vs. a plain rtrb baseline.
     Pipeline(PipelineBenchArgs),
@@ -164,69 +170,135 @@ fn pipeline(args: PipelineBenchArgs) -> Result<()> {
 
 /// Runs `sharewise bench backtest`.
 fn backtest(args: BacktestBenchArgs) -> Result<()> {
-    let tmp;
-    let path = match &args.data {
-        Some(p) => p.clone(),
-        None => {
-            tmp = tempfile_dir()?;
-            let out = tmp.join("bench_bars.csv");
-            let days = args.bars.div_ceil(375) as u32;
-            let options = GenOptions {
-                symbol: "BENCH".into(),
-                days,
-                seed: 1,
-                start: "2016-01-04".into(),
-                price: "1500".into(),
-                vol: 0.25,
-                drift: 0.10,
-                interval: "1m".into(),
-                ts: TsFormat::Ms,
-                out: out.clone(),
-            };
-            if !args.json {
-                eprintln!(
-                    "generating {} minute bars ({days} sessions) into {}",
-                    days as usize * 375,
-                    out.display()
-                );
-            }
-            write_bars(&options)?;
-            out
-        }
-    };
-    let report = sharewise_benches::backtest::run(&path, args.repeat)
-        .with_context(|| format!("benchmarking {}", path.display()))?;
+    let scratch = tempfile_dir()?;
+    let report = measure_backtest(&args, &scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let report = report?;
     if args.json {
         say!("{}", serde_json::to_string(&report)?);
     } else {
-        say!("backtest benchmark: SMA(10)/SMA(30), fixed 10 shares, no costs, {} bars ({:.1} MB CSV), median of {}", report.bars, report.file_bytes as f64 / 1e6, report.repetitions);
-        let row = |name: &str, t: &sharewise_benches::backtest::Throughput| {
-            say!(
-                "  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})",
-                t.median_bars_per_s,
-                t.median_s,
-                t.min_bars_per_s,
-                t.max_bars_per_s
-            );
-        };
-        row("whole run (CSV read + backtest)", &report.whole_run);
-        row("  + equity curve & signal log", &report.whole_run_recording);
-        row("engine only (bars in memory)", &report.engine_only);
-        row(
-            "  + equity curve & signal log",
-            &report.engine_only_recording,
-        );
-        row("CSV read only", &report.read_only);
-        say!(
-            "  trades {}, final equity {}",
-            report.trades,
-            report.final_equity
-        );
-    }
-    if args.data.is_none() {
-        let _ = std::fs::remove_file(&path);
+        print_backtest_table(&report);
     }
     Ok(())
+}
+
+/// Runs the backtest benchmark on `--data` (or bars generated into `scratch`), writing the report
+/// files of each whole-command repetition into `scratch/report`.
+fn measure_backtest(
+    args: &BacktestBenchArgs,
+    scratch: &Path,
+) -> Result<sharewise_benches::backtest::BacktestBench> {
+    let path = match &args.data {
+        Some(p) => p.clone(),
+        None => generate_bench_bars(scratch, args.bars, args.json)?,
+    };
+    let time_format = time_format_of(&path)?;
+    let report_dir = scratch.join("report");
+    let mut write =
+        |result: &BacktestResult| -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+            Ok(write_bench_report(&report_dir, &path, time_format, result)?)
+        };
+    sharewise_benches::backtest::run(&path, args.repeat, Some(&mut write))
+        .with_context(|| format!("benchmarking {}", path.display()))
+}
+
+/// Generates `bars` minute bars (whole 375-bar sessions) into `dir`.
+fn generate_bench_bars(dir: &Path, bars: usize, quiet: bool) -> Result<PathBuf> {
+    let out = dir.join("bench_bars.csv");
+    let days = bars.div_ceil(375) as u32;
+    let options = GenOptions {
+        symbol: "BENCH".into(),
+        days,
+        seed: 1,
+        start: "2016-01-04".into(),
+        price: "1500".into(),
+        vol: 0.25,
+        drift: 0.10,
+        interval: "1m".into(),
+        ts: TsFormat::Ms,
+        out: out.clone(),
+    };
+    if !quiet {
+        eprintln!(
+            "generating {} minute bars ({days} sessions) into {}",
+            days as usize * 375,
+            out.display()
+        );
+    }
+    write_bars(&options)?;
+    Ok(out)
+}
+
+/// The timestamp format of the bar file at `path` (the report writes timestamps the same way).
+fn time_format_of(path: &Path) -> Result<TimeFormat> {
+    let mut reader = BarReader::open(path, ReadOptions::STRICT)?;
+    if let Some(bar) = reader.next() {
+        bar?;
+    }
+    Ok(reader.time_format().unwrap_or(TimeFormat::EpochMillis))
+}
+
+/// Writes the `--out` files of `result` into `dir`, as `sharewise backtest` does; returns their size.
+fn write_bench_report(
+    dir: &Path,
+    data: &Path,
+    time_format: TimeFormat,
+    result: &BacktestResult,
+) -> Result<u64> {
+    let info = RunInfo {
+        data: data.display().to_string(),
+        time_format,
+        elapsed_s: 0.0,
+        skipped: BTreeMap::new(),
+        dropped_ticks: None,
+    };
+    write_report_dir(dir, result, &info)?;
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        bytes += entry?.metadata()?.len();
+    }
+    Ok(bytes)
+}
+
+/// The human-readable table of `sharewise bench backtest`.
+fn print_backtest_table(report: &sharewise_benches::backtest::BacktestBench) {
+    say!("backtest benchmark: SMA(10)/SMA(30), fixed 10 shares, no costs, {} bars ({:.1} MB CSV), median of {}", report.bars, report.file_bytes as f64 / 1e6, report.repetitions);
+    let row = |name: &str, t: &sharewise_benches::backtest::Throughput| {
+        say!(
+            "  {name:<34} {:>12.0} bars/s  ({:.3} s; range {:.0}–{:.0})",
+            t.median_bars_per_s,
+            t.median_s,
+            t.min_bars_per_s,
+            t.max_bars_per_s
+        );
+    };
+    row("whole run (CSV read + backtest)", &report.whole_run);
+    row("  + equity curve & signal log", &report.whole_run_recording);
+    if let Some(t) = &report.whole_command {
+        row("  + report files written (--out)", t);
+    }
+    row("engine only (bars in memory)", &report.engine_only);
+    row(
+        "  + equity curve & signal log",
+        &report.engine_only_recording,
+    );
+    row("CSV read only", &report.read_only);
+    if let Some(w) = &report.report {
+        say!(
+            "  {:<34} {:>12.0} MB/s    ({:.3} s for {:.1} MB; range {:.0}–{:.0})",
+            "report writing alone",
+            w.median_mb_per_s,
+            w.median_s,
+            w.bytes as f64 / 1e6,
+            w.min_mb_per_s,
+            w.max_mb_per_s
+        );
+    }
+    say!(
+        "  trades {}, final equity {}",
+        report.trades,
+        report.final_equity
+    );
 }
 
 /// A scratch directory under the system temp dir for the generated file.

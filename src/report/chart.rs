@@ -62,18 +62,21 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         return svg;
     }
 
-    let equity: Vec<f64> = curve
+    // One streaming pass per curve (a 1M-bar run would otherwise hold 16 MB of floats). The
+    // envelope keeps every bucket's extremes, so the curves' extremes are the envelopes'.
+    let n = curve.len();
+    let equity = curve.iter().map(|p| p.equity as f64 / PRICE_SCALE as f64);
+    let eq_points = envelope(equity, n, plot_w as usize);
+    let dd_points = envelope(drawdown_series(curve), n, plot_w as usize);
+    let (lo, hi) = eq_points
         .iter()
-        .map(|p| p.equity as f64 / PRICE_SCALE as f64)
-        .collect();
-    let drawdown: Vec<f64> = drawdown_series(curve).collect();
-    let (lo, hi) = equity
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
+            (lo.min(*v), hi.max(*v))
+        });
     let (lo, hi) = nice_range(lo, hi);
-    let dd_max = nice_range(0.0, drawdown.iter().cloned().fold(0.0, f64::max).max(1e-4)).1;
+    let dd_peak = dd_points.iter().map(|(_, d)| *d).fold(0.0, f64::max);
+    let dd_max = nice_range(0.0, dd_peak.max(1e-4)).1;
 
-    let n = equity.len();
     let x_of = |i: usize| LEFT + plot_w * i as f64 / (n - 1) as f64;
     let y_eq = |v: f64| TOP + EQUITY_H * (1.0 - (v - lo) / (hi - lo));
     let dd_top = TOP + EQUITY_H + GAP;
@@ -155,7 +158,6 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         );
     }
 
-    let eq_points = envelope(&equity, plot_w as usize);
     let mut path = String::with_capacity(eq_points.len() * 16);
     for (k, (i, v)) in eq_points.iter().enumerate() {
         let _ = write!(
@@ -171,7 +173,6 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
         r##"<path d="{path}" fill="none" stroke="#1f6feb" stroke-width="1.4" stroke-linejoin="round"/>"##
     );
 
-    let dd_points = envelope(&drawdown, plot_w as usize);
     let mut area = format!("M{:.1},{:.1}", x_of(0), y_dd(0.0));
     for (i, d) in &dd_points {
         let _ = write!(area, "L{:.1},{:.1}", x_of(*i), y_dd(*d));
@@ -193,37 +194,41 @@ pub fn render_equity_svg(result: &BacktestResult) -> String {
     svg
 }
 
-/// At most two points (min and max, in time order) per bucket of `values`, for `buckets` buckets.
-fn envelope(values: &[f64], buckets: usize) -> Vec<(usize, f64)> {
-    let n = values.len();
+/// At most two points (min and max, in time order) per bucket of the `n` `values`, for `buckets`
+/// buckets, and the last point. In a bucket the first of equal extremes is kept.
+fn envelope(values: impl Iterator<Item = f64>, n: usize, buckets: usize) -> Vec<(usize, f64)> {
     if n <= buckets * 2 {
-        return values.iter().copied().enumerate().collect();
+        return values.enumerate().collect();
     }
     let mut out = Vec::with_capacity(buckets * 2 + 1);
+    let mut values = values.enumerate();
+    let mut tail = None;
     for b in 0..buckets {
-        let (start, end) = (n * b / buckets, n * (b + 1) / buckets);
-        let slice = &values[start..end];
-        let (mut imin, mut imax) = (0, 0);
-        for (i, v) in slice.iter().enumerate() {
-            if *v < slice[imin] {
-                imin = i;
+        let end = n * (b + 1) / buckets;
+        let Some(first) = values.next() else { break };
+        let (mut min, mut max, mut last) = (first, first, first);
+        for (i, v) in values.by_ref().take(end - first.0 - 1) {
+            if v < min.1 {
+                min = (i, v);
             }
-            if *v > slice[imax] {
-                imax = i;
+            if v > max.1 {
+                max = (i, v);
             }
+            last = (i, v);
         }
-        let (a, b) = if imin <= imax {
-            (imin, imax)
+        let (a, b) = if min.0 <= max.0 {
+            (min, max)
         } else {
-            (imax, imin)
+            (max, min)
         };
-        out.push((start + a, slice[a]));
-        if b != a {
-            out.push((start + b, slice[b]));
+        out.push(a);
+        if b.0 != a.0 {
+            out.push(b);
         }
+        tail = Some(last);
     }
-    if out.last().map(|(i, _)| *i) != Some(n - 1) {
-        out.push((n - 1, values[n - 1]));
+    if let Some(last) = tail.filter(|_| out.last().map(|p| p.0) != Some(n - 1)) {
+        out.push(last);
     }
     out
 }
@@ -265,7 +270,7 @@ mod tests {
         let values: Vec<f64> = (0..1000)
             .map(|i| if i == 537 { -50.0 } else { (i % 7) as f64 })
             .collect();
-        let env = envelope(&values, 10);
+        let env = envelope(values.iter().copied(), values.len(), 10);
         assert!(env.len() <= 21);
         assert!(
             env.contains(&(537, -50.0)),
@@ -276,6 +281,63 @@ mod tests {
             env.windows(2).all(|w| w[0].0 < w[1].0),
             "points stay in time order"
         );
+    }
+
+    /// The envelope as it was computed on a slice (the reference the streaming one must equal).
+    fn envelope_of_slice(values: &[f64], buckets: usize) -> Vec<(usize, f64)> {
+        let n = values.len();
+        if n <= buckets * 2 {
+            return values.iter().copied().enumerate().collect();
+        }
+        let mut out = Vec::new();
+        for b in 0..buckets {
+            let (start, end) = (n * b / buckets, n * (b + 1) / buckets);
+            let slice = &values[start..end];
+            let (mut imin, mut imax) = (0, 0);
+            for (i, v) in slice.iter().enumerate() {
+                if *v < slice[imin] {
+                    imin = i;
+                }
+                if *v > slice[imax] {
+                    imax = i;
+                }
+            }
+            let (a, b) = if imin <= imax {
+                (imin, imax)
+            } else {
+                (imax, imin)
+            };
+            out.push((start + a, slice[a]));
+            if b != a {
+                out.push((start + b, slice[b]));
+            }
+        }
+        if out.last().map(|(i, _)| *i) != Some(n - 1) {
+            out.push((n - 1, values[n - 1]));
+        }
+        out
+    }
+
+    #[test]
+    fn streaming_envelope_equals_the_slice_one() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for n in [1, 2, 3, 19, 20, 21, 41, 100, 997, 5000] {
+            let values: Vec<f64> = (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state % 7) as f64 // few distinct values: many ties
+                })
+                .collect();
+            for buckets in [1, 3, 10, 890] {
+                assert_eq!(
+                    envelope(values.iter().copied(), n, buckets),
+                    envelope_of_slice(&values, buckets),
+                    "n {n}, buckets {buckets}"
+                );
+            }
+        }
     }
 
     #[test]
