@@ -122,7 +122,7 @@ pub struct RunStrategy {
 }
 
 /// Whether a strategy trades or only advises.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum StrategyMode {
     /// Signals become orders (through sizing and the risk gate).

@@ -9,8 +9,9 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use sharewise_config::StrategyMode;
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{Price, Qty, Side};
+use sharewise_engine::types::{ClientOrderId, Price, Qty, Side};
 use sharewise_risk::TradingState;
 
 /// What an operator (or the gateway, on a user's behalf) asks of a running daemon.
@@ -30,6 +31,21 @@ pub enum Command {
     Flatten {
         /// One instrument, or all.
         symbol: Option<String>,
+    },
+    /// How the account follows a strategy: `strategy` is a `[[run.strategies]]` id (every
+    /// instrument it runs on) or one instance's name (`sma_cross(10,30)@INFY`); `mode` `None`
+    /// stops following it (its signals are ignored; positions it opened stay, with their exits).
+    SetStrategy {
+        /// The id or instance name.
+        strategy: String,
+        /// `auto`, `manual`, or `None` (off).
+        mode: Option<StrategyMode>,
+    },
+    /// Cancels the unfilled rest of a working order (allowed in every trading state: it only
+    /// takes risk off).
+    CancelOrder {
+        /// Its client order id (the number of `SW0000000042`).
+        client_order_id: u64,
     },
     /// A manual order, as if a strategy had signalled it: a market order sized by the
     /// account's sizing and checked by its risk gate (a SELL closes a long; it opens a short
@@ -59,7 +75,22 @@ impl Command {
             } => format!("flatten {symbol}"),
             Command::Flatten { symbol: None } => "flatten every position".to_string(),
             Command::PlaceOrder { symbol, side, .. } => format!("place a {side} order in {symbol}"),
+            Command::SetStrategy { strategy, mode } => {
+                format!("set strategy {strategy} {}", mode_name(*mode))
+            }
+            Command::CancelOrder { client_order_id } => {
+                format!("cancel order {}", ClientOrderId(*client_order_id))
+            }
         }
+    }
+}
+
+/// `auto`, `manual` or `off`.
+pub fn mode_name(mode: Option<StrategyMode>) -> &'static str {
+    match mode {
+        Some(StrategyMode::Auto) => "auto",
+        Some(StrategyMode::Manual) => "manual",
+        None => "off",
     }
 }
 
@@ -134,12 +165,12 @@ pub struct WorkingSnapshot {
     pub remaining: Qty,
 }
 
-/// One strategy the account follows, in a [`Snapshot`].
+/// One strategy instance and how the account follows it, in a [`Snapshot`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StrategySnapshot {
     /// Name, e.g. `sma_cross(10,30)`.
     pub name: String,
-    /// `auto` (orders go out) or `manual` (signals only).
+    /// `auto` (orders go out), `manual` (signals only) or `off` (not followed).
     pub mode: &'static str,
 }
 

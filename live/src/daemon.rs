@@ -281,6 +281,7 @@ impl StrategyPlan {
             .zip(&self.names)
             .map(|(&(k, _), name)| StrategyInfo {
                 name: name.clone(),
+                id: self.settings.run.strategies[k].id().to_string(),
                 mode: follows.get(k).copied().flatten(),
             })
             .collect()

@@ -165,7 +165,11 @@ fn accounts_trade_the_same_signals_by_their_own_rules_and_never_share_state() {
         }
     };
     let snap = desk_holds(7);
-    assert!(snap.strategies.is_empty(), "{:?}", snap.strategies);
+    assert!(
+        snap.strategies.iter().all(|s| s.mode == "off"),
+        "{:?}",
+        snap.strategies
+    );
     let refused = daemon
         .command(request(
             "big",

@@ -6,14 +6,16 @@ use sharewise_actors::{Ctx, EventKind};
 use sharewise_config::StrategyMode;
 use sharewise_engine::strategy::{Reason, Signal};
 use sharewise_engine::time::ist_day;
-use sharewise_engine::types::{Price, Side};
+use sharewise_engine::types::{ClientOrderId, Price, Side};
 use sharewise_risk::TradingState;
+use tokio::sync::mpsc::error::TrySendError;
 
 use super::AccountActor;
 use crate::control::{
     Ack, Command, CommandRequest, Counters, PositionSnapshot, Refusal, Snapshot, StrategySnapshot,
     WorkingSnapshot,
 };
+use crate::messages::{OrderCommand, OrderMsg};
 use crate::stats::LiveStats;
 
 /// A manual order's terms (see [`Command::PlaceOrder`]).
@@ -62,6 +64,8 @@ impl AccountActor {
                     };
                     self.place_manual(order, &request.by, ctx)
                 }
+                Command::SetStrategy { strategy, mode } => self.set_strategy(strategy, *mode),
+                Command::CancelOrder { client_order_id } => self.cancel(*client_order_id),
             }
         };
         ctx.publish(EventKind::Command {
@@ -162,6 +166,66 @@ impl AccountActor {
         }
     }
 
+    /// Follows the strategy `which` (an id, or one instance's name) in `mode` (`None`: not at all).
+    fn set_strategy(&mut self, which: &str, mode: Option<StrategyMode>) -> Result<Ack, Refusal> {
+        let mut changed = 0;
+        for info in self
+            .strategies
+            .iter_mut()
+            .filter(|s| s.id == which || s.name == which)
+        {
+            info.mode = mode;
+            changed += 1;
+        }
+        if changed == 0 {
+            let mut ids: Vec<&str> = self.strategies.iter().map(|s| s.id.as_str()).collect();
+            ids.dedup();
+            return Err(Refusal::new(
+                "UNKNOWN_STRATEGY",
+                format!(
+                    "no strategy `{which}` runs here; ids are {} (or name one instance, e.g. {})",
+                    ids.join(", "),
+                    self.strategies.first().map_or("-", |s| s.name.as_str())
+                ),
+            ));
+        }
+        Ok(Ack {
+            message: format!(
+                "{changed} instance(s) of {which} now {}",
+                crate::control::mode_name(mode)
+            ),
+        })
+    }
+
+    /// Asks the order actor to cancel the unfilled rest of a working order.
+    fn cancel(&mut self, id: u64) -> Result<Ack, Refusal> {
+        let client_id = ClientOrderId(id);
+        if !self.working.contains_key(&client_id) {
+            return Err(Refusal::new(
+                "UNKNOWN_ORDER",
+                format!(
+                    "{client_id} is not working in this account (filled, closed, or never placed)"
+                ),
+            ));
+        }
+        match self
+            .orders
+            .try_send(OrderMsg::Command(OrderCommand::Cancel { client_id }))
+        {
+            Ok(()) => Ok(Ack {
+                message: format!("cancel of {client_id} sent"),
+            }),
+            Err(TrySendError::Full(_)) => Err(Refusal::new(
+                "ORDER_QUEUE_FULL",
+                "the order actor's queue is full; try again in a moment",
+            )),
+            Err(TrySendError::Closed(_)) => Err(Refusal::new(
+                "DAEMON_STOPPED",
+                "the order actor has stopped",
+            )),
+        }
+    }
+
     /// The instrument index of `symbol`, or the refusal naming it.
     fn index_of(&self, symbol: &str) -> Result<usize, Refusal> {
         self.instruments
@@ -237,14 +301,9 @@ impl AccountActor {
             strategies: self
                 .strategies
                 .iter()
-                .filter_map(|s| {
-                    Some(StrategySnapshot {
-                        name: s.name.clone(),
-                        mode: match s.mode? {
-                            StrategyMode::Auto => "auto",
-                            StrategyMode::Manual => "manual",
-                        },
-                    })
+                .map(|s| StrategySnapshot {
+                    name: s.name.clone(),
+                    mode: crate::control::mode_name(s.mode),
                 })
                 .collect(),
             disputed: (0..self.instruments.len())

@@ -58,8 +58,10 @@ const STATS_EVERY: u64 = 256;
 /// What the account knows about each strategy (by supervisor index).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StrategyInfo {
-    /// Name for events and the journal, e.g. `sma_cross(10,30)`.
+    /// Name for events and the journal, e.g. `sma_cross(10,30)@INFY`.
     pub name: String,
+    /// The `[[run.strategies]]` id it is an instance of, e.g. `sma_cross`.
+    pub id: String,
     /// How the account follows it: `Auto` (orders go out), `Manual` (signals are only
     /// published), `None` (its signals are not this account's business).
     pub mode: Option<StrategyMode>,

@@ -169,10 +169,12 @@ impl AccountRig {
             strategies: vec![
                 StrategyInfo {
                     name: AUTO_NAME.into(),
+                    id: "sma_cross".into(),
                     mode: Some(StrategyMode::Auto),
                 },
                 StrategyInfo {
                     name: MANUAL_NAME.into(),
+                    id: "rsi_reversion".into(),
                     mode: Some(StrategyMode::Manual),
                 },
             ],
@@ -277,6 +279,22 @@ impl AccountRig {
             OrderReport::Fill(fill(id, instrument, side, qty, price, ts)),
             ts,
         );
+    }
+
+    /// Carries out `command` for account `main` at `ts`, as the daemon handle would.
+    pub fn command(
+        &mut self,
+        command: sharewise_live::control::Command,
+        ts: TimestampNs,
+    ) -> Result<sharewise_live::control::Ack, sharewise_live::control::Refusal> {
+        let (reply, answer) = sharewise_live::messages::ReplyTo::pair();
+        let request = sharewise_live::control::CommandRequest {
+            account: "main".into(),
+            by: "test".into(),
+            command,
+        };
+        self.handle(Input::Message(EngineMsg::Control { request, reply }), ts);
+        answer.try_recv().expect("an answer at once")
     }
 
     /// Every order command sent since the last call.
