@@ -26,10 +26,22 @@ use std::future::Future;
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
-use crate::{BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome};
+use crate::{
+    BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome, SessionState,
+    UpdateReceiver,
+};
 
-/// A broker account: place, modify and cancel orders; read the order book, positions and funds.
+/// A broker account: place, modify and cancel orders; read the order book, positions and funds;
+/// hear what it pushes ([`crate::update`]).
 pub trait Broker {
+    /// Starts the push stream of executions, order changes and session changes (the one
+    /// subscriber; a new call replaces the previous one). Subscribe before trading, so nothing
+    /// is missed.
+    fn subscribe(&self) -> UpdateReceiver;
+
+    /// The session's state now.
+    fn session(&self) -> SessionState;
+
     /// Places `order` with `order.client_id` as the tag. Placing a tag that already exists
     /// returns the existing order instead of a second one. An ambiguous reply is
     /// [`PlaceOutcome::Unresolved`], not an error.

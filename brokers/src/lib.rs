@@ -6,6 +6,8 @@
 //! - [`order`]: [`OrderStatus`] (with the Kite/Upstox status table), [`BrokerOrder`],
 //!   [`PlaceOutcome`] (including `Unresolved`), [`Modify`], [`Funds`].
 //! - [`broker`]: the async [`Broker`] trait.
+//! - [`update`]: what a broker pushes ([`BrokerUpdate`]: trades, order changes, the
+//!   [`SessionState`]).
 //! - [`paper`]: [`PaperBroker`] (synchronous, deterministic, fed ticks and a clock, optionally
 //!   persisted) and [`SharedPaper`] (its async [`Broker`] face).
 //!
@@ -17,8 +19,10 @@ pub mod broker;
 pub mod error;
 pub mod order;
 pub mod paper;
+pub mod update;
 
 pub use broker::Broker;
 pub use error::{BrokerError, ErrorKind};
 pub use order::{BrokerOrder, BrokerTrade, Funds, Modify, OrderStatus, PlaceOutcome};
 pub use paper::{PaperBroker, PaperConfig, SharedPaper};
+pub use update::{BrokerUpdate, SessionState, UpdateReceiver, UPDATE_QUEUE};

@@ -10,8 +10,8 @@ use std::task::{Context, Poll, Waker};
 use common::*;
 use sharewise_brokers::error::kite_kind;
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, OrderStatus,
-    PaperConfig, PlaceOutcome, SharedPaper,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Modify,
+    OrderStatus, PaperConfig, PlaceOutcome, SessionState, SharedPaper,
 };
 use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
 
@@ -28,6 +28,12 @@ fn block_on<F: Future>(f: F) -> F::Output {
 struct LostReply(SharedPaper);
 
 impl Broker for LostReply {
+    fn subscribe(&self) -> sharewise_brokers::UpdateReceiver {
+        self.0.subscribe()
+    }
+    fn session(&self) -> sharewise_brokers::SessionState {
+        self.0.session()
+    }
     async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
         self.0.place(order).await?;
         Ok(PlaceOutcome::Unresolved {
@@ -98,6 +104,42 @@ fn shared_paper_serves_the_async_trait() {
     assert_eq!(block_on(shared.positions()).unwrap()[0].qty, 10);
     assert_eq!(block_on(shared.funds()).unwrap().cash, 999_000.into());
     assert_eq!(block_on(shared.orders()).unwrap().len(), 1);
+}
+
+#[test]
+fn the_venue_pushes_the_fills_a_tick_makes_to_its_one_subscriber() {
+    let shared = SharedPaper::new(broker(PaperConfig::default()));
+    assert_eq!(shared.session(), SessionState::Connected);
+    block_on(shared.place(&market(1, Side::Buy, 10))).unwrap();
+    // Nobody listens: the fill is in the book, and the venue says nobody heard it.
+    let err = shared.on_tick(&tick(1, "100.00", 4)).unwrap_err();
+    assert!(err.message.contains("booked on restart"), "{err}");
+    assert_eq!(block_on(shared.trades()).unwrap().len(), 1);
+
+    let mut first = shared.subscribe();
+    let mut second = shared.subscribe(); // replaces the first
+    block_on(shared.place(&market(2, Side::Buy, 6))).unwrap();
+    assert_eq!(shared.on_tick(&tick(2, "100.05", 100)).unwrap(), 1);
+    assert_eq!(
+        shared.on_tick(&tick(3, "100.10", 100)).unwrap(),
+        0,
+        "nothing left to fill"
+    );
+    let pushed = second.try_recv().unwrap();
+    let BrokerUpdate::Trades(trades) = pushed else {
+        panic!("{pushed:?}")
+    };
+    assert_eq!(
+        trades,
+        block_on(shared.trades()).unwrap()[1..],
+        "the book's second trade, with its id"
+    );
+    assert_eq!((trades[0].fill.qty, trades[0].fill.price), (6, p("100.05")));
+    assert!(second.try_recv().is_err());
+    assert!(
+        first.try_recv().is_err(),
+        "a replaced subscriber hears nothing"
+    );
 }
 
 #[test]

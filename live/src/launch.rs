@@ -1,7 +1,8 @@
 //! What [`crate::handle::Daemon::start`] does before it returns: check the settings, open every
 //! account (pairing, reconciliation, comparison), then spawn the threads.
 //!
-//! Threads: the feed (shows each tick to the engine, then to every account's paper venue), the
+//! Threads: the feed (shows each tick to the engine, then to every account's paper venue, which
+//! pushes its fills to the account's order actor as a real broker would), the
 //! engine (strategy stage + [`Accounts`], placed by `[runtime]`), one order actor per account
 //! (its own thread and current-thread tokio runtime, so one account's slow journal or broker
 //! never holds up another's), the event fan-out and writer, and the status line.
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sharewise_actors::{EventBus, EventHub, MpscSender, RuntimeBuilder};
+use sharewise_brokers::{Broker, UpdateReceiver};
 use sharewise_config::{AccountPlan, Settings};
 use sharewise_engine::time::TimestampNs;
 use sharewise_risk::PreTradeRisk;
@@ -23,7 +25,7 @@ use crate::daemon::{FeedChoice, StrategyPlan};
 use crate::error::LiveError;
 use crate::event_writer::EventWriter;
 use crate::feed::demo::{self, DemoDays};
-use crate::feed::driver::{FeedDriver, FeedSummary, Venue};
+use crate::feed::driver::{FeedDriver, FeedSummary};
 use crate::handle::{AccountBooks, AccountRunning, DaemonHandle, Running};
 use crate::messages::{EngineMsg, OrderMsg};
 use crate::order_actor::{BookWatch, OrderActor};
@@ -204,6 +206,8 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     let progress = Arc::new(Progress::default());
     let events = start_events(&opts, &stats)?;
 
+    // Every order actor hears its broker's pushes from before the first tick.
+    let pushes: Vec<UpdateReceiver> = opened.iter().map(|a| a.broker.subscribe()).collect();
     let mut actors = Vec::with_capacity(opened.len());
     let mut queues = Vec::with_capacity(opened.len());
     for (k, ((account, plan), (risk, restored))) in opened
@@ -248,14 +252,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     let failure = Arc::new(Mutex::new(None));
     let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
     let driver = FeedDriver {
-        venues: opened
-            .iter()
-            .zip(&queues)
-            .map(|(account, (orders, _))| Venue {
-                broker: account.broker.clone(),
-                orders: orders.clone(),
-            })
-            .collect(),
+        venues: opened.iter().map(|a| a.broker.clone()).collect(),
         progress: Arc::clone(&progress),
         lockstep,
         pace,
@@ -294,7 +291,10 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
 
     let mut running_accounts = Vec::with_capacity(opened.len());
-    for (k, (account, (orders_tx, orders_rx))) in opened.into_iter().zip(queues).enumerate() {
+    let inputs = queues.into_iter().zip(pushes);
+    for (k, (account, ((orders_tx, orders_rx), pushed))) in
+        opened.into_iter().zip(inputs).enumerate()
+    {
         let order_thread = spawn_order_actor(
             &opts,
             k,
@@ -312,7 +312,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
                     stats: Arc::clone(&stats.accounts[k]),
                 },
             },
-            orders_rx,
+            (orders_rx, pushed),
         )?;
         running_accounts.push(AccountRunning {
             books: AccountBooks {
@@ -379,7 +379,7 @@ fn spawn_order_actor(
     journal: sharewise_store::Journal,
     broker: &sharewise_brokers::SharedPaper,
     links: OrderLinks,
-    inbox: tokio::sync::mpsc::Receiver<OrderMsg>,
+    (inbox, pushed): (tokio::sync::mpsc::Receiver<OrderMsg>, UpdateReceiver),
 ) -> Result<crate::handle::OrderThread, LiveError> {
     let io_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -400,7 +400,7 @@ fn spawn_order_actor(
         .name(format!("sw-orders-{k}"))
         .spawn(move || {
             let _guard = guard;
-            io_runtime.block_on(actor.run(inbox))
+            io_runtime.block_on(actor.run(inbox, pushed))
         })
         .map_err(|e| LiveError::io("cannot start the order actor", e))
 }

@@ -3,8 +3,9 @@
 //! - strategy stage → accounts (engine thread): [`EngineMsg::Decision`], to every account;
 //! - an account's order actor → that account: [`EngineMsg::Report`] (placements, fills, final
 //!   states), addressed by the account's index;
-//! - account (commands), feed (paper fills) and daemon (stop) → order actor: [`OrderMsg`], on
-//!   one bounded queue (`[run] order_queue`), so the actor sees them in the order they were sent;
+//! - account (commands) and daemon (stop) → order actor: [`OrderMsg`], on one bounded queue
+//!   (`[run] order_queue`), so the actor sees them in the order they were sent (the broker's
+//!   fills reach it on the broker's own push stream, [`sharewise_brokers::update`]);
 //! - order actor → account: [`EngineMsg::TradingState`] when the books disagree;
 //! - daemon handle → account: [`EngineMsg::Control`] (commands) and [`EngineMsg::Snapshot`],
 //!   each with a [`ReplyTo`] the handle waits on.
@@ -135,13 +136,11 @@ pub enum OrderCommand {
 }
 
 /// The order actor's inbox (bounded: the account refuses a signal with `ORDER_QUEUE_FULL`
-/// rather than wait; the feed and the daemon wait for room).
+/// rather than wait; the daemon waits for room).
 #[derive(Debug)]
 pub enum OrderMsg {
     /// From the account actor.
     Command(OrderCommand),
-    /// Executions the paper broker reported on a tick (from the feed thread), with trade ids.
-    BrokerFills(Vec<sharewise_brokers::BrokerTrade>),
     /// Shutdown: everything sent before this is handled first (after a stop request, commands
     /// are dropped and counted instead of placed); then open orders are cancelled if
     /// `cancel_open`, the books are compared, and the actor ends.

@@ -13,7 +13,7 @@ use sharewise_brokers::PaperConfig;
 use sharewise_engine::time::{NANOS_PER_DAY, NANOS_PER_SEC};
 use sharewise_engine::types::{ClientOrderId, Side};
 use sharewise_live::books::BookDifference;
-use sharewise_live::messages::{EngineMsg, OrderMsg};
+use sharewise_live::messages::EngineMsg;
 use sharewise_live::order_actor::BookWatch;
 use sharewise_live::reconcile::reconcile;
 use sharewise_live::stats::AccountStats;
@@ -269,10 +269,11 @@ fn a_backlog_of_fills_at_stop_is_journalled_in_one_commit_and_queued_orders_are_
     assert_eq!(trades.len(), 40);
     rig.engine();
     rig.kinds();
-    // The queue at the stop request: each fill behind a stale order from an old signal.
+    // At the stop request: the broker has pushed a fill for each order, and a stale order from
+    // an old signal waits in the queue for each.
     let mut backlog = Vec::new();
     for (i, trade) in trades.into_iter().enumerate() {
-        backlog.push(OrderMsg::BrokerFills(vec![trade]));
+        rig.push_trades(vec![trade]);
         backlog.push(place(market(100 + i as u64, INFY, Side::Buy, 10, ts0())));
     }
     rig.shutdown.trigger();

@@ -102,7 +102,8 @@ fn a_market_order_is_journalled_placed_filled_and_reported_once() {
             fill
         }]
     );
-    let report = rig.run(vec![OrderMsg::BrokerFills(trades.clone())]);
+    rig.push_trades(trades.clone());
+    let report = rig.run(vec![]);
     assert_eq!(report.fills, 1);
 
     assert_eq!(rig.engine(), vec![reported(OrderReport::Fill(fill))]);
@@ -160,7 +161,8 @@ fn a_market_order_is_journalled_placed_filled_and_reported_once() {
 
     // The same trade again (a re-sent batch): ignored, the engine hears nothing, the journal is unchanged.
     let applied_before = rig.progress.fills_applied.load(Ordering::Relaxed);
-    let report = rig.run(vec![OrderMsg::BrokerFills(trades)]);
+    rig.push_trades(trades);
+    let report = rig.run(vec![]);
     assert_eq!(report.fills, 0);
     assert!(
         rig.engine().is_empty(),
@@ -195,10 +197,9 @@ fn partial_fills_are_booked_one_by_one() {
             .collect::<Vec<_>>(),
         [("P00000001", 4), ("P00000002", 6)]
     );
-    rig.run(vec![
-        OrderMsg::BrokerFills(first),
-        OrderMsg::BrokerFills(second),
-    ]);
+    rig.push_trades(first);
+    rig.push_trades(second);
+    rig.run(vec![]);
 
     let reported: Vec<i64> = rig
         .engine()
@@ -407,7 +408,8 @@ fn stop_cancels_the_unfilled_rest_of_a_partial_fill_and_leaves_filled_orders_alo
     let partial = market(1, INFY, Side::Buy, 10, ts0());
     rig.run(vec![place(partial)]);
     let trades = rig.tick("100", 8, ts0() + NANOS_PER_SEC);
-    rig.run(vec![OrderMsg::BrokerFills(trades)]);
+    rig.push_trades(trades);
+    rig.run(vec![]);
     rig.engine();
     rig.kinds();
 
@@ -445,7 +447,8 @@ fn a_cancel_command_cancels_an_open_order_and_ignores_finished_ones() {
     let filled = market(2, INFY, Side::Buy, 5, ts0());
     rig.run(vec![place(resting), place(filled)]);
     let trades = rig.tick("100", 500, ts0() + NANOS_PER_SEC);
-    rig.run(vec![OrderMsg::BrokerFills(trades)]);
+    rig.push_trades(trades);
+    rig.run(vec![]);
     rig.engine();
     rig.kinds();
     let entries = rig.entries().len();
@@ -485,7 +488,8 @@ fn a_fill_for_an_order_never_journalled_raises_a_critical_alert_and_is_not_booke
         trade_id: "P00000009".into(),
         fill: fill(99, INFY, Side::Buy, 5, "100", ts0()),
     };
-    rig.run(vec![OrderMsg::BrokerFills(vec![stray])]);
+    rig.push_trades(vec![stray]);
+    rig.run(vec![]);
     assert_eq!(
         rig.kinds(),
         vec![EventKind::Alert {
@@ -524,6 +528,12 @@ impl Flaky {
 }
 
 impl Broker for Flaky {
+    fn subscribe(&self) -> sharewise_brokers::UpdateReceiver {
+        self.inner.subscribe()
+    }
+    fn session(&self) -> sharewise_brokers::SessionState {
+        self.inner.session()
+    }
     async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
         if self.upstream_failures.load(Ordering::Relaxed) > 0 {
             self.upstream_failures.fetch_sub(1, Ordering::Relaxed);
@@ -731,4 +741,48 @@ fn three_retry_safe_failures_end_in_a_rejection() {
         })]
     );
     assert!(rig.broker.lock().unwrap().orders().is_empty());
+}
+
+/// Changes the broker made on its own arrive on its push stream: an order the exchange
+/// cancelled (after a partial fill) is journalled and its unfilled rest released; a session that
+/// went down is a critical alert.
+#[test]
+fn pushed_order_changes_and_session_changes_are_heard() {
+    let mut rig = rig(PaperConfig {
+        max_fill_pct: Some(40),
+        ..PaperConfig::default()
+    });
+    rig.run(vec![place(market(1, INFY, Side::Buy, 10, ts0()))]);
+    let trades = rig.tick("100", 10, ts0() + NANOS_PER_SEC);
+    assert_eq!(trades[0].fill.qty, 4);
+    rig.engine();
+    rig.kinds();
+    let mut cancelled = rig.broker.lock().unwrap().order(ClientOrderId(1)).unwrap();
+    cancelled.status = BrokerStatus::Cancelled;
+    cancelled.status_message = Some("Cancelled by the exchange (circuit limit)".into());
+    cancelled.updated_ts = ts0() + 2 * NANOS_PER_SEC;
+    rig.push_trades(trades);
+    rig.push(sharewise_brokers::BrokerUpdate::Order(cancelled));
+    rig.push(sharewise_brokers::BrokerUpdate::Session(
+        sharewise_brokers::SessionState::Down {
+            reason: "connection reset".into(),
+        },
+    ));
+    rig.run(vec![]);
+    assert_eq!(rig.status(1), Some(OrderStatus::Cancelled));
+    let engine = rig.engine();
+    assert_eq!(
+        engine.last(),
+        Some(&reported(OrderReport::Closed {
+            client_id: ClientOrderId(1),
+            status: OrderStatus::Cancelled,
+            unfilled: 6
+        })),
+        "{engine:?}"
+    );
+    assert!(rig.kinds().contains(&EventKind::Alert {
+        severity: sharewise_actors::Severity::Critical,
+        source: "broker".into(),
+        message: "broker session down (connection reset)".into(),
+    }));
 }

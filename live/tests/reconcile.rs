@@ -10,7 +10,6 @@ use sharewise_engine::time::NANOS_PER_SEC;
 use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
 use sharewise_live::account::WorkingOrder;
 use sharewise_live::brackets::Bracket;
-use sharewise_live::messages::OrderMsg;
 use sharewise_live::reconcile::{reconcile, Reconciled};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, PositionRecord};
 
@@ -280,7 +279,8 @@ fn a_partly_filled_order_books_its_fills_and_works_on_with_the_rest() {
 
     // The restarted order actor books the rest when it fills.
     let trades = rig.tick("101", 40, ts0() + 2 * NANOS_PER_SEC);
-    rig.run(vec![OrderMsg::BrokerFills(trades)]);
+    rig.push_trades(trades);
+    rig.run(vec![]);
     assert_eq!(rig.status(1), Some(OrderStatus::Filled));
     assert_eq!(rig.journal().positions()[0].qty, 10);
 }

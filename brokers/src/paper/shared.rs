@@ -3,19 +3,24 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sharewise_engine::time::TimestampNs;
-use sharewise_engine::types::{ClientOrderId, Order, Position};
+use sharewise_engine::types::{ClientOrderId, Order, Position, Tick};
+use tokio::sync::mpsc::Sender;
 
 use super::PaperBroker;
 use crate::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, PlaceOutcome,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Modify,
+    PlaceOutcome, SessionState, UpdateReceiver, UPDATE_QUEUE,
 };
 
-/// A cloneable handle on one [`PaperBroker`]: the order actor uses it as a [`Broker`] while the
-/// feed side calls [`lock`](SharedPaper::lock) to deliver ticks. Placement never comes back
-/// `Unresolved`: the paper broker always answers.
+/// A cloneable handle on one [`PaperBroker`], the simulated venue: the order actor uses it as
+/// a [`Broker`] (requests, and the push stream it subscribes to), while the feed side shows it
+/// the market's ticks ([`SharedPaper::on_tick`]); the executions a tick makes are pushed to the
+/// subscriber as a real broker's order-update stream pushes them. Placement never comes back
+/// `Unresolved`: the paper broker always answers, and its session is always connected.
 #[derive(Clone, Debug)]
 pub struct SharedPaper {
     inner: Arc<Mutex<PaperBroker>>,
+    subscriber: Arc<Mutex<Option<Sender<BrokerUpdate>>>>,
 }
 
 impl SharedPaper {
@@ -23,6 +28,38 @@ impl SharedPaper {
     pub fn new(broker: PaperBroker) -> SharedPaper {
         SharedPaper {
             inner: Arc::new(Mutex::new(broker)),
+            subscriber: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The venue sees one market tick: orders it triggers fill, and the executions are pushed
+    /// to the subscriber (waiting for room: fills are never dropped). Returns how many were
+    /// pushed. Call it from a plain thread (the feed's), not from inside an async runtime.
+    ///
+    /// An error is the book's (it could not be saved) or a subscriber that is gone; the
+    /// executions are in the book either way, and a restart's reconciliation books them.
+    pub fn on_tick(&self, tick: &Tick) -> Result<usize, BrokerError> {
+        let trades = {
+            let mut book = self.lock()?;
+            let before = book.trade_count();
+            book.on_tick(tick)?;
+            book.trades_from_seq(before)
+        };
+        if trades.is_empty() {
+            return Ok(0);
+        }
+        let n = trades.len();
+        let subscriber = self
+            .subscriber
+            .lock()
+            .map_err(|_| BrokerError::new(ErrorKind::Unknown, "paper broker lock poisoned"))?
+            .clone();
+        match subscriber {
+            Some(tx) if tx.blocking_send(BrokerUpdate::Trades(trades)).is_ok() => Ok(n),
+            _ => Err(BrokerError::new(
+                ErrorKind::Unknown,
+                "no one hears this account's fills (its order actor stopped); they are in the paper broker's book and are booked on restart",
+            )),
         }
     }
 
@@ -35,6 +72,18 @@ impl SharedPaper {
 }
 
 impl Broker for SharedPaper {
+    fn subscribe(&self) -> UpdateReceiver {
+        let (tx, rx) = tokio::sync::mpsc::channel(UPDATE_QUEUE);
+        if let Ok(mut slot) = self.subscriber.lock() {
+            *slot = Some(tx);
+        }
+        rx
+    }
+
+    fn session(&self) -> SessionState {
+        SessionState::Connected
+    }
+
     async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
         self.lock()?.place(order).map(PlaceOutcome::Placed)
     }

@@ -1,7 +1,8 @@
 //! The feed thread's loop.
 //!
 //! For every tick: wait for its time (see [`Pace`]), send it to the engine, then show it to
-//! every account's paper broker and hand the fills each produced to that account's order actor. Ticks stamped at or before
+//! every account's paper venue (which pushes the fills it makes to that account's order actor,
+//! as a real broker's order-update stream does; no fill passes through here). Ticks stamped at or before
 //! `warm_until` (history replayed after a restart) only warm the strategies up: the broker never
 //! sees them and the account does not trade on them. In lockstep each tick goes round the whole
 //! loop before the next (see [`crate::progress`]). At the end of a finite feed, each
@@ -19,27 +20,17 @@ use sharewise_engine::time::{
     ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS,
 };
 use sharewise_engine::types::Tick;
-use tokio::sync::mpsc::Sender;
 
 use super::{Pace, TickStream};
 use crate::error::LiveError;
-use crate::messages::OrderMsg;
 use crate::progress::Progress;
 use crate::strategy_stage::BAR_CLOSE_QTY;
 
-/// One account's paper venue: the simulated exchange that sees the feed, and the order actor
-/// its fills go to.
-pub struct Venue {
-    /// The paper broker matching the account's orders against the ticks.
-    pub broker: SharedPaper,
-    /// The account's order actor, which journals the broker's fills.
-    pub orders: Sender<OrderMsg>,
-}
-
 /// What the feed thread needs besides its ticks.
 pub struct FeedDriver {
-    /// Every account's paper venue, in the daemon's account order.
-    pub venues: Vec<Venue>,
+    /// Every account's paper venue (the simulated exchange that sees the market), in the
+    /// daemon's account order; each pushes its fills to its account's order actor.
+    pub venues: Vec<SharedPaper>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
     /// Wait for each tick to go round the loop (deterministic replays).
@@ -143,39 +134,23 @@ impl FeedDriver {
         summary
     }
 
-    /// Shows `tick` to one account's paper broker and forwards its fills; `false` on a fatal
-    /// failure.
-    fn match_tick(&self, venue: &Venue, tick: &Tick) -> bool {
-        let trades = match venue.broker.lock() {
-            Ok(mut book) => {
-                let before = book.trade_count();
-                if let Err(e) = book.on_tick(tick) {
-                    self.fail(format!("paper broker: {e}"));
-                    return false;
-                }
-                book.trades_from_seq(before)
+    /// Shows `tick` to one account's paper venue, which pushes the fills it makes to the
+    /// account's order actor; `false` on a fatal failure. In lockstep, waits until the engine
+    /// has booked them.
+    fn match_tick(&self, venue: &SharedPaper, tick: &Tick) -> bool {
+        match venue.on_tick(tick) {
+            Ok(0) => true,
+            Ok(pushed) => {
+                self.progress
+                    .fills_sent
+                    .fetch_add(pushed as u64, Ordering::Release);
+                !self.lockstep || self.progress.wait_fills()
             }
             Err(e) => {
                 self.fail(format!("paper broker: {e}"));
-                return false;
+                false
             }
-        };
-        if trades.is_empty() {
-            return true;
         }
-        self.progress
-            .fills_sent
-            .fetch_add(trades.len() as u64, Ordering::Release);
-        // Waits for room: fills are never dropped (they are in the broker's book in any case).
-        if venue
-            .orders
-            .blocking_send(OrderMsg::BrokerFills(trades))
-            .is_err()
-        {
-            self.fail("the order actor stopped; fills are in the paper broker's book and are booked on restart".into());
-            return false;
-        }
-        !self.lockstep || self.progress.wait_fills()
     }
 }
 

@@ -10,20 +10,24 @@
 //! A journal failure stops the actor (and with it the daemon): without the journal nothing may
 //! be sent.
 //!
-//! **One bounded queue** (`[run] order_queue`) carries the account's commands, the feed's broker
-//! fills and the daemon's stop, in the order they were sent; the account refuses signals with
-//! `ORDER_QUEUE_FULL` when it is full. Once a stop is requested, commands still queued are
-//! **dropped and counted** — they were never journalled, so nothing was sent — while a
-//! placement already under way is finished and journalled, and fills are still booked. Fills
-//! queued one behind another are journalled in **one** commit ([`Journal::record_batch`]), so a
-//! backlog on a slow disk costs one fsync, not one per fill, and a stop under load is quick. A
-//! forced stop (a second Ctrl-C) ends the actor between two journal commits.
+//! **Two inputs**: a bounded queue (`[run] order_queue`) carries the account's commands and the
+//! daemon's stop, in the order they were sent (the account refuses signals with
+//! `ORDER_QUEUE_FULL` when it is full); the broker's push stream ([`Broker::subscribe`],
+//! [`updates`]) carries its executions, order changes and session changes, as a real broker's
+//! order-update WebSocket does — no fill comes through the feed. Once a stop is requested,
+//! commands still queued are **dropped and counted** — they were never journalled, so nothing
+//! was sent — while a placement already under way is finished and journalled, and fills are
+//! still booked (everything pushed before the stop). Fills pushed one behind another are
+//! journalled in **one** commit ([`Journal::record_batch`]), so a backlog on a slow disk costs
+//! one fsync, not one per fill, and a stop under load is quick. A forced stop (a second Ctrl-C)
+//! ends the actor between two journal commits.
 //!
 //! **Watching the books** ([`watch`]): every `[run] compare_every_s` and at stop the actor books
 //! any broker trade the journal lacks, then compares positions and realised P&L with the
 //! broker's; a difference is a critical alert and puts the account into `[run]
 //! on_book_mismatch`.
 
+mod updates;
 mod watch;
 
 use std::sync::atomic::Ordering;
@@ -33,6 +37,7 @@ use std::time::Duration;
 use sharewise_actors::{Event, EventBus, EventKind, MpscSender, Shutdown};
 use sharewise_brokers::{
     Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome,
+    UpdateReceiver,
 };
 use sharewise_engine::types::{ClientOrderId, Order};
 use sharewise_store::{Applied, Journal, OrderEvent, OrderStatus, Recorded};
@@ -137,8 +142,9 @@ impl<B: Broker> OrderActor<B> {
     pub async fn run(
         mut self,
         mut inbox: Receiver<OrderMsg>,
+        mut updates: UpdateReceiver,
     ) -> Result<(Journal, OrderActorReport), LiveError> {
-        let outcome = self.serve(&mut inbox).await;
+        let outcome = self.serve(&mut inbox, &mut updates).await;
         if outcome.is_err() {
             self.progress.abandoned.store(true, Ordering::Release);
         }
@@ -146,72 +152,46 @@ impl<B: Broker> OrderActor<B> {
         outcome.map(|()| (self.journal, self.report))
     }
 
-    async fn serve(&mut self, inbox: &mut Receiver<OrderMsg>) -> Result<(), LiveError> {
+    async fn serve(
+        &mut self,
+        inbox: &mut Receiver<OrderMsg>,
+        updates: &mut UpdateReceiver,
+    ) -> Result<(), LiveError> {
         let mut sweep = self
             .watch
             .as_ref()
             .and_then(|w| w.every)
             .map(|every| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
         let mut poll = tokio::time::interval(STOP_POLL);
+        let mut listening = true;
         loop {
             if self.shutdown.is_forced() {
                 return Ok(());
             }
             tokio::select! {
-                // A due comparison first: a busy inbox must not starve it.
+                // A due comparison first: a busy inbox must not starve it. Then what the broker
+                // pushed: a fill is news about an order already placed, and booking it first
+                // lets a backlog go to the journal in one commit.
                 biased;
                 () = watch::tick(&mut sweep) => self.compare().await?,
+                update = updates.recv(), if listening => match update {
+                    Some(update) => self.on_update(update, updates)?,
+                    // The broker side is gone; its books still hold everything (sweeps and the
+                    // next start's reconciliation read them).
+                    None => listening = false,
+                },
                 msg = inbox.recv() => match msg {
-                    Some(msg) => if self.handle(msg, inbox).await? { return Ok(()) },
+                    Some(OrderMsg::Command(cmd)) => self.command(cmd).await?,
+                    Some(OrderMsg::Stop { cancel_open }) => {
+                        // Everything pushed before the stop is booked first.
+                        self.drain(updates)?;
+                        return self.stop(cancel_open).await;
+                    }
                     None => return Ok(()),
                 },
                 _ = poll.tick() => {}
             }
         }
-    }
-
-    /// Handles `first` and, when it is a batch of fills, the fills queued right behind it;
-    /// `Ok(true)` once the stop is done.
-    async fn handle(
-        &mut self,
-        first: OrderMsg,
-        inbox: &mut Receiver<OrderMsg>,
-    ) -> Result<bool, LiveError> {
-        let mut next = Some(first);
-        while let Some(msg) = next.take() {
-            match msg {
-                OrderMsg::Command(cmd) => self.command(cmd).await?,
-                OrderMsg::BrokerFills(trades) => {
-                    let (trades, after) = self.gather_fills(trades, inbox);
-                    self.book_fills(trades)?;
-                    next = after;
-                }
-                OrderMsg::Stop { cancel_open } => {
-                    self.stop(cancel_open).await?;
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
-    }
-
-    /// Adds the fills queued behind `trades` (up to [`FILL_BATCH`]), so a burst is journalled
-    /// in one commit; after a stop request the commands in between are dropped on the way.
-    /// Returns the fills and the first message that is not one.
-    fn gather_fills(
-        &mut self,
-        mut trades: Vec<BrokerTrade>,
-        inbox: &mut Receiver<OrderMsg>,
-    ) -> (Vec<BrokerTrade>, Option<OrderMsg>) {
-        while trades.len() < FILL_BATCH {
-            match inbox.try_recv() {
-                Ok(OrderMsg::BrokerFills(more)) => trades.extend(more),
-                Ok(OrderMsg::Command(_)) if self.shutdown.is_triggered() => self.drop_command(),
-                Ok(other) => return (trades, Some(other)),
-                Err(_) => break,
-            }
-        }
-        (trades, None)
     }
 
     /// Places or cancels as asked; after a stop request, drops the command (never journalled,

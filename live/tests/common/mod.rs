@@ -432,6 +432,8 @@ pub struct OrderRig {
     pub shutdown: sharewise_actors::Shutdown,
     /// How the next run watches the books (`None`: it does not).
     pub watch: Option<sharewise_live::order_actor::BookWatch>,
+    /// What the broker pushes before the next run reads its inbox.
+    pushed: Vec<sharewise_brokers::BrokerUpdate>,
 }
 
 impl OrderRig {
@@ -452,7 +454,19 @@ impl OrderRig {
             progress: Arc::new(Progress::default()),
             shutdown: sharewise_actors::Shutdown::new(),
             watch: None,
+            pushed: Vec::new(),
         }
+    }
+
+    /// The broker pushes `trades` (the next run hears them on its push stream).
+    pub fn push_trades(&mut self, trades: Vec<BrokerTrade>) {
+        self.pushed
+            .push(sharewise_brokers::BrokerUpdate::Trades(trades));
+    }
+
+    /// The broker pushes `update`.
+    pub fn push(&mut self, update: sharewise_brokers::BrokerUpdate) {
+        self.pushed.push(update);
     }
 
     pub fn journal(&self) -> &Journal {
@@ -482,6 +496,10 @@ impl OrderRig {
         for m in msgs {
             tx.try_send(m).unwrap();
         }
+        let (push_tx, push_rx) = channel(self.pushed.len().max(1));
+        for update in self.pushed.drain(..) {
+            push_tx.try_send(update).unwrap();
+        }
         let journal = self.journal.take().expect("journal");
         let mut actor = OrderActor::new(
             journal,
@@ -494,7 +512,7 @@ impl OrderRig {
         if let Some(watch) = self.watch.clone() {
             actor = actor.with_watch(watch);
         }
-        match self.rt.block_on(actor.run(rx)) {
+        match self.rt.block_on(actor.run(rx, push_rx)) {
             Ok((journal, report)) => {
                 self.journal = Some(journal);
                 Ok(report)

@@ -1,0 +1,121 @@
+//! The order actor's side of the broker's push stream ([`sharewise_brokers::update`]):
+//! executions journalled in batches, order changes the broker made on its own (a cancellation
+//! by the exchange, a rejection, the day's end), and session changes said aloud.
+
+use sharewise_actors::{EventKind, Severity};
+use sharewise_brokers::{
+    Broker, BrokerOrder, BrokerTrade, BrokerUpdate, OrderStatus as BrokerStatus, SessionState,
+    UpdateReceiver,
+};
+use sharewise_store::{OrderEvent, OrderStatus};
+
+use super::{OrderActor, FILL_BATCH};
+use crate::error::LiveError;
+use crate::messages::OrderReport;
+
+impl<B: Broker> OrderActor<B> {
+    /// Handles one pushed update (and, for executions, the ones pushed right behind it).
+    pub(super) fn on_update(
+        &mut self,
+        update: BrokerUpdate,
+        updates: &mut UpdateReceiver,
+    ) -> Result<(), LiveError> {
+        let mut next = Some(update);
+        while let Some(update) = next.take() {
+            match update {
+                BrokerUpdate::Trades(trades) => {
+                    let (trades, after) = gather(trades, updates);
+                    self.book_fills(trades)?;
+                    next = after;
+                }
+                BrokerUpdate::Order(order) => self.on_order_changed(&order)?,
+                BrokerUpdate::Session(state) => self.on_session(&state),
+            }
+        }
+        Ok(())
+    }
+
+    /// Handles every update already pushed (at stop: nothing the broker said is left unheard).
+    pub(super) fn drain(&mut self, updates: &mut UpdateReceiver) -> Result<(), LiveError> {
+        while let Ok(update) = updates.try_recv() {
+            self.on_update(update, updates)?;
+        }
+        Ok(())
+    }
+
+    /// An order the broker finished without us asking (cancelled by the exchange, rejected,
+    /// expired): journalled, and the engine told the unfilled rest will never fill. Fills come
+    /// as trades (before the change that completes the order); a change we already know of
+    /// changes nothing.
+    fn on_order_changed(&mut self, order: &BrokerOrder) -> Result<(), LiveError> {
+        let id = order.tag();
+        let Some(ours) = self.status(id) else {
+            return Ok(());
+        };
+        if ours.is_terminal() {
+            return Ok(());
+        }
+        let (event, status) = match order.status {
+            BrokerStatus::Cancelled => (
+                OrderEvent::Cancelled {
+                    client_id: id,
+                    ts: order.updated_ts,
+                },
+                OrderStatus::Cancelled,
+            ),
+            BrokerStatus::Rejected => (
+                OrderEvent::Rejected {
+                    client_id: id,
+                    reason: order
+                        .status_message
+                        .clone()
+                        .unwrap_or_else(|| "rejected by the exchange".into()),
+                    ts: order.updated_ts,
+                },
+                OrderStatus::Rejected,
+            ),
+            _ => return Ok(()),
+        };
+        self.record(event)?;
+        self.tell_engine(OrderReport::Closed {
+            client_id: id,
+            status,
+            unfilled: order.request.qty - order.filled_qty,
+        });
+        Ok(())
+    }
+
+    /// A session change, said as an alert (critical when orders can no longer go out; a
+    /// reconnection is worth a look).
+    fn on_session(&mut self, state: &SessionState) {
+        let severity = if state.is_connected() {
+            Severity::Warning
+        } else {
+            Severity::Critical
+        };
+        self.publish(
+            0,
+            EventKind::Alert {
+                severity,
+                source: "broker".into(),
+                message: format!("broker session {}", state.describe()),
+            },
+        );
+    }
+}
+
+/// Adds the executions pushed right behind `trades` (up to [`FILL_BATCH`]), so a burst is
+/// journalled in one commit; returns them and the first update that is not one.
+fn gather(
+    mut trades: Vec<BrokerTrade>,
+    updates: &mut UpdateReceiver,
+) -> (Vec<BrokerTrade>, Option<BrokerUpdate>) {
+    while trades.len() < FILL_BATCH {
+        match updates.try_recv() {
+            Ok(BrokerUpdate::Trades(more)) => trades.extend(more),
+            Ok(other) => return (trades, Some(other)),
+            Err(_) => break,
+        }
+    }
+    (trades, None)
+}
