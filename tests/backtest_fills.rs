@@ -461,3 +461,49 @@ fn day_expiry_follows_the_ist_day_not_the_utc_day() {
     assert_eq!(r.expired_orders, 0);
     assert_eq!(fill_prices(&r), vec![(Side::Buy, 10, p("95"))]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Trailing stop: the live account's rule (engine::account::Bracket), in bars.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_trailing_stop_follows_the_best_high_and_exits_at_its_level() {
+    let b = bars(&[
+        ["100.00", "100.50", "99.50", "100.00"], // 0: BUY decided at the close
+        ["100.00", "101.00", "99.00", "100.50"], // 1: BUY 10 fills at 100.00; trail 98.00 not hit (low 99)
+        ["101.00", "110.00", "100.50", "109.00"], // 2: trail from 100: 98.00, not hit; best becomes 110
+        ["109.00", "109.50", "107.00", "107.50"], // 3: trail 2 % behind 110 = 107.80: hit, exit at 107.80
+        ["107.50", "108.00", "106.00", "107.00"], // 4: flat
+    ]);
+    let trailing = BacktestConfig {
+        trailing_stop_bps: Some(200),
+        ..config()
+    };
+    let r = run(trailing, vec![buy(0)], &b);
+    assert_eq!(
+        fill_prices(&r),
+        vec![(Side::Buy, 10, p("100.00")), (Side::Sell, 10, p("107.80"))]
+    );
+    // Off, the position rides on.
+    let r = run(config(), vec![buy(0)], &b);
+    assert_eq!(fill_prices(&r), vec![(Side::Buy, 10, p("100.00"))]);
+
+    // A gap through the trail fills at the open, as a stop does; a tighter fixed stop wins.
+    let gap = bars(&[
+        ["100.00", "100.50", "99.50", "100.00"],
+        ["100.00", "104.00", "99.50", "103.00"], // fills 100.00; best 104 → trail 101.92
+        ["100.00", "100.50", "99.00", "100.00"], // opens below 101.92: exit at the open 100.00
+    ]);
+    let trailing = BacktestConfig {
+        trailing_stop_bps: Some(200),
+        ..config()
+    };
+    let r = run(trailing.clone(), vec![buy(0)], &gap);
+    assert_eq!(fill_prices(&r)[1], (Side::Sell, 10, p("100.00")));
+    let r = run(trailing, vec![buy(0).stop("102.50")], &gap);
+    assert_eq!(
+        fill_prices(&r)[1],
+        (Side::Sell, 10, p("100.00")),
+        "the 102.50 stop is tighter than the trail; both gapped: the open"
+    );
+}

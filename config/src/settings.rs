@@ -453,6 +453,8 @@ impl Settings {
             commission: self.commission()?,
             product: self.backtest.product,
             allow_short: self.backtest.allow_short,
+            // One position rule for backtest and live: `[run] trailing_stop_pct` trails both.
+            trailing_stop_bps: self.run.trailing_stop_bps(),
         })
     }
 }

@@ -5,6 +5,7 @@
 //! [`rust_decimal::Decimal`], time is UTC nanoseconds ([`time::TimestampNs`]). Indicators compute
 //! in `f64`, as TA-Lib does, and are tested against TA-Lib's output.
 
+pub mod account;
 pub mod backtest;
 pub mod bars;
 pub mod events;

@@ -10,7 +10,6 @@
 //! | [`control`] | the commands a running daemon takes, their answers, an account's snapshot |
 //! | [`strategy_stage`] | ticks → bars → supervised strategies → decisions |
 //! | [`account`] | the engine thread's accounts: each owns its positions, cash and risk; decisions → orders |
-//! | [`brackets`] | engine-managed stop-loss, take-profit and trailing stop |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
 //! | [`startup`] | the journal and the broker book opened as a pair, reconciled, compared |
 //! | [`pairing`] | the journal and the broker book belong to one account, or the start is refused |
@@ -32,7 +31,6 @@
 
 pub mod account;
 pub mod books;
-pub mod brackets;
 pub mod control;
 pub mod daemon;
 pub mod drops;

@@ -32,8 +32,8 @@ use sharewise_engine::types::ClientOrderId;
 use sharewise_store::{Journal, OrderEvent, OrderRecord, OrderStatus, Recorded};
 
 use crate::account::WorkingOrder;
-use crate::brackets::Bracket;
 use crate::error::LiveError;
+use sharewise_engine::account::Bracket;
 
 /// What reconciliation changed and what it could not settle.
 #[derive(Clone, Debug, Default, PartialEq)]

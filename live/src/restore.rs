@@ -13,8 +13,8 @@ use sharewise_engine::time::{ist_day, TimestampNs};
 use sharewise_engine::types::{InstrumentId, Portfolio, Position, Price, Side};
 use sharewise_store::{Journal, OrderEvent, OrderStatus};
 
-use crate::brackets::Bracket;
 use crate::error::LiveError;
+use sharewise_engine::account::Bracket;
 
 /// What the account actor starts from.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,7 +57,7 @@ pub fn restore(
                 && o.status != OrderStatus::Rejected
         });
         let (stop, target) = opener.map_or((None, None), |o| (o.stop_loss, o.take_profit));
-        let mut bracket = Bracket::armed(opening_side, stop, target);
+        let mut bracket = Bracket::armed(stop, target);
         bracket.start(Price::from_decimal(p.avg_price).unwrap_or(Price::ZERO));
         brackets.push((i, bracket));
     }

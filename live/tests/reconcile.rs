@@ -6,10 +6,10 @@ mod common;
 use common::*;
 use rust_decimal::Decimal;
 use sharewise_brokers::PaperConfig;
+use sharewise_engine::account::Bracket;
 use sharewise_engine::time::NANOS_PER_SEC;
 use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
 use sharewise_live::account::WorkingOrder;
-use sharewise_live::brackets::Bracket;
 use sharewise_live::reconcile::{reconcile, Reconciled};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, PositionRecord};
 

@@ -19,6 +19,9 @@ pub struct BacktestConfig {
     pub product: Product,
     /// Whether `SELL` signals may open short positions (otherwise they only close longs).
     pub allow_short: bool,
+    /// Trailing stop for every position, in basis points behind the best price since entry
+    /// (`None`: off); the same rule the live account applies ([`crate::account::Bracket`]).
+    pub trailing_stop_bps: Option<i64>,
 }
 
 impl Default for BacktestConfig {
@@ -29,6 +32,7 @@ impl Default for BacktestConfig {
             commission: Commission::None,
             product: Product::Cnc,
             allow_short: false,
+            trailing_stop_bps: None,
         }
     }
 }

@@ -12,10 +12,11 @@ use serde::Serialize;
 
 use super::metrics::MetricsAccumulator;
 use super::{BacktestConfig, BacktestResult, Charges, FillModel, TradeBook};
+use crate::account::{intraday, Bracket};
 use crate::intent;
 use crate::risk::{self, AccountView, OrderRequest, ReasonCode, Rejection, RiskGate};
 use crate::strategy::{Signal, Strategy};
-use crate::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
+use crate::time::{ist_day, TimestampNs};
 use crate::types::{
     Bar, ClientOrderId, Fill, Instrument, Order, OrderType, Portfolio, Price, Product, Side,
     Validity,
@@ -99,12 +100,6 @@ struct Pending {
     entering: bool,
     /// IST day of the first bar the order could fill on (DAY validity ends with it).
     day: Option<i64>,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Bracket {
-    stop_loss: Option<Price>,
-    take_profit: Option<Price>,
 }
 
 /// The backtester, generic over the strategy and the risk gate so tests and benchmarks get
@@ -247,7 +242,10 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         } else {
             None
         };
-        if self.bracket.stop_loss.is_some() || self.bracket.take_profit.is_some() {
+        if self
+            .bracket
+            .watches(self.qty, self.config.trailing_stop_bps)
+        {
             match limit_entry {
                 // The position began inside this bar at the limit: nothing before that counts.
                 Some(fill) => self.check_bracket(&Bar { open: fill, ..*bar }, false),
@@ -329,7 +327,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         if self.qty != 0 && self.metrics.bars() > 0 && ist_day(bar.ts) != ist_day(last_ts) {
             self.square_off(self.last_close, last_ts);
         }
-        if ist_time_of_day(bar.ts) >= MIS_SQUARE_OFF_IST_NS {
+        if intraday::entries_closed(bar.ts) {
             if self.qty != 0 {
                 let exit_side = if self.qty > 0 { Side::Sell } else { Side::Buy };
                 match self.fill_model.market(exit_side, bar) {
@@ -399,10 +397,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             return None;
         }
         self.bracket = if p.entering {
-            Bracket {
-                stop_loss: p.stop_loss,
-                take_profit: p.take_profit,
-            }
+            let mut bracket = Bracket::armed(p.stop_loss, p.take_profit);
+            bracket.start(price);
+            bracket
         } else {
             Bracket::default()
         };
@@ -418,11 +415,12 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             return;
         }
         let side = if qty > 0 { Side::Buy } else { Side::Sell };
+        let trailing = self.config.trailing_stop_bps;
         let stop = self
             .bracket
-            .stop_loss
-            .and_then(|s| self.fill_model.stop(side, s, bar));
-        let target = self.bracket.take_profit.filter(|_| target_allowed);
+            .protective_level(qty, trailing)
+            .and_then(|(level, _)| self.fill_model.stop(side, level, bar));
+        let target = self.bracket.levels().1.filter(|_| target_allowed);
         if stop == Some(None) {
             // Hit, but slippage takes the fill out of range: the stop stays for the next bar.
             return self.counts.count_rejection(risk::PRICE_OUT_OF_RANGE);
@@ -445,6 +443,9 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
             if self.pending.take().is_some() {
                 self.cancelled_orders += 1;
             }
+        } else {
+            // The position lived through the bar: a trailing stop follows its best price.
+            self.bracket.note_bar(qty, bar.high, bar.low);
         }
     }
 

@@ -37,7 +37,7 @@ use sharewise_config::StrategyMode;
 use sharewise_engine::intent;
 use sharewise_engine::risk::{AccountView, OrderRequest, Purpose, Rejection};
 use sharewise_engine::strategy::Signal;
-use sharewise_engine::time::{ist_day, ist_time_of_day, TimestampNs, MIS_SQUARE_OFF_IST_NS};
+use sharewise_engine::time::{ist_day, TimestampNs};
 use sharewise_engine::types::{
     ClientOrderId, Fill, Instrument, Order, Portfolio, Price, Product, Qty, Side, Tick,
 };
@@ -46,11 +46,11 @@ use sharewise_store::OrderStatus;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::Sender;
 
-use crate::brackets::{Bracket, ExitReason};
 use crate::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
 use crate::progress::Progress;
 use crate::restore::Restored;
 use crate::stats::{AccountStats, LiveStats};
+use sharewise_engine::account::{intraday, Bracket, ExitReason};
 
 /// Ticks between refreshes of the status line's P&L counters.
 const STATS_EVERY: u64 = 256;
@@ -260,9 +260,9 @@ impl AccountActor {
         // so no second exit goes out; an entry still filling is closed along with what filled.
         let expected = self.portfolio.positions[i].qty + self.working_qty[i];
         if expected != 0 && tick.ts > self.warm_until {
-            let intraday_over = ist_time_of_day(tick.ts) >= MIS_SQUARE_OFF_IST_NS
-                || ist_day(tick.ts) > self.position_day[i];
-            if self.product == Product::Mis && intraday_over {
+            if self.product == Product::Mis
+                && intraday::square_off_due(tick.ts, self.position_day[i])
+            {
                 self.exit(i, expected, tick.ts, "square_off", ctx);
             } else if let Some(reason) =
                 self.brackets[i].on_price(expected, tick.price, self.trailing_stop_bps)
@@ -451,13 +451,10 @@ impl AccountActor {
             ts: signal.ts,
         };
         if self.product == Product::Mis
-            && ist_time_of_day(ctx.ts) >= MIS_SQUARE_OFF_IST_NS
+            && intraday::entries_closed(ctx.ts)
             && matches!(purpose, Purpose::Enter { .. })
         {
-            let why = Rejection {
-                code: codes::MIS_CUTOFF,
-                detail: "intraday (MIS) entries stop at the 15:20 IST square-off".into(),
-            };
+            let why = intraday::cutoff();
             if let Purpose::Enter { closing } = purpose {
                 if closing > 0 {
                     // A flip still closes the position it was reversing.
@@ -493,7 +490,6 @@ impl AccountActor {
         let tick = self.instruments[i].tick_size;
         let bracket = if approved.enters(&request) {
             Bracket::armed(
-                side,
                 signal.stop_loss.map(|p| p.round_to_tick(tick)),
                 signal.take_profit.map(|p| p.round_to_tick(tick)),
             )

@@ -109,7 +109,7 @@ pub struct AccountOpts {
     pub trailing_stop_bps: Option<i64>,
     pub warm_until: TimestampNs,
     pub stopping: sharewise_actors::Shutdown,
-    pub brackets: Vec<(usize, sharewise_live::brackets::Bracket)>,
+    pub brackets: Vec<(usize, sharewise_engine::account::Bracket)>,
     pub realized_today: Decimal,
     pub realized_day: i64,
     pub order_queue: usize,
