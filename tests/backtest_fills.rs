@@ -1,6 +1,6 @@
 //! The backtester's fill model, brackets and limit orders, end to end through the real pre-trade
 //! gate (`sharewise_risk::PreTradeRisk`). Every number asserted is computed by hand in the comment
-//! beside it, from the rules in `engine/src/backtest/fill_model.rs` and `engine.rs`.
+//! beside it, from the rules in `engine/src/backtest/fill_model.rs` and `backtester.rs`.
 
 mod backtest_support;
 use backtest_support::*;
@@ -66,7 +66,10 @@ fn market_order_fills_at_next_open_and_a_last_bar_signal_never_fills() {
 fn a_buy_on_the_only_bar_leaves_no_fill_and_no_trade() {
     let b = bars(&[["100.00", "101.00", "99.00", "100.50"]]);
     let r = run(config(), vec![buy(0)], &b);
-    assert!(matches!(r.signals[0].decision, Decision::Order { .. }));
+    assert!(matches!(
+        r.signals[0].decision,
+        SignalDecision::Order { .. }
+    ));
     assert!(r.fills.is_empty());
     assert!(r.trades.is_empty());
     assert_eq!(r.final_equity, d("1000000"));
@@ -160,7 +163,7 @@ fn stop_hit_inside_a_later_bar_fills_at_the_stop_less_slippage() {
     assert_eq!(r.trades[0].pnl, Some(d("-21")));
     assert_eq!(r.final_equity, d("999979"));
     // The later SELL finds the position flat: nothing to do, no order, no fill.
-    assert_eq!(r.signals[1].decision, Decision::NoChange);
+    assert_eq!(r.signals[1].decision, SignalDecision::NoChange);
     assert_eq!(r.fills.len(), 2);
 }
 
@@ -171,7 +174,7 @@ fn a_gap_through_the_stop_fills_at_the_open_less_slippage() {
     assert_eq!(r.fills[1].price, p("95.95"));
     assert_eq!(r.trades[0].pnl, Some(d("-41")));
     assert_eq!(r.final_equity, d("999959"));
-    assert_eq!(r.signals[1].decision, Decision::NoChange);
+    assert_eq!(r.signals[1].decision, SignalDecision::NoChange);
 }
 
 #[test]
@@ -182,7 +185,7 @@ fn take_profit_fills_at_the_target_or_the_better_open_without_slippage() {
     // pnl = (110.00 − 100.05) × 10 = 99.50.
     assert_eq!(r.trades[0].pnl, Some(d("99.5")));
     assert_eq!(r.final_equity, d("1000099.5"));
-    assert_eq!(r.signals[1].decision, Decision::NoChange);
+    assert_eq!(r.signals[1].decision, SignalDecision::NoChange);
 
     let r = bracket_run(["112.00", "113.00", "111.00", "112.50"]);
     // Opens above the target: sell at the better open 112.00; pnl = (112 − 100.05) × 10 = 119.50.
@@ -223,7 +226,7 @@ fn the_bracket_is_checked_on_the_entry_bar_itself() {
     assert_eq!(r.trades[0].pnl, Some(d("-21")));
     // The bar closed flat: no bar of the run ends in the market.
     assert_eq!(r.metrics.exposure, 0.0);
-    assert_eq!(r.signals[1].decision, Decision::NoChange);
+    assert_eq!(r.signals[1].decision, SignalDecision::NoChange);
 }
 
 #[test]
@@ -336,7 +339,7 @@ fn a_contrary_signal_cancels_a_resting_limit_order() {
         ["103.00", "106.00", "102.50", "105.50"], // 3: trades through 105
     ]);
     let r = run(config(), vec![buy(0), sell(1).limit("105"), buy(2)], &b);
-    assert_eq!(r.signals[2].decision, Decision::NoChange);
+    assert_eq!(r.signals[2].decision, SignalDecision::NoChange);
     assert_eq!(
         fill_prices(&r),
         vec![(Side::Buy, 10, p("100"))],

@@ -133,7 +133,7 @@ fn a_short_entry_with_cnc_is_rejected_with_short_needs_mis() {
 
     // Without shorting, a SELL when flat is not even asked of the gate.
     let r = sizing_run(config(), Sizing::FixedQty(50), sell(0), "100");
-    assert_eq!(r.signals[0].decision, Decision::NoChange);
+    assert_eq!(r.signals[0].decision, SignalDecision::NoChange);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! - [`error`]: [`BrokerError`] and its [`ErrorKind`]s, with the Kite mapping table and
 //!   [`BrokerError::retry_safe`].
-//! - [`order`]: [`OrderStatus`] (with the Kite/Upstox status table), [`BrokerOrder`],
+//! - [`order`]: [`VenueStatus`] (with the Kite/Upstox status table), [`BrokerOrder`],
 //!   [`PlaceOutcome`] (including `Unresolved`), [`Modify`], [`Funds`].
 //! - [`broker`]: the async [`Broker`] trait.
 //! - [`update`]: what a broker pushes ([`BrokerUpdate`]: trades, order changes, the
@@ -23,6 +23,6 @@ pub mod update;
 
 pub use broker::Broker;
 pub use error::{BrokerError, ErrorKind};
-pub use order::{BrokerOrder, BrokerTrade, Funds, Modify, OrderStatus, PlaceOutcome};
+pub use order::{BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome, VenueStatus};
 pub use paper::{PaperBroker, PaperConfig, SharedPaper};
 pub use update::{BrokerUpdate, SessionState, UpdateReceiver, UPDATE_QUEUE};

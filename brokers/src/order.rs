@@ -1,8 +1,8 @@
 //! What a broker reports back: order statuses, order-book entries, placement outcomes, funds.
 //!
-//! Status mapping from broker vocabularies onto [`OrderStatus`] (brokers.md §0):
+//! Status mapping from broker vocabularies onto [`VenueStatus`] (brokers.md §0):
 //!
-//! | [`OrderStatus`] | Kite (upper case) / Upstox (lower case) |
+//! | [`VenueStatus`] | Kite (upper case) / Upstox (lower case) |
 //! | --- | --- |
 //! | `Pending` | `PUT ORDER REQ RECEIVED`, `AMO REQ RECEIVED`, `VALIDATION PENDING`, `OPEN PENDING` |
 //! | `Open` | `OPEN`, `TRIGGER PENDING`, `MODIFY*`, `MODIFIED`, `CANCEL PENDING`, `NOT MODIFIED`, `NOT CANCELLED` |
@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Fill, Order, OrderType, Price, Qty};
 
-/// Common order lifecycle state.
+/// An order's state at the broker or exchange, in the common vocabulary (the journal's own
+/// lifecycle, with `created`, `sent` and `unresolved`, is `sharewise_store::OrderStatus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum OrderStatus {
+pub enum VenueStatus {
     /// Accepted by the broker, not yet live at the exchange.
     Pending,
     /// Live at the exchange (including trigger pending), nothing filled.
@@ -33,23 +34,23 @@ pub enum OrderStatus {
     Rejected,
 }
 
-impl OrderStatus {
+impl VenueStatus {
     /// Whether no further change can happen.
     pub const fn is_terminal(self) -> bool {
         matches!(
             self,
-            OrderStatus::Filled | OrderStatus::Cancelled | OrderStatus::Rejected
+            VenueStatus::Filled | VenueStatus::Cancelled | VenueStatus::Rejected
         )
     }
 
     /// Maps a Kite or Upstox status string (either case) with the fill counts; `None` if unknown.
-    pub fn from_broker(status: &str, filled: Qty, quantity: Qty) -> Option<OrderStatus> {
+    pub fn from_broker(status: &str, filled: Qty, quantity: Qty) -> Option<VenueStatus> {
         let s = status.trim().to_ascii_uppercase();
         let live = || {
             if filled > 0 && filled < quantity {
-                OrderStatus::PartiallyFilled
+                VenueStatus::PartiallyFilled
             } else {
-                OrderStatus::Open
+                VenueStatus::Open
             }
         };
         Some(match s.as_str() {
@@ -57,7 +58,7 @@ impl OrderStatus {
             | "AMO REQ RECEIVED"
             | "AFTER MARKET ORDER REQ RECEIVED"
             | "VALIDATION PENDING"
-            | "OPEN PENDING" => OrderStatus::Pending,
+            | "OPEN PENDING" => VenueStatus::Pending,
             "OPEN"
             | "TRIGGER PENDING"
             | "MODIFY VALIDATION PENDING"
@@ -67,9 +68,9 @@ impl OrderStatus {
             | "NOT CANCELLED"
             | "CANCEL PENDING"
             | "MODIFY AFTER MARKET ORDER REQ RECEIVED" => live(),
-            "COMPLETE" => OrderStatus::Filled,
-            "CANCELLED" | "CANCELLED AFTER MARKET ORDER" => OrderStatus::Cancelled,
-            "REJECTED" => OrderStatus::Rejected,
+            "COMPLETE" => VenueStatus::Filled,
+            "CANCELLED" | "CANCELLED AFTER MARKET ORDER" => VenueStatus::Cancelled,
+            "REJECTED" => VenueStatus::Rejected,
             _ => return None,
         })
     }
@@ -83,7 +84,7 @@ pub struct BrokerOrder {
     /// The order as it now stands (after any modifications); `request.client_id` is the tag.
     pub request: Order,
     /// Lifecycle state.
-    pub status: OrderStatus,
+    pub status: VenueStatus,
     /// Shares filled so far.
     pub filled_qty: Qty,
     /// Average fill price in rupees (zero when nothing filled).

@@ -11,7 +11,7 @@ use common::*;
 use sharewise_brokers::error::kite_kind;
 use sharewise_brokers::{
     Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Modify,
-    OrderStatus, PaperConfig, PlaceOutcome, SessionState, SharedPaper,
+    PaperConfig, PlaceOutcome, SessionState, SharedPaper, VenueStatus,
 };
 use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
 
@@ -88,7 +88,7 @@ async fn place_resolving<B: Broker>(b: &B, o: &Order) -> Result<BrokerOrder, Bro
 fn shared_paper_serves_the_async_trait() {
     let shared = SharedPaper::new(broker(PaperConfig::default()));
     let placed = block_on(place_resolving(&shared, &market(1, Side::Buy, 10))).unwrap();
-    assert_eq!(placed.status, OrderStatus::Open);
+    assert_eq!(placed.status, VenueStatus::Open);
     shared
         .lock()
         .unwrap()
@@ -99,7 +99,7 @@ fn shared_paper_serves_the_async_trait() {
             .unwrap()
             .unwrap()
             .status,
-        OrderStatus::Filled
+        VenueStatus::Filled
     );
     assert_eq!(block_on(shared.positions()).unwrap()[0].qty, 10);
     assert_eq!(block_on(shared.funds()).unwrap().cash, 999_000.into());
@@ -157,7 +157,7 @@ fn unresolved_placement_is_resolved_by_tag_without_a_second_order() {
     assert_eq!(found.order_id, "PAPER0000000001");
     assert_eq!(
         block_on(lossy.cancel(ClientOrderId(5))).unwrap().status,
-        OrderStatus::Cancelled
+        VenueStatus::Cancelled
     );
     assert_eq!(shared.lock().unwrap().duplicate_placements(), 0);
     assert_eq!(shared.lock().unwrap().orders().len(), 1);
@@ -215,30 +215,30 @@ fn kite_errors_map_to_common_kinds() {
 #[test]
 fn broker_statuses_map_to_the_common_lifecycle() {
     assert_eq!(
-        OrderStatus::from_broker("OPEN PENDING", 0, 10),
-        Some(OrderStatus::Pending)
+        VenueStatus::from_broker("OPEN PENDING", 0, 10),
+        Some(VenueStatus::Pending)
     );
     assert_eq!(
-        OrderStatus::from_broker("TRIGGER PENDING", 0, 10),
-        Some(OrderStatus::Open)
+        VenueStatus::from_broker("TRIGGER PENDING", 0, 10),
+        Some(VenueStatus::Open)
     );
     assert_eq!(
-        OrderStatus::from_broker("open", 4, 10),
-        Some(OrderStatus::PartiallyFilled)
+        VenueStatus::from_broker("open", 4, 10),
+        Some(VenueStatus::PartiallyFilled)
     );
     assert_eq!(
-        OrderStatus::from_broker("COMPLETE", 10, 10),
-        Some(OrderStatus::Filled)
+        VenueStatus::from_broker("COMPLETE", 10, 10),
+        Some(VenueStatus::Filled)
     );
     assert_eq!(
-        OrderStatus::from_broker("cancelled after market order", 0, 10),
-        Some(OrderStatus::Cancelled)
+        VenueStatus::from_broker("cancelled after market order", 0, 10),
+        Some(VenueStatus::Cancelled)
     );
     assert_eq!(
-        OrderStatus::from_broker("REJECTED", 0, 10),
-        Some(OrderStatus::Rejected)
+        VenueStatus::from_broker("REJECTED", 0, 10),
+        Some(VenueStatus::Rejected)
     );
-    assert_eq!(OrderStatus::from_broker("SOMETHING NEW", 0, 10), None);
+    assert_eq!(VenueStatus::from_broker("SOMETHING NEW", 0, 10), None);
 }
 
 #[test]
@@ -255,7 +255,7 @@ fn every_status_in_the_kite_orders_fixture_maps() {
             o["quantity"].as_i64().unwrap(),
         );
         assert!(
-            OrderStatus::from_broker(status, filled, qty).is_some(),
+            VenueStatus::from_broker(status, filled, qty).is_some(),
             "unmapped Kite status {status}"
         );
     }

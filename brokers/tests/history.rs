@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use sharewise_brokers::{OrderStatus, PaperBroker, PaperConfig};
+use sharewise_brokers::{PaperBroker, PaperConfig, VenueStatus};
 use sharewise_engine::time::NANOS_PER_DAY;
 use sharewise_engine::types::{ClientOrderId, Instrument, Side};
 
@@ -46,7 +46,7 @@ fn yesterdays_orders_and_fills_are_found_by_tag_and_since_a_time() {
         .expect("order 1 is in the history");
     assert_eq!(
         (archived.status, archived.filled_qty),
-        (OrderStatus::Filled, 10)
+        (VenueStatus::Filled, 10)
     );
     assert_eq!(
         b.orders_since(i64::MIN)

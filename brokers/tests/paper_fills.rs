@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use rust_decimal::Decimal;
-use sharewise_brokers::{OrderStatus, PaperConfig};
+use sharewise_brokers::{PaperConfig, VenueStatus};
 use sharewise_engine::types::{ClientOrderId, OrderType, Side};
 
 fn d(s: &str) -> Decimal {
@@ -30,7 +30,7 @@ fn market_fills_at_the_next_tick_with_adverse_slippage() {
     let order = b.order(ClientOrderId(1)).unwrap();
     assert_eq!(
         (order.status, order.filled_qty, order.avg_price),
-        (OrderStatus::Filled, 10, d("100.10"))
+        (VenueStatus::Filled, 10, d("100.10"))
     );
     let funds = b.funds();
     assert_eq!(funds.cash, d("999998"), "1 000 000 - 1001 + 999");
@@ -114,7 +114,7 @@ fn stop_loss_triggers_then_works_as_a_limit() {
         b.on_tick(&tick(3, "97.00", 100)).unwrap().is_empty(),
         "gapped below the limit: rests"
     );
-    assert_eq!(b.order(ClientOrderId(2)).unwrap().status, OrderStatus::Open);
+    assert_eq!(b.order(ClientOrderId(2)).unwrap().status, VenueStatus::Open);
     assert!(b.on_tick(&tick(4, "97.50", 100)).unwrap().is_empty());
     assert_eq!(
         b.on_tick(&tick(5, "98.10", 100)).unwrap()[0].price,
@@ -185,12 +185,12 @@ fn partial_fills_take_a_share_of_each_tick() {
     let o = b.order(ClientOrderId(1)).unwrap();
     assert_eq!(
         (o.status, o.filled_qty, o.pending_qty()),
-        (OrderStatus::PartiallyFilled, 50, 50)
+        (VenueStatus::PartiallyFilled, 50, 50)
     );
     assert_eq!(b.on_tick(&tick(2, "100.05", 300)).unwrap()[0].qty, 30);
     assert_eq!(b.on_tick(&tick(3, "100.10", 1000)).unwrap()[0].qty, 20);
     let o = b.order(ClientOrderId(1)).unwrap();
-    assert_eq!((o.status, o.avg_price), (OrderStatus::Filled, d("100.035")));
+    assert_eq!((o.status, o.avg_price), (VenueStatus::Filled, d("100.035")));
     assert_eq!(b.funds().cash, d("989996.5"));
 }
 
@@ -218,14 +218,14 @@ fn ioc_cancels_the_remainder_after_its_first_tick() {
     let o = b.order(ClientOrderId(1)).unwrap();
     assert_eq!(
         (o.status, o.filled_qty, o.pending_qty()),
-        (OrderStatus::Cancelled, 30, 0)
+        (VenueStatus::Cancelled, 30, 0)
     );
     assert!(b.on_tick(&tick(2, "99.90", 300)).unwrap().is_empty());
 
     b.place(&ioc(limit(2, Side::Buy, 10, "100.00"))).unwrap();
     assert!(b.on_tick(&tick(3, "100.10", 300)).unwrap().is_empty());
     let o = b.order(ClientOrderId(2)).unwrap();
-    assert_eq!((o.status, o.filled_qty), (OrderStatus::Cancelled, 0));
+    assert_eq!((o.status, o.filled_qty), (VenueStatus::Cancelled, 0));
     assert_eq!(
         o.status_message.as_deref(),
         Some("IOC order: unfilled quantity cancelled.")
@@ -242,7 +242,7 @@ fn latency_keeps_an_order_pending_until_it_is_live() {
     b.set_clock(1_000 * MS).unwrap();
     assert_eq!(
         b.place(&market(1, Side::Buy, 10)).unwrap().status,
-        OrderStatus::Pending
+        VenueStatus::Pending
     );
     assert!(b
         .on_tick(&tick(1_499 * MS, "100.00", 100))
@@ -250,12 +250,12 @@ fn latency_keeps_an_order_pending_until_it_is_live() {
         .is_empty());
     assert_eq!(
         b.order(ClientOrderId(1)).unwrap().status,
-        OrderStatus::Pending
+        VenueStatus::Pending
     );
     let fills = b.on_tick(&tick(1_500 * MS, "100.20", 100)).unwrap();
     assert_eq!((fills[0].price, fills[0].ts), (p("100.20"), 1_500 * MS));
     assert_eq!(
         b.order(ClientOrderId(1)).unwrap().status,
-        OrderStatus::Filled
+        VenueStatus::Filled
     );
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use sharewise_brokers::{ErrorKind, Modify, OrderStatus, PaperConfig};
+use sharewise_brokers::{ErrorKind, Modify, PaperConfig, VenueStatus};
 use sharewise_engine::types::{ClientOrderId, InstrumentId, OrderType, Side};
 
 #[test]
@@ -46,7 +46,7 @@ fn modify_reprices_an_open_order() {
         .unwrap();
     assert_eq!(
         (m.request.limit_price, m.request.qty, m.status),
-        (Some(p("100.50")), 20, OrderStatus::Open)
+        (Some(p("100.50")), 20, VenueStatus::Open)
     );
     let fills = b.on_tick(&tick(2, "100.05", 100)).unwrap();
     assert_eq!(
@@ -147,7 +147,7 @@ fn cancel_stops_an_open_order_and_keeps_its_fills() {
     let c = b.cancel(ClientOrderId(1)).unwrap();
     assert_eq!(
         (c.status, c.filled_qty, c.pending_qty()),
-        (OrderStatus::Cancelled, 20, 0)
+        (VenueStatus::Cancelled, 20, 0)
     );
     assert!(b.on_tick(&tick(2, "100.00", 200)).unwrap().is_empty());
     assert_eq!(b.positions()[0].qty, 20);

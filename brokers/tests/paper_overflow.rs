@@ -4,12 +4,12 @@
 mod common;
 
 use common::*;
-use sharewise_brokers::{OrderStatus, PaperConfig};
+use sharewise_brokers::{PaperConfig, VenueStatus};
 use sharewise_engine::types::{ClientOrderId, Side};
 
 fn cancelled_message(b: &sharewise_brokers::PaperBroker, id: u64) -> String {
     let order = b.order(ClientOrderId(id)).expect("order in the book");
-    assert_eq!(order.status, OrderStatus::Cancelled, "{order:?}");
+    assert_eq!(order.status, VenueStatus::Cancelled, "{order:?}");
     order.status_message.clone().unwrap_or_default()
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use sharewise_brokers::{OrderStatus, PaperBroker, PaperConfig};
+use sharewise_brokers::{PaperBroker, PaperConfig, VenueStatus};
 use sharewise_engine::types::{ClientOrderId, Instrument, Side};
 
 fn open(path: &std::path::Path, cfg: PaperConfig) -> PaperBroker {
@@ -72,10 +72,10 @@ fn reopen_restores_orders_positions_cash_and_clock() {
     let b = open(&path, PaperConfig::default());
     assert_eq!(
         b.order(ClientOrderId(1)).unwrap().status,
-        OrderStatus::Filled
+        VenueStatus::Filled
     );
     assert_eq!(b.positions()[0].qty, 95);
-    assert_eq!(b.order(ClientOrderId(3)).unwrap().status, OrderStatus::Open);
+    assert_eq!(b.order(ClientOrderId(3)).unwrap().status, VenueStatus::Open);
 }
 
 #[test]

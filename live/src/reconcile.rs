@@ -26,7 +26,7 @@
 
 use std::collections::HashMap;
 
-use sharewise_brokers::{Broker, BrokerOrder, OrderStatus as BrokerStatus};
+use sharewise_brokers::{Broker, BrokerOrder, VenueStatus};
 use sharewise_engine::time::{ist_day, ist_midnight, TimestampNs};
 use sharewise_engine::types::ClientOrderId;
 use sharewise_store::{Journal, OrderEvent, OrderRecord, OrderStatus, Recorded};
@@ -147,7 +147,7 @@ fn settle_found(
             ts: now,
         })?;
     }
-    if order.status == BrokerStatus::Rejected {
+    if order.status == VenueStatus::Rejected {
         let reason = order
             .status_message
             .clone()
@@ -240,14 +240,14 @@ fn settle_final(
         return Ok(());
     }
     match order.status {
-        BrokerStatus::Cancelled if !record.status.is_terminal() => {
+        VenueStatus::Cancelled if !record.status.is_terminal() => {
             journal.record(&OrderEvent::Cancelled {
                 client_id: id,
                 ts: order.updated_ts.max(record.updated_ts),
             })?;
             out.changes.push(format!("{id}: cancelled at the broker"));
         }
-        BrokerStatus::Pending | BrokerStatus::Open | BrokerStatus::PartiallyFilled => {
+        VenueStatus::Pending | VenueStatus::Open | VenueStatus::PartiallyFilled => {
             out.working.push(WorkingOrder {
                 remaining: order.pending_qty(),
                 order: order.request,

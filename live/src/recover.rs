@@ -10,7 +10,7 @@
 //! What the broker never knew cannot come back: the strategy that asked for an order (recorded
 //! as `recovered`) and the engine-managed stop-loss and take-profit of open positions.
 
-use sharewise_brokers::{Broker, OrderStatus as BrokerStatus};
+use sharewise_brokers::{Broker, VenueStatus};
 use sharewise_engine::time::TimestampNs;
 use sharewise_store::{Journal, OrderEvent, Recorded};
 
@@ -66,7 +66,7 @@ pub async fn recover<B: Broker>(
             take_profit: None,
         })?;
         journal.record(&OrderEvent::Sent { client_id: id, ts })?;
-        if o.status == BrokerStatus::Rejected {
+        if o.status == VenueStatus::Rejected {
             let reason = o
                 .status_message
                 .clone()
@@ -93,10 +93,7 @@ pub async fn recover<B: Broker>(
             out.fills += 1;
         }
     }
-    for o in orders
-        .iter()
-        .filter(|o| o.status == BrokerStatus::Cancelled)
-    {
+    for o in orders.iter().filter(|o| o.status == VenueStatus::Cancelled) {
         journal.record(&OrderEvent::Cancelled {
             client_id: o.tag(),
             ts: o.updated_ts.max(o.request.created_ts),

@@ -368,10 +368,10 @@ fn an_mis_short_is_bought_back_and_cnc_is_never_squared_off() {
     assert!(rig.commands().is_empty(), "CNC positions are carried");
 }
 
-/// The backtester squares an MIS position still open from an earlier IST day off at once
-/// (`engine/src/backtest/engine.rs` `enforce_intraday`). Live only looks at the time of day, so a
-/// position whose day ended before a 15:20 print (15-minute or coarser bars, a feed gap, a
-/// replay whose day stops early) is carried overnight and into the next session until 15:20.
+/// An MIS position still open from an earlier IST day is squared off at once, live as in the
+/// backtester (both ask `engine::account::intraday::square_off_due`): by the time of day alone,
+/// a position whose day ended before a 15:20 print (15-minute or coarser bars, a feed gap, a
+/// replay whose day stops early) would be carried overnight and into the next session.
 #[test]
 fn an_mis_position_from_an_earlier_day_is_squared_off_on_the_next_days_first_tick() {
     let mut rig = AccountRig::new(AccountOpts {

@@ -9,8 +9,8 @@ use common::*;
 use rust_decimal::Decimal;
 use sharewise_actors::{EventKind, Severity};
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify,
-    OrderStatus as BrokerStatus, PaperConfig, PlaceOutcome, SharedPaper,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Modify, PaperConfig,
+    PlaceOutcome, SharedPaper, VenueStatus,
 };
 use sharewise_engine::time::NANOS_PER_SEC;
 use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Position, Side};
@@ -391,7 +391,7 @@ fn stop_with_cancel_open_cancels_a_resting_limit_order() {
     let at_broker = rig.broker.lock().unwrap().order(ClientOrderId(1)).unwrap();
     assert_eq!(
         (at_broker.status, at_broker.status_message.as_deref()),
-        (BrokerStatus::Cancelled, Some("Cancelled by user."))
+        (VenueStatus::Cancelled, Some("Cancelled by user."))
     );
     assert!(
         rig.tick("80", 500, ts0() + 2 * NANOS_PER_SEC).is_empty(),
@@ -758,7 +758,7 @@ fn pushed_order_changes_and_session_changes_are_heard() {
     rig.engine();
     rig.kinds();
     let mut cancelled = rig.broker.lock().unwrap().order(ClientOrderId(1)).unwrap();
-    cancelled.status = BrokerStatus::Cancelled;
+    cancelled.status = VenueStatus::Cancelled;
     cancelled.status_message = Some("Cancelled by the exchange (circuit limit)".into());
     cancelled.updated_ts = ts0() + 2 * NANOS_PER_SEC;
     rig.push_trades(trades);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::{json, Map, Value};
 use sharewise_engine::backtest::metrics::drawdown_series;
-use sharewise_engine::backtest::{BacktestResult, Decision, Metrics};
+use sharewise_engine::backtest::{BacktestResult, Metrics, SignalDecision};
 use sharewise_engine::bars::Ignored;
 use sharewise_engine::strategy::Reason;
 use sharewise_engine::time::{TimestampNs, NANOS_PER_MILLI};
@@ -293,16 +293,16 @@ fn write_signals(mut out: ChunkedFile, result: &BacktestResult, fmt: TimeFormat)
         push_fixed(row, s.confidence, 3);
         text.clear();
         match &record.decision {
-            Decision::Order { order } => {
+            SignalDecision::Order { order } => {
                 row.extend_from_slice(b",order,");
                 push_i64(row, order.qty);
                 let _ = write!(text, "{}", order.client_id);
             }
-            Decision::Rejected { rejection } => {
+            SignalDecision::Rejected { rejection } => {
                 row.extend_from_slice(b",rejected,");
                 let _ = write!(text, "{rejection}");
             }
-            Decision::NoChange => row.extend_from_slice(b",no_change,"),
+            SignalDecision::NoChange => row.extend_from_slice(b",no_change,"),
         }
         row.push(b',');
         push_csv_text(row, &text);

@@ -6,7 +6,7 @@
 #![allow(dead_code, unused_imports)]
 pub use rust_decimal::Decimal;
 pub use sharewise_engine::backtest::{
-    BacktestConfig, BacktestResult, Backtester, Commission, Decision, ZerodhaRates,
+    BacktestConfig, BacktestResult, Backtester, Commission, SignalDecision, ZerodhaRates,
 };
 pub use sharewise_engine::risk::ReasonCode;
 pub use sharewise_engine::strategy::{Reason, Signal, Strategy};
@@ -179,14 +179,14 @@ pub fn fill_prices(result: &BacktestResult) -> Vec<(Side, i64, Price)> {
 
 pub fn order_of(result: &BacktestResult, signal: usize) -> sharewise_engine::types::Order {
     match &result.signals[signal].decision {
-        Decision::Order { order } => *order,
+        SignalDecision::Order { order } => *order,
         other => panic!("signal {signal}: expected an order, got {other:?}"),
     }
 }
 
 pub fn rejection_of(result: &BacktestResult, signal: usize) -> (ReasonCode, String) {
     match &result.signals[signal].decision {
-        Decision::Rejected { rejection } => (rejection.code, rejection.detail.clone()),
+        SignalDecision::Rejected { rejection } => (rejection.code, rejection.detail.clone()),
         other => panic!("signal {signal}: expected a rejection, got {other:?}"),
     }
 }

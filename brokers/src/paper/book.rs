@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use sharewise_engine::types::{ClientOrderId, Instrument, Order, OrderType, Price, Side};
 
 use super::{PaperBroker, PaperOrder};
-use crate::{BrokerError, BrokerOrder, ErrorKind, Modify, OrderStatus};
+use crate::{BrokerError, BrokerOrder, ErrorKind, Modify, VenueStatus};
 
 /// Kite's limit on modifications of one order.
 pub const MAX_MODIFICATIONS: u32 = 25;
@@ -99,8 +99,8 @@ impl PaperBroker {
         })?;
         if o.book.status.is_terminal() {
             let status = match o.book.status {
-                OrderStatus::Filled => "COMPLETE",
-                OrderStatus::Cancelled => "CANCELLED",
+                VenueStatus::Filled => "COMPLETE",
+                VenueStatus::Cancelled => "CANCELLED",
                 _ => "REJECTED",
             };
             return Err(BrokerError::new(
@@ -140,9 +140,9 @@ impl PaperBroker {
             order_id: format!("PAPER{:010}", seq + 1),
             request: *order,
             status: if live_at > now {
-                OrderStatus::Pending
+                VenueStatus::Pending
             } else {
-                OrderStatus::Open
+                VenueStatus::Open
             },
             filled_qty: 0,
             avg_price: Decimal::ZERO,
@@ -202,7 +202,7 @@ impl PaperBroker {
     pub fn cancel(&mut self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
         let now = self.state.now;
         let o = self.open_order(tag, "cancelled")?;
-        o.book.status = OrderStatus::Cancelled;
+        o.book.status = VenueStatus::Cancelled;
         o.book.status_message = Some("Cancelled by user.".to_string());
         o.book.updated_ts = now;
         let book = o.book.clone();

@@ -3,7 +3,7 @@
 use sharewise_engine::types::{Fill, OrderType, Price, Side, Tick, Validity};
 
 use super::{PaperBroker, PaperOrder};
-use crate::{BrokerError, OrderStatus};
+use crate::{BrokerError, VenueStatus};
 
 /// What one tick does to one order.
 struct Exec {
@@ -104,7 +104,7 @@ fn fill_value_ok(price: Price, qty: i64) -> Result<Price, String> {
 
 /// Cancels `o` instead of filling it at a price or value out of range, saying why.
 fn refuse(o: &mut PaperOrder, why: String, ts: sharewise_engine::time::TimestampNs) {
-    o.book.status = OrderStatus::Cancelled;
+    o.book.status = VenueStatus::Cancelled;
     o.book.status_message = Some(format!("Cancelled by the paper broker: {why}."));
     o.book.updated_ts = ts;
 }
@@ -139,8 +139,8 @@ impl PaperBroker {
         let mut fills = Vec::new();
         let mut changed = false;
         for o in due {
-            if o.book.status == OrderStatus::Pending {
-                o.book.status = OrderStatus::Open;
+            if o.book.status == VenueStatus::Pending {
+                o.book.status = VenueStatus::Open;
                 o.book.updated_ts = tick.ts;
                 changed = true;
             }
@@ -177,9 +177,9 @@ impl PaperBroker {
                 o.notional += price.notional(qty);
                 o.book.avg_price = o.notional / rust_decimal::Decimal::from(o.book.filled_qty);
                 o.book.status = if o.book.filled_qty == r.qty {
-                    OrderStatus::Filled
+                    VenueStatus::Filled
                 } else {
-                    OrderStatus::PartiallyFilled
+                    VenueStatus::PartiallyFilled
                 };
                 o.book.updated_ts = tick.ts;
                 fills.push(fill);
@@ -188,7 +188,7 @@ impl PaperBroker {
                 && o.book.request.validity == Validity::Ioc
                 && !o.book.status.is_terminal()
             {
-                o.book.status = OrderStatus::Cancelled;
+                o.book.status = VenueStatus::Cancelled;
                 o.book.status_message = Some("IOC order: unfilled quantity cancelled.".to_string());
                 o.book.updated_ts = tick.ts;
             }

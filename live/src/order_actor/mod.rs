@@ -36,8 +36,7 @@ use std::time::Duration;
 
 use sharewise_actors::{Event, EventBus, EventKind, MpscSender, Shutdown};
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, OrderStatus as BrokerStatus, PlaceOutcome,
-    UpdateReceiver,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, PlaceOutcome, UpdateReceiver, VenueStatus,
 };
 use sharewise_engine::types::{ClientOrderId, Order};
 use sharewise_store::{Applied, Journal, OrderEvent, OrderStatus, Recorded};
@@ -396,7 +395,7 @@ impl<B: Broker> OrderActor<B> {
 
     fn acknowledge(&mut self, order: &Order, placed: BrokerOrder) -> Result<(), LiveError> {
         let id = order.client_id;
-        if placed.status == BrokerStatus::Rejected {
+        if placed.status == VenueStatus::Rejected {
             let reason = placed
                 .status_message
                 .unwrap_or_else(|| "rejected by the broker".into());

@@ -4,8 +4,7 @@
 
 use sharewise_actors::{EventKind, Severity};
 use sharewise_brokers::{
-    Broker, BrokerOrder, BrokerTrade, BrokerUpdate, OrderStatus as BrokerStatus, SessionState,
-    UpdateReceiver,
+    Broker, BrokerOrder, BrokerTrade, BrokerUpdate, SessionState, UpdateReceiver, VenueStatus,
 };
 use sharewise_store::{OrderEvent, OrderStatus};
 
@@ -56,14 +55,14 @@ impl<B: Broker> OrderActor<B> {
             return Ok(());
         }
         let (event, status) = match order.status {
-            BrokerStatus::Cancelled => (
+            VenueStatus::Cancelled => (
                 OrderEvent::Cancelled {
                     client_id: id,
                     ts: order.updated_ts,
                 },
                 OrderStatus::Cancelled,
             ),
-            BrokerStatus::Rejected => (
+            VenueStatus::Rejected => (
                 OrderEvent::Rejected {
                     client_id: id,
                     reason: order

@@ -34,7 +34,7 @@ pub struct EquityPoint {
 /// What the engine decided about a signal (kept for reports and the backtest/live parity test).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
-pub enum Decision {
+pub enum SignalDecision {
     /// An order was created.
     Order {
         /// The order.
@@ -63,12 +63,12 @@ pub struct DecisionCounts {
 }
 
 impl DecisionCounts {
-    fn count(&mut self, decision: &Decision) {
+    fn count(&mut self, decision: &SignalDecision) {
         self.signals += 1;
         match decision {
-            Decision::Order { .. } => self.orders += 1,
-            Decision::NoChange => self.no_change += 1,
-            Decision::Rejected { rejection } => self.count_rejection(rejection.code),
+            SignalDecision::Order { .. } => self.orders += 1,
+            SignalDecision::NoChange => self.no_change += 1,
+            SignalDecision::Rejected { rejection } => self.count_rejection(rejection.code),
         }
     }
 
@@ -86,7 +86,7 @@ pub struct SignalRecord {
     /// The signal.
     pub signal: Signal,
     /// What the engine did with it.
-    pub decision: Decision,
+    pub decision: SignalDecision,
     /// For a flip (exit plus new entry in one order) whose entry risk refused: why. The order
     /// then only closes the position.
     pub entry_rejected: Option<Rejection>,
@@ -457,7 +457,7 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         }
         let qty = self.position_qty();
         let Some(purpose) = intent::purpose(signal.side, qty, self.config.allow_short) else {
-            self.record(signal, Decision::NoChange);
+            self.record(signal, SignalDecision::NoChange);
             return;
         };
         let reference_price = signal.entry.unwrap_or(bar.close);
@@ -506,21 +506,21 @@ impl<S: Strategy, R: RiskGate> Backtester<S, R> {
         if let Some(rejection) = &entry_rejected {
             self.counts.count_rejection(rejection.code);
         }
-        self.counts.count(&Decision::Order { order });
+        self.counts.count(&SignalDecision::Order { order });
         if self.record_signals {
             self.signals.push(SignalRecord {
                 signal,
-                decision: Decision::Order { order },
+                decision: SignalDecision::Order { order },
                 entry_rejected,
             });
         }
     }
 
     fn reject(&mut self, signal: Signal, rejection: Rejection) {
-        self.record(signal, Decision::Rejected { rejection });
+        self.record(signal, SignalDecision::Rejected { rejection });
     }
 
-    fn record(&mut self, signal: Signal, decision: Decision) {
+    fn record(&mut self, signal: Signal, decision: SignalDecision) {
         self.counts.count(&decision);
         if self.record_signals {
             self.signals.push(SignalRecord {
