@@ -52,7 +52,7 @@ impl BrokerKind {
 }
 
 /// One `[[accounts]]` entry as written; what it leaves out comes from `[backtest]` and `[risk]`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AccountSection {
     /// Unique name: 1 to [`MAX_ACCOUNT_NAME`] of `A-Z a-z 0-9 _ -`.

@@ -370,6 +370,46 @@ impl Settings {
         s
     }
 
+    /// The plan of an account added to a running daemon: `section` checked as an
+    /// `[[accounts]]` entry beside the accounts already there (`names`), errors named by its
+    /// keys (`name` in errors: where the request came from).
+    pub fn plan_for(
+        &self,
+        section: AccountSection,
+        names: &[String],
+        name: &str,
+    ) -> Result<AccountPlan, ConfigError> {
+        let mut with = self.clone();
+        with.accounts = names
+            .iter()
+            .map(|n| AccountSection {
+                name: n.clone(),
+                ..AccountSection::default()
+            })
+            .chain(std::iter::once(section.clone()))
+            .collect();
+        with.validate_accounts(name)?;
+        Ok(self.plan_of(&section))
+    }
+
+    /// What `[[accounts]]` entry `account` trades with and follows.
+    fn plan_of(&self, account: &AccountSection) -> AccountPlan {
+        AccountPlan {
+            name: account.name.clone(),
+            broker: account.broker,
+            settings: self.for_account(account),
+            follows: self
+                .run
+                .strategies
+                .iter()
+                .map(|s| match &account.strategies {
+                    None => Some(s.mode),
+                    Some(chosen) => chosen.get(s.id()).copied(),
+                })
+                .collect(),
+        }
+    }
+
     /// The accounts to trade: `[[accounts]]`, or one paper account named
     /// [`crate::DEFAULT_ACCOUNT`] following every strategy in its own mode.
     pub fn account_plans(&self) -> Vec<AccountPlan> {
@@ -383,23 +423,7 @@ impl Settings {
                 settings,
             }];
         }
-        self.accounts
-            .iter()
-            .map(|account| AccountPlan {
-                name: account.name.clone(),
-                broker: account.broker,
-                settings: self.for_account(account),
-                follows: self
-                    .run
-                    .strategies
-                    .iter()
-                    .map(|s| match &account.strategies {
-                        None => Some(s.mode),
-                        Some(chosen) => chosen.get(s.id()).copied(),
-                    })
-                    .collect(),
-            })
-            .collect()
+        self.accounts.iter().map(|a| self.plan_of(a)).collect()
     }
 
     /// The commission model named by `backtest.commission`.

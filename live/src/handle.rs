@@ -19,6 +19,7 @@ use sharewise_actors::{
     Event, EventBus, EventFilter, EventHub, EventKind, EventReceiver, MpscSender, Shutdown,
 };
 use sharewise_brokers::SharedPaper;
+use sharewise_config::AccountSection;
 use sharewise_store::Journal;
 use tokio::sync::mpsc::Sender;
 
@@ -32,6 +33,7 @@ use crate::layout::AccountDir;
 use crate::messages::{EngineMsg, OrderMsg, ReplyTo};
 use crate::order_actor::OrderActorReport;
 use crate::reconcile::Reconciled;
+use crate::roster::Roster;
 use crate::stats::LiveStats;
 use crate::status::StatusLine;
 
@@ -49,7 +51,6 @@ pub struct DaemonHandle {
     hub: EventHub,
     engine: MpscSender<EngineMsg>,
     shutdown: Shutdown,
-    accounts: Vec<String>,
     running: Running,
 }
 
@@ -61,7 +62,7 @@ pub(crate) struct Running {
     /// Joins the engine and feed threads; the link's final counters.
     pub(crate) engine_join:
         Box<dyn FnOnce() -> Result<sharewise_actors::LinkSnapshot, LiveError> + Send>,
-    pub(crate) accounts: Vec<AccountRunning>,
+    pub(crate) roster: Arc<Roster>,
     pub(crate) cancel_open: bool,
     pub(crate) status: StatusLine,
     pub(crate) bus: EventBus,
@@ -88,6 +89,62 @@ pub(crate) struct AccountBooks {
     pub(crate) differences: Vec<BookDifference>,
 }
 
+/// Sends `msg` to the engine thread and waits (at most [`ANSWER_WITHIN`]) for its answer.
+pub(crate) fn ask_engine<T>(
+    engine: &MpscSender<EngineMsg>,
+    msg: EngineMsg,
+    answer: &crossbeam_channel::Receiver<T>,
+) -> Result<T, Refusal> {
+    if engine.send_waiting(msg).is_err() {
+        return Err(Refusal::new(
+            "DAEMON_STOPPED",
+            "the daemon has stopped; start it again to steer it",
+        ));
+    }
+    answer.recv_timeout(ANSWER_WITHIN).map_err(|_| {
+        Refusal::new(
+            "NO_ANSWER",
+            format!(
+                "the engine did not answer within {} s (stopping, or overloaded)",
+                ANSWER_WITHIN.as_secs()
+            ),
+        )
+    })
+}
+
+impl AccountRunning {
+    /// Asks the account's order actor to stop once it has handled what is queued.
+    pub(crate) fn ask_stop(&self, cancel_open: bool) {
+        let _ = self.orders_tx.blocking_send(OrderMsg::Stop { cancel_open });
+    }
+
+    /// Waits for the order actor to end (after [`ask_stop`](Self::ask_stop)); what the account
+    /// did.
+    pub(crate) fn finish(self) -> Result<AccountSummary, LiveError> {
+        let AccountRunning {
+            books,
+            orders_tx,
+            order_thread,
+        } = self;
+        drop(orders_tx);
+        let (journal, orders) = order_thread.join().map_err(|_| {
+            LiveError::Thread(format!(
+                "account {}: the order actor panicked",
+                books.dir.name
+            ))
+        })??;
+        let duplicate_placements = books.broker.lock()?.duplicate_placements();
+        Ok(AccountSummary {
+            duplicate_placements,
+            positions: journal.positions(),
+            dir: books.dir,
+            reconciled: books.reconciled,
+            start_differences: books.differences,
+            orders,
+        })
+    }
+}
+
 impl Daemon {
     /// Opens every account in `opts.data_dir` (pairing, reconciliation, comparison), spawns the
     /// feed, engine, order, event and status threads, and returns while they run.
@@ -109,11 +166,6 @@ impl DaemonHandle {
             hub,
             engine,
             shutdown,
-            accounts: running
-                .accounts
-                .iter()
-                .map(|a| a.books.dir.name.clone())
-                .collect(),
             running,
         }
     }
@@ -134,20 +186,67 @@ impl DaemonHandle {
 
     /// The accounts this daemon trades, in its order.
     pub fn accounts(&self) -> Vec<String> {
-        self.accounts.clone()
+        self.running.roster.names()
     }
 
     /// The refusal for a name that is not one of this daemon's accounts.
     fn unknown_account(&self, name: &str) -> Option<Refusal> {
-        (!self.accounts.iter().any(|a| a == name)).then(|| {
+        let names = self.accounts();
+        (!names.iter().any(|a| a == name)).then(|| {
             Refusal::new(
                 "UNKNOWN_ACCOUNT",
                 format!(
                     "no account `{name}` in this daemon (it trades {})",
-                    self.accounts.join(", ")
+                    names.join(", ")
                 ),
             )
         })
+    }
+
+    /// Adds an account while the daemon runs (an `[[accounts]]` entry, checked as the settings
+    /// would check it): its books are opened, reconciled and compared as at a start, and it
+    /// trades from the next tick. Published as a `command` event.
+    pub fn add_account(&self, by: &str, account: AccountSection) -> Result<Ack, Refusal> {
+        let name = account.name.clone();
+        let outcome = self
+            .running
+            .roster
+            .add(account)
+            .map(|message| Ack { message });
+        self.audit(by, &name, format!("add account {name}"), outcome.as_ref());
+        outcome
+    }
+
+    /// Removes a flat account with no working orders from the running daemon (flatten it
+    /// first); its order actor stops and its files stay. Published as a `command` event.
+    pub fn remove_account(&self, by: &str, name: &str) -> Result<Ack, Refusal> {
+        let outcome = match self.unknown_account(name) {
+            Some(refusal) => Err(refusal),
+            None => self
+                .running
+                .roster
+                .remove(name)
+                .map(|message| Ack { message }),
+        };
+        self.audit(by, name, format!("remove account {name}"), outcome.as_ref());
+        outcome
+    }
+
+    /// Publishes a command carried out (or refused) here, for the audit log.
+    fn audit(&self, by: &str, account: &str, command: String, outcome: Result<&Ack, &Refusal>) {
+        let ts = self.running.stats.last_tick_ts.load(Ordering::Relaxed);
+        let kind = EventKind::Command {
+            by: by.to_string(),
+            command,
+            ok: outcome.is_ok(),
+            outcome: match outcome {
+                Ok(ack) => ack.message.clone(),
+                Err(refusal) => refusal.to_string(),
+            },
+        };
+        let mut event = Event::new(ts, kind);
+        event.account = Some(Arc::from(account));
+        self.hub.publish(event);
     }
 
     /// Carries out `request` on its account's actor and returns the outcome (also published as
@@ -172,16 +271,8 @@ impl DaemonHandle {
     /// Publishes a command the account's actor never saw, refused here (the audit log has every
     /// command), and returns the refusal.
     fn refused(&self, request: &CommandRequest, refusal: Refusal) -> Refusal {
-        let ts = self.running.stats.last_tick_ts.load(Ordering::Relaxed);
-        let kind = EventKind::Command {
-            by: request.by.clone(),
-            command: request.command.describe(),
-            ok: false,
-            outcome: refusal.to_string(),
-        };
-        let mut event = Event::new(ts, kind);
-        event.account = Some(Arc::from(request.account.as_str()));
-        self.hub.publish(event);
+        let (by, account) = (&request.by, &request.account);
+        self.audit(by, account, request.command.describe(), Err(&refusal));
         refusal
     }
 
@@ -204,21 +295,7 @@ impl DaemonHandle {
         msg: EngineMsg,
         answer: &crossbeam_channel::Receiver<T>,
     ) -> Result<T, Refusal> {
-        if self.engine.send_waiting(msg).is_err() {
-            return Err(Refusal::new(
-                "DAEMON_STOPPED",
-                "the daemon has stopped; start it again to steer it",
-            ));
-        }
-        answer.recv_timeout(ANSWER_WITHIN).map_err(|_| {
-            Refusal::new(
-                "NO_ANSWER",
-                format!(
-                    "the engine did not answer within {} s (stopping, or overloaded)",
-                    ANSWER_WITHIN.as_secs()
-                ),
-            )
-        })
+        ask_engine(&self.engine, msg, answer)
     }
 
     /// The last event's `seq` (0: none yet).
@@ -243,22 +320,16 @@ impl DaemonHandle {
         drop(engine);
         let engine = (r.engine_join)();
         // Everything the engine and the feed sent is queued ahead of this.
-        for account in &r.accounts {
-            let _ = account.orders_tx.blocking_send(OrderMsg::Stop {
-                cancel_open: r.cancel_open,
-            });
+        let running = r
+            .roster
+            .running
+            .lock()
+            .map(|mut running| std::mem::take(&mut *running))
+            .unwrap_or_default();
+        for account in &running {
+            account.ask_stop(r.cancel_open);
         }
-        let mut ended = Vec::with_capacity(r.accounts.len());
-        for account in r.accounts {
-            drop(account.orders_tx);
-            let outcome = account.order_thread.join().map_err(|_| {
-                LiveError::Thread(format!(
-                    "account {}: the order actor panicked",
-                    account.books.dir.name
-                ))
-            });
-            ended.push((account.books, outcome));
-        }
+        let ended: Vec<_> = running.into_iter().map(AccountRunning::finish).collect();
         r.status.stop();
         let bus_dropped = r.bus.dropped();
         drop(r.bus);
@@ -266,17 +337,14 @@ impl DaemonHandle {
         let _ = r.pump.join();
         drop(hub);
         let write_result = r.writer.finish();
-        let mut accounts = Vec::with_capacity(ended.len());
-        for (books, outcome) in ended {
-            let (journal, orders) = outcome??;
-            accounts.push(AccountSummary {
-                duplicate_placements: books.broker.lock()?.duplicate_placements(),
-                positions: journal.positions(),
-                dir: books.dir,
-                reconciled: books.reconciled,
-                start_differences: books.differences,
-                orders,
-            });
+        let mut accounts = r
+            .roster
+            .removed
+            .lock()
+            .map(|mut removed| std::mem::take(&mut *removed))
+            .unwrap_or_default();
+        for summary in ended {
+            accounts.push(summary?);
         }
         let link = engine?;
         if let Some(why) = r.failure.lock().ok().and_then(|mut f| f.take()) {

@@ -31,6 +31,7 @@ use crate::messages::{EngineMsg, OrderMsg};
 use crate::order_actor::{BookWatch, OrderActor};
 use crate::progress::{AbandonOnPanic, Progress};
 use crate::restore::{restore, Restored};
+use crate::roster::Roster;
 use crate::startup::{open_accounts, OpenedAccounts};
 use crate::stats::LiveStats;
 use crate::status::{MarksFile, StatusLine, MARKS_FILE};
@@ -126,7 +127,7 @@ pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
 }
 
 /// An account's pre-trade gate from the settings it trades with.
-fn risk_of(settings: &Settings) -> Result<PreTradeRisk, LiveError> {
+pub(crate) fn risk_of(settings: &Settings) -> Result<PreTradeRisk, LiveError> {
     Ok(PreTradeRisk::with_config(
         settings.sizing().map_err(LiveError::Settings)?,
         settings.risk_config(),
@@ -217,7 +218,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         .enumerate()
     {
         let (orders_tx, orders_rx) = channel::<OrderMsg>(settings.run.order_queue);
-        let account_stats = Arc::clone(&stats.accounts[k]);
+        let account_stats = Arc::clone(&stats.accounts()[k]);
         account_stats.set_book_mismatch(
             (!account.differences.is_empty()).then(|| books::describe(&account.differences)),
         );
@@ -249,10 +250,12 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         Arc::clone(&stats),
         Arc::clone(&progress),
     );
+    let (venue_tx, venue_rx) = crossbeam_channel::unbounded();
     let failure = Arc::new(Mutex::new(None));
     let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
     let driver = FeedDriver {
-        venues: opened.iter().map(|a| a.broker.clone()).collect(),
+        venues: opened.iter().map(|a| Some(a.broker.clone())).collect(),
+        changes: venue_rx,
         progress: Arc::clone(&progress),
         lockstep,
         pace,
@@ -296,7 +299,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         opened.into_iter().zip(inputs).enumerate()
     {
         let order_thread = spawn_order_actor(
-            &opts,
+            &opts.shutdown,
             k,
             account.journal,
             &account.broker,
@@ -304,13 +307,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
                 engine: engine_tx.clone(),
                 bus: events.bus.for_account(&account.dir.name),
                 progress: Arc::clone(&progress),
-                watch: BookWatch {
-                    symbols: symbols.clone(),
-                    every: (settings.run.compare_every_s > 0)
-                        .then(|| Duration::from_secs(settings.run.compare_every_s)),
-                    on_mismatch: settings.run.on_book_mismatch,
-                    stats: Arc::clone(&stats.accounts[k]),
-                },
+                watch: book_watch(settings, &symbols, Arc::clone(&stats.accounts()[k])),
             },
             (orders_rx, pushed),
         )?;
@@ -334,10 +331,26 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         opts.say,
         MarksFile {
             path: opts.data_dir.join(MARKS_FILE),
-            symbols,
+            symbols: symbols.clone(),
         },
         opts.on_forced,
     );
+    let roster = Arc::new(Roster {
+        root: opts.data_dir.clone(),
+        settings: settings.clone(),
+        symbols,
+        instruments,
+        strategies,
+        engine: engine_tx.clone(),
+        bus: events.bus.clone(),
+        progress,
+        stats: Arc::clone(&stats),
+        shutdown: opts.shutdown.clone(),
+        venues: venue_tx,
+        say: opts.say,
+        running: Mutex::new(running_accounts),
+        removed: Mutex::new(Vec::new()),
+    });
     let running = Running {
         engine_join: Box::new(move || {
             runtime
@@ -345,7 +358,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
                 .map(|report| report.link)
                 .map_err(|e| LiveError::Thread(e.to_string()))
         }),
-        accounts: running_accounts,
+        roster,
         cancel_open: settings.run.cancel_open_orders_on_shutdown,
         status,
         bus: events.bus,
@@ -365,16 +378,31 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
 }
 
 /// What an order actor talks to besides its journal and broker.
-struct OrderLinks {
-    engine: MpscSender<EngineMsg>,
-    bus: EventBus,
-    progress: Arc<Progress>,
-    watch: BookWatch,
+pub(crate) struct OrderLinks {
+    pub(crate) engine: MpscSender<EngineMsg>,
+    pub(crate) bus: EventBus,
+    pub(crate) progress: Arc<Progress>,
+    pub(crate) watch: BookWatch,
+}
+
+/// How an account's order actor watches its books (`[run] compare_every_s`, `on_book_mismatch`).
+pub(crate) fn book_watch(
+    settings: &Settings,
+    symbols: &[String],
+    stats: Arc<crate::stats::AccountStats>,
+) -> BookWatch {
+    BookWatch {
+        symbols: symbols.to_vec(),
+        every: (settings.run.compare_every_s > 0)
+            .then(|| Duration::from_secs(settings.run.compare_every_s)),
+        on_mismatch: settings.run.on_book_mismatch,
+        stats,
+    }
 }
 
 /// Starts account `k`'s order actor on its own thread and tokio runtime.
-fn spawn_order_actor(
-    opts: &DaemonOptions,
+pub(crate) fn spawn_order_actor(
+    shutdown: &sharewise_actors::Shutdown,
     k: usize,
     journal: sharewise_store::Journal,
     broker: &sharewise_brokers::SharedPaper,
@@ -394,7 +422,7 @@ fn spawn_order_actor(
         links.progress,
     )
     .for_account(k)
-    .with_shutdown(opts.shutdown.clone())
+    .with_shutdown(shutdown.clone())
     .with_watch(links.watch);
     std::thread::Builder::new()
         .name(format!("sw-orders-{k}"))

@@ -17,6 +17,7 @@
 //! | [`books`] | the journal's positions and P&L against the broker's |
 //! | [`recover`] | a lost journal rebuilt from the broker's order and trade history |
 //! | [`inspect`] | `sharewise reconcile`: both books compared on demand, nothing written |
+//! | [`roster`] | accounts added to and removed from a running daemon |
 //! | [`restore`] | restart: cash, positions, their exits and today's P&L from the journal |
 //! | [`state_dir`] | a data directory is tied to one feed; symbols keep their instrument ids |
 //! | [`feed`] | the demo feed, replays, and the feed thread's loop |
@@ -48,6 +49,7 @@ pub mod progress;
 pub mod reconcile;
 pub mod recover;
 pub mod restore;
+pub(crate) mod roster;
 pub mod startup;
 pub mod state_dir;
 pub mod stats;

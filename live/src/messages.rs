@@ -50,6 +50,22 @@ pub enum EngineMsg {
         /// Where the answer goes.
         reply: ReplyTo<Result<Ack, Refusal>>,
     },
+    /// A new account joins the engine thread (added while the daemon runs); its index goes to
+    /// `reply`.
+    AddAccount {
+        /// The account's actor, handed over once.
+        actor: Handover<crate::account::AccountActor>,
+        /// Where the index (or the refusal) goes.
+        reply: ReplyTo<Result<usize, Refusal>>,
+    },
+    /// Account `account` leaves the engine thread — only when it is flat with no working
+    /// orders; its index (or why not) goes to `reply`.
+    RemoveAccount {
+        /// The account's name.
+        account: String,
+        /// Where the index (or the refusal) goes.
+        reply: ReplyTo<Result<usize, Refusal>>,
+    },
     /// A consistent picture of account `account`, sent to `reply`.
     Snapshot {
         /// The account's name.
@@ -73,6 +89,40 @@ impl<T> ReplyTo<T> {
     /// Answers; an asker that stopped waiting is ignored.
     pub fn send(&self, answer: T) {
         let _ = self.0.try_send(answer);
+    }
+}
+
+/// A value handed from one thread to another inside a message, taken once by the receiver
+/// (messages are cloneable; what they hand over is not).
+pub struct Handover<T>(std::sync::Arc<std::sync::Mutex<Option<T>>>);
+
+impl<T> std::fmt::Debug for Handover<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handover(..)")
+    }
+}
+
+impl<T> Handover<T> {
+    /// Wraps `value` for handing over.
+    pub fn new(value: T) -> Handover<T> {
+        Handover(std::sync::Arc::new(std::sync::Mutex::new(Some(value))))
+    }
+
+    /// Takes the value (`None` once taken).
+    pub fn take(&self) -> Option<T> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+impl<T> Clone for Handover<T> {
+    fn clone(&self) -> Handover<T> {
+        Handover(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Handover<T> {
+    fn eq(&self, other: &Handover<T>) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

@@ -142,18 +142,18 @@ pub fn open_accounts(
 }
 
 /// What [`open_one`] opens an account with.
-struct Account<'a> {
-    dir: AccountDir,
-    settings: &'a Settings,
-    instruments: &'a [Instrument],
-    symbols: &'a [String],
+pub(crate) struct Account<'a> {
+    pub(crate) dir: AccountDir,
+    pub(crate) settings: &'a Settings,
+    pub(crate) instruments: &'a [Instrument],
+    pub(crate) symbols: &'a [String],
     /// Several accounts: name this one in what is said.
-    named: bool,
+    pub(crate) named: bool,
 }
 
 /// Opens one checked account: its journal and book (created for a new account) stamped as a
 /// pair, reconciled and compared.
-fn open_one(
+pub(crate) fn open_one(
     account: Account<'_>,
     journal: Option<Journal>,
     rt: &tokio::runtime::Runtime,
@@ -211,7 +211,10 @@ fn open_one(
 /// Looks at the account's journal and broker book and the data directory's `feed.json` without
 /// writing anything: refuses a pair that does not belong together ([`crate::pairing`]) and a
 /// traded account whose `feed.json` is gone. Returns the journal when it exists.
-fn check_pair(dir: &AccountDir, settings: &Settings) -> Result<Option<Journal>, LiveError> {
+pub(crate) fn check_pair(
+    dir: &AccountDir,
+    settings: &Settings,
+) -> Result<Option<Journal>, LiveError> {
     let (journal_path, book_path) = (dir.journal(), dir.book());
     let present = FilesPresent::look(&journal_path, &book_path);
     let journal = if present.journal {

@@ -3,7 +3,7 @@
 //! ([`AccountStats`]).
 
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use sharewise_risk::TradingState;
 
@@ -25,8 +25,9 @@ pub struct LiveStats {
     pub chain_p99_ns: AtomicU64,
     /// Ticks dropped and rows skipped, by reason (see [`crate::drops`]).
     pub drops: DropCounters,
-    /// Each account's counters, in the daemon's account order.
-    pub accounts: Vec<Arc<AccountStats>>,
+    /// Each account's counters, in the daemon's account order (accounts come and go while the
+    /// daemon runs; read by the status thread, never per tick).
+    accounts: RwLock<Vec<Arc<AccountStats>>>,
 }
 
 /// One account's counters, written by its account actor and order actor.
@@ -61,10 +62,12 @@ impl LiveStats {
     pub fn new(instruments: usize, accounts: &[&str]) -> LiveStats {
         LiveStats {
             marks: (0..instruments).map(|_| AtomicI64::new(0)).collect(),
-            accounts: accounts
-                .iter()
-                .map(|name| Arc::new(AccountStats::named(name)))
-                .collect(),
+            accounts: RwLock::new(
+                accounts
+                    .iter()
+                    .map(|name| Arc::new(AccountStats::named(name)))
+                    .collect(),
+            ),
             ..LiveStats::default()
         }
     }
@@ -80,21 +83,42 @@ impl LiveStats {
         counter.load(Ordering::Relaxed)
     }
 
+    /// Every account's counters, in the daemon's order.
+    pub fn accounts(&self) -> Vec<Arc<AccountStats>> {
+        self.accounts.read().map(|a| a.clone()).unwrap_or_default()
+    }
+
+    /// Counters for an account added while the daemon runs.
+    pub fn add_account(&self, name: &str) -> Arc<AccountStats> {
+        let stats = Arc::new(AccountStats::named(name));
+        if let Ok(mut accounts) = self.accounts.write() {
+            accounts.push(Arc::clone(&stats));
+        }
+        stats
+    }
+
+    /// Forgets the counters of a removed account.
+    pub fn remove_account(&self, name: &str) {
+        if let Ok(mut accounts) = self.accounts.write() {
+            accounts.retain(|a| a.name != name);
+        }
+    }
+
     /// The counter `f` summed over the accounts.
     pub fn sum(&self, f: impl Fn(&AccountStats) -> &AtomicU64) -> u64 {
-        self.accounts.iter().map(|a| Self::get(f(a))).sum()
+        self.accounts().iter().map(|a| Self::get(f(a))).sum()
     }
 
     /// The signed counter `f` summed over the accounts (saturating).
     pub fn sum_signed(&self, f: impl Fn(&AccountStats) -> &AtomicI64) -> i64 {
-        self.accounts.iter().fold(0i64, |acc, a| {
+        self.accounts().iter().fold(0i64, |acc, a| {
             acc.saturating_add(f(a).load(Ordering::Relaxed))
         })
     }
 
     /// The counters of account `name`.
-    pub fn account(&self, name: &str) -> Option<&Arc<AccountStats>> {
-        self.accounts.iter().find(|a| a.name == name)
+    pub fn account(&self, name: &str) -> Option<Arc<AccountStats>> {
+        self.accounts().into_iter().find(|a| a.name == name)
     }
 }
 

@@ -125,7 +125,7 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
         rupees(realized),
         duration(get(&stats.hop_p99_ns)),
         duration(get(&stats.chain_p99_ns)),
-        restrictions(&stats.accounts),
+        restrictions(&stats.accounts()),
     )
 }
 
@@ -248,7 +248,8 @@ mod tests {
     #[test]
     fn the_line_shows_counts_money_and_latency() {
         let stats = LiveStats::new(0, &["main"]);
-        let a = &stats.accounts[0];
+        let accounts = stats.accounts();
+        let a = &accounts[0];
         a.signals.store(41, Ordering::Relaxed);
         a.orders.store(12, Ordering::Relaxed);
         a.fills.store(11, Ordering::Relaxed);
@@ -281,13 +282,13 @@ mod tests {
     #[test]
     fn the_line_sums_accounts_and_names_the_restricted_ones() {
         let stats = LiveStats::new(0, &["alice", "bob", "carol"]);
-        for (k, a) in stats.accounts.iter().enumerate() {
+        let accounts = stats.accounts();
+        for (k, a) in accounts.iter().enumerate() {
             a.orders.store(10 * (k as u64 + 1), Ordering::Relaxed);
             a.realized_paise.store(-100, Ordering::Relaxed);
         }
-        stats.accounts[1].set_trading_state(TradingState::Halted);
-        stats.accounts[2]
-            .set_book_mismatch(Some("TCS: qty journal 5 vs broker 0 (off by +5)".into()));
+        accounts[1].set_trading_state(TradingState::Halted);
+        accounts[2].set_book_mismatch(Some("TCS: qty journal 5 vs broker 0 (off by +5)".into()));
         let line = format_line(&stats, 0.0, &LinkSnapshot::default());
         assert!(line.contains("| orders 60 (rejected 0) |"), "{line}");
         assert!(line.contains("| P&L -3.00 (realized -3.00) |"), "{line}");

@@ -254,3 +254,95 @@ fn accounts_trade_the_same_signals_by_their_own_rules_and_never_share_state() {
     );
     assert!(dir.path().join("feed.json").exists(), "one feed record");
 }
+
+/// An account joins a running daemon, trades, is flattened and leaves; its files stay and the
+/// final summary still has it.
+#[test]
+fn an_account_added_while_running_trades_and_leaves_once_flat() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = "[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 2, slow = 5 }\n\n[[accounts]]\nname = \"first\"\n";
+    let daemon = Daemon::start(DaemonOptions {
+        settings: Settings::from_toml_str(settings, "test").expect("settings"),
+        ..options(dir.path())
+    })
+    .expect("start");
+    let mut rx = daemon.subscribe(EventFilter::all(), 1_000_000);
+    common::until(&mut rx, Duration::from_secs(60), |e| {
+        matches!(e.kind, EventKind::Fill { .. })
+    });
+
+    let late = sharewise_config::AccountSection {
+        name: "late".into(),
+        sizing: Some(sharewise_config::SizingSection {
+            method: "fixed_qty".into(),
+            value: 3.into(),
+        }),
+        ..Default::default()
+    };
+    let ack = daemon.add_account("test", late.clone()).expect("add");
+    assert!(ack.message.starts_with("account late added"), "{ack:?}");
+    assert_eq!(daemon.accounts(), ["first", "late"]);
+    let refused = daemon
+        .add_account(
+            "test",
+            sharewise_config::AccountSection {
+                name: "first".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(
+        refused.message.contains("two accounts are named `first`"),
+        "{refused}"
+    );
+
+    // It trades the same signals, by its own sizing.
+    let seen = common::until(&mut rx, Duration::from_secs(60), |e| {
+        e.account.as_deref() == Some("late") && matches!(e.kind, EventKind::Fill { .. })
+    });
+    let Some(EventKind::Fill { fill, .. }) = seen.last().map(|e| &e.kind) else {
+        unreachable!()
+    };
+    assert_eq!(fill.qty, 3);
+
+    // It leaves only once flat: stop following, flatten, wait, remove.
+    daemon
+        .command(request(
+            "late",
+            Command::SetStrategy {
+                strategy: "sma_cross".into(),
+                mode: None,
+            },
+        ))
+        .expect("stop following");
+    daemon
+        .command(request("late", Command::Flatten { symbol: None }))
+        .expect("flatten");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let removed = loop {
+        match daemon.remove_account("test", "late") {
+            Ok(ack) => break ack,
+            Err(r) if r.code == "ACCOUNT_NOT_FLAT" && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Err(r) => panic!("{r}"),
+        }
+    };
+    assert!(removed.message.contains("its books agree"), "{removed:?}");
+    assert_eq!(daemon.accounts(), ["first"]);
+    assert_eq!(
+        daemon.remove_account("test", "late").unwrap_err().code,
+        "UNKNOWN_ACCOUNT"
+    );
+    assert_eq!(daemon.snapshot("late").unwrap_err().code, "UNKNOWN_ACCOUNT");
+
+    daemon.shutdown();
+    let summary = daemon.join().expect("join");
+    let late = summary
+        .account("late")
+        .expect("the removed account is summarised");
+    assert!(late.positions.iter().all(|p| p.qty == 0));
+    assert_eq!(late.duplicate_placements, 0);
+    assert!(summary.account("first").is_some());
+    assert!(dir.path().join("accounts/late/journal.redb").is_file());
+}

@@ -238,9 +238,39 @@ impl AccountActor {
         self.working.values()
     }
 
+    /// What keeps the account from leaving the daemon: its open positions and working orders
+    /// (`None`: flat, nothing working).
+    pub fn holdings(&self) -> Option<String> {
+        let held: Vec<String> = self
+            .portfolio
+            .positions
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.qty != 0)
+            .map(|(i, p)| format!("{} {:+}", self.symbol(i), p.qty))
+            .collect();
+        if held.is_empty() && self.working.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "it holds {} and has {} working order(s)",
+            if held.is_empty() {
+                "no position".to_string()
+            } else {
+                held.join(", ")
+            },
+            self.working.len()
+        ))
+    }
+
     /// The account's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Another sender to the account's order actor (the daemon's, to stop it).
+    pub fn order_sender(&self) -> Sender<OrderMsg> {
+        self.orders.clone()
     }
 
     fn symbol(&self, i: usize) -> &str {
@@ -714,8 +744,12 @@ impl AccountActor {
                 reply.send(outcome);
             }
             Input::Message(EngineMsg::Snapshot { reply, .. }) => reply.send(Ok(self.snapshot())),
-            // Counted once by the router.
-            Input::Message(EngineMsg::TickDone) => {}
+            // Counted, or carried out, by the router.
+            Input::Message(
+                EngineMsg::TickDone
+                | EngineMsg::AddAccount { .. }
+                | EngineMsg::RemoveAccount { .. },
+            ) => {}
         }
     }
 }

@@ -29,7 +29,9 @@ const SAMPLE_EVERY: u64 = 1024;
 
 /// The engine thread's accounts (see the module docs).
 pub struct Accounts {
-    desks: Vec<Desk>,
+    /// By index; a removed account leaves its slot empty, so indices never move.
+    desks: Vec<Option<Desk>>,
+    bus: EventBus,
     live: Arc<LiveStats>,
     progress: Arc<Progress>,
     ticks: u64,
@@ -53,13 +55,16 @@ impl Accounts {
     ) -> Accounts {
         let desks = accounts
             .into_iter()
-            .map(|actor| Desk {
-                bus: bus.for_account(actor.name()),
-                actor,
+            .map(|actor| {
+                Some(Desk {
+                    bus: bus.for_account(actor.name()),
+                    actor,
+                })
             })
             .collect();
         Accounts {
             desks,
+            bus: bus.clone(),
             live,
             _guard: AbandonOnPanic(Arc::clone(&progress)),
             progress,
@@ -69,15 +74,44 @@ impl Accounts {
 
     /// The account at `index`.
     pub fn account(&self, index: usize) -> Option<&AccountActor> {
-        self.desks.get(index).map(|d| &d.actor)
+        self.desks.get(index)?.as_ref().map(|d| &d.actor)
     }
 
     /// The accounts' names in daemon order.
     pub fn names(&self) -> Vec<String> {
         self.desks
             .iter()
+            .flatten()
             .map(|d| d.actor.name().to_string())
             .collect()
+    }
+
+    /// Takes in an account added while the daemon runs; its index.
+    fn add(&mut self, actor: AccountActor) -> Result<usize, Refusal> {
+        if self.find(actor.name()).is_ok() {
+            return Err(Refusal::new(
+                "ACCOUNT_EXISTS",
+                format!("account `{}` already trades here", actor.name()),
+            ));
+        }
+        self.desks.push(Some(Desk {
+            bus: self.bus.for_account(actor.name()),
+            actor,
+        }));
+        Ok(self.desks.len() - 1)
+    }
+
+    /// Lets account `name` go, if it is flat with nothing working; its index.
+    fn remove(&mut self, name: &str) -> Result<usize, Refusal> {
+        let index = self.find(name)?;
+        if let Some(why) = self.account(index).and_then(AccountActor::holdings) {
+            return Err(Refusal::new(
+                "ACCOUNT_NOT_FLAT",
+                format!("account `{name}` cannot leave yet: {why}; flatten it (and let its orders finish) first"),
+            ));
+        }
+        self.desks[index] = None;
+        Ok(index)
     }
 
     /// Shared per-tick bookkeeping; `false` for a tick the accounts must not see (the
@@ -103,7 +137,7 @@ impl Accounts {
     fn find(&self, name: &str) -> Result<usize, Refusal> {
         self.desks
             .iter()
-            .position(|d| d.actor.name() == name)
+            .position(|d| d.as_ref().is_some_and(|d| d.actor.name() == name))
             .ok_or_else(|| {
                 Refusal::new(
                     "UNKNOWN_ACCOUNT",
@@ -117,7 +151,7 @@ impl Accounts {
 
     /// Hands `msg` to account `index` with its own bus.
     fn deliver(&mut self, index: usize, msg: Input<EngineMsg>, ctx: &Ctx<'_, ()>) {
-        if let Some(desk) = self.desks.get_mut(index) {
+        if let Some(Some(desk)) = self.desks.get_mut(index) {
             let mut sink = |()| {};
             let mut sub = Ctx::new(ctx.mono_ns, ctx.ts, &desk.bus, &mut sink);
             desk.actor.handle_msg(msg, &mut sub);
@@ -134,7 +168,7 @@ impl Actor for Accounts {
         match msg {
             Input::Tick(tick) => {
                 if self.note_tick(&tick, ctx) {
-                    for desk in &mut self.desks {
+                    for desk in self.desks.iter_mut().flatten() {
                         let mut sink = |()| {};
                         let mut sub = Ctx::new(ctx.mono_ns, ctx.ts, &desk.bus, &mut sink);
                         desk.actor.on_tick(&tick, &mut sub);
@@ -160,6 +194,16 @@ impl Actor for Accounts {
                     }
                     Err(refusal) => reply.send(Err(refusal)),
                 }
+            }
+            Input::Message(EngineMsg::AddAccount { actor, reply }) => match actor.take() {
+                Some(actor) => reply.send(self.add(actor)),
+                None => reply.send(Err(Refusal::new(
+                    "NO_ANSWER",
+                    "the account was handed over twice",
+                ))),
+            },
+            Input::Message(EngineMsg::RemoveAccount { account, reply }) => {
+                reply.send(self.remove(&account))
             }
             Input::Message(EngineMsg::Snapshot { account, reply }) => match self.find(&account) {
                 Ok(index) => {

@@ -28,9 +28,12 @@ use crate::strategy_stage::BAR_CLOSE_QTY;
 
 /// What the feed thread needs besides its ticks.
 pub struct FeedDriver {
-    /// Every account's paper venue (the simulated exchange that sees the market), in the
-    /// daemon's account order; each pushes its fills to its account's order actor.
-    pub venues: Vec<SharedPaper>,
+    /// Every account's paper venue (the simulated exchange that sees the market), by account
+    /// index; each pushes its fills to its account's order actor.
+    pub venues: Vec<Option<SharedPaper>>,
+    /// Venues of accounts added or removed while the daemon runs (looked at once per tick: an
+    /// empty channel costs one atomic load).
+    pub changes: crossbeam_channel::Receiver<VenueChange>,
     /// Lockstep counters.
     pub progress: Arc<Progress>,
     /// Wait for each tick to go round the loop (deterministic replays).
@@ -49,6 +52,23 @@ pub struct FeedDriver {
     pub failure: Arc<Mutex<Option<String>>>,
 }
 
+/// An account's venue joining or leaving the feed.
+#[derive(Debug)]
+pub enum VenueChange {
+    /// Account `index` trades from the next tick on.
+    Add {
+        /// The account's index.
+        index: usize,
+        /// Its venue.
+        venue: SharedPaper,
+    },
+    /// Account `index` has left.
+    Remove {
+        /// The account's index.
+        index: usize,
+    },
+}
+
 /// What the feed thread did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FeedSummary {
@@ -65,8 +85,27 @@ impl FeedDriver {
         }
     }
 
+    /// Takes in the venues added or removed since the last tick.
+    fn apply_changes(&mut self) {
+        while let Ok(change) = self.changes.try_recv() {
+            match change {
+                VenueChange::Add { index, venue } => {
+                    if self.venues.len() <= index {
+                        self.venues.resize(index + 1, None);
+                    }
+                    self.venues[index] = Some(venue);
+                }
+                VenueChange::Remove { index } => {
+                    if let Some(slot) = self.venues.get_mut(index) {
+                        *slot = None;
+                    }
+                }
+            }
+        }
+    }
+
     /// Plays `ticks` into `port` until they end or shutdown.
-    pub fn run(self, port: &mut FeedPort, ticks: TickStream) -> FeedSummary {
+    pub fn run(mut self, port: &mut FeedPort, ticks: TickStream) -> FeedSummary {
         let mut summary = FeedSummary::default();
         let mut clock = PaceClock::new(self.pace);
         let mut last: Vec<Option<Tick>> = vec![None; self.instruments];
@@ -109,9 +148,11 @@ impl FeedDriver {
             if self.lockstep && !self.progress.wait_engine(summary.ticks) {
                 return summary;
             }
+            self.apply_changes();
             if !self
                 .venues
                 .iter()
+                .flatten()
                 .all(|venue| self.match_tick(venue, &tick))
             {
                 return summary;

@@ -161,7 +161,7 @@ impl AccountRig {
         let (tx, orders) = channel(opts.order_queue);
         let (bus, stream) = EventBus::bounded(1024);
         let stats = Arc::new(LiveStats::new(2, &["main"]));
-        let account = Arc::clone(&stats.accounts[0]);
+        let account = Arc::clone(&stats.accounts()[0]);
         let progress = Arc::new(Progress::default());
         let actor = AccountActor::new(AccountSetup {
             name: "main".into(),
