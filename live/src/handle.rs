@@ -57,11 +57,14 @@ pub struct DaemonHandle {
 /// An order actor's thread: the journal and what it did, when it ends.
 pub(crate) type OrderThread = JoinHandle<Result<(Journal, OrderActorReport), LiveError>>;
 
+/// Joins the engine and feed threads; the link's final counters.
+pub(crate) type EngineJoin =
+    Box<dyn FnOnce() -> Result<sharewise_actors::LinkSnapshot, LiveError> + Send>;
+
 /// What [`DaemonHandle::join`] waits for and tears down.
 pub(crate) struct Running {
     /// Joins the engine and feed threads; the link's final counters.
-    pub(crate) engine_join:
-        Box<dyn FnOnce() -> Result<sharewise_actors::LinkSnapshot, LiveError> + Send>,
+    pub(crate) engine_join: EngineJoin,
     pub(crate) roster: Arc<Roster>,
     pub(crate) cancel_open: bool,
     pub(crate) status: StatusLine,

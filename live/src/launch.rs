@@ -11,12 +11,13 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sharewise_actors::{EventBus, EventHub, MpscSender, RuntimeBuilder};
-use sharewise_brokers::{Broker, UpdateReceiver};
+use sharewise_actors::{EventBus, EventHub, MpscSender, RuntimeBuilder, Shutdown};
+use sharewise_brokers::{Broker, SharedPaper, UpdateReceiver};
 use sharewise_config::{AccountPlan, Settings};
 use sharewise_engine::time::TimestampNs;
+use sharewise_engine::types::Instrument;
 use sharewise_risk::PreTradeRisk;
-use tokio::sync::mpsc::channel;
+use tokio::sync::mpsc::{channel, Receiver};
 
 use crate::account::{AccountActor, AccountSetup, Accounts};
 use crate::books;
@@ -25,15 +26,15 @@ use crate::daemon::{FeedChoice, StrategyPlan};
 use crate::error::LiveError;
 use crate::event_writer::EventWriter;
 use crate::feed::demo::{self, DemoDays};
-use crate::feed::driver::{FeedDriver, FeedSummary};
+use crate::feed::driver::{FeedDriver, FeedSummary, VenueChange};
 use crate::handle::{AccountBooks, AccountRunning, DaemonHandle, Running};
 use crate::messages::{EngineMsg, OrderMsg};
 use crate::order_actor::{BookWatch, OrderActor};
 use crate::progress::{AbandonOnPanic, Progress};
 use crate::restore::{restore, Restored};
 use crate::roster::Roster;
-use crate::startup::{open_accounts, OpenedAccounts};
-use crate::stats::LiveStats;
+use crate::startup::{open_accounts, Opened, OpenedAccounts};
+use crate::stats::{AccountStats, LiveStats};
 use crate::status::{MarksFile, StatusLine, MARKS_FILE};
 use crate::strategy_stage::StrategyStage;
 
@@ -46,8 +47,6 @@ const EVENT_HISTORY: usize = 10_000;
 pub(crate) struct Prepared {
     opened: OpenedAccounts,
     plans: Vec<AccountPlan>,
-    /// Each account's risk gate, in plan order.
-    risks: Vec<PreTradeRisk>,
     /// Each account's cash, positions and exits, in plan order.
     restored: Vec<Restored>,
     warm_until: TimestampNs,
@@ -62,6 +61,7 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
     let settings = &opts.settings;
     let plans = settings.account_plans();
+    // Each account's rules are checked before any file is touched.
     let risks = plans
         .iter()
         .map(|plan| risk_of(&plan.settings))
@@ -116,7 +116,6 @@ pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
     Ok(Prepared {
         opened,
         plans,
-        risks,
         restored,
         warm_until,
         strategies,
@@ -183,12 +182,56 @@ fn start_events(opts: &DaemonOptions, stats: &Arc<LiveStats>) -> Result<Events, 
     })
 }
 
+/// What every account actor of the daemon shares (at start, and for accounts added later).
+pub(crate) struct Shared<'a> {
+    pub(crate) settings: &'a Settings,
+    pub(crate) instruments: &'a [Instrument],
+    pub(crate) strategies: &'a StrategyPlan,
+    pub(crate) shutdown: &'a Shutdown,
+    pub(crate) progress: &'a Arc<Progress>,
+    pub(crate) live: &'a Arc<LiveStats>,
+}
+
+/// The account actor of an opened account, and the receiving end of its order queue.
+pub(crate) fn account_actor(
+    shared: &Shared<'_>,
+    plan: &AccountPlan,
+    account: &Opened,
+    (restored, warm_until): (Restored, TimestampNs),
+    stats: Arc<AccountStats>,
+) -> Result<(AccountActor, Receiver<OrderMsg>), LiveError> {
+    let (orders_tx, orders_rx) = channel::<OrderMsg>(shared.settings.run.order_queue);
+    stats.set_book_mismatch(
+        (!account.differences.is_empty()).then(|| books::describe(&account.differences)),
+    );
+    let actor = AccountActor::new(AccountSetup {
+        name: plan.name.clone(),
+        instruments: shared.instruments.to_vec(),
+        strategies: shared.strategies.infos_for(&plan.follows),
+        risk: risk_of(&plan.settings)?,
+        product: plan.settings.backtest.product,
+        allow_short: plan.settings.backtest.allow_short,
+        restored,
+        working: account.reconciled.working.clone(),
+        next_client_id: account.next_client_id,
+        trailing_stop_bps: shared.settings.run.trailing_stop_bps(),
+        stopping: shared.shutdown.clone(),
+        orders: orders_tx,
+        trading_state: account.trading_state.clone(),
+        disputed: account.disputed(),
+        progress: Arc::clone(shared.progress),
+        stats,
+        live: Arc::clone(shared.live),
+        warm_until,
+    });
+    Ok((actor, orders_rx))
+}
+
 /// Spawns the threads over the prepared accounts.
 pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHandle, LiveError> {
     let Prepared {
         opened,
         plans,
-        risks,
         restored,
         warm_until,
         strategies,
@@ -202,47 +245,26 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         instruments,
         accounts: opened,
     } = opened;
-    let (lockstep, pace) = pace_of(&opts);
-    let (ticks, interval) = open_feed(&opts, &symbols, &fed, &stats, demo_days)?;
     let progress = Arc::new(Progress::default());
     let events = start_events(&opts, &stats)?;
-
     // Every order actor hears its broker's pushes from before the first tick.
     let pushes: Vec<UpdateReceiver> = opened.iter().map(|a| a.broker.subscribe()).collect();
+    let shared = Shared {
+        settings,
+        instruments: &instruments,
+        strategies: &strategies,
+        shutdown: &opts.shutdown,
+        progress: &progress,
+        live: &stats,
+    };
     let mut actors = Vec::with_capacity(opened.len());
-    let mut queues = Vec::with_capacity(opened.len());
-    for (k, ((account, plan), (risk, restored))) in opened
-        .iter()
-        .zip(&plans)
-        .zip(risks.into_iter().zip(restored))
-        .enumerate()
-    {
-        let (orders_tx, orders_rx) = channel::<OrderMsg>(settings.run.order_queue);
+    let mut inboxes = Vec::with_capacity(opened.len());
+    for (k, ((account, plan), restored)) in opened.iter().zip(&plans).zip(restored).enumerate() {
         let account_stats = Arc::clone(&stats.accounts()[k]);
-        account_stats.set_book_mismatch(
-            (!account.differences.is_empty()).then(|| books::describe(&account.differences)),
-        );
-        actors.push(AccountActor::new(AccountSetup {
-            name: plan.name.clone(),
-            instruments: instruments.clone(),
-            strategies: strategies.infos_for(&plan.follows),
-            risk,
-            product: plan.settings.backtest.product,
-            allow_short: plan.settings.backtest.allow_short,
-            restored,
-            working: account.reconciled.working.clone(),
-            next_client_id: account.next_client_id,
-            trailing_stop_bps: settings.run.trailing_stop_bps(),
-            stopping: opts.shutdown.clone(),
-            orders: orders_tx.clone(),
-            trading_state: account.trading_state.clone(),
-            disputed: account.disputed(),
-            progress: Arc::clone(&progress),
-            stats: account_stats,
-            live: Arc::clone(&stats),
-            warm_until,
-        }));
-        queues.push((orders_tx, orders_rx));
+        let restored = (restored, warm_until);
+        let (actor, inbox) = account_actor(&shared, plan, account, restored, account_stats)?;
+        inboxes.push((actor.order_sender(), inbox));
+        actors.push(actor);
     }
     let accounts = Accounts::new(
         actors,
@@ -251,67 +273,36 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         Arc::clone(&progress),
     );
     let (venue_tx, venue_rx) = crossbeam_channel::unbounded();
-    let failure = Arc::new(Mutex::new(None));
-    let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
-    let driver = FeedDriver {
-        venues: opened.iter().map(|a| Some(a.broker.clone())).collect(),
-        changes: venue_rx,
-        progress: Arc::clone(&progress),
-        lockstep,
-        pace,
+    let engine = Engine {
+        opts: &opts,
+        symbols: &symbols,
+        fed: &fed,
+        demo_days,
+        strategies: &strategies,
+        stats: &stats,
+        events: &events,
         warm_until,
-        warm_window: (settings.runtime.ring_capacity / 2) as u64,
-        close_last_bars: matches!(opts.feed, FeedChoice::Replay { .. }),
-        instruments: instruments.len(),
-        failure: Arc::clone(&failure),
     };
-    let summary_slot = Arc::clone(&feed_summary);
-    let placement = settings.runtime.clone();
-    let n = instruments.len();
-    let stage_stats = Arc::clone(&stats);
-    let (runtime, engine_tx) = RuntimeBuilder::new(placement.clone(), n, events.bus.clone())
-        .shutdown(opts.shutdown.clone())
-        .spawn_staged(
-            move |port| {
-                let _guard = AbandonOnPanic(Arc::clone(&driver.progress));
-                let done = driver.run(port, ticks);
-                if let Ok(mut slot) = summary_slot.lock() {
-                    *slot = done;
-                }
-            },
-            |shard| {
-                StrategyStage::new(
-                    n,
-                    interval,
-                    strategies.supervisor(&placement, shard),
-                    lockstep,
-                    warm_until,
-                    Arc::clone(&stage_stats),
-                )
-            },
-            accounts,
-        )
-        .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
-
-    let mut running_accounts = Vec::with_capacity(opened.len());
-    let inputs = queues.into_iter().zip(pushes);
-    for (k, (account, ((orders_tx, orders_rx), pushed))) in
-        opened.into_iter().zip(inputs).enumerate()
-    {
+    let venues = opened.iter().map(|a| Some(a.broker.clone())).collect();
+    let started = engine.spawn(venues, venue_rx, &progress, accounts)?;
+    let mut running = Vec::with_capacity(opened.len());
+    let inputs = inboxes.into_iter().zip(pushes);
+    for (k, (account, ((orders_tx, inbox), pushed))) in opened.into_iter().zip(inputs).enumerate() {
+        let links = OrderLinks {
+            engine: started.engine_tx.clone(),
+            bus: events.bus.for_account(&account.dir.name),
+            progress: Arc::clone(&progress),
+            watch: book_watch(settings, &symbols, Arc::clone(&stats.accounts()[k])),
+        };
         let order_thread = spawn_order_actor(
             &opts.shutdown,
             k,
             account.journal,
             &account.broker,
-            OrderLinks {
-                engine: engine_tx.clone(),
-                bus: events.bus.for_account(&account.dir.name),
-                progress: Arc::clone(&progress),
-                watch: book_watch(settings, &symbols, Arc::clone(&stats.accounts()[k])),
-            },
-            (orders_rx, pushed),
+            links,
+            (inbox, pushed),
         )?;
-        running_accounts.push(AccountRunning {
+        running.push(AccountRunning {
             books: AccountBooks {
                 dir: account.dir,
                 broker: account.broker,
@@ -324,7 +315,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     }
     let status = StatusLine::spawn(
         Arc::clone(&stats),
-        runtime.link_stats_handle(),
+        started.link_stats,
         Arc::clone(&progress),
         opts.shutdown.clone(),
         settings.run.status_every_s,
@@ -341,23 +332,18 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         symbols,
         instruments,
         strategies,
-        engine: engine_tx.clone(),
+        engine: started.engine_tx.clone(),
         bus: events.bus.clone(),
         progress,
         stats: Arc::clone(&stats),
         shutdown: opts.shutdown.clone(),
         venues: venue_tx,
         say: opts.say,
-        running: Mutex::new(running_accounts),
+        running: Mutex::new(running),
         removed: Mutex::new(Vec::new()),
     });
     let running = Running {
-        engine_join: Box::new(move || {
-            runtime
-                .join()
-                .map(|report| report.link)
-                .map_err(|e| LiveError::Thread(e.to_string()))
-        }),
+        engine_join: started.join,
         roster,
         cancel_open: settings.run.cancel_open_orders_on_shutdown,
         status,
@@ -365,16 +351,109 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         pump: events.pump,
         pump_stop: events.pump_stop,
         writer: events.writer,
-        failure,
-        feed_summary,
+        failure: started.failure,
+        feed_summary: started.feed_summary,
         stats,
     };
     Ok(DaemonHandle::new(
         events.hub,
-        engine_tx,
+        started.engine_tx,
         opts.shutdown,
         running,
     ))
+}
+
+/// What the feed and engine threads are started with.
+struct Engine<'a> {
+    opts: &'a DaemonOptions,
+    symbols: &'a [String],
+    fed: &'a [String],
+    demo_days: Option<DemoDays>,
+    strategies: &'a StrategyPlan,
+    stats: &'a Arc<LiveStats>,
+    events: &'a Events,
+    warm_until: TimestampNs,
+}
+
+/// The feed and engine threads, started.
+struct Started {
+    engine_tx: MpscSender<EngineMsg>,
+    link_stats: Arc<sharewise_actors::LinkStats>,
+    join: crate::handle::EngineJoin,
+    failure: Arc<Mutex<Option<String>>>,
+    feed_summary: Arc<Mutex<FeedSummary>>,
+}
+
+impl Engine<'_> {
+    /// Opens the feed and starts the feed thread (ticks to the engine, then to `venues`) and
+    /// the engine thread (strategy stage, then `accounts`), placed by `[runtime]`.
+    fn spawn(
+        self,
+        venues: Vec<Option<SharedPaper>>,
+        changes: crossbeam_channel::Receiver<VenueChange>,
+        progress: &Arc<Progress>,
+        accounts: Accounts,
+    ) -> Result<Started, LiveError> {
+        let opts = self.opts;
+        let settings = &opts.settings;
+        let (lockstep, pace) = pace_of(opts);
+        let (ticks, interval) =
+            open_feed(opts, self.symbols, self.fed, self.stats, self.demo_days)?;
+        let failure = Arc::new(Mutex::new(None));
+        let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
+        let driver = FeedDriver {
+            venues,
+            changes,
+            progress: Arc::clone(progress),
+            lockstep,
+            pace,
+            warm_until: self.warm_until,
+            warm_window: (settings.runtime.ring_capacity / 2) as u64,
+            close_last_bars: matches!(opts.feed, FeedChoice::Replay { .. }),
+            instruments: self.symbols.len(),
+            failure: Arc::clone(&failure),
+        };
+        let summary_slot = Arc::clone(&feed_summary);
+        let placement = settings.runtime.clone();
+        let n = self.symbols.len();
+        let (strategies, warm_until) = (self.strategies, self.warm_until);
+        let (runtime, engine_tx) =
+            RuntimeBuilder::new(placement.clone(), n, self.events.bus.clone())
+                .shutdown(opts.shutdown.clone())
+                .spawn_staged(
+                    move |port| {
+                        let _guard = AbandonOnPanic(Arc::clone(&driver.progress));
+                        let done = driver.run(port, ticks);
+                        if let Ok(mut slot) = summary_slot.lock() {
+                            *slot = done;
+                        }
+                    },
+                    |shard| {
+                        StrategyStage::new(
+                            n,
+                            interval,
+                            strategies.supervisor(&placement, shard),
+                            lockstep,
+                            warm_until,
+                            Arc::clone(self.stats),
+                        )
+                    },
+                    accounts,
+                )
+                .map_err(|e| LiveError::io("cannot start the runtime threads", e))?;
+        Ok(Started {
+            engine_tx,
+            link_stats: runtime.link_stats_handle(),
+            join: Box::new(move || {
+                runtime
+                    .join()
+                    .map(|report| report.link)
+                    .map_err(|e| LiveError::Thread(e.to_string()))
+            }),
+            failure,
+            feed_summary,
+        })
+    }
 }
 
 /// What an order actor talks to besides its journal and broker.

@@ -15,15 +15,14 @@ use sharewise_actors::{EventBus, MpscSender, Shutdown};
 use sharewise_brokers::Broker;
 use sharewise_config::{AccountSection, Settings};
 use sharewise_engine::types::Instrument;
-use tokio::sync::mpsc::channel;
 
-use crate::account::{AccountActor, AccountSetup};
+use crate::account::AccountActor;
 use crate::control::Refusal;
 use crate::daemon::{resume_point, AccountSummary, StrategyPlan};
 use crate::error::LiveError;
 use crate::feed::driver::VenueChange;
 use crate::handle::{AccountBooks, AccountRunning};
-use crate::launch::{book_watch, risk_of, spawn_order_actor, OrderLinks};
+use crate::launch::{account_actor, book_watch, spawn_order_actor, OrderLinks, Shared};
 use crate::layout::AccountDir;
 use crate::messages::{EngineMsg, Handover, OrderMsg, ReplyTo};
 use crate::progress::Progress;
@@ -110,38 +109,19 @@ impl Roster {
             .last_tick_ts
             .load(std::sync::atomic::Ordering::Relaxed);
         let warm_until = resume_point(&opened.journal, &opened.broker)?.max(clock);
-        let restored = restore(
-            &opened.journal,
-            &self.symbols,
-            plan.settings.backtest.cash,
-            warm_until,
-        )?;
-        let (orders_tx, orders_rx) = channel::<OrderMsg>(self.settings.run.order_queue);
+        let cash = plan.settings.backtest.cash;
+        let restored = restore(&opened.journal, &self.symbols, cash, warm_until)?;
+        let shared = Shared {
+            settings: &self.settings,
+            instruments: &self.instruments,
+            strategies: &self.strategies,
+            shutdown: &self.shutdown,
+            progress: &self.progress,
+            live: &self.stats,
+        };
         let stats = self.stats.add_account(&plan.name);
-        stats.set_book_mismatch(
-            (!opened.differences.is_empty()).then(|| crate::books::describe(&opened.differences)),
-        );
-        let actor = AccountActor::new(AccountSetup {
-            name: plan.name.clone(),
-            instruments: self.instruments.clone(),
-            strategies: self.strategies.infos_for(&plan.follows),
-            risk: risk_of(&plan.settings)?,
-            product: plan.settings.backtest.product,
-            allow_short: plan.settings.backtest.allow_short,
-            restored,
-            working: opened.reconciled.working.clone(),
-            next_client_id: opened.next_client_id,
-            trailing_stop_bps: self.settings.run.trailing_stop_bps(),
-            stopping: self.shutdown.clone(),
-            orders: orders_tx,
-            trading_state: opened.trading_state.clone(),
-            disputed: opened.disputed(),
-            progress: Arc::clone(&self.progress),
-            stats,
-            live: Arc::clone(&self.stats),
-            warm_until,
-        });
-        Ok((actor, orders_rx))
+        account_actor(&shared, plan, opened, (restored, warm_until), stats)
+            .inspect_err(|_| self.stats.remove_account(&plan.name))
     }
 
     /// Hands the actor to the engine thread, then starts the account's order actor and shows

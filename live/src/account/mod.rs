@@ -495,25 +495,7 @@ impl AccountActor {
             }
             return Err(why);
         }
-        let approved = {
-            let (equity, unrealized, gross) = self.marked(i, price);
-            let realized_pnl_today = if ist_day(signal.ts) == self.realized_day {
-                self.realized_today
-            } else {
-                Decimal::ZERO
-            };
-            let account = AccountView {
-                instrument: &self.instruments[i],
-                position_qty: position,
-                cash: self.portfolio.cash,
-                equity,
-                last_trade_price: Some(price),
-                realized_pnl_today,
-                unrealized_pnl: unrealized,
-                gross_exposure: gross,
-            };
-            intent::review(&mut self.risk, &request, &account)?
-        };
+        let approved = self.review(i, &request, price, position)?;
         if let Some(rejection) = &approved.entry_rejected {
             self.reject(i, side, rejection.clone(), ctx);
         }
@@ -535,6 +517,34 @@ impl AccountActor {
             client_order_id: order.client_id.0,
         });
         Ok(Some(order))
+    }
+
+    /// The risk gate's verdict on `request` for instrument `i` (decided at `price`, with the
+    /// position counting working orders), seen from this account's book.
+    fn review(
+        &mut self,
+        i: usize,
+        request: &OrderRequest,
+        price: Price,
+        position: Qty,
+    ) -> Result<intent::Approved, Rejection> {
+        let (equity, unrealized, gross) = self.marked(i, price);
+        let realized_pnl_today = if ist_day(request.ts) == self.realized_day {
+            self.realized_today
+        } else {
+            Decimal::ZERO
+        };
+        let account = AccountView {
+            instrument: &self.instruments[i],
+            position_qty: position,
+            cash: self.portfolio.cash,
+            equity,
+            last_trade_price: Some(price),
+            realized_pnl_today,
+            unrealized_pnl: unrealized,
+            gross_exposure: gross,
+        };
+        intent::review(&mut self.risk, request, &account)
     }
 
     /// Equity, unrealised P&L and gross exposure at the current marks (instrument `i` marked at
