@@ -94,10 +94,22 @@ pub fn run(args: RunArgs) -> Result<()> {
             stop.trigger();
         });
     }
+    let books: Vec<String> = settings
+        .account_plans()
+        .iter()
+        .map(|plan| {
+            let dir = sharewise_live::layout::AccountDir::new(&args.data_dir, &plan.name);
+            format!(
+                "account {}: journal {}, paper broker {}",
+                plan.name,
+                dir.journal().display(),
+                dir.book().display()
+            )
+        })
+        .collect();
     say!(
-        "sharewise run: journal {}, paper broker {}; Ctrl-C stops gracefully",
-        args.data_dir.join("journal.redb").display(),
-        args.data_dir.join("paper.json").display()
+        "sharewise run: {}; Ctrl-C stops gracefully",
+        books.join("; ")
     );
     let summary = sharewise_live::run(DaemonOptions {
         settings,
