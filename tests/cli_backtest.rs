@@ -49,7 +49,7 @@ fn summary_value<'a>(run: &'a Run, label: &str) -> &'a str {
 }
 
 struct Setup {
-    _dir: tempfile::TempDir,
+    _dir: TempDir,
     data: PathBuf,
     out: PathBuf,
     run: Run,

@@ -23,18 +23,6 @@ fn backtest(data: &Path, extra: &[&str]) -> Run {
     sw(&args)
 }
 
-#[track_caller]
-fn quiet_failure(run: Run) -> Run {
-    let run = run.fails();
-    assert!(
-        run.stdout.is_empty(),
-        "a failed run prints nothing on stdout:\n{run}"
-    );
-    assert_eq!(run.stderr.lines().count(), 1, "one error line:\n{run}");
-    assert!(run.stderr.starts_with("error: "), "{run}");
-    run
-}
-
 #[test]
 fn missing_data_file() {
     let dir = tmp();

@@ -4,8 +4,7 @@
 mod cli_support;
 
 use cli_support::*;
-use rust_decimal::Decimal;
-use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Price, Product, Side};
+use sharewise_engine::types::{ClientOrderId, InstrumentId, Order, Product, Side};
 use sharewise_store::{Journal, OrderEvent};
 
 fn order(j: &mut Journal, id: u64, symbol: &str, side: Side, qty: i64) {
@@ -33,17 +32,8 @@ fn order(j: &mut Journal, id: u64, symbol: &str, side: Side, qty: i64) {
 }
 
 fn fill(j: &mut Journal, id: u64, side: Side, qty: i64, price: &str) {
-    let fill = Fill {
-        client_id: ClientOrderId(id),
-        instrument: InstrumentId(0),
-        side,
-        qty,
-        price: Price::parse(price).unwrap(),
-        ts: 30,
-        fees: Decimal::ZERO,
-    };
     j.record(&OrderEvent::Filled {
-        fill,
+        fill: sharewise_testkit::fill(id, InstrumentId(0), side, qty, price, 30),
         trade_id: format!("T{id}"),
     })
     .unwrap();

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use cli_support::*;
 use serde_json::Value;
+use sharewise_engine::time::civil_from_days;
 
 const DAY_MS: i64 = 86_400_000;
 const IST_OFFSET_MS: i64 = 19_800_000;
@@ -44,7 +45,7 @@ fn daily_bars(dir: &Path, name: &str, days: usize, stamp: Stamp) -> PathBuf {
             let ts = match stamp {
                 Stamp::UtcMidnightMs => (day * DAY_MS).to_string(),
                 Stamp::IstMidnightIso => {
-                    let (y, m, d) = civil(day);
+                    let (y, m, d) = civil_from_days(day);
                     format!("{y:04}-{m:02}-{d:02}T00:00:00+05:30")
                 }
             };
@@ -61,26 +62,6 @@ fn daily_bars(dir: &Path, name: &str, days: usize, stamp: Stamp) -> PathBuf {
         day += 1;
     }
     write_lines(dir, name, &rows)
-}
-
-/// Days since the epoch as (year, month, day), proleptic Gregorian.
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn events(path: &Path) -> Vec<Value> {
-    lines(path)
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}")))
-        .collect()
 }
 
 const CONFIG: &str = "[backtest]\ncommission = \"zerodha\"\n[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 10, slow = 30 }\n";
@@ -146,7 +127,7 @@ fn a_daily_file_stamped_at_midnight_trades_as_in_the_backtest() {
             .iter()
             .map(|r| (bt_day(&r[ts]), r[side].clone()))
             .collect();
-        let live = events(&dir.path().join("ev.jsonl"));
+        let live = json_lines(&dir.path().join("ev.jsonl"));
         let live_signals: Vec<(i64, String)> = live
             .iter()
             .filter(|e| e["type"] == "signal")
@@ -203,7 +184,7 @@ fn a_daily_file_stamped_at_midnight_trades_as_in_the_backtest() {
         let live_prices: Vec<i64> = orders
             .iter()
             .filter(|o| o["status"] == "filled")
-            .map(|o| rupee_text_to_paise(o["avg_fill_price"].as_str().unwrap()))
+            .map(|o| rupees_to_paise(o["avg_fill_price"].as_str().unwrap()))
             .collect();
         assert!(!bt_prices.is_empty());
         assert_eq!(live_prices, bt_prices, "{stamp:?}: identical fill prices");
@@ -213,17 +194,11 @@ fn a_daily_file_stamped_at_midnight_trades_as_in_the_backtest() {
 /// `2024-01-02T00:00:00+05:30` as its IST day number.
 fn iso_day(text: &str) -> i64 {
     let y: i64 = text[0..4].parse().unwrap();
-    let m: i64 = text[5..7].parse().unwrap();
-    let d: i64 = text[8..10].parse().unwrap();
+    let m: u32 = text[5..7].parse().unwrap();
+    let d: u32 = text[8..10].parse().unwrap();
     (START_DAY..START_DAY + 1000)
-        .find(|&day| civil(day) == (y, m, d))
+        .find(|&day| civil_from_days(day) == (y, m, d))
         .unwrap()
-}
-
-/// `"1497.8"` as paise.
-fn rupee_text_to_paise(text: &str) -> i64 {
-    let d: rust_decimal::Decimal = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
-    i64::try_from((d * rust_decimal::Decimal::ONE_HUNDRED).round()).unwrap()
 }
 
 /// 2026-01-05 09:15 IST in epoch ms.

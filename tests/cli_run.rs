@@ -6,19 +6,6 @@ mod cli_support;
 use cli_support::*;
 use serde_json::Value;
 
-/// `"1497.8"` (a normalised decimal) as paise.
-fn rupees_to_paise(text: &str) -> i64 {
-    let d: rust_decimal::Decimal = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
-    i64::try_from((d * rust_decimal::Decimal::ONE_HUNDRED).round()).unwrap()
-}
-
-fn events(path: &std::path::Path) -> Vec<Value> {
-    lines(path)
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}")))
-        .collect()
-}
-
 #[test]
 fn demo_session_trades_from_an_empty_directory_and_stops_gracefully() {
     let dir = tmp();
@@ -49,7 +36,7 @@ fn demo_session_trades_from_an_empty_directory_and_stops_gracefully() {
         "{run}"
     );
 
-    let ev = events(&dir.path().join("events.jsonl"));
+    let ev = json_lines(&dir.path().join("events.jsonl"));
     let count = |t: &str| ev.iter().filter(|e| e["type"] == t).count();
     assert!(
         count("signal") > 0 && count("order") > 0 && count("fill") > 0 && count("pnl") > 0,
@@ -165,7 +152,7 @@ fn replay_through_the_daemon_matches_the_backtest() {
         backtest.col("decision"),
         backtest.col("qty"),
     );
-    let live = events(&dir.path().join("ev.jsonl"));
+    let live = json_lines(&dir.path().join("ev.jsonl"));
     let live_signals: Vec<(i64, String)> = live
         .iter()
         .filter(|e| e["type"] == "signal")

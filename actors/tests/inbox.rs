@@ -4,7 +4,7 @@ use std::thread;
 use std::time::Duration;
 
 use sharewise_actors::{Actor, Ctx, EventBus, Input, Placement, RuntimeBuilder, SendError};
-use sharewise_engine::types::{InstrumentId, Price, Tick};
+use sharewise_testkit::seq_tick;
 
 #[derive(Default)]
 struct Books {
@@ -39,12 +39,7 @@ fn ticks_and_inbox_messages_share_one_engine_thread() {
                 let mut i = 0;
                 while !port.is_stopping() {
                     if i < 100 {
-                        port.send(Tick {
-                            ts: i,
-                            instrument: InstrumentId((i % 2) as u32),
-                            price: Price(i),
-                            qty: 1,
-                        });
+                        port.send(seq_tick((i % 2) as u32, i));
                         i += 1;
                     } else {
                         thread::sleep(Duration::from_millis(1));

@@ -5,19 +5,11 @@ use std::thread;
 use std::time::Duration;
 
 use sharewise_actors::{mpsc_link, tick_link, Doorbell, Sent, WaitPolicy};
-use sharewise_engine::types::{InstrumentId, Price, Tick};
+use sharewise_engine::types::Tick;
+use sharewise_testkit::seq_tick as tick;
 
 mod common;
 use common::{finishes_within, PARK_FOREVER};
-
-fn tick(instrument: u32, seq: i64) -> Tick {
-    Tick {
-        ts: seq,
-        instrument: InstrumentId(instrument),
-        price: Price(seq),
-        qty: 1,
-    }
-}
 
 fn drain_all(rx: &mut sharewise_actors::TickReceiver) -> Vec<Tick> {
     let mut out = Vec::new();

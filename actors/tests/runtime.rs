@@ -4,7 +4,8 @@ use std::thread;
 use std::time::Duration;
 
 use sharewise_actors::{Actor, Ctx, EventBus, Placement, RuntimeBuilder, Shutdown, Stage};
-use sharewise_engine::types::{InstrumentId, Price, Tick};
+use sharewise_engine::types::{InstrumentId, Tick};
+use sharewise_testkit::seq_tick;
 
 mod common;
 use common::{finishes_within, PARK_FOREVER};
@@ -30,13 +31,9 @@ impl Actor for Counter {
     }
 }
 
+/// Tick `i` of a stream over four instruments.
 fn tick(i: i64) -> Tick {
-    Tick {
-        ts: i,
-        instrument: InstrumentId((i % 4) as u32),
-        price: Price(i),
-        qty: 1,
-    }
+    seq_tick((i % 4) as u32, i)
 }
 
 fn placement() -> Placement {

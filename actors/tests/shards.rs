@@ -9,7 +9,8 @@ use std::time::Duration;
 use sharewise_actors::{
     Actor, Ctx, EventBus, EventKind, Input, Placement, RuntimeBuilder, SendError, Severity,
 };
-use sharewise_engine::types::{InstrumentId, Price, Tick};
+use sharewise_engine::types::{Price, Tick};
+use sharewise_testkit::seq_tick;
 
 const INSTRUMENTS: usize = 8;
 const TICKS: i64 = 3_000;
@@ -171,12 +172,11 @@ impl Book {
     }
 }
 
+/// Tick `i` of a stream over the instruments in turn, priced `100 + i` units.
 fn tick(i: i64) -> Tick {
     Tick {
-        ts: i,
-        instrument: InstrumentId((i % INSTRUMENTS as i64) as u32),
         price: Price(100 + i),
-        qty: 1,
+        ..seq_tick((i % INSTRUMENTS as i64) as u32, i)
     }
 }
 

@@ -6,7 +6,7 @@ use sharewise_actors::{
     StrategyFault, SupervisedStrategy, Supervisor,
 };
 use sharewise_engine::strategy::{Reason, Signal};
-use sharewise_engine::types::{InstrumentId, Price, Side, Tick};
+use sharewise_engine::types::{InstrumentId, Side, Tick};
 
 /// Counts ticks; panics on the `panic_on`-th, fails with an error on the `fail_on`-th.
 struct Probe {
@@ -69,13 +69,9 @@ impl Actor for Sink {
     }
 }
 
+/// One share of `instrument` at ₹100, at `ts`.
 fn tick(instrument: u32, ts: i64) -> Tick {
-    Tick {
-        ts,
-        instrument: InstrumentId(instrument),
-        price: Price::from_rupees_paise(100, 0),
-        qty: 1,
-    }
+    sharewise_testkit::tick(InstrumentId(instrument), ts, "100", 1)
 }
 
 #[test]

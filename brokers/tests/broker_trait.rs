@@ -263,18 +263,10 @@ fn every_status_in_the_kite_orders_fixture_maps() {
 
 #[test]
 fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("paper.json");
-    let instruments = || {
-        [sharewise_engine::types::Instrument::nse_equity(
-            1, "RELIANCE",
-        )]
-    };
     {
-        let shared = SharedPaper::new(
-            sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments())
-                .unwrap(),
-        );
+        let shared = SharedPaper::new(open(&path, PaperConfig::default()));
         block_on(shared.place(&market(1, Side::Buy, 10))).unwrap();
         shared
             .lock()
@@ -299,9 +291,7 @@ fn trade_ids_follow_the_trade_book_and_survive_a_reopen() {
             ("P00000002", ClientOrderId(2), 4)
         );
     }
-    let reopened = SharedPaper::new(
-        sharewise_brokers::PaperBroker::open(&path, PaperConfig::default(), instruments()).unwrap(),
-    );
+    let reopened = SharedPaper::new(open(&path, PaperConfig::default()));
     let all = block_on(reopened.trades()).unwrap();
     let ids: Vec<&str> = all.iter().map(|t| t.trade_id.as_str()).collect();
     assert_eq!(ids, ["P00000001", "P00000002"]);
@@ -322,13 +312,7 @@ fn paper_fills_carry_the_backtesters_charges() {
     let fills = paper.on_tick(&tick(1, "1500.00", 100)).unwrap();
     let expected = cfg
         .commission
-        .charges(
-            Side::Buy,
-            order.product,
-            Exchange::Nse,
-            sharewise_engine::types::Price::parse("1500").unwrap(),
-            10,
-        )
+        .charges(Side::Buy, order.product, Exchange::Nse, p("1500"), 10)
         .total;
     assert!(
         expected > rust_decimal::Decimal::ZERO,

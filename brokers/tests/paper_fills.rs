@@ -3,13 +3,8 @@
 mod common;
 
 use common::*;
-use rust_decimal::Decimal;
 use sharewise_brokers::{PaperConfig, VenueStatus};
 use sharewise_engine::types::{ClientOrderId, OrderType, Side};
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
 
 #[test]
 fn market_fills_at_the_next_tick_with_adverse_slippage() {

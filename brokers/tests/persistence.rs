@@ -5,15 +5,11 @@ mod common;
 
 use common::*;
 use sharewise_brokers::{PaperBroker, PaperConfig, VenueStatus};
-use sharewise_engine::types::{ClientOrderId, Instrument, Side};
-
-fn open(path: &std::path::Path, cfg: PaperConfig) -> PaperBroker {
-    PaperBroker::open(path, cfg, [Instrument::nse_equity(1, "RELIANCE")]).unwrap()
-}
+use sharewise_engine::types::{ClientOrderId, Side};
 
 #[test]
 fn reopen_restores_orders_positions_cash_and_clock() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("paper.json");
     let cfg = PaperConfig {
         max_fill_pct: Some(10),
@@ -80,7 +76,7 @@ fn reopen_restores_orders_positions_cash_and_clock() {
 
 #[test]
 fn a_new_file_starts_from_the_configured_cash() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("fresh.json");
     let b = open(
         &path,
@@ -95,7 +91,7 @@ fn a_new_file_starts_from_the_configured_cash() {
 
 #[test]
 fn a_corrupt_snapshot_is_an_error_not_an_empty_book() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("bad.json");
     std::fs::write(&path, b"{not json").unwrap();
     let err = PaperBroker::open(&path, PaperConfig::default(), []).unwrap_err();
@@ -117,7 +113,7 @@ fn a_corrupt_snapshot_is_an_error_not_an_empty_book() {
 
 #[test]
 fn a_resting_limit_keeps_its_trade_through_rule_after_a_reopen() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("resting.json");
     {
         let mut b = open(&path, PaperConfig::default());

@@ -1,15 +1,11 @@
 //! Loading a user's file over the defaults: how `[strategy]` merges, where errors point, and the
 //! value checks of `[backtest]`.
 
+mod common;
+
+use common::err;
 use sharewise_config::{Settings, MAX_CASH};
 use sharewise_engine::strategy::Params;
-
-fn err(text: &str) -> String {
-    Settings::from_toml_str(text, "u.toml")
-        .map(|_| ())
-        .unwrap_err()
-        .to_string()
-}
 
 #[test]
 fn strategy_without_a_name_tunes_the_default_strategy() {

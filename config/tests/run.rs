@@ -1,23 +1,19 @@
 //! The live daemon's sections (`[run]`, `[paper]`, `[runtime]`) and the `SHAREWISE_*`
 //! environment overrides layered over the file.
 
+mod common;
+
 use std::path::Path;
 
+use common::err;
 use sharewise_actors::{OnFailure, Placement};
 use sharewise_config::{ConfigError, Settings, StrategyMode};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::Params;
 
-fn err(text: &str) -> String {
-    Settings::from_toml_str(text, "u.toml")
-        .map(|_| ())
-        .unwrap_err()
-        .to_string()
-}
-
 /// Settings from `text` in a temporary file plus the variables `env`.
 fn layers(text: &str, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sharewise_testkit::tmp();
     let file = dir.path().join("u.toml");
     std::fs::write(&file, text).unwrap();
     Settings::load_layers(

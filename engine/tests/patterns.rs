@@ -4,53 +4,23 @@
 //! (TA-Lib's `CDL*` outputs on them, written by `tools/reference/talib_reference.py`; TA-Lib fills
 //! its lookback bars with 0).
 
-use std::error::Error;
-use std::path::PathBuf;
+mod reference;
 
+use std::error::Error;
+
+use reference::{data, ref_bars};
 use sharewise_engine::indicators::Candle;
 use sharewise_engine::patterns::{
     column_source, detector_source, Detector, Doji, Engulfing, EveningStar, Hammer, Harami,
     MorningStar, PatternError, RangeBreakout, ShootingStar, VolumeSpike, CANDLE_PATTERN_NAMES,
 };
-use sharewise_engine::time::NANOS_PER_MILLI;
-use sharewise_engine::types::Price;
+use sharewise_testkit::candle;
 
 type TestResult = Result<(), Box<dyn Error>>;
 
-fn data_path(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("data")
-        .join(file)
-}
-
-fn price(text: &str) -> Result<f64, Box<dyn Error>> {
-    Ok(Price::parse(text)?.to_f64())
-}
-
-/// The reference bars, with their epoch-millisecond timestamps.
-fn load_bars() -> Result<Vec<(i64, Candle)>, Box<dyn Error>> {
-    let mut reader = csv::Reader::from_path(data_path("ref_bars.csv"))?;
-    let mut bars = Vec::new();
-    for row in reader.records() {
-        let row = row?;
-        let ts_ms: i64 = row[0].parse()?;
-        let candle = Candle {
-            ts: ts_ms * NANOS_PER_MILLI,
-            open: price(&row[1])?,
-            high: price(&row[2])?,
-            low: price(&row[3])?,
-            close: price(&row[4])?,
-            volume: row[5].parse()?,
-        };
-        bars.push((ts_ms, candle));
-    }
-    Ok(bars)
-}
-
 /// TA-Lib's column `name` as integers, checking its `ts` column matches `bars`.
 fn load_talib(name: &str, bars: &[(i64, Candle)]) -> Result<Vec<i32>, Box<dyn Error>> {
-    let mut reader = csv::Reader::from_path(data_path("talib_ref.csv"))?;
+    let mut reader = csv::Reader::from_path(data("talib_ref.csv"))?;
     let headers = reader.headers()?.clone();
     let col = headers
         .iter()
@@ -91,7 +61,7 @@ fn candle_detectors() -> Vec<(&'static str, Box<dyn Detector>, usize)> {
 
 #[test]
 fn candlestick_patterns_match_talib_on_every_bar() -> TestResult {
-    let bars = load_bars()?;
+    let bars = ref_bars();
     let mut failures = Vec::new();
     for (name, mut detector, lookback) in candle_detectors() {
         assert_eq!(detector.lookback(), lookback, "{name}: lookback");
@@ -133,7 +103,7 @@ fn candlestick_patterns_match_talib_on_every_bar() -> TestResult {
 
 #[test]
 fn cdl_columns_match_talib_and_are_none_before_lookback() -> TestResult {
-    let bars = load_bars()?;
+    let bars = ref_bars();
     for name in CANDLE_PATTERN_NAMES {
         let column = format!("cdl_{name}");
         let mut source = column_source(name).ok_or(format!("column_source({name}) is None"))?;
@@ -182,14 +152,7 @@ fn doji_tie_falls_the_way_talibs_running_sum_decides() {
         [1.01, 1.06, 1.01, 1.02],
         [1.02, 1.04, 0.95, 1.03],
     ];
-    let candles = rows.map(|[open, high, low, close]| Candle {
-        ts: 0,
-        open,
-        high,
-        low,
-        close,
-        volume: 0.0,
-    });
+    let candles = rows.map(|[open, high, low, close]| candle(open, high, low, close, 0.0));
     let signals: Vec<i32> = run(&mut Doji::new(), &candles)
         .into_iter()
         .map(|(s, _)| s)
@@ -208,7 +171,7 @@ fn run(d: &mut dyn Detector, candles: &[Candle]) -> Vec<(i32, bool)> {
 
 #[test]
 fn reset_reproduces_the_same_signals() -> TestResult {
-    let candles: Vec<Candle> = load_bars()?.into_iter().map(|b| b.1).collect();
+    let candles: Vec<Candle> = ref_bars().into_iter().map(|b| b.1).collect();
     let mut detectors: Vec<(&str, Box<dyn Detector>)> = candle_detectors()
         .into_iter()
         .map(|(name, d, _)| (name, d))
@@ -228,19 +191,9 @@ fn reset_reproduces_the_same_signals() -> TestResult {
     Ok(())
 }
 
-fn bar(high: f64, low: f64, close: f64, volume: f64) -> Candle {
-    Candle {
-        ts: 0,
-        open: close,
-        high,
-        low,
-        close,
-        volume,
-    }
-}
-
+/// A bar of `volume` shares, opening and closing at 100 within 99–101.
 fn vol(volume: f64) -> Candle {
-    bar(101.0, 99.0, 100.0, volume)
+    candle(100.0, 101.0, 99.0, 100.0, volume)
 }
 
 #[test]
@@ -279,8 +232,9 @@ fn volume_spike_compares_with_the_mean_of_the_previous_bars() -> TestResult {
     Ok(())
 }
 
+/// A bar opening at its close, of 1 000 shares.
 fn hlc(high: f64, low: f64, close: f64) -> Candle {
-    bar(high, low, close, 1000.0)
+    candle(close, high, low, close, 1000.0)
 }
 
 #[test]

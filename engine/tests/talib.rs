@@ -10,16 +10,17 @@
 //! their rounding error scales with the price, so their floor is the bar's close (an absolute
 //! tolerance of 1e-9 × price, about 1.5e-6 here).
 
+mod reference;
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::OnceLock;
+
+use reference::{data, ref_bars};
 
 use sharewise_engine::indicators::{
     parse_spec, Adx, Atr, BollingerBands, Candle, Ema, Indicator, Macd, Obv, Rsi, Sma, Stochastic,
     Vwap, Wma,
 };
-use sharewise_engine::time::NANOS_PER_MILLI;
-use sharewise_engine::types::Price;
 
 /// The reference bars and TA-Lib's columns (`None` = empty cell = NaN).
 struct Reference {
@@ -27,35 +28,10 @@ struct Reference {
     columns: HashMap<String, Vec<Option<f64>>>,
 }
 
-fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
 fn reference() -> &'static Reference {
     static REF: OnceLock<Reference> = OnceLock::new();
     REF.get_or_init(|| {
-        let mut bars = Vec::new();
-        let mut rd = csv::Reader::from_path(data("ref_bars.csv")).expect("open ref_bars.csv");
-        for (row, rec) in rd.records().enumerate() {
-            let rec = rec.expect("ref_bars.csv record");
-            let price = |i: usize| {
-                Price::parse(&rec[i])
-                    .unwrap_or_else(|e| panic!("ref_bars row {row}: {e}"))
-                    .to_f64()
-            };
-            let ts: i64 = rec[0].parse().expect("ts");
-            let volume: f64 = rec[5].parse().expect("volume");
-            bars.push(Candle {
-                ts: ts * NANOS_PER_MILLI,
-                open: price(1),
-                high: price(2),
-                low: price(3),
-                close: price(4),
-                volume,
-            });
-        }
+        let bars: Vec<Candle> = ref_bars().into_iter().map(|(_, c)| c).collect();
         let mut rd = csv::Reader::from_path(data("talib_ref.csv")).expect("open talib_ref.csv");
         let names: Vec<String> = rd
             .headers()

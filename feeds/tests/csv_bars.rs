@@ -1,16 +1,11 @@
 //! Reading bar CSVs: header handling, timestamp formats, files and errors.
 
-use std::io::Write;
-
-use sharewise_engine::types::{Bar, Price};
+use sharewise_engine::types::Bar;
 use sharewise_feeds::{BarReader, FeedError, ReadOptions, TimeFormat};
+use sharewise_testkit::{bar, p, tmp, write_lines};
 
 const OPEN_NS: i64 = 1_767_584_700_000_000_000; // 2026-01-05T09:15:00+05:30
 const MIN: i64 = 60_000_000_000;
-
-fn p(s: &str) -> Price {
-    Price::parse(s).unwrap()
-}
 
 fn read(csv: &str) -> Result<Vec<Bar>, FeedError> {
     BarReader::new(csv.as_bytes(), "inline.csv", ReadOptions::STRICT)?.collect()
@@ -23,22 +18,8 @@ fn reads_columns_by_name_in_any_order_and_case_ignoring_extras() {
     assert_eq!(
         bars,
         vec![
-            Bar {
-                ts: OPEN_NS,
-                open: p("100"),
-                high: p("101"),
-                low: p("99.5"),
-                close: p("100.5"),
-                volume: 1200
-            },
-            Bar {
-                ts: OPEN_NS + MIN,
-                open: p("100.5"),
-                high: p("100.9"),
-                low: p("100.1"),
-                close: p("100.55"),
-                volume: 800
-            },
+            bar(OPEN_NS, ["100", "101", "99.5", "100.5"], 1200),
+            bar(OPEN_NS + MIN, ["100.5", "100.9", "100.1", "100.55"], 800),
         ]
     );
 }
@@ -114,13 +95,16 @@ fn short_rows_report_the_missing_field() {
 
 #[test]
 fn opens_files_and_names_the_path_in_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bars.csv");
-    let mut f = std::fs::File::create(&path).unwrap();
-    writeln!(f, "ts,open,high,low,close,volume").unwrap();
-    writeln!(f, "1767584700000,1573.15,1575,1570,1574.5,10").unwrap();
-    writeln!(f, "1767584760000,1573.15,1572.10,1570,1572,10").unwrap();
-    drop(f);
+    let dir = tmp();
+    let path = write_lines(
+        dir.path(),
+        "bars.csv",
+        &[
+            "ts,open,high,low,close,volume",
+            "1767584700000,1573.15,1575,1570,1574.5,10",
+            "1767584760000,1573.15,1572.10,1570,1572,10",
+        ],
+    );
     let mut r = BarReader::open(&path, ReadOptions::STRICT).unwrap();
     assert_eq!(r.source(), path.display().to_string());
     assert_eq!(r.next().unwrap().unwrap().close, p("1574.5"));

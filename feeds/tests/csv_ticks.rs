@@ -38,7 +38,7 @@ fn reads_ticks_stamped_with_the_callers_instrument() {
 
 #[test]
 fn opens_tick_files_and_reports_missing_columns() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sharewise_testkit::tmp();
     let path = dir.path().join("ticks.csv");
     std::fs::write(&path, "ts,price\n1767584700000,1\n").unwrap();
     let err = TickReader::open(&path, InstrumentId(0), ReadOptions::STRICT)

@@ -1,16 +1,13 @@
 //! Reading Kite historical candles, including the recorded fixtures and error envelopes.
 
-use sharewise_engine::types::{Bar, Price};
+use sharewise_engine::types::Bar;
 use sharewise_feeds::{FeedError, KiteCandleReader, ReadOptions, TimeFormat};
+use sharewise_testkit::{bar, p};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name)
-}
-
-fn p(s: &str) -> Price {
-    Price::parse(s).unwrap()
 }
 
 #[test]
@@ -23,14 +20,11 @@ fn reads_the_recorded_minute_candles_exactly() {
     // 2017-12-15T09:15:00+0530 = 03:45 UTC.
     assert_eq!(
         bars[0],
-        Bar {
-            ts: 1_513_309_500_000_000_000,
-            open: p("1704.5"),
-            high: p("1705"),
-            low: p("1699.25"),
-            close: p("1702.8"),
-            volume: 2499
-        }
+        bar(
+            1_513_309_500_000_000_000,
+            ["1704.5", "1705", "1699.25", "1702.8"],
+            2499
+        )
     );
     assert_eq!(bars[1].low, p("1698.15"));
     assert_eq!(bars[5].ts - bars[0].ts, 5 * 60_000_000_000);

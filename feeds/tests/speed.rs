@@ -16,7 +16,7 @@ const DAYS: u32 = 2_667;
 #[test]
 #[ignore = "timing; run with --release --ignored"]
 fn generate_write_and_read_a_million_bars() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sharewise_testkit::tmp();
     for format in [TimeFormat::EpochMillis, TimeFormat::IST] {
         let path = dir.path().join("bars.csv");
         let spec = GenSpec::new("BENCH", DAYS, 1);
@@ -95,7 +95,7 @@ fn read_an_existing_file_repeatedly() {
 #[test]
 #[ignore = "timing; run with --release --ignored"]
 fn write_and_read_a_million_ticks() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = sharewise_testkit::tmp();
     let path = dir.path().join("ticks.csv");
     let spec = GenSpec::new("BENCH", 667, 1); // about 4 trades a minute: 1M ticks
     let written = write_ticks_csv(

@@ -1,10 +1,9 @@
 //! Each kind of bad row, in strict mode (error naming file, line, field, value) and in skip-bad
 //! mode (row dropped, counted in the report).
 
-use std::io::Write;
-
 use sharewise_engine::types::InstrumentId;
 use sharewise_feeds::{BadRowKind, BarReader, FeedError, ReadOptions, SkipReport, TickReader};
+use sharewise_testkit::{tmp, write_lines};
 
 const HEADER: &str = "ts,open,high,low,close,volume";
 const GOOD_1: &str = "2026-01-05T09:15:00+05:30,100,101,99,100.5,10";
@@ -35,21 +34,12 @@ fn cases() -> Vec<(BadRowKind, &'static str, &'static str)> {
     ]
 }
 
-fn temp_csv(dir: &tempfile::TempDir, name: &str, lines: &[&str]) -> std::path::PathBuf {
-    let path = dir.path().join(name);
-    let mut f = std::fs::File::create(&path).unwrap();
-    for line in lines {
-        writeln!(f, "{line}").unwrap();
-    }
-    path
-}
-
 #[test]
 fn strict_mode_stops_at_the_first_bad_row_naming_path_line_field_and_value() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     for (i, (kind, bad, message)) in cases().into_iter().enumerate() {
-        let path = temp_csv(
-            &dir,
+        let path = write_lines(
+            dir.path(),
             &format!("case{i}.csv"),
             &[HEADER, GOOD_1, bad, GOOD_3],
         );
@@ -177,7 +167,7 @@ fn tick_rows_are_validated_too_and_may_share_a_timestamp() {
 /// bad field naming file and line on every read path (not a wrapped time or a panic).
 #[test]
 fn timestamps_outside_1970_to_2261_are_refused_with_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let reason = "is outside the years 1970–2261 that timestamps can hold";
     let bars = [
         (
@@ -195,7 +185,11 @@ fn timestamps_outside_1970_to_2261_are_refused_with_file_and_line() {
     ];
     for (i, (ts, first, last)) in bars.into_iter().enumerate() {
         let bad = format!("{ts},100,101,99,100.5,10");
-        let path = temp_csv(&dir, &format!("far{i}.csv"), &[HEADER, first, &bad, last]);
+        let path = write_lines(
+            dir.path(),
+            &format!("far{i}.csv"),
+            &[HEADER, first, bad.as_str(), last],
+        );
         let results: Vec<_> = BarReader::open(&path, ReadOptions::STRICT)
             .unwrap()
             .collect();
@@ -225,8 +219,8 @@ fn timestamps_outside_1970_to_2261_are_refused_with_file_and_line() {
         format!("t.csv:4: field `ts` = `9999999999999` {reason}")
     );
     // The last representable day still reads.
-    let edge = temp_csv(
-        &dir,
+    let edge = write_lines(
+        dir.path(),
         "edge.csv",
         &[HEADER, "2261-12-31T23:59:59Z,100,101,99,100.5,10"],
     );

@@ -123,10 +123,7 @@ pub fn describe(differences: &[BookDifference]) -> String {
 mod tests {
     use super::*;
     use sharewise_engine::types::InstrumentId;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
+    use sharewise_testkit::d;
 
     #[test]
     fn agreeing_books_have_no_difference_and_a_gap_is_named_with_its_size() {

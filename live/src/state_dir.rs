@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn a_directory_keeps_its_feed_and_its_symbol_ids() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = sharewise_testkit::tmp();
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(
             claim(dir.path(), "synthetic", s(&["TCS", "INFY"])).unwrap(),

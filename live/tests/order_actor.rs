@@ -38,16 +38,6 @@ fn order_event(
     }
 }
 
-fn created(order: Order) -> OrderEvent {
-    OrderEvent::Created {
-        order,
-        symbol: "INFY".into(),
-        strategy: AUTO_NAME.into(),
-        stop_loss: None,
-        take_profit: None,
-    }
-}
-
 #[test]
 fn a_market_order_is_journalled_placed_filled_and_reported_once() {
     let mut rig = rig(PaperConfig::default());

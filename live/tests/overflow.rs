@@ -32,7 +32,7 @@ fn a_large_position_marked_at_an_absurd_price_is_clamped() {
     // 10¹⁰ shares at ₹100, then marks at i64::MAX units: price × qty is past Decimal's 96 bits.
     let opts = AccountOpts {
         sizing: Sizing::FixedQty(10_000_000_000),
-        portfolio: Portfolio::new("2000000000000".parse().unwrap(), 2),
+        portfolio: Portfolio::new(d("2000000000000"), 2),
         ..AccountOpts::default()
     };
     let mut rig = AccountRig::new(opts);

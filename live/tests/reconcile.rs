@@ -8,30 +8,12 @@ use rust_decimal::Decimal;
 use sharewise_brokers::PaperConfig;
 use sharewise_engine::account::Bracket;
 use sharewise_engine::time::NANOS_PER_SEC;
-use sharewise_engine::types::{ClientOrderId, Order, Position, Side};
+use sharewise_engine::types::{ClientOrderId, Position, Side};
 use sharewise_live::account::WorkingOrder;
 use sharewise_live::reconcile::{reconcile, Reconciled};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, PositionRecord};
 
 /// Journals `order` as the order actor does before placing it: Created, then Sent.
-fn journal_sent(journal: &mut Journal, order: Order) {
-    journal
-        .record(&OrderEvent::Created {
-            order,
-            symbol: "INFY".into(),
-            strategy: AUTO_NAME.into(),
-            stop_loss: None,
-            take_profit: None,
-        })
-        .unwrap();
-    journal
-        .record(&OrderEvent::Sent {
-            client_id: order.client_id,
-            ts: order.created_ts,
-        })
-        .unwrap();
-}
-
 fn run_reconcile(rig: &mut OrderRig) -> Reconciled {
     let broker = rig.broker.clone();
     let rt = common::runtime();
@@ -44,13 +26,7 @@ fn an_order_journalled_as_sent_that_never_reached_the_broker_is_cancelled_not_re
     journal_sent(rig.journal_mut(), market(1, INFY, Side::Buy, 10, ts0()));
     // And one the daemon died on before even journalling Sent.
     rig.journal_mut()
-        .record(&OrderEvent::Created {
-            order: market(2, INFY, Side::Sell, 5, ts0()),
-            symbol: "INFY".into(),
-            strategy: AUTO_NAME.into(),
-            stop_loss: None,
-            take_profit: None,
-        })
+        .record(&created(market(2, INFY, Side::Sell, 5, ts0())))
         .unwrap();
 
     let out = run_reconcile(&mut rig);

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use rust_decimal::Decimal;
 use sharewise_engine::time::NANOS_PER_DAY;
-use sharewise_engine::types::{Fill, InstrumentId, Order, Side};
+use sharewise_engine::types::{InstrumentId, Order, Side};
 use sharewise_live::restore::restore;
 use sharewise_store::{Journal, OrderEvent};
 
@@ -34,15 +34,14 @@ fn traded(
             ts: order.created_ts,
         })
         .unwrap();
-    let fill = Fill {
-        client_id: id,
-        instrument: order.instrument,
-        side: order.side,
-        qty: order.qty,
-        price: p(price),
-        ts: order.created_ts,
-        fees: Decimal::ZERO,
-    };
+    let fill = fill(
+        id.0,
+        order.instrument,
+        order.side,
+        order.qty,
+        price,
+        order.created_ts,
+    );
     journal
         .record(&OrderEvent::Filled {
             fill,
@@ -53,7 +52,7 @@ fn traded(
 
 #[test]
 fn an_open_position_gets_back_its_stop_and_target_and_today_keeps_its_losses() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut journal = Journal::open(dir.path().join("journal.redb")).unwrap();
     let yesterday = at(10, 0, 0) - NANOS_PER_DAY;
     // Yesterday: +50. Today: -30 on a round trip, then a long entry with a stop and a target.

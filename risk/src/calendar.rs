@@ -155,33 +155,29 @@ impl NseCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sharewise_engine::time::{ist_midnight, NANOS_PER_SEC};
-
-    fn at(y: i64, m: u32, d: u32, hh: i64, mm: i64) -> TimestampNs {
-        ist_midnight(days_from_civil(y, m, d)) + (hh * 3600 + mm * 60) * NANOS_PER_SEC
-    }
+    use sharewise_testkit::ist;
 
     #[test]
     fn nse_hours_weekends_and_holidays() {
         let holiday = IstDate::parse("2026-01-26").unwrap();
         let cal = NseCalendar::new(SessionMode::Nse, &[holiday, holiday]);
-        assert!(cal.is_open(at(2026, 1, 5, 9, 15)));
-        assert!(cal.is_open(at(2026, 1, 5, 15, 29)));
-        assert!(!cal.is_open(at(2026, 1, 5, 9, 14)));
+        assert!(cal.is_open(ist(2026, 1, 5, 9, 15, 0)));
+        assert!(cal.is_open(ist(2026, 1, 5, 15, 29, 0)));
+        assert!(!cal.is_open(ist(2026, 1, 5, 9, 14, 0)));
         assert_eq!(
-            cal.closed_reason(at(2026, 1, 5, 15, 30)).unwrap(),
+            cal.closed_reason(ist(2026, 1, 5, 15, 30, 0)).unwrap(),
             "2026-01-05T15:30:00+05:30 is outside 09:15-15:30 IST"
         );
         assert_eq!(
-            cal.closed_reason(at(2026, 1, 10, 10, 0)).unwrap(),
+            cal.closed_reason(ist(2026, 1, 10, 10, 0, 0)).unwrap(),
             "2026-01-10 is a weekend"
         );
         assert_eq!(
-            cal.closed_reason(at(2026, 1, 26, 10, 0)).unwrap(),
+            cal.closed_reason(ist(2026, 1, 26, 10, 0, 0)).unwrap(),
             "2026-01-26 is an exchange holiday"
         );
         let demo = NseCalendar::new(SessionMode::AlwaysOpen, &[holiday]);
-        assert!(demo.is_open(at(2026, 1, 26, 2, 0)));
+        assert!(demo.is_open(ist(2026, 1, 26, 2, 0, 0)));
     }
 
     #[test]

@@ -268,10 +268,7 @@ impl RiskGate for PreTradeRisk {
 mod tests {
     use super::*;
     use sharewise_engine::types::{Instrument, Price};
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
+    use sharewise_testkit::d;
 
     fn entry(side: Side, price: &str, stop: Option<&str>) -> OrderRequest {
         OrderRequest {

@@ -92,10 +92,7 @@ impl Sizing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
+    use sharewise_testkit::d;
 
     #[test]
     fn each_method_sizes_as_documented() {

@@ -46,7 +46,7 @@ mod tests {
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary_behind() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = sharewise_testkit::tmp();
         let path = dir.path().join("book.json");
         write_atomic(&path, b"first").unwrap();
         write_atomic(&path, b"second").unwrap();
@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn a_missing_directory_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = sharewise_testkit::tmp();
         let err = write_atomic(&dir.path().join("gone/book.json"), b"x").unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
     }

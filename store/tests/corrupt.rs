@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{filled, place};
+use common::{filled, place, tmp};
 use sharewise_engine::types::Side;
 use sharewise_store::{read_state, Journal, JournalReader, StoreError};
 
@@ -50,7 +50,7 @@ fn assert_damaged(err: &StoreError, path: &Path) {
 
 #[test]
 fn corrupted_bytes_anywhere_give_a_damaged_error_not_a_panic() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     write_journal(&path);
     let clean = std::fs::read(&path).expect("read journal");
@@ -91,7 +91,7 @@ fn corrupted_bytes_anywhere_give_a_damaged_error_not_a_panic() {
 
 #[test]
 fn a_journal_cut_short_is_called_damaged_not_an_io_error() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     write_journal(&path);
     let clean = std::fs::read(&path).expect("read journal");

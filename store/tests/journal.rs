@@ -2,18 +2,13 @@
 
 mod common;
 
-use common::{acked, created, filled, place, sent};
-use rust_decimal::Decimal;
+use common::{acked, created, d, filled, place, sent, tmp};
 use sharewise_engine::types::{ClientOrderId, Side};
 use sharewise_store::{Journal, OrderEvent, OrderStatus, Recorded, StoreError};
 
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("test decimal")
-}
-
 #[test]
 fn round_trip_stores_every_event_in_sequence() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut j = Journal::open(dir.path().join("journal.redb")).unwrap();
     let events = [
         created(1, "INFY", Side::Buy, 10),
@@ -36,7 +31,7 @@ fn round_trip_stores_every_event_in_sequence() {
     let o = &j.orders()[0];
     assert_eq!(
         (o.status, o.filled_qty, o.avg_fill_price),
-        (OrderStatus::Filled, 10, dec("1500"))
+        (OrderStatus::Filled, 10, d("1500"))
     );
     assert_eq!(o.broker_order_id.as_deref(), Some("B1"));
     assert_eq!(
@@ -47,7 +42,7 @@ fn round_trip_stores_every_event_in_sequence() {
 
 #[test]
 fn reopen_rebuilds_orders_positions_cash_and_next_id() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     {
         let mut j = Journal::open(&path).unwrap();
@@ -77,7 +72,7 @@ fn reopen_rebuilds_orders_positions_cash_and_next_id() {
             (7, OrderStatus::Filled)
         ]
     );
-    assert_eq!(orders[0].avg_fill_price, dec("106"));
+    assert_eq!(orders[0].avg_fill_price, d("106"));
     assert_eq!(j.next_client_id(), ClientOrderId(8));
     let p = j.positions();
     assert_eq!(p.len(), 1);
@@ -89,16 +84,16 @@ fn reopen_rebuilds_orders_positions_cash_and_next_id() {
             p[0].avg_price,
             p[0].realized_pnl
         ),
-        ("INFY", -5, dec("120"), dec("140"))
+        ("INFY", -5, d("120"), d("140"))
     );
     // -1060 (buys) + 1800 (sell) - 3 fees
-    assert_eq!(j.cash(dec("10000")), dec("10737"));
+    assert_eq!(j.cash(d("10000")), d("10737"));
     assert_eq!(j.state().last_seq(), 13);
 }
 
 #[test]
 fn illegal_transitions_name_both_states_and_the_order() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut j = Journal::open(dir.path().join("j.redb")).unwrap();
     j.record(&created(5, "INFY", Side::Buy, 10)).unwrap();
     let err = j.record(&acked(5)).unwrap_err();
@@ -140,7 +135,7 @@ fn illegal_transitions_name_both_states_and_the_order() {
 
 #[test]
 fn unresolved_reconciles_after_lookup() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut j = Journal::open(dir.path().join("j.redb")).unwrap();
     j.record(&created(1, "INFY", Side::Buy, 10)).unwrap();
     j.record(&sent(1)).unwrap();
@@ -170,7 +165,7 @@ fn unresolved_reconciles_after_lookup() {
 
 #[test]
 fn duplicate_fill_is_ignored_even_after_reopen() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("j.redb");
     let mut j = Journal::open(&path).unwrap();
     place(&mut j, 1, "INFY", Side::Buy, 10);
@@ -202,7 +197,7 @@ fn duplicate_fill_is_ignored_even_after_reopen() {
 
 #[test]
 fn fills_that_do_not_fit_the_order_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut j = Journal::open(dir.path().join("j.redb")).unwrap();
     place(&mut j, 1, "INFY", Side::Buy, 10);
     let err = j
@@ -221,7 +216,7 @@ fn fills_that_do_not_fit_the_order_are_refused() {
 
 #[test]
 fn dropping_midway_keeps_everything_committed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("j.redb");
     let mut j = Journal::open(&path).unwrap();
     for id in 1..=50 {
@@ -238,7 +233,7 @@ fn dropping_midway_keeps_everything_committed() {
 
 #[test]
 fn fill_racing_ahead_of_the_ack_keeps_partially_filled() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut j = Journal::open(dir.path().join("j.redb")).unwrap();
     j.record(&created(1, "INFY", Side::Buy, 10)).unwrap();
     j.record(&sent(1)).unwrap();
@@ -262,7 +257,7 @@ fn fill_racing_ahead_of_the_ack_keeps_partially_filled() {
 
 #[test]
 fn a_batch_commits_in_sequence_and_reopens_with_every_event() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     {
         let mut j = Journal::open(&path).unwrap();
@@ -304,12 +299,12 @@ fn a_batch_commits_in_sequence_and_reopens_with_every_event() {
     }
     let j = Journal::open(&path).unwrap();
     assert_eq!(j.state().last_seq(), 5);
-    assert_eq!(j.orders()[0].avg_fill_price, dec("106"));
+    assert_eq!(j.orders()[0].avg_fill_price, d("106"));
 }
 
 #[test]
 fn a_refused_event_leaves_the_whole_batch_unwritten() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     let mut j = Journal::open(&path).unwrap();
     place(&mut j, 1, "INFY", Side::Buy, 10);

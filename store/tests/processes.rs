@@ -10,8 +10,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{created, filled, place, sent};
-use sharewise_engine::types::{Price, Side};
+use common::{created, filled, p, place, sent, tmp};
+use sharewise_engine::types::Side;
 use sharewise_store::{
     orders_view, positions_view, read_state, Journal, JournalReader, OrderStatus, StoreError,
 };
@@ -42,7 +42,7 @@ fn child_reader() {
         .expect("read-only open next to the writer")
         .state()
         .expect("state");
-    let marks = HashMap::from([("INFY".to_string(), Price::parse("110").expect("mark"))]);
+    let marks = HashMap::from([("INFY".to_string(), p("110"))]);
     println!(
         "ORDERS {}",
         serde_json::to_string(&orders_view(&state)).expect("json")
@@ -81,7 +81,7 @@ fn json_line(out: &str, prefix: &str) -> serde_json::Value {
 
 #[test]
 fn reader_in_another_process_sees_the_daemons_commits() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     let mut j = Journal::open(&path).unwrap();
     place(&mut j, 1, "INFY", Side::Buy, 10);
@@ -116,7 +116,7 @@ fn reader_in_another_process_sees_the_daemons_commits() {
 
 #[test]
 fn reader_in_the_same_process_follows_new_commits() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     drop(Journal::open(&path).unwrap());
     // A reader opened first does not keep the daemon from starting.
@@ -135,7 +135,7 @@ fn reader_in_the_same_process_follows_new_commits() {
 
 #[test]
 fn writer_killed_mid_stream_loses_nothing_it_committed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("journal.redb");
     let mut proc = child("child_writer", &path)
         .stdout(Stdio::piped())

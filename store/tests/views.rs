@@ -4,13 +4,13 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{filled, place};
-use sharewise_engine::types::{Price, Side};
+use common::{filled, p, place, tmp};
+use sharewise_engine::types::Side;
 use sharewise_store::{orders_view, positions_view, Journal, StoreError};
 
 #[test]
 fn views_carry_the_interface_fields() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let mut j = Journal::open(dir.path().join("j.redb")).unwrap();
     place(&mut j, 1, "INFY", Side::Buy, 10);
     j.record(&filled(1, Side::Buy, 10, "100", "T1")).unwrap();
@@ -30,7 +30,7 @@ fn views_carry_the_interface_fields() {
     assert_eq!(orders[1]["status"], "filled");
     assert_eq!(orders[1]["avg_fill_price"], "105.5");
 
-    let marks = HashMap::from([("INFY".to_string(), Price::parse("110").unwrap())]);
+    let marks = HashMap::from([("INFY".to_string(), p("110"))]);
     let positions = serde_json::to_value(positions_view(j.state(), &marks)).unwrap();
     let infy = &positions[0];
     assert_eq!(
@@ -55,7 +55,7 @@ fn views_carry_the_interface_fields() {
 
 #[test]
 fn reading_a_missing_journal_names_the_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tmp();
     let path = dir.path().join("nope.redb");
     let err = sharewise_store::JournalReader::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::Db { .. }));

@@ -1,14 +1,17 @@
 //! Shared helpers for the `tests/cli_*.rs` end-to-end tests: run the real `sharewise` binary,
-//! generate small bar files, and read its CSV and JSON outputs.
+//! generate small bar files, and read its CSV and JSON outputs. Temporary directories, text files
+//! and money parsing come from `sharewise-testkit` (re-exported here).
 //!
 //! Every helper panics with the full command line, exit status, stdout and stderr, so a failing
 //! test says what a user would have seen.
 
-#![allow(dead_code)] // each test file uses a different subset
+#![allow(dead_code, unused_imports)] // each test file uses a different subset
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Output};
+
+pub use sharewise_testkit::{lines, rupees_to_paise, tmp, TempDir};
 
 /// A path inside the repository (the root package's manifest directory).
 pub fn repo(rel: &str) -> PathBuf {
@@ -85,6 +88,20 @@ impl Run {
     }
 }
 
+/// Asserts a failure (see [`Run::fails`]) that prints nothing on stdout and exactly one line,
+/// `error: ...`, on stderr; returns the run.
+#[track_caller]
+pub fn quiet_failure(run: Run) -> Run {
+    let run = run.fails();
+    assert!(
+        run.stdout.is_empty(),
+        "a failed run prints nothing on stdout:\n{run}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "one error line:\n{run}");
+    assert!(run.stderr.starts_with("error: "), "{run}");
+    run
+}
+
 /// The binary under test.
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sharewise"))
@@ -159,11 +176,6 @@ pub fn sw_env(cwd: Option<&Path>, vars: &[(&str, &str)], args: &[&str]) -> Run {
 /// `p` as a `&str` (temp paths are UTF-8 here).
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-/// A fresh temporary directory.
-pub fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("tempdir")
 }
 
 /// `sharewise generate bars --days DAYS --seed SEED [extra] --out DIR/NAME`; returns the path.
@@ -289,19 +301,18 @@ pub fn paise(text: &str) -> i64 {
     }
 }
 
-/// Writes `lines` (joined with `\n`, trailing newline) to `dir/name`.
+/// Writes `lines`, each ended by `\n`, to `dir/name` (the kit's `write_lines`, typed for `String`
+/// rows so that `.into()` and `format!` rows need no annotation).
 pub fn write_lines(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, lines.join("\n") + "\n").expect("write file");
-    path
+    sharewise_testkit::write_lines(dir, name, lines)
 }
 
-/// The lines of a text file.
-pub fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(String::from)
+/// The JSON lines of a file (the daemon's `--events` file), each parsed.
+#[track_caller]
+pub fn json_lines(path: &Path) -> Vec<serde_json::Value> {
+    lines(path)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}")))
         .collect()
 }
 

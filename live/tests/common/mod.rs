@@ -1,11 +1,13 @@
-//! Shared rigs for the live crate's integration tests: an account actor driven by hand, an order
-//! actor over a real journal and a paper broker, and small constructors for prices and times.
+//! Shared rigs for the live crate's integration tests: an account actor driven by hand, and an
+//! order actor over a real journal and a paper broker. Prices, times, signals, orders, fills and
+//! temporary directories come from `sharewise-testkit` (re-exported here, so `use common::*`
+//! brings them in).
 //!
 //! Everything is single-threaded and deterministic: the account actor is called directly, the
 //! order actor runs to completion on a current-thread tokio runtime for each batch of messages
 //! (ending with `Stop`), and ticks reach the paper broker only when a test feeds them.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -17,11 +19,10 @@ use sharewise_actors::{
 };
 use sharewise_brokers::{Broker, BrokerTrade, PaperBroker, PaperConfig, SharedPaper};
 use sharewise_config::StrategyMode;
-use sharewise_engine::strategy::{Reason, Signal};
-use sharewise_engine::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_SEC};
+use sharewise_engine::strategy::Signal;
+use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{
-    ClientOrderId, Fill, Instrument, InstrumentId, Order, OrderType, Portfolio, Price, Product,
-    Qty, Side, Tick,
+    ClientOrderId, Instrument, InstrumentId, Order, Portfolio, Product, Qty, Side,
 };
 use sharewise_live::account::{AccountActor, AccountSetup, Accounts, StrategyInfo, WorkingOrder};
 use sharewise_live::error::LiveError;
@@ -33,6 +34,8 @@ use sharewise_risk::{PreTradeRisk, RiskConfig, Sizing};
 use sharewise_store::{Journal, OrderEvent, OrderStatus};
 use tokio::sync::mpsc::{channel, Receiver};
 
+pub use sharewise_testkit::{at, d, fill, limit, market, p, signal, tick, tmp};
+
 pub const INFY: InstrumentId = InstrumentId(0);
 pub const TCS: InstrumentId = InstrumentId(1);
 
@@ -43,58 +46,11 @@ pub const MANUAL: usize = 1;
 pub const AUTO_NAME: &str = "sma_cross(10,30)@INFY";
 pub const MANUAL_NAME: &str = "rsi_reversion(14)@INFY";
 
-pub fn p(s: &str) -> Price {
-    Price::parse(s).unwrap()
-}
-
-pub fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-/// UTC ns of `h:m:s` IST on Monday 2026-01-05.
-pub fn at(h: i64, m: i64, s: i64) -> TimestampNs {
-    ist_midnight(days_from_civil(2026, 1, 5)) + (h * 3600 + m * 60 + s) * NANOS_PER_SEC
-}
-
 pub fn instruments() -> Vec<Instrument> {
     vec![
         Instrument::nse_equity(0, "INFY"),
         Instrument::nse_equity(1, "TCS"),
     ]
-}
-
-/// A signal with no limit entry and no exits.
-pub fn signal(instrument: InstrumentId, side: Side, ts: TimestampNs) -> Signal {
-    Signal {
-        ts,
-        instrument,
-        side,
-        entry: None,
-        stop_loss: None,
-        take_profit: None,
-        confidence: 1.0,
-        reason: Reason::Text("test".into()),
-    }
-}
-
-/// A fill of `qty` at `price`.
-pub fn fill(
-    id: u64,
-    instrument: InstrumentId,
-    side: Side,
-    qty: Qty,
-    price: &str,
-    ts: TimestampNs,
-) -> Fill {
-    Fill {
-        client_id: ClientOrderId(id),
-        instrument,
-        side,
-        qty,
-        price: p(price),
-        ts,
-        fees: Decimal::ZERO,
-    }
 }
 
 /// What an account rig starts from (defaults: ₹10 00 000, FixedQty(10), CNC, no shorts).
@@ -222,16 +178,9 @@ impl AccountRig {
             .handle(msg, &mut Ctx::new(0, ts, &bus, &mut |_| {}));
     }
 
+    /// A trade of 100 shares of `instrument` at `price`, at `ts`.
     pub fn tick(&mut self, instrument: InstrumentId, price: &str, ts: TimestampNs) {
-        self.handle(
-            Input::Tick(Tick {
-                ts,
-                instrument,
-                price: p(price),
-                qty: 100,
-            }),
-            ts,
-        );
+        self.handle(Input::Tick(tick(instrument, ts, price, 100)), ts);
     }
 
     /// A decision handled at `ts`.
@@ -376,23 +325,27 @@ pub fn types(kinds: &[EventKind]) -> Vec<&'static str> {
     kinds.iter().map(type_of).collect()
 }
 
-pub fn market(id: u64, instrument: InstrumentId, side: Side, qty: Qty, ts: TimestampNs) -> Order {
-    Order::market(ClientOrderId(id), instrument, side, qty, Product::Cnc, ts)
+/// The journal's `Created` event for `order`: INFY, by the auto strategy, no exits.
+pub fn created(order: Order) -> OrderEvent {
+    OrderEvent::Created {
+        order,
+        symbol: "INFY".into(),
+        strategy: AUTO_NAME.into(),
+        stop_loss: None,
+        take_profit: None,
+    }
 }
 
-pub fn limit(
-    id: u64,
-    instrument: InstrumentId,
-    side: Side,
-    qty: Qty,
-    price: &str,
-    ts: TimestampNs,
-) -> Order {
-    Order {
-        order_type: OrderType::Limit,
-        limit_price: Some(p(price)),
-        ..market(id, instrument, side, qty, ts)
-    }
+/// Journals `order` as [`created`] and then sent (as the order actor does before calling the
+/// broker).
+pub fn journal_sent(journal: &mut Journal, order: Order) {
+    journal.record(&created(order)).unwrap();
+    journal
+        .record(&OrderEvent::Sent {
+            client_id: order.client_id,
+            ts: order.created_ts,
+        })
+        .unwrap();
 }
 
 pub fn place(order: Order) -> OrderMsg {
@@ -438,7 +391,7 @@ pub struct OrderRig {
 
 impl OrderRig {
     pub fn new(cfg: PaperConfig) -> OrderRig {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tmp();
         let journal = Journal::open(dir.path().join("journal.redb")).unwrap();
         let (engine_tx, engine_rx) = mpsc_link(1024, Doorbell::new());
         let (bus, stream) = EventBus::bounded(1024);
@@ -534,13 +487,7 @@ impl OrderRig {
     pub fn tick(&self, price: &str, qty: i64, ts: TimestampNs) -> Vec<BrokerTrade> {
         let mut book = self.broker.lock().unwrap();
         let before = book.trade_count();
-        book.on_tick(&Tick {
-            ts,
-            instrument: INFY,
-            price: p(price),
-            qty,
-        })
-        .unwrap();
+        book.on_tick(&tick(INFY, ts, price, qty)).unwrap();
         book.trades_from_seq(before)
     }
 

@@ -22,21 +22,13 @@ pub(crate) fn reject(code: crate::codes::ReasonCode, detail: String) -> Rejectio
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    //! Builders shared by the checks' tests.
+    //! Builders shared by the checks' tests, on the workspace's test kit.
     use rust_decimal::Decimal;
     use sharewise_engine::risk::{AccountView, OrderRequest, Purpose};
-    use sharewise_engine::time::{days_from_civil, ist_midnight, TimestampNs, NANOS_PER_SEC};
     use sharewise_engine::types::{Instrument, Price, Side};
-
-    /// Parses a decimal.
-    pub fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    /// 2026-01-05 (a Monday) at `hh:mm:ss` IST.
-    pub fn monday(hh: i64, mm: i64, ss: i64) -> TimestampNs {
-        ist_midnight(days_from_civil(2026, 1, 5)) + (hh * 3600 + mm * 60 + ss) * NANOS_PER_SEC
-    }
+    /// 2026-01-05 (a Monday) at `hh:mm:ss` IST: the kit's `at`.
+    pub use sharewise_testkit::at as monday;
+    pub use sharewise_testkit::d;
 
     /// An entry at `price`, no stop, at Monday 10:00 IST.
     pub fn entry(side: Side, price: &str) -> OrderRequest {

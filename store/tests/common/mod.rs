@@ -1,9 +1,11 @@
-//! Builders shared by the journal tests.
-#![allow(dead_code)]
+//! Builders shared by the journal tests: order events in the order the daemon journals them.
+//! Prices, decimals, fills and temporary directories come from `sharewise-testkit`.
+#![allow(dead_code, unused_imports)]
 
 use rust_decimal::Decimal;
-use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Price, Product, Side};
+use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Product, Side};
 use sharewise_store::OrderEvent;
+pub use sharewise_testkit::{d, p, tmp};
 
 /// A market order for `qty` of instrument 0 created at `ts = id`.
 pub fn created(id: u64, symbol: &str, side: Side, qty: i64) -> OrderEvent {
@@ -44,13 +46,8 @@ pub fn acked(id: u64) -> OrderEvent {
 /// A fill of `qty` at `price` rupees with trade id `trade`, fees 1 rupee.
 pub fn filled(id: u64, side: Side, qty: i64, price: &str, trade: &str) -> OrderEvent {
     let fill = Fill {
-        client_id: ClientOrderId(id),
-        instrument: InstrumentId(0),
-        side,
-        qty,
-        price: Price::parse(price).expect("test price"),
-        ts: 30,
         fees: Decimal::ONE,
+        ..sharewise_testkit::fill(id, InstrumentId(0), side, qty, price, 30)
     };
     OrderEvent::Filled {
         fill,

@@ -201,7 +201,10 @@ fn with_mis_and_shorting_a_sell_opens_a_short_and_a_buy_covers_and_goes_long_in_
         (Side::Sell, 50, d("99"), Some(d("97")))
     );
     assert_eq!(short.pnl, Some(d("100")));
-    assert_eq!((short.entry_ts, short.exit_ts), (ts_of(1), Some(ts_of(3))));
+    assert_eq!(
+        (short.entry_ts, short.exit_ts),
+        (bar_ts(1), Some(bar_ts(3)))
+    );
     assert_eq!(
         (
             long.side,
@@ -210,7 +213,7 @@ fn with_mis_and_shorting_a_sell_opens_a_short_and_a_buy_covers_and_goes_long_in_
             long.exit_ts,
             long.entry_ts
         ),
-        (Side::Buy, 50, d("97"), None, ts_of(3))
+        (Side::Buy, 50, d("97"), None, bar_ts(3))
     );
 
     // cash = 10,00,000 + 4,950 − 9,700 = 9,95,250; equity = 9,95,250 + 50 × 98 = 10,00,150.
@@ -369,7 +372,6 @@ fn a_flip_order_splits_its_charges_between_the_closed_and_the_new_trade() {
 
 fn busy_bars() -> Vec<Bar> {
     // Two IST days, a mix of gaps and wide ranges.
-    let day = days_from_civil(2026, 1, 5);
     let rows: [[&str; 4]; 12] = [
         ["100.00", "101.00", "99.00", "100.50"],
         ["100.50", "102.00", "98.00", "101.00"],
@@ -387,15 +389,13 @@ fn busy_bars() -> Vec<Bar> {
     rows.iter()
         .enumerate()
         .map(|(i, row)| {
-            let (d, minute) = if i < 6 {
-                (day, i as i64)
+            // Monday's six bars from 09:15, then Tuesday's from 09:15.
+            let (day, minute) = if i < 6 {
+                (0, i as i64)
             } else {
-                (day + 1, i as i64 - 6)
+                (1, i as i64 - 6)
             };
-            bar_at(
-                ist_midnight(d) + NSE_OPEN_IST_NS + minute * NANOS_PER_MINUTE,
-                *row,
-            )
+            bar_at(day_at(day, 9, 15 + minute), *row)
         })
         .collect()
 }

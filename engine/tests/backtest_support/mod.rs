@@ -1,8 +1,10 @@
 //! Shared test input for the backtester integration tests: a scripted strategy (the only test
-//! double: it stands in for the *input*, signals at given bar indices) and hand-made bars.
+//! double: it stands in for the *input*, signals at given bar indices), run through the real
+//! pre-trade gate of `sharewise-risk`. Prices, times and hand-made bars come from
+//! `sharewise-testkit`.
 //!
 //! Unless a test says otherwise: cash ₹10,00,000, no slippage, no charges, CNC, no shorting, lot 1,
-//! one-minute bars from 2026-01-05 09:15 IST.
+//! one-minute bars from 2026-01-05 09:15 IST (the kit's `bars`).
 #![allow(dead_code, unused_imports)]
 pub use rust_decimal::Decimal;
 pub use sharewise_engine::backtest::{
@@ -10,13 +12,12 @@ pub use sharewise_engine::backtest::{
 };
 pub use sharewise_engine::risk::ReasonCode;
 pub use sharewise_engine::strategy::{Reason, Signal, Strategy};
-pub use sharewise_engine::time::{
-    days_from_civil, ist_day, ist_midnight, TimestampNs, NANOS_PER_MINUTE, NSE_OPEN_IST_NS,
-};
+pub use sharewise_engine::time::{days_from_civil, ist_day, NANOS_PER_MINUTE};
 pub use sharewise_engine::types::{
     Bar, Fill, Instrument, InstrumentId, OrderType, Price, Product, Side,
 };
 pub use sharewise_risk::{codes, Limits, PreTradeRisk, Sizing};
+pub use sharewise_testkit::{bar_at, bar_ts, bars, d, day_at, p};
 
 // ---------------------------------------------------------------------------------------------
 // Test input: a scripted strategy and hand-made bars.
@@ -105,42 +106,6 @@ impl Strategy for Scripted {
     fn reset(&mut self) {
         self.seen = 0;
     }
-}
-
-pub fn p(text: &str) -> Price {
-    Price::parse(text).unwrap()
-}
-
-pub fn d(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
-
-/// 2026-01-05 (a Monday) 09:15 IST, in UTC ns.
-pub fn session_open() -> TimestampNs {
-    ist_midnight(days_from_civil(2026, 1, 5)) + NSE_OPEN_IST_NS
-}
-
-pub fn bar_at(ts: TimestampNs, [o, h, l, c]: [&str; 4]) -> Bar {
-    Bar {
-        ts,
-        open: p(o),
-        high: p(h),
-        low: p(l),
-        close: p(c),
-        volume: 1_000,
-    }
-}
-
-/// One-minute bars from 09:15 IST on one day, open/high/low/close each.
-pub fn bars(rows: &[[&str; 4]]) -> Vec<Bar> {
-    rows.iter()
-        .enumerate()
-        .map(|(i, row)| bar_at(session_open() + i as i64 * NANOS_PER_MINUTE, *row))
-        .collect()
-}
-
-pub fn ts_of(i: usize) -> TimestampNs {
-    session_open() + i as i64 * NANOS_PER_MINUTE
 }
 
 pub fn instrument(lot: i64) -> Instrument {

@@ -22,7 +22,7 @@ fn market_order_fills_at_next_open_and_a_last_bar_signal_never_fills() {
     assert_eq!(fill_prices(&r), vec![(Side::Buy, 10, p("101.00"))]);
     assert_eq!(
         r.fills[0].ts,
-        ts_of(1),
+        bar_ts(1),
         "fill carries the time of the bar whose open filled it"
     );
     assert_eq!(r.fills[0].fees, Decimal::ZERO);
@@ -40,7 +40,7 @@ fn market_order_fills_at_next_open_and_a_last_bar_signal_never_fills() {
     let t = &r.trades[0];
     assert_eq!(
         (t.entry_ts, t.exit_ts, t.side, t.qty),
-        (ts_of(1), None, Side::Buy, 10)
+        (bar_ts(1), None, Side::Buy, 10)
     );
     assert_eq!((t.entry_price, t.exit_price, t.pnl), (d("101"), None, None));
     assert_eq!(r.metrics.trade_count, 0);
@@ -102,7 +102,7 @@ fn slippage_moves_market_fills_against_the_trader_by_whole_ticks() {
     // pnl = (101.90 − 101.10) × 10 = 8.00; flat, so equity = cash = 10,00,008.
     assert_eq!(r.trades.len(), 1);
     assert_eq!(r.trades[0].pnl, Some(d("8")));
-    assert_eq!(r.trades[0].exit_ts, Some(ts_of(2)));
+    assert_eq!(r.trades[0].exit_ts, Some(bar_ts(2)));
     assert_eq!(r.final_equity, d("1000008"));
 
     // Three ticks on a short (MIS, shorting on): sell 100.00 − 0.15, cover 98.00 + 0.15.
@@ -156,10 +156,10 @@ fn stop_hit_inside_a_later_bar_fills_at_the_stop_less_slippage() {
         fill_prices(&r),
         vec![(Side::Buy, 10, p("100.05")), (Side::Sell, 10, p("97.95"))]
     );
-    assert_eq!(r.fills[1].ts, ts_of(2));
+    assert_eq!(r.fills[1].ts, bar_ts(2));
     // pnl = (97.95 − 100.05) × 10 = −21.00; equity 9,99,979.
     assert_eq!(r.trades.len(), 1);
-    assert_eq!(r.trades[0].exit_ts, Some(ts_of(2)));
+    assert_eq!(r.trades[0].exit_ts, Some(bar_ts(2)));
     assert_eq!(r.trades[0].pnl, Some(d("-21")));
     assert_eq!(r.final_equity, d("999979"));
     // The later SELL finds the position flat: nothing to do, no order, no fill.
@@ -218,10 +218,10 @@ fn the_bracket_is_checked_on_the_entry_bar_itself() {
         fill_prices(&r),
         vec![(Side::Buy, 10, p("100.05")), (Side::Sell, 10, p("97.95"))]
     );
-    assert_eq!((r.fills[0].ts, r.fills[1].ts), (ts_of(1), ts_of(1)));
+    assert_eq!((r.fills[0].ts, r.fills[1].ts), (bar_ts(1), bar_ts(1)));
     assert_eq!(
         (r.trades[0].entry_ts, r.trades[0].exit_ts),
-        (ts_of(1), Some(ts_of(1)))
+        (bar_ts(1), Some(bar_ts(1)))
     );
     assert_eq!(r.trades[0].pnl, Some(d("-21")));
     // The bar closed flat: no bar of the run ends in the market.
@@ -372,7 +372,7 @@ fn a_limit_buy_fills_only_when_the_price_trades_through_at_the_limit_without_sli
         (OrderType::Limit, Some(p("99")), 10)
     );
     assert_eq!(fill_prices(&r), vec![(Side::Buy, 10, p("99.00"))]);
-    assert_eq!(r.fills[0].ts, ts_of(2));
+    assert_eq!(r.fills[0].ts, bar_ts(2));
     assert_eq!(r.expired_orders, 0);
     // cash 10,00,000 − 990 = 9,99,010; + 10 × 99.80 = 10,00,008.
     assert_eq!(r.final_equity, d("1000008"));
@@ -404,20 +404,18 @@ fn a_limit_sell_exit_fills_when_the_high_trades_through() {
         fill_prices(&r),
         vec![(Side::Buy, 10, p("100")), (Side::Sell, 10, p("102"))]
     );
-    assert_eq!(r.fills[1].ts, ts_of(3));
+    assert_eq!(r.fills[1].ts, bar_ts(3));
     assert_eq!(r.trades[0].pnl, Some(d("20")));
     assert_eq!(r.final_equity, d("1000020"));
 }
 
 #[test]
 fn a_day_limit_not_filled_by_the_end_of_its_ist_day_expires() {
-    let day = days_from_civil(2026, 1, 5);
-    let at = |day: i64, hh: i64, mm: i64| ist_midnight(day) + (hh * 60 + mm) * NANOS_PER_MINUTE;
     let b = vec![
-        bar_at(at(day, 15, 28), ["100.00", "100.50", "99.50", "100.00"]), // BUY limit 95 (Mon)
-        bar_at(at(day, 15, 29), ["100.00", "100.50", "96.00", "97.00"]),  // low 96: no fill
-        bar_at(at(day + 1, 9, 15), ["95.50", "96.00", "94.00", "94.50"]), // Tue: would fill, but expired
-        bar_at(at(day + 1, 9, 16), ["94.50", "95.00", "93.00", "93.50"]),
+        bar_at(day_at(0, 15, 28), ["100.00", "100.50", "99.50", "100.00"]), // BUY limit 95 (Mon)
+        bar_at(day_at(0, 15, 29), ["100.00", "100.50", "96.00", "97.00"]),  // low 96: no fill
+        bar_at(day_at(1, 9, 15), ["95.50", "96.00", "94.00", "94.50"]), // Tue: would fill, but expired
+        bar_at(day_at(1, 9, 16), ["94.50", "95.00", "93.00", "93.50"]),
     ];
     assert_ne!(ist_day(b[1].ts), ist_day(b[2].ts));
     let r = run(config(), vec![buy(0).limit("95")], &b);

@@ -4,11 +4,6 @@
 mod backtest_support;
 use backtest_support::*;
 
-/// `hh:mm` IST on 2026-01-05 (day 0) or a later day.
-fn at(day: i64, hh: i64, mm: i64) -> TimestampNs {
-    ist_midnight(days_from_civil(2026, 1, 5) + day) + (hh * 60 + mm) * NANOS_PER_MINUTE
-}
-
 fn mis() -> BacktestConfig {
     BacktestConfig {
         product: Product::Mis,
@@ -20,10 +15,10 @@ fn mis() -> BacktestConfig {
 #[test]
 fn mis_positions_are_squared_off_at_1520_and_no_entry_fills_after() {
     let b = vec![
-        bar_at(at(0, 15, 18), ["100.00", "100.50", "99.50", "100.00"]), // 0: BUY
-        bar_at(at(0, 15, 19), ["100.00", "101.00", "99.50", "100.50"]), // 1: bought at 100.00
-        bar_at(at(0, 15, 20), ["101.00", "101.50", "100.50", "101.00"]), // 2: squared off at the open 101.00; BUY again
-        bar_at(at(0, 15, 21), ["101.00", "101.50", "100.50", "101.00"]), // 3: the new entry must not fill
+        bar_at(day_at(0, 15, 18), ["100.00", "100.50", "99.50", "100.00"]), // 0: BUY
+        bar_at(day_at(0, 15, 19), ["100.00", "101.00", "99.50", "100.50"]), // 1: bought at 100.00
+        bar_at(day_at(0, 15, 20), ["101.00", "101.50", "100.50", "101.00"]), // 2: squared off at the open 101.00; BUY again
+        bar_at(day_at(0, 15, 21), ["101.00", "101.50", "100.50", "101.00"]), // 3: the new entry must not fill
     ];
     let r = run(mis(), vec![buy(0), buy(2)], &b);
     assert_eq!(
@@ -40,10 +35,10 @@ fn mis_positions_are_squared_off_at_1520_and_no_entry_fills_after() {
 fn an_mis_position_left_open_overnight_is_squared_off_at_that_days_last_close() {
     // The data stops at 15:00 (no 15:20 bar), so the position reaches the next morning.
     let b = vec![
-        bar_at(at(0, 14, 58), ["100.00", "100.50", "99.50", "100.00"]), // 0: SELL (short)
-        bar_at(at(0, 14, 59), ["100.00", "100.50", "99.50", "99.00"]),  // 1: shorted at 100.00
-        bar_at(at(0, 15, 0), ["99.00", "99.50", "98.00", "98.50"]), // 2: last bar of the day, close 98.50
-        bar_at(at(1, 9, 15), ["105.00", "106.00", "104.00", "105.00"]), // 3: gap up: must not hurt the closed short
+        bar_at(day_at(0, 14, 58), ["100.00", "100.50", "99.50", "100.00"]), // 0: SELL (short)
+        bar_at(day_at(0, 14, 59), ["100.00", "100.50", "99.50", "99.00"]),  // 1: shorted at 100.00
+        bar_at(day_at(0, 15, 0), ["99.00", "99.50", "98.00", "98.50"]), // 2: last bar of the day, close 98.50
+        bar_at(day_at(1, 9, 15), ["105.00", "106.00", "104.00", "105.00"]), // 3: gap up: must not hurt the closed short
     ];
     let r = run(mis(), vec![sell(0)], &b);
     assert_eq!(
@@ -52,7 +47,7 @@ fn an_mis_position_left_open_overnight_is_squared_off_at_that_days_last_close() 
     );
     assert_eq!(
         r.fills[1].ts,
-        at(0, 15, 0),
+        day_at(0, 15, 0),
         "squared off at the day's last bar"
     );
     assert_eq!(r.trades[0].pnl, Some(d("15")));
@@ -100,9 +95,9 @@ fn close_out_squares_off_at_the_last_close_and_restates_the_curve() {
 #[test]
 fn a_day_limit_decided_on_the_sessions_last_bar_lives_through_the_next_day() {
     let b = vec![
-        bar_at(at(0, 15, 29), ["100.00", "100.50", "99.50", "100.00"]), // Mon last bar: BUY limit 95
-        bar_at(at(1, 9, 15), ["99.00", "99.50", "96.00", "97.00"]), // Tue: first chance, no fill
-        bar_at(at(1, 9, 16), ["97.00", "97.50", "94.50", "95.00"]), // Tue: trades through 95
+        bar_at(day_at(0, 15, 29), ["100.00", "100.50", "99.50", "100.00"]), // Mon last bar: BUY limit 95
+        bar_at(day_at(1, 9, 15), ["99.00", "99.50", "96.00", "97.00"]), // Tue: first chance, no fill
+        bar_at(day_at(1, 9, 16), ["97.00", "97.50", "94.50", "95.00"]), // Tue: trades through 95
     ];
     let r = run(config(), vec![buy(0).limit("95")], &b);
     assert_eq!(r.expired_orders, 0);
