@@ -165,7 +165,17 @@ impl Roster {
             links,
             (orders_rx, pushed),
         )
-        .map_err(|e| refused("ACCOUNT_FILES", e))?;
+        .map_err(|e| {
+            // No order actor, no account: take it back out of the engine before it trades.
+            let (reply, answer) = ReplyTo::pair();
+            let msg = EngineMsg::RemoveAccount {
+                account: name.clone(),
+                reply,
+            };
+            let _ = self.ask(msg, &answer);
+            self.stats.remove_account(&name);
+            refused("ACCOUNT_FILES", e)
+        })?;
         let _ = self.venues.send(VenueChange::Add {
             index,
             venue: opened.broker.clone(),
