@@ -233,12 +233,13 @@ fn ctrl_c_under_load_drops_the_backlog_and_stops_promptly() {
 #[test]
 fn a_second_ctrl_c_exits_at_once_and_the_next_start_settles_everything() {
     let dir = tmp();
-    // A very slow disk: a graceful stop would take long.
-    let child = loaded_demo(dir.path(), "150");
+    // A very slow disk (half a second per commit): fills keep arriving under the fast demo,
+    // so a graceful stop has at least one commit to finish and the second Ctrl-C comes first.
+    let child = loaded_demo(dir.path(), "500");
     std::thread::sleep(Duration::from_secs(3));
     let asked = Instant::now();
     interrupt(&child);
-    std::thread::sleep(Duration::from_millis(200));
+    std::thread::sleep(Duration::from_millis(100));
     interrupt(&child);
     let (out, took) = stopped(child, asked, Duration::from_secs(20));
     let stdout = String::from_utf8_lossy(&out.stdout);
