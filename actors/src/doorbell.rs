@@ -77,11 +77,12 @@ pub enum WaitPolicy {
 
 impl WaitPolicy {
     /// 2 000 spins (tens of microseconds: a burst of ticks is caught without a wake-up), no
-    /// yielding, then parks of at most 1 ms.
+    /// yielding, then parks of at most 10 ms (a producer's ring ends them; the bound only caps the
+    /// cost of a bug, and each expiry costs a wake-up).
     pub const DEFAULT_SPIN_PARK: WaitPolicy = WaitPolicy::SpinPark {
         spins: 2_000,
         yield_for: Duration::ZERO,
-        park: Duration::from_millis(1),
+        park: Duration::from_millis(10),
     };
 }
 

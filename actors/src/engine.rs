@@ -4,10 +4,9 @@
 //! Each round delivers up to a batch of ring ticks (plus pending ticks now in order), then up to a
 //! batch of inbox messages, so neither input can starve the other. The clock is read once per tick
 //! that arrives alone and once per few ticks of a backlog (see [`crate::latency`]); inbox messages
-//! are not timed, and their [`Ctx::ts`] is the last
-//! tick's time (engine time). The loop ends when the feed is gone and every tick is delivered, or
-//! after a shutdown once ticks and messages are drained (a feed still alive after the grace period
-//! gets one final bounded drain).
+//! are not timed, and their [`Ctx::ts`] is the last tick's time (engine time). The loop ends when
+//! the feed is gone and every tick is delivered, or after a shutdown once ticks and messages are
+//! drained (a feed still alive after the grace period gets one final bounded drain).
 //!
 //! When idle the loop waits through its [`Doorbell`]: after a round that did work it
 //! [`waits`](Doorbell::wait) (spin, then park), after a wait that found nothing it

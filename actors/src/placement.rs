@@ -67,16 +67,6 @@ pub enum WaitMode {
     BusyPoll,
 }
 
-impl WaitMode {
-    /// The name used in configuration, e.g. `busy_poll`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            WaitMode::SpinPark => "spin_park",
-            WaitMode::BusyPoll => "busy_poll",
-        }
-    }
-}
-
 /// Thread layout and link sizing of one engine process.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -124,7 +114,9 @@ impl Default for Placement {
             // Yielding costs a system call per check: on an idle machine it burns the core in the
             // kernel, on a busy one it hands the core away for a whole time slice.
             yield_us: 0,
-            park_timeout_us: 1000,
+            // Wake-ups come from the producers (and shutdown, and the end of the feed); the
+            // timeout only bounds a lost one, and each expiry costs an idle engine a wake-up.
+            park_timeout_us: 10_000,
         }
     }
 }

@@ -375,7 +375,7 @@ pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
         return Err(problem(
             "park_timeout_us",
             format!(
-                "must be 1 to {MAX_WAIT_US} microseconds (default 1000), got {}",
+                "must be 1 to {MAX_WAIT_US} microseconds (default 10000), got {}",
                 p.park_timeout_us
             ),
         ));

@@ -149,7 +149,7 @@ fn each_bad_value_names_its_key() {
         ("[runtime]\nspin_iterations = 1000001\n", "`runtime.spin_iterations`: must be 0 to 1000000 spins (default 2000), got 1000001"),
         ("[runtime]\nyield_us = 1000001\n", "`runtime.yield_us`: must be 0 (park right after spinning, the default) to 1000000 microseconds"),
         ("[runtime]\nwait = \"busy_poll\"\nstrategy_shards = 256\n", "`runtime.wait`: \"busy_poll\" spins the engine and 256 strategy shards on a core each and the feed needs a core too: 258 cores, but this machine has"),
-        ("[runtime]\npark_timeout_us = 0\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds (default 1000), got 0"),
+        ("[runtime]\npark_timeout_us = 0\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds (default 10000), got 0"),
         ("[runtime]\npark_timeout_us = 1000001\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds"),
         ("[runtime]\nshard_cores = [0, 1024]\n", "`runtime.shard_cores[1]`: must be a core id from 0 to 1023, got 1024"),
         ("[runtime.engine]\nname = \"e\"\ncore = 4096\n", "`runtime.engine.core`: must be a core id from 0 to 1023, got 4096"),
