@@ -34,7 +34,8 @@ use sharewise_engine::time::TimestampNs;
 
 /// What an actor sees besides its message: the time, the event bus, and where its output goes.
 pub struct Ctx<'a, O> {
-    /// Monotonic runtime time of this message's pick-up ([`crate::MonoClock::now_ns`]).
+    /// Monotonic runtime time of this message's pick-up ([`crate::MonoClock::now_ns`]); for a tick
+    /// taken from a backlog, the engine's latest reading, at most a few ticks earlier.
     pub mono_ns: u64,
     /// Exchange/engine time of the message being handled, UTC ns (the tick's `ts`).
     pub ts: TimestampNs,

@@ -28,7 +28,11 @@ impl MonoClock {
     /// Nanoseconds since the origin (monotonic; saturates after ~584 years).
     #[inline]
     pub fn now_ns(&self) -> u64 {
-        u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+        // Seconds and nanoseconds in u64 rather than `as_nanos()`'s u128: this runs per tick.
+        let d = Instant::now().saturating_duration_since(self.origin);
+        d.as_secs()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::from(d.subsec_nanos()))
     }
 }
 

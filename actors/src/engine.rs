@@ -1,12 +1,17 @@
 //! The engine thread's loop: ticks from the ring and messages from the inbox into one actor chain,
-//! spin-then-park when idle, stage latency, and the shutdown drain.
+//! waiting by the placement's policy when idle, stage latency, CPU use, and the shutdown drain.
 //!
 //! Each round delivers up to a batch of ring ticks (plus pending ticks now in order), then up to a
 //! batch of inbox messages, so neither input can starve the other. The clock is read once per tick
-//! (see [`crate::latency`]); inbox messages are not timed, and their [`Ctx::ts`] is the last
-//! tick's time (engine time). The loop ends when the feed is gone and every tick is delivered, or
-//! after a shutdown once ticks and messages are drained (a feed still alive after the grace period
-//! gets one final bounded drain).
+//! that arrives alone and once per few ticks of a backlog (see [`crate::latency`]); inbox messages
+//! are not timed, and their [`Ctx::ts`] is the last tick's time (engine time). The loop ends when
+//! the feed is gone and every tick is delivered, or after a shutdown once ticks and messages are
+//! drained (a feed still alive after the grace period gets one final bounded drain).
+//!
+//! When idle the loop waits through its [`Doorbell`]: after a round that did work it
+//! [`waits`](Doorbell::wait) (spin, then park), after a wait that found nothing it
+//! [`rests`](Doorbell::rest) (parks again at once), so a quiet engine does not spin again after
+//! every park timeout.
 //!
 //! The same loop runs on strategy shard threads (with no inbox; see [`crate::shards`]). An engine
 //! fed by shards has *upstream* stages: it does not end while any of them is alive, and before it
@@ -24,9 +29,10 @@ use sharewise_engine::types::Tick;
 
 use crate::actor::{Actor, Ctx};
 use crate::clock::MonoClock;
+use crate::cpu::{CpuMeter, CpuUse};
 use crate::doorbell::{Doorbell, WaitPolicy};
 use crate::events::{Event, EventBus, EventKind};
-use crate::latency::{Stage, StageLatency};
+use crate::latency::{DrainTimer, Stage, StageLatency};
 use crate::mpsc::MpscReceiver;
 use crate::placement::{Placement, ThreadSpec};
 use crate::shutdown::Shutdown;
@@ -53,6 +59,8 @@ pub struct EngineReport<A> {
     pub latency: StageLatency,
     /// Final link counters.
     pub link: LinkSnapshot,
+    /// CPU time the engine thread used over its loop, and the loop's wall time.
+    pub cpu: CpuUse,
 }
 
 /// Adapts a tick-only chain to [`Input`] with no messages.
@@ -117,6 +125,7 @@ where
             chain: unwrap(report.chain),
             latency: report.latency,
             link: report.link,
+            cpu: report.cpu,
         }
     })
 }
@@ -130,8 +139,11 @@ pub(crate) fn run_engine<M, A>(
 where
     A: Actor<In = Input<M>, Out = ()>,
 {
+    let meter = CpuMeter::thread();
     let mut latency = StageLatency::new();
     let mut stop_seen: Option<Instant> = None;
+    // The last wait found no work: the next one parks without spinning first.
+    let mut rested = false;
     let mut sink = |_: ()| {};
     let mut last_ts = 0;
     let mut last_report = env.clock.now_ns();
@@ -180,6 +192,7 @@ where
             publish_latency(&latency, last_ts, &env.events);
         }
         if n > 0 {
+            rested = false;
             continue;
         }
         let has_messages = || inbox.as_ref().is_some_and(|i| i.has_messages());
@@ -191,14 +204,20 @@ where
             }
             continue;
         }
-        env.bell
-            .wait(env.policy, || rx.has_ticks() || has_messages());
+        let has_work = || rx.has_ticks() || has_messages();
+        let found = if rested {
+            env.bell.rest(env.policy, has_work)
+        } else {
+            env.bell.wait(env.policy, has_work)
+        };
+        rested = !found;
     }
     let link = rx.stats().snapshot();
     EngineReport {
         chain,
         latency,
         link,
+        cpu: meter.stop(),
     }
 }
 
@@ -222,8 +241,8 @@ fn publish_latency(latency: &StageLatency, ts: i64, events: &EventBus) {
     }
 }
 
-/// Runs the chain over up to `max` ring ticks (plus ready pending ones); one clock read per tick
-/// and one per batch.
+/// Runs the chain over up to `max` ring ticks (plus ready pending ones), timing them with a
+/// [`DrainTimer`]: one clock read per tick alone, one per segment of queued ticks.
 fn process_ticks<M, A>(
     rx: &mut TickReceiver,
     max: usize,
@@ -235,23 +254,19 @@ fn process_ticks<M, A>(
 where
     A: Actor<In = Input<M>, Out = ()>,
 {
+    if !rx.has_ticks() {
+        return 0;
+    }
     let mut sink = |_: ()| {};
-    let mut prev: Option<u64> = None;
+    let mut timer = DrainTimer::start(env.clock);
     let n = rx.drain(max, |s| {
-        let now = env.clock.now_ns();
-        if let Some(start) = prev {
-            latency.record(Stage::EngineChain, now.saturating_sub(start));
-        }
-        latency.record(Stage::FeedToEngine, now.saturating_sub(s.sent_ns));
+        let now = timer.tick(s.sent_ns, latency);
         chain.handle(
             Input::Tick(s.tick),
             &mut Ctx::new(now, s.tick.ts, &env.events, &mut sink),
         );
-        prev = Some(now);
         *last_ts = s.tick.ts;
     });
-    if let Some(start) = prev {
-        latency.record(Stage::EngineChain, env.clock.now_ns().saturating_sub(start));
-    }
+    timer.finish(latency);
     n
 }

@@ -3,10 +3,11 @@
 //!
 //! | module | what it is for |
 //! | --- | --- |
-//! | [`doorbell`] | spin-then-park waiting for the engine thread, and why no wake-up is lost |
+//! | [`doorbell`] | how the engine thread waits (spin-then-park or busy-poll), and why no wake-up is lost |
 //! | [`mod@tick_link`] | feed → engine SPSC ring of ticks, with per-instrument conflation under overload |
 //! | [`mpsc`] | many-producer link (orders, fills) into the engine thread |
 //! | [`clock`] | the shared monotonic clock and the stamped tick the ring carries |
+//! | [`cpu`] | CPU time of a thread or the process, for engine CPU % figures |
 //! | [`actor`] | the `Actor` trait and same-thread composition by direct calls |
 //! | [`placement`] | which thread runs what (serde config), shard routing, thread spawning/pinning |
 //! | [`supervisor`] | strategies under `catch_unwind`; a failing one is stopped, its instruments flattened or frozen |
@@ -22,12 +23,14 @@
 pub mod actor;
 pub mod clock;
 mod conflate;
+pub mod cpu;
 pub mod doorbell;
 pub mod engine;
 pub mod events;
 pub mod fanout;
 pub mod latency;
 pub mod mpsc;
+mod padded;
 pub mod placement;
 pub mod runtime;
 pub mod shards;
@@ -37,13 +40,14 @@ pub mod tick_link;
 
 pub use actor::{Actor, Chain, Ctx};
 pub use clock::{MonoClock, Stamped};
+pub use cpu::{CpuMeter, CpuUse};
 pub use doorbell::{Doorbell, WaitPolicy};
 pub use engine::{EngineReport, Input};
 pub use events::{Event, EventBus, EventKind, EventStream, Severity};
 pub use fanout::{Delivery, EventFilter, EventHub, EventReceiver};
 pub use latency::{Stage, StageLatency, StageSummary};
 pub use mpsc::{mpsc_link, MpscReceiver, MpscSender, SendError};
-pub use placement::{Placement, PlacementError, ThreadSpec};
+pub use placement::{Placement, PlacementError, ThreadSpec, WaitMode};
 pub use runtime::{FeedPort, Runtime, RuntimeBuilder, ThreadPanicked};
 pub use shards::{ShardSnapshot, Staged};
 pub use shutdown::{Shutdown, SignalError};

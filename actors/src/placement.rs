@@ -8,10 +8,16 @@
 //! one owner. Threads are named; core pinning (via `core_affinity`) is applied only when
 //! `pin_cores` is set and a thread names a core.
 //!
+//! How the engine and shard threads wait for work is [`Placement::wait`]: `spin_park` (the
+//! default; a quiet feed costs next to no CPU, a wake-up costs tens of microseconds) or
+//! `busy_poll` (picks a tick up within a cache-line transfer and spends a whole core per thread,
+//! for a machine with a core to dedicate; pin it). See [`crate::doorbell`].
+//!
 //! ```toml
 //! ring_capacity = 4096
 //! pin_cores = false
 //! strategy_shards = 0
+//! wait = "spin_park"
 //! [feed]
 //! name = "sw-feed"
 //! [engine]
@@ -49,6 +55,18 @@ impl ThreadSpec {
     }
 }
 
+/// How the engine (and strategy shard) threads wait for work; see [`crate::doorbell`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitMode {
+    /// Spin briefly, then park until a producer rings (`spin_iterations`, `yield_us`,
+    /// `park_timeout_us`): next to no CPU when the feed is quiet.
+    #[default]
+    SpinPark,
+    /// Never sleep: poll the inputs continuously, a whole core per waiting thread.
+    BusyPoll,
+}
+
 /// Thread layout and link sizing of one engine process.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -69,12 +87,14 @@ pub struct Placement {
     pub ring_capacity: usize,
     /// Capacity of the many-producer order/fill inbox of the engine.
     pub inbox_capacity: usize,
-    /// Bounded spins before the engine starts yielding its core (then parks).
+    /// How the engine and shard threads wait for work.
+    pub wait: WaitMode,
+    /// `spin_park`: bounded spins before the engine yields its core (if `yield_us`) and parks.
     pub spin_iterations: u32,
-    /// After spinning, how long to keep yielding the core between checks before parking,
-    /// microseconds (0 = park right after spinning).
+    /// `spin_park`: after spinning, how long to keep yielding the core between checks before
+    /// parking, microseconds (0, the default, parks right after spinning).
     pub yield_us: u64,
-    /// Longest park, microseconds.
+    /// `spin_park`: longest park, microseconds.
     pub park_timeout_us: u64,
 }
 
@@ -89,9 +109,14 @@ impl Default for Placement {
             pin_cores: false,
             ring_capacity: 4096,
             inbox_capacity: 1024,
+            wait: WaitMode::SpinPark,
             spin_iterations: 2000,
-            yield_us: 1000,
-            park_timeout_us: 1000,
+            // Yielding costs a system call per check: on an idle machine it burns the core in the
+            // kernel, on a busy one it hands the core away for a whole time slice.
+            yield_us: 0,
+            // Wake-ups come from the producers (and shutdown, and the end of the feed); the
+            // timeout only bounds a lost one, and each expiry costs an idle engine a wake-up.
+            park_timeout_us: 10_000,
         }
     }
 }
@@ -144,12 +169,15 @@ impl Placement {
         }
     }
 
-    /// The engine's spin-then-park policy.
+    /// The engine's wait policy, from `wait` and the `spin_park` settings.
     pub fn wait_policy(&self) -> WaitPolicy {
-        WaitPolicy {
-            spins: self.spin_iterations,
-            yield_for: Duration::from_micros(self.yield_us),
-            park: Duration::from_micros(self.park_timeout_us.max(1)),
+        match self.wait {
+            WaitMode::SpinPark => WaitPolicy::SpinPark {
+                spins: self.spin_iterations,
+                yield_for: Duration::from_micros(self.yield_us),
+                park: Duration::from_micros(self.park_timeout_us.max(1)),
+            },
+            WaitMode::BusyPoll => WaitPolicy::BusyPoll,
         }
     }
 

@@ -64,18 +64,30 @@ impl FeedPort {
     #[inline]
     pub fn send(&mut self, tick: Tick) -> Sent {
         let now = self.clock.now_ns();
+        self.send_at(tick, now)
+    }
+
+    /// Like [`FeedPort::send`], stamped `sent_ns` — a reading of [`FeedPort::clock`] the feed
+    /// already took (when it received the tick), which spares a second clock read per tick.
+    #[inline]
+    pub fn send_at(&mut self, tick: Tick, sent_ns: u64) -> Sent {
         // The engine ring first: a shard's decision on this tick can then only reach the engine
         // after the tick itself is in the engine's ring (see `crate::shards`, "Ordering").
-        let sent = self.tx.send(tick, now);
+        let sent = self.tx.send(tick, sent_ns);
         if self.shards.is_empty() {
             return sent;
         }
         // `shards` was built from `strategy_shards: u32`, so its length fits.
         let shard = shard_index(tick.instrument, self.shards.len() as u32);
         match shard.and_then(|i| self.shards.get_mut(i)) {
-            Some(link) => worse(sent, link.send(tick, now)),
+            Some(link) => worse(sent, link.send(tick, sent_ns)),
             None => sent,
         }
+    }
+
+    /// The runtime's clock: stamps for [`FeedPort::send_at`] come from it.
+    pub fn clock(&self) -> MonoClock {
+        self.clock
     }
 
     /// Whether the feed should stop (shutdown was triggered).
@@ -125,6 +137,7 @@ pub struct RuntimeBuilder {
     pub(crate) events: EventBus,
     pub(crate) shutdown: Shutdown,
     pub(crate) drain_grace: Duration,
+    pub(crate) clock: MonoClock,
 }
 
 impl RuntimeBuilder {
@@ -136,7 +149,15 @@ impl RuntimeBuilder {
             events,
             shutdown: Shutdown::new(),
             drain_grace: Duration::from_millis(500),
+            clock: MonoClock::new(),
         }
+    }
+
+    /// Uses `clock` for the runtime's stamps and stage latency, so that a caller's own readings
+    /// of it (a benchmark's, a feed's receive time) compare with the runtime's.
+    pub fn clock(mut self, clock: MonoClock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Uses an existing shutdown switch (e.g. one wired to SIGINT/SIGTERM).
@@ -174,7 +195,7 @@ impl RuntimeBuilder {
         F: FnOnce(&mut FeedPort) + Send + 'static,
         A: Actor<In = Input<M>, Out = ()> + Send + 'static,
     {
-        let bell = Doorbell::new();
+        let bell = self.doorbell();
         let (tx, rx) = mpsc_link(self.placement.inbox_capacity, bell.clone());
         let runtime = self.start(feed, chain, Some((rx, bell)), |c| c)?;
         Ok((runtime, tx))
@@ -198,16 +219,22 @@ impl RuntimeBuilder {
         let p = &self.placement;
         let (inbox, bell) = match inbox {
             Some((rx, bell)) => (Some(rx), bell),
-            None => (None, Doorbell::new()),
+            None => (None, self.doorbell()),
         };
         let (tx, rx) = tick_link(p.ring_capacity, self.instruments, bell.clone());
-        let clock = MonoClock::new();
+        let clock = self.clock;
         let env = self.engine_env(clock, bell, None);
         let engine = spawn_loop(p, &p.engine, rx, inbox, chain, env, unwrap)?;
         let name = p.engine.name.clone();
         let finish: Finish<A> = Box::new(move || engine.join().map_err(|_| ThreadPanicked(name)));
         let port = FeedPort::new(tx, Box::default(), clock, self.shutdown.clone());
         self.launch(feed, port, Vec::new(), finish)
+    }
+
+    /// A doorbell for a thread waiting by the placement's policy (a busy-polling one spares its
+    /// producers the fence).
+    pub(crate) fn doorbell(&self) -> Doorbell {
+        Doorbell::for_policy(self.placement.wait_policy())
     }
 
     /// The loop environment of a thread waking on `bell`, waiting for `upstream` stages if any.

@@ -51,7 +51,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sharewise_engine::types::Tick;
 
 use crate::actor::{Actor, Chain, Ctx};
-use crate::clock::MonoClock;
 use crate::doorbell::Doorbell;
 use crate::engine::{spawn_loop, EngineReport, Input, TicksOnly};
 use crate::events::{Event, EventBus, EventKind, Severity};
@@ -243,7 +242,7 @@ impl RuntimeBuilder {
         S: Actor<In = Tick, Out = M> + Send + 'static,
         A: Actor<In = Input<M>, Out = ()> + Send + 'static,
     {
-        let bell = Doorbell::new();
+        let bell = self.doorbell();
         let (tx, rx) = mpsc_link(self.placement.inbox_capacity, bell.clone());
         let runtime = if self.placement.strategy_shards == 0 {
             let chain = Inline::new(make_stage(0), account);
@@ -271,7 +270,7 @@ impl RuntimeBuilder {
     {
         let p = &self.placement;
         let n = p.strategy_shards as usize;
-        let clock = MonoClock::new();
+        let clock = self.clock;
         let alive = Arc::new(AtomicUsize::new(n));
         // Every shard's exit guard exists before any thread starts: one whose thread never
         // starts is dropped here (loop `break`, early return) and still counts down, so the
@@ -294,7 +293,7 @@ impl RuntimeBuilder {
         let mut spawned = Ok(());
         for (i, exit) in exits.into_iter().enumerate() {
             let spec = p.shard_thread(i);
-            let shard_bell = Doorbell::new();
+            let shard_bell = self.doorbell();
             let (tx, rx) = tick_link(p.ring_capacity, self.instruments, shard_bell.clone());
             let counters = Arc::new(ShardCounters::default());
             handles.push(ShardHandle {
@@ -377,6 +376,7 @@ where
             },
             latency: report.latency,
             link: report.link,
+            cpu: report.cpu,
         })
     })
 }

@@ -107,7 +107,7 @@ fn cross_thread_overload_keeps_each_instrument_in_order() {
     });
     let mut last = [-1i64; INSTRUMENTS as usize];
     let mut seen = 0u64;
-    let policy = WaitPolicy {
+    let policy = WaitPolicy::SpinPark {
         spins: 50,
         yield_for: Duration::ZERO,
         park: Duration::from_millis(1),
@@ -163,7 +163,7 @@ fn parked_consumer_is_woken_by_a_push() {
             let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
             let engine = thread::spawn(move || {
                 let mut got = Vec::new();
-                let policy = WaitPolicy {
+                let policy = WaitPolicy::SpinPark {
                     spins: 1,
                     yield_for: Duration::ZERO,
                     park: PARK_FOREVER,
@@ -184,6 +184,55 @@ fn parked_consumer_is_woken_by_a_push() {
         },
     );
     assert_eq!(got, vec![0, 1, 2]);
+}
+
+#[test]
+fn resting_consumer_is_woken_by_a_push() {
+    // `rest` parks without spinning first; with parks of hours, only the producer's unpark can
+    // end them within the watchdog's bound.
+    let got = finishes_within(
+        Duration::from_secs(20),
+        "consumer resting on an empty link",
+        || {
+            let bell = Doorbell::new();
+            let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
+            let engine = thread::spawn(move || {
+                let policy = WaitPolicy::SpinPark {
+                    spins: 0,
+                    yield_for: Duration::ZERO,
+                    park: PARK_FOREVER,
+                };
+                let mut got = Vec::new();
+                while got.len() < 3 {
+                    rx.drain(8, |s| got.push(s.tick.ts));
+                    if got.len() < 3 {
+                        bell.rest(policy, || rx.has_ticks());
+                    }
+                }
+                got
+            });
+            for i in 0..3 {
+                thread::sleep(Duration::from_millis(5));
+                tx.send(tick(0, i), 0);
+            }
+            engine.join().expect("engine thread")
+        },
+    );
+    assert_eq!(got, vec![0, 1, 2]);
+}
+
+#[test]
+fn busy_poll_bell_never_parks_and_costs_producers_nothing() {
+    let bell = Doorbell::for_policy(WaitPolicy::BusyPoll);
+    let (mut tx, mut rx) = tick_link(4, 1, bell.clone());
+    // Whatever policy it is handed, a waiter on a busy-poll bell polls (a bounded while) and
+    // returns rather than parking.
+    assert!(!bell.wait(WaitPolicy::default(), || rx.has_ticks()));
+    assert!(!bell.rest(WaitPolicy::default(), || rx.has_ticks()));
+    tx.send(tick(0, 7), 0);
+    assert!(bell.wait(WaitPolicy::BusyPoll, || rx.has_ticks()));
+    assert_eq!(drain_all(&mut rx).len(), 1);
+    assert_eq!((bell.parks(), bell.unparks()), (0, 0));
 }
 
 #[test]

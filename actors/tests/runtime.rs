@@ -218,3 +218,101 @@ fn supervised_chain_on_the_engine_thread_alerts_and_keeps_going() {
     assert!(matches!(alert.kind, EventKind::Alert { .. }));
     assert_eq!(alert.ts, 8, "third tick of instrument 0");
 }
+
+#[test]
+fn end_of_feed_wakes_a_parked_engine() {
+    // The engine parks for hours once the feed falls quiet; the feed then ends. Only the wake-up
+    // that dropping the feed end sends can end that park within the watchdog's bound.
+    let report = finishes_within(Duration::from_secs(20), "end of a quiet feed", || {
+        let (bus, _events) = EventBus::bounded(4);
+        let park_timeout_us = u64::try_from(PARK_FOREVER.as_micros()).expect("fits u64");
+        let slow = Placement {
+            park_timeout_us,
+            spin_iterations: 1,
+            yield_us: 0,
+            ..placement()
+        };
+        let runtime = RuntimeBuilder::new(slow, 4, bus)
+            .spawn(
+                |port| {
+                    for i in 0..3 {
+                        port.send(tick(i));
+                        // Long enough for the engine to take the tick and park again.
+                        thread::sleep(Duration::from_millis(20));
+                    }
+                },
+                Counter {
+                    last: [-1; 4],
+                    ..Counter::default()
+                },
+            )
+            .expect("spawn");
+        runtime.join().expect("threads")
+    });
+    assert_eq!(report.chain.n, 3);
+    assert_eq!(report.link.delivered, 3);
+}
+
+fn busy_poll() -> Placement {
+    Placement {
+        wait: sharewise_actors::WaitMode::BusyPoll,
+        ..placement()
+    }
+}
+
+#[test]
+fn busy_polling_engine_delivers_every_tick_in_order_and_ends() {
+    let (bus, _events) = EventBus::bounded(16);
+    let counter = Counter {
+        last: [-1; 4],
+        ..Counter::default()
+    };
+    let runtime = RuntimeBuilder::new(busy_poll(), 4, bus)
+        .spawn(
+            |port| {
+                for i in 0..5_000 {
+                    port.send(tick(i));
+                    if i % 256 == 0 {
+                        thread::yield_now();
+                    }
+                }
+            },
+            counter,
+        )
+        .expect("spawn");
+    let report = finishes_within(Duration::from_secs(20), "a busy-polling run", move || {
+        runtime.join().expect("threads")
+    });
+    let link = report.link;
+    assert_eq!(report.chain.reordered, 0);
+    assert_eq!(report.chain.n, link.delivered);
+    assert_eq!(link.pushed + link.parked + link.conflated, 5_000);
+    assert_eq!(link.pushed + link.parked, link.delivered);
+    assert_eq!(report.chain.last, [4_996, 4_997, 4_998, 4_999]);
+    assert!(
+        report.cpu.cpu_ns > 0 && report.cpu.wall_ns >= report.cpu.cpu_ns / 2,
+        "{:?}",
+        report.cpu
+    );
+}
+
+#[test]
+fn shutdown_stops_a_busy_polling_engine() {
+    let report = finishes_within(Duration::from_secs(20), "shutdown of a busy poll", || {
+        let (bus, _events) = EventBus::bounded(4);
+        let runtime = RuntimeBuilder::new(busy_poll(), 4, bus)
+            .drain_grace(Duration::ZERO)
+            .spawn(
+                |port| {
+                    while !port.is_stopping() {
+                        thread::sleep(Duration::from_millis(1))
+                    }
+                },
+                Counter::default(),
+            )
+            .expect("spawn");
+        thread::sleep(Duration::from_millis(10));
+        runtime.shutdown_and_join().expect("threads")
+    });
+    assert_eq!(report.chain.n, 0);
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Deserialize;
-use sharewise_actors::{OnFailure, Placement};
+use sharewise_actors::{OnFailure, Placement, WaitMode};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::strategy::{ParamError, Params, StrategyError};
 
@@ -369,13 +369,13 @@ pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
         ));
     }
     if p.yield_us > MAX_WAIT_US {
-        return Err(problem("yield_us", format!("must be 0 (park right after spinning) to {MAX_WAIT_US} microseconds (default 1000), got {}", p.yield_us)));
+        return Err(problem("yield_us", format!("must be 0 (park right after spinning, the default) to {MAX_WAIT_US} microseconds, got {}", p.yield_us)));
     }
     if !(1..=MAX_WAIT_US).contains(&p.park_timeout_us) {
         return Err(problem(
             "park_timeout_us",
             format!(
-                "must be 1 to {MAX_WAIT_US} microseconds (default 1000), got {}",
+                "must be 1 to {MAX_WAIT_US} microseconds (default 10000), got {}",
                 p.park_timeout_us
             ),
         ));
@@ -400,6 +400,8 @@ pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
     if p.strategy_shards > MAX_STRATEGY_SHARDS {
         return Err(problem("strategy_shards", format!("must be at most {MAX_STRATEGY_SHARDS} (0 runs strategies on the engine thread), got {}", p.strategy_shards)));
     }
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    check_busy_poll(p, cores).map_err(|m| problem("wait", m))?;
     for (key, name) in [
         ("feed.name", &p.feed.name),
         ("engine.name", &p.engine.name),
@@ -419,6 +421,32 @@ pub(crate) fn validate_runtime(p: &Placement) -> Result<(), Problem> {
             format!("{e}; give each thread its own name"),
         )
     })
+}
+
+/// `wait = "busy_poll"` spends a whole core on every waiting thread (the engine and each strategy
+/// shard); with the feed needing one more, it must fit in `cores` (0 = unknown, not checked), or
+/// the spinning threads take turns on a core and every tick waits out a time slice.
+fn check_busy_poll(p: &Placement, cores: usize) -> Result<(), String> {
+    if p.wait != WaitMode::BusyPoll || cores == 0 {
+        return Ok(());
+    }
+    let shards = p.strategy_shards as usize;
+    let polling = 1 + shards;
+    if polling < cores {
+        return Ok(());
+    }
+    let (who, fewer) = match shards {
+        0 => ("the engine thread on a core of its own".to_string(), ""),
+        1 => (
+            "the engine and 1 strategy shard on a core each".to_string(),
+            ", or fewer strategy_shards",
+        ),
+        n => (
+            format!("the engine and {n} strategy shards on a core each"),
+            ", or fewer strategy_shards",
+        ),
+    };
+    Err(format!("\"busy_poll\" spins {who} and the feed needs a core too: {} cores, but this machine has {cores}; use \"spin_park\" (the default){fewer}", polling + 1))
 }
 
 /// Each symbol valid and listed once.
@@ -519,5 +547,29 @@ mod tests {
         );
         p.engine.name = String::new();
         assert_eq!(validate_runtime(&p).unwrap_err().0, "runtime.engine.name");
+    }
+
+    #[test]
+    fn busy_poll_must_leave_the_feed_a_core() {
+        let busy = |strategy_shards| Placement {
+            wait: WaitMode::BusyPoll,
+            strategy_shards,
+            ..Placement::default()
+        };
+        assert_eq!(check_busy_poll(&busy(0), 2), Ok(()));
+        assert_eq!(check_busy_poll(&busy(2), 4), Ok(()));
+        assert_eq!(check_busy_poll(&busy(0), 0), Ok(()), "core count unknown");
+        assert_eq!(
+            check_busy_poll(&Placement::default(), 1),
+            Ok(()),
+            "spin_park"
+        );
+        assert_eq!(
+            check_busy_poll(&busy(0), 1).unwrap_err(),
+            "\"busy_poll\" spins the engine thread on a core of its own and the feed needs a core too: 2 cores, but this machine has 1; use \"spin_park\" (the default)"
+        );
+        assert!(check_busy_poll(&busy(2), 3).unwrap_err().contains(
+            "spins the engine and 2 strategy shards on a core each and the feed needs a core too: 4 cores, but this machine has 3; use \"spin_park\" (the default), or fewer strategy_shards"
+        ));
     }
 }

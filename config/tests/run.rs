@@ -143,8 +143,9 @@ fn each_bad_value_names_its_key() {
         ("[runtime]\ninbox_capacity = 0\n", "`runtime.inbox_capacity`: must be 2 to 1048576 messages"),
         ("[runtime]\ninbox_capacity = 1048577\n", "`runtime.inbox_capacity`: must be 2 to 1048576 messages"),
         ("[runtime]\nspin_iterations = 1000001\n", "`runtime.spin_iterations`: must be 0 to 1000000 spins (default 2000), got 1000001"),
-        ("[runtime]\nyield_us = 1000001\n", "`runtime.yield_us`: must be 0 (park right after spinning) to 1000000 microseconds"),
-        ("[runtime]\npark_timeout_us = 0\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds (default 1000), got 0"),
+        ("[runtime]\nyield_us = 1000001\n", "`runtime.yield_us`: must be 0 (park right after spinning, the default) to 1000000 microseconds"),
+        ("[runtime]\nwait = \"busy_poll\"\nstrategy_shards = 256\n", "`runtime.wait`: \"busy_poll\" spins the engine and 256 strategy shards on a core each and the feed needs a core too: 258 cores, but this machine has"),
+        ("[runtime]\npark_timeout_us = 0\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds (default 10000), got 0"),
         ("[runtime]\npark_timeout_us = 1000001\n", "`runtime.park_timeout_us`: must be 1 to 1000000 microseconds"),
         ("[runtime]\nshard_cores = [0, 1024]\n", "`runtime.shard_cores[1]`: must be a core id from 0 to 1023, got 1024"),
         ("[runtime.engine]\nname = \"e\"\ncore = 4096\n", "`runtime.engine.core`: must be a core id from 0 to 1023, got 4096"),
@@ -187,6 +188,28 @@ fn mistakes_inside_an_array_of_tables_point_at_their_line() {
     let e = err("[runtime]\npin_cores = false\nrings = 3\n");
     assert!(
         e.starts_with("u.toml:3: `runtime.rings`: unknown field `rings`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_engine_wait_is_spin_park_unless_set_and_a_typo_names_both() {
+    let s = Settings::from_toml_str("", "u.toml").unwrap();
+    assert_eq!(s.runtime.wait, sharewise_actors::WaitMode::SpinPark);
+    assert!(matches!(
+        s.runtime.wait_policy(),
+        sharewise_actors::WaitPolicy::SpinPark { .. }
+    ));
+    let s = Settings::from_toml_str("[runtime]\nwait = \"busy_poll\"\n", "u.toml").unwrap();
+    assert_eq!(
+        s.runtime.wait_policy(),
+        sharewise_actors::WaitPolicy::BusyPoll
+    );
+    let e = err("[runtime]\npin_cores = true\nwait = \"busy\"\n");
+    assert!(
+        e.starts_with(
+            "u.toml:3: `runtime.wait`: unknown variant `busy`, expected `spin_park` or `busy_poll`"
+        ),
         "{e}"
     );
 }

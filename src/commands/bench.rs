@@ -25,36 +25,40 @@ enum BenchWhat {
     /// Whole-run, whole-command (report written) and engine-only bars/s for SMA(10)/SMA(30) on
     /// generated minute bars, and the report writer's MB/s.
     Backtest(BacktestBenchArgs),
-    /// Tick → decision latency through the actor runtime (feed + engine thread) vs. a plain rtrb baseline.
+    /// Tick → decision latency through the actor runtime (feed + engine thread), waiting by
+    /// spin_park and by busy_poll, vs. a plain rtrb baseline over a sweep of feed rates; engine
+    /// CPU; flat-out throughput.
     Pipeline(PipelineBenchArgs),
 }
 
 /// Options of `sharewise bench pipeline`.
 #[derive(Args, Debug)]
 pub struct PipelineBenchArgs {
-    /// Ticks to send (10 instruments, round-robin).
-    #[arg(long, default_value_t = 1_000_000)]
-    ticks: usize,
-    /// Feed rate for the latency runs, ticks per second (0 = as fast as possible, which measures
-    /// queueing); maximum throughput is always measured flat out as well.
-    #[arg(long, default_value_t = 100_000)]
-    rate: u64,
-    /// Alternating runtime/baseline rounds the latency runs are split into.
+    /// Feed rates of the latency sweep, ticks per second, comma-separated.
+    #[arg(long, alias = "rate", value_delimiter = ',', default_values_t = sharewise_benches::pipeline::DEFAULT_RATES)]
+    rates: Vec<u64>,
+    /// Seconds of feed per contender at each rate (split over the rounds).
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Rounds that alternate baseline, spin_park and busy_poll (at every rate and flat out).
     #[arg(long, default_value_t = 4)]
     rounds: usize,
+    /// Ticks per contender for the flat-out throughput runs (0 skips them).
+    #[arg(long, default_value_t = 3_000_000)]
+    ticks: usize,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
-    /// Engine wait policy: spins before yielding (default: `[runtime] spin_iterations`).
+    /// spin_park: spins before parking (default: `[runtime] spin_iterations`).
     #[arg(long)]
     spins: Option<u32>,
-    /// Engine wait policy: microseconds of yielding before parking (default: `[runtime] yield_us`).
+    /// spin_park: microseconds of yielding before parking (default: `[runtime] yield_us`).
     #[arg(long)]
     yield_us: Option<u64>,
-    /// Engine wait policy: longest park, microseconds (default: `[runtime] park_timeout_us`).
+    /// spin_park: longest park, microseconds (default: `[runtime] park_timeout_us`).
     #[arg(long)]
     park_us: Option<u64>,
-    /// Pin the feed thread to core 0 and the engine thread to core 1 (both runs).
+    /// Pin the feed thread to core 0 and the engine thread to core 1 (every contender).
     #[arg(long)]
     pin: bool,
 }
@@ -86,7 +90,15 @@ pub fn run(args: BenchArgs) -> Result<()> {
 
 /// Runs `sharewise bench pipeline`.
 fn pipeline(args: PipelineBenchArgs) -> Result<()> {
-    anyhow::ensure!(args.ticks > 0, "--ticks must be > 0");
+    anyhow::ensure!(
+        !args.rates.is_empty() && args.rates.iter().all(|r| *r > 0),
+        "--rates must list feed rates above 0 ticks/s, e.g. 300,3000"
+    );
+    anyhow::ensure!(
+        args.seconds.is_finite() && args.seconds > 0.0,
+        "--seconds must be above 0, got {}",
+        args.seconds
+    );
     let defaults = sharewise_actors::Placement::default();
     let placement = sharewise_actors::Placement {
         spin_iterations: args.spins.unwrap_or(defaults.spin_iterations),
@@ -103,69 +115,126 @@ fn pipeline(args: PipelineBenchArgs) -> Result<()> {
         },
         ..defaults
     };
-    let r = sharewise_benches::pipeline::run(args.ticks, args.rate, &placement, args.rounds)
-        .context("running the pipeline benchmark")?;
+    let options = sharewise_benches::pipeline::SweepOptions {
+        rates: args.rates,
+        seconds: args.seconds,
+        rounds: args.rounds,
+        flat_ticks: args.ticks,
+        placement,
+    };
+    let r =
+        sharewise_benches::pipeline::sweep(&options).context("running the pipeline benchmark")?;
     if args.json {
         say!("{}", serde_json::to_string(&r)?);
-        return Ok(());
-    }
-    let rate = if r.rate == 0 {
-        "as fast as possible".to_string()
     } else {
-        format!("{} ticks/s", r.rate)
+        print_pipeline(&r);
+    }
+    Ok(())
+}
+
+/// The human-readable table of `sharewise bench pipeline`.
+fn print_pipeline(r: &sharewise_benches::pipeline::SweepReport) {
+    let pinned = if r.pinned {
+        "feed on core 0, engine on core 1"
+    } else {
+        "threads unpinned"
     };
-    say!("pipeline benchmark: {} ticks, {} instruments, feed {rate} in {} alternating rounds; SMA(10)/SMA(30) → risk review (fixed 10 shares); engine waits: {} spins, {} µs yielding, parks ≤ {} µs", r.ticks, r.instruments, r.rounds, r.spins, r.yield_us, r.park_us);
+    say!("pipeline benchmark: SMA(10)/SMA(30) → risk review (fixed 10 shares), {} instruments; at each rate baseline, spin_park and busy_poll alternate over {} rounds, {} s of feed each; spin_park: {} spins, {} µs yielding, parks ≤ {} µs; {pinned}; (others N) = cores other processes used meanwhile", r.instruments, r.rounds, r.seconds, r.spins, r.yield_us, r.park_us);
     say!(
-        "  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}",
-        "tick → decision (ns)",
+        "  {:>13}  {:<20} {:>9} {:>9} {:>9} {:>9} {:>12} {:>13} {:>10}",
+        "rate/s",
+        "tick → decision, µs",
         "p50",
         "p99",
         "p99.9",
         "max",
-        "max ticks/s"
+        "engine CPU %",
+        "process CPU %",
+        "conflated"
     );
-    let row = |name: &str, l: &sharewise_benches::pipeline::Latency, tps: f64| {
+    for row in &r.rates {
+        let contenders = [
+            ("baseline", &row.baseline),
+            ("spin_park (default)", &row.spin_park),
+            ("busy_poll", &row.busy_poll),
+        ];
+        for (i, (name, c)) in contenders.into_iter().enumerate() {
+            let rate = match i {
+                0 => row.rate.to_string(),
+                1 => others(row.others_cores),
+                _ => String::new(),
+            };
+            let l = &c.decision;
+            say!(
+                "  {rate:>13}  {name:<20} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>12.1} {:>13.1} {:>10}",
+                us(l.p50_ns),
+                us(l.p99_ns),
+                us(l.p999_ns),
+                us(l.max_ns),
+                c.engine_cpu_pct,
+                c.process_cpu_pct,
+                c.conflated
+            );
+        }
+    }
+    print_flat_out(&r.flat_out);
+    print_targets(r);
+}
+
+/// Other processes' CPU during a measurement, for the table's first column.
+fn others(cores: Option<f64>) -> String {
+    cores.map_or(String::new(), |c| format!("(others {c:.1})"))
+}
+
+/// Nanoseconds as microseconds.
+fn us(ns: u64) -> f64 {
+    ns as f64 / 1000.0
+}
+
+/// The flat-out lines of `sharewise bench pipeline`.
+fn print_flat_out(f: &sharewise_benches::pipeline::FlatOut) {
+    if f.ticks == 0 {
+        return;
+    }
+    let others = f.others_cores.map_or(String::new(), |c| {
+        format!("; other processes used {c:.1} cores meanwhile")
+    });
+    say!(
+        "  flat out, {} ticks each, median of the rounds: ticks handled/s (offered/s){others}",
+        f.ticks
+    );
+    let rows = [
+        ("baseline", &f.baseline, None),
+        ("spin_park (default)", &f.spin_park, Some(f.ratio_spin_park)),
+        ("busy_poll", &f.busy_poll, Some(f.ratio_busy_poll)),
+    ];
+    for (name, t, ratio) in rows {
+        let vs = ratio.map_or(String::new(), |x| format!("  {x:.2}× baseline"));
         say!(
-            "  {name:<26} {:>10} {:>10} {:>10} {:>12} {:>14.0}",
-            l.p50_ns,
-            l.p99_ns,
-            l.p999_ns,
-            l.max_ns,
-            tps
+            "    {name:<20} {:>6.2} M ({:.2} M; rounds {:.2}–{:.2} M), engine CPU {:.0} %, conflated {}{vs}",
+            t.ticks_per_s / 1e6,
+            t.offered_per_s / 1e6,
+            t.min_ticks_per_s / 1e6,
+            t.max_ticks_per_s / 1e6,
+            t.engine_cpu_pct,
+            t.conflated
         );
+    }
+}
+
+/// The targets line of `sharewise bench pipeline`.
+fn print_targets(r: &sharewise_benches::pipeline::SweepReport) {
+    let yes = |b: bool| if b { "met" } else { "NOT met" };
+    let t = &r.targets;
+    let cpu = match t.default_cpu_at_300_within_5pct {
+        Some(b) => yes(b),
+        None => "not measured (300/s not swept)",
     };
-    row("runtime", &r.runtime.decision, r.ticks_per_s);
-    row(
-        "baseline (rtrb, spin)",
-        &r.baseline.decision,
-        r.baseline_ticks_per_s,
-    );
-    say!(
-        "  {:<26} {:>10} {:>10} {:>10} {:>12} {:>14}",
-        "runtime, order intents",
-        r.runtime.intent.p50_ns,
-        r.runtime.intent.p99_ns,
-        r.runtime.intent.p999_ns,
-        r.runtime.intent.max_ns,
-        format!("({})", r.runtime.intent.count)
-    );
-    say!(
-        "  runtime / baseline: p50 {:.2}x, p99 {:.2}x",
-        r.ratio_p50,
-        r.ratio_p99
-    );
-    say!(
-        "  runtime stages: feed→engine p50 {} / p99 {} ns, engine chain p50 {} / p99 {} ns",
-        r.stage_feed_to_engine.p50,
-        r.stage_feed_to_engine.p99,
-        r.stage_engine_chain.p50,
-        r.stage_engine_chain.p99
-    );
-    say!(
-        "  link: delivered {}, conflated {}, dropped {}, parked {}; intents {} (runtime) / {} (baseline)",
-        r.delivered, r.conflated, r.dropped, r.parked, r.runtime.intents, r.baseline.intents
-    );
-    Ok(())
+    let flat = match t.throughput_at_least_0_8x {
+        Some(b) => yes(b),
+        None => "not measured",
+    };
+    say!("  targets: busy_poll p50/p99 within 1.5× of the baseline at every rate: {}; spin_park p99 < 200 µs at every rate: {}; spin_park engine CPU ≤ 5 % at 300/s: {cpu}; flat out ≥ 0.8× the baseline: {flat}", yes(t.busy_poll_within_1_5x), yes(t.default_p99_under_200us));
 }
 
 /// Runs `sharewise bench backtest`.
