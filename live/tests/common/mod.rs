@@ -305,24 +305,9 @@ impl AccountRig {
     }
 }
 
-/// The `type` field an event carries in JSON.
-pub fn type_of(kind: &EventKind) -> &'static str {
-    match kind {
-        EventKind::TickSample { .. } => "tick_sample",
-        EventKind::Signal { .. } => "signal",
-        EventKind::RiskAccept { .. } => "risk_accept",
-        EventKind::RiskReject { .. } => "risk_reject",
-        EventKind::Order { .. } => "order",
-        EventKind::Fill { .. } => "fill",
-        EventKind::Pnl { .. } => "pnl",
-        EventKind::Alert { .. } => "alert",
-        EventKind::Latency { .. } => "latency",
-        EventKind::Command { .. } => "command",
-    }
-}
-
+/// The JSON `type` names of `kinds`, in order.
 pub fn types(kinds: &[EventKind]) -> Vec<&'static str> {
-    kinds.iter().map(type_of).collect()
+    kinds.iter().map(EventKind::type_name).collect()
 }
 
 /// The journal's `Created` event for `order`: INFY, by the auto strategy, no exits.
