@@ -25,7 +25,6 @@ pub mod clock;
 mod conflate;
 pub mod cpu;
 pub mod doorbell;
-pub mod engine;
 pub mod events;
 pub mod fanout;
 pub mod latency;
@@ -35,6 +34,7 @@ pub mod placement;
 pub mod runtime;
 pub mod shards;
 pub mod shutdown;
+pub mod stage_loop;
 pub mod supervisor;
 pub mod tick_link;
 
@@ -42,7 +42,6 @@ pub use actor::{Actor, Chain, Ctx};
 pub use clock::{MonoClock, Stamped};
 pub use cpu::{CpuMeter, CpuUse};
 pub use doorbell::{Doorbell, WaitPolicy};
-pub use engine::{EngineReport, Input};
 pub use events::{Event, EventBus, EventKind, EventStream, Severity};
 pub use fanout::{Delivery, EventFilter, EventHub, EventReceiver};
 pub use latency::{Stage, StageLatency, StageSummary};
@@ -51,6 +50,7 @@ pub use placement::{Placement, PlacementError, ThreadSpec, WaitMode};
 pub use runtime::{FeedPort, Runtime, RuntimeBuilder, ThreadPanicked};
 pub use shards::{ShardSnapshot, Staged};
 pub use shutdown::{Shutdown, SignalError};
+pub use stage_loop::{EngineReport, Input};
 pub use supervisor::{
     Decision, InstrumentMode, OnFailure, StrategyFault, SupervisedStrategy, Supervisor,
 };

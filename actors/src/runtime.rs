@@ -5,7 +5,7 @@
 //! The feed is a closure that receives a [`FeedPort`] and loops until the source ends or
 //! [`FeedPort::is_stopping`] says so; returning drops the rings' producer ends. The engine thread
 //! runs the actor chain (an [`Actor`] from [`Tick`] to `()`, or from [`Input`] when the runtime has
-//! an inbox) — see [`crate::engine`] for its loop. It returns when the feed is gone and every tick
+//! an inbox) — see [`crate::stage_loop`] for its loop. It returns when the feed is gone and every tick
 //! is delivered, or — after a shutdown — when the ring, pending slots and inbox are drained (or
 //! [`RuntimeBuilder::drain_grace`] has passed with the feed still alive).
 //!
@@ -26,12 +26,12 @@ use sharewise_engine::types::Tick;
 use crate::actor::Actor;
 use crate::clock::MonoClock;
 use crate::doorbell::Doorbell;
-use crate::engine::{spawn_loop, EngineEnv, EngineReport, Input, TicksOnly};
 use crate::events::EventBus;
 use crate::mpsc::{mpsc_link, MpscReceiver, MpscSender};
 use crate::placement::{shard_index, Placement};
 use crate::shards::{ShardHandle, ShardSnapshot};
 use crate::shutdown::Shutdown;
+use crate::stage_loop::{spawn_loop, EngineEnv, EngineReport, Input, TicksOnly};
 use crate::tick_link::{tick_link, LinkSnapshot, LinkStats, Sent, TickSender};
 
 /// The feed thread's handle on its tick links (the engine's, plus one per strategy shard).

@@ -10,7 +10,7 @@
 //! loop's own. Inbox messages from other producers (the order actor) reach the account as before.
 //!
 //! **Sharded** (`strategy_shards = N > 0`). N shard threads `"{shard_name_prefix}-{i}"`, pinned
-//! per `shard_cores` when `pin_cores`, each run the engine's own loop ([`crate::engine`]) over its
+//! per `shard_cores` when `pin_cores`, each run the engine's own loop ([`crate::stage_loop`]) over its
 //! stage, fed by its own SPSC tick link (conflation, spin-then-park). The feed sends every tick to
 //! the engine ring (the account still sees every tick: marks, stops) and to the ring of the shard
 //! [`Placement::shard_of`] its instrument. A stage's messages go into the engine inbox through a
@@ -52,10 +52,10 @@ use sharewise_engine::types::Tick;
 
 use crate::actor::{Actor, Chain, Ctx};
 use crate::doorbell::Doorbell;
-use crate::engine::{spawn_loop, EngineReport, Input, TicksOnly};
 use crate::events::{Event, EventBus, EventKind, Severity};
 use crate::mpsc::{mpsc_link, MpscReceiver, MpscSender};
 use crate::runtime::{FeedPort, Finish, Runtime, RuntimeBuilder, ThreadPanicked};
+use crate::stage_loop::{spawn_loop, EngineReport, Input, TicksOnly};
 use crate::tick_link::{tick_link, LinkSnapshot, LinkStats};
 
 #[cfg(doc)]

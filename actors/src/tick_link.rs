@@ -33,7 +33,7 @@ use std::sync::atomic::{fence, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rtrb::{Consumer, Producer, RingBuffer};
-use sharewise_engine::types::Tick;
+use sharewise_engine::types::{InstrumentId, Price, Tick};
 
 use crate::clock::Stamped;
 use crate::conflate::{PendingSlots, Put};
@@ -114,7 +114,8 @@ pub fn tick_link(
     instruments: usize,
     bell: Doorbell,
 ) -> (TickSender, TickReceiver) {
-    let (producer, consumer) = RingBuffer::new(capacity.max(1));
+    let (mut producer, mut consumer) = RingBuffer::new(capacity.max(1));
+    touch_every_slot(&mut producer, &mut consumer);
     let shared = Arc::new(Shared {
         slots: PendingSlots::new(instruments),
         stats: Arc::default(),
@@ -134,6 +135,27 @@ pub fn tick_link(
         delivered: 0,
     };
     (tx, rx)
+}
+
+/// Writes and takes back one placeholder tick per ring slot, so the ring's memory is mapped now
+/// rather than by page faults under the first lap of live ticks.
+fn touch_every_slot(producer: &mut Producer<Stamped>, consumer: &mut Consumer<Stamped>) {
+    let placeholder = Stamped {
+        tick: Tick {
+            ts: 0,
+            instrument: InstrumentId(0),
+            price: Price::ZERO,
+            qty: 0,
+        },
+        sent_ns: 0,
+    };
+    let free = producer.slots();
+    if let Ok(chunk) = producer.write_chunk_uninit(free) {
+        chunk.fill_from_iter(std::iter::repeat(placeholder));
+    }
+    if let Ok(chunk) = consumer.read_chunk(consumer.slots()) {
+        chunk.commit_all();
+    }
 }
 
 /// What [`TickSender::send`] did with a tick.

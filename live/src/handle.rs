@@ -31,6 +31,7 @@ use crate::event_writer::EventWriter;
 use crate::feed::driver::FeedSummary;
 use crate::layout::AccountDir;
 use crate::messages::{EngineMsg, OrderMsg, ReplyTo};
+use crate::off_async::off_async;
 use crate::order_actor::OrderActorReport;
 use crate::reconcile::Reconciled;
 use crate::roster::Roster;
@@ -118,7 +119,9 @@ pub(crate) fn ask_engine<T>(
 impl AccountRunning {
     /// Asks the account's order actor to stop once it has handled what is queued.
     pub(crate) fn ask_stop(&self, cancel_open: bool) {
-        let _ = self.orders_tx.blocking_send(OrderMsg::Stop { cancel_open });
+        off_async(|| {
+            let _ = self.orders_tx.blocking_send(OrderMsg::Stop { cancel_open });
+        });
     }
 
     /// Waits for the order actor to end (after [`ask_stop`](Self::ask_stop)); what the account
@@ -151,9 +154,12 @@ impl AccountRunning {
 impl Daemon {
     /// Opens every account in `opts.data_dir` (pairing, reconciliation, comparison), spawns the
     /// feed, engine, order, event and status threads, and returns while they run.
+    /// Blocking; callable from an async runtime's thread too (the work then runs on a plain one).
     pub fn start(opts: DaemonOptions) -> Result<DaemonHandle, LiveError> {
-        let prepared = crate::launch::prepare(&opts)?;
-        crate::launch::spawn(opts, prepared)
+        off_async(|| {
+            let prepared = crate::launch::prepare(&opts)?;
+            crate::launch::spawn(opts, prepared)
+        })
     }
 }
 
@@ -211,11 +217,8 @@ impl DaemonHandle {
     /// trades from the next tick. Published as a `command` event.
     pub fn add_account(&self, by: &str, account: AccountSection) -> Result<Ack, Refusal> {
         let name = account.name.clone();
-        let outcome = self
-            .running
-            .roster
-            .add(account)
-            .map(|message| Ack { message });
+        let roster = &self.running.roster;
+        let outcome = off_async(|| roster.add(account)).map(|message| Ack { message });
         self.audit(by, &name, format!("add account {name}"), outcome.as_ref());
         outcome
     }

@@ -43,6 +43,7 @@ pub mod inspect;
 pub mod launch;
 pub mod layout;
 pub mod messages;
+mod off_async;
 pub mod order_actor;
 pub mod pairing;
 pub mod progress;

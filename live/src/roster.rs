@@ -220,16 +220,8 @@ impl Roster {
             ));
         };
         let place = leaving.books.dir.dir.display().to_string();
-        // A plain thread: the caller may be inside an async runtime, where blocking is refused.
-        let summary = std::thread::scope(|s| {
-            s.spawn(|| {
-                leaving.ask_stop(true);
-                leaving.finish()
-            })
-            .join()
-        })
-        .map_err(|_| Refusal::new("NO_ANSWER", "the account's order actor panicked"))?
-        .map_err(|e| refused("ACCOUNT_FILES", e))?;
+        leaving.ask_stop(true);
+        let summary = leaving.finish().map_err(|e| refused("ACCOUNT_FILES", e))?;
         let differ = !summary.orders.differences.is_empty();
         if let Ok(mut removed) = self.removed.lock() {
             removed.push(summary);

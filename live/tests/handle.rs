@@ -214,3 +214,33 @@ fn halted_mid_run_the_account_sends_no_orders_then_flattens_when_reducing() {
     );
     assert_eq!(commands[1]["ok"].as_bool(), Some(false));
 }
+
+#[test]
+fn a_daemon_driven_from_inside_an_async_runtime_starts_adds_removes_and_joins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let summary = runtime.block_on(async {
+        let daemon = Daemon::start(options(dir.path())).expect("start");
+        let mut rx = daemon.subscribe(EventFilter::all(), 100_000);
+        let placed = until(&mut rx, Duration::from_secs(60), |k| {
+            matches!(k, EventKind::Fill { .. })
+        });
+        assert!(!placed.is_empty(), "no fill within a minute");
+        let second = sharewise_config::AccountSection {
+            name: "second".into(),
+            ..Default::default()
+        };
+        daemon.add_account("test", second).expect("add an account");
+        daemon
+            .remove_account("test", "second")
+            .expect("remove it, flat");
+        daemon.shutdown();
+        daemon.join()
+    });
+    let summary = summary.expect("join inside a runtime");
+    let main = summary.account(DEFAULT_ACCOUNT).expect("the main account");
+    assert_eq!(main.duplicate_placements, 0);
+}

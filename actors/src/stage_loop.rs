@@ -1,5 +1,6 @@
-//! The engine thread's loop: ticks from the ring and messages from the inbox into one actor chain,
-//! waiting by the placement's policy when idle, stage latency, CPU use, and the shutdown drain.
+//! The loop of an engine (or strategy shard) thread: ticks from the ring and messages from the
+//! inbox into one actor chain, waiting by the placement's policy when idle, stage latency, CPU use,
+//! and the shutdown drain.
 //!
 //! Each round delivers up to a batch of ring ticks (plus pending ticks now in order), then up to a
 //! batch of inbox messages, so neither input can starve the other. The clock is read once per tick
@@ -140,59 +141,20 @@ where
     A: Actor<In = Input<M>, Out = ()>,
 {
     let meter = CpuMeter::thread();
-    let mut latency = StageLatency::new();
-    let mut stop_seen: Option<Instant> = None;
-    // The last wait found no work: the next one parks without spinning first.
-    let mut rested = false;
-    let mut sink = |_: ()| {};
-    let mut last_ts = 0;
-    let mut last_report = env.clock.now_ns();
-    // Only an engine fed by other stages needs ticks before messages (see the module docs).
-    let causal = env.upstream.is_some();
+    let mut state = LoopState::new(&env);
     loop {
-        let mut max = BATCH;
-        let mut last = false;
-        if env.shutdown.is_triggered() {
-            // Drain to empty; a feed still alive after `grace` gets one final bounded drain — but
-            // only once the upstream stages are gone, since their last decisions are still coming.
-            let since = *stop_seen.get_or_insert_with(Instant::now);
-            if since.elapsed() >= env.grace && env.upstream_done() {
-                (max, last) = (rx.depth(), true);
-            }
-        }
-        let mut n = process_ticks(&mut rx, max, &mut chain, &mut latency, &mut last_ts, &env);
+        let (max, last) = state.round_limit(&rx, &env);
+        let mut n = process_ticks(&mut rx, max, &mut chain, &mut state, &env);
         if let Some(inbox) = &inbox {
             let max = if last { inbox.depth() } else { BATCH };
-            for _ in 0..max {
-                let Some(msg) = inbox.try_recv() else { break };
-                if causal && rx.has_ticks() {
-                    // The feed pushes a tick into this ring before the shard's, so the tick behind
-                    // this message is already here: deliver up to what the ring holds now (bounded)
-                    // and the account sees that tick first.
-                    let depth = rx.depth();
-                    n +=
-                        process_ticks(&mut rx, depth, &mut chain, &mut latency, &mut last_ts, &env);
-                }
-                let now = env.clock.now_ns();
-                chain.handle(
-                    Input::Message(msg),
-                    &mut Ctx::new(now, last_ts, &env.events, &mut sink),
-                );
-                n += 1;
-            }
+            n += process_messages(&mut rx, inbox, max, &mut chain, &mut state, &env);
         }
         if last {
             break;
         }
-        // Once a second (one clock read per round, not per tick): the latency so far, for the
-        // status line and the event log.
-        let now = env.clock.now_ns();
-        if now.saturating_sub(last_report) >= LATENCY_EVERY_NS {
-            last_report = now;
-            publish_latency(&latency, last_ts, &env.events);
-        }
+        state.publish_latency_now_and_then(&env);
         if n > 0 {
-            rested = false;
+            state.rested = false;
             continue;
         }
         let has_messages = || inbox.as_ref().is_some_and(|i| i.has_messages());
@@ -205,20 +167,105 @@ where
             continue;
         }
         let has_work = || rx.has_ticks() || has_messages();
-        let found = if rested {
+        let found = if state.rested {
             env.bell.rest(env.policy, has_work)
         } else {
             env.bell.wait(env.policy, has_work)
         };
-        rested = !found;
+        state.rested = !found;
     }
     let link = rx.stats().snapshot();
     EngineReport {
         chain,
-        latency,
+        latency: state.latency,
         link,
         cpu: meter.stop(),
     }
+}
+
+/// What the loop carries from round to round.
+struct LoopState {
+    latency: StageLatency,
+    /// When the loop first saw the shutdown flag.
+    stop_seen: Option<Instant>,
+    /// The last wait found no work: the next one parks without spinning first.
+    rested: bool,
+    /// Engine time: the last delivered tick's `ts`.
+    last_ts: i64,
+    /// When the stage latency was last published.
+    last_report: u64,
+}
+
+impl LoopState {
+    fn new(env: &EngineEnv) -> LoopState {
+        LoopState {
+            latency: StageLatency::new(),
+            stop_seen: None,
+            rested: false,
+            last_ts: 0,
+            last_report: env.clock.now_ns(),
+        }
+    }
+
+    /// How many ring ticks this round may deliver, and whether it is the last round. After a
+    /// shutdown the loop drains to empty; a feed still alive after `grace` gets one final bounded
+    /// drain — but only once the upstream stages are gone, since their last decisions are still
+    /// coming.
+    fn round_limit(&mut self, rx: &TickReceiver, env: &EngineEnv) -> (usize, bool) {
+        if env.shutdown.is_triggered() {
+            let since = *self.stop_seen.get_or_insert_with(Instant::now);
+            if since.elapsed() >= env.grace && env.upstream_done() {
+                return (rx.depth(), true);
+            }
+        }
+        (BATCH, false)
+    }
+
+    /// Once a second (one clock read per round, not per tick): the latency so far, for the status
+    /// line and the event log.
+    fn publish_latency_now_and_then(&mut self, env: &EngineEnv) {
+        let now = env.clock.now_ns();
+        if now.saturating_sub(self.last_report) >= LATENCY_EVERY_NS {
+            self.last_report = now;
+            publish_latency(&self.latency, self.last_ts, &env.events);
+        }
+    }
+}
+
+/// Hands up to `max` inbox messages to the chain; returns how many ticks and messages it
+/// delivered. An engine fed by upstream stages first delivers the ticks already in its ring (see
+/// the module docs).
+fn process_messages<M, A>(
+    rx: &mut TickReceiver,
+    inbox: &MpscReceiver<M>,
+    max: usize,
+    chain: &mut A,
+    state: &mut LoopState,
+    env: &EngineEnv,
+) -> usize
+where
+    A: Actor<In = Input<M>, Out = ()>,
+{
+    let causal = env.upstream.is_some();
+    let mut sink = |_: ()| {};
+    let mut n = 0;
+    for _ in 0..max {
+        let Some(msg) = inbox.try_recv() else { break };
+        if causal && rx.has_ticks() {
+            // The feed pushes a tick into this ring before the shard's, so the tick behind this
+            // message is already here: deliver up to what the ring holds now (bounded) and the
+            // account sees that tick first.
+            let depth = rx.depth();
+            n += process_ticks(rx, depth, chain, state, env);
+        }
+        let now = env.clock.now_ns();
+        chain.handle(
+            Input::Message(msg),
+            &mut Ctx::new(now, state.last_ts, &env.events, &mut sink),
+        );
+        n += 1;
+    }
+    n
 }
 
 /// How often the engine publishes its stage latency, ns.
@@ -247,8 +294,7 @@ fn process_ticks<M, A>(
     rx: &mut TickReceiver,
     max: usize,
     chain: &mut A,
-    latency: &mut StageLatency,
-    last_ts: &mut i64,
+    state: &mut LoopState,
     env: &EngineEnv,
 ) -> usize
 where
@@ -259,6 +305,8 @@ where
     }
     let mut sink = |_: ()| {};
     let mut timer = DrainTimer::start(env.clock);
+    let latency = &mut state.latency;
+    let last_ts = &mut state.last_ts;
     let n = rx.drain(max, |s| {
         let now = timer.tick(s.sent_ns, latency);
         chain.handle(
