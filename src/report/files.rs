@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use sharewise_engine::backtest::metrics::drawdown_series;
 use sharewise_engine::backtest::{BacktestResult, Metrics, SignalDecision};
 use sharewise_engine::bars::Ignored;
-use sharewise_engine::strategy::Reason;
+use sharewise_engine::strategy::{Piece, Reason};
 use sharewise_engine::time::{TimestampNs, NANOS_PER_MILLI};
 use sharewise_feeds::TimeFormat;
 
@@ -314,59 +314,31 @@ fn write_signals(mut out: ChunkedFile, result: &BacktestResult, fmt: TimeFormat)
     out.finish()
 }
 
-/// Appends `reason` as a CSV field: the same sentence as its `Display`, with the numbers written
-/// by [`push_fixed`] (the float formatter was most of `signals.csv`'s time). `text` is scratch.
+/// Appends `reason` as a CSV field: the sentence of [`Reason::pieces`], as its `Display` writes
+/// it, with the numbers written by [`push_fixed`] (the float formatter was most of
+/// `signals.csv`'s time). A sentence that needs CSV quoting goes through `Display` into `text`
+/// (scratch) and is quoted.
 fn push_reason(out: &mut Vec<u8>, reason: &Reason, text: &mut String) {
-    let dir = |above: bool| if above { " above " } else { " below " }.as_bytes();
-    match reason {
-        Reason::LinesCrossed {
-            line,
-            fast_period,
-            fast,
-            slow_period,
-            slow,
-            above,
-        } if !line.contains([',', '"', '\n']) => {
-            let push_line = |out: &mut Vec<u8>, period: u32, value: f64| {
-                out.extend_from_slice(line.as_bytes());
-                out.push(b'(');
-                push_u64(out, u64::from(period));
-                out.extend_from_slice(b") ");
-                push_fixed(out, value, 2);
-            };
-            push_line(out, *fast_period, *fast);
-            out.extend_from_slice(b" crossed");
-            out.extend_from_slice(dir(*above));
-            push_line(out, *slow_period, *slow);
+    let mut needs_quoting = false;
+    reason.pieces(|piece| {
+        if let Piece::Text(words) = piece {
+            needs_quoting |= words.contains([',', '"', '\n']);
         }
-        Reason::MacdCrossed {
-            macd,
-            signal,
-            above,
-        } => {
-            out.extend_from_slice(b"MACD ");
-            push_fixed(out, *macd, 4);
-            out.extend_from_slice(b" crossed");
-            out.extend_from_slice(dir(*above));
-            out.extend_from_slice(b"its signal ");
-            push_fixed(out, *signal, 4);
-        }
-        Reason::BandBreak { close, band, upper } => {
-            out.extend_from_slice(b"close ");
-            push_fixed(out, *close, 2);
-            out.extend_from_slice(if *upper {
-                b" broke above upper band "
-            } else {
-                b" fell below middle band "
-            });
-            push_fixed(out, *band, 2);
-        }
-        _ => {
-            text.clear();
-            let _ = write!(text, "{reason}");
-            push_csv_text(out, text);
-        }
+    });
+    if needs_quoting {
+        text.clear();
+        let _ = write!(text, "{reason}");
+        push_csv_text(out, text);
+        return;
     }
+    reason.pieces(|piece| match piece {
+        Piece::Text(words) => out.extend_from_slice(words.as_bytes()),
+        Piece::Int(n) => push_u64(out, u64::from(n)),
+        Piece::Fixed { value, decimals } => push_fixed(out, value, decimals),
+        Piece::Plain(value) => {
+            let _ = write!(out, "{value}");
+        }
+    });
 }
 
 #[cfg(test)]

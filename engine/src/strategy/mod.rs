@@ -27,7 +27,7 @@ pub use ema_cross::EmaCross;
 pub use exits::ExitRules;
 pub use macd_cross::MacdCross;
 pub use params::{ParamError, Params, MAX_PERIOD};
-pub use reason::Reason;
+pub use reason::{Piece, Reason};
 pub use registry::{build, StrategyError, STRATEGY_NAMES};
 pub use rsi_reversion::RsiReversion;
 pub use signal::Signal;

@@ -56,9 +56,32 @@ pub enum Reason {
     Text(String),
 }
 
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let dir = |above: bool| if above { "above" } else { "below" };
+/// One piece of a reason's sentence. [`Reason::pieces`] gives them in order, so every writer of
+/// the sentence (its `Display`, a report's fast CSV writer) shares one wording and formats the
+/// numbers its own way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Piece<'a> {
+    /// Words, written as they are.
+    Text(&'a str),
+    /// A whole number, e.g. a period.
+    Int(u32),
+    /// A value with exactly `decimals` decimals (rounded half to even, as `{:.N}` does).
+    Fixed {
+        /// The value.
+        value: f64,
+        /// Decimals to write.
+        decimals: u32,
+    },
+    /// A value written as `{}` writes an `f64` (a threshold: `30`, `70.5`).
+    Plain(f64),
+}
+
+impl Reason {
+    /// Hands the sentence to `emit` piece by piece, in order.
+    pub fn pieces(&self, mut emit: impl FnMut(Piece<'_>)) {
+        use Piece::{Fixed, Int, Plain, Text};
+        let dir = |above: bool| Text(if above { " above " } else { " below " });
+        let two = |value: f64| Fixed { value, decimals: 2 };
         match self {
             Reason::LinesCrossed {
                 line,
@@ -68,45 +91,82 @@ impl fmt::Display for Reason {
                 slow,
                 above,
             } => {
-                write!(
-                    f,
-                    "{line}({fast_period}) {fast:.2} crossed {} {line}({slow_period}) {slow:.2}",
-                    dir(*above)
-                )
+                for (k, (period, value)) in [(fast_period, fast), (slow_period, slow)]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if k == 1 {
+                        emit(Text(" crossed"));
+                        emit(dir(*above));
+                    }
+                    emit(Text(line));
+                    emit(Text("("));
+                    emit(Int(*period));
+                    emit(Text(") "));
+                    emit(two(*value));
+                }
             }
             Reason::MacdCrossed {
                 macd,
                 signal,
                 above,
-            } => write!(
-                f,
-                "MACD {macd:.4} crossed {} its signal {signal:.4}",
-                dir(*above)
-            ),
+            } => {
+                let four = |value: f64| Fixed { value, decimals: 4 };
+                emit(Text("MACD "));
+                emit(four(*macd));
+                emit(Text(" crossed"));
+                emit(dir(*above));
+                emit(Text("its signal "));
+                emit(four(*signal));
+            }
             Reason::RsiZone {
                 period,
                 rsi,
                 threshold,
-                oversold: true,
-            } => write!(f, "RSI({period}) {rsi:.2} fell below {threshold}"),
-            Reason::RsiZone {
-                period,
-                rsi,
-                threshold,
-                oversold: false,
-            } => write!(f, "RSI({period}) {rsi:.2} rose above {threshold}"),
-            Reason::BandBreak {
-                close,
-                band,
-                upper: true,
-            } => write!(f, "close {close:.2} broke above upper band {band:.2}"),
-            Reason::BandBreak {
-                close,
-                band,
-                upper: false,
-            } => write!(f, "close {close:.2} fell below middle band {band:.2}"),
-            Reason::Text(text) => f.write_str(text),
+                oversold,
+            } => {
+                emit(Text("RSI("));
+                emit(Int(*period));
+                emit(Text(") "));
+                emit(two(*rsi));
+                emit(Text(if *oversold {
+                    " fell below "
+                } else {
+                    " rose above "
+                }));
+                emit(Plain(*threshold));
+            }
+            Reason::BandBreak { close, band, upper } => {
+                emit(Text("close "));
+                emit(two(*close));
+                emit(Text(if *upper {
+                    " broke above upper band "
+                } else {
+                    " fell below middle band "
+                }));
+                emit(two(*band));
+            }
+            Reason::Text(text) => emit(Text(text)),
         }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut result = Ok(());
+        self.pieces(|piece| {
+            if result.is_ok() {
+                result = match piece {
+                    Piece::Text(text) => f.write_str(text),
+                    Piece::Int(n) => write!(f, "{n}"),
+                    Piece::Fixed { value, decimals } => {
+                        write!(f, "{value:.prec$}", prec = decimals as usize)
+                    }
+                    Piece::Plain(value) => write!(f, "{value}"),
+                };
+            }
+        });
+        result
     }
 }
 
