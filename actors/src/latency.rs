@@ -135,6 +135,10 @@ impl StageLatency {
     }
 }
 
+/// The send stamp of a tick that is not timed (history replayed to warm strategies up, sent in a
+/// burst: its queueing says nothing about the live path, and would swamp the percentiles).
+pub const UNTIMED: u64 = u64::MAX;
+
 /// Ticks that share one clock reading when the engine works through queued ticks.
 pub const SEGMENT: usize = 8;
 
@@ -186,11 +190,18 @@ impl DrainTimer {
         let now = self.clock.now_ns();
         let n = self.len as u64;
         let span = now.saturating_sub(self.mark);
+        let mut timed = 0;
         for (j, &sent) in self.sent[..self.len].iter().enumerate() {
+            if sent == UNTIMED {
+                continue;
+            }
             let picked = self.mark + span * j as u64 / n;
             latency.record(Stage::FeedToEngine, picked.saturating_sub(sent));
+            timed += 1;
         }
-        latency.record_n(Stage::EngineChain, span / n, n);
+        if timed > 0 {
+            latency.record_n(Stage::EngineChain, span / n, timed);
+        }
         self.mark = now;
         self.len = 0;
     }
@@ -227,5 +238,21 @@ mod tests {
         let n = 1 + 3 * SEGMENT as u64 + 2;
         assert_eq!(latency.summary(Stage::EngineChain).count, n);
         assert_eq!(latency.summary(Stage::FeedToEngine).count, n);
+    }
+
+    #[test]
+    fn untimed_ticks_are_not_recorded() {
+        let clock = MonoClock::new();
+        let mut latency = StageLatency::new();
+        let mut timer = DrainTimer::start(clock);
+        for k in 0..(2 * SEGMENT + 3) {
+            let sent = if k % 2 == 0 { UNTIMED } else { clock.now_ns() };
+            timer.tick(sent, &mut latency);
+        }
+        timer.finish(&mut latency);
+        let timed = SEGMENT as u64 + 1;
+        assert_eq!(latency.summary(Stage::FeedToEngine).count, timed);
+        assert_eq!(latency.summary(Stage::EngineChain).count, timed);
+        assert!(latency.summary(Stage::FeedToEngine).max < 1_000_000_000);
     }
 }

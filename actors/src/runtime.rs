@@ -67,6 +67,13 @@ impl FeedPort {
         self.send_at(tick, now)
     }
 
+    /// Like [`FeedPort::send`], for a tick whose way to the engine is not timed: history replayed
+    /// in a burst to warm the strategies up (see [`crate::latency::UNTIMED`]).
+    #[inline]
+    pub fn send_untimed(&mut self, tick: Tick) -> Sent {
+        self.send_at(tick, crate::latency::UNTIMED)
+    }
+
     /// Like [`FeedPort::send`], stamped `sent_ns` — a reading of [`FeedPort::clock`] the feed
     /// already took (when it received the tick), which spares a second clock read per tick.
     #[inline]

@@ -131,7 +131,11 @@ impl FeedDriver {
             if let Some(slot) = last.get_mut(tick.instrument.0 as usize) {
                 *slot = Some(tick);
             }
-            port.send(tick);
+            if warming {
+                port.send_untimed(tick);
+            } else {
+                port.send(tick);
+            }
             summary.ticks += 1;
             if warming {
                 summary.warm_up += 1;
