@@ -56,6 +56,8 @@ enum Command {
     Reconcile(commands::books::BooksArgs),
     /// Rebuild a missing, empty or damaged journal from the broker's order and trade history.
     Recover(commands::books::BooksArgs),
+    /// Market-data feed tools (`sharewise feeds decode kite FILE`).
+    Feeds(commands::feeds::FeedsArgs),
 }
 
 fn main() {
@@ -71,6 +73,7 @@ fn main() {
         Command::Positions(args) => commands::journal::positions(args),
         Command::Reconcile(args) => commands::books::reconcile(args),
         Command::Recover(args) => commands::books::recover(args),
+        Command::Feeds(args) => commands::feeds::run(args),
     };
     if let Err(err) = outcome {
         eprintln!("error: {err:#}");

@@ -5,6 +5,7 @@ pub mod backtest;
 pub mod bench;
 pub mod books;
 pub mod config;
+pub mod feeds;
 pub mod generate;
 pub mod indicators;
 pub mod journal;
