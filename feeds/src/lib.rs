@@ -10,6 +10,7 @@
 //! | [`timefmt`] | epoch-ms / ISO-8601 timestamps and the per-file [`TimeFormat`] |
 //! | [`csv_write`] | [`write_bars_csv`], [`write_ticks_csv`] and their streaming writers |
 //! | [`synthetic`] | seeded GBM ticks and bars across NSE sessions |
+//! | [`history`] | [`History`]: bars before the live start, for warm starts |
 //! | [`error`] | [`FeedError`] with source, line, field and value |
 //!
 //! Prices are exact fixed point ([`sharewise_engine::types::Price`]); timestamps are UTC
@@ -22,6 +23,7 @@ pub mod csv_bars;
 pub mod csv_ticks;
 pub mod csv_write;
 pub mod error;
+pub mod history;
 pub mod kite;
 mod rows;
 pub mod synthetic;
@@ -32,6 +34,7 @@ pub use csv_bars::BarReader;
 pub use csv_ticks::{is_tick_csv, TickReader};
 pub use csv_write::{write_bars_csv, write_ticks_csv, BarCsvWriter, TickCsvWriter};
 pub use error::{BadRowKind, FeedError, Location, RowAt, RowProblem};
+pub use history::{bars_from_ticks, History, HistoryError, HistoryRequest};
 pub use kite::KiteCandleReader;
 pub use timefmt::{parse_timestamp, parse_timestamp_bytes, TimeError, TimeFormat};
 pub use validate::{ReadOptions, SkipReport};

@@ -22,13 +22,14 @@ use sharewise_config::{Settings, StrategyMode};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::InstrumentId;
+use sharewise_feeds::History as _;
 use sharewise_store::{Journal, PositionRecord};
 
 use crate::account::StrategyInfo;
 use crate::books::BookDifference;
 use crate::error::LiveError;
 use crate::feed::driver::FeedSummary;
-use crate::feed::{demo, replay, Pace, TickStream};
+use crate::feed::{demo, replay, warm, Pace, TickStream};
 use crate::layout::AccountDir;
 use crate::order_actor::OrderActorReport;
 use crate::reconcile::Reconciled;
@@ -181,20 +182,33 @@ pub(crate) fn open_feed(
                     .to_string()
             };
             (opts.say)(&format!(
-                "demo session: synthetic NSE ticks for {} symbols on a simulated clock at {}x from {} 09:15 IST (warmed up on {}'s session) — not market data",
+                "demo session: synthetic NSE ticks for {} symbols on a simulated clock at {}x from {} 09:15 IST (history for the warm start from {}) — not market data",
                 settings.run.symbols.len(),
                 settings.run.demo_speed,
                 day(days.live),
                 day(days.history),
             ));
-            let start = days.history;
             let ids: Vec<(InstrumentId, String)> = settings
                 .run
                 .symbols
                 .iter()
                 .map(|s| (id_of(s), s.clone()))
                 .collect();
-            demo::demo_ticks(&ids, settings.run.demo_seed, start)?
+            let seed = settings.run.demo_seed;
+            let live_open = days.live_open();
+            let mut history = demo::DemoHistory::new(&ids, seed, days);
+            let warm_bars = warmup_bars(settings)?;
+            let warm = warm::history_ticks(&mut history, &ids, interval, live_open, warm_bars)?;
+            (opts.say)(&format!(
+                "warm start: {} {interval} bars from {} ({} per symbol at most)",
+                warm.bars,
+                history.describe(),
+                warm_bars
+            ));
+            // The generator's sessions before the live open are the history just played.
+            let live = demo::demo_ticks(&ids, seed, days.history)?
+                .filter(move |t| t.as_ref().map_or(true, |t| t.ts >= live_open));
+            Box::new(warm.ticks.into_iter().map(Ok).chain(live))
         }
         FeedChoice::Replay { path, skip_bad, .. } => {
             let options = replay::ReplayOptions {
@@ -212,6 +226,27 @@ pub(crate) fn open_feed(
         }
     };
     Ok((ticks, interval))
+}
+
+/// Bars the slowest strategy of `settings` needs before it can signal, plus two: a crossing
+/// needs the bar before it too.
+pub(crate) fn warmup_bars(settings: &Settings) -> Result<usize, LiveError> {
+    let mut most = 0;
+    for (k, s) in settings.run.strategies.iter().enumerate() {
+        let params = s
+            .params()
+            .map_err(|m| LiveError::Settings(format!("run.strategies[{k}].params: {m}")))?;
+        let strategy = sharewise_engine::strategy::build(&s.name, &params)
+            .map_err(|e| LiveError::Settings(e.to_string()))?;
+        most = most.max(strategy.warmup_bars());
+    }
+    Ok(most + 2)
+}
+
+/// Weekday sessions of history that hold `bars` bars of `interval` (at least one, at most 60).
+pub(crate) fn sessions_for(bars: usize, interval: BarInterval) -> u32 {
+    let per_session = (BarInterval::D1.len_ns() / interval.len_ns()).max(1) as usize;
+    bars.div_ceil(per_session).clamp(1, 60) as u32
 }
 
 /// The latest time already traded: the paper broker's clock or the journal's last event. Ticks up

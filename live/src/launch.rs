@@ -22,7 +22,7 @@ use tokio::sync::mpsc::{channel, Receiver};
 use crate::account::{AccountActor, AccountSetup, Accounts};
 use crate::books;
 use crate::daemon::{feed_label, feed_symbols, open_feed, pace_of, resume_point, DaemonOptions};
-use crate::daemon::{FeedChoice, StrategyPlan};
+use crate::daemon::{sessions_for, warmup_bars, FeedChoice, StrategyPlan};
 use crate::error::LiveError;
 use crate::event_writer::EventWriter;
 use crate::feed::demo::{self, DemoDays};
@@ -91,8 +91,9 @@ pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
     for account in &opened.accounts {
         warm_until = warm_until.max(resume_point(&account.journal, &account.broker)?);
     }
+    let sessions = sessions_for(warmup_bars(settings)?, settings.run.bar_interval());
     let demo_days = (opts.feed == FeedChoice::Synthetic)
-        .then(|| DemoDays::from_today(demo::default_start_day()));
+        .then(|| DemoDays::with_history(demo::default_start_day(), sessions));
     if let Some(days) = demo_days {
         // The demo's session of history before the live open only warms up (see feed::demo).
         warm_until = warm_until.max(days.live_open() - 1);

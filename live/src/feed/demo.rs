@@ -7,17 +7,20 @@
 //! simulated minute per real second) with nights and weekends skipped, a session passes in about
 //! six minutes whatever the hour. These are not market prices.
 //!
-//! **Warm start**: the stream begins one session earlier ([`DemoDays::history`]), and everything
-//! before the live session's open is played at once, only to warm the strategies up (as history
-//! after a restart is): they can trade on the first live bar, so the first orders come within
-//! seconds of starting, not after the slowest indicator's warm-up.
+//! **Warm start**: the generator starts as many sessions before the live one as the slowest
+//! strategy needs ([`DemoDays::with_history`]). Those sessions are the demo's [`History`]
+//! ([`DemoHistory`]: the same streams, aggregated into bars), which the daemon plays to the
+//! strategies at once before the live open, as a broker's historical candles will be: they can
+//! trade on the first live bar, so the first orders come within seconds of starting, not after
+//! the slowest indicator's warm-up.
 
 use sharewise_engine::time::{
     days_from_civil, ist_midnight, weekday, TimestampNs, IST_OFFSET_NS, NANOS_PER_DAY,
     NSE_OPEN_IST_NS,
 };
-use sharewise_engine::types::{InstrumentId, Price, Tick};
+use sharewise_engine::types::{Bar, InstrumentId, Price, Tick};
 use sharewise_feeds::synthetic::{generate_ticks, GenSpec, SyntheticTicks};
+use sharewise_feeds::{bars_from_ticks, History, HistoryError, HistoryRequest};
 
 use super::TickStream;
 use crate::error::LiveError;
@@ -66,14 +69,31 @@ pub struct DemoDays {
 }
 
 impl DemoDays {
-    /// The days for a demo started on IST day `today` (a weekend starts on Monday).
+    /// The days for a demo started on IST day `today` (a weekend starts on Monday), with one
+    /// session of history.
     pub fn from_today(today: i64) -> DemoDays {
+        DemoDays::with_history(today, 1)
+    }
+
+    /// The days for a demo started on IST day `today` with `sessions` weekday sessions of
+    /// history before the live one (at least one).
+    pub fn with_history(today: i64, sessions: u32) -> DemoDays {
         let live = weekday_from(today);
-        let mut history = live - 1;
-        while weekday(history) >= 5 {
+        let mut history = live;
+        for _ in 0..sessions.max(1) {
             history -= 1;
+            while weekday(history) >= 5 {
+                history -= 1;
+            }
         }
         DemoDays { history, live }
+    }
+
+    /// Weekday sessions from the first history day up to the live one.
+    pub fn history_sessions(&self) -> u32 {
+        (self.history..self.live)
+            .filter(|&d| weekday(d) < 5)
+            .count() as u32
     }
 
     /// The live session's open: ticks before it only warm the strategies up.
@@ -88,19 +108,74 @@ pub fn demo_ticks(
     seed: u64,
     start_day: i64,
 ) -> Result<TickStream, LiveError> {
-    let start_day = weekday_from(start_day);
     let mut streams = Vec::with_capacity(symbols.len());
     for (id, symbol) in symbols {
-        let mut spec = GenSpec::new(symbol, DEMO_DAYS, seed);
-        spec.instrument = *id;
-        spec.start_day = start_day;
-        spec.start_price = start_price(symbol);
-        spec.avg_ticks_per_minute = 32;
-        let mut ticks = generate_ticks(&spec).map_err(|e| LiveError::Feed(e.to_string()))?;
+        let mut ticks = symbol_ticks(*id, symbol, seed, start_day)?;
         let head = ticks.next();
         streams.push((ticks, head));
     }
     Ok(Box::new(Merge { streams }.map(Ok)))
+}
+
+/// One symbol's demo trades from IST day `start_day` (the next weekday at a weekend): the same
+/// stream whether it is merged with the others or read alone.
+fn symbol_ticks(
+    id: InstrumentId,
+    symbol: &str,
+    seed: u64,
+    start_day: i64,
+) -> Result<SyntheticTicks, LiveError> {
+    let mut spec = GenSpec::new(symbol, DEMO_DAYS, seed);
+    spec.instrument = id;
+    spec.start_day = weekday_from(start_day);
+    spec.start_price = start_price(symbol);
+    spec.avg_ticks_per_minute = 32;
+    generate_ticks(&spec).map_err(|e| LiveError::Feed(e.to_string()))
+}
+
+/// The demo's [`History`]: each symbol's own demo stream from the first history session,
+/// aggregated into bars — the very prices the live session then continues from.
+pub struct DemoHistory {
+    symbols: Vec<(InstrumentId, String)>,
+    seed: u64,
+    days: DemoDays,
+}
+
+impl DemoHistory {
+    /// History for the demo of `symbols` with `seed` over `days`.
+    pub fn new(symbols: &[(InstrumentId, String)], seed: u64, days: DemoDays) -> DemoHistory {
+        DemoHistory {
+            symbols: symbols.to_vec(),
+            seed,
+            days,
+        }
+    }
+}
+
+impl History for DemoHistory {
+    fn describe(&self) -> String {
+        format!("{} synthetic demo session(s)", self.days.history_sessions())
+    }
+
+    fn bars(&mut self, req: &HistoryRequest<'_>) -> Result<Vec<Bar>, HistoryError> {
+        let unknown = || HistoryError {
+            symbol: req.symbol.to_string(),
+            source_name: "demo".into(),
+            reason: "the demo does not generate this symbol".into(),
+        };
+        let (id, symbol) = self
+            .symbols
+            .iter()
+            .find(|(_, s)| s == req.symbol)
+            .ok_or_else(unknown)?;
+        let ticks =
+            symbol_ticks(*id, symbol, self.seed, self.days.history).map_err(|e| HistoryError {
+                symbol: req.symbol.to_string(),
+                source_name: "demo".into(),
+                reason: e.to_string(),
+            })?;
+        Ok(bars_from_ticks(ticks, req))
+    }
 }
 
 /// A default start day: 2026-01-05 if the clock is unreadable.
@@ -154,6 +229,10 @@ mod tests {
                 live: monday + 1
             }
         );
+        // Three sessions before a Wednesday: Tuesday, Monday and the Friday before.
+        let three = DemoDays::with_history(monday + 2, 3);
+        assert_eq!((three.history, three.live), (monday - 3, monday + 2));
+        assert_eq!(three.history_sessions(), 3);
         // Saturday: live on Monday, warmed up on Friday.
         assert_eq!(
             DemoDays::from_today(monday - 2),

@@ -2,12 +2,14 @@
 //!
 //! - [`demo`]: the synthetic 24×7 demo session (generated NSE ticks on a simulated clock);
 //! - [`replay`]: a recorded CSV of ticks or bars (`--feed replay:FILE.csv`);
+//! - [`warm`]: the warm start — a feed's history as ticks the strategies see before the live ones;
 //! - [`driver`]: the feed thread's loop — pacing, the tick ring into the engine, the paper
 //!   broker's matching, lockstep for deterministic replays, and warm-up after a restart.
 
 pub mod demo;
 pub mod driver;
 pub mod replay;
+pub mod warm;
 
 use sharewise_engine::types::Tick;
 
