@@ -17,7 +17,7 @@ use sharewise_config::{AccountPlan, Settings};
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::Instrument;
 use sharewise_risk::PreTradeRisk;
-use tokio::sync::mpsc::{channel, Receiver};
+use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 use crate::account::{AccountActor, AccountSetup, Accounts};
 use crate::books;
@@ -258,15 +258,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         progress: &progress,
         live: &stats,
     };
-    let mut actors = Vec::with_capacity(opened.len());
-    let mut inboxes = Vec::with_capacity(opened.len());
-    for (k, ((account, plan), restored)) in opened.iter().zip(&plans).zip(restored).enumerate() {
-        let account_stats = Arc::clone(&stats.accounts()[k]);
-        let restored = (restored, warm_until);
-        let (actor, inbox) = account_actor(&shared, plan, account, restored, account_stats)?;
-        inboxes.push((actor.order_sender(), inbox));
-        actors.push(actor);
-    }
+    let (actors, inboxes) = account_actors(&shared, &plans, &opened, restored, warm_until)?;
     let accounts = Accounts::new(
         actors,
         &events.bus,
@@ -286,47 +278,15 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     };
     let venues = opened.iter().map(|a| Some(a.broker.clone())).collect();
     let started = engine.spawn(venues, venue_rx, &progress, accounts)?;
-    let mut running = Vec::with_capacity(opened.len());
-    let inputs = inboxes.into_iter().zip(pushes);
-    for (k, (account, ((orders_tx, inbox), pushed))) in opened.into_iter().zip(inputs).enumerate() {
-        let links = OrderLinks {
-            engine: started.engine_tx.clone(),
-            bus: events.bus.for_account(&account.dir.name),
-            progress: Arc::clone(&progress),
-            watch: book_watch(settings, &symbols, Arc::clone(&stats.accounts()[k])),
-        };
-        let order_thread = spawn_order_actor(
-            &opts.shutdown,
-            k,
-            account.journal,
-            &account.broker,
-            links,
-            (inbox, pushed),
-        )?;
-        running.push(AccountRunning {
-            books: AccountBooks {
-                dir: account.dir,
-                broker: account.broker,
-                reconciled: account.reconciled,
-                differences: account.differences,
-            },
-            orders_tx,
-            order_thread,
-        });
-    }
-    let status = StatusLine::spawn(
-        Arc::clone(&stats),
-        started.link_stats,
-        Arc::clone(&progress),
-        opts.shutdown.clone(),
-        settings.run.status_every_s,
-        opts.say,
-        MarksFile {
-            path: opts.data_dir.join(MARKS_FILE),
-            symbols: symbols.clone(),
-        },
-        opts.on_forced,
-    );
+    let links = |k: usize, account: &Opened| OrderLinks {
+        engine: started.engine_tx.clone(),
+        bus: events.bus.for_account(&account.dir.name),
+        progress: Arc::clone(&progress),
+        watch: book_watch(settings, &symbols, Arc::clone(&stats.accounts()[k])),
+    };
+    let inputs = inboxes.into_iter().zip(pushes).collect();
+    let running = start_order_actors(&opts.shutdown, opened, inputs, links)?;
+    let status = status_line(&opts, &stats, started.link_stats, &progress, &symbols);
     let roster = Arc::new(Roster {
         root: opts.data_dir.clone(),
         settings: settings.clone(),
@@ -362,6 +322,85 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         opts.shutdown,
         running,
     ))
+}
+
+/// The status line's thread, which also writes `marks.json` and watches for a stopped participant.
+fn status_line(
+    opts: &DaemonOptions,
+    stats: &Arc<LiveStats>,
+    link: Arc<sharewise_actors::LinkStats>,
+    progress: &Arc<Progress>,
+    symbols: &[String],
+) -> StatusLine {
+    StatusLine::spawn(
+        Arc::clone(stats),
+        link,
+        Arc::clone(progress),
+        opts.shutdown.clone(),
+        opts.settings.run.status_every_s,
+        opts.say,
+        MarksFile {
+            path: opts.data_dir.join(MARKS_FILE),
+            symbols: symbols.to_vec(),
+        },
+        opts.on_forced,
+    )
+}
+
+/// Each account's actor (for the engine thread's router) and its order queue's two ends.
+type Inbox = (Sender<OrderMsg>, Receiver<OrderMsg>);
+
+/// One account actor per opened account, restored from its journal up to `warm_until`.
+fn account_actors(
+    shared: &Shared<'_>,
+    plans: &[AccountPlan],
+    opened: &[Opened],
+    restored: Vec<Restored>,
+    warm_until: TimestampNs,
+) -> Result<(Vec<AccountActor>, Vec<Inbox>), LiveError> {
+    let mut actors = Vec::with_capacity(opened.len());
+    let mut inboxes = Vec::with_capacity(opened.len());
+    for (k, ((account, plan), restored)) in opened.iter().zip(plans).zip(restored).enumerate() {
+        let account_stats = Arc::clone(&shared.live.accounts()[k]);
+        let restored = (restored, warm_until);
+        let (actor, inbox) = account_actor(shared, plan, account, restored, account_stats)?;
+        inboxes.push((actor.order_sender(), inbox));
+        actors.push(actor);
+    }
+    Ok((actors, inboxes))
+}
+
+/// Starts each opened account's order actor on its own thread, fed by its queue and its
+/// broker's pushes and linked by `links(k, account)`.
+fn start_order_actors(
+    shutdown: &Shutdown,
+    opened: Vec<Opened>,
+    inputs: Vec<(Inbox, UpdateReceiver)>,
+    links: impl Fn(usize, &Opened) -> OrderLinks,
+) -> Result<Vec<AccountRunning>, LiveError> {
+    let mut running = Vec::with_capacity(opened.len());
+    for (k, (account, ((orders_tx, inbox), pushed))) in opened.into_iter().zip(inputs).enumerate() {
+        let linked = links(k, &account);
+        let order_thread = spawn_order_actor(
+            shutdown,
+            k,
+            account.journal,
+            &account.broker,
+            linked,
+            (inbox, pushed),
+        )?;
+        running.push(AccountRunning {
+            books: AccountBooks {
+                dir: account.dir,
+                broker: account.broker,
+                reconciled: account.reconciled,
+                differences: account.differences,
+            },
+            orders_tx,
+            order_thread,
+        });
+    }
+    Ok(running)
 }
 
 /// What the feed and engine threads are started with.
