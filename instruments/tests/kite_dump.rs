@@ -54,6 +54,13 @@ fn the_whole_dump_is_listed_with_grids_and_tokens() {
         Some("NSE".into())
     );
     assert!(master.get(Market::Bse, "CENTRALBK-BE").is_none());
+
+    // The per-exchange dump: the same format, one market.
+    let nse = read_kite_dump(fixture("instruments_nse.csv"), "instruments_nse.csv").unwrap();
+    assert_eq!(nse.listings.len(), 99);
+    assert!(nse.listings.iter().all(|l| l.market == Market::Nse));
+    master.merge(nse.listings);
+    assert!(master.conflicts().is_empty(), "{:?}", master.conflicts());
 }
 
 #[test]
