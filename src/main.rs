@@ -58,6 +58,8 @@ enum Command {
     Recover(commands::books::BooksArgs),
     /// Market-data feed tools (`sharewise feeds decode kite FILE`).
     Feeds(commands::feeds::FeedsArgs),
+    /// A local imitation of a broker's API (`sharewise sandbox kite --listen 127.0.0.1:8091`).
+    Sandbox(commands::sandbox::SandboxArgs),
 }
 
 fn main() {
@@ -74,6 +76,7 @@ fn main() {
         Command::Reconcile(args) => commands::books::reconcile(args),
         Command::Recover(args) => commands::books::recover(args),
         Command::Feeds(args) => commands::feeds::run(args),
+        Command::Sandbox(args) => commands::sandbox::run(args),
     };
     if let Err(err) = outcome {
         eprintln!("error: {err:#}");

@@ -10,5 +10,6 @@ pub mod generate;
 pub mod indicators;
 pub mod journal;
 pub mod run;
+pub mod sandbox;
 mod sweep;
 mod walk_forward;

@@ -1,0 +1,76 @@
+//! The user's profile, session and margins in Kite's shapes (`profile.json`,
+//! `generate_session.json`, `margins.json` in the shared fixtures).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use sharewise_engine::time::format_ist;
+
+use crate::session::{Identity, Session};
+
+/// `GET /user/profile`'s data.
+pub(crate) fn profile(who: &Identity) -> Value {
+    json!({
+        "user_id": who.user_id,
+        "user_type": "individual",
+        "email": "sandbox@sharewise.invalid",
+        "user_name": "ShareWise Sandbox",
+        "user_shortname": "Sandbox",
+        "broker": "ZERODHA",
+        "exchanges": ["NSE", "BSE", "NFO", "BFO", "CDS", "BCD", "MCX"],
+        "products": ["CNC", "NRML", "MIS"],
+        "order_types": ["MARKET", "LIMIT", "SL", "SL-M"],
+        "avatar_url": null,
+        "meta": {"demat_consent": "physical"},
+    })
+}
+
+/// `POST /session/token`'s data: the profile and the new session's tokens.
+pub(crate) fn session_body(who: &Identity, session: &Session) -> Value {
+    let mut body = profile(who);
+    let extra = json!({
+        "api_key": who.api_key,
+        "access_token": session.access_token,
+        "public_token": session.public_token,
+        "refresh_token": "",
+        "enctoken": "",
+        "silo": "",
+        "login_time": ist_now(),
+    });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    body
+}
+
+/// `GET /user/margins`'s data for `cash` rupees and nothing used.
+pub(crate) fn margins(cash: u64) -> Value {
+    let segment = |cash: u64| {
+        json!({
+            "enabled": true,
+            "net": cash,
+            "available": {
+                "adhoc_margin": 0, "cash": cash, "opening_balance": cash,
+                "live_balance": cash, "collateral": 0, "intraday_payin": 0,
+            },
+            "utilised": {
+                "debits": 0, "exposure": 0, "m2m_realised": 0, "m2m_unrealised": 0,
+                "option_premium": 0, "payout": 0, "span": 0, "holding_sales": 0,
+                "turnover": 0, "liquid_collateral": 0, "stock_collateral": 0, "delivery": 0,
+            },
+        })
+    };
+    json!({"equity": segment(cash), "commodity": segment(0)})
+}
+
+/// Now in IST as Kite writes times: `2026-12-07 16:15:14`.
+fn ist_now() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64);
+    // `2026-12-07T16:15:14+05:30` → `2026-12-07 16:15:14`.
+    format_ist(now)
+        .get(..19)
+        .unwrap_or_default()
+        .replacen('T', " ", 1)
+}

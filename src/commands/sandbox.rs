@@ -1,0 +1,71 @@
+//! `sharewise sandbox kite --listen ADDR`: a local imitation of a broker's API for development,
+//! demos and tests (see the `sharewise-kite-sandbox` crate for what it serves so far).
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use sharewise_kite_sandbox::session::Identity;
+use sharewise_kite_sandbox::{serve, Sandbox, SandboxConfig};
+
+/// `sharewise sandbox ...`.
+#[derive(Args)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    broker: SandboxBroker,
+}
+
+#[derive(Subcommand)]
+enum SandboxBroker {
+    /// Zerodha Kite Connect v3: login, sessions, user endpoints, faults on demand.
+    Kite(KiteArgs),
+}
+
+#[derive(Args)]
+struct KiteArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8091")]
+    listen: SocketAddr,
+    /// The app's API key clients must send.
+    #[arg(long, default_value = "sandbox_api_key")]
+    api_key: String,
+    /// The app's API secret (the session checksum's last part).
+    #[arg(long, default_value = "sandbox_api_secret")]
+    api_secret: String,
+    /// Where the login page redirects with the request token (the app's registered URL).
+    #[arg(long, default_value = "http://127.0.0.1:8092/kite/callback")]
+    redirect_url: String,
+    /// The user's cash, rupees.
+    #[arg(long, default_value_t = 1_000_000)]
+    cash: u64,
+}
+
+/// Runs `sharewise sandbox ...` until Ctrl-C.
+pub fn run(args: SandboxArgs) -> Result<()> {
+    let SandboxBroker::Kite(kite) = args.broker;
+    let config = SandboxConfig {
+        identity: Identity {
+            api_key: kite.api_key,
+            api_secret: kite.api_secret,
+            redirect_url: kite.redirect_url,
+            user_id: SandboxConfig::default().identity.user_id,
+        },
+        cash: kite.cash,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(kite.listen)
+            .await
+            .with_context(|| format!("cannot listen on {} (in use? try another --listen)", kite.listen))?;
+        let addr = listener.local_addr()?;
+        say!(
+            "Kite sandbox on http://{addr} — api_key {}, login at http://{addr}/connect/login?api_key={}&v=3, faults via POST http://{addr}/__sandbox/faults; Ctrl-C stops it",
+            config.identity.api_key,
+            config.identity.api_key
+        );
+        tokio::select! {
+            served = serve(listener, Sandbox::new(config)) => served.context("the sandbox stopped"),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })
+}
