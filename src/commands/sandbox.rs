@@ -17,7 +17,7 @@ pub struct SandboxArgs {
 
 #[derive(Subcommand)]
 enum SandboxBroker {
-    /// Zerodha Kite Connect v3: login, sessions, user endpoints, faults on demand.
+    /// Zerodha Kite Connect v3: login, sessions, user endpoints, orders and trades on a synthetic price path, faults on demand.
     Kite(KiteArgs),
 }
 
@@ -38,11 +38,23 @@ struct KiteArgs {
     /// The user's cash, rupees.
     #[arg(long, default_value_t = 1_000_000)]
     cash: u64,
+    /// Simulated seconds of the price path per wall-clock second.
+    #[arg(long, default_value_t = 60.0)]
+    speed: f64,
+    /// The price path's seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
 }
 
 /// Runs `sharewise sandbox ...` until Ctrl-C.
 pub fn run(args: SandboxArgs) -> Result<()> {
     let SandboxBroker::Kite(kite) = args.broker;
+    if !(kite.speed.is_finite() && kite.speed > 0.0) {
+        anyhow::bail!(
+            "--speed {} is not a speed: give simulated seconds per wall-clock second, e.g. 60",
+            kite.speed
+        );
+    }
     let config = SandboxConfig {
         identity: Identity {
             api_key: kite.api_key,
@@ -51,6 +63,9 @@ pub fn run(args: SandboxArgs) -> Result<()> {
             user_id: SandboxConfig::default().identity.user_id,
         },
         cash: kite.cash,
+        speed: kite.speed,
+        seed: kite.seed,
+        ..SandboxConfig::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {

@@ -8,29 +8,40 @@
 //! - login and sessions ([`session`]): `GET /connect/login`, `POST /session/token` with the
 //!   checksum, `DELETE /session/token`, the `Authorization: token api_key:access_token` header;
 //! - `GET /user/profile` and `GET /user/margins` in Kite's shapes;
+//! - orders (`src/orders.rs`): `POST /orders/regular`, `GET /orders`,
+//!   `GET /orders/{order_id}`, `DELETE /orders/regular/{order_id}`, `GET /trades`, kept and filled
+//!   by the paper matching engine on a synthetic price path ([`market`]);
 //! - Kite's envelopes and error types ([`envelope`]);
 //! - faults on demand ([`faults`]): session expiry, and any error type for the next calls.
 //!
-//! Orders backed by the paper matching engine, the ticker WebSocket and order updates follow.
+//! Positions, modify, the ticker WebSocket and order updates follow.
 
 pub mod envelope;
 pub mod faults;
+pub mod market;
+mod orders;
 pub mod session;
 mod user;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Form, Json, Router};
 use serde_json::json;
 
 use envelope::{ok, ErrorType, KiteError};
 use faults::{FaultRequest, Faults};
+use market::Listed;
+use orders::Placed;
+use rust_decimal::Decimal;
 use session::{Identity, Session, Sessions};
+use sharewise_brokers::paper::{PaperBroker, PaperConfig};
+use sharewise_brokers::BrokerOrder;
+use sharewise_engine::types::ClientOrderId;
 
 /// How the sandbox is set up.
 #[derive(Clone, Debug)]
@@ -39,6 +50,14 @@ pub struct SandboxConfig {
     pub identity: Identity,
     /// The user's cash, rupees.
     pub cash: u64,
+    /// The instruments it lists.
+    pub listing: Vec<Listed>,
+    /// Simulated seconds per wall-clock second of the price path.
+    pub speed: f64,
+    /// The price path's seed.
+    pub seed: u64,
+    /// The price path's first IST day (days since 1970-01-01).
+    pub start_day: i64,
 }
 
 impl Default for SandboxConfig {
@@ -51,6 +70,10 @@ impl Default for SandboxConfig {
                 user_id: "SW0001".into(),
             },
             cash: 1_000_000,
+            listing: market::default_listing(),
+            speed: 60.0,
+            seed: 42,
+            start_day: sharewise_engine::time::days_from_civil(2026, 1, 5),
         }
     }
 }
@@ -62,18 +85,37 @@ pub struct Sandbox {
     inner: Mutex<Inner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
     sessions: Sessions,
     faults: Faults,
+    /// The paper venue that keeps and fills the orders.
+    paper: PaperBroker,
+    /// What the venue does not keep of each order, by order id.
+    placed: HashMap<String, Placed>,
+    /// The venue's key for the next order (Kite's `tag` is the client's, kept apart).
+    next_id: u64,
 }
 
 impl Sandbox {
     /// A sandbox with `config`.
     pub fn new(config: SandboxConfig) -> Arc<Sandbox> {
+        let paper = PaperBroker::new(
+            PaperConfig {
+                opening_cash: Decimal::from(config.cash),
+                ..PaperConfig::default()
+            },
+            market::instruments(&config.listing),
+        );
         Arc::new(Sandbox {
+            inner: Mutex::new(Inner {
+                sessions: Sessions::default(),
+                faults: Faults::default(),
+                paper,
+                placed: HashMap::new(),
+                next_id: 1,
+            }),
             config,
-            inner: Mutex::new(Inner::default()),
         })
     }
 
@@ -102,16 +144,41 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/session/token", post(session_token).delete(logout))
         .route("/user/profile", get(profile))
         .route("/user/margins", get(margins))
+        .route("/orders", get(list_orders))
+        .route("/orders/{id}", get(order_history).post(place))
+        .route("/orders/{variety}/{order_id}", delete(cancel))
+        .route("/trades", get(list_trades))
         .route("/__sandbox/faults", post(arm_faults))
         .with_state(sandbox)
 }
 
-/// Serves `sandbox` on `listener` until the task is dropped.
+/// Serves `sandbox` on `listener`, its price path moving, until the task is dropped.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     sandbox: Arc<Sandbox>,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(sandbox)).await
+    let path = market::price_path(
+        &sandbox.config.listing,
+        sandbox.config.seed,
+        sandbox.config.start_day,
+    )
+    .map_err(std::io::Error::other)?;
+    let market = tokio::spawn(market::run(Arc::clone(&sandbox), path));
+    let served = axum::serve(listener, router(sandbox)).await;
+    market.abort();
+    served
+}
+
+impl Sandbox {
+    /// Plays one trade of the price path through the venue (fills resting orders).
+    fn on_tick(&self, tick: &sharewise_engine::types::Tick) {
+        // A tick the venue cannot take (out of order) only costs that tick.
+        let _ = self.inner().paper.on_tick(tick);
+    }
+
+    fn listed(&self, o: &BrokerOrder) -> &Listed {
+        &self.config.listing[o.request.instrument.0 as usize]
+    }
 }
 
 type Shared = State<Arc<Sandbox>>;
@@ -168,4 +235,117 @@ async fn arm_faults(State(sb): Shared, Json(req): Json<FaultRequest>) -> Respons
         }
     }
     ok(json!({"sessions_expired": expired, "failing_next": inner.faults.pending()}))
+}
+
+async fn place(
+    State(sb): Shared,
+    Path(variety): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    let mut inner = sb.inner();
+    let id = ClientOrderId(inner.next_id);
+    let now = inner.paper.now();
+    let (order, placed) =
+        match orders::parse_placement(&variety, &form, &sb.config.listing, id, now) {
+            Ok(parsed) => parsed,
+            Err(e) => return e.into_response(),
+        };
+    match inner.paper.place(&order) {
+        Ok(booked) => {
+            inner.next_id += 1;
+            inner.placed.insert(booked.order_id.clone(), placed);
+            ok(json!({"order_id": booked.order_id}))
+        }
+        Err(e) => KiteError::new(ErrorType::Order, e.to_string()).into_response(),
+    }
+}
+
+fn find(inner: &Inner, order_id: &str) -> Result<BrokerOrder, KiteError> {
+    inner
+        .paper
+        .orders()
+        .into_iter()
+        .find(|o| o.order_id == order_id)
+        .ok_or_else(|| KiteError::new(ErrorType::Input, format!("Order {order_id} not found.")))
+}
+
+async fn cancel(
+    State(sb): Shared,
+    Path((variety, order_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    if variety != "regular" {
+        return KiteError::new(ErrorType::Input, format!("Invalid `variety`: {variety}."))
+            .into_response();
+    }
+    let mut inner = sb.inner();
+    let order = match find(&inner, &order_id) {
+        Ok(o) => o,
+        Err(e) => return e.into_response(),
+    };
+    match inner.paper.cancel(order.tag()) {
+        Ok(_) => ok(json!({"order_id": order_id})),
+        Err(e) => KiteError::new(ErrorType::Order, e.to_string()).into_response(),
+    }
+}
+
+async fn list_orders(State(sb): Shared, headers: HeaderMap) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    let inner = sb.inner();
+    let user = &sb.config.identity.user_id;
+    let all: Vec<_> = inner
+        .paper
+        .orders()
+        .iter()
+        .map(|o| orders::order_json(o, inner.placed.get(&o.order_id), sb.listed(o), user))
+        .collect();
+    ok(all)
+}
+
+async fn order_history(
+    State(sb): Shared,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    let inner = sb.inner();
+    match find(&inner, &order_id) {
+        // The venue keeps an order's latest state: its history is that one entry.
+        Ok(o) => ok([orders::order_json(
+            &o,
+            inner.placed.get(&o.order_id),
+            sb.listed(&o),
+            &sb.config.identity.user_id,
+        )]),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    let inner = sb.inner();
+    let book = inner.paper.orders();
+    let trades: Vec<_> = inner
+        .paper
+        .trades_after(i64::MIN)
+        .iter()
+        .filter_map(|t| {
+            let order = book.iter().find(|o| o.tag() == t.fill.client_id)?;
+            Some(orders::trade_json(t, order, sb.listed(order)))
+        })
+        .collect();
+    ok(trades)
 }

@@ -18,6 +18,7 @@
 //! assert!(bars.iter().all(|b| b.high >= b.open.max(b.close) && b.low <= b.open.min(b.close)));
 //! ```
 
+mod merge;
 mod profile;
 mod ticks;
 
@@ -25,6 +26,7 @@ use sharewise_engine::bars::{BarAggregator, BarInterval};
 use sharewise_engine::time::days_from_civil;
 use sharewise_engine::types::{Bar, InstrumentId, Price};
 
+pub use merge::MergedTicks;
 pub use ticks::SyntheticTicks;
 
 /// What to generate; [`GenSpec::new`] fills in the defaults.

@@ -18,8 +18,8 @@ use sharewise_engine::time::{
     days_from_civil, ist_midnight, weekday, TimestampNs, IST_OFFSET_NS, NANOS_PER_DAY,
     NSE_OPEN_IST_NS,
 };
-use sharewise_engine::types::{Bar, InstrumentId, Price, Tick};
-use sharewise_feeds::synthetic::{generate_ticks, GenSpec, SyntheticTicks};
+use sharewise_engine::types::{Bar, InstrumentId, Price};
+use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks, SyntheticTicks};
 use sharewise_feeds::{bars_from_ticks, History, HistoryError, HistoryRequest};
 
 use super::TickStream;
@@ -108,13 +108,11 @@ pub fn demo_ticks(
     seed: u64,
     start_day: i64,
 ) -> Result<TickStream, LiveError> {
-    let mut streams = Vec::with_capacity(symbols.len());
-    for (id, symbol) in symbols {
-        let mut ticks = symbol_ticks(*id, symbol, seed, start_day)?;
-        let head = ticks.next();
-        streams.push((ticks, head));
-    }
-    Ok(Box::new(Merge { streams }.map(Ok)))
+    let streams = symbols
+        .iter()
+        .map(|(id, symbol)| symbol_ticks(*id, symbol, seed, start_day))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Box::new(MergedTicks::new(streams).map(Ok)))
 }
 
 /// One symbol's demo trades from IST day `start_day` (the next weekday at a weekend): the same
@@ -186,31 +184,10 @@ pub fn default_start_day() -> i64 {
         .unwrap_or_else(|_| days_from_civil(2026, 1, 5))
 }
 
-/// K-way merge by timestamp (ties: lower instrument id first). Ten streams: a linear scan.
-struct Merge {
-    streams: Vec<(SyntheticTicks, Option<Tick>)>,
-}
-
-impl Iterator for Merge {
-    type Item = Tick;
-
-    fn next(&mut self) -> Option<Tick> {
-        let (k, _) = self
-            .streams
-            .iter()
-            .enumerate()
-            .filter_map(|(k, (_, head))| head.map(|t| (k, t.ts)))
-            .min_by_key(|&(k, ts)| (ts, k))?;
-        let (stream, head) = &mut self.streams[k];
-        let tick = head.take();
-        *head = stream.next();
-        tick
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sharewise_engine::types::Tick;
 
     #[test]
     fn the_warm_up_session_is_the_weekday_before_the_live_one() {

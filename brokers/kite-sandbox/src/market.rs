@@ -1,0 +1,102 @@
+//! The sandbox's market: the instruments it lists and a synthetic price path that moves them.
+//!
+//! Instruments carry Kite's token scheme (`instrument_token = exchange_token × 256 + segment`,
+//! segment 1 = NSE), so clients that derive one from the other get the same answer as from Kite.
+//! The price path is the demo's generator (seeded GBM trades, NSE sessions) played on a simulated
+//! clock `speed` times faster than the wall clock; every trade goes through the paper matching
+//! engine, which fills resting orders on it.
+
+use sharewise_engine::types::{Instrument, InstrumentId, Price};
+use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks};
+
+/// One listed instrument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// NSE trading symbol.
+    pub symbol: String,
+    /// The exchange's token.
+    pub exchange_token: u32,
+    /// Kite's instrument token.
+    pub token: u32,
+    /// Opening price of the synthetic path.
+    pub start: Price,
+}
+
+/// The default listing: ten large NSE shares with their exchange tokens.
+pub fn default_listing() -> Vec<Listed> {
+    [
+        ("RELIANCE", 2885, 1500),
+        ("TCS", 11536, 3400),
+        ("HDFCBANK", 1333, 1700),
+        ("INFY", 1594, 1550),
+        ("ICICIBANK", 4963, 1300),
+        ("SBIN", 3045, 800),
+        ("BHARTIARTL", 10604, 1900),
+        ("ITC", 1660, 420),
+        ("LT", 11483, 3600),
+        ("AXISBANK", 5900, 1150),
+    ]
+    .into_iter()
+    .map(|(symbol, exchange_token, rupees)| Listed {
+        symbol: symbol.to_string(),
+        exchange_token,
+        token: exchange_token * 256 + 1,
+        start: Price::from_rupees_paise(rupees, 0),
+    })
+    .collect()
+}
+
+/// The engine instruments the paper venue trades, id = position in `listing`.
+pub fn instruments(listing: &[Listed]) -> Vec<Instrument> {
+    listing
+        .iter()
+        .enumerate()
+        .map(|(k, l)| Instrument::nse_equity(k as u32, &l.symbol))
+        .collect()
+}
+
+/// Sessions generated ahead (the stream is lazy; this bounds an endless run).
+const DAYS: u32 = 10_000;
+
+/// Every listed instrument's synthetic trades from IST day `start_day` with `seed`, merged in
+/// time order; instrument id = position in `listing`.
+pub fn price_path(listing: &[Listed], seed: u64, start_day: i64) -> Result<MergedTicks, String> {
+    let mut streams = Vec::with_capacity(listing.len());
+    for (k, l) in listing.iter().enumerate() {
+        let mut spec = GenSpec::new(&l.symbol, DAYS, seed);
+        spec.instrument = InstrumentId(k as u32);
+        spec.start_day = start_day;
+        spec.start_price = l.start;
+        spec.avg_ticks_per_minute = 32;
+        streams.push(generate_ticks(&spec).map_err(|e| e.to_string())?);
+    }
+    Ok(MergedTicks::new(streams))
+}
+
+/// Simulated time skipped at once: nights and weekends pass in a moment.
+const MAX_GAP_NS: i64 = 60 * 1_000_000_000;
+
+/// Plays `path` through `sandbox` at its speed, forever (until the task is aborted).
+pub(crate) async fn run(sandbox: std::sync::Arc<crate::Sandbox>, path: MergedTicks) {
+    let speed = sandbox.config.speed.max(0.001);
+    let start = tokio::time::Instant::now();
+    let mut simulated_ns: f64 = 0.0;
+    let mut last_ts: Option<i64> = None;
+    for (k, tick) in path.enumerate() {
+        if k % 256 == 255 {
+            // A path running behind (or at a huge speed) still lets the server answer.
+            tokio::task::yield_now().await;
+        }
+        if let Some(last) = last_ts {
+            simulated_ns += (tick.ts - last).clamp(0, MAX_GAP_NS) as f64;
+        }
+        last_ts = Some(tick.ts);
+        let due = start + std::time::Duration::from_nanos((simulated_ns / speed) as u64);
+        // Sleep only when the next trade is a little way off: at high speeds trades come in
+        // bursts between sleeps rather than one timer per trade.
+        if due > tokio::time::Instant::now() + std::time::Duration::from_millis(1) {
+            tokio::time::sleep_until(due).await;
+        }
+        sandbox.on_tick(&tick);
+    }
+}

@@ -1,0 +1,170 @@
+//! Orders through the sandbox with Zerodha's own Rust client: a market order filled on the price
+//! path and seen in the order book, its history and the trades; a limit order far from the
+//! market left open, then cancelled; and Kite's refusals of bad placements, each naming the field.
+
+use std::time::Duration;
+
+use kiteconnect::{
+    ApiSecret, Exchange, KiteConnect, OrderParams, OrderType, Product, TransactionType, Variety,
+};
+use sharewise_kite_sandbox::{serve, Sandbox, SandboxConfig};
+
+/// A sandbox at 600× on a free port, and a client logged in to it.
+async fn logged_in() -> KiteConnect {
+    let config = SandboxConfig {
+        speed: 600.0,
+        ..SandboxConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(listener, Sandbox::new(config.clone())));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let who = &config.identity;
+    let res = http
+        .get(format!("{base}/connect/login?api_key={}&v=3", who.api_key))
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let token = location
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("request_token="))
+        .unwrap();
+    let mut kite = KiteConnect::builder(who.api_key.clone())
+        .base_url(base)
+        .build()
+        .unwrap();
+    let secret = ApiSecret::new(who.api_secret.clone()).unwrap();
+    let session = kite.generate_session(token, &secret).await.unwrap();
+    kite.set_access_token(session.access_token);
+    kite
+}
+
+fn infy(side: TransactionType, qty: i64) -> OrderParams {
+    OrderParams::new()
+        .exchange(Exchange::Nse)
+        .tradingsymbol("INFY")
+        .transaction_type(side)
+        .quantity(qty)
+        .product(Product::Cnc)
+}
+
+#[tokio::test]
+async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_trades() {
+    let kite = logged_in().await;
+    let placed = kite
+        .place_order(
+            Variety::Regular,
+            infy(TransactionType::Buy, 5)
+                .order_type(OrderType::Market)
+                .market_protection(-1.0)
+                .tag("sw42"),
+        )
+        .await
+        .unwrap();
+
+    let mut status = String::new();
+    for _ in 0..100 {
+        let book = kite.orders().await.unwrap();
+        let order = book.iter().find(|o| o.order_id == placed.order_id).unwrap();
+        status = order.status.clone();
+        if status == "COMPLETE" {
+            assert_eq!(order.filled_quantity, 5.0);
+            assert_eq!(order.pending_quantity, 0.0);
+            assert!(order.average_price > 1000.0, "{}", order.average_price);
+            assert_eq!(order.tag.as_deref(), Some("sw42"));
+            assert_eq!(order.instrument_token, 408_065);
+            assert_eq!(order.market_protection, Some(-1.0));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "COMPLETE", "the market order never filled");
+
+    let history = kite.order_history(&placed.order_id).await.unwrap();
+    assert_eq!(history.last().unwrap().status, "COMPLETE");
+    let trades = kite.trades().await.unwrap();
+    assert_eq!(trades.len(), 1);
+    assert_eq!(trades[0].order_id, placed.order_id);
+    assert_eq!(
+        (trades[0].quantity, trades[0].transaction_type.as_str()),
+        (5.0, "BUY")
+    );
+}
+
+#[tokio::test]
+async fn a_limit_order_away_from_the_market_rests_until_cancelled() {
+    let kite = logged_in().await;
+    let placed = kite
+        .place_order(
+            Variety::Regular,
+            infy(TransactionType::Buy, 3)
+                .order_type(OrderType::Limit)
+                .price(100.0),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let open = kite.order_history(&placed.order_id).await.unwrap();
+    assert_eq!(open[0].status, "OPEN");
+    assert_eq!(open[0].price, 100.0);
+
+    kite.cancel_order(Variety::Regular, &placed.order_id, None)
+        .await
+        .unwrap();
+    let cancelled = kite.order_history(&placed.order_id).await.unwrap();
+    assert_eq!(cancelled[0].status, "CANCELLED");
+    assert_eq!(cancelled[0].cancelled_quantity, 3.0);
+    // A second cancel is refused: the order is no longer open.
+    let again = kite
+        .cancel_order(Variety::Regular, &placed.order_id, None)
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("OrderException"), "{again}");
+}
+
+#[tokio::test]
+async fn bad_placements_are_refused_naming_the_field() {
+    let kite = logged_in().await;
+    let refused = |params: OrderParams, variety: Variety| {
+        let kite = kite.clone();
+        async move {
+            kite.place_order(variety, params)
+                .await
+                .unwrap_err()
+                .to_string()
+        }
+    };
+    let market = || infy(TransactionType::Buy, 1).order_type(OrderType::Market);
+    let cases = [
+        (
+            infy(TransactionType::Buy, 0).order_type(OrderType::Market),
+            Variety::Regular,
+            "`quantity`",
+        ),
+        (
+            market().tradingsymbol("NOPE"),
+            Variety::Regular,
+            "NOPE is not listed",
+        ),
+        (market().tag("x".repeat(21)), Variety::Regular, "`tag`"),
+        (
+            infy(TransactionType::Buy, 1).order_type(OrderType::Limit),
+            Variety::Regular,
+            "Missing `price`",
+        ),
+        (market(), Variety::Amo, "`regular` orders only"),
+    ];
+    for (params, variety, needle) in cases {
+        let message = refused(params, variety).await;
+        assert!(message.contains("InputException"), "{message}");
+        assert!(message.contains(needle), "{needle}: {message}");
+    }
+    assert!(
+        kite.orders().await.unwrap().is_empty(),
+        "nothing refused was booked"
+    );
+}
