@@ -12,15 +12,19 @@
 //!   `GET /orders/{order_id}`, `DELETE /orders/regular/{order_id}`, `GET /trades`, kept and filled
 //!   by the paper matching engine on a synthetic price path ([`market`]);
 //! - Kite's envelopes and error types ([`envelope`]);
+//! - the ticker WebSocket at `/` (`src/ticker.rs`): subscribe, mode, unsubscribe; Kite's binary
+//!   messages for the instruments' trades on the price path, heartbeats;
 //! - faults on demand ([`faults`]): session expiry, and any error type for the next calls.
 //!
-//! Positions, modify, the ticker WebSocket and order updates follow.
+//! Positions, modify and order updates follow.
 
 pub mod envelope;
 pub mod faults;
 pub mod market;
 mod orders;
+mod quotes;
 pub mod session;
+mod ticker;
 mod user;
 
 use std::collections::HashMap;
@@ -83,7 +87,12 @@ impl Default for SandboxConfig {
 pub struct Sandbox {
     config: SandboxConfig,
     inner: Mutex<Inner>,
+    /// Every instrument's full packet after each of its trades, for the ticker connections.
+    ticks: tokio::sync::broadcast::Sender<sharewise_kite::ticker::KiteTick>,
 }
+
+/// Packets a slow ticker connection may fall behind by before it misses some.
+const TICK_BACKLOG: usize = 4096;
 
 #[derive(Debug)]
 struct Inner {
@@ -95,6 +104,8 @@ struct Inner {
     placed: HashMap<String, Placed>,
     /// The venue's key for the next order (Kite's `tag` is the client's, kept apart).
     next_id: u64,
+    /// Each listed instrument's day, by instrument id.
+    quotes: Vec<quotes::DayQuote>,
 }
 
 impl Sandbox {
@@ -114,7 +125,9 @@ impl Sandbox {
                 paper,
                 placed: HashMap::new(),
                 next_id: 1,
+                quotes: vec![quotes::DayQuote::default(); config.listing.len()],
             }),
+            ticks: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
             config,
         })
     }
@@ -140,6 +153,7 @@ impl Sandbox {
 /// The sandbox's routes over `sandbox`.
 pub fn router(sandbox: Arc<Sandbox>) -> Router {
     Router::new()
+        .route("/", get(ticker::connect))
         .route("/connect/login", get(login))
         .route("/session/token", post(session_token).delete(logout))
         .route("/user/profile", get(profile))
@@ -172,8 +186,19 @@ pub async fn serve(
 impl Sandbox {
     /// Plays one trade of the price path through the venue (fills resting orders).
     fn on_tick(&self, tick: &sharewise_engine::types::Tick) {
-        // A tick the venue cannot take (out of order) only costs that tick.
-        let _ = self.inner().paper.on_tick(tick);
+        let k = tick.instrument.0 as usize;
+        let packet = {
+            let mut inner = self.inner();
+            // A tick the venue cannot take (out of order) only costs that tick.
+            let _ = inner.paper.on_tick(tick);
+            let quote = &mut inner.quotes[k];
+            quote.on_trade(tick);
+            quote.packet(&self.config.listing[k])
+        };
+        if let Some(packet) = packet {
+            // No ticker connection: nobody to tell.
+            let _ = self.ticks.send(packet);
+        }
     }
 
     fn listed(&self, o: &BrokerOrder) -> &Listed {

@@ -130,6 +130,11 @@ impl Sessions {
         self.live.get(access).ok_or_else(invalid)
     }
 
+    /// Whether `access_token` belongs to a live session.
+    pub fn is_live(&self, access_token: &str) -> bool {
+        self.live.contains_key(access_token)
+    }
+
     /// `DELETE /session/token`: ends a session; `true` if it was live.
     pub fn logout(&mut self, access_token: &str) -> bool {
         self.live.remove(access_token).is_some()

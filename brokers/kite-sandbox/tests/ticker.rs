@@ -1,0 +1,113 @@
+//! The sandbox's ticker WebSocket through Zerodha's own Rust client: it connects with the
+//! session, subscribes, and decodes the sandbox's binary ticks in each mode; a bad token is
+//! refused at the handshake.
+
+use kiteconnect::ticker::Mode;
+use kiteconnect::{AccessToken, ApiSecret, KiteConnect, TickerEvent};
+use sharewise_kite_sandbox::{serve, Sandbox, SandboxConfig};
+
+const INFY: u32 = 408_065;
+const TCS: u32 = 2_953_217;
+
+/// A sandbox at 600× on a free port; a logged-in client and the sandbox's address.
+async fn logged_in() -> (KiteConnect, String) {
+    let config = SandboxConfig {
+        speed: 600.0,
+        ..SandboxConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    tokio::spawn(serve(listener, Sandbox::new(config.clone())));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let who = &config.identity;
+    let res = http
+        .get(format!(
+            "http://{addr}/connect/login?api_key={}&v=3",
+            who.api_key
+        ))
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let token = location
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("request_token="))
+        .unwrap();
+    let mut kite = KiteConnect::builder(who.api_key.clone())
+        .base_url(format!("http://{addr}"))
+        .build()
+        .unwrap();
+    let secret = ApiSecret::new(who.api_secret.clone()).unwrap();
+    let session = kite.generate_session(token, &secret).await.unwrap();
+    kite.set_access_token(session.access_token);
+    (kite, addr)
+}
+
+#[tokio::test]
+async fn the_official_ticker_streams_the_sandboxs_ticks_in_each_mode() {
+    let (kite, addr) = logged_in().await;
+    let url = url::Url::parse(&format!("ws://{addr}/")).unwrap();
+    let (ticker, mut events) = kite.ticker().url(url).spawn().unwrap();
+    ticker.subscribe(&[INFY], Mode::Full).unwrap();
+    ticker.subscribe(&[TCS], Mode::Ltp).unwrap();
+
+    let (mut full, mut ltp) = (None, None);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while (full.is_none() || ltp.is_none()) && tokio::time::Instant::now() < deadline {
+        let Ok(Some(event)) = tokio::time::timeout_at(deadline, events.recv()).await else {
+            break;
+        };
+        match event {
+            TickerEvent::Ticks(ticks) => {
+                for tick in ticks {
+                    match tick.instrument_token {
+                        INFY if tick.depth.is_some() => full = Some(tick),
+                        TCS => ltp = Some(tick),
+                        INFY => {}
+                        other => panic!("token {other} was never subscribed"),
+                    }
+                }
+            }
+            TickerEvent::Closed(why) => panic!("ticker closed: {why:?}"),
+            _ => {}
+        }
+    }
+    let full = full.expect("no full-mode INFY tick within 20 s");
+    let last = full.last_price.unwrap();
+    assert!((1000.0..3000.0).contains(&last), "{last}");
+    assert!(full.high.unwrap() >= last && full.low.unwrap() <= last);
+    assert!(full.volume.unwrap() > 0);
+    assert!(full.exchange_time.unwrap() > 1_700_000_000);
+    let depth = full.depth.unwrap();
+    assert!(depth.buy[0].price <= last && depth.sell[0].price > last);
+    let ltp = ltp.expect("no LTP-mode TCS tick within 20 s");
+    assert!(ltp.last_price.unwrap() > 1000.0);
+    assert_eq!(ltp.volume, None, "an LTP packet carries the price only");
+    ticker.close();
+}
+
+#[tokio::test]
+async fn a_ticker_with_a_bad_token_is_refused_at_the_handshake() {
+    let (_, addr) = logged_in().await;
+    let stranger = KiteConnect::builder("sandbox_api_key")
+        .access_token(AccessToken::new("not-a-session").unwrap())
+        .build()
+        .unwrap();
+    let url = url::Url::parse(&format!("ws://{addr}/")).unwrap();
+    let (_ticker, mut events) = stranger.ticker().url(url).spawn().unwrap();
+    loop {
+        match events.recv().await {
+            Some(TickerEvent::Closed(why)) => {
+                let why = format!("{why:?}");
+                assert!(why.contains("Rejected"), "{why}");
+                break;
+            }
+            Some(TickerEvent::Ticks(_)) => panic!("a stranger got ticks"),
+            Some(_) => {}
+            None => panic!("the ticker ended without saying why"),
+        }
+    }
+}
