@@ -10,7 +10,8 @@
 //! - `GET /user/profile` and `GET /user/margins` in Kite's shapes;
 //! - orders (`src/orders.rs`): `POST /orders/regular`, `GET /orders`,
 //!   `GET /orders/{order_id}`, `DELETE /orders/regular/{order_id}`, `GET /trades`, kept and filled
-//!   by the paper matching engine on a synthetic price path ([`market`]);
+//!   by the paper matching engine on a synthetic price path ([`market`]); `GET
+//!   /portfolio/positions` netted from the day's trades;
 //! - Kite's envelopes and error types ([`envelope`]);
 //! - the ticker WebSocket at `/` (`src/ticker.rs`): subscribe, mode, unsubscribe; Kite's binary
 //!   messages for the instruments' trades on the price path, heartbeats;
@@ -22,6 +23,7 @@ pub mod envelope;
 pub mod faults;
 pub mod market;
 mod orders;
+mod positions;
 mod quotes;
 pub mod session;
 mod ticker;
@@ -162,6 +164,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/orders/{id}", get(order_history).post(place))
         .route("/orders/{variety}/{order_id}", delete(cancel))
         .route("/trades", get(list_trades))
+        .route("/portfolio/positions", get(list_positions))
         .route("/__sandbox/faults", post(arm_faults))
         .with_state(sandbox)
 }
@@ -373,4 +376,19 @@ async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Response {
         })
         .collect();
     ok(trades)
+}
+
+async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    let inner = sb.inner();
+    let rupees = |paise: u32| f64::from(paise) / 100.0;
+    ok(positions::positions_json(
+        &inner.paper.trades_after(i64::MIN),
+        &inner.paper.orders(),
+        &sb.config.listing,
+        |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.last_paise())),
+        |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.close_paise())),
+    ))
 }

@@ -178,7 +178,7 @@ fn order_type_name(t: OrderType) -> &'static str {
     }
 }
 
-fn product_name(p: Product) -> &'static str {
+pub(crate) fn product_name(p: Product) -> &'static str {
     match p {
         Product::Cnc => "CNC",
         Product::Mis => "MIS",

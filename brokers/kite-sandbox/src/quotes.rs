@@ -55,6 +55,16 @@ impl DayQuote {
         self.last_trade_time = u32::try_from(tick.ts / NANOS_PER_SEC).unwrap_or(0);
     }
 
+    /// The last trade's price, paise (0 before the first).
+    pub fn last_paise(&self) -> u32 {
+        self.last
+    }
+
+    /// The previous session's close, paise (the first trade's price on the first day).
+    pub fn close_paise(&self) -> u32 {
+        self.ohlc.close
+    }
+
     /// The full-mode packet of `listed` as of now; `None` before its first trade.
     pub fn packet(&self, listed: &Listed) -> Option<KiteTick> {
         if self.last == 0 {
