@@ -11,7 +11,8 @@
 //! - orders (`src/orders.rs`): `POST /orders/regular`, `GET /orders`,
 //!   `GET /orders/{order_id}`, `DELETE /orders/regular/{order_id}`, `GET /trades`, kept and filled
 //!   by the paper matching engine on a synthetic price path ([`market`]); `GET
-//!   /portfolio/positions` netted from the day's trades;
+//!   /portfolio/positions` netted from the day's trades; `GET /instruments[/NSE]`, Kite's public CSV dump
+//!   of the listing;
 //! - Kite's envelopes and error types ([`envelope`]);
 //! - the ticker WebSocket at `/` (`src/ticker.rs`): subscribe, mode, unsubscribe; Kite's binary
 //!   messages for the instruments' trades on the price path, heartbeats;
@@ -165,6 +166,8 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/orders/{variety}/{order_id}", delete(cancel))
         .route("/trades", get(list_trades))
         .route("/portfolio/positions", get(list_positions))
+        .route("/instruments", get(instrument_dump))
+        .route("/instruments/{exchange}", get(instrument_dump_of))
         .route("/__sandbox/faults", post(arm_faults))
         .with_state(sandbox)
 }
@@ -391,4 +394,38 @@ async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Response {
         |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.last_paise())),
         |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.close_paise())),
     ))
+}
+
+/// Kite's instrument dump columns.
+const DUMP_HEADER: &str = "instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,lot_size,instrument_type,segment,exchange";
+
+/// The sandbox's listing as Kite's CSV dump (`text/csv`, like Kite's).
+fn dump(sb: &Sandbox) -> Response {
+    let mut csv = String::from(DUMP_HEADER);
+    for l in &sb.config.listing {
+        csv.push_str(&format!(
+            "\n{},{},{},{},0.0,,0.0,0.05,1,EQ,NSE,NSE",
+            l.token, l.exchange_token, l.symbol, l.symbol
+        ));
+    }
+    csv.push('\n');
+    ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()
+}
+
+/// `GET /instruments`: public on Kite (no session), as Zerodha's clients fetch it.
+async fn instrument_dump(State(sb): Shared) -> Response {
+    dump(&sb)
+}
+
+/// `GET /instruments/{exchange}`: public too; only NSE has listings here.
+async fn instrument_dump_of(State(sb): Shared, Path(exchange): Path<String>) -> Response {
+    if exchange == "NSE" {
+        dump(&sb)
+    } else {
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/csv")],
+            format!("{DUMP_HEADER}\n"),
+        )
+            .into_response()
+    }
 }

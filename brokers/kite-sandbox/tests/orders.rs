@@ -2,46 +2,12 @@
 //! path and seen in the order book, its history and the trades; a limit order far from the
 //! market left open, then cancelled; and Kite's refusals of bad placements, each naming the field.
 
+mod common;
+
 use std::time::Duration;
 
-use kiteconnect::{
-    ApiSecret, Exchange, KiteConnect, OrderParams, OrderType, Product, TransactionType, Variety,
-};
-use sharewise_kite_sandbox::{serve, Sandbox, SandboxConfig};
-
-/// A sandbox at 600× on a free port, and a client logged in to it.
-async fn logged_in() -> KiteConnect {
-    let config = SandboxConfig {
-        speed: 600.0,
-        ..SandboxConfig::default()
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(serve(listener, Sandbox::new(config.clone())));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let who = &config.identity;
-    let res = http
-        .get(format!("{base}/connect/login?api_key={}&v=3", who.api_key))
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_string();
-    let token = location
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("request_token="))
-        .unwrap();
-    let mut kite = KiteConnect::builder(who.api_key.clone())
-        .base_url(base)
-        .build()
-        .unwrap();
-    let secret = ApiSecret::new(who.api_secret.clone()).unwrap();
-    let session = kite.generate_session(token, &secret).await.unwrap();
-    kite.set_access_token(session.access_token);
-    kite
-}
+use common::logged_in;
+use kiteconnect::{Exchange, OrderParams, OrderType, Product, TransactionType, Variety};
 
 fn infy(side: TransactionType, qty: i64) -> OrderParams {
     OrderParams::new()
@@ -54,7 +20,7 @@ fn infy(side: TransactionType, qty: i64) -> OrderParams {
 
 #[tokio::test]
 async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_trades() {
-    let kite = logged_in().await;
+    let (kite, _) = logged_in().await;
     let placed = kite
         .place_order(
             Variety::Regular,
@@ -97,7 +63,7 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
 
 #[tokio::test]
 async fn a_limit_order_away_from_the_market_rests_until_cancelled() {
-    let kite = logged_in().await;
+    let (kite, _) = logged_in().await;
     let placed = kite
         .place_order(
             Variety::Regular,
@@ -128,7 +94,7 @@ async fn a_limit_order_away_from_the_market_rests_until_cancelled() {
 
 #[tokio::test]
 async fn bad_placements_are_refused_naming_the_field() {
-    let kite = logged_in().await;
+    let (kite, _) = logged_in().await;
     let refused = |params: OrderParams, variety: Variety| {
         let kite = kite.clone();
         async move {

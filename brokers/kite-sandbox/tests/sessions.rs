@@ -3,55 +3,21 @@
 //! the session, and the faults a real Kite has — an expired session, a used request token, a wrong
 //! secret, throttling and an outage.
 
-use kiteconnect::{ApiSecret, KiteConnect};
-use sharewise_kite_sandbox::{serve, Sandbox, SandboxConfig};
+mod common;
 
-/// A sandbox on a free loopback port; its base URL.
-async fn start() -> (String, SandboxConfig) {
+use common::{client, login_redirect, request_token, start};
+use kiteconnect::ApiSecret;
+use sharewise_kite_sandbox::SandboxConfig;
+
+/// A sandbox at the default speed; its address and settings.
+async fn started() -> (String, SandboxConfig) {
     let config = SandboxConfig::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(serve(listener, Sandbox::new(config.clone())));
-    (base, config)
-}
-
-fn client(base: &str, config: &SandboxConfig) -> KiteConnect {
-    KiteConnect::builder(config.identity.api_key.clone())
-        .base_url(base)
-        .build()
-        .unwrap()
-}
-
-/// What the login page redirects the browser to, and the request token in it.
-async fn log_in(base: &str, api_key: &str) -> (reqwest::StatusCode, String) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = http
-        .get(format!("{base}/connect/login?api_key={api_key}&v=3"))
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (res.status(), location)
-}
-
-fn request_token(location: &str) -> String {
-    location
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("request_token="))
-        .unwrap()
-        .to_string()
+    (start(&config).await, config)
 }
 
 async fn post_fault(base: &str, body: &str) -> (u16, serde_json::Value) {
     let res = reqwest::Client::new()
-        .post(format!("{base}/__sandbox/faults"))
+        .post(format!("http://{base}/__sandbox/faults"))
         .header("content-type", "application/json")
         .body(body.to_string())
         .send()
@@ -66,9 +32,9 @@ async fn post_fault(base: &str, body: &str) -> (u16, serde_json::Value) {
 
 #[tokio::test]
 async fn the_official_client_logs_in_calls_and_sees_its_session_expire() {
-    let (base, config) = start().await;
-    let (status, location) = log_in(&base, &config.identity.api_key).await;
-    assert_eq!(status.as_u16(), 302);
+    let (base, config) = started().await;
+    let (status, location) = login_redirect(&base, &config.identity.api_key).await;
+    assert_eq!(status, 302);
     assert!(
         location.starts_with("http://127.0.0.1/kite/callback?request_token="),
         "{location}"
@@ -113,8 +79,8 @@ async fn the_official_client_logs_in_calls_and_sees_its_session_expire() {
 
 #[tokio::test]
 async fn a_wrong_secret_and_an_unknown_app_are_refused() {
-    let (base, config) = start().await;
-    let (_, location) = log_in(&base, &config.identity.api_key).await;
+    let (base, config) = started().await;
+    let (_, location) = login_redirect(&base, &config.identity.api_key).await;
     let kite = client(&base, &config);
     let wrong = ApiSecret::new("not the secret").unwrap();
     let err = kite
@@ -123,14 +89,14 @@ async fn a_wrong_secret_and_an_unknown_app_are_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("Invalid checksum"), "{err}");
 
-    let (status, _) = log_in(&base, "someone_else").await;
-    assert_eq!(status.as_u16(), 400);
+    let (status, _) = login_redirect(&base, "someone_else").await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]
 async fn armed_faults_hit_the_next_calls_then_clear() {
-    let (base, config) = start().await;
-    let (_, location) = log_in(&base, &config.identity.api_key).await;
+    let (base, config) = started().await;
+    let (_, location) = login_redirect(&base, &config.identity.api_key).await;
     let mut kite = client(&base, &config);
     let secret = ApiSecret::new(config.identity.api_secret.clone()).unwrap();
     let session = kite

@@ -2,49 +2,14 @@
 //! session, subscribes, and decodes the sandbox's binary ticks in each mode; a bad token is
 //! refused at the handshake.
 
+mod common;
+
+use common::logged_in;
 use kiteconnect::ticker::Mode;
-use kiteconnect::{AccessToken, ApiSecret, KiteConnect, TickerEvent};
-use sharewise_kite_sandbox::{serve, Sandbox, SandboxConfig};
+use kiteconnect::{AccessToken, KiteConnect, TickerEvent};
 
 const INFY: u32 = 408_065;
 const TCS: u32 = 2_953_217;
-
-/// A sandbox at 600× on a free port; a logged-in client and the sandbox's address.
-async fn logged_in() -> (KiteConnect, String) {
-    let config = SandboxConfig {
-        speed: 600.0,
-        ..SandboxConfig::default()
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    tokio::spawn(serve(listener, Sandbox::new(config.clone())));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let who = &config.identity;
-    let res = http
-        .get(format!(
-            "http://{addr}/connect/login?api_key={}&v=3",
-            who.api_key
-        ))
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_string();
-    let token = location
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("request_token="))
-        .unwrap();
-    let mut kite = KiteConnect::builder(who.api_key.clone())
-        .base_url(format!("http://{addr}"))
-        .build()
-        .unwrap();
-    let secret = ApiSecret::new(who.api_secret.clone()).unwrap();
-    let session = kite.generate_session(token, &secret).await.unwrap();
-    kite.set_access_token(session.access_token);
-    (kite, addr)
-}
 
 #[tokio::test]
 async fn the_official_ticker_streams_the_sandboxs_ticks_in_each_mode() {
