@@ -92,6 +92,8 @@ pub struct Sandbox {
     inner: Mutex<Inner>,
     /// Every instrument's full packet after each of its trades, for the ticker connections.
     ticks: tokio::sync::broadcast::Sender<sharewise_kite::ticker::KiteTick>,
+    /// Order updates as the ticker's text frames (`{"type":"order","data":…}`).
+    order_updates: tokio::sync::broadcast::Sender<String>,
 }
 
 /// Packets a slow ticker connection may fall behind by before it misses some.
@@ -131,6 +133,7 @@ impl Sandbox {
                 quotes: vec![quotes::DayQuote::default(); config.listing.len()],
             }),
             ticks: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
+            order_updates: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
             config,
         })
     }
@@ -196,7 +199,12 @@ impl Sandbox {
         let packet = {
             let mut inner = self.inner();
             // A tick the venue cannot take (out of order) only costs that tick.
-            let _ = inner.paper.on_tick(tick);
+            let fills = inner.paper.on_tick(tick).unwrap_or_default();
+            for fill in &fills {
+                if let Some(order) = inner.paper.order(fill.client_id) {
+                    self.announce(&inner, &order);
+                }
+            }
             let quote = &mut inner.quotes[k];
             quote.on_trade(tick);
             quote.packet(&self.config.listing[k])
@@ -205,6 +213,22 @@ impl Sandbox {
             // No ticker connection: nobody to tell.
             let _ = self.ticks.send(packet);
         }
+    }
+
+    /// Pushes `order`'s state to the ticker connections, as Kite's order updates.
+    fn announce(&self, inner: &Inner, order: &BrokerOrder) {
+        let who = &self.config.identity;
+        let fields = orders::order_json(
+            order,
+            inner.placed.get(&order.order_id),
+            self.listed(order),
+            &who.user_id,
+        );
+        let update = orders::update_json(fields, &who.user_id, &who.api_secret);
+        // No ticker connection: nobody to tell.
+        let _ = self
+            .order_updates
+            .send(json!({"type": "order", "data": update}).to_string());
     }
 
     fn listed(&self, o: &BrokerOrder) -> &Listed {
@@ -289,6 +313,7 @@ async fn place(
         Ok(booked) => {
             inner.next_id += 1;
             inner.placed.insert(booked.order_id.clone(), placed);
+            sb.announce(&inner, &booked);
             ok(json!({"order_id": booked.order_id}))
         }
         Err(e) => KiteError::new(ErrorType::Order, e.to_string()).into_response(),
@@ -322,7 +347,10 @@ async fn cancel(
         Err(e) => return e.into_response(),
     };
     match inner.paper.cancel(order.tag()) {
-        Ok(_) => ok(json!({"order_id": order_id})),
+        Ok(cancelled) => {
+            sb.announce(&inner, &cancelled);
+            ok(json!({"order_id": order_id}))
+        }
         Err(e) => KiteError::new(ErrorType::Order, e.to_string()).into_response(),
     }
 }

@@ -274,3 +274,51 @@ pub(crate) fn trade_json(t: &BrokerTrade, order: &BrokerOrder, listed: &Listed) 
         "transaction_type": side_name(f.side),
     })
 }
+
+/// An order update as Kite pushes it (postback and ticker text frames): the order's fields plus
+/// `user_id`, `app_id`, `unfilled_quantity` and the checksum
+/// `sha256_hex(order_id + order_timestamp + api_secret)`.
+pub(crate) fn update_json(order: Value, user_id: &str, api_secret: &str) -> Value {
+    let mut update = order;
+    let id = update["order_id"].as_str().unwrap_or_default().to_string();
+    let stamp = update["order_timestamp"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let unfilled = update["pending_quantity"].clone();
+    if let Some(fields) = update.as_object_mut() {
+        fields.insert("user_id".into(), json!(user_id));
+        fields.insert("app_id".into(), json!(0));
+        fields.insert("unfilled_quantity".into(), unfilled);
+        fields.insert(
+            "checksum".into(),
+            json!(crate::session::sha256_hex(&format!(
+                "{id}{stamp}{api_secret}"
+            ))),
+        );
+    }
+    update
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn an_update_carries_the_postback_checksum_of_its_id_and_time() {
+        let order = json!({
+            "order_id": "220303000308932",
+            "order_timestamp": "2022-03-03 09:24:25",
+            "pending_quantity": 0,
+        });
+        let update = update_json(order, "SW0001", "s3cret");
+        let want: String = Sha256::digest(b"2203030003089322022-03-03 09:24:25s3cret")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(update["checksum"], want.as_str());
+        assert_eq!(update["user_id"], "SW0001");
+        assert_eq!(update["unfilled_quantity"], 0);
+    }
+}

@@ -49,8 +49,15 @@ pub struct Session {
 
 /// `sha256_hex(api_key + request_token + api_secret)`, Kite's session checksum.
 pub fn checksum(api_key: &str, request_token: &str, api_secret: &str) -> String {
-    let digest = Sha256::digest(format!("{api_key}{request_token}{api_secret}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(&format!("{api_key}{request_token}{api_secret}"))
+}
+
+/// Lowercase hex SHA-256 of `text`.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn token() -> String {

@@ -6,7 +6,9 @@
 //! `{"type":"error","data":"…"}` text frame naming what was wrong. Ticks go out as Kite's binary
 //! messages (the encoder of `sharewise_kite::ticker`), the packets of every subscribed instrument
 //! that traded since the last message in one frame; an idle connection gets a 1-byte heartbeat
-//! every second. A client too slow for the stream misses ticks (the newest of each instrument
+//! every second. Order updates go out as text frames, `{"type":"order","data":{…}}` with the
+//! postback's fields and checksum, when an order is placed, fills or is cancelled. A client too
+//! slow for the stream misses ticks (the newest of each instrument
 //! comes with its next trade), never slows the sandbox.
 
 use std::collections::HashMap;
@@ -19,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use sharewise_kite::ticker::{write_message, KiteTick};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
 
 use crate::envelope::{ErrorType, KiteError};
 use crate::quotes::in_mode;
@@ -41,13 +44,18 @@ pub(crate) async fn connect(
             .into_response();
     }
     let ticks = sb.ticks.subscribe();
-    ws.on_upgrade(move |socket| stream(socket, ticks))
+    let updates = sb.order_updates.subscribe();
+    ws.on_upgrade(move |socket| stream(socket, ticks, updates))
 }
 
 /// What one connection is subscribed to: token → mode.
 type Subscriptions = HashMap<u32, &'static str>;
 
-async fn stream(mut socket: WebSocket, mut ticks: tokio::sync::broadcast::Receiver<KiteTick>) {
+async fn stream(
+    mut socket: WebSocket,
+    mut ticks: Receiver<KiteTick>,
+    mut updates: Receiver<String>,
+) {
     let mut subscribed = Subscriptions::new();
     let mut batch: Vec<KiteTick> = Vec::new();
     let mut frame = Vec::new();
@@ -86,6 +94,15 @@ async fn stream(mut socket: WebSocket, mut ticks: tokio::sync::broadcast::Receiv
                     sent_since_beat = true;
                 }
             }
+            update = updates.recv() => match update {
+                Ok(text) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
             _ = heartbeat.tick() => {
                 if !std::mem::take(&mut sent_since_beat)
                     && socket.send(Message::Binary(vec![0u8].into())).await.is_err()

@@ -76,3 +76,51 @@ async fn a_ticker_with_a_bad_token_is_refused_at_the_handshake() {
         }
     }
 }
+
+#[tokio::test]
+async fn order_updates_arrive_on_the_ticker_as_the_order_moves() {
+    use kiteconnect::{Exchange, OrderParams, OrderType, Product, TransactionType, Variety};
+    let (kite, addr) = logged_in().await;
+    let url = url::Url::parse(&format!("ws://{addr}/")).unwrap();
+    let (ticker, mut events) = kite.ticker().url(url).spawn().unwrap();
+    // Wait for the connection before placing, so no update is missed.
+    loop {
+        match events.recv().await {
+            Some(TickerEvent::Connected) => break,
+            Some(TickerEvent::Closed(why)) => panic!("ticker closed: {why:?}"),
+            Some(_) => {}
+            None => panic!("the ticker ended"),
+        }
+    }
+    let placed = kite
+        .place_order(
+            Variety::Regular,
+            OrderParams::new()
+                .exchange(Exchange::Nse)
+                .tradingsymbol("TCS")
+                .transaction_type(TransactionType::Buy)
+                .quantity(2)
+                .product(Product::Mis)
+                .order_type(OrderType::Market)
+                .tag("upd1"),
+        )
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !seen.contains(&"COMPLETE".to_string()) {
+        let Ok(Some(event)) = tokio::time::timeout_at(deadline, events.recv()).await else {
+            panic!("no COMPLETE update within 20 s; saw {seen:?}");
+        };
+        if let TickerEvent::OrderUpdate(order) = event {
+            assert_eq!(order.order_id, placed.order_id);
+            assert_eq!(order.tag.as_deref(), Some("upd1"));
+            seen.push(order.status.clone());
+        }
+    }
+    assert_ne!(
+        seen[0], "COMPLETE",
+        "the placement is announced before its fill: {seen:?}"
+    );
+    ticker.close();
+}
