@@ -9,7 +9,8 @@
 //!   checksum, `DELETE /session/token`, the `Authorization: token api_key:access_token` header;
 //! - `GET /user/profile` and `GET /user/margins` in Kite's shapes;
 //! - orders (`src/orders.rs`): `POST /orders/regular`, `GET /orders`,
-//!   `GET /orders/{order_id}`, `DELETE /orders/regular/{order_id}`, `GET /trades`, kept and filled
+//!   `GET /orders/{order_id}`, `PUT` and `DELETE /orders/regular/{order_id}`, `GET /trades`, kept
+//!   and filled
 //!   by the paper matching engine on a synthetic price path ([`market`]); `GET
 //!   /portfolio/positions` netted from the day's trades; `GET /instruments[/NSE]`, Kite's public CSV dump
 //!   of the listing;
@@ -166,7 +167,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/user/margins", get(margins))
         .route("/orders", get(list_orders))
         .route("/orders/{id}", get(order_history).post(place))
-        .route("/orders/{variety}/{order_id}", delete(cancel))
+        .route("/orders/{variety}/{order_id}", delete(cancel).put(modify))
         .route("/trades", get(list_trades))
         .route("/portfolio/positions", get(list_positions))
         .route("/instruments", get(instrument_dump))
@@ -316,7 +317,7 @@ async fn place(
             sb.announce(&inner, &booked);
             ok(json!({"order_id": booked.order_id}))
         }
-        Err(e) => KiteError::new(ErrorType::Order, e.to_string()).into_response(),
+        Err(e) => venue_error(&e).into_response(),
     }
 }
 
@@ -351,7 +352,7 @@ async fn cancel(
             sb.announce(&inner, &cancelled);
             ok(json!({"order_id": order_id}))
         }
-        Err(e) => KiteError::new(ErrorType::Order, e.to_string()).into_response(),
+        Err(e) => venue_error(&e).into_response(),
     }
 }
 
@@ -456,4 +457,45 @@ async fn instrument_dump_of(State(sb): Shared, Path(exchange): Path<String>) -> 
         )
             .into_response()
     }
+}
+
+async fn modify(
+    State(sb): Shared,
+    Path((variety, order_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    if variety != "regular" {
+        return KiteError::new(ErrorType::Input, format!("Invalid `variety`: {variety}."))
+            .into_response();
+    }
+    let change = match orders::parse_modify(&form) {
+        Ok(change) => change,
+        Err(e) => return e.into_response(),
+    };
+    let mut inner = sb.inner();
+    let order = match find(&inner, &order_id) {
+        Ok(o) => o,
+        Err(e) => return e.into_response(),
+    };
+    match inner.paper.modify(order.tag(), change) {
+        Ok(modified) => {
+            sb.announce(&inner, &modified);
+            ok(json!({"order_id": order_id}))
+        }
+        Err(e) => venue_error(&e).into_response(),
+    }
+}
+
+/// A refusal by the paper venue as Kite words it: a bad value is an `InputException`, anything
+/// else about the order an `OrderException`.
+fn venue_error(e: &sharewise_brokers::BrokerError) -> KiteError {
+    let kind = match e.kind {
+        sharewise_brokers::ErrorKind::InvalidInput => ErrorType::Input,
+        _ => ErrorType::Order,
+    };
+    KiteError::new(kind, e.message.clone())
 }

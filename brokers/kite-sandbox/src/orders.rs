@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
-use sharewise_brokers::{BrokerOrder, BrokerTrade, VenueStatus};
+use sharewise_brokers::{BrokerOrder, BrokerTrade, Modify, VenueStatus};
 use sharewise_engine::time::{format_ist, TimestampNs};
 use sharewise_engine::types::{
     ClientOrderId, InstrumentId, Order, OrderType, Price, Product, Side, Validity,
@@ -66,13 +66,7 @@ pub(crate) fn parse_placement(
         "SELL" => Side::Sell,
         other => return Err(bad(format!("Invalid `transaction_type`: {other}."))),
     };
-    let order_type = match need("order_type")? {
-        "MARKET" => OrderType::Market,
-        "LIMIT" => OrderType::Limit,
-        "SL" => OrderType::StopLoss,
-        "SL-M" => OrderType::StopLossMarket,
-        other => return Err(bad(format!("Invalid `order_type`: {other}."))),
-    };
+    let order_type = order_type_of(need("order_type")?)?;
     let qty: i64 = need("quantity")?
         .parse()
         .ok()
@@ -89,18 +83,8 @@ pub(crate) fn parse_placement(
         "IOC" => Validity::Ioc,
         other => return Err(bad(format!("Invalid `validity`: {other}."))),
     };
-    let price = |name: &str| -> Result<Option<Price>, KiteError> {
-        match field(name) {
-            None => Ok(None),
-            Some(text) => Price::parse(text)
-                .ok()
-                .filter(|p| p.0 >= 0)
-                .map(|p| (p.0 > 0).then_some(p))
-                .ok_or_else(|| bad(format!("Invalid `{name}`: {text}."))),
-        }
-    };
-    let limit_price = price("price")?;
-    let trigger_price = price("trigger_price")?;
+    let limit_price = price_of(form, "price")?;
+    let trigger_price = price_of(form, "trigger_price")?;
     if matches!(order_type, OrderType::Limit | OrderType::StopLoss) && limit_price.is_none() {
         return Err(bad("Missing `price` for a LIMIT or SL order."));
     }
@@ -140,6 +124,49 @@ pub(crate) fn parse_placement(
             market_protection,
         },
     ))
+}
+
+fn order_type_of(text: &str) -> Result<OrderType, KiteError> {
+    match text {
+        "MARKET" => Ok(OrderType::Market),
+        "LIMIT" => Ok(OrderType::Limit),
+        "SL" => Ok(OrderType::StopLoss),
+        "SL-M" => Ok(OrderType::StopLossMarket),
+        other => Err(bad(format!("Invalid `order_type`: {other}."))),
+    }
+}
+
+/// A price field: absent or zero is `None` (Kite sends 0 for "no price").
+fn price_of(form: &HashMap<String, String>, name: &str) -> Result<Option<Price>, KiteError> {
+    match form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => Price::parse(text)
+            .ok()
+            .filter(|p| p.0 >= 0)
+            .map(|p| (p.0 > 0).then_some(p))
+            .ok_or_else(|| bad(format!("Invalid `{name}`: {text}."))),
+    }
+}
+
+/// Reads a modification's form (`PUT /orders/regular/{order_id}`): any of `quantity`, `price`,
+/// `order_type`, `trigger_price`.
+pub(crate) fn parse_modify(form: &HashMap<String, String>) -> Result<Modify, KiteError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let qty = match field("quantity") {
+        None => None,
+        Some(text) => Some(
+            text.parse::<i64>()
+                .ok()
+                .filter(|q| *q > 0)
+                .ok_or_else(|| bad("Invalid `quantity`: a whole number above zero."))?,
+        ),
+    };
+    Ok(Modify {
+        qty,
+        order_type: field("order_type").map(order_type_of).transpose()?,
+        limit_price: price_of(form, "price")?,
+        trigger_price: price_of(form, "trigger_price")?,
+    })
 }
 
 /// A time as Kite writes it: `2026-12-07 09:15:02` (IST).

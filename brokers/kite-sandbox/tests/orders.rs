@@ -1,6 +1,6 @@
 //! Orders through the sandbox with Zerodha's own Rust client: a market order filled on the price
 //! path and seen in the order book, its history and the trades; a limit order far from the
-//! market left open, then cancelled; and Kite's refusals of bad placements, each naming the field.
+//! market left open, modified, then cancelled; and Kite's refusals of bad placements, each naming the field.
 
 mod common;
 
@@ -62,7 +62,7 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
 }
 
 #[tokio::test]
-async fn a_limit_order_away_from_the_market_rests_until_cancelled() {
+async fn a_limit_order_away_from_the_market_rests_is_modified_and_cancelled() {
     let (kite, _) = logged_in().await;
     let placed = kite
         .place_order(
@@ -78,12 +78,37 @@ async fn a_limit_order_away_from_the_market_rests_until_cancelled() {
     assert_eq!(open[0].status, "OPEN");
     assert_eq!(open[0].price, 100.0);
 
+    // Modified: a new price and quantity, still far below the market.
+    kite.modify_order(
+        Variety::Regular,
+        &placed.order_id,
+        OrderParams::new().quantity(4).price(101.5),
+    )
+    .await
+    .unwrap();
+    let modified = kite.order_history(&placed.order_id).await.unwrap();
+    assert_eq!((modified[0].quantity, modified[0].price), (4.0, 101.5));
+    let off_grid = kite
+        .modify_order(
+            Variety::Regular,
+            &placed.order_id,
+            OrderParams::new().price(101.52),
+        )
+        .await
+        .unwrap_err();
+    let off_grid = off_grid.to_string();
+    assert!(off_grid.contains("InputException"), "{off_grid}");
+    assert!(
+        off_grid.contains("Tick size for this script is 0.05"),
+        "{off_grid}"
+    );
+
     kite.cancel_order(Variety::Regular, &placed.order_id, None)
         .await
         .unwrap();
     let cancelled = kite.order_history(&placed.order_id).await.unwrap();
     assert_eq!(cancelled[0].status, "CANCELLED");
-    assert_eq!(cancelled[0].cancelled_quantity, 3.0);
+    assert_eq!(cancelled[0].cancelled_quantity, 4.0);
     // A second cancel is refused: the order is no longer open.
     let again = kite
         .cancel_order(Variety::Regular, &placed.order_id, None)
