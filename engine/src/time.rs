@@ -73,6 +73,18 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The IST day `n` weekday sessions before `day` (weekends skipped; `day` itself if `n` is 0).
+pub fn weekdays_before(day: i64, n: u32) -> i64 {
+    let mut d = day;
+    for _ in 0..n {
+        d -= 1;
+        while weekday(d) >= 5 {
+            d -= 1;
+        }
+    }
+    d
+}
+
 /// Formats `ts` as ISO-8601 in IST with offset, e.g. `2026-01-05T09:15:00+05:30`.
 pub fn format_ist(ts: TimestampNs) -> String {
     let (y, m, d) = civil_from_days(ist_day(ts));

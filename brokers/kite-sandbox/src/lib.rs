@@ -13,7 +13,8 @@
 //!   and filled
 //!   by the paper matching engine on a synthetic price path ([`market`]); `GET
 //!   /portfolio/positions` netted from the day's trades; `GET /instruments[/NSE]`, Kite's public CSV dump
-//!   of the listing;
+//!   of the listing; `GET /instruments/historical/{token}/{interval}`, candles of the
+//!   history sessions and the live day so far (`src/candles.rs`);
 //! - Kite's envelopes and error types ([`envelope`]);
 //! - the ticker WebSocket at `/` (`src/ticker.rs`): subscribe, mode, unsubscribe; Kite's binary
 //!   messages for the instruments' trades on the price path, heartbeats;
@@ -21,6 +22,7 @@
 //!
 //! Positions, modify and order updates follow.
 
+mod candles;
 pub mod envelope;
 pub mod faults;
 pub mod market;
@@ -49,6 +51,7 @@ use rust_decimal::Decimal;
 use session::{Identity, Session, Sessions};
 use sharewise_brokers::paper::{PaperBroker, PaperConfig};
 use sharewise_brokers::BrokerOrder;
+use sharewise_engine::time::{ist_midnight, weekdays_before, TimestampNs, NSE_OPEN_IST_NS};
 use sharewise_engine::types::ClientOrderId;
 
 /// How the sandbox is set up.
@@ -64,8 +67,10 @@ pub struct SandboxConfig {
     pub speed: f64,
     /// The price path's seed.
     pub seed: u64,
-    /// The price path's first IST day (days since 1970-01-01).
+    /// The live session's IST day (days since 1970-01-01).
     pub start_day: i64,
+    /// Weekday sessions of history before it (candles, previous close).
+    pub history_sessions: u32,
 }
 
 impl Default for SandboxConfig {
@@ -82,6 +87,7 @@ impl Default for SandboxConfig {
             speed: 60.0,
             seed: 42,
             start_day: sharewise_engine::time::days_from_civil(2026, 1, 5),
+            history_sessions: 5,
         }
     }
 }
@@ -112,6 +118,9 @@ struct Inner {
     next_id: u64,
     /// Each listed instrument's day, by instrument id.
     quotes: Vec<quotes::DayQuote>,
+    /// The simulated clock: the latest trade's time, and never before the live open (the
+    /// history sessions are past from the start, whether or not they have been played yet).
+    now: TimestampNs,
 }
 
 impl Sandbox {
@@ -132,6 +141,7 @@ impl Sandbox {
                 placed: HashMap::new(),
                 next_id: 1,
                 quotes: vec![quotes::DayQuote::default(); config.listing.len()],
+                now: ist_midnight(config.start_day) + NSE_OPEN_IST_NS,
             }),
             ticks: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
             order_updates: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
@@ -172,6 +182,10 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/portfolio/positions", get(list_positions))
         .route("/instruments", get(instrument_dump))
         .route("/instruments/{exchange}", get(instrument_dump_of))
+        .route(
+            "/instruments/historical/{token}/{interval}",
+            get(historical),
+        )
         .route("/__sandbox/faults", post(arm_faults))
         .with_state(sandbox)
 }
@@ -184,7 +198,7 @@ pub async fn serve(
     let path = market::price_path(
         &sandbox.config.listing,
         sandbox.config.seed,
-        sandbox.config.start_day,
+        sandbox.first_day(),
     )
     .map_err(std::io::Error::other)?;
     let market = tokio::spawn(market::run(Arc::clone(&sandbox), path));
@@ -194,11 +208,24 @@ pub async fn serve(
 }
 
 impl Sandbox {
+    /// The first IST day of the price path: the history sessions before the live day.
+    fn first_day(&self) -> i64 {
+        weekdays_before(self.config.start_day, self.config.history_sessions)
+    }
+
+    /// Books one trade of the history sessions: the day's quote and the clock only.
+    fn record_history(&self, tick: &sharewise_engine::types::Tick) {
+        let mut inner = self.inner();
+        inner.now = inner.now.max(tick.ts);
+        inner.quotes[tick.instrument.0 as usize].on_trade(tick);
+    }
+
     /// Plays one trade of the price path through the venue (fills resting orders).
     fn on_tick(&self, tick: &sharewise_engine::types::Tick) {
         let k = tick.instrument.0 as usize;
         let packet = {
             let mut inner = self.inner();
+            inner.now = inner.now.max(tick.ts);
             // A tick the venue cannot take (out of order) only costs that tick.
             let fills = inner.paper.on_tick(tick).unwrap_or_default();
             for fill in &fills {
@@ -498,4 +525,54 @@ fn venue_error(e: &sharewise_brokers::BrokerError) -> KiteError {
         _ => ErrorType::Order,
     };
     KiteError::new(kind, e.message.clone())
+}
+
+async fn historical(
+    State(sb): Shared,
+    Path((token, interval)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    let answer = (|| {
+        let listing = &sb.config.listing;
+        let k = token
+            .parse::<u32>()
+            .ok()
+            .and_then(|t| listing.iter().position(|l| l.token == t))
+            .ok_or_else(|| {
+                KiteError::new(
+                    ErrorType::Input,
+                    format!("Invalid `instrument_token`: {token}."),
+                )
+            })?;
+        let interval = candles::interval_of(&interval)?;
+        let bound = |name: &str| {
+            let text = q.get(name).map(String::as_str).unwrap_or_default();
+            if text.is_empty() {
+                return Err(KiteError::new(
+                    ErrorType::Input,
+                    format!("Missing `{name}`."),
+                ));
+            }
+            candles::ist_time(name, text)
+        };
+        let range = (bound("from")?, bound("to")?);
+        let now = sb.inner().now;
+        candles::candles(
+            listing,
+            k,
+            sb.config.seed,
+            sb.first_day(),
+            interval,
+            range,
+            now,
+        )
+    })();
+    match answer {
+        Ok(data) => ok(data),
+        Err(e) => e.into_response(),
+    }
 }

@@ -4,10 +4,13 @@
 //! segment 1 = NSE), so clients that derive one from the other get the same answer as from Kite.
 //! The price path is the demo's generator (seeded GBM trades, NSE sessions) played on a simulated
 //! clock `speed` times faster than the wall clock; every trade goes through the paper matching
-//! engine, which fills resting orders on it.
+//! engine, which fills resting orders on it. The generator starts `history_sessions` sessions
+//! before the live day: those sessions are the instruments' history (their candles, the previous
+//! close), played at once before the live open.
 
+use sharewise_engine::time::{ist_midnight, NSE_OPEN_IST_NS};
 use sharewise_engine::types::{Instrument, InstrumentId, Price};
-use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks};
+use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks, SyntheticTicks};
 
 /// One listed instrument.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,28 +61,47 @@ pub fn instruments(listing: &[Listed]) -> Vec<Instrument> {
 /// Sessions generated ahead (the stream is lazy; this bounds an endless run).
 const DAYS: u32 = 10_000;
 
+/// The generator's settings for instrument `k` of `listing` from IST day `start_day`.
+fn spec(listing: &[Listed], k: usize, seed: u64, start_day: i64) -> GenSpec {
+    let l = &listing[k];
+    let mut spec = GenSpec::new(&l.symbol, DAYS, seed);
+    spec.instrument = InstrumentId(k as u32);
+    spec.start_day = start_day;
+    spec.start_price = l.start;
+    spec.avg_ticks_per_minute = 32;
+    spec
+}
+
+/// Instrument `k`'s synthetic trades alone from IST day `start_day`: the same trades the merged
+/// path carries for it.
+pub fn instrument_path(
+    listing: &[Listed],
+    k: usize,
+    seed: u64,
+    start_day: i64,
+) -> Result<SyntheticTicks, String> {
+    generate_ticks(&spec(listing, k, seed, start_day)).map_err(|e| e.to_string())
+}
+
 /// Every listed instrument's synthetic trades from IST day `start_day` with `seed`, merged in
 /// time order; instrument id = position in `listing`.
 pub fn price_path(listing: &[Listed], seed: u64, start_day: i64) -> Result<MergedTicks, String> {
-    let mut streams = Vec::with_capacity(listing.len());
-    for (k, l) in listing.iter().enumerate() {
-        let mut spec = GenSpec::new(&l.symbol, DAYS, seed);
-        spec.instrument = InstrumentId(k as u32);
-        spec.start_day = start_day;
-        spec.start_price = l.start;
-        spec.avg_ticks_per_minute = 32;
-        streams.push(generate_ticks(&spec).map_err(|e| e.to_string())?);
-    }
+    let streams = (0..listing.len())
+        .map(|k| instrument_path(listing, k, seed, start_day))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(MergedTicks::new(streams))
 }
 
 /// Simulated time skipped at once: nights and weekends pass in a moment.
 const MAX_GAP_NS: i64 = 60 * 1_000_000_000;
 
-/// Plays `path` through `sandbox` at its speed, forever (until the task is aborted).
+/// Plays `path` through `sandbox`: the history sessions before the live day at once, into the
+/// day's quotes only (the venue and the ticker start at the live open); from the live open on at
+/// the sandbox's speed, forever (until the task is aborted).
 pub(crate) async fn run(sandbox: std::sync::Arc<crate::Sandbox>, path: MergedTicks) {
     let speed = sandbox.config.speed.max(0.001);
-    let start = tokio::time::Instant::now();
+    let live_open = ist_midnight(sandbox.config.start_day) + NSE_OPEN_IST_NS;
+    let mut start = None;
     let mut simulated_ns: f64 = 0.0;
     let mut last_ts: Option<i64> = None;
     for (k, tick) in path.enumerate() {
@@ -87,6 +109,11 @@ pub(crate) async fn run(sandbox: std::sync::Arc<crate::Sandbox>, path: MergedTic
             // A path running behind (or at a huge speed) still lets the server answer.
             tokio::task::yield_now().await;
         }
+        if tick.ts < live_open {
+            sandbox.record_history(&tick);
+            continue;
+        }
+        let start = *start.get_or_insert_with(tokio::time::Instant::now);
         if let Some(last) = last_ts {
             simulated_ns += (tick.ts - last).clamp(0, MAX_GAP_NS) as f64;
         }

@@ -33,7 +33,8 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
         .unwrap();
 
     let mut status = String::new();
-    for _ in 0..100 {
+    // Up to 10 s: the history sessions are played before the live open.
+    for _ in 0..500 {
         let book = kite.orders().await.unwrap();
         let order = book.iter().find(|o| o.order_id == placed.order_id).unwrap();
         status = order.status.clone();

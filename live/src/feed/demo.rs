@@ -15,8 +15,8 @@
 //! the slowest indicator's warm-up.
 
 use sharewise_engine::time::{
-    days_from_civil, ist_midnight, weekday, TimestampNs, IST_OFFSET_NS, NANOS_PER_DAY,
-    NSE_OPEN_IST_NS,
+    days_from_civil, ist_midnight, weekday, weekdays_before, TimestampNs, IST_OFFSET_NS,
+    NANOS_PER_DAY, NSE_OPEN_IST_NS,
 };
 use sharewise_engine::types::{Bar, InstrumentId, Price};
 use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks, SyntheticTicks};
@@ -79,13 +79,7 @@ impl DemoDays {
     /// history before the live one (at least one).
     pub fn with_history(today: i64, sessions: u32) -> DemoDays {
         let live = weekday_from(today);
-        let mut history = live;
-        for _ in 0..sessions.max(1) {
-            history -= 1;
-            while weekday(history) >= 5 {
-                history -= 1;
-            }
-        }
+        let history = weekdays_before(live, sessions.max(1));
         DemoDays { history, live }
     }
 
