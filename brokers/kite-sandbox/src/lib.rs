@@ -3,24 +3,21 @@
 //! does, closely enough that Zerodha's own client library works against it unchanged when pointed
 //! at its address.
 //!
-//! What it serves so far (brokers.md §1 has the facts; recorded bodies in
-//! `../shared/fixtures/kite/`):
+//! What it serves (brokers.md §1 has the facts; recorded bodies in `../shared/fixtures/kite/`):
 //! - login and sessions ([`session`]): `GET /connect/login`, `POST /session/token` with the
 //!   checksum, `DELETE /session/token`, the `Authorization: token api_key:access_token` header;
-//! - `GET /user/profile` and `GET /user/margins` in Kite's shapes;
-//! - orders (`src/orders.rs`): `POST /orders/regular`, `GET /orders`,
-//!   `GET /orders/{order_id}`, `PUT` and `DELETE /orders/regular/{order_id}`, `GET /trades`, kept
-//!   and filled
-//!   by the paper matching engine on a synthetic price path ([`market`]); `GET
-//!   /portfolio/positions` netted from the day's trades; `GET /instruments[/NSE]`, Kite's public CSV dump
-//!   of the listing; `GET /instruments/historical/{token}/{interval}`, candles of the
-//!   history sessions and the live day so far (`src/candles.rs`);
 //! - Kite's envelopes and error types ([`envelope`]);
+//! - `GET /user/profile` and `GET /user/margins` in Kite's shapes;
+//! - orders (`src/orders.rs`): `POST`, `PUT` and `DELETE /orders/regular[/{order_id}]`,
+//!   `GET /orders`, `GET /orders/{order_id}`, `GET /trades`, kept and filled by the paper matching
+//!   engine on a synthetic price path ([`market`]);
+//! - `GET /portfolio/positions` netted from the day's trades (`src/positions.rs`);
+//! - `GET /instruments[/NSE]`, Kite's public CSV dump of the listing, and
+//!   `GET /instruments/historical/{token}/{interval}`, candles of the history sessions and the live
+//!   day so far (`src/candles.rs`);
 //! - the ticker WebSocket at `/` (`src/ticker.rs`): subscribe, mode, unsubscribe; Kite's binary
-//!   messages for the instruments' trades on the price path, heartbeats;
+//!   messages for the instruments' trades, heartbeats, order updates as text frames;
 //! - faults on demand ([`faults`]): session expiry, and any error type for the next calls.
-//!
-//! Positions, modify and order updates follow.
 
 mod candles;
 pub mod envelope;
