@@ -22,6 +22,7 @@
 mod candles;
 pub mod envelope;
 pub mod faults;
+mod handlers;
 pub mod market;
 mod orders;
 mod positions;
@@ -33,7 +34,7 @@ mod user;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -49,7 +50,6 @@ use session::{Identity, Session, Sessions};
 use sharewise_brokers::paper::{PaperBroker, PaperConfig};
 use sharewise_brokers::BrokerOrder;
 use sharewise_engine::time::{ist_midnight, weekdays_before, TimestampNs, NSE_OPEN_IST_NS};
-use sharewise_engine::types::ClientOrderId;
 
 /// How the sandbox is set up.
 #[derive(Clone, Debug)]
@@ -172,16 +172,22 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/session/token", post(session_token).delete(logout))
         .route("/user/profile", get(profile))
         .route("/user/margins", get(margins))
-        .route("/orders", get(list_orders))
-        .route("/orders/{id}", get(order_history).post(place))
-        .route("/orders/{variety}/{order_id}", delete(cancel).put(modify))
-        .route("/trades", get(list_trades))
-        .route("/portfolio/positions", get(list_positions))
-        .route("/instruments", get(instrument_dump))
-        .route("/instruments/{exchange}", get(instrument_dump_of))
+        .route("/orders", get(handlers::list_orders))
+        .route(
+            "/orders/{id}",
+            get(handlers::order_history).post(handlers::place),
+        )
+        .route(
+            "/orders/{variety}/{order_id}",
+            delete(handlers::cancel).put(handlers::modify),
+        )
+        .route("/trades", get(handlers::list_trades))
+        .route("/portfolio/positions", get(handlers::list_positions))
+        .route("/instruments", get(handlers::instrument_dump))
+        .route("/instruments/{exchange}", get(handlers::instrument_dump_of))
         .route(
             "/instruments/historical/{token}/{interval}",
-            get(historical),
+            get(handlers::historical),
         )
         .route("/__sandbox/faults", post(arm_faults))
         .with_state(sandbox)
@@ -261,6 +267,7 @@ impl Sandbox {
     }
 }
 
+/// What every handler is given: the sandbox.
 type Shared = State<Arc<Sandbox>>;
 
 async fn login(State(sb): Shared, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -315,261 +322,4 @@ async fn arm_faults(State(sb): Shared, Json(req): Json<FaultRequest>) -> Respons
         }
     }
     ok(json!({"sessions_expired": expired, "failing_next": inner.faults.pending()}))
-}
-
-async fn place(
-    State(sb): Shared,
-    Path(variety): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    let mut inner = sb.inner();
-    let id = ClientOrderId(inner.next_id);
-    let now = inner.paper.now();
-    let (order, placed) =
-        match orders::parse_placement(&variety, &form, &sb.config.listing, id, now) {
-            Ok(parsed) => parsed,
-            Err(e) => return e.into_response(),
-        };
-    match inner.paper.place(&order) {
-        Ok(booked) => {
-            inner.next_id += 1;
-            inner.placed.insert(booked.order_id.clone(), placed);
-            sb.announce(&inner, &booked);
-            ok(json!({"order_id": booked.order_id}))
-        }
-        Err(e) => venue_error(&e).into_response(),
-    }
-}
-
-fn find(inner: &Inner, order_id: &str) -> Result<BrokerOrder, KiteError> {
-    inner
-        .paper
-        .orders()
-        .into_iter()
-        .find(|o| o.order_id == order_id)
-        .ok_or_else(|| KiteError::new(ErrorType::Input, format!("Order {order_id} not found.")))
-}
-
-async fn cancel(
-    State(sb): Shared,
-    Path((variety, order_id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    if variety != "regular" {
-        return KiteError::new(ErrorType::Input, format!("Invalid `variety`: {variety}."))
-            .into_response();
-    }
-    let mut inner = sb.inner();
-    let order = match find(&inner, &order_id) {
-        Ok(o) => o,
-        Err(e) => return e.into_response(),
-    };
-    match inner.paper.cancel(order.tag()) {
-        Ok(cancelled) => {
-            sb.announce(&inner, &cancelled);
-            ok(json!({"order_id": order_id}))
-        }
-        Err(e) => venue_error(&e).into_response(),
-    }
-}
-
-async fn list_orders(State(sb): Shared, headers: HeaderMap) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    let inner = sb.inner();
-    let user = &sb.config.identity.user_id;
-    let all: Vec<_> = inner
-        .paper
-        .orders()
-        .iter()
-        .map(|o| orders::order_json(o, inner.placed.get(&o.order_id), sb.listed(o), user))
-        .collect();
-    ok(all)
-}
-
-async fn order_history(
-    State(sb): Shared,
-    Path(order_id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    let inner = sb.inner();
-    match find(&inner, &order_id) {
-        // The venue keeps an order's latest state: its history is that one entry.
-        Ok(o) => ok([orders::order_json(
-            &o,
-            inner.placed.get(&o.order_id),
-            sb.listed(&o),
-            &sb.config.identity.user_id,
-        )]),
-        Err(e) => e.into_response(),
-    }
-}
-
-async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    let inner = sb.inner();
-    let book = inner.paper.orders();
-    let trades: Vec<_> = inner
-        .paper
-        .trades_after(i64::MIN)
-        .iter()
-        .filter_map(|t| {
-            let order = book.iter().find(|o| o.tag() == t.fill.client_id)?;
-            Some(orders::trade_json(t, order, sb.listed(order)))
-        })
-        .collect();
-    ok(trades)
-}
-
-async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    let inner = sb.inner();
-    let rupees = |paise: u32| f64::from(paise) / 100.0;
-    ok(positions::positions_json(
-        &inner.paper.trades_after(i64::MIN),
-        &inner.paper.orders(),
-        &sb.config.listing,
-        |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.last_paise())),
-        |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.close_paise())),
-    ))
-}
-
-/// Kite's instrument dump columns.
-const DUMP_HEADER: &str = "instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,lot_size,instrument_type,segment,exchange";
-
-/// The sandbox's listing as Kite's CSV dump (`text/csv`, like Kite's).
-fn dump(sb: &Sandbox) -> Response {
-    let mut csv = String::from(DUMP_HEADER);
-    for l in &sb.config.listing {
-        csv.push_str(&format!(
-            "\n{},{},{},{},0.0,,0.0,0.05,1,EQ,NSE,NSE",
-            l.token, l.exchange_token, l.symbol, l.symbol
-        ));
-    }
-    csv.push('\n');
-    ([(axum::http::header::CONTENT_TYPE, "text/csv")], csv).into_response()
-}
-
-/// `GET /instruments`: public on Kite (no session), as Zerodha's clients fetch it.
-async fn instrument_dump(State(sb): Shared) -> Response {
-    dump(&sb)
-}
-
-/// `GET /instruments/{exchange}`: public too; only NSE has listings here.
-async fn instrument_dump_of(State(sb): Shared, Path(exchange): Path<String>) -> Response {
-    if exchange == "NSE" {
-        dump(&sb)
-    } else {
-        (
-            [(axum::http::header::CONTENT_TYPE, "text/csv")],
-            format!("{DUMP_HEADER}\n"),
-        )
-            .into_response()
-    }
-}
-
-async fn modify(
-    State(sb): Shared,
-    Path((variety, order_id)): Path<(String, String)>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    if variety != "regular" {
-        return KiteError::new(ErrorType::Input, format!("Invalid `variety`: {variety}."))
-            .into_response();
-    }
-    let change = match orders::parse_modify(&form) {
-        Ok(change) => change,
-        Err(e) => return e.into_response(),
-    };
-    let mut inner = sb.inner();
-    let order = match find(&inner, &order_id) {
-        Ok(o) => o,
-        Err(e) => return e.into_response(),
-    };
-    match inner.paper.modify(order.tag(), change) {
-        Ok(modified) => {
-            sb.announce(&inner, &modified);
-            ok(json!({"order_id": order_id}))
-        }
-        Err(e) => venue_error(&e).into_response(),
-    }
-}
-
-/// A refusal by the paper venue as Kite words it: a bad value is an `InputException`, anything
-/// else about the order an `OrderException`.
-fn venue_error(e: &sharewise_brokers::BrokerError) -> KiteError {
-    let kind = match e.kind {
-        sharewise_brokers::ErrorKind::InvalidInput => ErrorType::Input,
-        _ => ErrorType::Order,
-    };
-    KiteError::new(kind, e.message.clone())
-}
-
-async fn historical(
-    State(sb): Shared,
-    Path((token, interval)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(e) = sb.authorized(&headers) {
-        return e.into_response();
-    }
-    let answer = (|| {
-        let listing = &sb.config.listing;
-        let k = token
-            .parse::<u32>()
-            .ok()
-            .and_then(|t| listing.iter().position(|l| l.token == t))
-            .ok_or_else(|| {
-                KiteError::new(
-                    ErrorType::Input,
-                    format!("Invalid `instrument_token`: {token}."),
-                )
-            })?;
-        let interval = candles::interval_of(&interval)?;
-        let bound = |name: &str| {
-            let text = q.get(name).map(String::as_str).unwrap_or_default();
-            if text.is_empty() {
-                return Err(KiteError::new(
-                    ErrorType::Input,
-                    format!("Missing `{name}`."),
-                ));
-            }
-            candles::ist_time(name, text)
-        };
-        let range = (bound("from")?, bound("to")?);
-        let now = sb.inner().now;
-        candles::candles(
-            listing,
-            k,
-            sb.config.seed,
-            sb.first_day(),
-            interval,
-            range,
-            now,
-        )
-    })();
-    match answer {
-        Ok(data) => ok(data),
-        Err(e) => e.into_response(),
-    }
 }
