@@ -15,6 +15,7 @@ use sharewise_engine::types::ClientOrderId;
 use crate::envelope::{ok, ErrorType, KiteError};
 use crate::{candles, orders, positions, Inner, Sandbox, Shared};
 
+/// `POST /orders/{variety}`: checks and places an order on the venue.
 pub(crate) async fn place(
     State(sb): Shared,
     Path(variety): Path<String>,
@@ -52,6 +53,7 @@ fn find(inner: &Inner, order_id: &str) -> Result<BrokerOrder, KiteError> {
         .ok_or_else(|| KiteError::new(ErrorType::Input, format!("Order {order_id} not found.")))
 }
 
+/// `DELETE /orders/{variety}/{order_id}`: cancels an open order.
 pub(crate) async fn cancel(
     State(sb): Shared,
     Path((variety, order_id)): Path<(String, String)>,
@@ -78,6 +80,7 @@ pub(crate) async fn cancel(
     }
 }
 
+/// `GET /orders`: the day's order book.
 pub(crate) async fn list_orders(State(sb): Shared, headers: HeaderMap) -> Response {
     if let Err(e) = sb.authorized(&headers) {
         return e.into_response();
@@ -93,6 +96,7 @@ pub(crate) async fn list_orders(State(sb): Shared, headers: HeaderMap) -> Respon
     ok(all)
 }
 
+/// `GET /orders/{order_id}`: the order's history (its latest state: the venue keeps no more).
 pub(crate) async fn order_history(
     State(sb): Shared,
     Path(order_id): Path<String>,
@@ -114,6 +118,7 @@ pub(crate) async fn order_history(
     }
 }
 
+/// `GET /trades`: the day's executions.
 pub(crate) async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Response {
     if let Err(e) = sb.authorized(&headers) {
         return e.into_response();
@@ -132,6 +137,7 @@ pub(crate) async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Respon
     ok(trades)
 }
 
+/// `GET /portfolio/positions`: the day's trades netted and valued.
 pub(crate) async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Response {
     if let Err(e) = sb.authorized(&headers) {
         return e.into_response();
@@ -184,6 +190,7 @@ pub(crate) async fn instrument_dump_of(
     }
 }
 
+/// `PUT /orders/{variety}/{order_id}`: changes an open order's quantity, price, type or trigger.
 pub(crate) async fn modify(
     State(sb): Shared,
     Path((variety, order_id)): Path<(String, String)>,
@@ -225,6 +232,7 @@ fn venue_error(e: &sharewise_brokers::BrokerError) -> KiteError {
     KiteError::new(kind, e.message.clone())
 }
 
+/// `GET /instruments/historical/{token}/{interval}`: candles from the price path.
 pub(crate) async fn historical(
     State(sb): Shared,
     Path((token, interval)): Path<(String, String)>,
