@@ -69,18 +69,11 @@ pub fn bars_from_ticks(
     }
     // The bar in progress at `until` is complete only if its bucket has ended by then.
     if let Some(bar) = aggregator.flush() {
-        if bucket_end(req.interval, bar.ts) <= req.until {
+        if req.interval.bucket_end(bar.ts) <= req.until {
             keep(bar);
         }
     }
     bars.into()
-}
-
-/// When the bucket starting at `start` ends: one interval later, or at the session's close for
-/// the day's last, shorter bucket.
-fn bucket_end(interval: BarInterval, start: TimestampNs) -> TimestampNs {
-    let close = BarInterval::session_open(start) + BarInterval::D1.len_ns();
-    (start + interval.len_ns()).min(close)
 }
 
 #[cfg(test)]

@@ -93,8 +93,7 @@ pub(crate) fn candles(
     let mut aggregator = BarAggregator::new(interval);
     let mut out = Vec::new();
     let mut keep = |bar: Bar| {
-        let end = (bar.ts + interval.len_ns())
-            .min(BarInterval::session_open(bar.ts) + BarInterval::D1.len_ns());
+        let end = interval.bucket_end(bar.ts);
         if bar.ts >= from && bar.ts <= to && end <= now {
             out.push(candle(&bar));
         }

@@ -9,8 +9,8 @@
 //! close), played at once before the live open.
 
 use sharewise_engine::time::{ist_midnight, NSE_OPEN_IST_NS};
-use sharewise_engine::types::{Instrument, InstrumentId, Price};
-use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks, SyntheticTicks};
+use sharewise_engine::types::{Instrument, InstrumentId};
+use sharewise_feeds::synthetic::{demo_spec, generate_ticks, MergedTicks, SyntheticTicks};
 
 /// One listed instrument.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,30 +21,28 @@ pub struct Listed {
     pub exchange_token: u32,
     /// Kite's instrument token.
     pub token: u32,
-    /// Opening price of the synthetic path.
-    pub start: Price,
 }
 
-/// The default listing: ten large NSE shares with their exchange tokens.
+/// The default listing: ten large NSE shares with their exchange tokens, priced from the demo's
+/// start prices.
 pub fn default_listing() -> Vec<Listed> {
     [
-        ("RELIANCE", 2885, 1500),
-        ("TCS", 11536, 3400),
-        ("HDFCBANK", 1333, 1700),
-        ("INFY", 1594, 1550),
-        ("ICICIBANK", 4963, 1300),
-        ("SBIN", 3045, 800),
-        ("BHARTIARTL", 10604, 1900),
-        ("ITC", 1660, 420),
-        ("LT", 11483, 3600),
-        ("AXISBANK", 5900, 1150),
+        ("RELIANCE", 2885),
+        ("TCS", 11536),
+        ("HDFCBANK", 1333),
+        ("INFY", 1594),
+        ("ICICIBANK", 4963),
+        ("SBIN", 3045),
+        ("BHARTIARTL", 10604),
+        ("ITC", 1660),
+        ("LT", 11483),
+        ("AXISBANK", 5900),
     ]
     .into_iter()
-    .map(|(symbol, exchange_token, rupees)| Listed {
+    .map(|(symbol, exchange_token)| Listed {
         symbol: symbol.to_string(),
         exchange_token,
         token: exchange_token * 256 + 1,
-        start: Price::from_rupees_paise(rupees, 0),
     })
     .collect()
 }
@@ -61,17 +59,6 @@ pub fn instruments(listing: &[Listed]) -> Vec<Instrument> {
 /// Sessions generated ahead (the stream is lazy; this bounds an endless run).
 const DAYS: u32 = 10_000;
 
-/// The generator's settings for instrument `k` of `listing` from IST day `start_day`.
-fn spec(listing: &[Listed], k: usize, seed: u64, start_day: i64) -> GenSpec {
-    let l = &listing[k];
-    let mut spec = GenSpec::new(&l.symbol, DAYS, seed);
-    spec.instrument = InstrumentId(k as u32);
-    spec.start_day = start_day;
-    spec.start_price = l.start;
-    spec.avg_ticks_per_minute = 32;
-    spec
-}
-
 /// Instrument `k`'s synthetic trades alone from IST day `start_day`: the same trades the merged
 /// path carries for it.
 pub fn instrument_path(
@@ -80,7 +67,14 @@ pub fn instrument_path(
     seed: u64,
     start_day: i64,
 ) -> Result<SyntheticTicks, String> {
-    generate_ticks(&spec(listing, k, seed, start_day)).map_err(|e| e.to_string())
+    let spec = demo_spec(
+        &listing[k].symbol,
+        InstrumentId(k as u32),
+        seed,
+        start_day,
+        DAYS,
+    );
+    generate_ticks(&spec).map_err(|e| e.to_string())
 }
 
 /// Every listed instrument's synthetic trades from IST day `start_day` with `seed`, merged in

@@ -4,7 +4,6 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
-use sharewise_engine::time::format_ist;
 
 use crate::session::{Identity, Session};
 
@@ -68,9 +67,5 @@ fn ist_now() -> String {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as i64);
-    // `2026-12-07T16:15:14+05:30` → `2026-12-07 16:15:14`.
-    format_ist(now)
-        .get(..19)
-        .unwrap_or_default()
-        .replacen('T', " ", 1)
+    crate::orders::kite_time(now)
 }

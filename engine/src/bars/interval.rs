@@ -84,6 +84,13 @@ impl BarInterval {
         }
     }
 
+    /// When the bucket starting at `start` ends: one interval later, or at the session's close
+    /// for the day's last, shorter bucket.
+    pub fn bucket_end(self, start: TimestampNs) -> TimestampNs {
+        let close = BarInterval::session_open(start) + BarInterval::D1.len_ns();
+        (start + self.len_ns()).min(close)
+    }
+
     /// Start of the session (09:15 IST) of the IST day containing `ts`.
     #[inline]
     pub fn session_open(ts: TimestampNs) -> TimestampNs {

@@ -29,6 +29,41 @@ use sharewise_engine::types::{Bar, InstrumentId, Price};
 pub use merge::MergedTicks;
 pub use ticks::SyntheticTicks;
 
+/// A plausible opening price for well-known NSE symbols; others start at ₹1 000.
+pub fn demo_start_price(symbol: &str) -> Price {
+    let rupees = match symbol {
+        "RELIANCE" => 1500,
+        "TCS" => 3400,
+        "HDFCBANK" => 1700,
+        "INFY" => 1550,
+        "ICICIBANK" => 1300,
+        "SBIN" => 800,
+        "BHARTIARTL" => 1900,
+        "ITC" => 420,
+        "LT" => 3600,
+        "AXISBANK" => 1150,
+        _ => 1000,
+    };
+    Price::from_rupees_paise(rupees, 0)
+}
+
+/// The demo market's trades for `symbol` (the daemon's demo feed and the broker sandboxes): its
+/// [`demo_start_price`], 32 trades a minute on average, `days` sessions from IST day `start_day`.
+pub fn demo_spec(
+    symbol: &str,
+    instrument: InstrumentId,
+    seed: u64,
+    start_day: i64,
+    days: u32,
+) -> GenSpec {
+    let mut spec = GenSpec::new(symbol, days, seed);
+    spec.instrument = instrument;
+    spec.start_day = start_day;
+    spec.start_price = demo_start_price(symbol);
+    spec.avg_ticks_per_minute = 32;
+    spec
+}
+
 /// What to generate; [`GenSpec::new`] fills in the defaults.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenSpec {

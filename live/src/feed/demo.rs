@@ -18,8 +18,8 @@ use sharewise_engine::time::{
     days_from_civil, ist_midnight, weekday, weekdays_before, TimestampNs, IST_OFFSET_NS,
     NANOS_PER_DAY, NSE_OPEN_IST_NS,
 };
-use sharewise_engine::types::{Bar, InstrumentId, Price};
-use sharewise_feeds::synthetic::{generate_ticks, GenSpec, MergedTicks, SyntheticTicks};
+use sharewise_engine::types::{Bar, InstrumentId};
+use sharewise_feeds::synthetic::{demo_spec, generate_ticks, MergedTicks, SyntheticTicks};
 use sharewise_feeds::{bars_from_ticks, History, HistoryError, HistoryRequest};
 
 use super::TickStream;
@@ -27,24 +27,6 @@ use crate::error::LiveError;
 
 /// Sessions generated ahead (the stream is lazy; this only bounds an endless run).
 const DEMO_DAYS: u32 = 100_000;
-
-/// A plausible opening price for well-known NSE symbols; others start at ₹1 000.
-fn start_price(symbol: &str) -> Price {
-    let rupees = match symbol {
-        "RELIANCE" => 1500,
-        "TCS" => 3400,
-        "HDFCBANK" => 1700,
-        "INFY" => 1550,
-        "ICICIBANK" => 1300,
-        "SBIN" => 800,
-        "BHARTIARTL" => 1900,
-        "ITC" => 420,
-        "LT" => 3600,
-        "AXISBANK" => 1150,
-        _ => 1000,
-    };
-    Price::from_rupees_paise(rupees, 0)
-}
 
 /// Today's IST day number (days since 1970-01-01), from the system clock.
 pub fn today_ist(now_utc_ns: i64) -> i64 {
@@ -117,11 +99,7 @@ fn symbol_ticks(
     seed: u64,
     start_day: i64,
 ) -> Result<SyntheticTicks, LiveError> {
-    let mut spec = GenSpec::new(symbol, DEMO_DAYS, seed);
-    spec.instrument = id;
-    spec.start_day = weekday_from(start_day);
-    spec.start_price = start_price(symbol);
-    spec.avg_ticks_per_minute = 32;
+    let spec = demo_spec(symbol, id, seed, weekday_from(start_day), DEMO_DAYS);
     generate_ticks(&spec).map_err(|e| LiveError::Feed(e.to_string()))
 }
 
