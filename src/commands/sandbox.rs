@@ -44,6 +44,10 @@ struct KiteArgs {
     /// The price path's seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// A whitelisted static IP: order requests (place, modify, cancel) from any other address
+    /// are refused, as Kite does. Repeat for a second address; leave out to accept any.
+    #[arg(long = "allow-ip", value_name = "IP")]
+    allow_ip: Vec<std::net::IpAddr>,
 }
 
 /// Runs `sharewise sandbox ...` until Ctrl-C.
@@ -65,6 +69,7 @@ pub fn run(args: SandboxArgs) -> Result<()> {
         cash: kite.cash,
         speed: kite.speed,
         seed: kite.seed,
+        allowed_ips: kite.allow_ip,
         ..SandboxConfig::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;

@@ -15,7 +15,8 @@
 //!   ([`at`], [`day_at`], [`ist`], [`session_open`], [`bar_ts`]);
 //! - [`market_data`]: [`tick`], [`seq_tick`], [`bar`], [`bar_at`], [`bars`], [`candle`];
 //! - [`orders`]: [`market()`], [`limit`], [`fill`], [`signal`];
-//! - [`files`]: [`tmp`] (a [`TempDir`]), [`write_lines`], [`lines`].
+//! - [`files`]: [`tmp`] (a [`TempDir`]), [`write_lines`], [`lines`];
+//! - [`relay`]: [`Relay`], a TCP relay a drill cuts and restores (a broker or feed going down).
 //!
 //! Crate-specific rigs (the live crate's account and order rigs, the CLI runner of the root
 //! package, the backtester's scripted strategy) stay beside the tests that need them and are
@@ -25,10 +26,12 @@ pub mod files;
 pub mod market_data;
 pub mod money;
 pub mod orders;
+pub mod relay;
 pub mod time;
 
 pub use files::{lines, tmp, write_lines, TempDir};
 pub use market_data::{bar, bar_at, bars, candle, seq_tick, tick};
 pub use money::{d, p, rupees_to_paise};
 pub use orders::{fill, limit, market, signal};
+pub use relay::Relay;
 pub use time::{at, bar_ts, day_at, ist, session_open, TEST_DAY};

@@ -25,23 +25,33 @@ pub(crate) async fn place(
     if let Err(e) = sb.authorized(&headers) {
         return e.into_response();
     }
-    let mut inner = sb.inner();
-    let id = ClientOrderId(inner.next_id);
-    let now = inner.paper.now();
-    let (order, placed) =
-        match orders::parse_placement(&variety, &form, &sb.config.listing, id, now) {
-            Ok(parsed) => parsed,
-            Err(e) => return e.into_response(),
-        };
-    match inner.paper.place(&order) {
-        Ok(booked) => {
-            inner.next_id += 1;
-            inner.placed.insert(booked.order_id.clone(), placed);
-            sb.announce(&inner, &booked);
-            ok(json!({"order_id": booked.order_id}))
+    let (answer, stall) = {
+        let mut inner = sb.inner();
+        let id = ClientOrderId(inner.next_id);
+        let now = inner.paper.now();
+        let (order, placed) =
+            match orders::parse_placement(&variety, &form, &sb.config.listing, id, now) {
+                Ok(parsed) => parsed,
+                Err(e) => return e.into_response(),
+            };
+        match inner.paper.place(&order) {
+            Ok(booked) => {
+                inner.next_id += 1;
+                inner.placed.insert(booked.order_id.clone(), placed);
+                sb.announce(&inner, &booked);
+                (
+                    ok(json!({"order_id": booked.order_id})),
+                    inner.faults.take_stall(),
+                )
+            }
+            Err(e) => return venue_error(&e).into_response(),
         }
-        Err(e) => venue_error(&e).into_response(),
+    };
+    // The `stall_placements` fault: the order exists, the answer comes late.
+    if let Some(stall) = stall {
+        tokio::time::sleep(stall).await;
     }
+    answer
 }
 
 fn find(inner: &Inner, order_id: &str) -> Result<BrokerOrder, KiteError> {

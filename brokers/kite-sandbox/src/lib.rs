@@ -17,11 +17,15 @@
 //!   day so far (`src/candles.rs`);
 //! - the ticker WebSocket at `/` (`src/ticker.rs`): subscribe, mode, unsubscribe; Kite's binary
 //!   messages for the instruments' trades, heartbeats, order updates as text frames;
-//! - faults on demand ([`faults`]): session expiry, and any error type for the next calls.
+//! - Kite's checks before any handler (`src/gate.rs`): the static-IP whitelist on order requests
+//!   (`allowed_ips`), the rate limits per endpoint class (429), and slow answers on demand;
+//! - faults on demand ([`faults`]): session expiry, any error type for the next calls, placements
+//!   booked but answered late, slow answers, ticker sockets cut.
 
 mod candles;
 pub mod envelope;
 pub mod faults;
+mod gate;
 mod handlers;
 pub mod market;
 mod orders;
@@ -68,6 +72,8 @@ pub struct SandboxConfig {
     pub start_day: i64,
     /// Weekday sessions of history before it (candles, previous close).
     pub history_sessions: u32,
+    /// The whitelisted static IPs order requests must come from; any address when empty.
+    pub allowed_ips: Vec<std::net::IpAddr>,
 }
 
 impl Default for SandboxConfig {
@@ -85,6 +91,7 @@ impl Default for SandboxConfig {
             seed: 42,
             start_day: sharewise_engine::time::days_from_civil(2026, 1, 5),
             history_sessions: 5,
+            allowed_ips: Vec::new(),
         }
     }
 }
@@ -98,6 +105,10 @@ pub struct Sandbox {
     ticks: tokio::sync::broadcast::Sender<sharewise_kite::ticker::KiteTick>,
     /// Order updates as the ticker's text frames (`{"type":"order","data":…}`).
     order_updates: tokio::sync::broadcast::Sender<String>,
+    /// Bumped by the `drop_sockets` fault: every ticker connection ends.
+    drops: tokio::sync::watch::Sender<u64>,
+    /// Kite's rate limits.
+    limits: gate::Limits,
 }
 
 /// Packets a slow ticker connection may fall behind by before it misses some.
@@ -142,6 +153,8 @@ impl Sandbox {
             }),
             ticks: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
             order_updates: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
+            drops: tokio::sync::watch::channel(0).0,
+            limits: gate::Limits::default(),
             config,
         })
     }
@@ -190,6 +203,10 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
             get(handlers::historical),
         )
         .route("/__sandbox/faults", post(arm_faults))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&sandbox),
+            gate::check,
+        ))
         .with_state(sandbox)
 }
 
@@ -205,7 +222,8 @@ pub async fn serve(
     )
     .map_err(std::io::Error::other)?;
     let market = tokio::spawn(market::run(Arc::clone(&sandbox), path));
-    let served = axum::serve(listener, router(sandbox)).await;
+    let app = router(sandbox).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).await;
     market.abort();
     served
 }
@@ -304,7 +322,7 @@ async fn profile(State(sb): Shared, headers: HeaderMap) -> Response {
 
 async fn margins(State(sb): Shared, headers: HeaderMap) -> Response {
     match sb.authorized(&headers) {
-        Ok(_) => ok(user::margins(sb.config.cash)),
+        Ok(_) => ok(user::margins(&sb.inner().paper.funds())),
         Err(e) => e.into_response(),
     }
 }
@@ -321,5 +339,19 @@ async fn arm_faults(State(sb): Shared, Json(req): Json<FaultRequest>) -> Respons
             return e.into_response();
         }
     }
-    ok(json!({"sessions_expired": expired, "failing_next": inner.faults.pending()}))
+    inner.faults.arm_delays(req.stall_placements, req.slow);
+    let dropped = if req.drop_sockets {
+        sb.drops.send_modify(|n| *n += 1);
+        sb.drops.receiver_count()
+    } else {
+        0
+    };
+    let (stalling, slowing) = inner.faults.delays_pending();
+    ok(json!({
+        "sessions_expired": expired,
+        "failing_next": inner.faults.pending(),
+        "stalling_placements": stalling,
+        "slow_calls": slowing,
+        "sockets_dropped": dropped,
+    }))
 }

@@ -105,6 +105,14 @@ pub(crate) fn parse_placement(
             .filter(|m| *m == -1.0 || (0.0..=100.0).contains(m))
             .ok_or_else(|| bad("Invalid `market_protection`: 0, 1 to 100, or -1."))?,
     };
+    // Since April 2026 the exchanges refuse algo market orders without a protection band.
+    if matches!(order_type, OrderType::Market | OrderType::StopLossMarket)
+        && market_protection == 0.0
+    {
+        return Err(bad(
+            "Market and SL-M orders need `market_protection` (1 to 100, or -1 for automatic).",
+        ));
+    }
     let order = Order {
         client_id,
         instrument: InstrumentId(k as u32),

@@ -45,7 +45,8 @@ pub(crate) async fn connect(
     }
     let ticks = sb.ticks.subscribe();
     let updates = sb.order_updates.subscribe();
-    ws.on_upgrade(move |socket| stream(socket, ticks, updates))
+    let drops = sb.drops.subscribe();
+    ws.on_upgrade(move |socket| stream(socket, ticks, updates, drops))
 }
 
 /// What one connection is subscribed to: token → mode.
@@ -55,6 +56,7 @@ async fn stream(
     mut socket: WebSocket,
     mut ticks: Receiver<KiteTick>,
     mut updates: Receiver<String>,
+    mut drops: tokio::sync::watch::Receiver<u64>,
 ) {
     let mut subscribed = Subscriptions::new();
     let mut batch: Vec<KiteTick> = Vec::new();
@@ -63,6 +65,8 @@ async fn stream(
     let mut sent_since_beat = false;
     loop {
         tokio::select! {
+            // The `drop_sockets` fault: gone without a close frame, as a dead link looks.
+            _ = drops.changed() => return,
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if let Err(why) = apply(&mut subscribed, &text) {

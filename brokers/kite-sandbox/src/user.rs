@@ -3,7 +3,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
+use sharewise_brokers::Funds;
 
 use crate::session::{Identity, Session};
 
@@ -42,24 +44,36 @@ pub(crate) fn session_body(who: &Identity, session: &Session) -> Value {
     body
 }
 
-/// `GET /user/margins`'s data for `cash` rupees and nothing used.
-pub(crate) fn margins(cash: u64) -> Value {
-    let segment = |cash: u64| {
+/// `GET /user/margins`'s data from the venue's `funds`: the equity segment's cash now (`net`,
+/// `live_balance`), what the day started with, what buys have used (`debits`) and the day's
+/// realised P&L; the commodity segment is empty.
+pub(crate) fn margins(funds: &Funds) -> Value {
+    let segment = |opening: Decimal, net: Decimal, realised: Decimal| {
+        let used = (opening - net).max(Decimal::ZERO);
         json!({
             "enabled": true,
-            "net": cash,
+            "net": amount(net),
             "available": {
-                "adhoc_margin": 0, "cash": cash, "opening_balance": cash,
-                "live_balance": cash, "collateral": 0, "intraday_payin": 0,
+                "adhoc_margin": 0, "cash": amount(opening), "opening_balance": amount(opening),
+                "live_balance": amount(net), "collateral": 0, "intraday_payin": 0,
             },
             "utilised": {
-                "debits": 0, "exposure": 0, "m2m_realised": 0, "m2m_unrealised": 0,
-                "option_premium": 0, "payout": 0, "span": 0, "holding_sales": 0,
-                "turnover": 0, "liquid_collateral": 0, "stock_collateral": 0, "delivery": 0,
+                "debits": amount(used), "exposure": 0, "m2m_realised": amount(realised),
+                "m2m_unrealised": 0, "option_premium": 0, "payout": 0, "span": 0,
+                "holding_sales": 0, "turnover": 0, "liquid_collateral": 0,
+                "stock_collateral": 0, "delivery": amount(used),
             },
         })
     };
-    json!({"equity": segment(cash), "commodity": segment(0)})
+    json!({
+        "equity": segment(funds.opening_balance, funds.cash, funds.realized_pnl),
+        "commodity": segment(Decimal::ZERO, Decimal::ZERO, Decimal::ZERO),
+    })
+}
+
+/// An amount as Kite writes it: a JSON number (with the exact digits of the decimal).
+fn amount(d: Decimal) -> Value {
+    serde_json::from_str(&d.normalize().to_string()).unwrap_or(Value::Null)
 }
 
 /// Now in IST as Kite writes times: `2026-12-07 16:15:14`.

@@ -149,6 +149,12 @@ async fn bad_placements_are_refused_naming_the_field() {
             "Missing `price`",
         ),
         (market(), Variety::Amo, "`regular` orders only"),
+        (market(), Variety::Regular, "need `market_protection`"),
+        (
+            market().market_protection(0.0),
+            Variety::Regular,
+            "need `market_protection`",
+        ),
     ];
     for (params, variety, needle) in cases {
         let message = refused(params, variety).await;

@@ -102,6 +102,7 @@ async fn order_updates_arrive_on_the_ticker_as_the_order_moves() {
                 .quantity(2)
                 .product(Product::Mis)
                 .order_type(OrderType::Market)
+                .market_protection(-1.0)
                 .tag("upd1"),
         )
         .await

@@ -1,7 +1,24 @@
 //! ShareWise's adapter for Zerodha's Kite Connect v3.
 //!
-//! Today: the KiteTicker binary protocol ([`ticker`]), decoded byte-exact with no allocation and
-//! no float. The REST client, login and session, order-update stream and the Kite sandbox follow
-//! (issue 9); the facts they rest on are in `../shared/docs/brokers.md` §1.
+//! - [`account`]: [`KiteAccount`], one Kite account as a [`sharewise_brokers::Broker`]: place,
+//!   modify, cancel, the day's books, positions and funds, through a gate that holds every call
+//!   on a refused session, an open circuit breaker or a spent rate limit.
+//! - [`login`]: the daily login through Zerodha's `kiteconnect` crate (login page, request token
+//!   → access token), its errors in the common table.
+//! - [`rest`]: the REST transport (bound to the account's egress IP), Kite's payloads, and
+//!   their translation to the common types.
+//! - [`ticker`]: the KiteTicker binary protocol, decoded byte-exact with no allocation and no
+//!   float.
+//!
+//! The facts all this rests on are in `../shared/docs/brokers.md` §1; the sandbox it is tested
+//! against is `sharewise-kite-sandbox`.
 
+pub mod account;
+pub mod login;
+pub mod rest;
 pub mod ticker;
+
+pub use account::gate::{GateConfig, Lane};
+pub use account::{KiteAccount, KiteConfig};
+pub use rest::convert::{Listings, OrderPolicy};
+pub use rest::{Endpoint, KITE_API};

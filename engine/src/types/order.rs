@@ -100,6 +100,18 @@ impl std::fmt::Display for ClientOrderId {
     }
 }
 
+impl ClientOrderId {
+    /// Reads a broker `tag` written by [`Display`](std::fmt::Display) (`SW0000000042`); `None`
+    /// for any other tag (orders placed by hand or by other apps).
+    pub fn from_tag(tag: &str) -> Option<ClientOrderId> {
+        let digits = tag.strip_prefix("SW")?;
+        if digits.len() < 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok().map(ClientOrderId)
+    }
+}
+
 /// An order as the engine intends to send it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {

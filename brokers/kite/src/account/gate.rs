@@ -1,0 +1,312 @@
+//! What every call of an account passes before and after it goes out: the session (no request
+//! on a token Kite has refused), the circuit breaker (no request while Kite is down, one probe
+//! after a pause), and Kite's rate limits per endpoint class (waited for, not exceeded).
+//!
+//! The gate changes the account's [`SessionState`] and says so: each change is returned to the
+//! caller, which pushes it to the account's subscriber.
+
+use std::time::{Duration, Instant};
+
+use kiteconnect::AccessToken;
+use sharewise_brokers::{BrokerError, ErrorKind, SessionState};
+use sharewise_net::{Breaker, RateLimit, Window};
+
+use crate::rest::CallFailure;
+
+/// Which of Kite's rate limits a call counts against (brokers.md §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// Place, modify, cancel: 10/s, 400/min, 5000/day per user (and SEBI's 10 orders/s).
+    Orders,
+    /// Every other endpoint: 10/s together.
+    Reads,
+    /// Historical candles: 3/s.
+    History,
+}
+
+/// The longest a call waits for room in its rate limit before it is refused as `RateLimited`
+/// (a day's order budget spent does not make the order actor wait for tomorrow).
+pub const MAX_RATE_WAIT: Duration = Duration::from_secs(2);
+
+/// Limits and breaker settings of one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GateConfig {
+    /// Order calls.
+    pub orders: Vec<Window>,
+    /// Other calls.
+    pub reads: Vec<Window>,
+    /// Historical candles.
+    pub history: Vec<Window>,
+    /// Consecutive failures that open the breaker.
+    pub breaker_threshold: u32,
+    /// How long the breaker stays open before a probe.
+    pub breaker_open_for: Duration,
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig {
+            orders: vec![
+                Window::per_second(10),
+                Window::per_minute(400),
+                Window::per_day(5000),
+            ],
+            reads: vec![Window::per_second(10)],
+            history: vec![Window::per_second(3)],
+            breaker_threshold: 5,
+            breaker_open_for: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The gate's state (held under the account's lock, never across an await).
+#[derive(Debug)]
+pub struct Gate {
+    token: Option<AccessToken>,
+    session: SessionState,
+    breaker: Breaker,
+    orders: RateLimit,
+    reads: RateLimit,
+    history: RateLimit,
+}
+
+/// What a call may do now.
+#[derive(Debug)]
+pub enum Admit {
+    /// Go, with this token.
+    Go(AccessToken),
+    /// Wait this long for the rate limit, then ask again.
+    Wait(Duration),
+}
+
+impl Gate {
+    /// A gate with `config`, logged in when `token` is given.
+    pub fn new(config: &GateConfig, token: Option<AccessToken>) -> Gate {
+        let session = match &token {
+            Some(_) => SessionState::Connected,
+            None => SessionState::NeedsLogin {
+                reason: "no session yet: run `sharewise broker login`".into(),
+            },
+        };
+        Gate {
+            token,
+            session,
+            breaker: Breaker::new(config.breaker_threshold, config.breaker_open_for),
+            orders: RateLimit::new(&config.orders),
+            reads: RateLimit::new(&config.reads),
+            history: RateLimit::new(&config.history),
+        }
+    }
+
+    /// The session's state.
+    pub fn session(&self) -> &SessionState {
+        &self.session
+    }
+
+    /// How many times the breaker has opened.
+    pub fn times_opened(&self) -> u64 {
+        self.breaker.times_opened()
+    }
+
+    /// Whether a call in `lane` may go at `now`: refused without a request when the session
+    /// needs a login or the breaker is open.
+    pub fn admit(&mut self, lane: Lane, now: Instant) -> Result<Admit, BrokerError> {
+        let token = match (&self.session, &self.token) {
+            (SessionState::NeedsLogin { reason }, _) => Err(reason.clone()),
+            (_, None) => Err("no access token".to_string()),
+            (_, Some(token)) => Ok(token.clone()),
+        }
+        .map_err(|reason| {
+            BrokerError::new(
+                ErrorKind::AuthExpired,
+                format!("not sent: the Kite session needs a new login ({reason})"),
+            )
+        })?;
+        let limit = match lane {
+            Lane::Orders => &mut self.orders,
+            Lane::Reads => &mut self.reads,
+            Lane::History => &mut self.history,
+        };
+        // The rate limit is asked first, so a breaker's one probe is let through only when it
+        // can go at once.
+        match limit.wait(now) {
+            wait if wait > MAX_RATE_WAIT => {
+                return Err(BrokerError::new(
+                    ErrorKind::RateLimited,
+                    format!(
+                        "not sent: Kite's {lane:?} rate limit is spent; room again in {wait:?}"
+                    ),
+                ))
+            }
+            wait if wait > Duration::ZERO => return Ok(Admit::Wait(wait)),
+            _ => {}
+        }
+        if let Err(refused) = self.breaker.allow(now) {
+            return Err(BrokerError::new(
+                ErrorKind::Upstream,
+                format!("not sent: Kite is failing ({refused})"),
+            ));
+        }
+        match limit.try_acquire(now) {
+            Ok(()) => Ok(Admit::Go(token)),
+            Err(wait) => Ok(Admit::Wait(wait)),
+        }
+    }
+
+    /// Records a call's outcome; the new session state if it changed.
+    pub fn record(
+        &mut self,
+        outcome: Result<(), &CallFailure>,
+        now: Instant,
+    ) -> Option<SessionState> {
+        let before = self.session.clone();
+        match outcome {
+            Ok(()) => {
+                self.breaker.success();
+                if matches!(self.session, SessionState::Down { .. }) {
+                    self.session = SessionState::Connected;
+                }
+            }
+            Err(CallFailure::Answered(e)) if e.kind == ErrorKind::AuthExpired => {
+                self.breaker.success();
+                self.token = None;
+                self.session = SessionState::NeedsLogin {
+                    reason: format!("Kite refused the token: {}", e.message),
+                };
+            }
+            Err(failure) => {
+                let broker_side = match failure {
+                    CallFailure::Answered(e) => e.kind == ErrorKind::Upstream,
+                    CallFailure::NotSent(_) | CallFailure::NoAnswer(_) => true,
+                    CallFailure::Held(_) => return None,
+                };
+                if broker_side {
+                    self.breaker.failure(now);
+                    if matches!(
+                        self.breaker.state(),
+                        sharewise_net::BreakerState::Open { .. }
+                    ) && !matches!(self.session, SessionState::NeedsLogin { .. })
+                    {
+                        self.session = SessionState::Down {
+                            reason: failure.clone().into_error().to_string(),
+                        };
+                    }
+                } else {
+                    // Kite answered: it is up, whatever it thought of the request.
+                    self.breaker.success();
+                    if matches!(self.session, SessionState::Down { .. }) {
+                        self.session = SessionState::Connected;
+                    }
+                }
+            }
+        }
+        (self.session != before).then(|| self.session.clone())
+    }
+
+    /// A new session from a fresh login: connected again.
+    pub fn log_in(&mut self, token: AccessToken) -> Option<SessionState> {
+        let before = self.session.clone();
+        self.token = Some(token);
+        self.session = SessionState::Connected;
+        (self.session != before).then(|| self.session.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sharewise_brokers::BrokerError;
+
+    fn token() -> AccessToken {
+        AccessToken::new("t0k3n").unwrap()
+    }
+
+    #[test]
+    fn no_request_goes_out_without_a_session() {
+        let mut gate = Gate::new(&GateConfig::default(), None);
+        let e = gate.admit(Lane::Reads, Instant::now()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::AuthExpired);
+        assert!(gate.log_in(token()).is_some());
+        assert!(matches!(
+            gate.admit(Lane::Reads, Instant::now()),
+            Ok(Admit::Go(_))
+        ));
+    }
+
+    #[test]
+    fn a_refused_token_needs_a_login_and_blocks_every_later_call() {
+        let mut gate = Gate::new(&GateConfig::default(), Some(token()));
+        let now = Instant::now();
+        let refused = CallFailure::Answered(BrokerError::from_kite(
+            403,
+            Some("TokenException"),
+            "Incorrect `api_key` or `access_token`.",
+        ));
+        let change = gate.record(Err(&refused), now).unwrap();
+        assert!(matches!(change, SessionState::NeedsLogin { .. }));
+        for lane in [Lane::Orders, Lane::Reads, Lane::History] {
+            assert_eq!(
+                gate.admit(lane, now).unwrap_err().kind,
+                ErrorKind::AuthExpired
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_failures_open_the_breaker_and_a_good_probe_closes_it() {
+        let config = GateConfig {
+            breaker_threshold: 3,
+            breaker_open_for: Duration::from_secs(10),
+            ..GateConfig::default()
+        };
+        let mut gate = Gate::new(&config, Some(token()));
+        let t0 = Instant::now();
+        let down = CallFailure::NotSent("connection refused".into());
+        assert_eq!(gate.record(Err(&down), t0), None);
+        assert_eq!(gate.record(Err(&down), t0), None);
+        assert!(matches!(
+            gate.record(Err(&down), t0),
+            Some(SessionState::Down { .. })
+        ));
+        let e = gate
+            .admit(Lane::Reads, t0 + Duration::from_secs(1))
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Upstream);
+        // After the pause one probe goes; its success reconnects.
+        let later = t0 + Duration::from_secs(11);
+        assert!(matches!(gate.admit(Lane::Reads, later), Ok(Admit::Go(_))));
+        assert_eq!(gate.record(Ok(()), later), Some(SessionState::Connected));
+        assert_eq!(gate.times_opened(), 1);
+    }
+
+    #[test]
+    fn an_answer_refusing_the_request_does_not_count_as_kite_failing() {
+        let config = GateConfig {
+            breaker_threshold: 1,
+            ..GateConfig::default()
+        };
+        let mut gate = Gate::new(&config, Some(token()));
+        let input = CallFailure::Answered(BrokerError::from_kite(
+            400,
+            Some("InputException"),
+            "bad qty",
+        ));
+        assert_eq!(gate.record(Err(&input), Instant::now()), None);
+        assert!(gate.session().is_connected());
+    }
+
+    #[test]
+    fn orders_wait_for_room_in_the_rate_limit() {
+        let mut gate = Gate::new(&GateConfig::default(), Some(token()));
+        let now = Instant::now();
+        for _ in 0..10 {
+            assert!(matches!(gate.admit(Lane::Orders, now), Ok(Admit::Go(_))));
+        }
+        match gate.admit(Lane::Orders, now).unwrap() {
+            Admit::Wait(d) => assert!(d > Duration::ZERO && d <= Duration::from_secs(1)),
+            Admit::Go(_) => panic!("an eleventh order in the same second went"),
+        }
+        // Reads have their own budget.
+        assert!(matches!(gate.admit(Lane::Reads, now), Ok(Admit::Go(_))));
+    }
+}

@@ -1,0 +1,429 @@
+//! A Kite account as a [`Broker`]: orders placed, changed and read over Kite's REST API through
+//! the account's [`Gate`] (session, breaker, rate limits), Kite's payloads read into the common
+//! types, and every session change pushed to the subscriber.
+//!
+//! What Kite gives and what it does not, and how the gaps are bridged:
+//! - Kite keeps only the day's order and trade books. [`Broker::order_by_tag`],
+//!   [`Broker::orders_since`] and [`Broker::trades_since`] answer from them; an order of an
+//!   earlier day is gone by the next morning (Kite cancels the day's open orders at the close).
+//! - Kite does not refuse a second order with the same tag. The account remembers every tag it
+//!   has placed or seen in the day's book, and placing a known tag returns that order instead.
+//! - A placement answered with an order id is `Pending` until the book or the order-update
+//!   stream says more. One with no answer, or a 5xx after sending, is
+//!   [`PlaceOutcome::Unresolved`]: never re-sent, looked up by tag.
+//! - Kite's trades carry no charges: each fill's fees are estimated with Zerodha's rates; the
+//!   contract note is the final word.
+//! - Reads are retried with backoff and full jitter while the failure is safe to repeat and
+//!   the breaker lets them through; order calls are sent once.
+
+pub mod gate;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use kiteconnect::AccessToken;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sharewise_brokers::{
+    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Modify,
+    PlaceOutcome, SessionState, UpdateReceiver, VenueStatus, UPDATE_QUEUE,
+};
+use sharewise_engine::time::TimestampNs;
+use sharewise_engine::types::{ClientOrderId, Instrument, Order, Position};
+use sharewise_net::Backoff;
+use tokio::sync::mpsc;
+
+use crate::rest::convert::{self, Listings, OrderPolicy, Skip};
+use crate::rest::wire::{
+    WireMargins, WireOrder, WireOrderId, WirePositions, WireProfile, WireTrade,
+};
+use crate::rest::{CallFailure, Endpoint, Transport};
+use gate::{Admit, Gate, GateConfig, Lane};
+
+/// Everything an account needs besides its session.
+#[derive(Clone, Debug)]
+pub struct KiteConfig {
+    /// Where Kite is and which address to leave from.
+    pub endpoint: Endpoint,
+    /// The instruments this account trades.
+    pub instruments: Vec<Instrument>,
+    /// Market protection, algo id, fee estimate.
+    pub policy: OrderPolicy,
+    /// Rate limits and breaker.
+    pub gate: GateConfig,
+}
+
+/// One Kite account (cheap to clone; clones share the session and books).
+#[derive(Clone)]
+pub struct KiteAccount {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    transport: Transport,
+    listings: Listings,
+    policy: OrderPolicy,
+    state: Mutex<State>,
+    updates: Mutex<Option<mpsc::Sender<BrokerUpdate>>>,
+}
+
+struct State {
+    gate: Gate,
+    /// The latest known state of each of our orders, by tag.
+    by_tag: HashMap<ClientOrderId, BrokerOrder>,
+    /// Kite order id → our tag.
+    tags: HashMap<String, ClientOrderId>,
+}
+
+impl std::fmt::Debug for KiteAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KiteAccount")
+            .field("endpoint", self.shared.transport.endpoint())
+            .field("session", &self.session())
+            .finish_non_exhaustive()
+    }
+}
+
+impl KiteAccount {
+    /// An account of `config`, logged in with `token` if one is given (else it needs a login
+    /// and sends nothing).
+    pub fn new(config: KiteConfig, token: Option<AccessToken>) -> Result<KiteAccount, BrokerError> {
+        Ok(KiteAccount {
+            shared: Arc::new(Shared {
+                transport: Transport::new(config.endpoint)?,
+                listings: Listings::new(config.instruments),
+                policy: config.policy,
+                state: Mutex::new(State {
+                    gate: Gate::new(&config.gate, token),
+                    by_tag: HashMap::new(),
+                    tags: HashMap::new(),
+                }),
+                updates: Mutex::new(None),
+            }),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Starts using the access token of a fresh login: the account is connected again.
+    pub async fn log_in(&self, token: AccessToken) {
+        let change = self.state().gate.log_in(token);
+        self.announce(change).await;
+    }
+
+    /// How many times the circuit breaker has opened.
+    pub fn breaker_openings(&self) -> u64 {
+        self.state().gate.times_opened()
+    }
+
+    /// Pushes `update` to the subscriber, if there is one (waiting for room: never dropped).
+    pub(crate) async fn push(&self, update: BrokerUpdate) {
+        let tx = self
+            .shared
+            .updates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(tx) = tx {
+            let _ = tx.send(update).await;
+        }
+    }
+
+    async fn announce(&self, change: Option<SessionState>) {
+        if let Some(state) = change {
+            self.push(BrokerUpdate::Session(state)).await;
+        }
+    }
+
+    /// One call through the gate: waits for rate-limit room, sends once, records the outcome.
+    async fn call(
+        &self,
+        lane: Lane,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        form: &[(&str, String)],
+    ) -> Result<Value, CallFailure> {
+        let token = loop {
+            let admit = self.state().gate.admit(lane, Instant::now());
+            match admit {
+                Ok(Admit::Go(token)) => break token,
+                Ok(Admit::Wait(wait)) => tokio::time::sleep(wait).await,
+                Err(e) => return Err(CallFailure::Held(e)),
+            }
+        };
+        let result = self
+            .shared
+            .transport
+            .call(method, path, query, form, &token)
+            .await;
+        let change = self
+            .state()
+            .gate
+            .record(result.as_ref().map(|_| ()), Instant::now());
+        self.announce(change).await;
+        result
+    }
+
+    /// A read, retried with backoff while the failure is safe to repeat.
+    async fn read<T: DeserializeOwned>(
+        &self,
+        lane: Lane,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, BrokerError> {
+        let mut attempt = 0;
+        loop {
+            let failure = match self.call(lane, Method::GET, path, query, &[]).await {
+                Ok(data) => return decode(path, data),
+                Err(f) => f,
+            };
+            let again = match &failure {
+                CallFailure::NotSent(_) | CallFailure::NoAnswer(_) => true,
+                CallFailure::Answered(e) => e.retry_safe(),
+                CallFailure::Held(_) => false,
+            };
+            let delay = again
+                .then(|| Backoff::READS.delay(attempt, &mut rand::rng()))
+                .flatten();
+            match delay {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return Err(failure.into_error()),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// The day's book of our orders, remembering each one's tag.
+    async fn book(&self) -> Result<Vec<BrokerOrder>, BrokerError> {
+        let wire: Vec<WireOrder> = self.read(Lane::Reads, "/orders", &[]).await?;
+        let mut ours = Vec::with_capacity(wire.len());
+        for w in &wire {
+            match convert::broker_order(w, &self.shared.listings) {
+                Ok(order) => ours.push(order),
+                Err(Skip::NotOurs) => {}
+                Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
+            }
+        }
+        let mut state = self.state();
+        for order in &ours {
+            state.tags.insert(order.order_id.clone(), order.tag());
+            state.by_tag.insert(order.tag(), order.clone());
+        }
+        Ok(ours)
+    }
+
+    /// Our order tagged `tag`, from memory or else the day's book.
+    async fn known(&self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
+        if let Some(order) = self.state().by_tag.get(&tag).cloned() {
+            return Ok(order);
+        }
+        self.book().await?;
+        self.state().by_tag.get(&tag).cloned().ok_or_else(|| {
+            BrokerError::invalid(format!("no order tagged {tag} in Kite's book today"))
+        })
+    }
+
+    /// The latest state of Kite order `order_id` (the last entry of its history).
+    pub(crate) async fn refresh(&self, order_id: &str) -> Result<BrokerOrder, BrokerError> {
+        let path = format!("/orders/{order_id}");
+        let history: Vec<WireOrder> = self.read(Lane::Reads, &path, &[]).await?;
+        let last = history.last().ok_or_else(|| {
+            BrokerError::invalid(format!("Kite has no history for order {order_id}"))
+        })?;
+        let order = match convert::broker_order(last, &self.shared.listings) {
+            Ok(order) => order,
+            Err(Skip::NotOurs) => {
+                return Err(BrokerError::invalid(format!(
+                    "order {order_id} was not placed by ShareWise"
+                )))
+            }
+            Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
+        };
+        self.remember(&order);
+        Ok(order)
+    }
+
+    fn remember(&self, order: &BrokerOrder) {
+        let mut state = self.state();
+        state.tags.insert(order.order_id.clone(), order.tag());
+        state.by_tag.insert(order.tag(), order.clone());
+    }
+
+    /// Trades of the day in common terms (the book is read first if a trade's order is unknown).
+    async fn trade_book(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
+        let wire: Vec<WireTrade> = self.read(Lane::Reads, "/trades", &[]).await?;
+        let unknown = {
+            let state = self.state();
+            wire.iter().any(|t| !state.tags.contains_key(&t.order_id))
+        };
+        if unknown {
+            self.book().await?;
+        }
+        let tags = self.state().tags.clone();
+        let mut out = Vec::with_capacity(wire.len());
+        for w in &wire {
+            match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {
+                Ok(t) => out.push(t),
+                Err(Skip::NotOurs) => {}
+                Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
+            }
+        }
+        out.sort_by_key(|t| t.fill.ts);
+        Ok(out)
+    }
+
+    /// Sends a modify or cancel of our order `tag` and reads back its new state.
+    async fn change(
+        &self,
+        tag: ClientOrderId,
+        method: Method,
+        form: impl FnOnce(&BrokerOrder) -> Vec<(&'static str, String)>,
+    ) -> Result<BrokerOrder, BrokerError> {
+        let order = self.known(tag).await?;
+        if order.status.is_terminal() {
+            return Err(BrokerError::new(
+                ErrorKind::Rejected,
+                format!(
+                    "order {tag} ({}) is {:?} already",
+                    order.order_id, order.status
+                ),
+            ));
+        }
+        let path = format!("/orders/regular/{}", order.order_id);
+        let form = form(&order);
+        self.call(Lane::Orders, method, &path, &[], &form)
+            .await
+            .map_err(CallFailure::into_error)?;
+        self.refresh(&order.order_id).await
+    }
+}
+
+fn decode<T: DeserializeOwned>(path: &str, data: Value) -> Result<T, BrokerError> {
+    serde_json::from_value(data).map_err(|e| {
+        BrokerError::new(
+            ErrorKind::Unknown,
+            format!("{path}: Kite's answer does not read as expected: {e}"),
+        )
+    })
+}
+
+fn since<T>(items: Vec<T>, since: TimestampNs, ts: impl Fn(&T) -> TimestampNs) -> Vec<T> {
+    items.into_iter().filter(|i| ts(i) >= since).collect()
+}
+
+impl Broker for KiteAccount {
+    fn subscribe(&self) -> UpdateReceiver {
+        let (tx, rx) = mpsc::channel(UPDATE_QUEUE);
+        *self
+            .shared
+            .updates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tx);
+        rx
+    }
+
+    fn session(&self) -> SessionState {
+        self.state().gate.session().clone()
+    }
+
+    async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
+        let Some(instrument) = self.shared.listings.get(order.instrument) else {
+            return Err(BrokerError::invalid(format!(
+                "instrument {:?} is not among this Kite account's instruments",
+                order.instrument
+            )));
+        };
+        if let Some(existing) = self.state().by_tag.get(&order.client_id).cloned() {
+            return Ok(PlaceOutcome::Placed(existing));
+        }
+        let form = convert::placement_form(order, instrument, &self.shared.policy);
+        let tag = order.client_id;
+        match self
+            .call(Lane::Orders, Method::POST, "/orders/regular", &[], &form)
+            .await
+        {
+            Ok(data) => match serde_json::from_value::<WireOrderId>(data) {
+                Ok(id) => {
+                    let placed = BrokerOrder {
+                        order_id: id.order_id,
+                        request: *order,
+                        status: VenueStatus::Pending,
+                        filled_qty: 0,
+                        avg_price: rust_decimal::Decimal::ZERO,
+                        status_message: None,
+                        updated_ts: order.created_ts,
+                    };
+                    self.remember(&placed);
+                    Ok(PlaceOutcome::Placed(placed))
+                }
+                Err(e) => Ok(PlaceOutcome::Unresolved {
+                    tag,
+                    reason: format!(
+                        "Kite accepted the placement but its answer has no order id: {e}"
+                    ),
+                }),
+            },
+            Err(failure) if failure.maybe_acted() => Ok(PlaceOutcome::Unresolved {
+                tag,
+                reason: failure.into_error().to_string(),
+            }),
+            Err(failure) => Err(failure.into_error()),
+        }
+    }
+
+    async fn modify(&self, tag: ClientOrderId, change: Modify) -> Result<BrokerOrder, BrokerError> {
+        let policy = self.shared.policy.clone();
+        self.change(tag, Method::PUT, move |o| {
+            convert::modify_form(&o.request, &change, &policy)
+        })
+        .await
+    }
+
+    async fn cancel(&self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
+        self.change(tag, Method::DELETE, |_| Vec::new()).await
+    }
+
+    async fn orders(&self) -> Result<Vec<BrokerOrder>, BrokerError> {
+        self.book().await
+    }
+
+    async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
+        let book = self.book().await?;
+        Ok(book.into_iter().rev().find(|o| o.tag() == tag))
+    }
+
+    async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
+        self.trade_book().await
+    }
+
+    async fn orders_since(&self, from: TimestampNs) -> Result<Vec<BrokerOrder>, BrokerError> {
+        Ok(since(self.book().await?, from, |o| o.updated_ts))
+    }
+
+    async fn trades_since(&self, from: TimestampNs) -> Result<Vec<BrokerTrade>, BrokerError> {
+        Ok(since(self.trade_book().await?, from, |t| t.fill.ts))
+    }
+
+    async fn account_id(&self) -> Result<String, BrokerError> {
+        let profile: WireProfile = self.read(Lane::Reads, "/user/profile", &[]).await?;
+        Ok(profile.user_id)
+    }
+
+    async fn positions(&self) -> Result<Vec<Position>, BrokerError> {
+        let wire: WirePositions = self.read(Lane::Reads, "/portfolio/positions", &[]).await?;
+        Ok(convert::positions(&wire.net, &self.shared.listings))
+    }
+
+    async fn funds(&self) -> Result<Funds, BrokerError> {
+        let wire: WireMargins = self.read(Lane::Reads, "/user/margins", &[]).await?;
+        Ok(convert::funds(&wire))
+    }
+}

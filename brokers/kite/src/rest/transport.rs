@@ -1,0 +1,216 @@
+//! The HTTP transport of one Kite account: a connection pool bound to the account's egress IP,
+//! Kite's headers, and failures told apart by whether the request may have reached Kite.
+//!
+//! Zerodha's `kiteconnect` crate builds its own HTTP client and offers no way to bind a local
+//! address, and SEBI's static-IP rule needs every order of an account to leave from the address
+//! whitelisted for it (brokers.md §4). So requests go through this transport; the login, where
+//! no order is sent, goes through `kiteconnect` ([`crate::login`]).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use kiteconnect::AccessToken;
+use reqwest::Method;
+use serde_json::Value;
+use sharewise_brokers::{BrokerError, ErrorKind};
+
+/// Kite's REST root.
+pub const KITE_API: &str = "https://api.kite.trade";
+
+/// How long a call may take before it counts as unanswered (Kite's SDKs use 7–15 s; an order
+/// that is not acknowledged in 7 s is better looked up than waited for).
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(7);
+
+/// Where and how an account talks to Kite.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// REST root without a path: [`KITE_API`], or a sandbox's `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The app's `api_key`.
+    pub api_key: String,
+    /// The local address every connection binds (the account's whitelisted static IP); the
+    /// system's choice when `None`.
+    pub egress_ip: Option<IpAddr>,
+    /// Per-call timeout.
+    pub timeout: Duration,
+}
+
+impl Endpoint {
+    /// Kite itself for `api_key`, from the system's default address.
+    pub fn kite(api_key: impl Into<String>) -> Endpoint {
+        Endpoint {
+            base_url: KITE_API.into(),
+            api_key: api_key.into(),
+            egress_ip: None,
+            timeout: CALL_TIMEOUT,
+        }
+    }
+}
+
+/// Why a call got no usable answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallFailure {
+    /// Kite answered with an error (mapped onto the common table) or an unreadable body.
+    Answered(BrokerError),
+    /// The request never left: no connection could be made (refused, unreachable, the egress
+    /// address not configured on this host). Sending it again is safe.
+    NotSent(String),
+    /// The request may have reached Kite but no answer came (timeout, connection dropped): an
+    /// order it carried may exist.
+    NoAnswer(String),
+    /// Held back before sending by the account itself (a session that needs a login, an open
+    /// circuit breaker, a spent rate limit).
+    Held(BrokerError),
+}
+
+impl CallFailure {
+    /// The failure as a [`BrokerError`]: transport failures are `Upstream`.
+    pub fn into_error(self) -> BrokerError {
+        match self {
+            CallFailure::Answered(e) | CallFailure::Held(e) => e,
+            CallFailure::NotSent(m) => BrokerError::new(ErrorKind::Upstream, m),
+            CallFailure::NoAnswer(m) => BrokerError::new(ErrorKind::Upstream, m),
+        }
+    }
+
+    /// Whether the request may have been acted on by Kite without us hearing the outcome: a
+    /// missing answer, or a 5xx (`NetworkException`, `DataException`, 502–504) after sending.
+    pub fn maybe_acted(&self) -> bool {
+        match self {
+            CallFailure::Answered(e) => matches!(e.kind, ErrorKind::Upstream | ErrorKind::Unknown),
+            CallFailure::NotSent(_) | CallFailure::Held(_) => false,
+            CallFailure::NoAnswer(_) => true,
+        }
+    }
+}
+
+/// One account's HTTP client.
+#[derive(Clone, Debug)]
+pub struct Transport {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+}
+
+impl Transport {
+    /// A client for `endpoint`; fails if the HTTP stack cannot start (no TLS roots).
+    pub fn new(endpoint: Endpoint) -> Result<Transport, BrokerError> {
+        let http = reqwest::Client::builder()
+            .local_address(endpoint.egress_ip)
+            .timeout(endpoint.timeout)
+            .connect_timeout(endpoint.timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("sharewise/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                BrokerError::new(
+                    ErrorKind::Unknown,
+                    format!("cannot start the HTTP client for Kite: {e}"),
+                )
+            })?;
+        Ok(Transport { http, endpoint })
+    }
+
+    /// The endpoint this transport talks to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Sends `method path` with `query` and a form body (none when empty), authorised with
+    /// `token`, and returns the envelope's `data`.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        form: &[(&str, String)],
+        token: &AccessToken,
+    ) -> Result<Value, CallFailure> {
+        let url = format!("{}{path}", self.endpoint.base_url.trim_end_matches('/'));
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("X-Kite-Version", "3")
+            .header(
+                "Authorization",
+                format!("token {}:{}", self.endpoint.api_key, token.expose()),
+            );
+        if !query.is_empty() {
+            request = request.query(query);
+        }
+        if !form.is_empty() {
+            request = request.form(form);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_failure(path, e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| CallFailure::NoAnswer(format!("{path}: the answer broke off: {e}")))?;
+        envelope(path, status, &body)
+    }
+}
+
+/// A transport error, told apart by whether the request can have left (the URL is dropped
+/// from the message: it may carry a query with tokens).
+fn transport_failure(path: &str, e: reqwest::Error) -> CallFailure {
+    let e = e.without_url();
+    if e.is_connect() {
+        CallFailure::NotSent(format!(
+            "{path}: cannot connect to Kite: {}",
+            source_chain(&e)
+        ))
+    } else if e.is_timeout() {
+        CallFailure::NoAnswer(format!("{path}: no answer from Kite in time"))
+    } else {
+        CallFailure::NoAnswer(format!("{path}: {}", source_chain(&e)))
+    }
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    text
+}
+
+/// Reads Kite's envelope: `data` of a success, the mapped error of anything else.
+pub fn envelope(path: &str, status: u16, body: &[u8]) -> Result<Value, CallFailure> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        status: Option<String>,
+        data: Option<Value>,
+        message: Option<String>,
+        error_type: Option<String>,
+    }
+    let parsed: Option<Envelope> = serde_json::from_slice(body).ok();
+    match parsed {
+        Some(env) if (200..300).contains(&status) && env.status.as_deref() == Some("success") => {
+            Ok(env.data.unwrap_or(Value::Null))
+        }
+        Some(env) if env.status.as_deref() == Some("error") || !(200..300).contains(&status) => {
+            let message = env
+                .message
+                .unwrap_or_else(|| format!("HTTP {status} from {path}"));
+            Err(CallFailure::Answered(BrokerError::from_kite(
+                status,
+                env.error_type.as_deref(),
+                message,
+            )))
+        }
+        _ if !(200..300).contains(&status) => Err(CallFailure::Answered(BrokerError::from_kite(
+            status,
+            None,
+            format!("HTTP {status} from {path} (not a Kite JSON answer)"),
+        ))),
+        _ => Err(CallFailure::Answered(BrokerError::new(
+            ErrorKind::Unknown,
+            format!("{path}: Kite's answer is not its JSON envelope"),
+        ))),
+    }
+}
