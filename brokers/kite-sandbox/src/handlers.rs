@@ -147,6 +147,38 @@ pub(crate) async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Respon
     ok(trades)
 }
 
+/// `GET /orders/{order_id}/trades`: one order's executions (the route shares its shape with
+/// `/orders/{variety}/{order_id}`, so the second segment must be `trades`).
+pub(crate) async fn order_trades(
+    State(sb): Shared,
+    Path((order_id, what)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = sb.authorized(&headers) {
+        return e.into_response();
+    }
+    if what != "trades" {
+        return KiteError::new(
+            ErrorType::Input,
+            format!("Unknown path /orders/{order_id}/{what}."),
+        )
+        .into_response();
+    }
+    let inner = sb.inner();
+    let order = match find(&inner, &order_id) {
+        Ok(order) => order,
+        Err(e) => return e.into_response(),
+    };
+    let trades: Vec<_> = inner
+        .paper
+        .trades_after(i64::MIN)
+        .iter()
+        .filter(|t| t.fill.client_id == order.tag())
+        .map(|t| orders::trade_json(t, &order, sb.listed(&order)))
+        .collect();
+    ok(trades)
+}
+
 /// `GET /portfolio/positions`: the day's trades netted and valued.
 pub(crate) async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Response {
     if let Err(e) = sb.authorized(&headers) {

@@ -9,7 +9,7 @@
 //! - Kite's envelopes and error types ([`envelope`]);
 //! - `GET /user/profile` and `GET /user/margins` in Kite's shapes;
 //! - orders (`src/orders.rs`): `POST`, `PUT` and `DELETE /orders/regular[/{order_id}]`,
-//!   `GET /orders`, `GET /orders/{order_id}`, `GET /trades`, kept and filled by the paper matching
+//!   `GET /orders`, `GET /orders/{order_id}`, `GET /orders/{order_id}/trades`, `GET /trades`, kept and filled by the paper matching
 //!   engine on a synthetic price path ([`market`]);
 //! - `GET /portfolio/positions` netted from the day's trades (`src/positions.rs`);
 //! - `GET /instruments[/NSE]`, Kite's public CSV dump of the listing, and
@@ -192,7 +192,9 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         )
         .route(
             "/orders/{variety}/{order_id}",
-            delete(handlers::cancel).put(handlers::modify),
+            delete(handlers::cancel)
+                .put(handlers::modify)
+                .get(handlers::order_trades),
         )
         .route("/trades", get(handlers::list_trades))
         .route("/portfolio/positions", get(handlers::list_positions))

@@ -33,8 +33,9 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
         .unwrap();
 
     let mut status = String::new();
-    // Up to 10 s: the history sessions are played before the live open.
-    for _ in 0..500 {
+    // Up to 20 s (the history sessions are played before the live open), polling within
+    // Kite's 10 requests/s.
+    for _ in 0..134 {
         let book = kite.orders().await.unwrap();
         let order = book.iter().find(|o| o.order_id == placed.order_id).unwrap();
         status = order.status.clone();
@@ -47,7 +48,7 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
             assert_eq!(order.market_protection, Some(-1.0));
             break;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
     }
     assert_eq!(status, "COMPLETE", "the market order never filled");
 
@@ -60,6 +61,10 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
         (trades[0].quantity, trades[0].transaction_type.as_str()),
         (5.0, "BUY")
     );
+    let of_order = kite.order_trades(&placed.order_id).await.unwrap();
+    assert_eq!(of_order.len(), 1);
+    assert_eq!(of_order[0].trade_id, trades[0].trade_id);
+    assert!(kite.order_trades("nope").await.is_err());
 }
 
 #[tokio::test]

@@ -103,6 +103,14 @@ impl Gate {
         &self.session
     }
 
+    /// The token, unless the session needs a login.
+    pub fn token(&self) -> Option<AccessToken> {
+        match self.session {
+            SessionState::NeedsLogin { .. } => None,
+            _ => self.token.clone(),
+        }
+    }
+
     /// How many times the breaker has opened.
     pub fn times_opened(&self) -> u64 {
         self.breaker.times_opened()

@@ -17,6 +17,7 @@
 //!   the breaker lets them through; order calls are sent once.
 
 pub mod gate;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -67,6 +68,8 @@ struct Shared {
     policy: OrderPolicy,
     state: Mutex<State>,
     updates: Mutex<Option<mpsc::Sender<BrokerUpdate>>>,
+    stream: Arc<stream::StreamStats>,
+    pushed: Mutex<stream::Pushed>,
 }
 
 struct State {
@@ -101,6 +104,8 @@ impl KiteAccount {
                     tags: HashMap::new(),
                 }),
                 updates: Mutex::new(None),
+                stream: Arc::default(),
+                pushed: Mutex::default(),
             }),
         })
     }
@@ -116,6 +121,16 @@ impl KiteAccount {
     pub async fn log_in(&self, token: AccessToken) {
         let change = self.state().gate.log_in(token);
         self.announce(change).await;
+    }
+
+    /// The token calls would carry now, if the session is usable.
+    fn current_token(&self) -> Option<AccessToken> {
+        self.state().gate.token()
+    }
+
+    /// A read of `path` with no query.
+    async fn read_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, BrokerError> {
+        self.read(Lane::Reads, path, &[]).await
     }
 
     /// How many times the circuit breaker has opened.

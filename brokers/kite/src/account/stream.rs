@@ -1,0 +1,244 @@
+//! The push side of a Kite account: order updates from Kite's WebSocket (the ticker connection
+//! carries them as text frames, `{"type":"order","data":<postback-shaped order>}`) become
+//! [`BrokerUpdate`]s for the subscriber: the new executions first, with Kite's trade ids (read
+//! from `GET /orders/{id}/trades` when an update shows more filled), then the order's new state.
+//!
+//! The connection is kept up while the session is: on any loss it reconnects with backoff and
+//! full jitter, and after every (re)connection it catches up from the order book, so an update
+//! missed while the socket was down is still pushed (once: trades already pushed are
+//! remembered by id). While the session needs a login it waits and sends nothing.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use kiteconnect::AccessToken;
+use serde_json::Value;
+use sharewise_brokers::{BrokerError, BrokerOrder, BrokerUpdate, ErrorKind};
+use sharewise_net::Backoff;
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::KiteAccount;
+use crate::rest::convert::{self, Skip};
+use crate::rest::wire::{WireOrder, WireTrade};
+
+/// Kite's order-update (and ticker) WebSocket.
+pub const KITE_WS: &str = "wss://ws.kite.trade";
+
+/// Reconnections wait like this (capped at 30 s, as Kite's own clients do).
+const RECONNECT: Backoff = Backoff {
+    base: Duration::from_millis(250),
+    cap: Duration::from_secs(30),
+    max_retries: u32::MAX,
+};
+
+/// Counters of the update stream, for the status line.
+#[derive(Debug, Default)]
+pub struct StreamStats {
+    /// Connections made (the first one included).
+    pub connects: AtomicU64,
+    /// Order updates read from the socket.
+    pub updates: AtomicU64,
+    /// Catch-ups from the order book that found something the socket had not said.
+    pub caught_up: AtomicU64,
+}
+
+/// What the stream remembers across reconnections.
+#[derive(Debug, Default)]
+pub(crate) struct Pushed {
+    /// Trade ids already pushed.
+    trades: HashSet<String>,
+}
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+impl KiteAccount {
+    /// Starts pushing order updates from `ws_url` (Kite's is [`KITE_WS`]) to the subscriber;
+    /// runs until the returned task is aborted. Subscribe first.
+    pub fn start_updates(&self, ws_url: &str) -> tokio::task::JoinHandle<()> {
+        let account = self.clone();
+        let url = ws_url.trim_end_matches('/').to_string();
+        tokio::spawn(async move { account.run_updates(&url).await })
+    }
+
+    /// The update stream's counters.
+    pub fn stream_stats(&self) -> Arc<StreamStats> {
+        Arc::clone(&self.shared.stream)
+    }
+
+    async fn run_updates(&self, url: &str) {
+        let mut attempt = 0u32;
+        loop {
+            let Some(token) = self.current_token() else {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                continue;
+            };
+            let egress = self.shared.transport.endpoint().egress_ip;
+            let api_key = self.shared.transport.endpoint().api_key.clone();
+            match open(url, &api_key, &token, egress).await {
+                Ok(mut socket) => {
+                    attempt = 0;
+                    self.shared.stream.connects.fetch_add(1, Ordering::Relaxed);
+                    if self.catch_up().await.is_ok() {
+                        self.listen(&mut socket).await;
+                    }
+                }
+                Err(_) => attempt = attempt.saturating_add(1),
+            }
+            let wait = RECONNECT
+                .delay(attempt.min(16), &mut rand::rng())
+                .unwrap_or(RECONNECT.cap);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Reads order updates until the socket ends.
+    async fn listen(&self, socket: &mut Socket) {
+        while let Some(Ok(message)) = socket.next().await {
+            let Message::Text(text) = message else {
+                continue; // binary frames are ticks and heartbeats: the feed's business
+            };
+            let Ok(frame) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            if frame["type"] != "order" {
+                continue;
+            }
+            let Ok(wire) = serde_json::from_value::<WireOrder>(frame["data"].clone()) else {
+                continue;
+            };
+            self.shared.stream.updates.fetch_add(1, Ordering::Relaxed);
+            // A failed trade read is made good by the next catch-up.
+            let _ = self.on_order(&wire).await;
+        }
+    }
+
+    /// Pushes what the day's book says that the subscriber has not heard.
+    async fn catch_up(&self) -> Result<(), BrokerError> {
+        let wire: Vec<WireOrder> = self.read_json("/orders").await?;
+        for w in &wire {
+            if self.on_order(w).await? {
+                self.shared.stream.caught_up.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+
+    /// One order's news: its new trades, then its new state. Whether anything was pushed.
+    async fn on_order(&self, w: &WireOrder) -> Result<bool, BrokerError> {
+        let order = match convert::broker_order(w, &self.shared.listings) {
+            Ok(order) => order,
+            Err(Skip::NotOurs) => return Ok(false),
+            Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
+        };
+        let known = self.state().by_tag.get(&order.tag()).cloned();
+        if known.as_ref().is_some_and(|k| same_state(k, &order)) {
+            return Ok(false);
+        }
+        if order.filled_qty > known.as_ref().map_or(0, |k| k.filled_qty) {
+            self.push_trades(&order).await?;
+        }
+        self.remember(&order);
+        self.push(BrokerUpdate::Order(order)).await;
+        Ok(true)
+    }
+
+    /// Pushes the executions of `order` not pushed yet.
+    async fn push_trades(&self, order: &BrokerOrder) -> Result<(), BrokerError> {
+        let path = format!("/orders/{}/trades", order.order_id);
+        let wire: Vec<WireTrade> = self.read_json(&path).await?;
+        let tags = std::collections::HashMap::from([(order.order_id.clone(), order.tag())]);
+        let mut fresh = Vec::new();
+        for w in &wire {
+            let trade =
+                match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {
+                    Ok(t) => t,
+                    Err(Skip::NotOurs) => continue,
+                    Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
+                };
+            if self
+                .shared
+                .pushed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .trades
+                .insert(trade.trade_id.clone())
+            {
+                fresh.push(trade);
+            }
+        }
+        if !fresh.is_empty() {
+            fresh.sort_by_key(|t| t.fill.ts);
+            self.push(BrokerUpdate::Trades(fresh)).await;
+        }
+        Ok(())
+    }
+}
+
+/// Whether two views of an order say the same (nothing to push).
+fn same_state(a: &BrokerOrder, b: &BrokerOrder) -> bool {
+    a.status == b.status
+        && a.filled_qty == b.filled_qty
+        && a.request.qty == b.request.qty
+        && a.request.limit_price == b.request.limit_price
+        && a.request.trigger_price == b.request.trigger_price
+        && a.request.order_type == b.request.order_type
+}
+
+/// Opens the WebSocket at `url` from `egress` (if given), authenticated as Kite wants it: the
+/// key and token in the query (never logged).
+async fn open(
+    url: &str,
+    api_key: &str,
+    token: &AccessToken,
+    egress: Option<IpAddr>,
+) -> Result<Socket, BrokerError> {
+    let fail = |what: String| BrokerError::new(ErrorKind::Upstream, what);
+    let parsed =
+        url::Url::parse(url).map_err(|e| fail(format!("bad WebSocket address {url}: {e}")))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| fail(format!("no host in {url}")))?;
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let mut last = fail(format!("{host} has no address"));
+    for addr in tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| fail(format!("cannot resolve {host}: {e}")))?
+    {
+        match connect_from(addr, egress).await {
+            Ok(stream) => {
+                let query = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("api_key", api_key)
+                    .append_pair("access_token", token.expose())
+                    .finish();
+                let request = format!("{url}/?{query}");
+                return tokio_tungstenite::client_async_tls(request, stream)
+                    .await
+                    .map(|(socket, _)| socket)
+                    .map_err(|e| fail(format!("WebSocket handshake with {host} failed: {e}")));
+            }
+            Err(e) => last = fail(format!("cannot connect to {addr}: {e}")),
+        }
+    }
+    Err(last)
+}
+
+/// A TCP connection to `addr` leaving from `egress` when given.
+async fn connect_from(addr: SocketAddr, egress: Option<IpAddr>) -> std::io::Result<TcpStream> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    if let Some(ip) = egress {
+        socket.bind(SocketAddr::new(ip, 0))?;
+    }
+    let stream = socket.connect(addr).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
