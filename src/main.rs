@@ -60,6 +60,8 @@ enum Command {
     Feeds(commands::feeds::FeedsArgs),
     /// A local imitation of a broker's API (`sharewise sandbox kite --listen 127.0.0.1:8091`).
     Sandbox(commands::sandbox::SandboxArgs),
+    /// A real broker account's day session (`sharewise broker login ACCOUNT`, `status`, `logout`).
+    Broker(commands::broker::BrokerArgs),
 }
 
 fn main() {
@@ -77,6 +79,7 @@ fn main() {
         Command::Recover(args) => commands::books::recover(args),
         Command::Feeds(args) => commands::feeds::run(args),
         Command::Sandbox(args) => commands::sandbox::run(args),
+        Command::Broker(args) => commands::broker::run(args),
     };
     if let Err(err) = outcome {
         eprintln!("error: {err:#}");

@@ -8,6 +8,8 @@
 //! - [`broker`]: the async [`Broker`] trait.
 //! - [`update`]: what a broker pushes ([`BrokerUpdate`]: trades, order changes, the
 //!   [`SessionState`]).
+//! - [`vault`]: broker sessions sealed at rest (AES-256-GCM, the account name as associated
+//!   data), with the operator's session key.
 //! - [`paper`]: [`PaperBroker`] (synchronous, deterministic, fed ticks and a clock, optionally
 //!   persisted) and [`SharedPaper`] (its async [`Broker`] face).
 //!
@@ -20,6 +22,7 @@ pub mod error;
 pub mod order;
 pub mod paper;
 pub mod update;
+pub mod vault;
 
 pub use broker::Broker;
 pub use error::{BrokerError, ErrorKind};

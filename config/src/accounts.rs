@@ -15,6 +15,7 @@ use serde::Deserialize;
 use sharewise_engine::types::Product;
 use sharewise_risk::{Limits, RiskConfig};
 
+use crate::kite::KiteSection;
 use crate::run::{Problem, StrategyMode};
 use crate::settings::SizingSection;
 
@@ -82,6 +83,9 @@ pub struct AccountSection {
     /// `mode`). A strategy's id is its `id`, or its `name` when it has none.
     #[serde(default)]
     pub strategies: Option<BTreeMap<String, StrategyMode>>,
+    /// How a `broker = "kite"` account reaches Kite (`[accounts.kite]`).
+    #[serde(default)]
+    pub kite: Option<KiteSection>,
 }
 
 /// An account as the daemon runs it.
@@ -96,6 +100,8 @@ pub struct AccountPlan {
     pub settings: crate::Settings,
     /// Per `[[run.strategies]]` entry (same order): the mode it follows it in, or `None`.
     pub follows: Vec<Option<StrategyMode>>,
+    /// A Kite account's connection settings.
+    pub kite: Option<KiteSection>,
 }
 
 /// Checks an account name.
@@ -130,8 +136,20 @@ pub(crate) fn check_accounts(
                 ),
             ));
         }
-        if account.broker != BrokerKind::Paper {
-            return Err((key("broker"), format!("the `{}` adapter is not in this build yet; use \"paper\" (the simulated exchange)", account.broker.as_str())));
+        match (account.broker, &account.kite) {
+            (BrokerKind::Paper, None) => {}
+            (BrokerKind::Kite, Some(kite)) => kite
+                .check()
+                .map_err(|(k, m)| (key(&format!("kite.{k}")), m))?,
+            (BrokerKind::Kite, None) => {
+                return Err((key("kite"), "a Kite account needs its [accounts.kite] table: api_key, api_secret_env (or api_secret_file), and egress_ip for real orders".into()))
+            }
+            (_, Some(_)) => {
+                return Err((key("kite"), format!("[accounts.kite] belongs to broker = \"kite\" accounts; this one is `{}`", account.broker.as_str())))
+            }
+            (other, None) => {
+                return Err((key("broker"), format!("the `{}` adapter is not in this build yet; use \"paper\" (the simulated exchange) or \"kite\"", other.as_str())));
+            }
         }
         for id in account.strategies.iter().flat_map(|s| s.keys()) {
             match strategy_ids.iter().filter(|s| *s == id).count() {
@@ -244,8 +262,25 @@ mod tests {
         assert!(err.contains("`accounts[0].strategies`: no [[run.strategies]] entry has the id `macd`; ids are sma_cross, rsi_reversion"), "{err}");
         let err = settings("[[accounts]]\nname = \"k\"\nbroker = \"kite\"\n").unwrap_err();
         assert!(
-            err.contains("`accounts[0].broker`: the `kite` adapter is not in this build yet"),
+            err.contains("`accounts[0].kite`: a Kite account needs its [accounts.kite] table"),
             "{err}"
+        );
+        let err = settings("[[accounts]]\nname = \"k\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\nmarket_protection = 0\n").unwrap_err();
+        assert!(
+            err.contains("`accounts[0].kite.market_protection`: 0 is not a protection"),
+            "{err}"
+        );
+        let err = settings("[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n").unwrap_err();
+        assert!(
+            err.contains("`accounts[0].broker`: the `upstox` adapter is not in this build yet"),
+            "{err}"
+        );
+        let kite = settings("[[accounts]]\nname = \"k\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\nsandbox = \"127.0.0.1:8091\"\n").unwrap();
+        let plan = &kite.account_plans()[0];
+        assert_eq!(plan.broker, BrokerKind::Kite);
+        assert_eq!(
+            plan.kite.as_ref().unwrap().sandbox.as_deref(),
+            Some("127.0.0.1:8091")
         );
         let err = settings("[[accounts]]\nname = \"../x\"\n").unwrap_err();
         assert!(

@@ -397,6 +397,7 @@ impl Settings {
         AccountPlan {
             name: account.name.clone(),
             broker: account.broker,
+            kite: account.kite.clone(),
             settings: self.for_account(account),
             follows: self
                 .run
@@ -421,6 +422,7 @@ impl Settings {
                 broker: BrokerKind::Paper,
                 follows: self.run.strategies.iter().map(|s| Some(s.mode)).collect(),
                 settings,
+                kite: None,
             }];
         }
         self.accounts.iter().map(|a| self.plan_of(a)).collect()

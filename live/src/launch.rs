@@ -61,6 +61,19 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
     let settings = &opts.settings;
     let plans = settings.account_plans();
+    if let Some(plan) = plans
+        .iter()
+        .find(|p| p.broker != sharewise_config::BrokerKind::Paper)
+    {
+        return Err(LiveError::Settings(format!(
+            "account `{}` trades through {}, which the daemon cannot run yet (the adapter, its \
+             login and its sandbox exist: `sharewise broker login {}`); run it as a paper account \
+             meanwhile",
+            plan.name,
+            plan.broker.as_str(),
+            plan.name
+        )));
+    }
     // Each account's rules are checked before any file is touched.
     let risks = plans
         .iter()

@@ -6,6 +6,8 @@
 //! DATA/journal.redb         account `main`: the order journal
 //! DATA/paper.json           account `main`: the paper broker's book (and DATA/paper-history/)
 //! DATA/accounts/NAME/...    any other account: its own journal.redb, paper.json, paper-history/
+//! .../broker-session.json   a real broker account's day session, sealed (`sharewise broker login`)
+//! DATA/session.key          the key sessions are sealed with (unless SHAREWISE_SESSION_KEY is set)
 //! ```
 //!
 //! The default account, `main`, keeps the layout a one-account daemon has always used, so a
@@ -20,6 +22,9 @@ use sharewise_config::DEFAULT_ACCOUNT;
 use crate::error::LiveError;
 use crate::startup::{BOOK_FILE, JOURNAL_FILE};
 use crate::state_dir::FEED_FILE;
+
+/// An account's broker session, sealed (`sharewise_brokers::vault`).
+pub const BROKER_SESSION_FILE: &str = "broker-session.json";
 
 /// The folder under the data directory that holds accounts other than `main`.
 pub const ACCOUNTS_DIR: &str = "accounts";
@@ -53,6 +58,11 @@ impl AccountDir {
     /// The account's order journal.
     pub fn journal(&self) -> PathBuf {
         self.dir.join(JOURNAL_FILE)
+    }
+
+    /// The account's sealed broker session (a real broker's day login).
+    pub fn broker_session(&self) -> PathBuf {
+        self.dir.join(BROKER_SESSION_FILE)
     }
 
     /// The account's paper broker book.

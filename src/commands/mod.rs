@@ -4,6 +4,7 @@ mod accounts;
 pub mod backtest;
 pub mod bench;
 pub mod books;
+pub mod broker;
 pub mod config;
 pub mod feeds;
 pub mod generate;

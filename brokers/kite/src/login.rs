@@ -11,6 +11,7 @@ use std::fmt;
 
 use kiteconnect::{AccessToken, ApiSecret, KiteConnect};
 use sharewise_brokers::{BrokerError, ErrorKind};
+use sharewise_engine::time::{ist_day, ist_midnight, TimestampNs, NANOS_PER_DAY, NANOS_PER_SEC};
 
 use crate::rest::Endpoint;
 
@@ -24,6 +25,20 @@ pub fn login_url(login_base: &str, api_key: &str) -> String {
         .append_pair("v", "3")
         .finish();
     format!("{}/connect/login?{query}", login_base.trim_end_matches('/'))
+}
+
+/// The hour (IST) at which Kite ends every session, whenever it began.
+pub const SESSION_ENDS_IST_HOUR: i64 = 6;
+
+/// When a session that began at `login` (UTC ns) stops working: the first 06:00 IST after it.
+pub fn session_expiry(login: TimestampNs) -> TimestampNs {
+    let day = ist_day(login);
+    let today = ist_midnight(day) + SESSION_ENDS_IST_HOUR * 3600 * NANOS_PER_SEC;
+    if login < today {
+        today
+    } else {
+        today + NANOS_PER_DAY
+    }
 }
 
 /// The day's session: whose it is and the access token (redacted in `Debug`).
@@ -75,6 +90,14 @@ pub async fn exchange_request_token(
         access_token: session.access_token,
         login_time: session.login_time.format("%Y-%m-%d %H:%M:%S").to_string(),
     })
+}
+
+/// Whose `token` is, asked of Kite (`GET /user/profile`): proves the session works.
+pub async fn whoami(endpoint: &Endpoint, token: &AccessToken) -> Result<String, BrokerError> {
+    let mut kite = client(endpoint)?;
+    kite.set_access_token(token.clone());
+    let profile = kite.profile().await.map_err(map_error)?;
+    Ok(profile.user_id)
 }
 
 /// Ends the session at Kite (`DELETE /session/token`).
@@ -165,6 +188,18 @@ mod tests {
             path: "/orders".into(),
         });
         assert_eq!(http.kind, ErrorKind::Upstream);
+    }
+
+    #[test]
+    fn sessions_end_at_the_next_six_in_the_morning_ist() {
+        use sharewise_engine::time::format_ist;
+        let ist = |d: u32, h: i64, m: i64| {
+            ist_midnight(sharewise_engine::time::days_from_civil(2026, 12, d))
+                + (h * 3600 + m * 60) * NANOS_PER_SEC
+        };
+        assert!(format_ist(session_expiry(ist(7, 8, 30))).starts_with("2026-12-08T06:00:00"));
+        assert!(format_ist(session_expiry(ist(7, 5, 59))).starts_with("2026-12-07T06:00:00"));
+        assert!(format_ist(session_expiry(ist(7, 6, 0))).starts_with("2026-12-08T06:00:00"));
     }
 
     #[test]

@@ -1,0 +1,309 @@
+//! `sharewise broker login|status|logout ACCOUNT`: a real broker account's day session.
+//!
+//! SEBI wants the account holder's own two-factor login once per trading day, so the daemon never
+//! logs in by itself: `broker login` prints the broker's login page, catches the redirect on a
+//! one-shot loopback listener, exchanges the request token for the day's access token and keeps
+//! it sealed in the account's directory (`sharewise_brokers::vault`). `broker status` says, per
+//! account, whether today's session exists and works (asking the broker); `broker logout` ends
+//! it at the broker and forgets it. Kite only, for now.
+
+mod redirect;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use sharewise_brokers::vault::{
+    self, SessionKey, StoredSession, SESSION_KEY_ENV, SESSION_KEY_FILE,
+};
+use sharewise_brokers::ErrorKind;
+use sharewise_config::{AccountPlan, BrokerKind, KiteSection, Settings};
+use sharewise_engine::time::{format_ist, TimestampNs};
+use sharewise_kite::login::{self, KITE_LOGIN};
+use sharewise_kite::rest::{CALL_TIMEOUT, KITE_API};
+use sharewise_kite::Endpoint;
+use sharewise_live::layout::AccountDir;
+
+/// `sharewise broker ...`.
+#[derive(Args)]
+pub struct BrokerArgs {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Log in to the account's broker for the day: open the printed page, log in, and the
+    /// session is caught and kept sealed under the data directory.
+    Login(LoginArgs),
+    /// Whether each broker account (or ACCOUNT) has a working session today; exit 1 if one
+    /// needs a login.
+    Status(StatusArgs),
+    /// End the account's session at the broker and forget it.
+    Logout(AccountArgs),
+}
+
+/// Where the settings and the data directory are.
+#[derive(Args)]
+struct Where {
+    /// The daemon's settings file (its `[[accounts]]`).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The daemon's data directory (sessions are kept in each account's folder).
+    #[arg(long, default_value = "data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Args)]
+struct LoginArgs {
+    /// The `[[accounts]]` name.
+    account: String,
+    #[command(flatten)]
+    place: Where,
+    /// The request token from the redirected address, for a machine whose browser cannot reach
+    /// the redirect listener (copy it from the address bar).
+    #[arg(long)]
+    request_token: Option<String>,
+    /// How long to wait for the login, seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout: u64,
+}
+
+#[derive(Args)]
+struct StatusArgs {
+    /// One `[[accounts]]` name (default: every broker account).
+    account: Option<String>,
+    #[command(flatten)]
+    place: Where,
+}
+
+#[derive(Args)]
+struct AccountArgs {
+    /// The `[[accounts]]` name.
+    account: String,
+    #[command(flatten)]
+    place: Where,
+}
+
+/// Runs `sharewise broker ...`.
+pub fn run(args: BrokerArgs) -> Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    match args.action {
+        Action::Login(a) => runtime.block_on(log_in(a)),
+        Action::Status(a) => runtime.block_on(status(a)),
+        Action::Logout(a) => runtime.block_on(log_out(a)),
+    }
+}
+
+/// A Kite account of the settings: its plan and connection settings.
+struct KiteAccountRef {
+    name: String,
+    kite: KiteSection,
+    dir: AccountDir,
+}
+
+impl KiteAccountRef {
+    /// REST root, login site and WebSocket: Kite's, or all on the sandbox.
+    fn links(&self) -> (String, String, String) {
+        match &self.kite.sandbox {
+            Some(addr) => (
+                format!("http://{addr}"),
+                format!("http://{addr}"),
+                format!("ws://{addr}"),
+            ),
+            None => (
+                KITE_API.to_string(),
+                KITE_LOGIN.to_string(),
+                sharewise_kite::account::stream::KITE_WS.to_string(),
+            ),
+        }
+    }
+
+    fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            base_url: self.links().0,
+            api_key: self.kite.api_key.clone(),
+            egress_ip: self.kite.egress_ip,
+            timeout: CALL_TIMEOUT,
+        }
+    }
+}
+
+fn broker_accounts(place: &Where, only: Option<&str>) -> Result<Vec<KiteAccountRef>> {
+    let settings = Settings::load_layers(place.config.as_deref(), sharewise_config::env_vars())?;
+    let plans = settings.account_plans();
+    let pick = |plan: &AccountPlan| -> Option<KiteAccountRef> {
+        Some(KiteAccountRef {
+            name: plan.name.clone(),
+            kite: plan.kite.clone()?,
+            dir: AccountDir::new(&place.data_dir, &plan.name),
+        })
+    };
+    match only {
+        Some(name) => {
+            let Some(plan) = plans.iter().find(|p| p.name == name) else {
+                let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+                bail!("no account `{name}` in the settings (accounts: {}); add an [[accounts]] entry with broker = \"kite\" and its [accounts.kite] table", names.join(", "));
+            };
+            if plan.broker == BrokerKind::Paper {
+                bail!("account `{name}` is a paper account: it needs no broker login");
+            }
+            Ok(vec![pick(plan).context("only Kite accounts log in so far")?])
+        }
+        None => Ok(plans.iter().filter_map(pick).collect()),
+    }
+}
+
+fn session_key(data_dir: &Path, create: bool) -> Result<SessionKey> {
+    let env = std::env::var(SESSION_KEY_ENV).ok();
+    Ok(SessionKey::resolve(
+        env.as_deref(),
+        &data_dir.join(SESSION_KEY_FILE),
+        create,
+    )?)
+}
+
+fn now_ns() -> TimestampNs {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as TimestampNs)
+}
+
+/// `2026-12-08 06:00 IST`.
+fn ist_minute(ts: TimestampNs) -> String {
+    let text = format_ist(ts);
+    format!(
+        "{} IST",
+        text.get(..16).unwrap_or(&text).replacen('T', " ", 1)
+    )
+}
+
+async fn log_in(args: LoginArgs) -> Result<()> {
+    let account = broker_accounts(&args.place, Some(&args.account))?.remove(0);
+    let secret = account.kite.api_secret().map_err(anyhow::Error::msg)?;
+    let key = session_key(&args.place.data_dir, true)?;
+    let request_token = match args.request_token {
+        Some(token) => token,
+        None => {
+            let listen = account.kite.redirect_listen();
+            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| {
+                format!("cannot listen for the login redirect on {listen} (in use? set [accounts.kite] redirect_listen)")
+            })?;
+            let page = login::login_url(&account.links().1, &account.kite.api_key);
+            say!("Open this page, log in to Kite as the account holder, and this command catches the redirect:\n  {page}\nWaiting on http://{listen}/ (the app's redirect URL must point there, e.g. http://{listen}/kite/callback); Ctrl-C gives up.");
+            redirect::catch(listener, Duration::from_secs(args.timeout)).await?
+        }
+    };
+    let session = login::exchange_request_token(&account.endpoint(), &secret, &request_token)
+        .await
+        .context("Kite refused the login")?;
+    let now = now_ns();
+    let stored = StoredSession {
+        broker: "kite".into(),
+        user_id: session.user_id.clone(),
+        access_token: session.access_token.expose().to_string(),
+        login_time: session.login_time.clone(),
+        expires_at: login::session_expiry(now),
+    };
+    let path = account.dir.broker_session();
+    vault::save(&path, &key, &account.name, &stored)?;
+    say!(
+        "Logged in to Kite as {} for account `{}`; the session is sealed in {} (key {}) and ends at {}.",
+        stored.user_id,
+        account.name,
+        path.display(),
+        key.id(),
+        ist_minute(stored.expires_at)
+    );
+    Ok(())
+}
+
+async fn status(args: StatusArgs) -> Result<()> {
+    let accounts = broker_accounts(&args.place, args.account.as_deref())?;
+    if accounts.is_empty() {
+        say!("No broker accounts in the settings: every account is paper.");
+        return Ok(());
+    }
+    let key = session_key(&args.place.data_dir, false).ok();
+    let mut needing = Vec::new();
+    for account in &accounts {
+        let line = match account_status(account, key.as_ref()).await {
+            Ok(line) => line,
+            Err(line) => {
+                needing.push(account.name.clone());
+                line
+            }
+        };
+        say!("{:<16} kite  {line}", account.name);
+    }
+    if !needing.is_empty() {
+        bail!(
+            "needs a login today: {} (sharewise broker login NAME)",
+            needing.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// One account's status line: `Ok` when it can trade, `Err` when it needs a login.
+async fn account_status(
+    account: &KiteAccountRef,
+    key: Option<&SessionKey>,
+) -> Result<String, String> {
+    let path = account.dir.broker_session();
+    let Some(key) = key else {
+        return Err(format!("needs login: no session key ({SESSION_KEY_ENV} unset, no {SESSION_KEY_FILE} in the data directory)"));
+    };
+    let stored = match vault::load(&path, key, &account.name) {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Err("needs login: no session yet".into()),
+        Err(e) => return Err(format!("needs login: {e}")),
+    };
+    if now_ns() >= stored.expires_at {
+        return Err(format!(
+            "needs login: the session of {} ended at {}",
+            stored.user_id,
+            ist_minute(stored.expires_at)
+        ));
+    }
+    let token = kiteconnect::AccessToken::new(stored.access_token.clone())
+        .map_err(|_| "needs login: the kept token is unusable".to_string())?;
+    match login::whoami(&account.endpoint(), &token).await {
+        Ok(user) if user == stored.user_id => Ok(format!(
+            "logged in as {user} (checked with Kite), until {}",
+            ist_minute(stored.expires_at)
+        )),
+        Ok(user) => Err(format!(
+            "needs login: the token is {user}'s, not {}'s",
+            stored.user_id
+        )),
+        Err(e) if e.kind == ErrorKind::AuthExpired => Err(format!(
+            "needs login: Kite refused the token ({})",
+            e.message
+        )),
+        Err(e) => Ok(format!(
+            "session of {} kept until {}, but Kite could not be asked: {e}",
+            stored.user_id,
+            ist_minute(stored.expires_at)
+        )),
+    }
+}
+
+async fn log_out(args: AccountArgs) -> Result<()> {
+    let account = broker_accounts(&args.place, Some(&args.account))?.remove(0);
+    let path = account.dir.broker_session();
+    let key = session_key(&args.place.data_dir, false)?;
+    let Some(stored) = vault::load(&path, &key, &account.name)? else {
+        say!("Account `{}` has no session to end.", account.name);
+        return Ok(());
+    };
+    if let Ok(token) = kiteconnect::AccessToken::new(stored.access_token.clone()) {
+        if let Err(e) = login::log_out(&account.endpoint(), &token).await {
+            say!("Kite did not confirm the logout ({e}); forgetting the session anyway.");
+        }
+    }
+    std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+    say!("Logged out of Kite for account `{}`.", account.name);
+    Ok(())
+}
