@@ -123,8 +123,8 @@ impl KiteAccount {
         self.announce(change).await;
     }
 
-    /// The token calls would carry now, if the session is usable.
-    fn current_token(&self) -> Option<AccessToken> {
+    /// The token calls carry now, if the session is usable (the feed's connections use it too).
+    pub fn current_token(&self) -> Option<AccessToken> {
         self.state().gate.token()
     }
 

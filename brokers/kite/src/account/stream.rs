@@ -9,26 +9,22 @@
 //! remembered by id). While the session needs a login it waits and sends nothing.
 
 use std::collections::HashSet;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use kiteconnect::AccessToken;
 use serde_json::Value;
-use sharewise_brokers::{BrokerError, BrokerOrder, BrokerUpdate, ErrorKind};
+use sharewise_brokers::{BrokerError, BrokerOrder, BrokerUpdate};
 use sharewise_net::Backoff;
-use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::KiteAccount;
 use crate::rest::convert::{self, Skip};
 use crate::rest::wire::{WireOrder, WireTrade};
+use crate::ws::{open, Socket};
 
-/// Kite's order-update (and ticker) WebSocket.
-pub const KITE_WS: &str = "wss://ws.kite.trade";
+pub use crate::ws::KITE_WS;
 
 /// Reconnections wait like this (capped at 30 s, as Kite's own clients do).
 const RECONNECT: Backoff = Backoff {
@@ -54,8 +50,6 @@ pub(crate) struct Pushed {
     /// Trade ids already pushed.
     trades: HashSet<String>,
 }
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 impl KiteAccount {
     /// Starts pushing order updates from `ws_url` (Kite's is [`KITE_WS`]) to the subscriber;
@@ -188,57 +182,4 @@ fn same_state(a: &BrokerOrder, b: &BrokerOrder) -> bool {
         && a.request.limit_price == b.request.limit_price
         && a.request.trigger_price == b.request.trigger_price
         && a.request.order_type == b.request.order_type
-}
-
-/// Opens the WebSocket at `url` from `egress` (if given), authenticated as Kite wants it: the
-/// key and token in the query (never logged).
-async fn open(
-    url: &str,
-    api_key: &str,
-    token: &AccessToken,
-    egress: Option<IpAddr>,
-) -> Result<Socket, BrokerError> {
-    let fail = |what: String| BrokerError::new(ErrorKind::Upstream, what);
-    let parsed =
-        url::Url::parse(url).map_err(|e| fail(format!("bad WebSocket address {url}: {e}")))?;
-    let host = parsed
-        .host_str()
-        .ok_or_else(|| fail(format!("no host in {url}")))?;
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let mut last = fail(format!("{host} has no address"));
-    for addr in tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| fail(format!("cannot resolve {host}: {e}")))?
-    {
-        match connect_from(addr, egress).await {
-            Ok(stream) => {
-                let query = url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("api_key", api_key)
-                    .append_pair("access_token", token.expose())
-                    .finish();
-                let request = format!("{url}/?{query}");
-                return tokio_tungstenite::client_async_tls(request, stream)
-                    .await
-                    .map(|(socket, _)| socket)
-                    .map_err(|e| fail(format!("WebSocket handshake with {host} failed: {e}")));
-            }
-            Err(e) => last = fail(format!("cannot connect to {addr}: {e}")),
-        }
-    }
-    Err(last)
-}
-
-/// A TCP connection to `addr` leaving from `egress` when given.
-async fn connect_from(addr: SocketAddr, egress: Option<IpAddr>) -> std::io::Result<TcpStream> {
-    let socket = if addr.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
-    if let Some(ip) = egress {
-        socket.bind(SocketAddr::new(ip, 0))?;
-    }
-    let stream = socket.connect(addr).await?;
-    stream.set_nodelay(true)?;
-    Ok(stream)
 }
