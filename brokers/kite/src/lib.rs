@@ -12,12 +12,14 @@
 //! - [`ticker`]: the KiteTicker binary protocol, decoded byte-exact with no allocation and no
 //!   float.
 //! - [`ws`]: one WebSocket connection to Kite, from the account's egress address.
+//! - [`io`]: the one runtime every Kite connection lives on, whoever awaits it.
 //!
 //! The facts all this rests on are in `../shared/docs/brokers.md` §1; the sandbox it is tested
 //! against is `sharewise-kite-sandbox`.
 
 pub mod account;
 pub mod feed;
+pub mod io;
 pub mod login;
 pub mod rest;
 pub mod ticker;

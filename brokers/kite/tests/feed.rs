@@ -29,7 +29,6 @@ fn feed(account: &KiteAccount, addr: &str, config: &SandboxConfig, queue: usize)
             queue,
         },
         Arc::new(move || session.current_token()),
-        &tokio::runtime::Handle::current(),
     )
     .unwrap()
 }

@@ -57,7 +57,7 @@ impl KiteAccount {
     pub fn start_updates(&self, ws_url: &str) -> tokio::task::JoinHandle<()> {
         let account = self.clone();
         let url = ws_url.trim_end_matches('/').to_string();
-        tokio::spawn(async move { account.run_updates(&url).await })
+        crate::io::handle().spawn(async move { account.run_updates(&url).await })
     }
 
     /// The update stream's counters.

@@ -113,12 +113,9 @@ impl std::fmt::Debug for KiteFeed {
 }
 
 impl KiteFeed {
-    /// Starts the feed's connections on `runtime`.
-    pub fn start(
-        config: FeedConfig,
-        token: TokenSource,
-        runtime: &tokio::runtime::Handle,
-    ) -> Result<KiteFeed, FeedError> {
+    /// Starts the feed's connections (on the Kite I/O runtime, [`crate::io`]).
+    pub fn start(config: FeedConfig, token: TokenSource) -> Result<KiteFeed, FeedError> {
+        let runtime = crate::io::handle();
         let n = config.tokens.len();
         if n == 0 {
             return Err(FeedError::Empty);

@@ -139,16 +139,24 @@ impl Transport {
         if !form.is_empty() {
             request = request.form(form);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_failure(path, e))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| CallFailure::NoAnswer(format!("{path}: the answer broke off: {e}")))?;
-        envelope(path, status, &body)
+        let path = path.to_string();
+        let exchange = async move {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| transport_failure(&path, e))?;
+            let status = response.status().as_u16();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| CallFailure::NoAnswer(format!("{path}: the answer broke off: {e}")))?;
+            envelope(&path, status, &body)
+        };
+        crate::io::on_io(exchange).await.unwrap_or_else(|| {
+            Err(CallFailure::NoAnswer(
+                "the request was cut off by the process ending".into(),
+            ))
+        })
     }
 }
 
