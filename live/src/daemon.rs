@@ -16,8 +16,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::broker::AccountBroker;
 use sharewise_actors::{Shutdown, Supervisor};
-use sharewise_brokers::SharedPaper;
 use sharewise_config::{Settings, StrategyMode};
 use sharewise_engine::bars::BarInterval;
 use sharewise_engine::time::TimestampNs;
@@ -253,12 +253,16 @@ pub(crate) fn sessions_for(bars: usize, interval: BarInterval) -> u32 {
 /// to it are replayed only to warm the strategies up.
 pub(crate) fn resume_point(
     journal: &Journal,
-    broker: &SharedPaper,
+    broker: &AccountBroker,
 ) -> Result<TimestampNs, LiveError> {
     // An order's creation counts too: the end-of-replay bar close decides at the next session's
-    // open, later than any broker clock.
+    // open, later than any broker clock. A real broker's clock is the wall's: nothing of the
+    // live feed has been traded before it arrives.
     let journal_last = journal.state().last_activity();
-    let broker_now = broker.lock()?.now();
+    let broker_now = match broker.paper() {
+        Some(paper) => paper.lock()?.now(),
+        None => 0,
+    };
     Ok(match journal_last {
         None if broker_now == 0 => TimestampNs::MIN,
         last => last.unwrap_or(0).max(broker_now),

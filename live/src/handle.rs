@@ -15,10 +15,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::broker::AccountBroker;
 use sharewise_actors::{
     Event, EventBus, EventFilter, EventHub, EventKind, EventReceiver, MpscSender, Shutdown,
 };
-use sharewise_brokers::SharedPaper;
 use sharewise_config::AccountSection;
 use sharewise_store::Journal;
 use tokio::sync::mpsc::Sender;
@@ -88,7 +88,7 @@ pub(crate) struct AccountRunning {
 /// One account's books and what its start found, for the summary.
 pub(crate) struct AccountBooks {
     pub(crate) dir: AccountDir,
-    pub(crate) broker: SharedPaper,
+    pub(crate) broker: AccountBroker,
     pub(crate) reconciled: Reconciled,
     pub(crate) differences: Vec<BookDifference>,
 }
@@ -139,7 +139,11 @@ impl AccountRunning {
                 books.dir.name
             ))
         })??;
-        let duplicate_placements = books.broker.lock()?.duplicate_placements();
+        // A real broker keeps no such count; the order actor never sends a tag twice.
+        let duplicate_placements = match books.broker.paper() {
+            Some(paper) => paper.lock()?.duplicate_placements(),
+            None => 0,
+        };
         Ok(AccountSummary {
             duplicate_placements,
             positions: journal.positions(),

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use sharewise_actors::{EventBus, EventHub, MpscSender, RuntimeBuilder, Shutdown};
 use sharewise_brokers::{Broker, SharedPaper, UpdateReceiver};
+
+use crate::broker::AccountBroker;
 use sharewise_config::{AccountPlan, Settings};
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::Instrument;
@@ -289,7 +291,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         events: &events,
         warm_until,
     };
-    let venues = opened.iter().map(|a| Some(a.broker.clone())).collect();
+    let venues = opened.iter().map(|a| a.broker.paper().cloned()).collect();
     let started = engine.spawn(venues, venue_rx, &progress, accounts)?;
     let links = |k: usize, account: &Opened| OrderLinks {
         engine: started.engine_tx.clone(),
@@ -537,7 +539,7 @@ pub(crate) fn spawn_order_actor(
     shutdown: &sharewise_actors::Shutdown,
     k: usize,
     journal: sharewise_store::Journal,
-    broker: &sharewise_brokers::SharedPaper,
+    broker: &AccountBroker,
     links: OrderLinks,
     (inbox, pushed): (tokio::sync::mpsc::Receiver<OrderMsg>, UpdateReceiver),
 ) -> Result<crate::handle::OrderThread, LiveError> {

@@ -11,6 +11,7 @@
 //! | [`strategy_stage`] | ticks → bars → supervised strategies → decisions |
 //! | [`account`] | the engine thread's accounts: each owns its positions, cash and risk; decisions → orders |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
+//! | [`broker`] | an account's broker: the paper exchange or a real broker's adapter (Kite) |
 //! | [`startup`] | the journal and the broker book opened as a pair, reconciled, compared |
 //! | [`pairing`] | the journal and the broker book belong to one account, or the start is refused |
 //! | [`reconcile`] | restart: journal and broker brought into agreement before trading, without guessing |
@@ -32,6 +33,7 @@
 
 pub mod account;
 pub mod books;
+pub mod broker;
 pub mod control;
 pub mod daemon;
 pub mod drops;

@@ -176,10 +176,12 @@ impl Roster {
             self.stats.remove_account(&name);
             refused("ACCOUNT_FILES", e)
         })?;
-        let _ = self.venues.send(VenueChange::Add {
-            index,
-            venue: opened.broker.clone(),
-        });
+        if let Some(venue) = opened.broker.paper() {
+            let _ = self.venues.send(VenueChange::Add {
+                index,
+                venue: venue.clone(),
+            });
+        }
         let place = opened.dir.dir.display().to_string();
         if let Ok(mut running) = self.running.lock() {
             running.push(AccountRunning {

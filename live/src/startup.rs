@@ -13,13 +13,14 @@
 
 use std::path::Path;
 
-use sharewise_brokers::{PaperBroker, PaperConfig, SharedPaper};
+use sharewise_brokers::{Broker, PaperBroker, PaperConfig, SharedPaper};
 use sharewise_config::{AccountPlan, Settings};
 use sharewise_engine::types::Instrument;
 use sharewise_risk::TradingState;
 use sharewise_store::Journal;
 
 use crate::books::{self, BookDifference};
+use crate::broker::AccountBroker;
 use crate::error::LiveError;
 use crate::layout::AccountDir;
 use crate::pairing::{self, FilesPresent, PairState};
@@ -47,8 +48,8 @@ pub struct Opened {
     pub dir: AccountDir,
     /// The journal, in agreement with the broker as far as the broker's books prove.
     pub journal: Journal,
-    /// The paper broker.
-    pub broker: SharedPaper,
+    /// The account's broker.
+    pub broker: AccountBroker,
     /// What reconciliation did.
     pub reconciled: Reconciled,
     /// Where the books disagreed after reconciliation (empty: they agree).
@@ -177,7 +178,7 @@ pub(crate) fn open_one(
     let account_id = book.stamp_account()?;
     journal.stamp_account(&account_id)?;
     let broker_max = book.max_tag();
-    let broker = SharedPaper::new(book);
+    let broker = AccountBroker::Paper(SharedPaper::new(book));
 
     let reconciled = rt.block_on(reconcile(&mut journal, &broker))?;
     let whose = if named {
@@ -188,8 +189,8 @@ pub(crate) fn open_one(
     for line in &reconciled.changes {
         say(&format!("reconcile{whose}: {line}"));
     }
-    let differences =
-        books::differences(&journal.positions(), &broker.lock()?.positions(), symbols);
+    let broker_positions = rt.block_on(broker.positions()).map_err(LiveError::Broker)?;
+    let differences = books::differences(&journal.positions(), &broker_positions, symbols);
     let trading_state = starting_state(&dir, settings, &reconciled, &differences, say);
     let above = |id: Option<sharewise_engine::types::ClientOrderId>| id.map_or(1, |i| i.0 + 1);
     let next_client_id = journal

@@ -1,0 +1,103 @@
+//! An account's broker as the daemon holds it: the paper exchange it runs itself, or a real
+//! broker's adapter. The order actor, reconciliation and the book comparisons see one
+//! [`Broker`]; only the feed thread (which shows ticks to paper venues) and the summaries (the
+//! paper book's own counters) look inside.
+
+use sharewise_brokers::{
+    Broker, BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome, SessionState,
+    SharedPaper, UpdateReceiver,
+};
+use sharewise_engine::time::TimestampNs;
+use sharewise_engine::types::{ClientOrderId, Order, Position};
+use sharewise_kite::KiteAccount;
+
+/// An account's broker.
+#[derive(Clone, Debug)]
+pub enum AccountBroker {
+    /// The built-in simulated exchange, fed by the daemon's own feed.
+    Paper(SharedPaper),
+    /// Zerodha Kite Connect.
+    Kite(KiteAccount),
+}
+
+impl AccountBroker {
+    /// The paper venue, if this is one.
+    pub fn paper(&self) -> Option<&SharedPaper> {
+        match self {
+            AccountBroker::Paper(p) => Some(p),
+            AccountBroker::Kite(_) => None,
+        }
+    }
+
+    /// The broker's name in settings and messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AccountBroker::Paper(_) => "paper",
+            AccountBroker::Kite(_) => "kite",
+        }
+    }
+}
+
+/// Calls the same method on whichever broker it is.
+macro_rules! each {
+    ($self:ident, $b:ident => $call:expr) => {
+        match $self {
+            AccountBroker::Paper($b) => $call,
+            AccountBroker::Kite($b) => $call,
+        }
+    };
+}
+
+impl Broker for AccountBroker {
+    fn subscribe(&self) -> UpdateReceiver {
+        each!(self, b => b.subscribe())
+    }
+
+    fn session(&self) -> SessionState {
+        each!(self, b => b.session())
+    }
+
+    async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
+        each!(self, b => b.place(order).await)
+    }
+
+    async fn modify(&self, tag: ClientOrderId, change: Modify) -> Result<BrokerOrder, BrokerError> {
+        each!(self, b => b.modify(tag, change).await)
+    }
+
+    async fn cancel(&self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
+        each!(self, b => b.cancel(tag).await)
+    }
+
+    async fn orders(&self) -> Result<Vec<BrokerOrder>, BrokerError> {
+        each!(self, b => b.orders().await)
+    }
+
+    async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
+        each!(self, b => b.order_by_tag(tag).await)
+    }
+
+    async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {
+        each!(self, b => b.trades().await)
+    }
+
+    async fn orders_since(&self, since: TimestampNs) -> Result<Vec<BrokerOrder>, BrokerError> {
+        each!(self, b => b.orders_since(since).await)
+    }
+
+    async fn trades_since(&self, since: TimestampNs) -> Result<Vec<BrokerTrade>, BrokerError> {
+        each!(self, b => b.trades_since(since).await)
+    }
+
+    async fn account_id(&self) -> Result<String, BrokerError> {
+        each!(self, b => b.account_id().await)
+    }
+
+    async fn positions(&self) -> Result<Vec<Position>, BrokerError> {
+        each!(self, b => b.positions().await)
+    }
+
+    async fn funds(&self) -> Result<Funds, BrokerError> {
+        each!(self, b => b.funds().await)
+    }
+}
