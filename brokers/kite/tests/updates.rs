@@ -61,7 +61,7 @@ async fn until_filled(
 async fn fills_are_pushed_as_trades_then_orders_and_survive_a_cut_socket() {
     let (account, addr, _config) = logged_in().await;
     let mut updates = account.subscribe();
-    let task = account.start_updates(&format!("ws://{addr}"));
+    account.start_updates();
     let stats = account.stream_stats();
     for _ in 0..100 {
         if stats.connects.load(Ordering::Relaxed) > 0 {
@@ -108,5 +108,5 @@ async fn fills_are_pushed_as_trades_then_orders_and_survive_a_cut_socket() {
         book.iter().collect::<HashSet<_>>(),
         "pushed trades and Kite's trade book agree"
     );
-    task.abort();
+    account.stop_updates();
 }

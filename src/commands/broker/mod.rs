@@ -123,6 +123,7 @@ impl KiteAccountRef {
     fn endpoint(&self) -> Endpoint {
         Endpoint {
             base_url: self.links().0,
+            ws_url: self.links().2,
             api_key: self.kite.api_key.clone(),
             egress_ip: self.kite.egress_ip,
             timeout: CALL_TIMEOUT,

@@ -17,6 +17,7 @@
 //!   the breaker lets them through; order calls are sent once.
 
 pub mod gate;
+pub mod market_data;
 pub mod stream;
 
 use std::collections::HashMap;
@@ -70,6 +71,7 @@ struct Shared {
     updates: Mutex<Option<mpsc::Sender<BrokerUpdate>>>,
     stream: Arc<stream::StreamStats>,
     pushed: Mutex<stream::Pushed>,
+    stream_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 struct State {
@@ -106,6 +108,7 @@ impl KiteAccount {
                 updates: Mutex::new(None),
                 stream: Arc::default(),
                 pushed: Mutex::default(),
+                stream_task: Mutex::new(None),
             }),
         })
     }

@@ -52,12 +52,40 @@ pub(crate) struct Pushed {
 }
 
 impl KiteAccount {
-    /// Starts pushing order updates from `ws_url` (Kite's is [`KITE_WS`]) to the subscriber;
-    /// runs until the returned task is aborted. Subscribe first.
-    pub fn start_updates(&self, ws_url: &str) -> tokio::task::JoinHandle<()> {
+    /// Starts pushing order updates from the endpoint's WebSocket to the subscriber (once: a
+    /// second call leaves the running stream be); runs until [`KiteAccount::stop_updates`].
+    /// Subscribe first.
+    pub fn start_updates(&self) {
+        let mut task = self
+            .shared
+            .stream_task
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if task.as_ref().is_some_and(|t| !t.is_finished()) {
+            return;
+        }
         let account = self.clone();
-        let url = ws_url.trim_end_matches('/').to_string();
-        crate::io::handle().spawn(async move { account.run_updates(&url).await })
+        let url = self
+            .shared
+            .transport
+            .endpoint()
+            .ws_url
+            .trim_end_matches('/')
+            .to_string();
+        *task = Some(crate::io::handle().spawn(async move { account.run_updates(&url).await }));
+    }
+
+    /// Stops the order-update stream.
+    pub fn stop_updates(&self) {
+        let task = self
+            .shared
+            .stream_task
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(task) = task {
+            task.abort();
+        }
     }
 
     /// The update stream's counters.

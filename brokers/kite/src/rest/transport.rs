@@ -26,6 +26,9 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(7);
 pub struct Endpoint {
     /// REST root without a path: [`KITE_API`], or a sandbox's `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// The WebSocket of order updates and ticks: [`crate::ws::KITE_WS`], or a sandbox's
+    /// `ws://127.0.0.1:PORT`.
+    pub ws_url: String,
     /// The app's `api_key`.
     pub api_key: String,
     /// The local address every connection binds (the account's whitelisted static IP); the
@@ -36,10 +39,20 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// A sandbox (`sharewise sandbox kite`) at `addr` (`host:port`) for `api_key`.
+    pub fn sandbox(addr: &str, api_key: impl Into<String>) -> Endpoint {
+        Endpoint {
+            base_url: format!("http://{addr}"),
+            ws_url: format!("ws://{addr}"),
+            ..Endpoint::kite(api_key)
+        }
+    }
+
     /// Kite itself for `api_key`, from the system's default address.
     pub fn kite(api_key: impl Into<String>) -> Endpoint {
         Endpoint {
             base_url: KITE_API.into(),
+            ws_url: crate::ws::KITE_WS.into(),
             api_key: api_key.into(),
             egress_ip: None,
             timeout: CALL_TIMEOUT,
@@ -155,6 +168,45 @@ impl Transport {
         crate::io::on_io(exchange).await.unwrap_or_else(|| {
             Err(CallFailure::NoAnswer(
                 "the request was cut off by the process ending".into(),
+            ))
+        })
+    }
+}
+
+impl Transport {
+    /// The raw body of a public `GET path` (the instrument dumps: CSV, no session needed).
+    pub async fn public(&self, path: &str) -> Result<Vec<u8>, sharewise_brokers::BrokerError> {
+        let url = format!("{}{path}", self.endpoint.base_url.trim_end_matches('/'));
+        let request = self
+            .http
+            .get(url)
+            .header("X-Kite-Version", "3")
+            .timeout(std::time::Duration::from_secs(120));
+        let path = path.to_string();
+        let fetch = async move {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| transport_failure(&path, e).into_error())?;
+            let status = response.status().as_u16();
+            let body = response.bytes().await.map_err(|e| {
+                BrokerError::new(
+                    ErrorKind::Upstream,
+                    format!("{path}: the answer broke off: {e}"),
+                )
+            })?;
+            if !(200..300).contains(&status) {
+                return Err(envelope(&path, status, &body).err().map_or_else(
+                    || BrokerError::from_kite(status, None, format!("HTTP {status} from {path}")),
+                    CallFailure::into_error,
+                ));
+            }
+            Ok(body.to_vec())
+        };
+        crate::io::on_io(fetch).await.unwrap_or_else(|| {
+            Err(BrokerError::new(
+                ErrorKind::Upstream,
+                "cut off by the process ending",
             ))
         })
     }

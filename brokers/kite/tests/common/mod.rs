@@ -31,10 +31,8 @@ pub async fn start(config: &SandboxConfig) -> String {
 /// The endpoint of the sandbox at `addr` for `config`'s app.
 pub fn endpoint(addr: &str, config: &SandboxConfig) -> Endpoint {
     Endpoint {
-        base_url: format!("http://{addr}"),
-        api_key: config.identity.api_key.clone(),
-        egress_ip: None,
         timeout: Duration::from_secs(5),
+        ..Endpoint::sandbox(addr, config.identity.api_key.clone())
     }
 }
 
