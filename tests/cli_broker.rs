@@ -71,7 +71,7 @@ fn settings(dir: &Path, sandbox: &str, redirect_port: u16) -> String {
     std::fs::write(
         &file,
         format!(
-            "[[accounts]]\nname = \"alice\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"sandbox_api_key\"\n\
+            "[run]\nfeed = \"kite:alice\"\n[[accounts]]\nname = \"alice\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"sandbox_api_key\"\n\
              api_secret_file = {:?}\nsandbox = \"{sandbox}\"\nredirect_listen = \"127.0.0.1:{redirect_port}\"\n",
             secret.display().to_string()
         ),

@@ -123,6 +123,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), String> {
 pub(crate) fn check_accounts(
     accounts: &[AccountSection],
     strategy_ids: &[String],
+    feed: &str,
 ) -> Result<(), Problem> {
     for (k, account) in accounts.iter().enumerate() {
         let key = |field: &str| format!("accounts[{k}].{field}");
@@ -169,7 +170,28 @@ pub(crate) fn check_accounts(
             }
         }
     }
-    Ok(())
+    check_feed_matches(accounts, feed)
+}
+
+/// A real broker's account trades on that broker's market prices only, and a `kite:ACCOUNT`
+/// feed names a Kite account. (An account's own derived settings have no accounts: they are
+/// checked with the whole file, and the daemon refuses a Kite feed without its account.)
+fn check_feed_matches(accounts: &[AccountSection], feed: &str) -> Result<(), Problem> {
+    let key = || "run.feed".to_string();
+    if accounts.is_empty() {
+        return Ok(());
+    }
+    if let Some(name) = feed.strip_prefix(crate::run::KITE_FEED) {
+        return match accounts.iter().find(|a| a.name == name) {
+            Some(a) if a.broker == BrokerKind::Kite => Ok(()),
+            Some(_) => Err((key(), format!("`{name}` is not a Kite account: the Kite feed needs an account with broker = \"kite\" and its session"))),
+            None => Err((key(), format!("no [[accounts]] entry is named `{name}`; the Kite feed runs through a Kite account's session"))),
+        };
+    }
+    match accounts.iter().find(|a| a.broker != BrokerKind::Paper) {
+        Some(real) => Err((key(), format!("account `{}` trades real money through {}, on market prices only: set [run] feed = \"kite:{}\" (the {} feed is for paper accounts)", real.name, real.broker.as_str(), real.name, feed.split(':').next().unwrap_or(feed)))),
+        None => Ok(()),
+    }
 }
 
 /// The account's key for a problem found in its derived settings: `backtest.cash` of account
@@ -275,7 +297,16 @@ mod tests {
             err.contains("`accounts[0].broker`: the `upstox` adapter is not in this build yet"),
             "{err}"
         );
-        let kite = settings("[[accounts]]\nname = \"k\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\nsandbox = \"127.0.0.1:8091\"\n").unwrap();
+        let kite_account = "[[accounts]]\nname = \"k\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\nsandbox = \"127.0.0.1:8091\"\n";
+        let err = settings(kite_account).unwrap_err();
+        assert!(err.contains("`run.feed`: account `k` trades real money through kite, on market prices only: set [run] feed = \"kite:k\""), "{err}");
+        let err = settings(&format!("[run]\nfeed = \"kite:x\"\n{kite_account}")).unwrap_err();
+        assert!(
+            err.contains("`run.feed`: no [[accounts]] entry is named `x`"),
+            "{err}"
+        );
+        let kite = settings(&format!("[run]\nfeed = \"kite:k\"\n{kite_account}")).unwrap();
+        assert_eq!(kite.run.kite_feed(), Some("k"));
         let plan = &kite.account_plans()[0];
         assert_eq!(plan.broker, BrokerKind::Kite);
         assert_eq!(

@@ -12,6 +12,9 @@ use sharewise_engine::strategy::{ParamError, Params, StrategyError};
 /// A problem found by a check: the dotted key at fault and what is wrong with it.
 pub(crate) type Problem = (String, String);
 
+/// Prefix of a Kite feed, `kite:ACCOUNT`.
+pub const KITE_FEED: &str = "kite:";
+
 /// Prefix of a replay feed, `replay:PATH`.
 const REPLAY: &str = "replay:";
 
@@ -64,7 +67,8 @@ pub const MAX_CORE_ID: usize = 1023;
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RunSection {
-    /// `"synthetic"` (the demo feed) or `"replay:PATH"` (a recorded CSV of ticks or bars).
+    /// `"synthetic"` (the demo feed), `"replay:PATH"` (a recorded CSV of ticks or bars) or
+    /// `"kite:ACCOUNT"` (Kite's live market data through that Kite account's session).
     pub feed: String,
     /// NSE symbols the synthetic feed trades: non-empty, unique, each 1–20 of `A-Z 0-9 & -`.
     pub symbols: Vec<String>,
@@ -220,6 +224,12 @@ impl RunSection {
             .map_err(|e: sharewise_engine::bars::ParseIntervalError| e.to_string())
     }
 
+    /// The account of a `kite:ACCOUNT` feed (Kite's live market data through that account's
+    /// session); `None` for the other feeds.
+    pub fn kite_feed(&self) -> Option<&str> {
+        self.feed.strip_prefix(KITE_FEED)
+    }
+
     /// The file of a `replay:PATH` feed; `None` for the synthetic feed.
     pub fn replay_path(&self) -> Option<&Path> {
         self.feed.strip_prefix(REPLAY).map(Path::new)
@@ -228,8 +238,15 @@ impl RunSection {
     /// Checks every key of `[run]`.
     pub(crate) fn validate(&self) -> Result<(), Problem> {
         let problem = |key: &str, message: String| (key.to_string(), message);
-        let synthetic = self.feed == "synthetic";
+        // The synthetic and Kite feeds both carry `run.symbols`.
+        let synthetic = self.feed == "synthetic" || self.kite_feed().is_some();
         match self.feed.strip_prefix(REPLAY) {
+            _ if self.kite_feed().is_some_and(|a| a.trim().is_empty()) => {
+                return Err(problem(
+                    "run.feed",
+                    "`kite:` needs the name of a Kite account after it, e.g. \"kite:alice\"".into(),
+                ))
+            }
             _ if synthetic => {}
             Some(file) if !file.trim().is_empty() => {}
             Some(_) => {
@@ -239,7 +256,7 @@ impl RunSection {
                 ))
             }
             None => {
-                let message = format!("unknown feed `{}`; use \"synthetic\" (generated demo ticks) or \"replay:FILE.csv\" (a recorded CSV of ticks or bars)", self.feed);
+                let message = format!("unknown feed `{}`; use \"synthetic\" (generated demo ticks), \"replay:FILE.csv\" (a recorded CSV of ticks or bars) or \"kite:ACCOUNT\" (Kite's live prices through that account)", self.feed);
                 return Err(problem("run.feed", message));
             }
         }

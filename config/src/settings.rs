@@ -316,11 +316,13 @@ impl Settings {
             .iter()
             .map(|s| s.id().to_string())
             .collect();
-        check_accounts(&self.accounts, &ids).map_err(|(key, message)| ConfigError::Value {
-            path: name.to_string(),
-            line: None,
-            key,
-            message,
+        check_accounts(&self.accounts, &ids, &self.run.feed).map_err(|(key, message)| {
+            ConfigError::Value {
+                path: name.to_string(),
+                line: None,
+                key,
+                message,
+            }
         })?;
         for (k, account) in self.accounts.iter().enumerate() {
             match self.for_account(account).validate(name) {

@@ -1,7 +1,8 @@
 //! The journal's book against the broker's: positions and realised P&L, symbol by symbol.
 //!
-//! The journal rebuilds positions from the fills it booked; the broker keeps its own. Both apply
-//! fills with the engine's [`Position::apply`], so with the same fills they agree to the paisa.
+//! The journal rebuilds positions from the fills it booked; the broker keeps its own. The paper
+//! broker applies fills with the engine's [`Position::apply`], so with the same fills they agree
+//! to the paisa; a real broker's quantities must agree, its P&L is its own ([`Compare`]).
 //! Any difference means a fill was lost, doubled or booked against the wrong order: the daemon
 //! compares the two at start, at stop and every `[run] compare_every_s` while it runs, and a
 //! difference is a critical alert that puts the account into `[run] on_book_mismatch`
@@ -98,15 +99,35 @@ pub fn side_by_side(
     rows.into_values().collect()
 }
 
-/// The symbols where the journal and the broker disagree (empty when they agree).
+/// What the two books are held to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// Quantities and realised P&L: both sides apply fills the same way (the paper broker).
+    Full,
+    /// Quantities only: a real broker reckons realised P&L its own way and for the day only
+    /// (Kite: from the day's average buy and sell prices), so it cannot agree to the paisa with
+    /// the journal's average-cost P&L; the realised columns are left out of the rows.
+    Quantities,
+}
+
+/// The symbols where the journal and the broker disagree (empty when they agree), held to
+/// `compare`.
 pub fn differences(
     journal: &[PositionRecord],
     broker: &[Position],
     symbols: &[String],
+    compare: Compare,
 ) -> Vec<BookDifference> {
     side_by_side(journal, broker, symbols)
         .into_iter()
-        .filter(|row| !row.agrees())
+        .filter_map(|mut row| match compare {
+            Compare::Full => (!row.agrees()).then_some(row),
+            Compare::Quantities => (row.journal_qty != row.broker_qty).then(|| {
+                row.journal_realized = Decimal::ZERO;
+                row.broker_realized = Decimal::ZERO;
+                row
+            }),
+        })
         .collect()
 }
 
@@ -140,7 +161,7 @@ mod tests {
             avg_price: d("100"),
             realized_pnl: d("5.5"),
         }];
-        assert!(differences(&journal, &broker, &symbols).is_empty());
+        assert!(differences(&journal, &broker, &symbols, Compare::Full).is_empty());
 
         let broker = vec![
             Position {
@@ -156,7 +177,31 @@ mod tests {
                 realized_pnl: d("0"),
             },
         ];
-        let diffs = differences(&journal, &broker, &symbols);
+        let diffs = differences(&journal, &broker, &symbols, Compare::Full);
         assert_eq!(describe(&diffs), "INFY: qty journal 10 vs broker 20 (off by +10) realised P&L journal 5.5 vs broker 7.5 (off by 2); TCS: qty journal 0 vs broker -5 (off by -5)");
+        let diffs = differences(&journal, &broker, &symbols, Compare::Quantities);
+        assert_eq!(describe(&diffs), "INFY: qty journal 10 vs broker 20 (off by +10); TCS: qty journal 0 vs broker -5 (off by -5)");
+    }
+
+    #[test]
+    fn a_real_broker_agrees_on_quantities_whatever_its_pnl_reckoning() {
+        let symbols = vec!["INFY".to_string()];
+        let journal = vec![PositionRecord {
+            symbol: "INFY".into(),
+            qty: 10,
+            avg_price: d("100"),
+            realized_pnl: d("5.5"),
+        }];
+        let broker = vec![Position {
+            instrument: InstrumentId(0),
+            qty: 10,
+            avg_price: d("100.25"),
+            realized_pnl: d("2.75000000000182"),
+        }];
+        assert!(differences(&journal, &broker, &symbols, Compare::Quantities).is_empty());
+        assert_eq!(
+            differences(&journal, &broker, &symbols, Compare::Full).len(),
+            1
+        );
     }
 }

@@ -51,6 +51,11 @@ pub enum FeedChoice {
         /// Skip bad rows (counted by kind) instead of stopping at the first.
         skip_bad: bool,
     },
+    /// Kite's live market data through the session of the Kite account named.
+    Kite {
+        /// The `[[accounts]]` name.
+        account: String,
+    },
 }
 
 /// How to run the daemon.
@@ -118,6 +123,8 @@ impl DaemonSummary {
 pub(crate) fn feed_label(feed: &FeedChoice) -> String {
     match feed {
         FeedChoice::Synthetic => "synthetic".into(),
+        // The market's own prices: any Kite account's feed carries the same instruments.
+        FeedChoice::Kite { .. } => "kite".into(),
         FeedChoice::Replay { path, .. } => format!(
             "replay:{}",
             std::fs::canonicalize(path)
@@ -130,7 +137,7 @@ pub(crate) fn feed_label(feed: &FeedChoice) -> String {
 /// The symbols the feed carries.
 pub(crate) fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     match feed {
-        FeedChoice::Synthetic => settings.run.symbols.clone(),
+        FeedChoice::Synthetic | FeedChoice::Kite { .. } => settings.run.symbols.clone(),
         FeedChoice::Replay { path, symbol, .. } => {
             vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))]
         }
@@ -151,6 +158,8 @@ pub(crate) fn pace_of(opts: &DaemonOptions) -> (bool, Pace) {
         (None, FeedChoice::Synthetic) => {
             (false, Pace::Speed(f64::from(opts.settings.run.demo_speed)))
         }
+        // The market's own clock: ticks go on as they arrive.
+        (None, FeedChoice::Kite { .. }) => (false, Pace::Max),
     }
 }
 
@@ -162,6 +171,7 @@ pub(crate) fn open_feed(
     fed: &[String],
     stats: &Arc<LiveStats>,
     demo_days: Option<demo::DemoDays>,
+    kite: Option<&sharewise_kite::KiteAccount>,
 ) -> Result<(TickStream, BarInterval), LiveError> {
     let settings = &opts.settings;
     let id_of = |symbol: &str| {
@@ -209,6 +219,14 @@ pub(crate) fn open_feed(
             let live = demo::demo_ticks(&ids, seed, days.history)?
                 .filter(move |t| t.as_ref().map_or(true, |t| t.ts >= live_open));
             Box::new(warm.ticks.into_iter().map(Ok).chain(live))
+        }
+        FeedChoice::Kite { account } => {
+            let kite = kite.ok_or_else(|| {
+                LiveError::Settings(format!(
+                    "[run] feed = \"kite:{account}\": no Kite account is named `{account}`"
+                ))
+            })?;
+            crate::kite::feed(opts, kite, symbols, interval, warmup_bars(settings)?, stats)?
         }
         FeedChoice::Replay { path, skip_bad, .. } => {
             let options = replay::ReplayOptions {

@@ -30,6 +30,7 @@ use crate::event_writer::EventWriter;
 use crate::feed::demo::{self, DemoDays};
 use crate::feed::driver::{FeedDriver, FeedSummary, VenueChange};
 use crate::handle::{AccountBooks, AccountRunning, DaemonHandle, Running};
+use crate::layout::AccountDir;
 use crate::messages::{EngineMsg, OrderMsg};
 use crate::order_actor::{BookWatch, OrderActor};
 use crate::progress::{AbandonOnPanic, Progress};
@@ -63,19 +64,6 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(opts: &DaemonOptions) -> Result<Prepared, LiveError> {
     let settings = &opts.settings;
     let plans = settings.account_plans();
-    if let Some(plan) = plans
-        .iter()
-        .find(|p| p.broker != sharewise_config::BrokerKind::Paper)
-    {
-        return Err(LiveError::Settings(format!(
-            "account `{}` trades through {}, which the daemon cannot run yet (the adapter, its \
-             login and its sandbox exist: `sharewise broker login {}`); run it as a paper account \
-             meanwhile",
-            plan.name,
-            plan.broker.as_str(),
-            plan.name
-        )));
-    }
     // Each account's rules are checked before any file is touched.
     let risks = plans
         .iter()
@@ -265,6 +253,25 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     let events = start_events(&opts, &stats)?;
     // Every order actor hears its broker's pushes from before the first tick.
     let pushes: Vec<UpdateReceiver> = opened.iter().map(|a| a.broker.subscribe()).collect();
+    // A real broker's order updates flow from now on (subscribed first: none is lost), and a
+    // login made while the daemon runs is picked up.
+    let kite_accounts: Vec<(AccountDir, sharewise_kite::KiteAccount)> = opened
+        .iter()
+        .filter_map(|a| match &a.broker {
+            AccountBroker::Kite(k) => Some((a.dir.clone(), k.clone())),
+            AccountBroker::Paper(_) => None,
+        })
+        .collect();
+    for (_, kite) in &kite_accounts {
+        kite.start_updates();
+    }
+    if !kite_accounts.is_empty() {
+        let shutdown = opts.shutdown.clone();
+        crate::kite::watch_sessions(kite_accounts.clone(), Duration::from_secs(2), move || {
+            shutdown.is_triggered()
+        })
+        .map_err(|e| LiveError::io("cannot start the session watcher", e))?;
+    }
     let shared = Shared {
         settings,
         instruments: &instruments,
@@ -290,6 +297,13 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         stats: &stats,
         events: &events,
         warm_until,
+        kite: match &opts.feed {
+            FeedChoice::Kite { account } => kite_accounts
+                .iter()
+                .find(|(dir, _)| &dir.name == account)
+                .map(|(_, k)| k.clone()),
+            _ => None,
+        },
     };
     let venues = opened.iter().map(|a| a.broker.paper().cloned()).collect();
     let started = engine.spawn(venues, venue_rx, &progress, accounts)?;
@@ -297,7 +311,12 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         engine: started.engine_tx.clone(),
         bus: events.bus.for_account(&account.dir.name),
         progress: Arc::clone(&progress),
-        watch: book_watch(settings, &symbols, Arc::clone(&stats.accounts()[k])),
+        watch: book_watch(
+            settings,
+            &symbols,
+            Arc::clone(&stats.accounts()[k]),
+            &account.broker,
+        ),
     };
     let inputs = inboxes.into_iter().zip(pushes).collect();
     let running = start_order_actors(&opts.shutdown, opened, inputs, links)?;
@@ -428,6 +447,8 @@ struct Engine<'a> {
     stats: &'a Arc<LiveStats>,
     events: &'a Events,
     warm_until: TimestampNs,
+    /// The Kite account a `kite:ACCOUNT` feed runs through.
+    kite: Option<sharewise_kite::KiteAccount>,
 }
 
 /// The feed and engine threads, started.
@@ -452,8 +473,14 @@ impl Engine<'_> {
         let opts = self.opts;
         let settings = &opts.settings;
         let (lockstep, pace) = pace_of(opts);
-        let (ticks, interval) =
-            open_feed(opts, self.symbols, self.fed, self.stats, self.demo_days)?;
+        let (ticks, interval) = open_feed(
+            opts,
+            self.symbols,
+            self.fed,
+            self.stats,
+            self.demo_days,
+            self.kite.as_ref(),
+        )?;
         let failure = Arc::new(Mutex::new(None));
         let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
         let driver = FeedDriver {
@@ -519,11 +546,20 @@ pub(crate) struct OrderLinks {
     pub(crate) watch: BookWatch,
 }
 
+/// What an account's books are held to: everything on paper, quantities at a real broker.
+pub(crate) fn compare_of(broker: &AccountBroker) -> books::Compare {
+    match broker {
+        AccountBroker::Paper(_) => books::Compare::Full,
+        AccountBroker::Kite(_) => books::Compare::Quantities,
+    }
+}
+
 /// How an account's order actor watches its books (`[run] compare_every_s`, `on_book_mismatch`).
 pub(crate) fn book_watch(
     settings: &Settings,
     symbols: &[String],
     stats: Arc<crate::stats::AccountStats>,
+    broker: &AccountBroker,
 ) -> BookWatch {
     BookWatch {
         symbols: symbols.to_vec(),
@@ -531,6 +567,7 @@ pub(crate) fn book_watch(
             .then(|| Duration::from_secs(settings.run.compare_every_s)),
         on_mismatch: settings.run.on_book_mismatch,
         stats,
+        compare: compare_of(broker),
     }
 }
 

@@ -12,6 +12,7 @@
 //! | [`account`] | the engine thread's accounts: each owns its positions, cash and risk; decisions → orders |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
 //! | [`broker`] | an account's broker: the paper exchange or a real broker's adapter (Kite) |
+//! | [`kite`] | a Kite account's endpoint (Kite or a sandbox), its day session from the vault, the adapter |
 //! | [`startup`] | the journal and the broker book opened as a pair, reconciled, compared |
 //! | [`pairing`] | the journal and the broker book belong to one account, or the start is refused |
 //! | [`reconcile`] | restart: journal and broker brought into agreement before trading, without guessing |
@@ -42,6 +43,7 @@ pub mod event_writer;
 pub mod feed;
 pub mod handle;
 pub mod inspect;
+pub mod kite;
 pub mod launch;
 pub mod layout;
 pub mod messages;

@@ -71,7 +71,11 @@ impl Roster {
             .plan_for(section, &self.names(), "the new account")
             .map_err(|e| Refusal::new("BAD_ACCOUNT", e.to_string()))?;
         let dir = AccountDir::new(&self.root, &plan.name);
-        let journal = check_pair(&dir, &plan.settings).map_err(|e| refused("ACCOUNT_FILES", e))?;
+        let journal = match plan.kite {
+            Some(_) => crate::startup::check_real(&dir),
+            None => check_pair(&dir, &plan.settings),
+        }
+        .map_err(|e| refused("ACCOUNT_FILES", e))?;
         let held = journal.iter().flat_map(|j| j.positions());
         if let Some(p) = held
             .filter(|p| p.qty != 0)
@@ -86,6 +90,7 @@ impl Roster {
         let account = Account {
             dir,
             settings: &plan.settings,
+            kite: plan.kite.as_ref(),
             instruments: &self.instruments,
             symbols: &self.symbols,
             named: true,
@@ -155,6 +160,7 @@ impl Roster {
                 self.stats
                     .account(&name)
                     .unwrap_or_else(|| self.stats.add_account(&name)),
+                &opened.broker,
             ),
         };
         let order_thread = spawn_order_actor(

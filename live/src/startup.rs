@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use sharewise_brokers::{Broker, PaperBroker, PaperConfig, SharedPaper};
-use sharewise_config::{AccountPlan, Settings};
+use sharewise_config::{AccountPlan, KiteSection, Settings};
 use sharewise_engine::types::Instrument;
 use sharewise_risk::TradingState;
 use sharewise_store::Journal;
@@ -112,7 +112,10 @@ pub fn open_accounts(
     let mut checked = Vec::with_capacity(plans.len());
     for plan in plans {
         let dir = AccountDir::new(root, &plan.name);
-        let journal = check_pair(&dir, &plan.settings)?;
+        let journal = match plan.kite {
+            Some(_) => check_real(&dir)?,
+            None => check_pair(&dir, &plan.settings)?,
+        };
         checked.push((dir, journal));
     }
     // Positions in symbols the feed no longer carries stay booked (and visible), untraded.
@@ -129,6 +132,7 @@ pub fn open_accounts(
         let account = Account {
             dir,
             settings: &plan.settings,
+            kite: plan.kite.as_ref(),
             instruments: &instruments,
             symbols: &symbols,
             named,
@@ -146,6 +150,8 @@ pub fn open_accounts(
 pub(crate) struct Account<'a> {
     pub(crate) dir: AccountDir,
     pub(crate) settings: &'a Settings,
+    /// A Kite account's connection (`None`: a paper account).
+    pub(crate) kite: Option<&'a KiteSection>,
     pub(crate) instruments: &'a [Instrument],
     pub(crate) symbols: &'a [String],
     /// Several accounts: name this one in what is said.
@@ -163,6 +169,7 @@ pub(crate) fn open_one(
     let Account {
         dir,
         settings,
+        kite,
         instruments,
         symbols,
         named,
@@ -174,12 +181,55 @@ pub(crate) fn open_one(
         None => Journal::open(dir.journal())?,
     };
     journal.set_commit_delay(test_commit_delay());
-    let mut book = PaperBroker::open(dir.book(), paper_config(settings)?, instruments.to_vec())?;
-    let account_id = book.stamp_account()?;
-    journal.stamp_account(&account_id)?;
-    let broker_max = book.max_tag();
-    let broker = AccountBroker::Paper(SharedPaper::new(book));
+    let (broker, broker_max, needs_login) = match kite {
+        None => {
+            let mut book =
+                PaperBroker::open(dir.book(), paper_config(settings)?, instruments.to_vec())?;
+            let account_id = book.stamp_account()?;
+            journal.stamp_account(&account_id)?;
+            let max = book.max_tag();
+            (AccountBroker::Paper(SharedPaper::new(book)), max, None)
+        }
+        Some(kite) => {
+            let (account, mut needs_login) = crate::kite::open(&dir, kite, settings, instruments)?;
+            if needs_login.is_none() {
+                // The journal belongs to one Kite user: refuse another's session.
+                match rt.block_on(account.account_id()) {
+                    Ok(user) => journal.stamp_account(&user)?,
+                    Err(e) if e.kind == sharewise_brokers::ErrorKind::AuthExpired => {
+                        needs_login = Some(format!(
+                            "needs login (Kite refused the kept session: {}): run `sharewise broker login {}`",
+                            e.message, dir.name
+                        ));
+                    }
+                    Err(e) => {
+                        return Err(LiveError::Broker(sharewise_brokers::BrokerError::new(
+                            e.kind,
+                            format!("account {}: Kite cannot be asked at start ({}); try again once it answers", dir.name, e.message),
+                        )))
+                    }
+                }
+            }
+            (AccountBroker::Kite(account), None, needs_login)
+        }
+    };
 
+    if let Some(why) = needs_login {
+        say(&format!(
+            "account {}: {why}; it starts halted and trades once logged in",
+            dir.name
+        ));
+        let next_client_id = journal.next_client_id().0.max(1);
+        return Ok(Opened {
+            dir,
+            journal,
+            broker,
+            reconciled: Reconciled::default(),
+            differences: Vec::new(),
+            next_client_id,
+            trading_state: Some((TradingState::Halted, why)),
+        });
+    }
     let reconciled = rt.block_on(reconcile(&mut journal, &broker))?;
     let whose = if named {
         format!(" ({})", dir.name)
@@ -190,7 +240,8 @@ pub(crate) fn open_one(
         say(&format!("reconcile{whose}: {line}"));
     }
     let broker_positions = rt.block_on(broker.positions()).map_err(LiveError::Broker)?;
-    let differences = books::differences(&journal.positions(), &broker_positions, symbols);
+    let compare = crate::launch::compare_of(&broker);
+    let differences = books::differences(&journal.positions(), &broker_positions, symbols, compare);
     let trading_state = starting_state(&dir, settings, &reconciled, &differences, say);
     let above = |id: Option<sharewise_engine::types::ClientOrderId>| id.map_or(1, |i| i.0 + 1);
     let next_client_id = journal
@@ -207,6 +258,27 @@ pub(crate) fn open_one(
         next_client_id,
         trading_state,
     })
+}
+
+/// Looks at a real broker account's folder without writing anything: its journal, if any, and no
+/// paper book (an account that traded on paper keeps that journal; a broker account needs a
+/// name of its own). Returns the journal when it exists.
+pub(crate) fn check_real(dir: &AccountDir) -> Result<Option<Journal>, LiveError> {
+    if dir.book().exists() {
+        return Err(LiveError::Pairing(format!(
+            "{} holds a paper book, but account `{}` now trades through a broker: its journal \
+             belongs to that paper book. Give the broker account a new [[accounts]] name (or move \
+             {} away)",
+            dir.dir.display(),
+            dir.name,
+            dir.dir.display()
+        )));
+    }
+    if dir.journal().exists() {
+        Ok(Some(Journal::open(dir.journal())?))
+    } else {
+        Ok(None)
+    }
 }
 
 /// Looks at the account's journal and broker book and the data directory's `feed.json` without

@@ -28,6 +28,8 @@ pub struct LiveStats {
     /// Each account's counters, in the daemon's account order (accounts come and go while the
     /// daemon runs; read by the status thread, never per tick).
     accounts: RwLock<Vec<Arc<AccountStats>>>,
+    /// The Kite feed's counters, when the feed is Kite's.
+    kite_feed: std::sync::OnceLock<Arc<sharewise_kite::feed::FeedStats>>,
 }
 
 /// One account's counters, written by its account actor and order actor.
@@ -81,6 +83,16 @@ impl LiveStats {
     /// Reads a counter.
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// Shows the Kite feed's counters on the status line.
+    pub fn set_kite_feed(&self, feed: Arc<sharewise_kite::feed::FeedStats>) {
+        let _ = self.kite_feed.set(feed);
+    }
+
+    /// The Kite feed's counters, when the feed is Kite's.
+    pub fn kite_feed(&self) -> Option<&Arc<sharewise_kite::feed::FeedStats>> {
+        self.kite_feed.get()
     }
 
     /// Every account's counters, in the daemon's order.

@@ -114,8 +114,9 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     };
     // So is input dropped by reason (outside the session, late, bad rows).
     let dropped = stats.drops.snapshot().status_note();
+    let kite = stats.kite_feed().map(|f| kite_note(f)).unwrap_or_default();
     format!(
-        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{}",
+        "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{kite}{}",
         stats.sum(|a| &a.signals),
         stats.sum(|a| &a.orders),
         stats.sum(|a| &a.rejections),
@@ -127,6 +128,34 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
         duration(get(&stats.chain_p99_ns)),
         restrictions(&stats.accounts()),
     )
+}
+
+/// The Kite feed's health: whether it is connected, and reconnections, gaps and conflation once
+/// they happened.
+fn kite_note(f: &sharewise_kite::feed::FeedStats) -> String {
+    let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    let mut note = match get(&f.up) {
+        0 => " | kite feed DOWN".to_string(),
+        _ => " | kite feed up".to_string(),
+    };
+    let reconnects = get(&f.connects).saturating_sub(get(&f.up).max(1));
+    if reconnects > 0 {
+        note.push_str(&format!(", {reconnects} reconnects"));
+    }
+    if get(&f.gaps) > 0 {
+        note.push_str(&format!(
+            ", {} gaps ({} shares unseen)",
+            get(&f.gaps),
+            get(&f.gap_volume)
+        ));
+    }
+    if get(&f.conflated) > 0 {
+        note.push_str(&format!(", {} conflated", get(&f.conflated)));
+    }
+    if get(&f.stale) > 0 {
+        note.push_str(&format!(", {} silent", get(&f.stale)));
+    }
+    note
 }
 
 /// What an operator must see at a glance: accounts trading differently from their config

@@ -151,6 +151,7 @@ fn watch(stats: &Arc<AccountStats>) -> BookWatch {
         every: None,
         on_mismatch: TradingState::Reducing,
         stats: Arc::clone(stats),
+        compare: sharewise_live::books::Compare::Full,
     }
 }
 

@@ -23,8 +23,9 @@ pub struct RunArgs {
     /// TOML settings merged over the defaults (then SHAREWISE_* variables over both).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// `synthetic` (the demo session) or `replay:FILE.csv` (recorded ticks or bars of one
-    /// symbol); overrides `[run].feed`.
+    /// `synthetic` (the demo session), `replay:FILE.csv` (recorded ticks or bars of one
+    /// symbol) or `kite:ACCOUNT` (Kite's live prices through that account); overrides
+    /// `[run].feed`.
     #[arg(long)]
     feed: Option<String>,
     /// Symbol of a replayed file (default: its name up to the first `_` or `.`).
@@ -75,7 +76,10 @@ pub fn run(args: RunArgs) -> Result<()> {
         Some(path) => FeedChoice::Replay { path: path.to_path_buf(), symbol: args.symbol.clone(), skip_bad: args.skip_bad },
         None if args.skip_bad => bail!("--skip-bad applies to replays (--feed replay:FILE.csv); the demo feed has no rows to skip"),
         None if settings.run.feed == "synthetic" => FeedChoice::Synthetic,
-        None => bail!("--feed {}: use `synthetic` or `replay:FILE.csv`", settings.run.feed),
+        None => match settings.run.kite_feed() {
+            Some(account) => FeedChoice::Kite { account: account.to_string() },
+            None => bail!("--feed {}: use `synthetic`, `replay:FILE.csv` or `kite:ACCOUNT`", settings.run.feed),
+        },
     };
     if let FeedChoice::Replay { path, .. } = &feed {
         if !path.is_file() {
@@ -99,11 +103,14 @@ pub fn run(args: RunArgs) -> Result<()> {
         .iter()
         .map(|plan| {
             let dir = sharewise_live::layout::AccountDir::new(&args.data_dir, &plan.name);
+            let broker = match &plan.kite {
+                Some(kite) => format!("Kite at {}", sharewise_live::kite::endpoint(kite).base_url),
+                None => format!("paper broker {}", dir.book().display()),
+            };
             format!(
-                "account {}: journal {}, paper broker {}",
+                "account {}: journal {}, {broker}",
                 plan.name,
-                dir.journal().display(),
-                dir.book().display()
+                dir.journal().display()
             )
         })
         .collect();

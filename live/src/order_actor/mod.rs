@@ -93,6 +93,16 @@ pub struct OrderActor<B: Broker> {
     watch: Option<BookWatch>,
     /// The account's index in the daemon (reports are addressed with it).
     account: usize,
+    /// Whether the broker session holds the account back.
+    session: SessionHold,
+}
+
+/// The account held back by its broker session (needs a login, broker down), and whether the
+/// session has come back since.
+#[derive(Clone, Copy, Debug, Default)]
+struct SessionHold {
+    held: bool,
+    resume_due: bool,
 }
 
 impl<B: Broker> OrderActor<B> {
@@ -104,7 +114,12 @@ impl<B: Broker> OrderActor<B> {
         events: EventBus,
         progress: Arc<Progress>,
     ) -> OrderActor<B> {
+        let session = SessionHold {
+            held: !broker.session().is_connected(),
+            resume_due: false,
+        };
         OrderActor {
+            session,
             journal,
             broker,
             engine,
@@ -174,7 +189,10 @@ impl<B: Broker> OrderActor<B> {
                 biased;
                 () = watch::tick(&mut sweep) => self.compare().await?,
                 update = updates.recv(), if listening => match update {
-                    Some(update) => self.on_update(update, updates)?,
+                    Some(update) => {
+                        self.on_update(update, updates)?;
+                        self.resume_if_due().await?;
+                    }
                     // The broker side is gone; its books still hold everything (sweeps and the
                     // next start's reconciliation read them).
                     None => listening = false,
@@ -267,12 +285,14 @@ impl<B: Broker> OrderActor<B> {
     /// The end (everything sent before it is handled): open orders cancelled if asked, the books
     /// compared a last time.
     async fn stop(&mut self, cancel_open: bool) -> Result<(), LiveError> {
-        if cancel_open && !self.shutdown.is_forced() {
+        // Without a session nothing can be cancelled or read: the next start reconciles.
+        let reachable = self.broker.session().is_connected();
+        if cancel_open && !self.shutdown.is_forced() && reachable {
             self.cancel_open().await?;
         }
-        if self.watch.is_some() && !self.shutdown.is_forced() {
+        if self.watch.is_some() && !self.shutdown.is_forced() && reachable {
             self.compare().await?;
-            self.report.compared_at_stop = true;
+            self.report.compared_at_stop = self.broker.session().is_connected();
         }
         Ok(())
     }

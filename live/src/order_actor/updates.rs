@@ -8,9 +8,11 @@ use sharewise_brokers::{
 };
 use sharewise_store::{OrderEvent, OrderStatus};
 
+use sharewise_risk::TradingState;
+
 use super::{OrderActor, FILL_BATCH};
 use crate::error::LiveError;
-use crate::messages::OrderReport;
+use crate::messages::{EngineMsg, OrderReport};
 
 impl<B: Broker> OrderActor<B> {
     /// Handles one pushed update (and, for executions, the ones pushed right behind it).
@@ -85,7 +87,10 @@ impl<B: Broker> OrderActor<B> {
     }
 
     /// A session change, said as an alert (critical when orders can no longer go out; a
-    /// reconnection is worth a look).
+    /// reconnection is worth a look) and acted on: a session that needs a login halts the
+    /// account, a broker that is down leaves it reducing (exits only, tried once it is back);
+    /// the session back (a new login, a good probe) reconciles and resumes it
+    /// ([`OrderActor::resume_if_due`]).
     fn on_session(&mut self, state: &SessionState) {
         let severity = if state.is_connected() {
             Severity::Warning
@@ -100,6 +105,44 @@ impl<B: Broker> OrderActor<B> {
                 message: format!("broker session {}", state.describe()),
             },
         );
+        let hold = match state {
+            SessionState::Connected => {
+                self.session.resume_due = self.session.held;
+                return;
+            }
+            SessionState::NeedsLogin { reason } => (
+                TradingState::Halted,
+                format!("the broker session needs a login ({reason})"),
+            ),
+            SessionState::Down { reason } => (
+                TradingState::Reducing,
+                format!("the broker is unreachable ({reason})"),
+            ),
+        };
+        self.session.held = true;
+        self.session.resume_due = false;
+        let _ = self.engine.send_waiting(EngineMsg::TradingState {
+            account: self.account,
+            state: hold.0,
+            reason: hold.1,
+            symbols: Vec::new(),
+        });
+    }
+
+    /// After the session came back: the broker's books are swept for what was missed and
+    /// compared (a difference sets its own state after this), and the account trades again.
+    pub(super) async fn resume_if_due(&mut self) -> Result<(), LiveError> {
+        if !std::mem::take(&mut self.session.resume_due) {
+            return Ok(());
+        }
+        self.session.held = false;
+        let _ = self.engine.send_waiting(EngineMsg::TradingState {
+            account: self.account,
+            state: TradingState::Active,
+            reason: "the broker session is back; its books were swept for what was missed".into(),
+            symbols: Vec::new(),
+        });
+        self.compare().await
     }
 }
 

@@ -40,6 +40,8 @@ pub struct BookWatch {
     pub on_mismatch: TradingState,
     /// Where the status line reads the current difference.
     pub stats: std::sync::Arc<AccountStats>,
+    /// What the books are held to (quantities only for a real broker).
+    pub compare: crate::books::Compare,
 }
 
 /// Waits for the next comparison; never, without an interval.
@@ -53,8 +55,31 @@ pub(super) async fn tick(interval: &mut Option<Interval>) {
 }
 
 impl<B: Broker> OrderActor<B> {
-    /// Sweeps, compares, and acts on a difference (alert, account state, status line).
+    /// Sweeps, compares, and acts on a difference (alert, account state, status line). Not
+    /// while the broker session is lost (the session's return sweeps and compares); a broker
+    /// that fails mid-comparison is said aloud and tried again at the next one.
     pub(super) async fn compare(&mut self) -> Result<(), LiveError> {
+        if !self.broker.session().is_connected() {
+            return Ok(());
+        }
+        match self.compare_books().await {
+            Err(LiveError::Broker(e)) => {
+                let ts = self.journal.state().last_update().unwrap_or(0);
+                self.publish(
+                    ts,
+                    EventKind::Alert {
+                        severity: Severity::Warning,
+                        source: "books".into(),
+                        message: format!("the books could not be compared: the broker said {e}"),
+                    },
+                );
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    async fn compare_books(&mut self) -> Result<(), LiveError> {
         let Some(watch) = self.watch.clone() else {
             return Ok(());
         };
@@ -62,7 +87,12 @@ impl<B: Broker> OrderActor<B> {
         for look in 1..=LOOKS {
             self.sweep().await?;
             let broker = self.broker.positions().await?;
-            differences = books::differences(&self.journal.positions(), &broker, &watch.symbols);
+            differences = books::differences(
+                &self.journal.positions(),
+                &broker,
+                &watch.symbols,
+                watch.compare,
+            );
             if differences.is_empty() || look == LOOKS || self.shutdown.is_forced() {
                 break;
             }

@@ -10,7 +10,7 @@
 mod redirect;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
@@ -20,8 +20,7 @@ use sharewise_brokers::vault::{
 use sharewise_brokers::ErrorKind;
 use sharewise_config::{AccountPlan, BrokerKind, KiteSection, Settings};
 use sharewise_engine::time::{format_ist, TimestampNs};
-use sharewise_kite::login::{self, KITE_LOGIN};
-use sharewise_kite::rest::{CALL_TIMEOUT, KITE_API};
+use sharewise_kite::login;
 use sharewise_kite::Endpoint;
 use sharewise_live::layout::AccountDir;
 
@@ -104,30 +103,8 @@ struct KiteAccountRef {
 }
 
 impl KiteAccountRef {
-    /// REST root, login site and WebSocket: Kite's, or all on the sandbox.
-    fn links(&self) -> (String, String, String) {
-        match &self.kite.sandbox {
-            Some(addr) => (
-                format!("http://{addr}"),
-                format!("http://{addr}"),
-                format!("ws://{addr}"),
-            ),
-            None => (
-                KITE_API.to_string(),
-                KITE_LOGIN.to_string(),
-                sharewise_kite::account::stream::KITE_WS.to_string(),
-            ),
-        }
-    }
-
     fn endpoint(&self) -> Endpoint {
-        Endpoint {
-            base_url: self.links().0,
-            ws_url: self.links().2,
-            api_key: self.kite.api_key.clone(),
-            egress_ip: self.kite.egress_ip,
-            timeout: CALL_TIMEOUT,
-        }
+        sharewise_live::kite::endpoint(&self.kite)
     }
 }
 
@@ -157,18 +134,11 @@ fn broker_accounts(place: &Where, only: Option<&str>) -> Result<Vec<KiteAccountR
 }
 
 fn session_key(data_dir: &Path, create: bool) -> Result<SessionKey> {
-    let env = std::env::var(SESSION_KEY_ENV).ok();
-    Ok(SessionKey::resolve(
-        env.as_deref(),
-        &data_dir.join(SESSION_KEY_FILE),
-        create,
-    )?)
+    Ok(sharewise_live::kite::session_key(data_dir, create)?)
 }
 
 fn now_ns() -> TimestampNs {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as TimestampNs)
+    sharewise_live::kite::now_ns()
 }
 
 /// `2026-12-08 06:00 IST`.
@@ -191,7 +161,10 @@ async fn log_in(args: LoginArgs) -> Result<()> {
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| {
                 format!("cannot listen for the login redirect on {listen} (in use? set [accounts.kite] redirect_listen)")
             })?;
-            let page = login::login_url(&account.links().1, &account.kite.api_key);
+            let page = login::login_url(
+                &sharewise_live::kite::login_base(&account.kite),
+                &account.kite.api_key,
+            );
             say!("Open this page, log in to Kite as the account holder, and this command catches the redirect:\n  {page}\nWaiting on http://{listen}/ (the app's redirect URL must point there, e.g. http://{listen}/kite/callback); Ctrl-C gives up.");
             redirect::catch(listener, Duration::from_secs(args.timeout)).await?
         }

@@ -126,6 +126,11 @@ impl KiteAccount {
         self.announce(change).await;
     }
 
+    /// Where the account connects.
+    pub fn endpoint(&self) -> &Endpoint {
+        self.shared.transport.endpoint()
+    }
+
     /// The token calls carry now, if the session is usable (the feed's connections use it too).
     pub fn current_token(&self) -> Option<AccessToken> {
         self.state().gate.token()

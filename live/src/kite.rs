@@ -1,0 +1,231 @@
+//! A Kite account in the daemon: where it connects (Kite itself, or a `sharewise sandbox kite`
+//! named by `[accounts.kite] sandbox`), the day's session from the vault (`sharewise broker
+//! login` put it there), and the adapter built from both.
+//!
+//! Without a usable session the account still opens, but sends nothing: it starts `halted`
+//! with "needs login", and a session that appears later (the operator logs in while the daemon
+//! runs) is picked up by [`watch_sessions`].
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sharewise_brokers::vault::{self, SessionKey, SESSION_KEY_ENV, SESSION_KEY_FILE};
+use sharewise_config::{KiteSection, Settings};
+use sharewise_engine::time::{format_ist, TimestampNs};
+use sharewise_engine::types::Instrument;
+use sharewise_kite::login::KITE_LOGIN;
+use sharewise_kite::{Endpoint, GateConfig, KiteAccount, KiteConfig, OrderPolicy};
+
+use crate::error::LiveError;
+use crate::layout::AccountDir;
+
+/// The account's REST and WebSocket addresses, bound to its egress IP.
+pub fn endpoint(kite: &KiteSection) -> Endpoint {
+    let mut endpoint = match &kite.sandbox {
+        Some(addr) => Endpoint::sandbox(addr, kite.api_key.clone()),
+        None => Endpoint::kite(kite.api_key.clone()),
+    };
+    endpoint.egress_ip = kite.egress_ip;
+    endpoint
+}
+
+/// Where the account holder logs in: Kite's site, or the sandbox's page.
+pub fn login_base(kite: &KiteSection) -> String {
+    match &kite.sandbox {
+        Some(addr) => format!("http://{addr}"),
+        None => KITE_LOGIN.to_string(),
+    }
+}
+
+/// The session key of data directory `root` (from [`SESSION_KEY_ENV`] or `root/session.key`).
+pub fn session_key(root: &Path, create: bool) -> Result<SessionKey, vault::VaultError> {
+    let env = std::env::var(SESSION_KEY_ENV).ok();
+    SessionKey::resolve(env.as_deref(), &root.join(SESSION_KEY_FILE), create)
+}
+
+/// The wall clock, UTC ns.
+pub fn now_ns() -> TimestampNs {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as TimestampNs)
+}
+
+/// The account's usable session today: its token, or why there is none.
+pub fn day_session(dir: &AccountDir) -> Result<kiteconnect::AccessToken, String> {
+    let key = session_key(&dir.root, false).map_err(|e| format!("no session key: {e}"))?;
+    let stored = vault::load(&dir.broker_session(), &key, &dir.name)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "no session yet".to_string())?;
+    if now_ns() >= stored.expires_at {
+        let ended = format_ist(stored.expires_at);
+        return Err(format!(
+            "the session of {} ended at {} IST",
+            stored.user_id,
+            ended.get(..16).unwrap_or(&ended).replacen('T', " ", 1)
+        ));
+    }
+    kiteconnect::AccessToken::new(stored.access_token)
+        .map_err(|_| "the kept token is unusable".into())
+}
+
+/// The adapter of a Kite account trading `instruments` with `settings`, and why it needs a login
+/// (`None`: it has today's session).
+pub fn open(
+    dir: &AccountDir,
+    kite: &KiteSection,
+    settings: &Settings,
+    instruments: &[Instrument],
+) -> Result<(KiteAccount, Option<String>), LiveError> {
+    let policy = OrderPolicy {
+        market_protection: kite.market_protection.unwrap_or(-1),
+        algo_id: kite.algo_id.clone(),
+        commission: settings.commission().map_err(LiveError::Settings)?,
+    };
+    let config = KiteConfig {
+        endpoint: endpoint(kite),
+        instruments: instruments.to_vec(),
+        policy,
+        gate: GateConfig::default(),
+    };
+    let (token, needs_login) = match day_session(dir) {
+        Ok(token) => (Some(token), None),
+        Err(why) => (
+            None,
+            Some(format!(
+                "needs login ({why}): run `sharewise broker login {}`",
+                dir.name
+            )),
+        ),
+    };
+    let account = KiteAccount::new(config, token).map_err(LiveError::Broker)?;
+    Ok((account, needs_login))
+}
+
+/// Checks every `every` for a new session of each `(dir, account)` that needs one, and hands it
+/// to the account (which says so to its order actor: the account reconciles and resumes).
+pub fn watch_sessions(
+    accounts: Vec<(AccountDir, KiteAccount)>,
+    every: Duration,
+    stopping: impl Fn() -> bool + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("sw-kite-sessions".into())
+        .spawn(move || {
+            let mut seen: Vec<Option<SystemTime>> = vec![None; accounts.len()];
+            while !stopping() {
+                for (k, (dir, account)) in accounts.iter().enumerate() {
+                    if account.current_token().is_some() {
+                        continue;
+                    }
+                    let modified = session_file_time(&dir.broker_session());
+                    if modified.is_none() || modified == seen[k] {
+                        continue;
+                    }
+                    seen[k] = modified;
+                    if let Ok(token) = day_session(dir) {
+                        let account = account.clone();
+                        sharewise_kite::io::handle().block_on(account.log_in(token));
+                    }
+                }
+                std::thread::sleep(every);
+            }
+        })
+}
+
+fn session_file_time(path: &PathBuf) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The Kite feed of `symbols` (instrument id = index) through `kite`'s session: warmed up from
+/// Kite's historical candles when the session is there, then Kite's live trades until the
+/// daemon stops.
+pub(crate) fn feed(
+    opts: &crate::daemon::DaemonOptions,
+    kite: &KiteAccount,
+    symbols: &[String],
+    interval: sharewise_engine::bars::BarInterval,
+    warm_bars: usize,
+    stats: &std::sync::Arc<crate::stats::LiveStats>,
+) -> Result<crate::feed::TickStream, LiveError> {
+    use sharewise_kite::account::market_data::KiteHistory;
+    use sharewise_kite::feed::{FeedConfig, KiteFeed};
+
+    let io = sharewise_kite::io::handle();
+    let lookup = kite.clone();
+    let wanted = symbols.to_vec();
+    let tokens = io
+        .block_on(async move { lookup.nse_tokens(&wanted).await })
+        .map_err(|e| LiveError::Feed(format!("Kite's instrument list: {e}")))?;
+    let endpoint = kite.endpoint().clone();
+    let session = kite.clone();
+    let live = KiteFeed::start(
+        FeedConfig {
+            ws_url: endpoint.ws_url.clone(),
+            api_key: endpoint.api_key.clone(),
+            egress_ip: endpoint.egress_ip,
+            tokens: tokens.clone(),
+            stale_after: Duration::from_secs(5),
+            queue: 65_536,
+        },
+        std::sync::Arc::new(move || session.current_token()),
+    )
+    .map_err(|e| LiveError::Feed(e.to_string()))?;
+    stats.set_kite_feed(live.stats());
+    let ids: Vec<(sharewise_engine::types::InstrumentId, String)> = symbols
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (sharewise_engine::types::InstrumentId(k as u32), s.clone()))
+        .collect();
+    let warm = if kite.current_token().is_some() {
+        let mut history =
+            KiteHistory::new(kite.clone(), symbols.iter().cloned().zip(tokens).collect());
+        let until = now_ns();
+        let warm =
+            crate::feed::warm::history_ticks(&mut history, &ids, interval, until, warm_bars)?;
+        (opts.say)(&format!(
+            "warm start: {} {interval} bars from Kite's historical candles ({warm_bars} per symbol at most)",
+            warm.bars
+        ));
+        warm.ticks
+    } else {
+        (opts.say)("warm start skipped: the Kite session needs a login (the strategies warm up on live bars)");
+        Vec::new()
+    };
+    (opts.say)(&format!(
+        "feed: Kite's live trades of {} symbols over {}",
+        symbols.len(),
+        endpoint.ws_url
+    ));
+    let ticks = KiteTicks {
+        feed: live,
+        shutdown: opts.shutdown.clone(),
+    };
+    Ok(Box::new(warm.into_iter().map(Ok).chain(ticks)))
+}
+
+/// Kite's trades as the feed thread's stream: ends when the daemon stops.
+struct KiteTicks {
+    feed: sharewise_kite::feed::KiteFeed,
+    shutdown: sharewise_actors::Shutdown,
+}
+
+impl Iterator for KiteTicks {
+    type Item = Result<sharewise_engine::types::Tick, LiveError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::sync::mpsc::RecvTimeoutError;
+        loop {
+            if self.shutdown.is_triggered() {
+                self.feed.stop();
+                return None;
+            }
+            match self.feed.ticks().recv_timeout(Duration::from_millis(100)) {
+                Ok(tick) => return Some(Ok(tick)),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Some(Err(LiveError::Feed("the Kite feed stopped".into())))
+                }
+            }
+        }
+    }
+}
