@@ -17,6 +17,7 @@ use sharewise_engine::types::{ClientOrderId, Fill, InstrumentId, Order, Position
 use sharewise_live::error::LiveError;
 use sharewise_live::messages::{EngineMsg, OrderCommand, OrderMsg, OrderReport};
 use sharewise_live::order_actor::OrderActorReport;
+use sharewise_risk::TradingState;
 use sharewise_store::{OrderEvent, OrderStatus, PositionRecord};
 
 fn order_event(
@@ -761,13 +762,24 @@ fn pushed_order_changes_and_session_changes_are_heard() {
     rig.run(vec![]);
     assert_eq!(rig.status(1), Some(OrderStatus::Cancelled));
     let engine = rig.engine();
+    let n = engine.len();
+    assert!(n >= 2, "{engine:?}");
     assert_eq!(
-        engine.last(),
-        Some(&reported(OrderReport::Closed {
+        engine[n - 2],
+        reported(OrderReport::Closed {
             client_id: ClientOrderId(1),
             status: OrderStatus::Cancelled,
             unfilled: 6
-        })),
+        }),
+        "{engine:?}"
+    );
+    // The broker down leaves the account reducing until the session is back.
+    assert!(
+        matches!(
+            &engine[n - 1],
+            EngineMsg::TradingState { state: TradingState::Reducing, reason, .. }
+                if reason.contains("unreachable (connection reset)")
+        ),
         "{engine:?}"
     );
     assert!(rig.kinds().contains(&EventKind::Alert {
@@ -775,4 +787,38 @@ fn pushed_order_changes_and_session_changes_are_heard() {
         source: "broker".into(),
         message: "broker session down (connection reset)".into(),
     }));
+}
+
+/// A session that needs a login halts the account (nothing can go out); the session back (a new
+/// login) resumes it, after its books were swept.
+#[test]
+fn a_lost_session_halts_the_account_and_its_return_resumes_it() {
+    let mut rig = rig(PaperConfig::default());
+    rig.push(sharewise_brokers::BrokerUpdate::Session(
+        sharewise_brokers::SessionState::NeedsLogin {
+            reason: "Kite refused the token".into(),
+        },
+    ));
+    rig.push(sharewise_brokers::BrokerUpdate::Session(
+        sharewise_brokers::SessionState::Connected,
+    ));
+    rig.run(vec![]);
+    let states: Vec<(TradingState, String)> = rig
+        .engine()
+        .into_iter()
+        .filter_map(|m| match m {
+            EngineMsg::TradingState { state, reason, .. } => Some((state, reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert_eq!(states[0].0, TradingState::Halted);
+    assert!(
+        states[0]
+            .1
+            .contains("needs a login (Kite refused the token)"),
+        "{states:?}"
+    );
+    assert_eq!(states[1].0, TradingState::Active);
+    assert!(states[1].1.contains("session is back"), "{states:?}");
 }
