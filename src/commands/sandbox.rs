@@ -44,10 +44,39 @@ struct KiteArgs {
     /// The price path's seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// The simulated trading day: `today` (IST; the next weekday at weekends) or `YYYY-MM-DD`.
+    /// Its session opens at 09:15 IST when the sandbox starts, after the five sessions before it
+    /// that its historical candles cover.
+    #[arg(long, default_value = "today")]
+    start_day: String,
     /// A whitelisted static IP: order requests (place, modify, cancel) from any other address
     /// are refused, as Kite does. Repeat for a second address; leave out to accept any.
     #[arg(long = "allow-ip", value_name = "IP")]
     allow_ip: Vec<std::net::IpAddr>,
+}
+
+/// `--start-day`: `today` (the next weekday at weekends) or a date, as an IST day number.
+fn start_day(text: &str) -> Result<i64> {
+    use sharewise_engine::time::{days_from_civil, weekday};
+    let mut day = if text == "today" {
+        sharewise_live::feed::demo::default_start_day()
+    } else {
+        let parts: Vec<&str> = text.split('-').collect();
+        let date = match parts.as_slice() {
+            [y, m, d] => (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()),
+            _ => anyhow::bail!("--start-day {text}: expected `today` or YYYY-MM-DD"),
+        };
+        match date {
+            (Ok(y), Ok(m @ 1..=12), Ok(d @ 1..=31)) if (1970..=2200).contains(&y) => {
+                days_from_civil(y, m, d)
+            }
+            _ => anyhow::bail!("--start-day {text}: expected `today` or YYYY-MM-DD"),
+        }
+    };
+    while weekday(day) >= 5 {
+        day += 1;
+    }
+    Ok(day)
 }
 
 /// Runs `sharewise sandbox ...` until Ctrl-C.
@@ -59,6 +88,7 @@ pub fn run(args: SandboxArgs) -> Result<()> {
             kite.speed
         );
     }
+    let start_day = start_day(&kite.start_day)?;
     let config = SandboxConfig {
         identity: Identity {
             api_key: kite.api_key,
@@ -70,6 +100,7 @@ pub fn run(args: SandboxArgs) -> Result<()> {
         speed: kite.speed,
         seed: kite.seed,
         allowed_ips: kite.allow_ip,
+        start_day,
         ..SandboxConfig::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
