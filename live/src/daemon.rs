@@ -109,6 +109,8 @@ pub struct AccountSummary {
     pub positions: Vec<PositionRecord>,
     /// Placements its paper broker saw twice (must be 0).
     pub duplicate_placements: u64,
+    /// What its books were held to (quantities only at a real broker).
+    pub compare: crate::books::Compare,
 }
 
 impl DaemonSummary {

@@ -145,6 +145,7 @@ impl AccountRunning {
             None => 0,
         };
         Ok(AccountSummary {
+            compare: crate::launch::compare_of(&books.broker),
             duplicate_placements,
             positions: journal.positions(),
             dir: books.dir,

@@ -178,9 +178,11 @@ fn report(summary: &sharewise_live::DaemonSummary, data_dir: &std::path::Path) -
         if !a.orders.differences.is_empty() {
             problems.push(format!("the journal and the broker's book{whose} disagree at stop: {}; inspect with `sharewise reconcile {}`", sharewise_live::books::describe(&a.orders.differences), a.dir.flags()));
         } else if a.orders.compared_at_stop {
-            say!(
-                "books{whose}: the journal and the broker agree on every position and realised P&L"
-            );
+            let what = match a.compare {
+                sharewise_live::books::Compare::Full => "every position and realised P&L",
+                sharewise_live::books::Compare::Quantities => "every position",
+            };
+            say!("books{whose}: the journal and the broker agree on {what}");
         }
         if a.duplicate_placements > 0 {
             problems.push(format!(
