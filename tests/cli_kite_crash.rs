@@ -38,7 +38,7 @@ fn kill_9_while_trading_through_kite_loses_and_duplicates_nothing() {
     let common = ["--config", config.as_str(), "--data-dir", data.as_str()];
     broker_login(&common, &addr);
 
-    let seed = 0x6b17_e9_u64;
+    let seed = 0x006b_17e9_u64;
     let mut rng = Lcg(seed);
     let mut kills = 0;
     for round in 0..4 {
