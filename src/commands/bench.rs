@@ -1,6 +1,7 @@
 //! `sharewise bench backtest`: generates a minute-bar file and reports backtest throughput, with and
 //! without the report files of `backtest --out` written.
 //! `sharewise bench pipeline`: tick → decision latency through the actor runtime vs. a baseline.
+//! `sharewise bench orders`: the order path through the Kite adapter ([`super::bench_orders`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,10 @@ enum BenchWhat {
     /// spin_park and by busy_poll, vs. a plain rtrb baseline over a sweep of feed rates; engine
     /// CPU; flat-out throughput.
     Pipeline(PipelineBenchArgs),
+    /// Placement → acknowledgement through the Kite adapter against the bundled sandbox on
+    /// loopback, beside the in-process paper broker, and the placement rate held under Kite's
+    /// 10 orders/s.
+    Orders(super::bench_orders::OrdersBenchArgs),
 }
 
 /// Options of `sharewise bench pipeline`.
@@ -85,6 +90,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     match args.what {
         BenchWhat::Backtest(args) => backtest(args),
         BenchWhat::Pipeline(args) => pipeline(args),
+        BenchWhat::Orders(args) => super::bench_orders::run(args),
     }
 }
 

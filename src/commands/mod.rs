@@ -3,6 +3,7 @@
 mod accounts;
 pub mod backtest;
 pub mod bench;
+mod bench_orders;
 pub mod books;
 pub mod broker;
 pub mod config;
