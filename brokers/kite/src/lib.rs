@@ -7,6 +7,7 @@
 //!   volume's rise), reconnected, resubscribed, watched for silence, conflated when behind.
 //! - [`login`]: the daily login through Zerodha's `kiteconnect` crate (login page, request token
 //!   → access token), its errors in the common table.
+//! - [`postback`]: Kite's postbacks read and their checksum verified.
 //! - [`rest`]: the REST transport (bound to the account's egress IP), Kite's payloads, and
 //!   their translation to the common types.
 //! - [`ticker`]: the KiteTicker binary protocol, decoded byte-exact with no allocation and no
@@ -21,6 +22,7 @@ pub mod account;
 pub mod feed;
 pub mod io;
 pub mod login;
+pub mod postback;
 pub mod rest;
 pub mod ticker;
 pub mod ws;
