@@ -384,7 +384,12 @@ impl Broker for KiteAccount {
                         status_message: None,
                         updated_ts: order.created_ts,
                     };
-                    self.remember(&placed);
+                    // The order stream may have told of it already, with a newer state: keep that.
+                    {
+                        let mut state = self.state();
+                        state.tags.insert(placed.order_id.clone(), tag);
+                        state.by_tag.entry(tag).or_insert_with(|| placed.clone());
+                    }
                     Ok(PlaceOutcome::Placed(placed))
                 }
                 Err(e) => Ok(PlaceOutcome::Unresolved {
