@@ -307,6 +307,21 @@ mod tests {
         );
         let kite = settings(&format!("[run]\nfeed = \"kite:k\"\n{kite_account}")).unwrap();
         assert_eq!(kite.run.kite_feed(), Some("k"));
+        // A real account's risk holds SEBI's 10 orders/s and Kite's 5000/day unless it says otherwise.
+        let risk = &kite.account_plans()[0].settings.risk;
+        assert_eq!(
+            (risk.max_orders_per_second, risk.max_orders_per_day),
+            (Some(10), Some(5000))
+        );
+        let with_own = kite_account.replace(
+            "[accounts.kite]",
+            "risk = { max_orders_per_second = 4 }\n[accounts.kite]",
+        );
+        let own = settings(&format!("[run]\nfeed = \"kite:k\"\n{with_own}")).unwrap();
+        assert_eq!(
+            own.account_plans()[0].settings.risk.max_orders_per_second,
+            Some(4)
+        );
         let plan = &kite.account_plans()[0];
         assert_eq!(plan.broker, BrokerKind::Kite);
         assert_eq!(

@@ -20,6 +20,13 @@ use crate::run::{
 };
 use crate::{bounds, ConfigError};
 
+/// A real broker account's default `risk.max_orders_per_second` (SEBI's limit without a registered
+/// algo id).
+pub const REAL_ORDERS_PER_SECOND: u32 = 10;
+
+/// A real broker account's default `risk.max_orders_per_day` (Kite's per-user limit).
+pub const REAL_ORDERS_PER_DAY: u32 = 5000;
+
 /// The built-in defaults, also shipped as `config/default.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../default.toml");
 
@@ -368,6 +375,14 @@ impl Settings {
         }
         if let Some(risk) = &account.risk {
             s.risk = risk.clone();
+        }
+        // SEBI: at most 10 orders a second per client without an exchange-registered algo, and
+        // Kite's 5000 a day: a real account's risk says so unless it sets its own.
+        if account.broker != BrokerKind::Paper {
+            s.risk
+                .max_orders_per_second
+                .get_or_insert(REAL_ORDERS_PER_SECOND);
+            s.risk.max_orders_per_day.get_or_insert(REAL_ORDERS_PER_DAY);
         }
         s
     }
