@@ -27,7 +27,7 @@ use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 
 use crate::{
-    BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome, SessionState,
+    BrokerError, BrokerOrder, BrokerTrade, Funds, Holding, Modify, PlaceOutcome, SessionState,
     UpdateReceiver,
 };
 
@@ -99,4 +99,7 @@ pub trait Broker {
 
     /// Cash and margin.
     fn funds(&self) -> impl Future<Output = Result<Funds, BrokerError>> + Send;
+
+    /// Shares held in the demat account from earlier days (delivered CNC buys).
+    fn holdings(&self) -> impl Future<Output = Result<Vec<Holding>, BrokerError>> + Send;
 }

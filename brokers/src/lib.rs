@@ -26,6 +26,6 @@ pub mod vault;
 
 pub use broker::Broker;
 pub use error::{BrokerError, ErrorKind};
-pub use order::{BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome, VenueStatus};
+pub use order::{BrokerOrder, BrokerTrade, Funds, Holding, Modify, PlaceOutcome, VenueStatus};
 pub use paper::{PaperBroker, PaperConfig, SharedPaper};
 pub use update::{BrokerUpdate, SessionState, UpdateReceiver, UPDATE_QUEUE};

@@ -160,3 +160,17 @@ pub struct BrokerTrade {
     /// The execution; `fill.client_id` is the order's tag.
     pub fill: Fill,
 }
+
+/// Shares held in the demat account (delivered by earlier days' CNC buys), in common terms
+/// (Kite `GET /portfolio/holdings`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
+    /// The instrument.
+    pub instrument: sharewise_engine::types::InstrumentId,
+    /// Shares held, those still settling (T+1) included.
+    pub qty: Qty,
+    /// Of them, bought yesterday and not yet settled (Kite `t1_quantity`).
+    pub t1_qty: Qty,
+    /// Average buying price, rupees.
+    pub avg_price: Decimal,
+}

@@ -71,6 +71,9 @@ impl Broker for LostReply {
     async fn funds(&self) -> Result<Funds, BrokerError> {
         self.0.funds().await
     }
+    async fn holdings(&self) -> Result<Vec<sharewise_brokers::Holding>, BrokerError> {
+        self.0.holdings().await
+    }
 }
 
 /// What the order actor does: on `Unresolved`, look the tag up; never re-send.

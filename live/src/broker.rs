@@ -4,8 +4,8 @@
 //! paper book's own counters) look inside.
 
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, PlaceOutcome, SessionState,
-    SharedPaper, UpdateReceiver,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, Funds, Holding, Modify, PlaceOutcome,
+    SessionState, SharedPaper, UpdateReceiver,
 };
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
@@ -99,5 +99,9 @@ impl Broker for AccountBroker {
 
     async fn funds(&self) -> Result<Funds, BrokerError> {
         each!(self, b => b.funds().await)
+    }
+
+    async fn holdings(&self) -> Result<Vec<Holding>, BrokerError> {
+        each!(self, b => b.holdings().await)
     }
 }

@@ -577,6 +577,9 @@ impl Broker for Flaky {
     async fn funds(&self) -> Result<Funds, BrokerError> {
         self.inner.funds().await
     }
+    async fn holdings(&self) -> Result<Vec<sharewise_brokers::Holding>, BrokerError> {
+        self.inner.holdings().await
+    }
 }
 
 #[test]

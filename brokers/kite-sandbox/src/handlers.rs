@@ -179,6 +179,15 @@ pub(crate) async fn order_trades(
     ok(trades)
 }
 
+/// `GET /portfolio/holdings`: the demat account — empty, as the sandbox's user starts each run
+/// with cash only and the day's CNC buys settle after it.
+pub(crate) async fn list_holdings(State(sb): Shared, headers: HeaderMap) -> Response {
+    match sb.authorized(&headers) {
+        Ok(_) => ok(Vec::<serde_json::Value>::new()),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// `GET /portfolio/positions`: the day's trades netted and valued.
 pub(crate) async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Response {
     if let Err(e) = sb.authorized(&headers) {

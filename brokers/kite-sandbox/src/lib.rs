@@ -11,7 +11,8 @@
 //! - orders (`src/orders.rs`): `POST`, `PUT` and `DELETE /orders/regular[/{order_id}]`,
 //!   `GET /orders`, `GET /orders/{order_id}`, `GET /orders/{order_id}/trades`, `GET /trades`, kept and filled by the paper matching
 //!   engine on a synthetic price path ([`market`]);
-//! - `GET /portfolio/positions` netted from the day's trades (`src/positions.rs`);
+//! - `GET /portfolio/positions` netted from the day's trades (`src/positions.rs`), and `GET
+//!   /portfolio/holdings` (empty: the sandbox's account starts each run with cash only);
 //! - `GET /instruments[/NSE]`, Kite's public CSV dump of the listing, and
 //!   `GET /instruments/historical/{token}/{interval}`, candles of the history sessions and the live
 //!   day so far (`src/candles.rs`);
@@ -198,6 +199,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         )
         .route("/trades", get(handlers::list_trades))
         .route("/portfolio/positions", get(handlers::list_positions))
+        .route("/portfolio/holdings", get(handlers::list_holdings))
         .route("/instruments", get(handlers::instrument_dump))
         .route("/instruments/{exchange}", get(handlers::instrument_dump_of))
         .route(

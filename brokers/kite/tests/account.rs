@@ -76,6 +76,8 @@ async fn an_order_is_placed_filled_booked_and_another_rested_modified_and_cancel
         fill.fees > rust_decimal::Decimal::ZERO,
         "fees are estimated"
     );
+    // The day's buy is a position, not yet a holding (it settles after the day).
+    assert!(account.holdings().await.unwrap().is_empty());
     let positions = account.positions().await.unwrap();
     let held = positions.iter().find(|p| p.instrument == infy).unwrap();
     assert_eq!((held.qty, held.avg_price), (5, done.avg_price));

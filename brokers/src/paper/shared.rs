@@ -8,7 +8,7 @@ use tokio::sync::mpsc::Sender;
 
 use super::PaperBroker;
 use crate::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Modify,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Holding, Modify,
     PlaceOutcome, SessionState, UpdateReceiver, UPDATE_QUEUE,
 };
 
@@ -127,5 +127,22 @@ impl Broker for SharedPaper {
 
     async fn funds(&self) -> Result<Funds, BrokerError> {
         Ok(self.lock()?.funds())
+    }
+
+    /// The paper venue settles at once and keeps no demat account: its long positions are its
+    /// holdings, none of them still settling.
+    async fn holdings(&self) -> Result<Vec<Holding>, BrokerError> {
+        Ok(self
+            .lock()?
+            .positions()
+            .into_iter()
+            .filter(|p| p.qty > 0)
+            .map(|p| Holding {
+                instrument: p.instrument,
+                qty: p.qty,
+                t1_qty: 0,
+                avg_price: p.avg_price,
+            })
+            .collect())
     }
 }

@@ -29,7 +29,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Modify,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Holding, Modify,
     PlaceOutcome, SessionState, UpdateReceiver, VenueStatus, UPDATE_QUEUE,
 };
 use sharewise_engine::time::TimestampNs;
@@ -39,7 +39,7 @@ use tokio::sync::mpsc;
 
 use crate::rest::convert::{self, Listings, OrderPolicy, Skip};
 use crate::rest::wire::{
-    WireMargins, WireOrder, WireOrderId, WirePositions, WireProfile, WireTrade,
+    WireHolding, WireMargins, WireOrder, WireOrderId, WirePositions, WireProfile, WireTrade,
 };
 use crate::rest::{CallFailure, Endpoint, Transport};
 use gate::{Admit, Gate, GateConfig, Lane};
@@ -453,5 +453,10 @@ impl Broker for KiteAccount {
     async fn funds(&self) -> Result<Funds, BrokerError> {
         let wire: WireMargins = self.read(Lane::Reads, "/user/margins", &[]).await?;
         Ok(convert::funds(&wire))
+    }
+
+    async fn holdings(&self) -> Result<Vec<Holding>, BrokerError> {
+        let wire: Vec<WireHolding> = self.read(Lane::Reads, "/portfolio/holdings", &[]).await?;
+        Ok(convert::holdings(&wire, &self.shared.listings))
     }
 }

@@ -8,14 +8,16 @@
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use sharewise_brokers::{BrokerError, BrokerOrder, BrokerTrade, Funds, Modify, VenueStatus};
+use sharewise_brokers::{
+    BrokerError, BrokerOrder, BrokerTrade, Funds, Holding, Modify, VenueStatus,
+};
 use sharewise_engine::backtest::Commission;
 use sharewise_engine::types::{
     ClientOrderId, Exchange, Fill, Instrument, InstrumentId, Order, OrderType, Position, Price,
     Product, Side, Validity,
 };
 
-use super::wire::{WireMargins, WireOrder, WirePosition, WireTrade};
+use super::wire::{WireHolding, WireMargins, WireOrder, WirePosition, WireTrade};
 
 /// The instruments an account trades, found by id or by Kite's exchange and symbol.
 #[derive(Clone, Debug, Default)]
@@ -367,6 +369,20 @@ pub fn positions(net: &[WirePosition], listings: &Listings) -> Vec<Position> {
         }
     }
     out
+}
+
+/// Kite's holdings of the account's instruments as [`Holding`]s (others are left out).
+pub fn holdings(wire: &[WireHolding], listings: &Listings) -> Vec<Holding> {
+    wire.iter()
+        .filter_map(|w| {
+            Some(Holding {
+                instrument: listings.find(&w.exchange, &w.tradingsymbol)?,
+                qty: w.quantity + w.t1_quantity,
+                t1_qty: w.t1_quantity,
+                avg_price: w.average_price,
+            })
+        })
+        .collect()
 }
 
 /// Kite's equity margins as [`Funds`].

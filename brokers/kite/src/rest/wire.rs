@@ -145,6 +145,23 @@ pub struct WirePosition {
     pub realised: Decimal,
 }
 
+/// One holding of `GET /portfolio/holdings`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct WireHolding {
+    /// `NSE`, `BSE`, ...
+    pub exchange: String,
+    /// The trading symbol.
+    pub tradingsymbol: String,
+    /// Settled shares.
+    pub quantity: i64,
+    /// Shares bought yesterday, settling today.
+    #[serde(default)]
+    pub t1_quantity: i64,
+    /// Average buying price.
+    #[serde(default, deserialize_with = "money")]
+    pub average_price: Decimal,
+}
+
 /// `GET /user/margins` (only the equity segment is used).
 #[derive(Clone, Debug, Deserialize)]
 pub struct WireMargins {
@@ -298,6 +315,15 @@ mod tests {
         let positions: WirePositions = serde_json::from_value(read("positions.json")).unwrap();
         assert_eq!(positions.net[0].average_price.to_string(), "161.05");
         let margins: WireMargins = serde_json::from_value(read("margins.json")).unwrap();
+        let holdings: Vec<WireHolding> = serde_json::from_value(read("holdings.json")).unwrap();
+        assert_eq!(
+            (
+                holdings[0].tradingsymbol.as_str(),
+                holdings[0].quantity,
+                holdings[0].average_price.to_string()
+            ),
+            ("AARON", 1, "161".to_string())
+        );
         assert_eq!(
             margins.equity.available.opening_balance.to_string(),
             "245431.6"
