@@ -51,6 +51,8 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     assert_eq!(status, "COMPLETE", "the market order never filled");
+    // The reads below come in a burst: a fresh second of Kite's 10 requests/s for them.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
 
     let history = kite.order_history(&placed.order_id).await.unwrap();
     assert_eq!(history.last().unwrap().status, "COMPLETE");
