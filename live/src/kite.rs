@@ -101,6 +101,69 @@ pub fn open(
     Ok((account, needs_login))
 }
 
+/// [`open`], then the journal stamped with the Kite user the session belongs to (a journal of
+/// another user's refuses it); a session Kite refuses is a login needed, a Kite that cannot be
+/// asked refuses the start.
+pub(crate) fn open_stamped(
+    dir: &AccountDir,
+    kite: &KiteSection,
+    settings: &Settings,
+    instruments: &[Instrument],
+    journal: &mut sharewise_store::Journal,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(KiteAccount, Option<String>), LiveError> {
+    let (account, needs_login) = open(dir, kite, settings, instruments)?;
+    if needs_login.is_some() {
+        return Ok((account, needs_login));
+    }
+    match rt.block_on(sharewise_brokers::Broker::account_id(&account)) {
+        Ok(user) => {
+            journal.stamp_account(&user)?;
+            Ok((account, None))
+        }
+        Err(e) if e.kind == sharewise_brokers::ErrorKind::AuthExpired => {
+            let why = format!(
+                "needs login (Kite refused the kept session: {}): run `sharewise broker login {}`",
+                e.message, dir.name
+            );
+            Ok((account, Some(why)))
+        }
+        Err(e) => Err(LiveError::Broker(sharewise_brokers::BrokerError::new(
+            e.kind,
+            format!(
+                "account {}: Kite cannot be asked at start ({}); try again once it answers",
+                dir.name, e.message
+            ),
+        ))),
+    }
+}
+
+/// The Kite accounts among `opened` start pushing their order updates (subscribed before:
+/// nothing is lost), and a login made while the daemon runs is picked up until `shutdown`.
+pub(crate) fn start_accounts(
+    opened: &[crate::startup::Opened],
+    shutdown: &sharewise_actors::Shutdown,
+) -> Result<Vec<(AccountDir, KiteAccount)>, LiveError> {
+    let accounts: Vec<(AccountDir, KiteAccount)> = opened
+        .iter()
+        .filter_map(|a| match &a.broker {
+            crate::broker::AccountBroker::Kite(k) => Some((a.dir.clone(), k.clone())),
+            crate::broker::AccountBroker::Paper(_) => None,
+        })
+        .collect();
+    for (_, kite) in &accounts {
+        kite.start_updates();
+    }
+    if !accounts.is_empty() {
+        let shutdown = shutdown.clone();
+        watch_sessions(accounts.clone(), Duration::from_secs(2), move || {
+            shutdown.is_triggered()
+        })
+        .map_err(|e| LiveError::io("cannot start the session watcher", e))?;
+    }
+    Ok(accounts)
+}
+
 /// Checks every `every` for a new session of each `(dir, account)` that needs one, and hands it
 /// to the account (which says so to its order actor: the account reconciles and resumes).
 pub fn watch_sessions(

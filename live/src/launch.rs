@@ -30,7 +30,6 @@ use crate::event_writer::EventWriter;
 use crate::feed::demo::{self, DemoDays};
 use crate::feed::driver::{FeedDriver, FeedSummary, VenueChange};
 use crate::handle::{AccountBooks, AccountRunning, DaemonHandle, Running};
-use crate::layout::AccountDir;
 use crate::messages::{EngineMsg, OrderMsg};
 use crate::order_actor::{BookWatch, OrderActor};
 use crate::progress::{AbandonOnPanic, Progress};
@@ -253,25 +252,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     let events = start_events(&opts, &stats)?;
     // Every order actor hears its broker's pushes from before the first tick.
     let pushes: Vec<UpdateReceiver> = opened.iter().map(|a| a.broker.subscribe()).collect();
-    // A real broker's order updates flow from now on (subscribed first: none is lost), and a
-    // login made while the daemon runs is picked up.
-    let kite_accounts: Vec<(AccountDir, sharewise_kite::KiteAccount)> = opened
-        .iter()
-        .filter_map(|a| match &a.broker {
-            AccountBroker::Kite(k) => Some((a.dir.clone(), k.clone())),
-            AccountBroker::Paper(_) => None,
-        })
-        .collect();
-    for (_, kite) in &kite_accounts {
-        kite.start_updates();
-    }
-    if !kite_accounts.is_empty() {
-        let shutdown = opts.shutdown.clone();
-        crate::kite::watch_sessions(kite_accounts.clone(), Duration::from_secs(2), move || {
-            shutdown.is_triggered()
-        })
-        .map_err(|e| LiveError::io("cannot start the session watcher", e))?;
-    }
+    let kite_accounts = crate::kite::start_accounts(&opened, &opts.shutdown)?;
     let shared = Shared {
         settings,
         instruments: &instruments,

@@ -183,33 +183,12 @@ pub(crate) fn open_one(
     journal.set_commit_delay(test_commit_delay());
     let (broker, broker_max, needs_login) = match kite {
         None => {
-            let mut book =
-                PaperBroker::open(dir.book(), paper_config(settings)?, instruments.to_vec())?;
-            let account_id = book.stamp_account()?;
-            journal.stamp_account(&account_id)?;
-            let max = book.max_tag();
-            (AccountBroker::Paper(SharedPaper::new(book)), max, None)
+            let (paper, max) = open_paper(&dir, settings, instruments, &mut journal)?;
+            (paper, max, None)
         }
         Some(kite) => {
-            let (account, mut needs_login) = crate::kite::open(&dir, kite, settings, instruments)?;
-            if needs_login.is_none() {
-                // The journal belongs to one Kite user: refuse another's session.
-                match rt.block_on(account.account_id()) {
-                    Ok(user) => journal.stamp_account(&user)?,
-                    Err(e) if e.kind == sharewise_brokers::ErrorKind::AuthExpired => {
-                        needs_login = Some(format!(
-                            "needs login (Kite refused the kept session: {}): run `sharewise broker login {}`",
-                            e.message, dir.name
-                        ));
-                    }
-                    Err(e) => {
-                        return Err(LiveError::Broker(sharewise_brokers::BrokerError::new(
-                            e.kind,
-                            format!("account {}: Kite cannot be asked at start ({}); try again once it answers", dir.name, e.message),
-                        )))
-                    }
-                }
-            }
+            let (account, needs_login) =
+                crate::kite::open_stamped(&dir, kite, settings, instruments, &mut journal, rt)?;
             (AccountBroker::Kite(account), None, needs_login)
         }
     };
@@ -258,6 +237,27 @@ pub(crate) fn open_one(
         next_client_id,
         trading_state,
     })
+}
+
+/// The account's paper book (created for a new account), stamped as a pair with `journal`; the
+/// highest client id it has seen.
+fn open_paper(
+    dir: &AccountDir,
+    settings: &Settings,
+    instruments: &[Instrument],
+    journal: &mut Journal,
+) -> Result<
+    (
+        AccountBroker,
+        Option<sharewise_engine::types::ClientOrderId>,
+    ),
+    LiveError,
+> {
+    let mut book = PaperBroker::open(dir.book(), paper_config(settings)?, instruments.to_vec())?;
+    let account_id = book.stamp_account()?;
+    journal.stamp_account(&account_id)?;
+    let max = book.max_tag();
+    Ok((AccountBroker::Paper(SharedPaper::new(book)), max))
 }
 
 /// Looks at a real broker account's folder without writing anything: its journal, if any, and no

@@ -63,7 +63,10 @@ async fn a_market_order_fills_on_the_price_path_and_shows_in_book_history_and_tr
         (trades[0].quantity, trades[0].transaction_type.as_str()),
         (5.0, "BUY")
     );
-    assert!(kite.holdings().await.unwrap().is_empty(), "the day's buy settles after the day");
+    assert!(
+        kite.holdings().await.unwrap().is_empty(),
+        "the day's buy settles after the day"
+    );
     let of_order = kite.order_trades(&placed.order_id).await.unwrap();
     assert_eq!(of_order.len(), 1);
     assert_eq!(of_order[0].trade_id, trades[0].trade_id);
