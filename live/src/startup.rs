@@ -194,8 +194,10 @@ pub(crate) fn open_one(
     };
 
     if let Some(why) = needs_login {
+        // Nothing leaves without a session (each order is refused, named as such); the login,
+        // when it comes, sweeps and compares the books.
         say(&format!(
-            "account {}: {why}; it starts halted and trades once logged in",
+            "account {}: {why}; it sends no order until then",
             dir.name
         ));
         let next_client_id = journal.next_client_id().0.max(1);
@@ -206,7 +208,7 @@ pub(crate) fn open_one(
             reconciled: Reconciled::default(),
             differences: Vec::new(),
             next_client_id,
-            trading_state: Some((TradingState::Halted, why)),
+            trading_state: None,
         });
     }
     let reconciled = rt.block_on(reconcile(&mut journal, &broker))?;

@@ -24,6 +24,25 @@ pub async fn open(
     token: &AccessToken,
     egress: Option<IpAddr>,
 ) -> Result<Socket, BrokerError> {
+    tokio::time::timeout(OPEN_WITHIN, open_now(url, api_key, token, egress))
+        .await
+        .unwrap_or_else(|_| {
+            Err(BrokerError::new(
+                ErrorKind::Upstream,
+                format!("no WebSocket from {url} within {} s", OPEN_WITHIN.as_secs()),
+            ))
+        })
+}
+
+/// The longest a connection, its TLS and the WebSocket handshake may take together.
+pub const OPEN_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn open_now(
+    url: &str,
+    api_key: &str,
+    token: &AccessToken,
+    egress: Option<IpAddr>,
+) -> Result<Socket, BrokerError> {
     let fail = |what: String| BrokerError::new(ErrorKind::Upstream, what);
     let parsed =
         url::Url::parse(url).map_err(|e| fail(format!("bad WebSocket address {url}: {e}")))?;

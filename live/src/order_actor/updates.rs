@@ -8,11 +8,9 @@ use sharewise_brokers::{
 };
 use sharewise_store::{OrderEvent, OrderStatus};
 
-use sharewise_risk::TradingState;
-
 use super::{OrderActor, FILL_BATCH};
 use crate::error::LiveError;
-use crate::messages::{EngineMsg, OrderReport};
+use crate::messages::OrderReport;
 
 impl<B: Broker> OrderActor<B> {
     /// Handles one pushed update (and, for executions, the ones pushed right behind it).
@@ -87,10 +85,11 @@ impl<B: Broker> OrderActor<B> {
     }
 
     /// A session change, said as an alert (critical when orders can no longer go out; a
-    /// reconnection is worth a look) and acted on: a session that needs a login halts the
-    /// account, a broker that is down leaves it reducing (exits only, tried once it is back);
-    /// the session back (a new login, a good probe) reconciles and resumes it
-    /// ([`OrderActor::resume_if_due`]).
+    /// reconnection is worth a look). While the session is lost the broker sends nothing (each
+    /// order is refused before it leaves, named as such); the account's trading state is left
+    /// alone, so a kill switch or an operator's halt is never lifted by a session coming back.
+    /// The session back (a new login, a good probe) sweeps the broker's books for what was
+    /// missed and compares them ([`OrderActor::resume_if_due`]).
     fn on_session(&mut self, state: &SessionState) {
         let severity = if state.is_connected() {
             Severity::Warning
@@ -105,43 +104,21 @@ impl<B: Broker> OrderActor<B> {
                 message: format!("broker session {}", state.describe()),
             },
         );
-        let hold = match state {
-            SessionState::Connected => {
-                self.session.resume_due = self.session.held;
-                return;
-            }
-            SessionState::NeedsLogin { reason } => (
-                TradingState::Halted,
-                format!("the broker session needs a login ({reason})"),
-            ),
-            SessionState::Down { reason } => (
-                TradingState::Reducing,
-                format!("the broker is unreachable ({reason})"),
-            ),
-        };
-        self.session.held = true;
-        self.session.resume_due = false;
-        let _ = self.engine.send_waiting(EngineMsg::TradingState {
-            account: self.account,
-            state: hold.0,
-            reason: hold.1,
-            symbols: Vec::new(),
-        });
+        if state.is_connected() {
+            self.session.resume_due = self.session.held;
+        } else {
+            self.session.held = true;
+            self.session.resume_due = false;
+        }
     }
 
-    /// After the session came back: the broker's books are swept for what was missed and
-    /// compared (a difference sets its own state after this), and the account trades again.
+    /// After the session came back: the broker's books are swept for what was missed while it
+    /// was lost, and compared (a difference puts the account into `[run] on_book_mismatch`).
     pub(super) async fn resume_if_due(&mut self) -> Result<(), LiveError> {
         if !std::mem::take(&mut self.session.resume_due) {
             return Ok(());
         }
         self.session.held = false;
-        let _ = self.engine.send_waiting(EngineMsg::TradingState {
-            account: self.account,
-            state: TradingState::Active,
-            reason: "the broker session is back; its books were swept for what was missed".into(),
-            symbols: Vec::new(),
-        });
         self.compare().await
     }
 }

@@ -170,12 +170,21 @@ impl Gate {
         }
     }
 
-    /// Records a call's outcome; the new session state if it changed.
+    /// Records the outcome of a call made with `used`; the new session state if it changed. A
+    /// refusal of a token that is no longer the session's (a login happened while the call was
+    /// out) changes nothing.
     pub fn record(
         &mut self,
         outcome: Result<(), &CallFailure>,
+        used: &AccessToken,
         now: Instant,
     ) -> Option<SessionState> {
+        if let Err(CallFailure::Answered(e)) = outcome {
+            let current = self.token.as_ref().map(AccessToken::expose);
+            if e.kind == ErrorKind::AuthExpired && current != Some(used.expose()) {
+                return None;
+            }
+        }
         let before = self.session.clone();
         match outcome {
             Ok(()) => {
@@ -259,7 +268,7 @@ mod tests {
             Some("TokenException"),
             "Incorrect `api_key` or `access_token`.",
         ));
-        let change = gate.record(Err(&refused), now).unwrap();
+        let change = gate.record(Err(&refused), &token(), now).unwrap();
         assert!(matches!(change, SessionState::NeedsLogin { .. }));
         for lane in [Lane::Orders, Lane::Reads, Lane::History] {
             assert_eq!(
@@ -267,6 +276,17 @@ mod tests {
                 ErrorKind::AuthExpired
             );
         }
+    }
+
+    #[test]
+    fn a_refusal_of_the_token_before_a_new_login_leaves_the_new_session_be() {
+        let mut gate = Gate::new(&GateConfig::default(), Some(token()));
+        let refused =
+            CallFailure::Answered(BrokerError::from_kite(403, Some("TokenException"), "old"));
+        gate.log_in(AccessToken::new("fresh").unwrap());
+        assert_eq!(gate.record(Err(&refused), &token(), Instant::now()), None);
+        assert!(gate.session().is_connected());
+        assert_eq!(gate.token().unwrap().expose(), "fresh");
     }
 
     #[test]
@@ -279,10 +299,10 @@ mod tests {
         let mut gate = Gate::new(&config, Some(token()));
         let t0 = Instant::now();
         let down = CallFailure::NotSent("connection refused".into());
-        assert_eq!(gate.record(Err(&down), t0), None);
-        assert_eq!(gate.record(Err(&down), t0), None);
+        assert_eq!(gate.record(Err(&down), &token(), t0), None);
+        assert_eq!(gate.record(Err(&down), &token(), t0), None);
         assert!(matches!(
-            gate.record(Err(&down), t0),
+            gate.record(Err(&down), &token(), t0),
             Some(SessionState::Down { .. })
         ));
         let e = gate
@@ -292,7 +312,10 @@ mod tests {
         // After the pause one probe goes; its success reconnects.
         let later = t0 + Duration::from_secs(11);
         assert!(matches!(gate.admit(Lane::Reads, later), Ok(Admit::Go(_))));
-        assert_eq!(gate.record(Ok(()), later), Some(SessionState::Connected));
+        assert_eq!(
+            gate.record(Ok(()), &token(), later),
+            Some(SessionState::Connected)
+        );
         assert_eq!(gate.times_opened(), 1);
     }
 
@@ -308,7 +331,7 @@ mod tests {
             Some("InputException"),
             "bad qty",
         ));
-        assert_eq!(gate.record(Err(&input), Instant::now()), None);
+        assert_eq!(gate.record(Err(&input), &token(), Instant::now()), None);
         assert!(gate.session().is_connected());
     }
 

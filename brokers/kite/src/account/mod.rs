@@ -44,6 +44,12 @@ use crate::rest::wire::{
 use crate::rest::{CallFailure, Endpoint, Transport};
 use gate::{Admit, Gate, GateConfig, Lane};
 
+/// How long after an unanswered placement a missing tag still means "not yet", not "never".
+const UNSETTLED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Extra reads of the book for a tag placed without a clear answer.
+const UNSETTLED_LOOKS: u32 = 3;
+
 /// Everything an account needs besides its session.
 #[derive(Clone, Debug)]
 pub struct KiteConfig {
@@ -80,6 +86,8 @@ struct State {
     by_tag: HashMap<ClientOrderId, BrokerOrder>,
     /// Kite order id → our tag.
     tags: HashMap<String, ClientOrderId>,
+    /// Placements that got no clear answer, and when.
+    unsettled: HashMap<ClientOrderId, Instant>,
 }
 
 impl std::fmt::Debug for KiteAccount {
@@ -104,6 +112,7 @@ impl KiteAccount {
                     gate: Gate::new(&config.gate, token),
                     by_tag: HashMap::new(),
                     tags: HashMap::new(),
+                    unsettled: HashMap::new(),
                 }),
                 updates: Mutex::new(None),
                 stream: Arc::default(),
@@ -190,7 +199,7 @@ impl KiteAccount {
         let change = self
             .state()
             .gate
-            .record(result.as_ref().map(|_| ()), Instant::now());
+            .record(result.as_ref().map(|_| ()), &token, Instant::now());
         self.announce(change).await;
         result
     }
@@ -399,10 +408,13 @@ impl Broker for KiteAccount {
                     ),
                 }),
             },
-            Err(failure) if failure.maybe_acted() => Ok(PlaceOutcome::Unresolved {
-                tag,
-                reason: failure.into_error().to_string(),
-            }),
+            Err(failure) if failure.maybe_acted() => {
+                self.state().unsettled.insert(tag, Instant::now());
+                Ok(PlaceOutcome::Unresolved {
+                    tag,
+                    reason: failure.into_error().to_string(),
+                })
+            }
             Err(failure) => Err(failure.into_error()),
         }
     }
@@ -423,9 +435,34 @@ impl Broker for KiteAccount {
         self.book().await
     }
 
+    /// A placement that got no clear answer may reach Kite's book a moment later: for
+    /// [`UNSETTLED_FOR`] after it, the book is read again a few times, and a tag still missing
+    /// is an error (still ambiguous), never "not there".
     async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
-        let book = self.book().await?;
-        Ok(book.into_iter().rev().find(|o| o.tag() == tag))
+        for look in 0..=UNSETTLED_LOOKS {
+            let book = self.book().await?;
+            if let Some(found) = book.into_iter().rev().find(|o| o.tag() == tag) {
+                self.state().unsettled.remove(&tag);
+                return Ok(Some(found));
+            }
+            let since = self.state().unsettled.get(&tag).copied();
+            match since {
+                Some(at) if at.elapsed() < UNSETTLED_FOR => {
+                    if look == UNSETTLED_LOOKS {
+                        return Err(BrokerError::new(
+                            ErrorKind::Upstream,
+                            format!(
+                                "order {tag} is not in Kite's book yet, {:.1} s after its placement got no clear answer: still unsettled",
+                                at.elapsed().as_secs_f64()
+                            ),
+                        ));
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {

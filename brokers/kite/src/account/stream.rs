@@ -33,6 +33,9 @@ const RECONNECT: Backoff = Backoff {
     max_retries: u32::MAX,
 };
 
+/// Silence after which the order-update connection is replaced.
+const SILENT_FOR: Duration = Duration::from_secs(10);
+
 /// Counters of the update stream, for the status line.
 #[derive(Debug, Default)]
 pub struct StreamStats {
@@ -47,6 +50,11 @@ pub struct StreamStats {
 /// What the stream remembers across reconnections.
 #[derive(Debug, Default)]
 pub(crate) struct Pushed {
+    /// Each order as last pushed, with `filled_qty` counted only as far as its pushed trades
+    /// cover it (so a fill Kite's trade book did not list yet is looked for again).
+    orders: std::collections::HashMap<sharewise_engine::types::ClientOrderId, BrokerOrder>,
+    /// Shares of each order's pushed trades.
+    filled: std::collections::HashMap<sharewise_engine::types::ClientOrderId, i64>,
     /// Trade ids already pushed.
     trades: HashSet<String>,
 }
@@ -104,10 +112,14 @@ impl KiteAccount {
             let api_key = self.shared.transport.endpoint().api_key.clone();
             match open(url, &api_key, &token, egress).await {
                 Ok(mut socket) => {
-                    attempt = 0;
                     self.shared.stream.connects.fetch_add(1, Ordering::Relaxed);
+                    // Only a connection that caught up counts as healthy: a book that cannot
+                    // be read backs off like a refused connection, never hammers Kite.
                     if self.catch_up().await.is_ok() {
+                        attempt = 0;
                         self.listen(&mut socket).await;
+                    } else {
+                        attempt = attempt.saturating_add(1);
                     }
                 }
                 Err(_) => attempt = attempt.saturating_add(1),
@@ -121,7 +133,8 @@ impl KiteAccount {
 
     /// Reads order updates until the socket ends.
     async fn listen(&self, socket: &mut Socket) {
-        while let Some(Ok(message)) = socket.next().await {
+        // Kite sends a heartbeat every second: ten silent seconds are a dead link.
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(SILENT_FOR, socket.next()).await {
             let Message::Text(text) = message else {
                 continue; // binary frames are ticks and heartbeats: the feed's business
             };
@@ -151,27 +164,43 @@ impl KiteAccount {
         Ok(())
     }
 
-    /// One order's news: its new trades, then its new state. Whether anything was pushed.
+    fn pushed(&self) -> std::sync::MutexGuard<'_, Pushed> {
+        self.shared
+            .pushed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// One order's news: its new trades, then its new state. Whether anything was pushed. It is
+    /// compared with what this stream pushed, never with what a read of the book remembered
+    /// meanwhile (a cancel's read-back must not hide the fills before it).
     async fn on_order(&self, w: &WireOrder) -> Result<bool, BrokerError> {
         let order = match convert::broker_order(w, &self.shared.listings) {
             Ok(order) => order,
             Err(Skip::NotOurs) => return Ok(false),
             Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
         };
-        let known = self.state().by_tag.get(&order.tag()).cloned();
-        if known.as_ref().is_some_and(|k| same_state(k, &order)) {
+        let tag = order.tag();
+        let heard = self.pushed().orders.get(&tag).cloned();
+        if heard.as_ref().is_some_and(|h| same_state(h, &order)) {
             return Ok(false);
         }
-        if order.filled_qty > known.as_ref().map_or(0, |k| k.filled_qty) {
-            self.push_trades(&order).await?;
-        }
+        let covered = self.pushed().filled.get(&tag).copied().unwrap_or(0);
+        let covered = if order.filled_qty > covered {
+            self.push_trades(&order).await?
+        } else {
+            covered
+        };
+        let mut as_heard = order.clone();
+        as_heard.filled_qty = order.filled_qty.min(covered);
+        self.pushed().orders.insert(tag, as_heard);
         self.remember(&order);
         self.push(BrokerUpdate::Order(order)).await;
         Ok(true)
     }
 
-    /// Pushes the executions of `order` not pushed yet.
-    async fn push_trades(&self, order: &BrokerOrder) -> Result<(), BrokerError> {
+    /// Pushes the executions of `order` not pushed yet; the shares its pushed trades now cover.
+    async fn push_trades(&self, order: &BrokerOrder) -> Result<i64, BrokerError> {
         let path = format!("/orders/{}/trades", order.order_id);
         let wire: Vec<WireTrade> = self.read_json(&path).await?;
         let tags = std::collections::HashMap::from([(order.order_id.clone(), order.tag())]);
@@ -183,22 +212,21 @@ impl KiteAccount {
                     Err(Skip::NotOurs) => continue,
                     Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
                 };
-            if self
-                .shared
-                .pushed
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .trades
-                .insert(trade.trade_id.clone())
-            {
+            if self.pushed().trades.insert(trade.trade_id.clone()) {
                 fresh.push(trade);
             }
         }
+        let covered = {
+            let mut pushed = self.pushed();
+            let sum = pushed.filled.entry(order.tag()).or_insert(0);
+            *sum += fresh.iter().map(|t| t.fill.qty).sum::<i64>();
+            *sum
+        };
         if !fresh.is_empty() {
             fresh.sort_by_key(|t| t.fill.ts);
             self.push(BrokerUpdate::Trades(fresh)).await;
         }
-        Ok(())
+        Ok(covered)
     }
 }
 

@@ -263,6 +263,12 @@ pub fn envelope(path: &str, status: u16, body: &[u8]) -> Result<Value, CallFailu
                 message,
             )))
         }
+        // A 403 without Kite's envelope is not Kite refusing the token but something in front
+        // of it (Cloudflare, a firewall, an address not whitelisted): the session stays.
+        _ if status == 403 => Err(CallFailure::Answered(BrokerError::new(
+            ErrorKind::PermissionDenied,
+            format!("HTTP 403 from {path} without Kite's JSON answer: blocked before Kite (Cloudflare, a firewall, the egress address?)"),
+        ))),
         _ if !(200..300).contains(&status) => Err(CallFailure::Answered(BrokerError::from_kite(
             status,
             None,
