@@ -7,9 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use sharewise_brokers::{BrokerError, ErrorKind};
 use sharewise_engine::bars::BarInterval;
-use sharewise_engine::time::{
-    format_ist, ist_day, ist_midnight, weekdays_before, TimestampNs, NANOS_PER_DAY,
-};
+use sharewise_engine::time::{format_ist, ist_day, ist_midnight, weekdays_before, TimestampNs};
 use sharewise_engine::types::{Bar, Price};
 use sharewise_feeds::{History, HistoryError, HistoryRequest};
 use sharewise_instruments::{read_kite_dump, Kind, Market};
@@ -97,6 +95,29 @@ impl KiteAccount {
     }
 }
 
+/// NSE's session, 09:15 to 15:30.
+const SESSION_NS: i64 = 375 * sharewise_engine::time::NANOS_PER_MINUTE;
+
+/// Weekday sessions to ask for `count` bars of `interval`: enough for them and four more for
+/// holidays, within the range Kite serves in one request (60 days of minutes, 100 of 5-minute,
+/// 200 of 15-minute, 400 of hourly, 2000 of daily candles).
+fn sessions_for(count: usize, interval: BarInterval) -> u32 {
+    let per_session = SESSION_NS.div_euclid(interval.len_ns()).max(1) as usize;
+    let per_session = if SESSION_NS % interval.len_ns() == 0 || interval == BarInterval::D1 {
+        per_session
+    } else {
+        per_session + 1 // the day's last, shorter bucket (15:15–15:30 of the hourly bars)
+    };
+    let most = match interval {
+        BarInterval::M1 => 40,
+        BarInterval::M5 => 70,
+        BarInterval::M15 => 140,
+        BarInterval::H1 => 280,
+        BarInterval::D1 => 1400,
+    };
+    (count.div_ceil(per_session) as u32 + 4).min(most)
+}
+
 /// `[time, open, high, low, close, volume(, oi)]`.
 fn candle(row: &Value) -> Option<Bar> {
     let cells = row.as_array()?;
@@ -141,8 +162,7 @@ impl History for KiteHistory {
             .get(req.symbol)
             .ok_or_else(|| fail("not among the feed's instruments".into()))?;
         // Enough weekday sessions for `count` bars, and a few more for holidays.
-        let per_session = (NANOS_PER_DAY / req.interval.len_ns()).max(1) as usize;
-        let sessions = req.count.div_ceil(per_session).clamp(1, 55) as u32 + 4;
+        let sessions = sessions_for(req.count, req.interval);
         let from = ist_midnight(weekdays_before(ist_day(req.until), sessions));
         let account = self.account.clone();
         let interval = req.interval;
@@ -157,5 +177,19 @@ impl History for KiteHistory {
         let skip = closed.len().saturating_sub(req.count);
         closed.drain(..skip);
         Ok(closed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enough_sessions_are_asked_for_within_kites_ranges() {
+        assert_eq!(sessions_for(32, BarInterval::M1), 5);
+        assert_eq!(sessions_for(1_000, BarInterval::M1), 7); // 375 a session
+        assert_eq!(sessions_for(70, BarInterval::H1), 14); // 7 a session, the last one short
+        assert_eq!(sessions_for(200, BarInterval::D1), 204);
+        assert_eq!(sessions_for(100_000, BarInterval::M1), 40);
     }
 }

@@ -168,9 +168,28 @@ impl KiteAccount {
         }
     }
 
+    /// Says a session change to the subscriber without waiting: the subscriber may be the very
+    /// caller whose request changed it, and a full queue must not wait on it. A full queue gets
+    /// the change from a task as soon as there is room.
     async fn announce(&self, change: Option<SessionState>) {
-        if let Some(state) = change {
-            self.push(BrokerUpdate::Session(state)).await;
+        let Some(state) = change else {
+            return;
+        };
+        let tx = self
+            .shared
+            .updates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let Some(tx) = tx else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Full(update)) =
+            tx.try_send(BrokerUpdate::Session(state))
+        {
+            crate::io::handle().spawn(async move {
+                let _ = tx.send(update).await;
+            });
         }
     }
 

@@ -358,15 +358,25 @@ pub fn positions(net: &[WirePosition], listings: &Listings) -> Vec<Position> {
             }
         };
         let p = &mut out[k];
-        let (held, adding) = (Decimal::from(p.qty.abs()), Decimal::from(w.quantity.abs()));
-        if held + adding > Decimal::ZERO {
-            p.avg_price = (p.avg_price * held + w.average_price * adding) / (held + adding);
-        }
         p.qty += w.quantity;
         p.realized_pnl += w.realised;
-        if p.qty == 0 {
-            p.avg_price = Decimal::ZERO;
+    }
+    // The average is over the products' legs on the net position's side (a long MIS leg and a
+    // short CNC leg do not average into a price either was traded at).
+    for p in &mut out {
+        let (mut shares, mut value) = (Decimal::ZERO, Decimal::ZERO);
+        for w in net {
+            let same = listings.find(&w.exchange, &w.tradingsymbol) == Some(p.instrument);
+            if same && w.quantity.signum() == p.qty.signum() && w.quantity != 0 {
+                shares += Decimal::from(w.quantity.abs());
+                value += w.average_price * Decimal::from(w.quantity.abs());
+            }
         }
+        p.avg_price = if shares.is_zero() {
+            Decimal::ZERO
+        } else {
+            value / shares
+        };
     }
     out
 }
@@ -401,4 +411,47 @@ pub fn funds(m: &WireMargins) -> Funds {
 /// A skipped order or trade that should have been readable, as an error.
 pub fn unreadable(message: String) -> BrokerError {
     BrokerError::new(sharewise_brokers::ErrorKind::Unknown, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leg(product: &str, quantity: i64, average: &str) -> WirePosition {
+        WirePosition {
+            exchange: "NSE".into(),
+            tradingsymbol: "INFY".into(),
+            product: product.into(),
+            quantity,
+            average_price: average.parse().unwrap(),
+            realised: Decimal::ZERO,
+        }
+    }
+
+    #[test]
+    fn products_net_into_one_position_averaged_on_its_own_side() {
+        let listings = Listings::new([Instrument::nse_equity(0, "INFY")]);
+        let p = positions(&[leg("MIS", 10, "100"), leg("CNC", -5, "110")], &listings);
+        assert_eq!((p[0].qty, p[0].avg_price), (5, Decimal::from(100)));
+        let p = positions(&[leg("MIS", 10, "100"), leg("CNC", 30, "104")], &listings);
+        assert_eq!((p[0].qty, p[0].avg_price), (40, Decimal::from(103)));
+        let p = positions(&[leg("MIS", 10, "100"), leg("CNC", -10, "104")], &listings);
+        assert_eq!((p[0].qty, p[0].avg_price), (0, Decimal::ZERO));
+    }
+
+    #[test]
+    fn tags_round_trip_and_others_are_not_ours() {
+        let id = ClientOrderId(42);
+        assert_eq!(ClientOrderId::from_tag(&id.to_string()), Some(id));
+        for other in [
+            "",
+            "SW",
+            "SW123",
+            "sw0000000042",
+            "SW00000000x2",
+            "manual-order",
+        ] {
+            assert_eq!(ClientOrderId::from_tag(other), None, "{other}");
+        }
+    }
 }
