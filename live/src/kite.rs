@@ -50,8 +50,8 @@ pub fn now_ns() -> TimestampNs {
         .map_or(0, |d| d.as_nanos() as TimestampNs)
 }
 
-/// The account's usable session today: its token, or why there is none.
-pub fn day_session(dir: &AccountDir) -> Result<kiteconnect::AccessToken, String> {
+/// The account's usable session today: its token and when it ends, or why there is none.
+pub fn day_session(dir: &AccountDir) -> Result<(kiteconnect::AccessToken, SystemTime), String> {
     let key = session_key(&dir.root, false).map_err(|e| format!("no session key: {e}"))?;
     let stored = vault::load(&dir.broker_session(), &key, &dir.name)
         .map_err(|e| e.to_string())?
@@ -64,7 +64,9 @@ pub fn day_session(dir: &AccountDir) -> Result<kiteconnect::AccessToken, String>
             ended.get(..16).unwrap_or(&ended).replacen('T', " ", 1)
         ));
     }
+    let ends = UNIX_EPOCH + Duration::from_nanos(stored.expires_at.max(0) as u64);
     kiteconnect::AccessToken::new(stored.access_token)
+        .map(|t| (t, ends))
         .map_err(|_| "the kept token is unusable".into())
 }
 
@@ -87,9 +89,10 @@ pub fn open(
         policy,
         gate: GateConfig::default(),
     };
-    let (token, needs_login) = match day_session(dir) {
-        Ok(token) => (Some(token), None),
+    let (token, ends, needs_login) = match day_session(dir) {
+        Ok((token, ends)) => (Some(token), Some(ends), None),
         Err(why) => (
+            None,
             None,
             Some(format!(
                 "needs login ({why}): run `sharewise broker login {}`",
@@ -98,6 +101,9 @@ pub fn open(
         ),
     };
     let account = KiteAccount::new(config, token).map_err(LiveError::Broker)?;
+    if let Some(ends) = ends {
+        account.expire_at(ends);
+    }
     Ok((account, needs_login))
 }
 
@@ -113,8 +119,24 @@ pub(crate) fn open_stamped(
     rt: &tokio::runtime::Runtime,
 ) -> Result<(KiteAccount, Option<String>), LiveError> {
     let (account, needs_login) = open(dir, kite, settings, instruments)?;
-    if needs_login.is_some() {
-        return Ok((account, needs_login));
+    if let Some(why) = needs_login {
+        // Orders left in flight by the last run need the broker's books to settle: no start
+        // without a session then (an account with none in flight starts and waits for it).
+        let in_flight: Vec<String> = journal
+            .orders()
+            .into_iter()
+            .filter(|o| !o.status.is_terminal())
+            .map(|o| format!("{} ({})", o.client_id, o.status))
+            .collect();
+        if !in_flight.is_empty() {
+            return Err(LiveError::Pairing(format!(
+                "account {}: {} order(s) of the last run are still in flight ({}) and the account {why}: they can only be settled against Kite's books, so log in first",
+                dir.name,
+                in_flight.len(),
+                in_flight.join(", ")
+            )));
+        }
+        return Ok((account, Some(why)));
     }
     match rt.block_on(sharewise_brokers::Broker::account_id(&account)) {
         Ok(user) => {
@@ -185,9 +207,12 @@ pub fn watch_sessions(
                         continue;
                     }
                     seen[k] = modified;
-                    if let Ok(token) = day_session(dir) {
+                    if let Ok((token, ends)) = day_session(dir) {
                         let account = account.clone();
-                        sharewise_kite::io::handle().block_on(account.log_in(token));
+                        sharewise_kite::io::handle().block_on(async move {
+                            account.log_in(token).await;
+                            account.expire_at(ends);
+                        });
                     }
                 }
                 std::thread::sleep(every);

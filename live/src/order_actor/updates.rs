@@ -119,7 +119,35 @@ impl<B: Broker> OrderActor<B> {
             return Ok(());
         }
         self.session.held = false;
+        self.check_account().await;
         self.compare().await
+    }
+
+    /// The session's account must be the journal's (a login as another user would trade this
+    /// journal against someone else's book): stamped if the journal has none yet, and a foreign
+    /// one halts the account, loudly.
+    async fn check_account(&mut self) {
+        let Ok(user) = self.broker.account_id().await else {
+            return; // the comparison that follows says what the broker answered
+        };
+        if let Err(e) = self.journal.stamp_account(&user) {
+            self.publish(
+                0,
+                EventKind::Alert {
+                    severity: Severity::Critical,
+                    source: "broker".into(),
+                    message: format!("the new session is not this account's: {e}"),
+                },
+            );
+            let _ = self
+                .engine
+                .send_waiting(crate::messages::EngineMsg::TradingState {
+                    account: self.account,
+                    state: sharewise_risk::TradingState::Halted,
+                    reason: format!("logged in as {user}, but this account's journal is another's"),
+                    symbols: Vec::new(),
+                });
+        }
     }
 }
 

@@ -72,6 +72,8 @@ impl Default for GateConfig {
 #[derive(Debug)]
 pub struct Gate {
     token: Option<AccessToken>,
+    /// When the token stops working (Kite: 06:00 IST after the login), if known.
+    expires_at: Option<std::time::SystemTime>,
     session: SessionState,
     breaker: Breaker,
     orders: RateLimit,
@@ -99,6 +101,7 @@ impl Gate {
         };
         Gate {
             token,
+            expires_at: None,
             session,
             breaker: Breaker::new(config.breaker_threshold, config.breaker_open_for),
             orders: RateLimit::new(&config.orders),
@@ -112,12 +115,34 @@ impl Gate {
         &self.session
     }
 
-    /// The token, unless the session needs a login.
+    /// The token, unless the session needs a login or has passed its expiry.
     pub fn token(&self) -> Option<AccessToken> {
+        let expired = self
+            .expires_at
+            .is_some_and(|at| std::time::SystemTime::now() >= at);
         match self.session {
             SessionState::NeedsLogin { .. } => None,
+            _ if expired => None,
             _ => self.token.clone(),
         }
+    }
+
+    /// The session ends at `at` (wall clock): no request goes out on its token after it.
+    pub fn expire_at(&mut self, at: std::time::SystemTime) {
+        self.expires_at = Some(at);
+    }
+
+    /// At `now` (wall clock), ends a session past its expiry; the new state if it changed.
+    pub fn expire_if_due(&mut self, now: std::time::SystemTime) -> Option<SessionState> {
+        let due = self.expires_at.is_some_and(|at| now >= at);
+        if !due || matches!(self.session, SessionState::NeedsLogin { .. }) {
+            return None;
+        }
+        self.token = None;
+        self.session = SessionState::NeedsLogin {
+            reason: "the day's session has ended (Kite ends them at 06:00 IST)".into(),
+        };
+        Some(self.session.clone())
     }
 
     /// How many times the breaker has opened.
@@ -233,6 +258,7 @@ impl Gate {
     pub fn log_in(&mut self, token: AccessToken) -> Option<SessionState> {
         let before = self.session.clone();
         self.token = Some(token);
+        self.expires_at = None;
         self.session = SessionState::Connected;
         (self.session != before).then(|| self.session.clone())
     }
@@ -287,6 +313,26 @@ mod tests {
         assert_eq!(gate.record(Err(&refused), &token(), Instant::now()), None);
         assert!(gate.session().is_connected());
         assert_eq!(gate.token().unwrap().expose(), "fresh");
+    }
+
+    #[test]
+    fn a_session_past_its_expiry_sends_nothing_and_needs_a_login() {
+        let mut gate = Gate::new(&GateConfig::default(), Some(token()));
+        let now = std::time::SystemTime::now();
+        gate.expire_at(now + Duration::from_secs(60));
+        assert_eq!(gate.expire_if_due(now), None);
+        assert!(gate.token().is_some());
+        let change = gate.expire_if_due(now + Duration::from_secs(61)).unwrap();
+        assert!(matches!(change, SessionState::NeedsLogin { .. }));
+        assert_eq!(
+            gate.admit(Lane::Orders, Instant::now()).unwrap_err().kind,
+            ErrorKind::AuthExpired
+        );
+        assert_eq!(
+            gate.expire_if_due(now + Duration::from_secs(62)),
+            None,
+            "said once"
+        );
     }
 
     #[test]

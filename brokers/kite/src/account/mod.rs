@@ -193,6 +193,12 @@ impl KiteAccount {
         }
     }
 
+    /// The session ends at `at` (wall clock; Kite: the next 06:00 IST after the login): from
+    /// then on nothing is sent on its token and the subscriber hears it needs a login.
+    pub fn expire_at(&self, at: std::time::SystemTime) {
+        self.state().gate.expire_at(at);
+    }
+
     /// One call through the gate: waits for rate-limit room, sends once, records the outcome.
     async fn call(
         &self,
@@ -202,6 +208,11 @@ impl KiteAccount {
         query: &[(&str, String)],
         form: &[(&str, String)],
     ) -> Result<Value, CallFailure> {
+        let expired = self
+            .state()
+            .gate
+            .expire_if_due(std::time::SystemTime::now());
+        self.announce(expired).await;
         let token = loop {
             let admit = self.state().gate.admit(lane, Instant::now());
             match admit {
