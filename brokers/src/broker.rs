@@ -100,6 +100,13 @@ pub trait Broker {
     /// Cash and margin.
     fn funds(&self) -> impl Future<Output = Result<Funds, BrokerError>> + Send;
 
+    /// The earliest time (UTC ns) the broker's books can show orders and trades from: an order
+    /// placed before it and not found proves nothing. Kite keeps only the day's books (today's
+    /// IST midnight); the paper venue keeps its history (the default: any time).
+    fn books_from(&self) -> TimestampNs {
+        TimestampNs::MIN
+    }
+
     /// Shares held in the demat account from earlier days (delivered CNC buys).
     fn holdings(&self) -> impl Future<Output = Result<Vec<Holding>, BrokerError>> + Send;
 }

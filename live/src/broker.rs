@@ -57,6 +57,10 @@ impl Broker for AccountBroker {
         each!(self, b => b.session())
     }
 
+    fn books_from(&self) -> TimestampNs {
+        each!(self, b => b.books_from())
+    }
+
     async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
         each!(self, b => b.place(order).await)
     }

@@ -97,7 +97,7 @@ pub async fn reconcile<B: Broker>(
                 settle_found(journal, &record, &order, &mut out)?;
                 found.push(order);
             }
-            None => settle_missing(journal, &record, &mut out)?,
+            None => settle_missing(journal, &record, broker.books_from(), &mut out)?,
         }
     }
     // 2. Every execution the journal lacks (known trade ids are skipped).
@@ -179,15 +179,24 @@ fn settle_found(
 fn settle_missing(
     journal: &mut Journal,
     record: &OrderRecord,
+    books_from: TimestampNs,
     out: &mut Reconciled,
 ) -> Result<(), LiveError> {
     let id = record.client_id;
-    if let Some(broker_id) = &record.broker_order_id {
-        // The broker acknowledged it: it existed. Not finding it proves nothing.
-        let reason = format!(
+    // Acknowledged (it existed), or placed before the broker's books begin (Kite keeps only the
+    // day's): not finding it proves nothing.
+    let unprovable = match &record.broker_order_id {
+        Some(broker_id) => Some(format!(
             "acknowledged as {broker_id} ({}) but not in the broker's order book or history",
             record.status
-        );
+        )),
+        None if record.created_ts < books_from => Some(format!(
+            "{} before the broker's books begin (they keep only the day's): its contract note says whether it traded",
+            record.status
+        )),
+        None => None,
+    };
+    if let Some(reason) = unprovable {
         if record.status != OrderStatus::Unresolved {
             journal.record(&OrderEvent::Unresolved {
                 client_id: id,

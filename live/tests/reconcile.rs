@@ -369,3 +369,103 @@ fn a_fill_the_order_actor_never_heard_of_is_booked_at_restart_from_a_reopened_jo
         "a restart never reuses a client id"
     );
 }
+
+/// A broker whose books begin at `from` (Kite keeps only the day's), otherwise the paper venue.
+struct DayBooks {
+    inner: sharewise_brokers::SharedPaper,
+    from: sharewise_engine::time::TimestampNs,
+}
+
+impl sharewise_brokers::Broker for DayBooks {
+    fn subscribe(&self) -> sharewise_brokers::UpdateReceiver {
+        self.inner.subscribe()
+    }
+    fn session(&self) -> sharewise_brokers::SessionState {
+        self.inner.session()
+    }
+    fn books_from(&self) -> sharewise_engine::time::TimestampNs {
+        self.from
+    }
+    async fn place(
+        &self,
+        order: &sharewise_engine::types::Order,
+    ) -> Result<sharewise_brokers::PlaceOutcome, sharewise_brokers::BrokerError> {
+        self.inner.place(order).await
+    }
+    async fn modify(
+        &self,
+        tag: ClientOrderId,
+        change: sharewise_brokers::Modify,
+    ) -> Result<sharewise_brokers::BrokerOrder, sharewise_brokers::BrokerError> {
+        self.inner.modify(tag, change).await
+    }
+    async fn cancel(
+        &self,
+        tag: ClientOrderId,
+    ) -> Result<sharewise_brokers::BrokerOrder, sharewise_brokers::BrokerError> {
+        self.inner.cancel(tag).await
+    }
+    async fn orders(
+        &self,
+    ) -> Result<Vec<sharewise_brokers::BrokerOrder>, sharewise_brokers::BrokerError> {
+        self.inner.orders().await
+    }
+    async fn order_by_tag(
+        &self,
+        tag: ClientOrderId,
+    ) -> Result<Option<sharewise_brokers::BrokerOrder>, sharewise_brokers::BrokerError> {
+        self.inner.order_by_tag(tag).await
+    }
+    async fn trades(
+        &self,
+    ) -> Result<Vec<sharewise_brokers::BrokerTrade>, sharewise_brokers::BrokerError> {
+        self.inner.trades().await
+    }
+    async fn orders_since(
+        &self,
+        since: sharewise_engine::time::TimestampNs,
+    ) -> Result<Vec<sharewise_brokers::BrokerOrder>, sharewise_brokers::BrokerError> {
+        self.inner.orders_since(since).await
+    }
+    async fn trades_since(
+        &self,
+        since: sharewise_engine::time::TimestampNs,
+    ) -> Result<Vec<sharewise_brokers::BrokerTrade>, sharewise_brokers::BrokerError> {
+        self.inner.trades_since(since).await
+    }
+    async fn account_id(&self) -> Result<String, sharewise_brokers::BrokerError> {
+        self.inner.account_id().await
+    }
+    async fn positions(&self) -> Result<Vec<Position>, sharewise_brokers::BrokerError> {
+        self.inner.positions().await
+    }
+    async fn funds(&self) -> Result<sharewise_brokers::Funds, sharewise_brokers::BrokerError> {
+        self.inner.funds().await
+    }
+    async fn holdings(
+        &self,
+    ) -> Result<Vec<sharewise_brokers::Holding>, sharewise_brokers::BrokerError> {
+        self.inner.holdings().await
+    }
+}
+
+/// An order sent before the broker's books begin (yesterday, at a broker that keeps only the
+/// day's) and not in them proves nothing: unresolved, never called "never reached".
+#[test]
+fn an_order_older_than_the_brokers_books_is_unresolved_not_cancelled() {
+    let mut rig = rig(PaperConfig::default());
+    journal_sent(rig.journal_mut(), market(1, INFY, Side::Buy, 10, ts0()));
+    let broker = DayBooks {
+        inner: rig.broker.clone(),
+        from: ts0() + NANOS_PER_SEC,
+    };
+    let out = common::runtime()
+        .block_on(reconcile(rig.journal_mut(), &broker))
+        .unwrap();
+    assert_eq!(rig.status(1), Some(OrderStatus::Unresolved));
+    assert_eq!(out.unresolved.len(), 1, "{out:?}");
+    assert!(
+        out.unresolved[0].contains("before the broker's books begin"),
+        "{out:?}"
+    );
+}

@@ -396,6 +396,14 @@ impl Broker for KiteAccount {
         self.state().gate.session().clone()
     }
 
+    /// Kite's books hold the day only: from today's IST midnight.
+    fn books_from(&self) -> TimestampNs {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as TimestampNs);
+        sharewise_engine::time::ist_midnight(sharewise_engine::time::ist_day(now))
+    }
+
     async fn place(&self, order: &Order) -> Result<PlaceOutcome, BrokerError> {
         let Some(instrument) = self.shared.listings.get(order.instrument) else {
             return Err(BrokerError::invalid(format!(
