@@ -2,9 +2,10 @@
 //! named by `[accounts.kite] sandbox`), the day's session from the vault (`sharewise broker
 //! login` put it there), and the adapter built from both.
 //!
-//! Without a usable session the account still opens, but sends nothing: it starts `halted`
-//! with "needs login", and a session that appears later (the operator logs in while the daemon
-//! runs) is picked up by [`watch_sessions`].
+//! Without a usable session the account still opens (unless orders of the last run are still in
+//! flight), but sends nothing: each order is refused before it leaves, saying a login is needed.
+//! A session that appears later (the operator logs in while the daemon runs) is picked up by
+//! [`watch_sessions`], and the order actor then checks its user, sweeps and compares the books.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -187,7 +188,8 @@ pub(crate) fn start_accounts(
 }
 
 /// Checks every `every` for a new session of each `(dir, account)` that needs one, and hands it
-/// to the account (which says so to its order actor: the account reconciles and resumes).
+/// to the account (which says so to its order actor: it checks the user, sweeps the books for
+/// what was missed, compares them, and orders go out again).
 pub fn watch_sessions(
     accounts: Vec<(AccountDir, KiteAccount)>,
     every: Duration,
