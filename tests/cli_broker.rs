@@ -4,88 +4,21 @@
 //! failing once the broker has ended it, `logout` forgetting it.
 
 mod cli_support;
+mod kite_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Stdio};
+use std::net::TcpStream;
+use std::process::Stdio;
 
 use cli_support::*;
-
-/// A free loopback port (for the redirect listener).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts the sandbox sending the login redirect to `redirect_port`; the child and its address.
-fn sandbox(redirect_port: u16) -> (Child, String) {
-    let mut child = bin()
-        .args([
-            "sandbox",
-            "kite",
-            "--listen",
-            "127.0.0.1:0",
-            "--redirect-url",
-        ])
-        .arg(format!("http://127.0.0.1:{redirect_port}/kite/callback"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sharewise sandbox");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    (child, addr)
-}
-
-/// One plain HTTP/1.1 GET of `url` (`http://host:port/path`); the whole response.
-fn get(url: &str) -> String {
-    let rest = url.strip_prefix("http://").unwrap();
-    let (addr, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
-
-fn settings(dir: &Path, sandbox: &str, redirect_port: u16) -> String {
-    let secret = dir.join("kite.secret");
-    std::fs::write(&secret, "sandbox_api_secret\n").unwrap();
-    let file = dir.join("sharewise.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "[run]\nfeed = \"kite:alice\"\n[[accounts]]\nname = \"alice\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"sandbox_api_key\"\n\
-             api_secret_file = {:?}\nsandbox = \"{sandbox}\"\nredirect_listen = \"127.0.0.1:{redirect_port}\"\n",
-            secret.display().to_string()
-        ),
-    )
-    .unwrap();
-    file.display().to_string()
-}
+use kite_support::{args, free_port, get, location, sandbox, settings};
 
 #[test]
 fn an_operator_logs_in_checks_the_session_and_logs_out() {
     let dir = tmp();
     let redirect_port = free_port();
     let (mut sandbox, addr) = sandbox(redirect_port);
-    let config = settings(dir.path(), &addr, redirect_port);
+    let config = settings(dir.path(), &addr, redirect_port, "");
     let data = dir.path().join("data").display().to_string();
     let common = ["--config", config.as_str(), "--data-dir", data.as_str()];
 
@@ -106,16 +39,7 @@ fn an_operator_logs_in_checks_the_session_and_logs_out() {
         );
     }
     // The browser: Kite's page redirects, the redirect lands on the listener.
-    let kite = get(page.trim());
-    let location = kite
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("location: ")
-                .or_else(|| l.strip_prefix("Location: "))
-        })
-        .unwrap_or_else(|| panic!("no redirect in {kite}"))
-        .trim()
-        .to_string();
+    let location = location(&get(page.trim()));
     assert!(location.contains("request_token="), "{location}");
     let landed = get(&location);
     assert!(landed.starts_with("HTTP/1.1 200"), "{landed}");
@@ -139,17 +63,9 @@ fn an_operator_logs_in_checks_the_session_and_logs_out() {
     );
     assert!(dir.path().join("data/session.key").exists());
 
-    sw_env(
-        None,
-        &[],
-        &["broker", "status"]
-            .iter()
-            .copied()
-            .chain(common)
-            .collect::<Vec<_>>(),
-    )
-    .ok()
-    .stdout_has(&["alice", "logged in as SW0001 (checked with Kite)"]);
+    sw_env(None, &[], &args(&["broker", "status"], &common))
+        .ok()
+        .stdout_has(&["alice", "logged in as SW0001 (checked with Kite)"]);
 
     // The broker ends every session (Kite at 06:00 IST): status says so and fails.
     let mut expire = TcpStream::connect(&addr).unwrap();
@@ -163,44 +79,19 @@ fn an_operator_logs_in_checks_the_session_and_logs_out() {
     let mut answer = String::new();
     expire.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    sw_env(
-        None,
-        &[],
-        &["broker", "status", "alice"]
-            .iter()
-            .copied()
-            .chain(common)
-            .collect::<Vec<_>>(),
-    )
-    .fails()
-    .stdout_has(&["needs login: Kite refused the token"])
-    .stderr_has(&["needs a login today: alice"]);
+    sw_env(None, &[], &args(&["broker", "status", "alice"], &common))
+        .fails()
+        .stdout_has(&["needs login: Kite refused the token"])
+        .stderr_has(&["needs a login today: alice"]);
 
-    sw_env(
-        None,
-        &[],
-        &["broker", "logout", "alice"]
-            .iter()
-            .copied()
-            .chain(common)
-            .collect::<Vec<_>>(),
-    )
-    .ok();
+    sw_env(None, &[], &args(&["broker", "logout", "alice"], &common)).ok();
     assert!(!dir
         .path()
         .join("data/accounts/alice/broker-session.json")
         .exists());
-    sw_env(
-        None,
-        &[],
-        &["broker", "status"]
-            .iter()
-            .copied()
-            .chain(common)
-            .collect::<Vec<_>>(),
-    )
-    .fails()
-    .stdout_has(&["needs login: no session yet"]);
+    sw_env(None, &[], &args(&["broker", "status"], &common))
+        .fails()
+        .stdout_has(&["needs login: no session yet"]);
     sandbox.kill().unwrap();
 }
 

@@ -79,17 +79,9 @@ fn kill_9_while_trading_through_kite_loses_and_duplicates_nothing() {
     );
 
     // The last run reconciles what the kills left in flight and stops gracefully.
-    sw_env(
-        None,
-        &[],
-        &["run", "--stop-after", "8"]
-            .iter()
-            .copied()
-            .chain(common)
-            .collect::<Vec<_>>(),
-    )
-    .ok()
-    .stdout_has(&["books: the journal and the broker agree on every position"]);
+    sw_env(None, &[], &args(&["run", "--stop-after", "8"], &common))
+        .ok()
+        .stdout_has(&["books: the journal and the broker agree on every position"]);
     let after = sw_env(
         None,
         &[],

@@ -19,23 +19,15 @@ fn the_daemon_trades_a_kite_account_and_its_journal_matches_the_brokers_book() {
     let common = ["--config", config.as_str(), "--data-dir", data.as_str()];
     broker_login(&common, &addr);
 
-    let run = sw_env(
-        None,
-        &[],
-        &["run", "--stop-after", "20"]
-            .iter()
-            .copied()
-            .chain(common)
-            .collect::<Vec<_>>(),
-    )
-    .ok()
-    .stdout_has(&[
-        "Kite at http://",
-        "warm start: ",
-        "from Kite's historical candles",
-        "kite feed up",
-        "books: the journal and the broker agree on every position",
-    ]);
+    let run = sw_env(None, &[], &args(&["run", "--stop-after", "20"], &common))
+        .ok()
+        .stdout_has(&[
+            "Kite at http://",
+            "warm start: ",
+            "from Kite's historical candles",
+            "kite feed up",
+            "books: the journal and the broker agree on every position",
+        ]);
     assert!(
         !run.stdout.contains("warm start: 0 "),
         "the warm start found candles:\n{run}"

@@ -14,6 +14,11 @@ use kiteconnect::{ApiSecret, KiteConnect};
 
 use crate::cli_support::{bin, bin_without_settings_env};
 
+/// `head` followed by `common` (the settings and data-directory flags every command takes).
+pub fn args<'a>(head: &[&'a str], common: &[&'a str]) -> Vec<&'a str> {
+    head.iter().chain(common).copied().collect()
+}
+
 /// A free loopback port.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
