@@ -15,7 +15,7 @@ use sharewise_config::{KiteSection, Settings};
 use sharewise_engine::time::{format_ist, TimestampNs};
 use sharewise_engine::types::Instrument;
 use sharewise_kite::login::KITE_LOGIN;
-use sharewise_kite::{Endpoint, GateConfig, KiteAccount, KiteConfig, OrderPolicy};
+use sharewise_kite::{kite_limits, Endpoint, KiteAccount, KiteConfig, OrderPolicy};
 
 use crate::error::LiveError;
 use crate::layout::AccountDir;
@@ -88,7 +88,7 @@ pub fn open(
         endpoint: endpoint(kite),
         instruments: instruments.to_vec(),
         policy,
-        gate: GateConfig::default(),
+        gate: kite_limits(),
     };
     let (token, ends, needs_login) = match day_session(dir) {
         Ok((token, ends)) => (Some(token), Some(ends), None),

@@ -18,7 +18,7 @@ use sharewise_brokers::{Broker, PaperBroker, PaperConfig, PlaceOutcome, SharedPa
 use sharewise_engine::types::{
     ClientOrderId, InstrumentId, Order, OrderType, Price, Product, Side, Validity,
 };
-use sharewise_kite::{Endpoint, GateConfig, KiteAccount, KiteConfig, OrderPolicy};
+use sharewise_kite::{kite_limits, Endpoint, KiteAccount, KiteConfig, OrderPolicy};
 use sharewise_kite_sandbox::{market, serve, Sandbox, SandboxConfig};
 
 /// Options of `sharewise bench orders`.
@@ -103,7 +103,7 @@ async fn bench(args: OrdersBenchArgs) -> Result<()> {
             endpoint,
             instruments: instruments.clone(),
             policy: OrderPolicy::default(),
-            gate: GateConfig::default(),
+            gate: kite_limits(),
         },
         Some(token),
     )?;

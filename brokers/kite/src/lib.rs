@@ -13,21 +13,21 @@
 //! - [`ticker`]: the KiteTicker binary protocol, decoded byte-exact with no allocation and no
 //!   float.
 //! - [`ws`]: one WebSocket connection to Kite, from the account's egress address.
-//! - [`io`]: the one runtime every Kite connection lives on, whoever awaits it.
+//! - [`io`]: the one runtime every broker connection lives on, whoever awaits it (the kit's).
 //!
 //! The facts all this rests on are in `../shared/docs/brokers.md` §1; the sandbox it is tested
 //! against is `sharewise-kite-sandbox`.
 
 pub mod account;
 pub mod feed;
-pub mod io;
 pub mod login;
 pub mod postback;
 pub mod rest;
 pub mod ticker;
 pub mod ws;
 
-pub use account::gate::{GateConfig, Lane};
+pub use account::gate::{kite_limits, GateConfig, Lane};
 pub use account::{KiteAccount, KiteConfig};
 pub use rest::convert::{Listings, OrderPolicy};
 pub use rest::{Endpoint, KITE_API};
+pub use sharewise_broker_kit::io;

@@ -12,7 +12,7 @@ use sharewise_brokers::{Broker, BrokerUpdate, ErrorKind, PlaceOutcome, SessionSt
 use sharewise_engine::types::{
     ClientOrderId, InstrumentId, Order, OrderType, Product, Side, Validity,
 };
-use sharewise_kite::{GateConfig, KiteAccount};
+use sharewise_kite::{kite_limits, GateConfig, KiteAccount};
 use sharewise_kite_sandbox::SandboxConfig;
 use sharewise_testkit::Relay;
 
@@ -164,7 +164,7 @@ async fn kite_unreachable_opens_the_breaker_and_a_probe_after_it_returns_reconne
         breaker_threshold: 3,
         // Long enough that the refusals below fall inside it on a loaded machine.
         breaker_open_for: Duration::from_secs(3),
-        ..GateConfig::default()
+        ..kite_limits()
     };
     let account = KiteAccount::new(account_cfg, Some(session.access_token)).unwrap();
     let mut updates = account.subscribe();

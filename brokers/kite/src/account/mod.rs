@@ -42,7 +42,7 @@ use crate::rest::wire::{
     WireHolding, WireMargins, WireOrder, WireOrderId, WirePositions, WireProfile, WireTrade,
 };
 use crate::rest::{CallFailure, Endpoint, Transport};
-use gate::{Admit, Gate, GateConfig, Lane};
+use gate::{Admit, Gate, GateConfig, Lane, KITE};
 
 /// How long after an unanswered placement a missing tag still means "not yet", not "never".
 const UNSETTLED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
@@ -81,7 +81,7 @@ struct Shared {
 }
 
 struct State {
-    gate: Gate,
+    gate: Gate<AccessToken>,
     /// The latest known state of each of our orders, by tag.
     by_tag: HashMap<ClientOrderId, BrokerOrder>,
     /// Kite order id → our tag.
@@ -109,7 +109,7 @@ impl KiteAccount {
                 listings: Listings::new(config.instruments),
                 policy: config.policy,
                 state: Mutex::new(State {
-                    gate: Gate::new(&config.gate, token),
+                    gate: Gate::new(KITE, &config.gate, token),
                     by_tag: HashMap::new(),
                     tags: HashMap::new(),
                     unsettled: HashMap::new(),
@@ -247,11 +247,7 @@ impl KiteAccount {
                 Ok(data) => return decode(path, data),
                 Err(f) => f,
             };
-            let again = match &failure {
-                CallFailure::NotSent(_) | CallFailure::NoAnswer(_) => true,
-                CallFailure::Answered(e) => e.retry_safe(),
-                CallFailure::Held(_) => false,
-            };
+            let again = failure.retry_safe();
             let delay = again
                 .then(|| Backoff::READS.delay(attempt, &mut rand::rng()))
                 .flatten();

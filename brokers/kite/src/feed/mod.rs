@@ -4,16 +4,15 @@
 //! - Instruments are subscribed in `full` mode (exchange trade times) on as few connections as
 //!   Kite allows ([`MAX_PER_CONNECTION`] instruments each, at most [`MAX_CONNECTIONS`], leaving
 //!   Kite's third connection to the order-update stream).
-//! - Packets become trades by the rise of the day's volume ([`trades`]); a reconnection's first
-//!   packet carries what traded while the socket was down, counted as a gap.
+//! - Packets become trades by the rise of the day's volume
+//!   ([`sharewise_broker_kit::trades`]); a reconnection's first packet carries what traded while
+//!   the socket was down, counted as a gap.
 //! - Each connection reconnects at once and then with backoff and full jitter (capped at
 //!   [`RECONNECT_CAP`]), and resubscribes; a connection silent for `stale_after` (Kite sends a
 //!   heartbeat every second) is treated as dead and replaced.
 //! - The feed thread reads a bounded queue. When it is full (a slow engine) an instrument's
 //!   trades are conflated into one — volume summed, the last price and time kept — and counted,
 //!   never dropped silently; the socket reader never waits for the engine.
-
-pub mod trades;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -29,9 +28,9 @@ use sharewise_engine::types::{InstrumentId, Tick};
 use sharewise_net::Backoff;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::ticker::Frame;
+use crate::ticker::{Frame, KiteTick};
 use crate::ws::{open, Socket};
-use trades::{Reading, TradeTracker};
+use sharewise_broker_kit::trades::{Reading, Snapshot, TradeTracker};
 
 /// Kite's limit of instruments per connection.
 pub const MAX_PER_CONNECTION: usize = 3000;
@@ -344,13 +343,11 @@ impl Connection {
                 let Some(&instrument) = self.by_token.get(&packet.token) else {
                     continue;
                 };
-                let tick = match self.tracker.read(instrument, &packet, now) {
+                let tick = match self.tracker.read(instrument, &snapshot(&packet), now) {
                     Reading::Trade(t) => t,
                     Reading::Gap { tick, missed } => {
                         self.stats.gaps.fetch_add(1, Ordering::Relaxed);
-                        self.stats
-                            .gap_volume
-                            .fetch_add(u64::from(missed), Ordering::Relaxed);
+                        self.stats.gap_volume.fetch_add(missed, Ordering::Relaxed);
                         tick
                     }
                     Reading::Nothing => continue,
@@ -367,6 +364,18 @@ impl Connection {
                 return false;
             }
         }
+    }
+}
+
+/// A packet as the trade tracker reads it: the day's volume, the last trade and its time
+/// (seconds on Kite's wire; none in quote mode, which has no trade time).
+fn snapshot(packet: &KiteTick) -> Snapshot {
+    Snapshot {
+        volume: u64::from(packet.volume),
+        price: packet.engine_price(packet.last_price),
+        last_qty: u64::from(packet.last_traded_qty),
+        trade_ts: (packet.last_trade_time != 0)
+            .then(|| i64::from(packet.last_trade_time) * sharewise_engine::time::NANOS_PER_SEC),
     }
 }
 

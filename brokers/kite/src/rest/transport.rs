@@ -60,42 +60,7 @@ impl Endpoint {
     }
 }
 
-/// Why a call got no usable answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CallFailure {
-    /// Kite answered with an error (mapped onto the common table) or an unreadable body.
-    Answered(BrokerError),
-    /// The request never left: no connection could be made (refused, unreachable, the egress
-    /// address not configured on this host). Sending it again is safe.
-    NotSent(String),
-    /// The request may have reached Kite but no answer came (timeout, connection dropped): an
-    /// order it carried may exist.
-    NoAnswer(String),
-    /// Held back before sending by the account itself (a session that needs a login, an open
-    /// circuit breaker, a spent rate limit).
-    Held(BrokerError),
-}
-
-impl CallFailure {
-    /// The failure as a [`BrokerError`]: transport failures are `Upstream`.
-    pub fn into_error(self) -> BrokerError {
-        match self {
-            CallFailure::Answered(e) | CallFailure::Held(e) => e,
-            CallFailure::NotSent(m) => BrokerError::new(ErrorKind::Upstream, m),
-            CallFailure::NoAnswer(m) => BrokerError::new(ErrorKind::Upstream, m),
-        }
-    }
-
-    /// Whether the request may have been acted on by Kite without us hearing the outcome: a
-    /// missing answer, or a 5xx (`NetworkException`, `DataException`, 502–504) after sending.
-    pub fn maybe_acted(&self) -> bool {
-        match self {
-            CallFailure::Answered(e) => matches!(e.kind, ErrorKind::Upstream | ErrorKind::Unknown),
-            CallFailure::NotSent(_) | CallFailure::Held(_) => false,
-            CallFailure::NoAnswer(_) => true,
-        }
-    }
-}
+pub use sharewise_broker_kit::CallFailure;
 
 /// One account's HTTP client.
 #[derive(Clone, Debug)]
@@ -212,31 +177,9 @@ impl Transport {
     }
 }
 
-/// A transport error, told apart by whether the request can have left (the URL is dropped
-/// from the message: it may carry a query with tokens).
+/// A transport error of a call to Kite's `path`.
 fn transport_failure(path: &str, e: reqwest::Error) -> CallFailure {
-    let e = e.without_url();
-    if e.is_connect() {
-        CallFailure::NotSent(format!(
-            "{path}: cannot connect to Kite: {}",
-            source_chain(&e)
-        ))
-    } else if e.is_timeout() {
-        CallFailure::NoAnswer(format!("{path}: no answer from Kite in time"))
-    } else {
-        CallFailure::NoAnswer(format!("{path}: {}", source_chain(&e)))
-    }
-}
-
-fn source_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut next = e.source();
-    while let Some(cause) = next {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        next = cause.source();
-    }
-    text
+    CallFailure::from_transport("Kite", path, e)
 }
 
 /// Reads Kite's envelope: `data` of a success, the mapped error of anything else.

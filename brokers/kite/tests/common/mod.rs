@@ -9,7 +9,7 @@ use serde_json::Value;
 use sharewise_brokers::{Broker, BrokerOrder};
 use sharewise_engine::types::ClientOrderId;
 use sharewise_kite::login::{self, KiteSession};
-use sharewise_kite::{Endpoint, GateConfig, KiteAccount, KiteConfig, OrderPolicy};
+use sharewise_kite::{kite_limits, Endpoint, KiteAccount, KiteConfig, OrderPolicy};
 use sharewise_kite_sandbox::{market, serve, Sandbox, SandboxConfig};
 
 /// The default sandbox with its price path at 600×.
@@ -65,7 +65,7 @@ pub fn account_config(endpoint: Endpoint, config: &SandboxConfig) -> KiteConfig 
         endpoint,
         instruments: market::instruments(&config.listing),
         policy: OrderPolicy::default(),
-        gate: GateConfig::default(),
+        gate: kite_limits(),
     }
 }
 

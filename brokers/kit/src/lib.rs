@@ -1,0 +1,20 @@
+//! What every live broker adapter (Kite, Upstox, AliceBlue) shares, none of it knowing a broker's
+//! payloads:
+//!
+//! | module | what |
+//! | --- | --- |
+//! | [`call`] | [`CallFailure`]: why a call got no usable answer, told apart by whether it may have acted |
+//! | [`gate`] | [`Gate`]: what a call passes first — the session, the circuit breaker, the rate limits |
+//! | [`io`] | the one process-wide runtime every broker connection lives on |
+//! | [`ws`] | a WebSocket opened from the account's egress address |
+//! | [`trades`] | [`TradeTracker`]: trades from snapshots of the day's volume (the feeds) |
+
+pub mod call;
+pub mod gate;
+pub mod io;
+pub mod trades;
+pub mod ws;
+
+pub use call::CallFailure;
+pub use gate::{Admit, Gate, GateConfig, Lane, Venue};
+pub use trades::{Reading, Snapshot, TradeTracker};
