@@ -2,20 +2,21 @@
 //! own price path, in Kite's shape (`historical_minute.json`): `[time, open, high, low, close,
 //! volume]` with times like `2017-12-15T09:15:00+0530`.
 //!
-//! The path is regenerated for the asked instrument (same seed, same trades) and aggregated into
-//! bars; only bars that closed by the sandbox's current simulated time are given — no candle from
-//! the future. Intervals: `minute`, `5minute`, `15minute`, `60minute`, `day` (Kite's `3minute`,
+//! The bars come from the venue's [`bars`]: the asked instrument's own path, only bars that closed
+//! by the sandbox's current simulated time — no candle from the future. Intervals: `minute`, `5minute`, `15minute`, `60minute`, `day` (Kite's `3minute`,
 //! `10minute` and `30minute` are refused as not served here).
 
 use serde_json::{json, Value};
-use sharewise_engine::bars::{BarAggregator, BarInterval};
+use sharewise_engine::bars::BarInterval;
 use sharewise_engine::time::{
     days_from_civil, format_ist, ist_midnight, TimestampNs, NANOS_PER_SEC,
 };
 use sharewise_engine::types::Bar;
 
+use sharewise_sandbox_venue::candles::bars;
+
 use crate::envelope::{ErrorType, KiteError};
-use crate::market::{instrument_path, Listed};
+use crate::market::Listed;
 
 fn bad(message: impl Into<String>) -> KiteError {
     KiteError::new(ErrorType::Input, message)
@@ -85,26 +86,11 @@ pub(crate) fn candles(
     seed: u64,
     first_day: i64,
     interval: BarInterval,
-    (from, to): (TimestampNs, TimestampNs),
+    range: (TimestampNs, TimestampNs),
     now: TimestampNs,
 ) -> Result<Value, KiteError> {
-    let ticks = instrument_path(listing, k, seed, first_day)
+    let bars = bars(listing, k, (seed, first_day), interval, range, now)
         .map_err(|e| KiteError::new(ErrorType::General, e))?;
-    let mut aggregator = BarAggregator::new(interval);
-    let mut out = Vec::new();
-    let mut keep = |bar: Bar| {
-        let end = interval.bucket_end(bar.ts);
-        if bar.ts >= from && bar.ts <= to && end <= now {
-            out.push(candle(&bar));
-        }
-    };
-    for tick in ticks.take_while(|t| t.ts < now.min(to.saturating_add(interval.len_ns()))) {
-        if let Some(bar) = aggregator.push(tick) {
-            keep(bar);
-        }
-    }
-    if let Some(bar) = aggregator.flush() {
-        keep(bar);
-    }
+    let out: Vec<Value> = bars.iter().map(candle).collect();
     Ok(json!({"candles": out}))
 }

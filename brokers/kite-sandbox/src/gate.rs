@@ -15,6 +15,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sharewise_net::{RateLimit, Window};
+use sharewise_sandbox_venue::source_allowed;
 
 use crate::envelope::{ErrorType, KiteError};
 use crate::Shared;
@@ -71,12 +72,12 @@ fn is_order_request(method: &Method, path: &str) -> bool {
 /// The middleware: IP check, rate limit, slow answers, then the handler.
 pub(crate) async fn check(State(sb): Shared, request: Request, next: Next) -> Response {
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
-    if !sb.config.allowed_ips.is_empty() && is_order_request(&method, &path) {
+    if is_order_request(&method, &path) {
         let peer: Option<IpAddr> = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        if !peer.is_some_and(|ip| sb.config.allowed_ips.contains(&ip)) {
+        if !source_allowed(&sb.config.allowed_ips, peer) {
             let from = peer.map_or("an unknown address".to_string(), |ip| ip.to_string());
             return KiteError::new(
                 ErrorType::Permission,

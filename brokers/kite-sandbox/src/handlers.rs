@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde_json::json;
 use sharewise_brokers::BrokerOrder;
-use sharewise_engine::types::ClientOrderId;
 
 use crate::envelope::{ok, ErrorType, KiteError};
 use crate::{candles, orders, positions, Inner, Sandbox, Shared};
@@ -27,16 +26,15 @@ pub(crate) async fn place(
     }
     let (answer, stall) = {
         let mut inner = sb.inner();
-        let id = ClientOrderId(inner.next_id);
-        let now = inner.paper.now();
+        let id = inner.venue.next_client_id();
+        let now = inner.venue.paper().now();
         let (order, placed) =
             match orders::parse_placement(&variety, &form, &sb.config.listing, id, now) {
                 Ok(parsed) => parsed,
                 Err(e) => return e.into_response(),
             };
-        match inner.paper.place(&order) {
+        match inner.venue.place(&order) {
             Ok(booked) => {
-                inner.next_id += 1;
                 inner.placed.insert(booked.order_id.clone(), placed);
                 sb.announce(&inner, &booked);
                 (
@@ -56,7 +54,8 @@ pub(crate) async fn place(
 
 fn find(inner: &Inner, order_id: &str) -> Result<BrokerOrder, KiteError> {
     inner
-        .paper
+        .venue
+        .paper()
         .orders()
         .into_iter()
         .find(|o| o.order_id == order_id)
@@ -81,7 +80,7 @@ pub(crate) async fn cancel(
         Ok(o) => o,
         Err(e) => return e.into_response(),
     };
-    match inner.paper.cancel(order.tag()) {
+    match inner.venue.paper_mut().cancel(order.tag()) {
         Ok(cancelled) => {
             sb.announce(&inner, &cancelled);
             ok(json!({"order_id": order_id}))
@@ -98,7 +97,8 @@ pub(crate) async fn list_orders(State(sb): Shared, headers: HeaderMap) -> Respon
     let inner = sb.inner();
     let user = &sb.config.identity.user_id;
     let all: Vec<_> = inner
-        .paper
+        .venue
+        .paper()
         .orders()
         .iter()
         .map(|o| orders::order_json(o, inner.placed.get(&o.order_id), sb.listed(o), user))
@@ -134,9 +134,10 @@ pub(crate) async fn list_trades(State(sb): Shared, headers: HeaderMap) -> Respon
         return e.into_response();
     }
     let inner = sb.inner();
-    let book = inner.paper.orders();
+    let book = inner.venue.paper().orders();
     let trades: Vec<_> = inner
-        .paper
+        .venue
+        .paper()
         .trades_after(i64::MIN)
         .iter()
         .filter_map(|t| {
@@ -170,7 +171,8 @@ pub(crate) async fn order_trades(
         Err(e) => return e.into_response(),
     };
     let trades: Vec<_> = inner
-        .paper
+        .venue
+        .paper()
         .trades_after(i64::MIN)
         .iter()
         .filter(|t| t.fill.client_id == order.tag())
@@ -194,13 +196,12 @@ pub(crate) async fn list_positions(State(sb): Shared, headers: HeaderMap) -> Res
         return e.into_response();
     }
     let inner = sb.inner();
-    let rupees = |paise: u32| f64::from(paise) / 100.0;
     ok(positions::positions_json(
-        &inner.paper.trades_after(i64::MIN),
-        &inner.paper.orders(),
+        &inner.venue.trades(),
+        &inner.venue.paper().orders(),
         &sb.config.listing,
-        |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.last_paise())),
-        |k| inner.quotes.get(k).map_or(0.0, |q| rupees(q.close_paise())),
+        |k| inner.venue.last_rupees(k),
+        |k| inner.venue.close_rupees(k),
     ))
 }
 
@@ -264,7 +265,7 @@ pub(crate) async fn modify(
         Ok(o) => o,
         Err(e) => return e.into_response(),
     };
-    match inner.paper.modify(order.tag(), change) {
+    match inner.venue.paper_mut().modify(order.tag(), change) {
         Ok(modified) => {
             sb.announce(&inner, &modified);
             ok(json!({"order_id": order_id}))
@@ -317,7 +318,7 @@ pub(crate) async fn historical(
             candles::ist_time(name, text)
         };
         let range = (bound("from")?, bound("to")?);
-        let now = sb.inner().now;
+        let now = sb.inner().venue.now();
         candles::candles(
             listing,
             k,

@@ -50,11 +50,10 @@ use envelope::{ok, ErrorType, KiteError};
 use faults::{FaultRequest, Faults};
 use market::Listed;
 use orders::Placed;
-use rust_decimal::Decimal;
 use session::{Identity, Session, Sessions};
-use sharewise_brokers::paper::{PaperBroker, PaperConfig};
 use sharewise_brokers::BrokerOrder;
-use sharewise_engine::time::{ist_midnight, weekdays_before, TimestampNs, NSE_OPEN_IST_NS};
+use sharewise_engine::time::{ist_midnight, weekdays_before, NSE_OPEN_IST_NS};
+use sharewise_sandbox_venue::venue::Venue;
 
 /// How the sandbox is set up.
 #[derive(Clone, Debug)]
@@ -119,38 +118,21 @@ const TICK_BACKLOG: usize = 4096;
 struct Inner {
     sessions: Sessions,
     faults: Faults,
-    /// The paper venue that keeps and fills the orders.
-    paper: PaperBroker,
+    /// The paper venue that keeps and fills the orders, the day's quotes and the simulated clock.
+    venue: Venue,
     /// What the venue does not keep of each order, by order id.
     placed: HashMap<String, Placed>,
-    /// The venue's key for the next order (Kite's `tag` is the client's, kept apart).
-    next_id: u64,
-    /// Each listed instrument's day, by instrument id.
-    quotes: Vec<quotes::DayQuote>,
-    /// The simulated clock: the latest trade's time, and never before the live open (the
-    /// history sessions are past from the start, whether or not they have been played yet).
-    now: TimestampNs,
 }
 
 impl Sandbox {
     /// A sandbox with `config`.
     pub fn new(config: SandboxConfig) -> Arc<Sandbox> {
-        let paper = PaperBroker::new(
-            PaperConfig {
-                opening_cash: Decimal::from(config.cash),
-                ..PaperConfig::default()
-            },
-            market::instruments(&config.listing),
-        );
         Arc::new(Sandbox {
             inner: Mutex::new(Inner {
                 sessions: Sessions::default(),
                 faults: Faults::default(),
-                paper,
+                venue: Venue::new(&config.listing, config.cash, config.start_day),
                 placed: HashMap::new(),
-                next_id: 1,
-                quotes: vec![quotes::DayQuote::default(); config.listing.len()],
-                now: ist_midnight(config.start_day) + NSE_OPEN_IST_NS,
             }),
             ticks: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
             order_updates: tokio::sync::broadcast::channel(TICK_BACKLOG).0,
@@ -225,7 +207,15 @@ pub async fn serve(
         sandbox.first_day(),
     )
     .map_err(std::io::Error::other)?;
-    let market = tokio::spawn(market::run(Arc::clone(&sandbox), path));
+    let live_open = ist_midnight(sandbox.config.start_day) + NSE_OPEN_IST_NS;
+    let (history, live) = (Arc::clone(&sandbox), Arc::clone(&sandbox));
+    let market = tokio::spawn(sharewise_sandbox_venue::market::play(
+        path,
+        live_open,
+        sandbox.config.speed,
+        move |tick| history.record_history(tick),
+        move |tick| live.on_tick(tick),
+    ));
     let app = router(sandbox).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app).await;
     market.abort();
@@ -240,9 +230,7 @@ impl Sandbox {
 
     /// Books one trade of the history sessions: the day's quote and the clock only.
     fn record_history(&self, tick: &sharewise_engine::types::Tick) {
-        let mut inner = self.inner();
-        inner.now = inner.now.max(tick.ts);
-        inner.quotes[tick.instrument.0 as usize].on_trade(tick);
+        self.inner().venue.record_history(tick);
     }
 
     /// Plays one trade of the price path through the venue (fills resting orders).
@@ -250,17 +238,14 @@ impl Sandbox {
         let k = tick.instrument.0 as usize;
         let packet = {
             let mut inner = self.inner();
-            inner.now = inner.now.max(tick.ts);
-            // A tick the venue cannot take (out of order) only costs that tick.
-            let fills = inner.paper.on_tick(tick).unwrap_or_default();
-            for fill in &fills {
-                if let Some(order) = inner.paper.order(fill.client_id) {
-                    self.announce(&inner, &order);
-                }
+            for order in inner.venue.on_live(tick) {
+                self.announce(&inner, &order);
             }
-            let quote = &mut inner.quotes[k];
-            quote.on_trade(tick);
-            quote.packet(&self.config.listing[k])
+            inner
+                .venue
+                .quote(k)
+                .zip(self.config.listing.get(k))
+                .and_then(|(quote, listed)| quotes::packet(quote, listed))
         };
         if let Some(packet) = packet {
             // No ticker connection: nobody to tell.
@@ -326,7 +311,7 @@ async fn profile(State(sb): Shared, headers: HeaderMap) -> Response {
 
 async fn margins(State(sb): Shared, headers: HeaderMap) -> Response {
     match sb.authorized(&headers) {
-        Ok(_) => ok(user::margins(&sb.inner().paper.funds())),
+        Ok(_) => ok(user::margins(&sb.inner().venue.paper().funds())),
         Err(e) => e.into_response(),
     }
 }
@@ -339,7 +324,7 @@ async fn arm_faults(State(sb): Shared, Json(req): Json<FaultRequest>) -> Respons
         0
     };
     if let Some(fail) = &req.fail_next {
-        if let Err(e) = inner.faults.arm(fail) {
+        if let Err(e) = faults::arm(&mut inner.faults, fail) {
             return e.into_response();
         }
     }
