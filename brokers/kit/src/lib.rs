@@ -6,12 +6,14 @@
 //! | [`call`] | [`CallFailure`]: why a call got no usable answer, told apart by whether it may have acted |
 //! | [`gate`] | [`Gate`]: what a call passes first — the session, the circuit breaker, the rate limits |
 //! | [`io`] | the one process-wide runtime every broker connection lives on |
+//! | [`json`] | money read exactly into `Decimal`, IST times into UTC nanoseconds |
 //! | [`ws`] | a WebSocket opened from the account's egress address |
 //! | [`trades`] | [`TradeTracker`]: trades from snapshots of the day's volume (the feeds) |
 
 pub mod call;
 pub mod gate;
 pub mod io;
+pub mod json;
 pub mod trades;
 pub mod ws;
 
