@@ -4,6 +4,7 @@
 //! | module | what |
 //! | --- | --- |
 //! | [`call`] | [`CallFailure`]: why a call got no usable answer, told apart by whether it may have acted |
+//! | [`feed`] | a live market feed's connection loop, its queue to the feed thread (conflating when full) and counters |
 //! | [`gate`] | [`Gate`]: what a call passes first — the session, the circuit breaker, the rate limits |
 //! | [`io`] | the one process-wide runtime every broker connection lives on |
 //! | [`json`] | money read exactly into `Decimal`, IST times into UTC nanoseconds |
@@ -11,6 +12,7 @@
 //! | [`trades`] | [`TradeTracker`]: trades from snapshots of the day's volume (the feeds) |
 
 pub mod call;
+pub mod feed;
 pub mod gate;
 pub mod io;
 pub mod json;
