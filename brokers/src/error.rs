@@ -16,6 +16,13 @@
 //!
 //! A 429 wins over the body's `error_type` (Kite may name `NetworkException` in a 429 body).
 //!
+//! Upstox dispatches on the first error's `error_code` and falls back to the HTTP status
+//! ([`BrokerError::from_upstox`]): `AuthExpired` for `UDAPI100050` (bad token), `UDAPI100016`
+//! (bad credentials) or a 401; `PermissionDenied` for `UDAPI100067` (not allowed with an
+//! extended token), `UDAPI100073` (app inactive) or a 403; `RateLimited` for `UDAPI10005` or a
+//! 429; `Upstream` for `UDAPI100500` or 500/502/503/504; `InvalidInput` for any other 4xx
+//! (the code names the field: `UDAPI100036`, `UDAPI100038`, ...); `Unknown` otherwise.
+//!
 //! **Placement is special.** A place request that may have reached the broker (a timeout, a 5xx
 //! or `NetworkException` after the request was sent) is never an error: it is
 //! [`PlaceOutcome::Unresolved`](crate::PlaceOutcome::Unresolved), and the caller must look the
@@ -106,6 +113,29 @@ impl BrokerError {
         message: impl Into<String>,
     ) -> BrokerError {
         BrokerError::new(kite_kind(http_status, error_type), message)
+    }
+
+    /// Maps an Upstox error reply: `http_status`, the first error's `error_code` (if any) and
+    /// its `message`.
+    pub fn from_upstox(
+        http_status: u16,
+        error_code: Option<&str>,
+        message: impl Into<String>,
+    ) -> BrokerError {
+        BrokerError::new(upstox_kind(http_status, error_code), message)
+    }
+}
+
+/// The [`ErrorKind`] of an Upstox error reply: its HTTP status and first `error_code` (the
+/// module docs).
+pub fn upstox_kind(http_status: u16, error_code: Option<&str>) -> ErrorKind {
+    match (error_code, http_status) {
+        (Some("UDAPI10005"), _) | (_, 429) => ErrorKind::RateLimited,
+        (Some("UDAPI100050" | "UDAPI100016"), _) | (_, 401) => ErrorKind::AuthExpired,
+        (Some("UDAPI100067" | "UDAPI100073"), _) | (_, 403) => ErrorKind::PermissionDenied,
+        (Some("UDAPI100500"), _) | (_, 500 | 502..=504) => ErrorKind::Upstream,
+        (_, 400..=499) => ErrorKind::InvalidInput,
+        _ => ErrorKind::Unknown,
     }
 }
 

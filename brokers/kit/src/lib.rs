@@ -7,6 +7,7 @@
 //! | [`feed`] | a live market feed's connection loop, its queue to the feed thread (conflating when full) and counters |
 //! | [`gate`] | [`Gate`]: what a call passes first — the session, the circuit breaker, the rate limits |
 //! | [`io`] | the one process-wide runtime every broker connection lives on |
+//! | [`policy`] | [`OrderPolicy`]: market protection, algo id, fee estimate |
 //! | [`json`] | money read exactly into `Decimal`, IST times into UTC nanoseconds |
 //! | [`ws`] | a WebSocket opened from the account's egress address |
 //! | [`trades`] | [`TradeTracker`]: trades from snapshots of the day's volume (the feeds) |
@@ -16,9 +17,11 @@ pub mod feed;
 pub mod gate;
 pub mod io;
 pub mod json;
+pub mod policy;
 pub mod trades;
 pub mod ws;
 
 pub use call::CallFailure;
 pub use gate::{Admit, Gate, GateConfig, Lane, Venue};
+pub use policy::OrderPolicy;
 pub use trades::{Reading, Snapshot, TradeTracker};

@@ -11,7 +11,6 @@ use rust_decimal::Decimal;
 use sharewise_brokers::{
     BrokerError, BrokerOrder, BrokerTrade, Funds, Holding, Modify, VenueStatus,
 };
-use sharewise_engine::backtest::Commission;
 use sharewise_engine::types::{
     ClientOrderId, Exchange, Fill, Instrument, InstrumentId, Order, OrderType, Position, Price,
     Product, Side, Validity,
@@ -53,28 +52,7 @@ impl Listings {
     }
 }
 
-/// How orders are sent beyond what the engine's order says.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OrderPolicy {
-    /// Kite's `market_protection` for MARKET and SL-M orders: `-1` lets Kite choose, `1..=100` is a
-    /// percentage band (SEBI: no bare market orders from algos).
-    pub market_protection: i32,
-    /// The exchange-issued algo id, sent as `algo_id` when set.
-    pub algo_id: Option<String>,
-    /// What fills are estimated to cost (Kite's trades carry no charges; the contract note is
-    /// the final word).
-    pub commission: Commission,
-}
-
-impl Default for OrderPolicy {
-    fn default() -> Self {
-        OrderPolicy {
-            market_protection: -1,
-            algo_id: None,
-            commission: Commission::Zerodha(Default::default()),
-        }
-    }
-}
+pub use sharewise_broker_kit::OrderPolicy;
 
 /// Kite's exchange name.
 pub fn exchange_name(exchange: Exchange) -> &'static str {
