@@ -217,7 +217,7 @@ mod tests {
 
     fn data(name: &str) -> Value {
         let path = format!(
-            "{}/../../../shared/fixtures/upstox/{name}",
+            "{}/tests/fixtures/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
