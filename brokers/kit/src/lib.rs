@@ -8,6 +8,7 @@
 //! | [`gate`] | [`Gate`]: what a call passes first — the session, the circuit breaker, the rate limits |
 //! | [`io`] | the one process-wide runtime every broker connection lives on |
 //! | [`policy`] | [`OrderPolicy`]: market protection, algo id, fee estimate |
+//! | [`pushed`] | what an update stream has pushed: each trade and order change once, trades first |
 //! | [`json`] | money read exactly into `Decimal`, IST times into UTC nanoseconds |
 //! | [`ws`] | a WebSocket opened from the account's egress address |
 //! | [`trades`] | [`TradeTracker`]: trades from snapshots of the day's volume (the feeds) |
@@ -18,6 +19,7 @@ pub mod gate;
 pub mod io;
 pub mod json;
 pub mod policy;
+pub mod pushed;
 pub mod trades;
 pub mod ws;
 

@@ -8,14 +8,14 @@
 //! missed while the socket was down is still pushed (once: trades already pushed are
 //! remembered by id). While the session needs a login it waits and sends nothing.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::Value;
-use sharewise_brokers::{BrokerError, BrokerOrder, BrokerUpdate};
+use sharewise_broker_kit::pushed::{self, UpdateSource};
+use sharewise_brokers::{BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate};
 use sharewise_net::Backoff;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -47,17 +47,7 @@ pub struct StreamStats {
     pub caught_up: AtomicU64,
 }
 
-/// What the stream remembers across reconnections.
-#[derive(Debug, Default)]
-pub(crate) struct Pushed {
-    /// Each order as last pushed, with `filled_qty` counted only as far as its pushed trades
-    /// cover it (so a fill Kite's trade book did not list yet is looked for again).
-    orders: std::collections::HashMap<sharewise_engine::types::ClientOrderId, BrokerOrder>,
-    /// Shares of each order's pushed trades.
-    filled: std::collections::HashMap<sharewise_engine::types::ClientOrderId, i64>,
-    /// Trade ids already pushed.
-    trades: HashSet<String>,
-}
+pub(crate) use sharewise_broker_kit::pushed::Pushed;
 
 impl KiteAccount {
     /// Starts pushing order updates from the endpoint's WebSocket to the subscriber (once: a
@@ -164,78 +154,43 @@ impl KiteAccount {
         Ok(())
     }
 
-    fn pushed(&self) -> std::sync::MutexGuard<'_, Pushed> {
-        self.shared
-            .pushed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// One order's news: its new trades, then its new state. Whether anything was pushed. It is
-    /// compared with what this stream pushed, never with what a read of the book remembered
-    /// meanwhile (a cancel's read-back must not hide the fills before it).
+    /// One order's news from the stream or the book: its new trades, then its new state.
+    /// Whether anything was pushed.
     async fn on_order(&self, w: &WireOrder) -> Result<bool, BrokerError> {
         let order = match convert::broker_order(w, &self.shared.listings) {
             Ok(order) => order,
             Err(Skip::NotOurs) => return Ok(false),
             Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
         };
-        let tag = order.tag();
-        let heard = self.pushed().orders.get(&tag).cloned();
-        if heard.as_ref().is_some_and(|h| same_state(h, &order)) {
-            return Ok(false);
-        }
-        let covered = self.pushed().filled.get(&tag).copied().unwrap_or(0);
-        let covered = if order.filled_qty > covered {
-            self.push_trades(&order).await?
-        } else {
-            covered
-        };
-        let mut as_heard = order.clone();
-        as_heard.filled_qty = order.filled_qty.min(covered);
-        self.pushed().orders.insert(tag, as_heard);
         self.remember(&order);
-        self.push(BrokerUpdate::Order(order)).await;
-        Ok(true)
-    }
-
-    /// Pushes the executions of `order` not pushed yet; the shares its pushed trades now cover.
-    async fn push_trades(&self, order: &BrokerOrder) -> Result<i64, BrokerError> {
-        let path = format!("/orders/{}/trades", order.order_id);
-        let wire: Vec<WireTrade> = self.read_json(&path).await?;
-        let tags = std::collections::HashMap::from([(order.order_id.clone(), order.tag())]);
-        let mut fresh = Vec::new();
-        for w in &wire {
-            let trade =
-                match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {
-                    Ok(t) => t,
-                    Err(Skip::NotOurs) => continue,
-                    Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
-                };
-            if self.pushed().trades.insert(trade.trade_id.clone()) {
-                fresh.push(trade);
-            }
-        }
-        let covered = {
-            let mut pushed = self.pushed();
-            let sum = pushed.filled.entry(order.tag()).or_insert(0);
-            *sum += fresh.iter().map(|t| t.fill.qty).sum::<i64>();
-            *sum
-        };
-        if !fresh.is_empty() {
-            fresh.sort_by_key(|t| t.fill.ts);
-            self.push(BrokerUpdate::Trades(fresh)).await;
-        }
-        Ok(covered)
+        pushed::on_order(self, order).await
     }
 }
 
-/// Whether two views of an order say the same (nothing to push).
-fn same_state(a: &BrokerOrder, b: &BrokerOrder) -> bool {
-    a.status == b.status
-        && a.filled_qty == b.filled_qty
-        && a.request.qty == b.request.qty
-        && a.request.limit_price == b.request.limit_price
-        && a.request.trigger_price == b.request.trigger_price
-        && a.request.order_type == b.request.order_type
+impl UpdateSource for KiteAccount {
+    async fn order_trades(&self, order: &BrokerOrder) -> Result<Vec<BrokerTrade>, BrokerError> {
+        let path = format!("/orders/{}/trades", order.order_id);
+        let wire: Vec<WireTrade> = self.read_json(&path).await?;
+        let tags = std::collections::HashMap::from([(order.order_id.clone(), order.tag())]);
+        let mut out = Vec::with_capacity(wire.len());
+        for w in &wire {
+            match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {
+                Ok(t) => out.push(t),
+                Err(Skip::NotOurs) => {}
+                Err(Skip::Unreadable(m)) => return Err(convert::unreadable(m)),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn push(&self, update: BrokerUpdate) {
+        KiteAccount::push(self, update).await;
+    }
+
+    fn pushed(&self) -> std::sync::MutexGuard<'_, Pushed> {
+        self.shared
+            .pushed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
