@@ -15,6 +15,7 @@
 //!   calls are sent once.
 
 pub mod gate;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -33,7 +34,7 @@ use sharewise_engine::types::{ClientOrderId, Instrument, Order, Position};
 use sharewise_net::Backoff;
 use tokio::sync::mpsc;
 
-use crate::rest::convert::{self, Listings, Skip};
+use crate::rest::convert::{self, Listings, OurOrders, Skip};
 use crate::rest::transport::Request;
 use crate::rest::wire::{
     WireFunds, WireHolding, WireOrder, WireOrderIds, WirePosition, WireProfile, WireTrade,
@@ -72,14 +73,17 @@ struct Shared {
     policy: OrderPolicy,
     state: Mutex<State>,
     updates: Mutex<Option<mpsc::Sender<BrokerUpdate>>>,
+    stream: Arc<stream::StreamStats>,
+    pushed: Mutex<sharewise_broker_kit::pushed::Pushed>,
+    stream_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 struct State {
     gate: Gate<UpstoxToken>,
     /// The latest known state of each of our orders, by tag.
     by_tag: HashMap<ClientOrderId, BrokerOrder>,
-    /// Upstox order id → our tag.
-    tags: HashMap<String, ClientOrderId>,
+    /// Upstox order id → our tag and instrument.
+    tags: OurOrders,
     /// Placements that got no clear answer, and when.
     unsettled: HashMap<ClientOrderId, Instant>,
 }
@@ -112,6 +116,9 @@ impl UpstoxAccount {
                     unsettled: HashMap::new(),
                 }),
                 updates: Mutex::new(None),
+                stream: Arc::default(),
+                pushed: Mutex::default(),
+                stream_task: Mutex::new(None),
             }),
         })
     }
@@ -235,7 +242,8 @@ impl UpstoxAccount {
         }
         let mut state = self.state();
         for order in &ours {
-            state.tags.insert(order.order_id.clone(), order.tag());
+            let ids = (order.tag(), order.request.instrument);
+            state.tags.insert(order.order_id.clone(), ids);
             state.by_tag.insert(order.tag(), order.clone());
         }
         Ok(ours)
@@ -376,7 +384,9 @@ impl Broker for UpstoxAccount {
                         updated_ts: order.created_ts,
                     };
                     let mut state = self.state();
-                    state.tags.insert(placed.order_id.clone(), tag);
+                    state
+                        .tags
+                        .insert(placed.order_id.clone(), (tag, order.instrument));
                     state.by_tag.entry(tag).or_insert_with(|| placed.clone());
                     Ok(PlaceOutcome::Placed(placed))
                 }

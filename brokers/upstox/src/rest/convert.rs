@@ -243,26 +243,34 @@ pub fn broker_order(w: &WireOrder, listings: &Listings) -> Result<BrokerOrder, S
     })
 }
 
-/// Upstox's trade as a [`BrokerTrade`], if its order is one of ours (`tags`: order id → tag).
+/// Each of our orders by Upstox's order id: its tag and instrument.
+pub type OurOrders = HashMap<String, (ClientOrderId, InstrumentId)>;
+
+/// Upstox's trade as a [`BrokerTrade`], if its order is one of `ours`. The trade's instrument is
+/// its order's: Upstox's trade book documents `instrument_token` loosely (a bare exchange token
+/// in its sample), so a key is only checked when it names one of the account's instruments.
 pub fn broker_trade(
     w: &WireTrade,
-    tags: &HashMap<String, ClientOrderId>,
+    ours: &OurOrders,
     listings: &Listings,
     policy: &OrderPolicy,
 ) -> Result<BrokerTrade, Skip> {
-    let client_id = *tags.get(&w.order_id).ok_or(Skip::NotOurs)?;
+    let (client_id, instrument) = *ours.get(&w.order_id).ok_or(Skip::NotOurs)?;
     let bad = |what: &str| {
         Skip::Unreadable(format!(
             "trade {} of order {}: {what}",
             w.trade_id, w.order_id
         ))
     };
-    let instrument = listings.find(&w.instrument_token).ok_or_else(|| {
-        bad(&format!(
-            "{} is not an instrument of this account",
+    if listings
+        .find(&w.instrument_token)
+        .is_some_and(|named| named != instrument)
+    {
+        return Err(bad(&format!(
+            "{} is not its order's instrument",
             w.instrument_token
-        ))
-    })?;
+        )));
+    }
     let side = side_of(&w.transaction_type).ok_or_else(|| bad("transaction type"))?;
     let product = product_of(&w.product).ok_or_else(|| bad("product"))?;
     let price = Price::from_decimal(w.average_price).ok_or_else(|| bad("price"))?;
