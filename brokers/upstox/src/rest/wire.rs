@@ -216,10 +216,7 @@ mod tests {
     use serde_json::Value;
 
     fn data(name: &str) -> Value {
-        let path = format!(
-            "{}/tests/fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         serde_json::from_str::<Value>(&text).unwrap()["data"].clone()
     }
