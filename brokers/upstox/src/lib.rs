@@ -3,6 +3,8 @@
 //! - [`account`]: [`UpstoxAccount`], one Upstox account as a [`sharewise_brokers::Broker`]:
 //!   place (v3), modify, cancel, the day's books, positions, holdings and funds, through the
 //!   shared gate (session, breaker, Upstox's rate limits).
+//! - [`login`]: the daily OAuth login (login page with a `state`, the redirect's one-use
+//!   `code` exchanged for the day's token from the egress IP), `whoami`, logout, 03:30 IST expiry.
 //! - [`rest`]: Upstox's transport (bound to the account's egress IP, `Authorization: Bearer`,
 //!   `Api-Version: 2.0`), its envelope and error codes mapped onto the common table, and its
 //!   payloads read into the common types.
@@ -11,6 +13,7 @@
 //! `../shared/fixtures/upstox/`; the sandbox it is tested against is `sharewise-upstox-sandbox`.
 
 pub mod account;
+pub mod login;
 pub mod rest;
 
 pub use account::gate::upstox_limits;
