@@ -77,6 +77,9 @@ pub enum Opened {
     Up(Box<Socket>),
     /// Failed (network, handshake, the broker's error): tried again with backoff.
     Failed,
+    /// The broker refused the token (counted): as [`Opened::Waiting`] from then on, until the
+    /// session has another token.
+    Refused,
     /// Cannot open until the session changes (no token, a refused token): asked again every
     /// [`WAIT_POLL`]; the connector must not call the broker meanwhile.
     Waiting,
@@ -113,6 +116,23 @@ pub struct Sink {
 }
 
 impl Sink {
+    /// A sink of its own with a queue of `queue` trades, to read a connector's frames without a
+    /// running feed (tests, tools).
+    pub fn standalone(instruments: usize, queue: usize) -> (Sink, Receiver<Tick>) {
+        let (tx, rx) = sync_channel(queue.max(1));
+        let sink = Sink {
+            tracker: TradeTracker::new(instruments),
+            out: Outbox::new(tx, instruments),
+            stats: Arc::new(FeedStats::default()),
+        };
+        (sink, rx)
+    }
+
+    /// A new connection: the next snapshot of each instrument may carry a gap.
+    pub fn reconnected(&mut self) {
+        self.tracker.reconnected();
+    }
+
     /// The feed's counters.
     pub fn stats(&self) -> &FeedStats {
         &self.stats
@@ -235,7 +255,7 @@ async fn run<C: Connector>(
                 }
                 ever = true;
                 FeedStats::add(&stats.up, 1);
-                sink.tracker.reconnected();
+                sink.reconnected();
                 let alive =
                     read(&mut connector, &mut socket, &mut sink, settings.stale_after).await;
                 stats.up.fetch_sub(1, Ordering::Relaxed);
@@ -248,6 +268,10 @@ async fn run<C: Connector>(
             Opened::Failed => {
                 attempt = attempt.saturating_add(1);
                 jittered(&settings.reconnect, attempt)
+            }
+            Opened::Refused => {
+                FeedStats::add(&stats.refused, 1);
+                WAIT_POLL
             }
             Opened::Waiting => WAIT_POLL,
         };
@@ -407,12 +431,7 @@ mod tests {
 
     #[test]
     fn a_sink_counts_gaps_and_hands_trades_on() {
-        let (tx, rx) = sync_channel(8);
-        let mut sink = Sink {
-            tracker: TradeTracker::new(1),
-            out: Outbox::new(tx, 1),
-            stats: Arc::new(FeedStats::default()),
-        };
+        let (mut sink, rx) = Sink::standalone(1, 8);
         let snap = |volume| Snapshot {
             volume,
             price: Some(Price::from_rupees_paise(10, 0)),
@@ -422,7 +441,7 @@ mod tests {
         let i = InstrumentId(0);
         assert!(sink.snapshot(i, &snap(100), 0));
         assert!(sink.snapshot(i, &snap(101), 0));
-        sink.tracker.reconnected();
+        sink.reconnected();
         assert!(sink.snapshot(i, &snap(150), 0));
         let got: Vec<i64> = rx.try_iter().map(|t| t.qty).collect();
         assert_eq!(got, [1, 49]);

@@ -3,6 +3,8 @@
 //! - [`account`]: [`UpstoxAccount`], one Upstox account as a [`sharewise_brokers::Broker`]:
 //!   place (v3), modify, cancel, the day's books, positions, holdings and funds, through the
 //!   shared gate (session, breaker, Upstox's rate limits).
+//! - [`feed`]: [`feed::UpstoxFeed`], the live market feed (v3, protobuf) read into engine ticks:
+//!   authorised per connection, subscribed in `full` mode, trades from the day's volume.
 //! - [`login`]: the daily OAuth login (login page with a `state`, the redirect's one-use
 //!   `code` exchanged for the day's token from the egress IP), `whoami`, logout, 03:30 IST expiry.
 //! - [`rest`]: Upstox's transport (bound to the account's egress IP, `Authorization: Bearer`,
@@ -13,6 +15,7 @@
 //! `../shared/fixtures/upstox/`; the sandbox it is tested against is `sharewise-upstox-sandbox`.
 
 pub mod account;
+pub mod feed;
 pub mod login;
 pub mod rest;
 
