@@ -216,8 +216,9 @@ fn message<'a>(
     subscribed: &Subscriptions,
     now: TimestampNs,
 ) -> Option<FeedResponse> {
+    // Only the live day's quotes: the history sessions are not replayed on the feed.
     let feeds: HashMap<String, Feed> = quotes
-        .filter(|(_, q)| q.last_paise() > 0)
+        .filter(|(_, q)| q.last_paise() > 0 && ist_day(q.last_trade_ts()) == ist_day(now))
         .filter_map(|(k, q)| {
             let mode = subscribed.get(&k)?;
             let listed = sb.config.listing.get(k)?;
