@@ -252,9 +252,7 @@ mod tests {
         assert_eq!(span_of("hours", "2").unwrap(), Span::Minutes(120));
         assert_eq!(span_of("days", "1").unwrap(), Span::Day);
         assert_eq!(
-            span_of("minutes", "301")
-                .unwrap_err()
-                .property_path(),
+            span_of("minutes", "301").unwrap_err().property_path(),
             Some("interval")
         );
         assert_eq!(

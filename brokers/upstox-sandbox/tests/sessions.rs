@@ -27,13 +27,21 @@ async fn the_dialog_redirects_with_a_code_that_buys_tokens_once() {
     let (status, body) = exchange(&addr, &config, &code, &who.api_secret).await;
     assert_eq!(status, 200, "{body}");
     let want = fixture_keys("get_token.json");
-    assert_eq!(keys(&body), want, "the flat get_token.json body, no envelope");
+    assert_eq!(
+        keys(&body),
+        want,
+        "the flat get_token.json body, no envelope"
+    );
     assert_eq!(body["user_id"], "SW0001");
     assert_eq!(body["broker"], "UPSTOX");
     assert_ne!(body["access_token"], body["extended_token"]);
 
     let (status, body) = exchange(&addr, &config, &code, &who.api_secret).await;
-    assert_eq!((status, error_of(&body).0.as_str()), (401, "UDAPI100016"), "a code works once");
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (401, "UDAPI100016"),
+        "a code works once"
+    );
 
     let (status, location) = dialog(&addr, "someone-else", &who.redirect_uri).await;
     assert_eq!((status, location.as_str()), (400, ""));

@@ -69,7 +69,12 @@ pub fn code_of(location: &str) -> String {
 }
 
 /// The token exchange with `code` and `secret`: status and body.
-pub async fn exchange(addr: &str, config: &SandboxConfig, code: &str, secret: &str) -> (u16, Value) {
+pub async fn exchange(
+    addr: &str,
+    config: &SandboxConfig,
+    code: &str,
+    secret: &str,
+) -> (u16, Value) {
     let who = &config.identity;
     let res = http()
         .post(format!("http://{addr}/v2/login/authorization/token"))
@@ -176,9 +181,16 @@ pub fn order(key: &str, side: &str, qty: i64, order_type: &str, price: f64) -> V
 
 /// The keys of a recorded fixture's first data object (or of `data` itself).
 pub fn fixture_keys(name: &str) -> BTreeSet<String> {
-    let path = format!("{}/../../../shared/fixtures/upstox/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../../shared/fixtures/upstox/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let data = if body["data"].is_array() { &body["data"][0] } else { &body["data"] };
+    let data = if body["data"].is_array() {
+        &body["data"][0]
+    } else {
+        &body["data"]
+    };
     keys(if data.is_null() { &body } else { data })
 }
 
@@ -194,5 +206,8 @@ pub fn error_of(body: &Value) -> (String, Value) {
     assert_eq!(e["errorCode"], e["error_code"], "{body}");
     assert_eq!(e["propertyPath"], e["property_path"], "{body}");
     assert_eq!(e["invalidValue"], e["invalid_value"], "{body}");
-    (e["error_code"].as_str().unwrap().to_string(), e["property_path"].clone())
+    (
+        e["error_code"].as_str().unwrap().to_string(),
+        e["property_path"].clone(),
+    )
 }
