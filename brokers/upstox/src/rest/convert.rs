@@ -350,14 +350,15 @@ pub fn holdings(wire: &[WireHolding], listings: &Listings) -> Vec<Holding> {
         .collect()
 }
 
-/// Upstox's equity funds in common terms: cash is what is available plus what margin holds;
-/// the session's opening balance is that less today's pay-in. Upstox reports no realised P&L
-/// in funds (positions carry it): zero here.
+/// Upstox's equity funds in common terms, read as Kite's are: cash is what is available now
+/// (Kite's `net`: margin in use is not cash to spend); the session's opening balance is the
+/// account's total (available plus used) less today's pay-in. Upstox reports no realised P&L in
+/// funds (positions carry it): zero here.
 pub fn funds(f: &WireFunds) -> Funds {
-    let cash = f.equity.available_margin + f.equity.used_margin;
+    let total = f.equity.available_margin + f.equity.used_margin;
     Funds {
-        opening_balance: cash - f.equity.payin_amount,
-        cash,
+        opening_balance: total - f.equity.payin_amount,
+        cash: f.equity.available_margin,
         realized_pnl: Decimal::ZERO,
     }
 }
@@ -438,12 +439,12 @@ mod tests {
     }
 
     #[test]
-    fn funds_read_cash_as_available_plus_used() {
+    fn funds_read_cash_as_what_is_available_now() {
         let f: WireFunds = serde_json::from_value(json!({"equity": {
             "used_margin": 0.8, "payin_amount": 200.0, "available_margin": 15507.46}}))
         .unwrap();
         let funds = funds(&f);
-        assert_eq!(funds.cash.to_string(), "15508.26");
+        assert_eq!(funds.cash.to_string(), "15507.46");
         assert_eq!(funds.opening_balance.to_string(), "15308.26");
     }
 }
