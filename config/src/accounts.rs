@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sharewise_engine::types::Product;
 use sharewise_risk::{Limits, RiskConfig};
 
-use crate::kite::KiteSection;
+use crate::connection::BrokerSection;
 use crate::run::{Problem, StrategyMode};
 use crate::settings::SizingSection;
 
@@ -48,6 +48,24 @@ impl BrokerKind {
             BrokerKind::Kite => "kite",
             BrokerKind::Upstox => "upstox",
             BrokerKind::Aliceblue => "aliceblue",
+        }
+    }
+
+    /// The broker's name in messages: `paper`, `Kite`, `Upstox`, `AliceBlue`.
+    pub fn title(self) -> &'static str {
+        match self {
+            BrokerKind::Paper => "paper",
+            BrokerKind::Kite => "Kite",
+            BrokerKind::Upstox => "Upstox",
+            BrokerKind::Aliceblue => "AliceBlue",
+        }
+    }
+
+    /// The title with its article: `a Kite`, `an Upstox`.
+    pub fn a_title(self) -> String {
+        match self {
+            BrokerKind::Upstox | BrokerKind::Aliceblue => format!("an {}", self.title()),
+            _ => format!("a {}", self.title()),
         }
     }
 }
@@ -85,7 +103,21 @@ pub struct AccountSection {
     pub strategies: Option<BTreeMap<String, StrategyMode>>,
     /// How a `broker = "kite"` account reaches Kite (`[accounts.kite]`).
     #[serde(default)]
-    pub kite: Option<KiteSection>,
+    pub kite: Option<BrokerSection>,
+    /// How a `broker = "upstox"` account reaches Upstox (`[accounts.upstox]`).
+    #[serde(default)]
+    pub upstox: Option<BrokerSection>,
+}
+
+impl AccountSection {
+    /// The connection table of its broker (`[accounts.kite]` of a Kite account, ...).
+    pub fn connection(&self) -> Option<&BrokerSection> {
+        match self.broker {
+            BrokerKind::Kite => self.kite.as_ref(),
+            BrokerKind::Upstox => self.upstox.as_ref(),
+            BrokerKind::Paper | BrokerKind::Aliceblue => None,
+        }
+    }
 }
 
 /// An account as the daemon runs it.
@@ -100,8 +132,9 @@ pub struct AccountPlan {
     pub settings: crate::Settings,
     /// Per `[[run.strategies]]` entry (same order): the mode it follows it in, or `None`.
     pub follows: Vec<Option<StrategyMode>>,
-    /// A Kite account's connection settings.
-    pub kite: Option<KiteSection>,
+    /// A real broker account's connection settings (its `[accounts.kite]` or
+    /// `[accounts.upstox]`).
+    pub connection: Option<BrokerSection>,
 }
 
 /// Checks an account name.
@@ -137,21 +170,7 @@ pub(crate) fn check_accounts(
                 ),
             ));
         }
-        match (account.broker, &account.kite) {
-            (BrokerKind::Paper, None) => {}
-            (BrokerKind::Kite, Some(kite)) => kite
-                .check()
-                .map_err(|(k, m)| (key(&format!("kite.{k}")), m))?,
-            (BrokerKind::Kite, None) => {
-                return Err((key("kite"), "a Kite account needs its [accounts.kite] table: api_key, api_secret_env (or api_secret_file), and egress_ip for real orders".into()))
-            }
-            (_, Some(_)) => {
-                return Err((key("kite"), format!("[accounts.kite] belongs to broker = \"kite\" accounts; this one is `{}`", account.broker.as_str())))
-            }
-            (other, None) => {
-                return Err((key("broker"), format!("the `{}` adapter is not in this build yet; use \"paper\" (the simulated exchange) or \"kite\"", other.as_str())));
-            }
-        }
+        check_connection(account).map_err(|(k, m)| (key(&k), m))?;
         for id in account.strategies.iter().flat_map(|s| s.keys()) {
             match strategy_ids.iter().filter(|s| *s == id).count() {
                 1 => {}
@@ -173,23 +192,44 @@ pub(crate) fn check_accounts(
     check_feed_matches(accounts, feed)
 }
 
+/// The broker's connection table: present for a real broker (and checked), absent for paper,
+/// never another broker's. `Err((key under accounts[k], message))`.
+fn check_connection(account: &AccountSection) -> Result<(), Problem> {
+    let broker = account.broker;
+    for (name, table) in [("kite", &account.kite), ("upstox", &account.upstox)] {
+        if table.is_some() && broker.as_str() != name {
+            return Err((name.into(), format!("[accounts.{name}] belongs to broker = \"{name}\" accounts; this one is `{}`", broker.as_str())));
+        }
+    }
+    match (broker, account.connection()) {
+        (BrokerKind::Paper, _) => Ok(()),
+        (BrokerKind::Kite | BrokerKind::Upstox, Some(section)) => section
+            .check(broker)
+            .map_err(|(k, m)| (format!("{}.{k}", broker.as_str()), m)),
+        (BrokerKind::Kite | BrokerKind::Upstox, None) => Err((broker.as_str().into(), format!("{} account needs its [accounts.{}] table: api_key, api_secret_env (or api_secret_file), and egress_ip for real orders", broker.a_title(), broker.as_str()))),
+        (BrokerKind::Aliceblue, _) => Err(("broker".into(), "the `aliceblue` adapter is not in this build yet; use \"paper\" (the simulated exchange), \"kite\" or \"upstox\"".into())),
+    }
+}
+
 /// A real broker's account trades on that broker's market prices only, and a `kite:ACCOUNT`
-/// feed names a Kite account. (An account's own derived settings have no accounts: they are
-/// checked with the whole file, and the daemon refuses a Kite feed without its account.)
+/// (or `upstox:ACCOUNT`) feed names an account of that broker. A real account's prices come from
+/// a broker's feed: its own broker's, or another real broker's (the same exchange's prices).
+/// (An account's own derived settings have no accounts: they are checked with the whole file,
+/// and the daemon refuses a broker feed without its account.)
 fn check_feed_matches(accounts: &[AccountSection], feed: &str) -> Result<(), Problem> {
     let key = || "run.feed".to_string();
     if accounts.is_empty() {
         return Ok(());
     }
-    if let Some(name) = feed.strip_prefix(crate::run::KITE_FEED) {
+    if let Some((broker, name)) = crate::run::broker_feed(feed) {
         return match accounts.iter().find(|a| a.name == name) {
-            Some(a) if a.broker == BrokerKind::Kite => Ok(()),
-            Some(_) => Err((key(), format!("`{name}` is not a Kite account: the Kite feed needs an account with broker = \"kite\" and its session"))),
-            None => Err((key(), format!("no [[accounts]] entry is named `{name}`; the Kite feed runs through a Kite account's session"))),
+            Some(a) if a.broker == broker => Ok(()),
+            Some(_) => Err((key(), format!("`{name}` is not {} account: the {} feed needs an account with broker = \"{}\" and its session", broker.a_title(), broker.title(), broker.as_str()))),
+            None => Err((key(), format!("no [[accounts]] entry is named `{name}`; the {} feed runs through {} account's session", broker.title(), broker.a_title()))),
         };
     }
     match accounts.iter().find(|a| a.broker != BrokerKind::Paper) {
-        Some(real) => Err((key(), format!("account `{}` trades real money through {}, on market prices only: set [run] feed = \"kite:{}\" (the {} feed is for paper accounts)", real.name, real.broker.as_str(), real.name, feed.split(':').next().unwrap_or(feed)))),
+        Some(real) => Err((key(), format!("account `{}` trades real money through {}, on market prices only: set [run] feed = \"{}:{}\" (the {} feed is for paper accounts)", real.name, real.broker.as_str(), real.broker.as_str(), real.name, feed.split(':').next().unwrap_or(feed)))),
         None => Ok(()),
     }
 }
@@ -294,9 +334,29 @@ mod tests {
         );
         let err = settings("[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n").unwrap_err();
         assert!(
-            err.contains("`accounts[0].broker`: the `upstox` adapter is not in this build yet"),
+            err.contains("`accounts[0].upstox`: an Upstox account needs its [accounts.upstox] table"),
             "{err}"
         );
+        let err = settings("[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\n").unwrap_err();
+        assert!(
+            err.contains("`accounts[0].kite`: [accounts.kite] belongs to broker = \"kite\" accounts; this one is `upstox`"),
+            "{err}"
+        );
+        let err = settings("[[accounts]]\nname = \"a\"\nbroker = \"aliceblue\"\n").unwrap_err();
+        assert!(
+            err.contains("`accounts[0].broker`: the `aliceblue` adapter is not in this build yet"),
+            "{err}"
+        );
+        let upstox_account = "[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n[accounts.upstox]\napi_key = \"k\"\napi_secret_env = \"S\"\nsandbox = \"127.0.0.1:8095\"\n";
+        let err = settings(&format!("[run]\nfeed = \"kite:u\"\n{upstox_account}")).unwrap_err();
+        assert!(err.contains("`run.feed`: `u` is not a Kite account"), "{err}");
+        let upstox = settings(&format!("[run]\nfeed = \"upstox:u\"\n{upstox_account}")).unwrap();
+        let plan = &upstox.account_plans()[0];
+        assert_eq!(
+            (plan.broker, plan.connection.as_ref().unwrap().sandbox.as_deref()),
+            (BrokerKind::Upstox, Some("127.0.0.1:8095"))
+        );
+        assert_eq!(plan.settings.risk.max_orders_per_second, Some(10));
         let kite_account = "[[accounts]]\nname = \"k\"\nbroker = \"kite\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\nsandbox = \"127.0.0.1:8091\"\n";
         let err = settings(kite_account).unwrap_err();
         assert!(err.contains("`run.feed`: account `k` trades real money through kite, on market prices only: set [run] feed = \"kite:k\""), "{err}");
@@ -325,7 +385,7 @@ mod tests {
         let plan = &kite.account_plans()[0];
         assert_eq!(plan.broker, BrokerKind::Kite);
         assert_eq!(
-            plan.kite.as_ref().unwrap().sandbox.as_deref(),
+            plan.connection.as_ref().unwrap().sandbox.as_deref(),
             Some("127.0.0.1:8091")
         );
         let err = settings("[[accounts]]\nname = \"../x\"\n").unwrap_err();

@@ -1,6 +1,7 @@
-//! `[accounts.kite]`: how a `broker = "kite"` account reaches Zerodha's Kite Connect — the app's
-//! key, where its secret is kept (never in the settings file), the static IP its orders leave
-//! from, and, for development, the address of a Kite sandbox instead of Kite itself.
+//! `[accounts.kite]` and `[accounts.upstox]`: how a real broker's account reaches its broker —
+//! the app's key, where its secret is kept (never in the settings file), the static IP its
+//! orders leave from, and, for development, the address of a sandbox instead of the broker.
+//! Kite and Upstox take the same keys.
 //!
 //! ```toml
 //! [[accounts]]
@@ -11,6 +12,14 @@
 //! api_secret_env = "ALICE_KITE_SECRET"   # or api_secret_file = "/etc/sharewise/alice.secret"
 //! egress_ip = "203.0.113.7"              # the IP whitelisted in Kite's developer console
 //! # sandbox = "127.0.0.1:8091"           # a `sharewise sandbox kite` instead of Kite
+//!
+//! [[accounts]]
+//! name = "bob"
+//! broker = "upstox"
+//! [accounts.upstox]
+//! api_key = "6f1c…"                      # the app's client_id
+//! api_secret_env = "BOB_UPSTOX_SECRET"
+//! egress_ip = "203.0.113.8"
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
@@ -18,16 +27,18 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::BrokerKind;
+
 /// Where the login page sends the browser back to by default: a one-shot listener of
-/// `sharewise broker login` (register `http://127.0.0.1:8092/kite/callback` as the app's
-/// redirect URL).
+/// `sharewise broker login` (register `http://127.0.0.1:8092/kite/callback`, or
+/// `.../upstox/callback`, as the app's redirect URL).
 pub const DEFAULT_REDIRECT_LISTEN: &str = "127.0.0.1:8092";
 
-/// One Kite account's connection settings.
+/// One real broker account's connection settings.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct KiteSection {
-    /// The Kite Connect app's `api_key`.
+pub struct BrokerSection {
+    /// The app's key: Kite Connect's `api_key`, Upstox's `client_id`.
     pub api_key: String,
     /// The environment variable that holds the app's `api_secret`.
     #[serde(default)]
@@ -36,19 +47,19 @@ pub struct KiteSection {
     #[serde(default)]
     pub api_secret_file: Option<PathBuf>,
     /// The local address every connection of the account leaves from: the static IP
-    /// whitelisted for it (SEBI's rule; Kite refuses orders from any other).
+    /// whitelisted for it (SEBI's rule; the broker refuses orders from any other).
     #[serde(default)]
     pub egress_ip: Option<IpAddr>,
-    /// A Kite sandbox (`host:port` of `sharewise sandbox kite`) to use instead of Kite: its REST
-    /// API, login page and WebSocket all live there.
+    /// A sandbox (`host:port` of `sharewise sandbox kite|upstox`) to use instead of the broker:
+    /// its REST API, login page and WebSockets all live there.
     #[serde(default)]
     pub sandbox: Option<String>,
     /// Where `sharewise broker login` listens for the login redirect (default
     /// [`DEFAULT_REDIRECT_LISTEN`]); must be a loopback address.
     #[serde(default)]
     pub redirect_listen: Option<SocketAddr>,
-    /// Kite's `market_protection` for market and SL-M orders: `-1` lets Kite choose, `1` to
-    /// `100` is a percentage band (default `-1`; `0` is refused by the exchanges since April 2026).
+    /// `market_protection` for market and SL-M orders: `-1` lets the broker choose, `1` to `100`
+    /// is a percentage band (default `-1`; `0` is refused by the exchanges since April 2026).
     #[serde(default)]
     pub market_protection: Option<i32>,
     /// The exchange-issued algo id, sent with every order (needed above 10 orders/s).
@@ -56,7 +67,7 @@ pub struct KiteSection {
     pub algo_id: Option<String>,
 }
 
-impl KiteSection {
+impl BrokerSection {
     /// The redirect listener's address.
     pub fn redirect_listen(&self) -> SocketAddr {
         self.redirect_listen.unwrap_or_else(|| {
@@ -66,17 +77,18 @@ impl KiteSection {
         })
     }
 
-    /// The app's secret from its environment variable or file.
-    pub fn api_secret(&self) -> Result<String, String> {
+    /// The app's secret from its environment variable or file (`broker` names it in errors).
+    pub fn api_secret(&self, broker: BrokerKind) -> Result<String, String> {
+        let broker = broker.title();
         if let Some(var) = &self.api_secret_env {
             return std::env::var(var).map_err(|_| {
-                format!("the Kite api_secret is read from ${var}, which is not set: export it before running")
+                format!("the {broker} api_secret is read from ${var}, which is not set: export it before running")
             });
         }
         if let Some(path) = &self.api_secret_file {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 format!(
-                    "cannot read the Kite api_secret from {}: {e}",
+                    "cannot read the {broker} api_secret from {}: {e}",
                     path.display()
                 )
             })?;
@@ -92,13 +104,16 @@ impl KiteSection {
         Err("no api_secret source: set api_secret_env or api_secret_file".into())
     }
 
-    /// Checks the section; `Err((key under accounts[k].kite, message))`.
-    pub(crate) fn check(&self) -> Result<(), (String, String)> {
+    /// Checks the section of a `broker` account; `Err((key under accounts[k].<broker>, message))`.
+    pub(crate) fn check(&self, broker: BrokerKind) -> Result<(), (String, String)> {
         let fail = |key: &str, message: String| Err((key.to_string(), message));
         if self.api_key.trim().is_empty() || self.api_key.contains(char::is_whitespace) {
             return fail(
                 "api_key",
-                "the Kite Connect app's api_key, from developers.kite.trade".into(),
+                match broker {
+                    BrokerKind::Upstox => "the Upstox app's API key (client_id), from account.upstox.com/developer/apps".into(),
+                    _ => "the Kite Connect app's api_key, from developers.kite.trade".into(),
+                },
             );
         }
         match (&self.api_secret_env, &self.api_secret_file) {
@@ -118,7 +133,7 @@ impl KiteSection {
         }
         if let Some(m) = self.market_protection {
             if m != -1 && !(1..=100).contains(&m) {
-                return fail("market_protection", format!("{m} is not a protection: -1 (Kite chooses) or 1 to 100 percent; 0 is refused since April 2026"));
+                return fail("market_protection", format!("{m} is not a protection: -1 (the broker chooses) or 1 to 100 percent; 0 is refused since April 2026"));
             }
         }
         if let Some(sandbox) = &self.sandbox {
@@ -148,15 +163,15 @@ impl KiteSection {
 mod tests {
     use super::*;
 
-    fn section(extra: &str) -> Result<KiteSection, String> {
-        toml::from_str::<KiteSection>(&format!("api_key = \"k1\"\n{extra}"))
+    fn section(extra: &str) -> Result<BrokerSection, String> {
+        toml::from_str::<BrokerSection>(&format!("api_key = \"k1\"\n{extra}"))
             .map_err(|e| e.to_string())
     }
 
     #[test]
     fn a_good_section_passes_and_each_mistake_is_named() {
-        assert!(section("api_secret_env = \"S\"").unwrap().check().is_ok());
-        let key = |extra: &str| section(extra).unwrap().check().unwrap_err().0;
+        assert!(section("api_secret_env = \"S\"").unwrap().check(BrokerKind::Kite).is_ok());
+        let key = |extra: &str| section(extra).unwrap().check(BrokerKind::Upstox).unwrap_err().0;
         assert_eq!(key(""), "api_secret_env");
         assert_eq!(
             key("api_secret_env = \"S\"\napi_secret_file = \"f\""),
@@ -191,10 +206,10 @@ mod tests {
             file.display().to_string()
         ))
         .unwrap();
-        assert_eq!(s.api_secret().unwrap(), "s3cr3t");
+        assert_eq!(s.api_secret(BrokerKind::Kite).unwrap(), "s3cr3t");
         let missing = section("api_secret_env = \"SW_TEST_SURELY_UNSET_VAR\"").unwrap();
         assert!(missing
-            .api_secret()
+            .api_secret(BrokerKind::Upstox)
             .unwrap_err()
             .contains("SW_TEST_SURELY_UNSET_VAR"));
         std::fs::remove_dir_all(dir).unwrap();

@@ -10,9 +10,9 @@
 
 mod accounts;
 mod bounds;
+mod connection;
 mod env;
 mod error;
-mod kite;
 mod locate;
 mod run;
 mod settings;
@@ -24,7 +24,7 @@ pub use bounds::{
 };
 pub use env::env_vars;
 pub use error::ConfigError;
-pub use kite::{KiteSection, DEFAULT_REDIRECT_LISTEN};
+pub use connection::{BrokerSection, DEFAULT_REDIRECT_LISTEN};
 pub use run::{
     PaperSection, RunSection, RunStrategy, StrategyMode, MAX_COMPARE_EVERY_S, MAX_CORE_ID,
     MAX_DEMO_SPEED, MAX_INBOX_CAPACITY, MAX_ORDER_QUEUE, MAX_PAPER_LATENCY_MS, MAX_RING_CAPACITY,

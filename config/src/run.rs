@@ -15,6 +15,19 @@ pub(crate) type Problem = (String, String);
 /// Prefix of a Kite feed, `kite:ACCOUNT`.
 pub const KITE_FEED: &str = "kite:";
 
+/// Prefix of an Upstox feed, `upstox:ACCOUNT`.
+pub const UPSTOX_FEED: &str = "upstox:";
+
+/// The broker and account of a broker feed (`kite:ACCOUNT`, `upstox:ACCOUNT`); `None` for the
+/// synthetic and replay feeds.
+pub fn broker_feed(feed: &str) -> Option<(crate::BrokerKind, &str)> {
+    if let Some(account) = feed.strip_prefix(KITE_FEED) {
+        return Some((crate::BrokerKind::Kite, account));
+    }
+    feed.strip_prefix(UPSTOX_FEED)
+        .map(|account| (crate::BrokerKind::Upstox, account))
+}
+
 /// Prefix of a replay feed, `replay:PATH`.
 const REPLAY: &str = "replay:";
 
@@ -67,8 +80,9 @@ pub const MAX_CORE_ID: usize = 1023;
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RunSection {
-    /// `"synthetic"` (the demo feed), `"replay:PATH"` (a recorded CSV of ticks or bars) or
-    /// `"kite:ACCOUNT"` (Kite's live market data through that Kite account's session).
+    /// `"synthetic"` (the demo feed), `"replay:PATH"` (a recorded CSV of ticks or bars),
+    /// `"kite:ACCOUNT"` or `"upstox:ACCOUNT"` (the broker's live market data through that
+    /// account's session).
     pub feed: String,
     /// NSE symbols the synthetic feed trades: non-empty, unique, each 1–20 of `A-Z 0-9 & -`.
     pub symbols: Vec<String>,
@@ -230,6 +244,11 @@ impl RunSection {
         self.feed.strip_prefix(KITE_FEED)
     }
 
+    /// The broker and account of a broker feed (`kite:ACCOUNT`, `upstox:ACCOUNT`).
+    pub fn broker_feed(&self) -> Option<(crate::BrokerKind, &str)> {
+        broker_feed(&self.feed)
+    }
+
     /// The file of a `replay:PATH` feed; `None` for the synthetic feed.
     pub fn replay_path(&self) -> Option<&Path> {
         self.feed.strip_prefix(REPLAY).map(Path::new)
@@ -238,13 +257,14 @@ impl RunSection {
     /// Checks every key of `[run]`.
     pub(crate) fn validate(&self) -> Result<(), Problem> {
         let problem = |key: &str, message: String| (key.to_string(), message);
-        // The synthetic and Kite feeds both carry `run.symbols`.
-        let synthetic = self.feed == "synthetic" || self.kite_feed().is_some();
+        // The synthetic and broker feeds all carry `run.symbols`.
+        let synthetic = self.feed == "synthetic" || self.broker_feed().is_some();
         match self.feed.strip_prefix(REPLAY) {
-            _ if self.kite_feed().is_some_and(|a| a.trim().is_empty()) => {
+            _ if self.broker_feed().is_some_and(|(_, a)| a.trim().is_empty()) => {
+                let broker = self.feed.split(':').next().unwrap_or_default();
                 return Err(problem(
                     "run.feed",
-                    "`kite:` needs the name of a Kite account after it, e.g. \"kite:alice\"".into(),
+                    format!("`{broker}:` needs the name of an account of that broker after it, e.g. \"{broker}:alice\""),
                 ))
             }
             _ if synthetic => {}
@@ -256,7 +276,7 @@ impl RunSection {
                 ))
             }
             None => {
-                let message = format!("unknown feed `{}`; use \"synthetic\" (generated demo ticks), \"replay:FILE.csv\" (a recorded CSV of ticks or bars) or \"kite:ACCOUNT\" (Kite's live prices through that account)", self.feed);
+                let message = format!("unknown feed `{}`; use \"synthetic\" (generated demo ticks), \"replay:FILE.csv\" (a recorded CSV of ticks or bars), \"kite:ACCOUNT\" or \"upstox:ACCOUNT\" (the broker's live prices through that account)", self.feed);
                 return Err(problem("run.feed", message));
             }
         }

@@ -414,7 +414,7 @@ impl Settings {
         AccountPlan {
             name: account.name.clone(),
             broker: account.broker,
-            kite: account.kite.clone(),
+            connection: account.connection().cloned(),
             settings: self.for_account(account),
             follows: self
                 .run
@@ -439,7 +439,7 @@ impl Settings {
                 broker: BrokerKind::Paper,
                 follows: self.run.strategies.iter().map(|s| Some(s.mode)).collect(),
                 settings,
-                kite: None,
+                connection: None,
             }];
         }
         self.accounts.iter().map(|a| self.plan_of(a)).collect()

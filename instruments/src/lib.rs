@@ -7,15 +7,18 @@
 //! | --- | --- |
 //! | [`listing`] | [`Listing`]: one instrument, its [`Market`], [`Kind`], grid and [`BrokerIds`] |
 //! | [`kite`] | Kite's `GET /instruments` CSV dump → listings ([`read_kite_dump`]) |
+//! | [`upstox`] | Upstox's daily JSON dump → listings with instrument keys ([`read_upstox_dump`]) |
 //! | [`master`] | [`InstrumentMaster`]: merge dumps, look up by symbol or token, grid checks |
 
 pub mod kite;
 pub mod listing;
 pub mod master;
+pub mod upstox;
 
 pub use kite::{read_kite_dump, KiteDump};
 pub use listing::{BrokerIds, Kind, Listing, Market};
 pub use master::{GridError, InstrumentMaster};
+pub use upstox::{read_upstox_dump, UpstoxDump};
 
 /// Why a dump could not be read at all.
 #[derive(Debug, thiserror::Error)]

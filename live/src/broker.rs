@@ -10,6 +10,7 @@ use sharewise_brokers::{
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Order, Position};
 use sharewise_kite::KiteAccount;
+use sharewise_upstox::UpstoxAccount;
 
 /// An account's broker.
 #[derive(Clone, Debug)]
@@ -18,6 +19,8 @@ pub enum AccountBroker {
     Paper(SharedPaper),
     /// Zerodha Kite Connect.
     Kite(KiteAccount),
+    /// Upstox.
+    Upstox(UpstoxAccount),
 }
 
 impl AccountBroker {
@@ -25,7 +28,7 @@ impl AccountBroker {
     pub fn paper(&self) -> Option<&SharedPaper> {
         match self {
             AccountBroker::Paper(p) => Some(p),
-            AccountBroker::Kite(_) => None,
+            AccountBroker::Kite(_) | AccountBroker::Upstox(_) => None,
         }
     }
 
@@ -34,6 +37,44 @@ impl AccountBroker {
         match self {
             AccountBroker::Paper(_) => "paper",
             AccountBroker::Kite(_) => "kite",
+            AccountBroker::Upstox(_) => "upstox",
+        }
+    }
+
+    /// Whether a real broker's account has a session to send with (a paper venue always does).
+    pub fn has_session(&self) -> bool {
+        match self {
+            AccountBroker::Paper(_) => true,
+            AccountBroker::Kite(k) => k.current_token().is_some(),
+            AccountBroker::Upstox(u) => u.current_token().is_some(),
+        }
+    }
+
+    /// Starts a real broker's push stream of order updates (subscribe first).
+    pub fn start_updates(&self) {
+        match self {
+            AccountBroker::Paper(_) => {}
+            AccountBroker::Kite(k) => k.start_updates(),
+            AccountBroker::Upstox(u) => u.start_updates(),
+        }
+    }
+
+    /// Hands a real broker's account the access token of a fresh login, ending at `ends`.
+    pub async fn resume_session(&self, token: &str, ends: std::time::SystemTime) {
+        match self {
+            AccountBroker::Paper(_) => {}
+            AccountBroker::Kite(k) => {
+                if let Ok(token) = kiteconnect::AccessToken::new(token) {
+                    k.log_in(token).await;
+                    k.expire_at(ends);
+                }
+            }
+            AccountBroker::Upstox(u) => {
+                if let Some(token) = sharewise_upstox::UpstoxToken::new(token) {
+                    u.log_in(token).await;
+                    u.expire_at(ends);
+                }
+            }
         }
     }
 }
@@ -44,6 +85,7 @@ macro_rules! each {
         match $self {
             AccountBroker::Paper($b) => $call,
             AccountBroker::Kite($b) => $call,
+            AccountBroker::Upstox($b) => $call,
         }
     };
 }

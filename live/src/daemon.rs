@@ -56,6 +56,11 @@ pub enum FeedChoice {
         /// The `[[accounts]]` name.
         account: String,
     },
+    /// Upstox's live market data through the session of the Upstox account named.
+    Upstox {
+        /// The `[[accounts]]` name.
+        account: String,
+    },
 }
 
 /// How to run the daemon.
@@ -127,6 +132,7 @@ pub(crate) fn feed_label(feed: &FeedChoice) -> String {
         FeedChoice::Synthetic => "synthetic".into(),
         // The market's own prices: any Kite account's feed carries the same instruments.
         FeedChoice::Kite { .. } => "kite".into(),
+        FeedChoice::Upstox { .. } => "upstox".into(),
         FeedChoice::Replay { path, .. } => format!(
             "replay:{}",
             std::fs::canonicalize(path)
@@ -139,7 +145,9 @@ pub(crate) fn feed_label(feed: &FeedChoice) -> String {
 /// The symbols the feed carries.
 pub(crate) fn feed_symbols(settings: &Settings, feed: &FeedChoice) -> Vec<String> {
     match feed {
-        FeedChoice::Synthetic | FeedChoice::Kite { .. } => settings.run.symbols.clone(),
+        FeedChoice::Synthetic | FeedChoice::Kite { .. } | FeedChoice::Upstox { .. } => {
+            settings.run.symbols.clone()
+        }
         FeedChoice::Replay { path, symbol, .. } => {
             vec![symbol.clone().unwrap_or_else(|| replay::symbol_of(path))]
         }
@@ -161,7 +169,7 @@ pub(crate) fn pace_of(opts: &DaemonOptions) -> (bool, Pace) {
             (false, Pace::Speed(f64::from(opts.settings.run.demo_speed)))
         }
         // The market's own clock: ticks go on as they arrive.
-        (None, FeedChoice::Kite { .. }) => (false, Pace::Max),
+        (None, FeedChoice::Kite { .. } | FeedChoice::Upstox { .. }) => (false, Pace::Max),
     }
 }
 
@@ -173,7 +181,7 @@ pub(crate) fn open_feed(
     fed: &[String],
     stats: &Arc<LiveStats>,
     demo_days: Option<demo::DemoDays>,
-    kite: Option<&sharewise_kite::KiteAccount>,
+    feed_account: Option<&crate::broker::AccountBroker>,
 ) -> Result<(TickStream, BarInterval), LiveError> {
     let settings = &opts.settings;
     let id_of = |symbol: &str| {
@@ -222,14 +230,31 @@ pub(crate) fn open_feed(
                 .filter(move |t| t.as_ref().map_or(true, |t| t.ts >= live_open));
             Box::new(warm.ticks.into_iter().map(Ok).chain(live))
         }
-        FeedChoice::Kite { account } => {
-            let kite = kite.ok_or_else(|| {
-                LiveError::Settings(format!(
+        FeedChoice::Kite { account } => match feed_account {
+            Some(crate::broker::AccountBroker::Kite(kite)) => {
+                crate::kite::feed(opts, kite, symbols, interval, warmup_bars(settings)?, stats)?
+            }
+            _ => {
+                return Err(LiveError::Settings(format!(
                     "[run] feed = \"kite:{account}\": no Kite account is named `{account}`"
-                ))
-            })?;
-            crate::kite::feed(opts, kite, symbols, interval, warmup_bars(settings)?, stats)?
-        }
+                )))
+            }
+        },
+        FeedChoice::Upstox { account } => match feed_account {
+            Some(crate::broker::AccountBroker::Upstox(upstox)) => crate::upstox::feed(
+                opts,
+                upstox,
+                symbols,
+                interval,
+                warmup_bars(settings)?,
+                stats,
+            )?,
+            _ => {
+                return Err(LiveError::Settings(format!(
+                    "[run] feed = \"upstox:{account}\": no Upstox account is named `{account}`"
+                )))
+            }
+        },
         FeedChoice::Replay { path, skip_bad, .. } => {
             let options = replay::ReplayOptions {
                 instrument: id_of(&fed[0]),

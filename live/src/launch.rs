@@ -252,7 +252,7 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
     let events = start_events(&opts, &stats)?;
     // Every order actor hears its broker's pushes from before the first tick.
     let pushes: Vec<UpdateReceiver> = opened.iter().map(|a| a.broker.subscribe()).collect();
-    let kite_accounts = crate::kite::start_accounts(&opened, &opts.shutdown)?;
+    let real_accounts = crate::real::start_accounts(&opened, &opts.shutdown)?;
     let shared = Shared {
         settings,
         instruments: &instruments,
@@ -278,11 +278,11 @@ pub(crate) fn spawn(opts: DaemonOptions, prepared: Prepared) -> Result<DaemonHan
         stats: &stats,
         events: &events,
         warm_until,
-        kite: match &opts.feed {
-            FeedChoice::Kite { account } => kite_accounts
+        feed_account: match &opts.feed {
+            FeedChoice::Kite { account } | FeedChoice::Upstox { account } => real_accounts
                 .iter()
                 .find(|(dir, _)| &dir.name == account)
-                .map(|(_, k)| k.clone()),
+                .map(|(_, broker)| broker.clone()),
             _ => None,
         },
     };
@@ -428,8 +428,8 @@ struct Engine<'a> {
     stats: &'a Arc<LiveStats>,
     events: &'a Events,
     warm_until: TimestampNs,
-    /// The Kite account a `kite:ACCOUNT` feed runs through.
-    kite: Option<sharewise_kite::KiteAccount>,
+    /// The account a broker feed (`kite:ACCOUNT`, `upstox:ACCOUNT`) runs through.
+    feed_account: Option<AccountBroker>,
 }
 
 /// The feed and engine threads, started.
@@ -460,7 +460,7 @@ impl Engine<'_> {
             self.fed,
             self.stats,
             self.demo_days,
-            self.kite.as_ref(),
+            self.feed_account.as_ref(),
         )?;
         let failure = Arc::new(Mutex::new(None));
         let feed_summary = Arc::new(Mutex::new(FeedSummary::default()));
@@ -531,7 +531,7 @@ pub(crate) struct OrderLinks {
 pub(crate) fn compare_of(broker: &AccountBroker) -> books::Compare {
     match broker {
         AccountBroker::Paper(_) => books::Compare::Full,
-        AccountBroker::Kite(_) => books::Compare::Quantities,
+        AccountBroker::Kite(_) | AccountBroker::Upstox(_) => books::Compare::Quantities,
     }
 }
 

@@ -12,7 +12,9 @@
 //! | [`account`] | the engine thread's accounts: each owns its positions, cash and risk; decisions → orders |
 //! | [`order_actor`] | journal-before-act order lifecycle against a [`sharewise_brokers::Broker`] |
 //! | [`broker`] | an account's broker: the paper exchange or a real broker's adapter (Kite) |
-//! | [`kite`] | a Kite account's endpoint (Kite or a sandbox), its day session from the vault, the adapter |
+//! | [`kite`] | a Kite account's endpoint (Kite or a sandbox), its adapter and Kite's live feed |
+//! | [`real`] | any real broker's account: the day's session from the vault, the journal stamped, the push stream, logins picked up |
+//! | [`upstox`] | an Upstox account's endpoint (Upstox or a sandbox), its adapter (keys from the day's dump) and Upstox's live feed |
 //! | [`startup`] | the journal and the broker book opened as a pair, reconciled, compared |
 //! | [`pairing`] | the journal and the broker book belong to one account, or the start is refused |
 //! | [`reconcile`] | restart: journal and broker brought into agreement before trading, without guessing |
@@ -51,6 +53,7 @@ mod off_async;
 pub mod order_actor;
 pub mod pairing;
 pub mod progress;
+pub mod real;
 pub mod reconcile;
 pub mod recover;
 pub mod restore;
@@ -60,6 +63,7 @@ pub mod state_dir;
 pub mod stats;
 pub mod status;
 pub mod strategy_stage;
+pub mod upstox;
 
 pub use daemon::{run, AccountSummary, DaemonOptions, DaemonSummary, FeedChoice};
 pub use error::LiveError;

@@ -71,9 +71,9 @@ impl Roster {
             .plan_for(section, &self.names(), "the new account")
             .map_err(|e| Refusal::new("BAD_ACCOUNT", e.to_string()))?;
         let dir = AccountDir::new(&self.root, &plan.name);
-        let journal = match plan.kite {
-            Some(_) => crate::startup::check_real(&dir),
-            None => check_pair(&dir, &plan.settings),
+        let journal = match plan.broker {
+            sharewise_config::BrokerKind::Paper => check_pair(&dir, &plan.settings),
+            _ => crate::startup::check_real(&dir),
         }
         .map_err(|e| refused("ACCOUNT_FILES", e))?;
         let held = journal.iter().flat_map(|j| j.positions());
@@ -90,7 +90,7 @@ impl Roster {
         let account = Account {
             dir,
             settings: &plan.settings,
-            kite: plan.kite.as_ref(),
+            real: crate::startup::real_of(&plan),
             instruments: &self.instruments,
             symbols: &self.symbols,
             named: true,

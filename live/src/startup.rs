@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use sharewise_brokers::{Broker, PaperBroker, PaperConfig, SharedPaper};
-use sharewise_config::{AccountPlan, KiteSection, Settings};
+use sharewise_config::{AccountPlan, BrokerKind, BrokerSection, Settings};
 use sharewise_engine::types::Instrument;
 use sharewise_risk::TradingState;
 use sharewise_store::Journal;
@@ -112,9 +112,9 @@ pub fn open_accounts(
     let mut checked = Vec::with_capacity(plans.len());
     for plan in plans {
         let dir = AccountDir::new(root, &plan.name);
-        let journal = match plan.kite {
-            Some(_) => check_real(&dir)?,
-            None => check_pair(&dir, &plan.settings)?,
+        let journal = match plan.broker {
+            BrokerKind::Paper => check_pair(&dir, &plan.settings)?,
+            _ => check_real(&dir)?,
         };
         checked.push((dir, journal));
     }
@@ -132,7 +132,7 @@ pub fn open_accounts(
         let account = Account {
             dir,
             settings: &plan.settings,
-            kite: plan.kite.as_ref(),
+            real: real_of(plan),
             instruments: &instruments,
             symbols: &symbols,
             named,
@@ -146,12 +146,17 @@ pub fn open_accounts(
     })
 }
 
+/// A real broker account's broker and connection; `None` for a paper account.
+pub(crate) fn real_of(plan: &AccountPlan) -> Option<(BrokerKind, &BrokerSection)> {
+    plan.connection.as_ref().map(|c| (plan.broker, c))
+}
+
 /// What [`open_one`] opens an account with.
 pub(crate) struct Account<'a> {
     pub(crate) dir: AccountDir,
     pub(crate) settings: &'a Settings,
-    /// A Kite account's connection (`None`: a paper account).
-    pub(crate) kite: Option<&'a KiteSection>,
+    /// A real broker account's broker and connection (`None`: a paper account).
+    pub(crate) real: Option<(BrokerKind, &'a BrokerSection)>,
     pub(crate) instruments: &'a [Instrument],
     pub(crate) symbols: &'a [String],
     /// Several accounts: name this one in what is said.
@@ -169,7 +174,7 @@ pub(crate) fn open_one(
     let Account {
         dir,
         settings,
-        kite,
+        real,
         instruments,
         symbols,
         named,
@@ -181,15 +186,22 @@ pub(crate) fn open_one(
         None => Journal::open(dir.journal())?,
     };
     journal.set_commit_delay(test_commit_delay());
-    let (broker, broker_max, needs_login) = match kite {
+    let (broker, broker_max, needs_login) = match real {
         None => {
             let (paper, max) = open_paper(&dir, settings, instruments, &mut journal)?;
             (paper, max, None)
         }
-        Some(kite) => {
-            let (account, needs_login) =
-                crate::kite::open_stamped(&dir, kite, settings, instruments, &mut journal, rt)?;
-            (AccountBroker::Kite(account), None, needs_login)
+        Some((kind, section)) => {
+            let (account, needs_login) = crate::real::open_stamped(
+                kind,
+                &dir,
+                section,
+                settings,
+                instruments,
+                &mut journal,
+                rt,
+            )?;
+            (account, None, needs_login)
         }
     };
 

@@ -28,8 +28,8 @@ pub struct LiveStats {
     /// Each account's counters, in the daemon's account order (accounts come and go while the
     /// daemon runs; read by the status thread, never per tick).
     accounts: RwLock<Vec<Arc<AccountStats>>>,
-    /// The Kite feed's counters, when the feed is Kite's.
-    kite_feed: std::sync::OnceLock<Arc<sharewise_kite::feed::FeedStats>>,
+    /// A broker feed's name (`kite`, `upstox`) and counters, when the feed is a broker's.
+    broker_feed: std::sync::OnceLock<(&'static str, Arc<sharewise_broker_kit::feed::FeedStats>)>,
 }
 
 /// One account's counters, written by its account actor and order actor.
@@ -85,14 +85,20 @@ impl LiveStats {
         counter.load(Ordering::Relaxed)
     }
 
-    /// Shows the Kite feed's counters on the status line.
-    pub fn set_kite_feed(&self, feed: Arc<sharewise_kite::feed::FeedStats>) {
-        let _ = self.kite_feed.set(feed);
+    /// Shows broker feed `name`'s counters on the status line.
+    pub fn set_broker_feed(
+        &self,
+        name: &'static str,
+        feed: Arc<sharewise_broker_kit::feed::FeedStats>,
+    ) {
+        let _ = self.broker_feed.set((name, feed));
     }
 
-    /// The Kite feed's counters, when the feed is Kite's.
-    pub fn kite_feed(&self) -> Option<&Arc<sharewise_kite::feed::FeedStats>> {
-        self.kite_feed.get()
+    /// The broker feed's name and counters, when the feed is a broker's.
+    pub fn broker_feed(
+        &self,
+    ) -> Option<&(&'static str, Arc<sharewise_broker_kit::feed::FeedStats>)> {
+        self.broker_feed.get()
     }
 
     /// Every account's counters, in the daemon's order.

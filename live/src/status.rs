@@ -114,7 +114,10 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     };
     // So is input dropped by reason (outside the session, late, bad rows).
     let dropped = stats.drops.snapshot().status_note();
-    let kite = stats.kite_feed().map(|f| kite_note(f)).unwrap_or_default();
+    let kite = stats
+        .broker_feed()
+        .map(|(name, f)| feed_note(name, f))
+        .unwrap_or_default();
     format!(
         "{clock} | {ticks_per_s:.0} ticks/s | signals {} | orders {} (rejected {}) | fills {} | open {} | P&L {} (realized {}) | p99 feed→engine {}, chain {}{overload}{dropped}{kite}{}",
         stats.sum(|a| &a.signals),
@@ -130,13 +133,13 @@ pub fn format_line(stats: &LiveStats, ticks_per_s: f64, link: &LinkSnapshot) -> 
     )
 }
 
-/// The Kite feed's health: whether it is connected, and reconnections, gaps and conflation once
+/// A broker feed's health: whether it is connected, and reconnections, gaps and conflation once
 /// they happened.
-fn kite_note(f: &sharewise_kite::feed::FeedStats) -> String {
+fn feed_note(name: &str, f: &sharewise_broker_kit::feed::FeedStats) -> String {
     let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
     let mut note = match get(&f.up) {
-        0 => " | kite feed DOWN".to_string(),
-        _ => " | kite feed up".to_string(),
+        0 => format!(" | {name} feed DOWN"),
+        _ => format!(" | {name} feed up"),
     };
     let reconnects = get(&f.connects).saturating_sub(get(&f.up).max(1));
     if reconnects > 0 {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use sharewise_actors::Shutdown;
-use sharewise_config::Settings;
+use sharewise_config::{BrokerKind, Settings};
 use sharewise_live::{DaemonOptions, FeedChoice, Pace};
 
 /// `sharewise run` arguments.
@@ -76,9 +76,10 @@ pub fn run(args: RunArgs) -> Result<()> {
         Some(path) => FeedChoice::Replay { path: path.to_path_buf(), symbol: args.symbol.clone(), skip_bad: args.skip_bad },
         None if args.skip_bad => bail!("--skip-bad applies to replays (--feed replay:FILE.csv); the demo feed has no rows to skip"),
         None if settings.run.feed == "synthetic" => FeedChoice::Synthetic,
-        None => match settings.run.kite_feed() {
-            Some(account) => FeedChoice::Kite { account: account.to_string() },
-            None => bail!("--feed {}: use `synthetic`, `replay:FILE.csv` or `kite:ACCOUNT`", settings.run.feed),
+        None => match settings.run.broker_feed() {
+            Some((BrokerKind::Kite, account)) => FeedChoice::Kite { account: account.to_string() },
+            Some((BrokerKind::Upstox, account)) => FeedChoice::Upstox { account: account.to_string() },
+            _ => bail!("--feed {}: use `synthetic`, `replay:FILE.csv`, `kite:ACCOUNT` or `upstox:ACCOUNT`", settings.run.feed),
         },
     };
     if let FeedChoice::Replay { path, .. } = &feed {
@@ -103,9 +104,17 @@ pub fn run(args: RunArgs) -> Result<()> {
         .iter()
         .map(|plan| {
             let dir = sharewise_live::layout::AccountDir::new(&args.data_dir, &plan.name);
-            let broker = match &plan.kite {
-                Some(kite) => format!("Kite at {}", sharewise_live::kite::endpoint(kite).base_url),
-                None => format!("paper broker {}", dir.book().display()),
+            let broker = match (plan.broker, &plan.connection) {
+                (BrokerKind::Kite, Some(kite)) => {
+                    format!("Kite at {}", sharewise_live::kite::endpoint(kite).base_url)
+                }
+                (BrokerKind::Upstox, Some(upstox)) => {
+                    format!(
+                        "Upstox at {}",
+                        sharewise_live::upstox::endpoint(upstox).base_url
+                    )
+                }
+                _ => format!("paper broker {}", dir.book().display()),
             };
             format!(
                 "account {}: journal {}, {broker}",

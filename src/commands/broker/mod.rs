@@ -5,9 +5,10 @@
 //! one-shot loopback listener, exchanges the request token for the day's access token and keeps
 //! it sealed in the account's directory (`sharewise_brokers::vault`). `broker status` says, per
 //! account, whether today's session exists and works (asking the broker); `broker logout` ends
-//! it at the broker and forgets it. Kite only, for now.
+//! it at the broker and forgets it. Kite and Upstox ([`venue`]).
 
 mod redirect;
+mod venue;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,11 +19,10 @@ use sharewise_brokers::vault::{
     self, SessionKey, StoredSession, SESSION_KEY_ENV, SESSION_KEY_FILE,
 };
 use sharewise_brokers::ErrorKind;
-use sharewise_config::{AccountPlan, BrokerKind, KiteSection, Settings};
+use sharewise_config::{AccountPlan, BrokerKind, Settings};
 use sharewise_engine::time::{format_ist, TimestampNs};
-use sharewise_kite::login;
-use sharewise_kite::Endpoint;
 use sharewise_live::layout::AccountDir;
+use venue::BrokerAccount;
 
 /// `sharewise broker ...`.
 #[derive(Args)]
@@ -60,9 +60,9 @@ struct LoginArgs {
     account: String,
     #[command(flatten)]
     place: Where,
-    /// The request token from the redirected address, for a machine whose browser cannot reach
-    /// the redirect listener (copy it from the address bar).
-    #[arg(long)]
+    /// The request token (Kite) or code (Upstox) from the redirected address, for a machine
+    /// whose browser cannot reach the redirect listener (copy it from the address bar).
+    #[arg(long, alias = "code")]
     request_token: Option<String>,
     /// How long to wait for the login, seconds.
     #[arg(long, default_value_t = 300)]
@@ -95,26 +95,14 @@ pub fn run(args: BrokerArgs) -> Result<()> {
     }
 }
 
-/// A Kite account of the settings: its plan and connection settings.
-struct KiteAccountRef {
-    name: String,
-    kite: KiteSection,
-    dir: AccountDir,
-}
-
-impl KiteAccountRef {
-    fn endpoint(&self) -> Endpoint {
-        sharewise_live::kite::endpoint(&self.kite)
-    }
-}
-
-fn broker_accounts(place: &Where, only: Option<&str>) -> Result<Vec<KiteAccountRef>> {
+fn broker_accounts(place: &Where, only: Option<&str>) -> Result<Vec<BrokerAccount>> {
     let settings = Settings::load_layers(place.config.as_deref(), sharewise_config::env_vars())?;
     let plans = settings.account_plans();
-    let pick = |plan: &AccountPlan| -> Option<KiteAccountRef> {
-        Some(KiteAccountRef {
+    let pick = |plan: &AccountPlan| -> Option<BrokerAccount> {
+        Some(BrokerAccount {
             name: plan.name.clone(),
-            kite: plan.kite.clone()?,
+            broker: plan.broker,
+            section: plan.connection.clone()?,
             dir: AccountDir::new(&place.data_dir, &plan.name),
         })
     };
@@ -122,23 +110,25 @@ fn broker_accounts(place: &Where, only: Option<&str>) -> Result<Vec<KiteAccountR
         Some(name) => {
             let Some(plan) = plans.iter().find(|p| p.name == name) else {
                 let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
-                bail!("no account `{name}` in the settings (accounts: {}); add an [[accounts]] entry with broker = \"kite\" and its [accounts.kite] table", names.join(", "));
+                bail!("no account `{name}` in the settings (accounts: {}); add an [[accounts]] entry with broker = \"kite\" or \"upstox\" and its [accounts.<broker>] table", names.join(", "));
             };
             if plan.broker == BrokerKind::Paper {
                 bail!("account `{name}` is a paper account: it needs no broker login");
             }
-            Ok(vec![pick(plan).context("only Kite accounts log in so far")?])
+            Ok(vec![
+                pick(plan).context("this account has no broker connection table")?
+            ])
         }
         None => Ok(plans.iter().filter_map(pick).collect()),
     }
 }
 
 fn session_key(data_dir: &Path, create: bool) -> Result<SessionKey> {
-    Ok(sharewise_live::kite::session_key(data_dir, create)?)
+    Ok(sharewise_live::real::session_key(data_dir, create)?)
 }
 
 fn now_ns() -> TimestampNs {
-    sharewise_live::kite::now_ns()
+    sharewise_live::real::now_ns()
 }
 
 /// `2026-12-08 06:00 IST`.
@@ -152,38 +142,43 @@ fn ist_minute(ts: TimestampNs) -> String {
 
 async fn log_in(args: LoginArgs) -> Result<()> {
     let account = broker_accounts(&args.place, Some(&args.account))?.remove(0);
-    let secret = account.kite.api_secret().map_err(anyhow::Error::msg)?;
+    let title = account.broker.title();
+    let secret = account
+        .section
+        .api_secret(account.broker)
+        .map_err(anyhow::Error::msg)?;
     let key = session_key(&args.place.data_dir, true)?;
-    let request_token = match args.request_token {
+    let proof = match args.request_token {
         Some(token) => token,
         None => {
-            let listen = account.kite.redirect_listen();
+            let listen = account.section.redirect_listen();
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| {
-                format!("cannot listen for the login redirect on {listen} (in use? set [accounts.kite] redirect_listen)")
+                format!("cannot listen for the login redirect on {listen} (in use? set [accounts.{}] redirect_listen)", account.broker.as_str())
             })?;
-            let page = login::login_url(
-                &sharewise_live::kite::login_base(&account.kite),
-                &account.kite.api_key,
-            );
-            say!("Open this page, log in to Kite as the account holder, and this command catches the redirect:\n  {page}\nWaiting on http://{listen}/ (the app's redirect URL must point there, e.g. http://{listen}/kite/callback); Ctrl-C gives up.");
-            redirect::catch(listener, Duration::from_secs(args.timeout)).await?
+            let state = redirect::new_state();
+            let page = account.login_page(&state)?;
+            say!("Open this page, log in to {title} as the account holder, and this command catches the redirect:\n  {page}\nWaiting on http://{listen}/ (the app's redirect URL must be {}); Ctrl-C gives up.", account.redirect_uri());
+            let expect = redirect::Expect {
+                param: account.redirect_param(),
+                state: (account.broker == BrokerKind::Upstox).then_some(state.as_str()),
+                broker: title,
+            };
+            redirect::catch(listener, Duration::from_secs(args.timeout), &expect).await?
         }
     };
-    let session = login::exchange_request_token(&account.endpoint(), &secret, &request_token)
-        .await
-        .context("Kite refused the login")?;
     let now = now_ns();
+    let session = account.exchange(&secret, &proof, now).await?;
     let stored = StoredSession {
-        broker: "kite".into(),
-        user_id: session.user_id.clone(),
-        access_token: session.access_token.expose().to_string(),
-        login_time: session.login_time.clone(),
-        expires_at: login::session_expiry(now),
+        broker: account.broker.as_str().into(),
+        user_id: session.user_id,
+        access_token: session.access_token,
+        login_time: session.login_time,
+        expires_at: session.expires_at,
     };
     let path = account.dir.broker_session();
     vault::save(&path, &key, &account.name, &stored)?;
     say!(
-        "Logged in to Kite as {} for account `{}`; the session is sealed in {} (key {}) and ends at {}.",
+        "Logged in to {title} as {} for account `{}`; the session is sealed in {} (key {}) and ends at {}.",
         stored.user_id,
         account.name,
         path.display(),
@@ -209,7 +204,7 @@ async fn status(args: StatusArgs) -> Result<()> {
                 line
             }
         };
-        say!("{:<16} kite  {line}", account.name);
+        say!("{:<16} {:<7} {line}", account.name, account.broker.as_str());
     }
     if !needing.is_empty() {
         bail!(
@@ -222,7 +217,7 @@ async fn status(args: StatusArgs) -> Result<()> {
 
 /// One account's status line: `Ok` when it can trade, `Err` when it needs a login.
 async fn account_status(
-    account: &KiteAccountRef,
+    account: &BrokerAccount,
     key: Option<&SessionKey>,
 ) -> Result<String, String> {
     let path = account.dir.broker_session();
@@ -241,11 +236,10 @@ async fn account_status(
             ist_minute(stored.expires_at)
         ));
     }
-    let token = kiteconnect::AccessToken::new(stored.access_token.clone())
-        .map_err(|_| "needs login: the kept token is unusable".to_string())?;
-    match login::whoami(&account.endpoint(), &token).await {
+    let title = account.broker.title();
+    match account.whoami(&stored.access_token).await {
         Ok(user) if user == stored.user_id => Ok(format!(
-            "logged in as {user} (checked with Kite), until {}",
+            "logged in as {user} (checked with {title}), until {}",
             ist_minute(stored.expires_at)
         )),
         Ok(user) => Err(format!(
@@ -253,11 +247,11 @@ async fn account_status(
             stored.user_id
         )),
         Err(e) if e.kind == ErrorKind::AuthExpired => Err(format!(
-            "needs login: Kite refused the token ({})",
+            "needs login: {title} refused the token ({})",
             e.message
         )),
         Err(e) => Ok(format!(
-            "session of {} kept until {}, but Kite could not be asked: {e}",
+            "session of {} kept until {}, but {title} could not be asked: {e}",
             stored.user_id,
             ist_minute(stored.expires_at)
         )),
@@ -272,12 +266,11 @@ async fn log_out(args: AccountArgs) -> Result<()> {
         say!("Account `{}` has no session to end.", account.name);
         return Ok(());
     };
-    if let Ok(token) = kiteconnect::AccessToken::new(stored.access_token.clone()) {
-        if let Err(e) = login::log_out(&account.endpoint(), &token).await {
-            say!("Kite did not confirm the logout ({e}); forgetting the session anyway.");
-        }
+    let title = account.broker.title();
+    if let Err(e) = account.log_out(&stored.access_token).await {
+        say!("{title} did not confirm the logout ({e}); forgetting the session anyway.");
     }
     std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-    say!("Logged out of Kite for account `{}`.", account.name);
+    say!("Logged out of {title} for account `{}`.", account.name);
     Ok(())
 }

@@ -15,6 +15,7 @@
 //!   calls are sent once.
 
 pub mod gate;
+pub mod market_data;
 pub mod stream;
 
 use std::collections::HashMap;

@@ -18,6 +18,9 @@ pub const UPSTOX_API: &str = "https://api.upstox.com";
 /// Upstox's host for placing, modifying and cancelling orders (what its SDKs use).
 pub const UPSTOX_ORDER_API: &str = "https://api-hft.upstox.com";
 
+/// Where Upstox publishes its daily instrument dumps.
+pub const UPSTOX_ASSETS: &str = "https://assets.upstox.com";
+
 /// How long a call may take before it counts as unanswered (an order not acknowledged in 7 s is
 /// better looked up than waited for).
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(7);
@@ -52,6 +55,8 @@ pub struct Endpoint {
     pub base_url: String,
     /// Root of the order calls: [`UPSTOX_ORDER_API`], or the sandbox's address again.
     pub order_url: String,
+    /// Root of the daily instrument dumps: [`UPSTOX_ASSETS`], or the sandbox's address again.
+    pub assets_url: String,
     /// The app's `client_id` (Upstox's api key).
     pub api_key: String,
     /// The local address every connection binds (the account's whitelisted static IP); the
@@ -67,6 +72,7 @@ impl Endpoint {
         Endpoint {
             base_url: format!("http://{addr}"),
             order_url: format!("http://{addr}"),
+            assets_url: format!("http://{addr}"),
             ..Endpoint::upstox(api_key)
         }
     }
@@ -76,6 +82,7 @@ impl Endpoint {
         Endpoint {
             base_url: UPSTOX_API.into(),
             order_url: UPSTOX_ORDER_API.into(),
+            assets_url: UPSTOX_ASSETS.into(),
             api_key: api_key.into(),
             egress_ip: None,
             timeout: CALL_TIMEOUT,
@@ -196,6 +203,61 @@ impl Transport {
                     "the request was cut off by the process ending".into(),
                 ))
             })
+    }
+}
+
+impl Transport {
+    /// The body of a public file under the assets root (the instrument dumps: no session),
+    /// gunzipped when it is gzip.
+    pub async fn public(&self, path: &str) -> Result<Vec<u8>, BrokerError> {
+        let url = format!("{}{path}", self.endpoint.assets_url.trim_end_matches('/'));
+        let request = self.http.get(url).timeout(Duration::from_secs(120));
+        let shown = path.to_string();
+        let fetch = async move {
+            let path = shown;
+            let response = request
+                .send()
+                .await
+                .map_err(|e| CallFailure::from_transport("Upstox", &path, e).into_error())?;
+            let status = response.status().as_u16();
+            let body = response.bytes().await.map_err(|e| {
+                BrokerError::new(
+                    ErrorKind::Upstream,
+                    format!("{path}: the answer broke off: {e}"),
+                )
+            })?;
+            if !(200..300).contains(&status) {
+                return Err(BrokerError::from_upstox(
+                    status,
+                    None,
+                    format!("HTTP {status} from {path}"),
+                ));
+            }
+            Ok(body.to_vec())
+        };
+        let body = sharewise_broker_kit::io::on_io(fetch)
+            .await
+            .unwrap_or_else(|| {
+                Err(BrokerError::new(
+                    ErrorKind::Upstream,
+                    "cut off by the process ending",
+                ))
+            })?;
+        if !body.starts_with(&[0x1f, 0x8b]) {
+            return Ok(body);
+        }
+        let mut plain = Vec::with_capacity(body.len() * 8);
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(body.as_slice()),
+            &mut plain,
+        )
+        .map_err(|e| {
+            BrokerError::new(
+                ErrorKind::Unknown,
+                format!("{path}: the gzip does not read: {e}"),
+            )
+        })?;
+        Ok(plain)
     }
 }
 
