@@ -198,7 +198,13 @@ fn check_connection(account: &AccountSection) -> Result<(), Problem> {
     let broker = account.broker;
     for (name, table) in [("kite", &account.kite), ("upstox", &account.upstox)] {
         if table.is_some() && broker.as_str() != name {
-            return Err((name.into(), format!("[accounts.{name}] belongs to broker = \"{name}\" accounts; this one is `{}`", broker.as_str())));
+            return Err((
+                name.into(),
+                format!(
+                    "[accounts.{name}] belongs to broker = \"{name}\" accounts; this one is `{}`",
+                    broker.as_str()
+                ),
+            ));
         }
     }
     match (broker, account.connection()) {
@@ -334,7 +340,9 @@ mod tests {
         );
         let err = settings("[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n").unwrap_err();
         assert!(
-            err.contains("`accounts[0].upstox`: an Upstox account needs its [accounts.upstox] table"),
+            err.contains(
+                "`accounts[0].upstox`: an Upstox account needs its [accounts.upstox] table"
+            ),
             "{err}"
         );
         let err = settings("[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n[accounts.kite]\napi_key = \"k\"\napi_secret_env = \"S\"\n").unwrap_err();
@@ -349,11 +357,17 @@ mod tests {
         );
         let upstox_account = "[[accounts]]\nname = \"u\"\nbroker = \"upstox\"\n[accounts.upstox]\napi_key = \"k\"\napi_secret_env = \"S\"\nsandbox = \"127.0.0.1:8095\"\n";
         let err = settings(&format!("[run]\nfeed = \"kite:u\"\n{upstox_account}")).unwrap_err();
-        assert!(err.contains("`run.feed`: `u` is not a Kite account"), "{err}");
+        assert!(
+            err.contains("`run.feed`: `u` is not a Kite account"),
+            "{err}"
+        );
         let upstox = settings(&format!("[run]\nfeed = \"upstox:u\"\n{upstox_account}")).unwrap();
         let plan = &upstox.account_plans()[0];
         assert_eq!(
-            (plan.broker, plan.connection.as_ref().unwrap().sandbox.as_deref()),
+            (
+                plan.broker,
+                plan.connection.as_ref().unwrap().sandbox.as_deref()
+            ),
             (BrokerKind::Upstox, Some("127.0.0.1:8095"))
         );
         assert_eq!(plan.settings.risk.max_orders_per_second, Some(10));

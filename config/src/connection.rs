@@ -170,8 +170,17 @@ mod tests {
 
     #[test]
     fn a_good_section_passes_and_each_mistake_is_named() {
-        assert!(section("api_secret_env = \"S\"").unwrap().check(BrokerKind::Kite).is_ok());
-        let key = |extra: &str| section(extra).unwrap().check(BrokerKind::Upstox).unwrap_err().0;
+        assert!(section("api_secret_env = \"S\"")
+            .unwrap()
+            .check(BrokerKind::Kite)
+            .is_ok());
+        let key = |extra: &str| {
+            section(extra)
+                .unwrap()
+                .check(BrokerKind::Upstox)
+                .unwrap_err()
+                .0
+        };
         assert_eq!(key(""), "api_secret_env");
         assert_eq!(
             key("api_secret_env = \"S\"\napi_secret_file = \"f\""),

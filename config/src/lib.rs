@@ -22,9 +22,9 @@ pub use bounds::{
     MAX_CHARGE_PCT, MAX_GST_PCT, MAX_ORDERS_PER_DAY, MAX_ORDERS_PER_SECOND, MAX_PCT, MAX_QTY,
     MAX_TIER_STRATEGIES,
 };
+pub use connection::{BrokerSection, DEFAULT_REDIRECT_LISTEN};
 pub use env::env_vars;
 pub use error::ConfigError;
-pub use connection::{BrokerSection, DEFAULT_REDIRECT_LISTEN};
 pub use run::{
     PaperSection, RunSection, RunStrategy, StrategyMode, MAX_COMPARE_EVERY_S, MAX_CORE_ID,
     MAX_DEMO_SPEED, MAX_INBOX_CAPACITY, MAX_ORDER_QUEUE, MAX_PAPER_LATENCY_MS, MAX_RING_CAPACITY,

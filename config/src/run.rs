@@ -265,7 +265,7 @@ impl RunSection {
                 return Err(problem(
                     "run.feed",
                     format!("`{broker}:` needs the name of an account of that broker after it, e.g. \"{broker}:alice\""),
-                ))
+                ));
             }
             _ if synthetic => {}
             Some(file) if !file.trim().is_empty() => {}
