@@ -37,7 +37,7 @@ fn the_daemon_trades_an_upstox_account_and_its_journal_matches_the_brokers_book(
         .stdout_has(&[
             "Upstox at http://",
             "warm start: ",
-            "from Upstox's candles",
+            "from Upstox's historical candles",
             "upstox feed up",
             "books: the journal and the broker agree on every position",
         ]);

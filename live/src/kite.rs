@@ -102,61 +102,23 @@ pub(crate) fn feed(
     )
     .map_err(|e| LiveError::Feed(e.to_string()))?;
     stats.set_broker_feed("kite", live.stats());
-    let ids: Vec<(sharewise_engine::types::InstrumentId, String)> = symbols
-        .iter()
-        .enumerate()
-        .map(|(k, s)| (sharewise_engine::types::InstrumentId(k as u32), s.clone()))
-        .collect();
-    let warm = if kite.current_token().is_some() {
-        let mut history =
-            KiteHistory::new(kite.clone(), symbols.iter().cloned().zip(tokens).collect());
-        let until = now_ns();
-        let warm =
-            crate::feed::warm::history_ticks(&mut history, &ids, interval, until, warm_bars)?;
-        (opts.say)(&format!(
-            "warm start: {} {interval} bars from Kite's historical candles ({warm_bars} per symbol at most)",
-            warm.bars
-        ));
-        warm.ticks
-    } else {
-        (opts.say)("warm start skipped: the Kite session needs a login (the strategies warm up on live bars)");
-        Vec::new()
-    };
     (opts.say)(&format!(
         "feed: Kite's live trades of {} symbols over {}",
         symbols.len(),
         endpoint.ws_url
     ));
-    let ticks = KiteTicks {
-        feed: live,
-        shutdown: opts.shutdown.clone(),
-    };
-    Ok(Box::new(warm.into_iter().map(Ok).chain(ticks)))
-}
-
-/// Kite's trades as the feed thread's stream: ends when the daemon stops.
-struct KiteTicks {
-    feed: sharewise_kite::feed::KiteFeed,
-    shutdown: sharewise_actors::Shutdown,
-}
-
-impl Iterator for KiteTicks {
-    type Item = Result<sharewise_engine::types::Tick, LiveError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        use std::sync::mpsc::RecvTimeoutError;
-        loop {
-            if self.shutdown.is_triggered() {
-                self.feed.stop();
-                return None;
-            }
-            match self.feed.ticks().recv_timeout(Duration::from_millis(100)) {
-                Ok(tick) => return Some(Ok(tick)),
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Some(Err(LiveError::Feed("the Kite feed stopped".into())))
-                }
-            }
-        }
-    }
+    let mut history = kite
+        .current_token()
+        .map(|_| KiteHistory::new(kite.clone(), symbols.iter().cloned().zip(tokens).collect()));
+    crate::real::broker_ticks(
+        opts,
+        "Kite",
+        history
+            .as_mut()
+            .map(|h| h as &mut dyn sharewise_feeds::History),
+        symbols,
+        interval,
+        warm_bars,
+        live,
+    )
 }

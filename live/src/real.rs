@@ -193,3 +193,101 @@ pub fn watch_sessions(
 fn session_file_time(path: &PathBuf) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
+
+/// A broker's live feed as the feed thread reads it (Kite's, Upstox's).
+pub(crate) trait LiveFeed: Send + 'static {
+    /// Its trades.
+    fn ticks(&self) -> &std::sync::mpsc::Receiver<sharewise_engine::types::Tick>;
+    /// Stops its connections.
+    fn stop(&self);
+}
+
+impl LiveFeed for sharewise_kite::feed::KiteFeed {
+    fn ticks(&self) -> &std::sync::mpsc::Receiver<sharewise_engine::types::Tick> {
+        sharewise_kite::feed::KiteFeed::ticks(self)
+    }
+    fn stop(&self) {
+        sharewise_kite::feed::KiteFeed::stop(self);
+    }
+}
+
+impl LiveFeed for sharewise_upstox::feed::UpstoxFeed {
+    fn ticks(&self) -> &std::sync::mpsc::Receiver<sharewise_engine::types::Tick> {
+        sharewise_upstox::feed::UpstoxFeed::ticks(self)
+    }
+    fn stop(&self) {
+        sharewise_upstox::feed::UpstoxFeed::stop(self);
+    }
+}
+
+/// Where a broker feed's ticks come from: `live`'s trades of `symbols` (instrument id = index)
+/// after a warm start from `history` (`None`: the session needs a login, so the strategies warm
+/// up on live bars), until the daemon stops. `title` names the broker in what is said.
+pub(crate) fn broker_ticks<F: LiveFeed>(
+    opts: &crate::daemon::DaemonOptions,
+    title: &'static str,
+    history: Option<&mut dyn sharewise_feeds::History>,
+    symbols: &[String],
+    interval: sharewise_engine::bars::BarInterval,
+    warm_bars: usize,
+    live: F,
+) -> Result<crate::feed::TickStream, LiveError> {
+    let ids: Vec<(sharewise_engine::types::InstrumentId, String)> = symbols
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (sharewise_engine::types::InstrumentId(k as u32), s.clone()))
+        .collect();
+    let warm = match history {
+        Some(history) => {
+            let warm =
+                crate::feed::warm::history_ticks(history, &ids, interval, now_ns(), warm_bars)?;
+            (opts.say)(&format!(
+                "warm start: {} {interval} bars from {} ({warm_bars} per symbol at most)",
+                warm.bars,
+                history.describe()
+            ));
+            warm.ticks
+        }
+        None => {
+            (opts.say)(&format!("warm start skipped: the {title} session needs a login (the strategies warm up on live bars)"));
+            Vec::new()
+        }
+    };
+    let ticks = BrokerTicks {
+        feed: live,
+        title,
+        shutdown: opts.shutdown.clone(),
+    };
+    Ok(Box::new(warm.into_iter().map(Ok).chain(ticks)))
+}
+
+/// A broker's trades as the feed thread's stream: ends when the daemon stops.
+struct BrokerTicks<F> {
+    feed: F,
+    title: &'static str,
+    shutdown: sharewise_actors::Shutdown,
+}
+
+impl<F: LiveFeed> Iterator for BrokerTicks<F> {
+    type Item = Result<sharewise_engine::types::Tick, LiveError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::sync::mpsc::RecvTimeoutError;
+        loop {
+            if self.shutdown.is_triggered() {
+                self.feed.stop();
+                return None;
+            }
+            match self.feed.ticks().recv_timeout(Duration::from_millis(100)) {
+                Ok(tick) => return Some(Ok(tick)),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Some(Err(LiveError::Feed(format!(
+                        "the {} feed stopped",
+                        self.title
+                    ))))
+                }
+            }
+        }
+    }
+}

@@ -116,61 +116,23 @@ pub(crate) fn feed(
     )
     .map_err(|e| LiveError::Feed(e.to_string()))?;
     stats.set_broker_feed("upstox", live.stats());
-    let ids: Vec<(sharewise_engine::types::InstrumentId, String)> = symbols
-        .iter()
-        .enumerate()
-        .map(|(k, s)| (sharewise_engine::types::InstrumentId(k as u32), s.clone()))
-        .collect();
-    let warm = if upstox.current_token().is_some() {
-        let mut history =
-            UpstoxHistory::new(upstox.clone(), symbols.iter().cloned().zip(keys).collect());
-        let until = crate::real::now_ns();
-        let warm =
-            crate::feed::warm::history_ticks(&mut history, &ids, interval, until, warm_bars)?;
-        (opts.say)(&format!(
-            "warm start: {} {interval} bars from Upstox's candles ({warm_bars} per symbol at most)",
-            warm.bars
-        ));
-        warm.ticks
-    } else {
-        (opts.say)("warm start skipped: the Upstox session needs a login (the strategies warm up on live bars)");
-        Vec::new()
-    };
     (opts.say)(&format!(
         "feed: Upstox's live trades of {} symbols through {}",
         symbols.len(),
         endpoint.base_url
     ));
-    let ticks = UpstoxTicks {
-        feed: live,
-        shutdown: opts.shutdown.clone(),
-    };
-    Ok(Box::new(warm.into_iter().map(Ok).chain(ticks)))
-}
-
-/// Upstox's trades as the feed thread's stream: ends when the daemon stops.
-struct UpstoxTicks {
-    feed: sharewise_upstox::feed::UpstoxFeed,
-    shutdown: sharewise_actors::Shutdown,
-}
-
-impl Iterator for UpstoxTicks {
-    type Item = Result<sharewise_engine::types::Tick, LiveError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        use std::sync::mpsc::RecvTimeoutError;
-        loop {
-            if self.shutdown.is_triggered() {
-                self.feed.stop();
-                return None;
-            }
-            match self.feed.ticks().recv_timeout(Duration::from_millis(100)) {
-                Ok(tick) => return Some(Ok(tick)),
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Some(Err(LiveError::Feed("the Upstox feed stopped".into())))
-                }
-            }
-        }
-    }
+    let mut history = upstox
+        .current_token()
+        .map(|_| UpstoxHistory::new(upstox.clone(), symbols.iter().cloned().zip(keys).collect()));
+    crate::real::broker_ticks(
+        opts,
+        "Upstox",
+        history
+            .as_mut()
+            .map(|h| h as &mut dyn sharewise_feeds::History),
+        symbols,
+        interval,
+        warm_bars,
+        live,
+    )
 }

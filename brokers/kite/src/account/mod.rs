@@ -20,7 +20,6 @@ pub mod gate;
 pub mod market_data;
 pub mod stream;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -28,14 +27,14 @@ use kiteconnect::AccessToken;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sharewise_broker_kit::{OrderMemory, Subscriber};
 use sharewise_brokers::{
     Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Holding, Modify,
-    PlaceOutcome, SessionState, UpdateReceiver, VenueStatus, UPDATE_QUEUE,
+    PlaceOutcome, SessionState, UpdateReceiver, VenueStatus,
 };
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Instrument, Order, Position};
 use sharewise_net::Backoff;
-use tokio::sync::mpsc;
 
 use crate::rest::convert::{self, Listings, OrderPolicy, Skip};
 use crate::rest::wire::{
@@ -43,12 +42,6 @@ use crate::rest::wire::{
 };
 use crate::rest::{CallFailure, Endpoint, Transport};
 use gate::{Admit, Gate, GateConfig, Lane, KITE};
-
-/// How long after an unanswered placement a missing tag still means "not yet", not "never".
-const UNSETTLED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Extra reads of the book for a tag placed without a clear answer.
-const UNSETTLED_LOOKS: u32 = 3;
 
 /// Everything an account needs besides its session.
 #[derive(Clone, Debug)]
@@ -74,7 +67,7 @@ struct Shared {
     listings: Listings,
     policy: OrderPolicy,
     state: Mutex<State>,
-    updates: Mutex<Option<mpsc::Sender<BrokerUpdate>>>,
+    subscriber: Subscriber,
     stream: Arc<stream::StreamStats>,
     pushed: Mutex<stream::Pushed>,
     stream_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
@@ -82,12 +75,7 @@ struct Shared {
 
 struct State {
     gate: Gate<AccessToken>,
-    /// The latest known state of each of our orders, by tag.
-    by_tag: HashMap<ClientOrderId, BrokerOrder>,
-    /// Kite order id → our tag.
-    tags: HashMap<String, ClientOrderId>,
-    /// Placements that got no clear answer, and when.
-    unsettled: HashMap<ClientOrderId, Instant>,
+    memory: OrderMemory,
 }
 
 impl std::fmt::Debug for KiteAccount {
@@ -110,11 +98,9 @@ impl KiteAccount {
                 policy: config.policy,
                 state: Mutex::new(State {
                     gate: Gate::new(KITE, &config.gate, token),
-                    by_tag: HashMap::new(),
-                    tags: HashMap::new(),
-                    unsettled: HashMap::new(),
+                    memory: OrderMemory::default(),
                 }),
-                updates: Mutex::new(None),
+                subscriber: Subscriber::default(),
                 stream: Arc::default(),
                 pushed: Mutex::default(),
                 stream_task: Mutex::new(None),
@@ -132,7 +118,7 @@ impl KiteAccount {
     /// Starts using the access token of a fresh login: the account is connected again.
     pub async fn log_in(&self, token: AccessToken) {
         let change = self.state().gate.log_in(token);
-        self.announce(change).await;
+        self.announce(change);
     }
 
     /// Where the account connects.
@@ -157,40 +143,12 @@ impl KiteAccount {
 
     /// Pushes `update` to the subscriber, if there is one (waiting for room: never dropped).
     pub(crate) async fn push(&self, update: BrokerUpdate) {
-        let tx = self
-            .shared
-            .updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        if let Some(tx) = tx {
-            let _ = tx.send(update).await;
-        }
+        self.shared.subscriber.push(update).await;
     }
 
-    /// Says a session change to the subscriber without waiting: the subscriber may be the very
-    /// caller whose request changed it, and a full queue must not wait on it. A full queue gets
-    /// the change from a task as soon as there is room.
-    async fn announce(&self, change: Option<SessionState>) {
-        let Some(state) = change else {
-            return;
-        };
-        let tx = self
-            .shared
-            .updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        let Some(tx) = tx else {
-            return;
-        };
-        if let Err(mpsc::error::TrySendError::Full(update)) =
-            tx.try_send(BrokerUpdate::Session(state))
-        {
-            crate::io::handle().spawn(async move {
-                let _ = tx.send(update).await;
-            });
-        }
+    /// Says a session change to the subscriber without waiting.
+    fn announce(&self, change: Option<SessionState>) {
+        self.shared.subscriber.announce(change);
     }
 
     /// The session ends at `at` (wall clock; Kite: the next 06:00 IST after the login): from
@@ -212,7 +170,7 @@ impl KiteAccount {
             .state()
             .gate
             .expire_if_due(std::time::SystemTime::now());
-        self.announce(expired).await;
+        self.announce(expired);
         let token = loop {
             let admit = self.state().gate.admit(lane, Instant::now());
             match admit {
@@ -230,7 +188,7 @@ impl KiteAccount {
             .state()
             .gate
             .record(result.as_ref().map(|_| ()), &token, Instant::now());
-        self.announce(change).await;
+        self.announce(change);
         result
     }
 
@@ -272,19 +230,18 @@ impl KiteAccount {
         }
         let mut state = self.state();
         for order in &ours {
-            state.tags.insert(order.order_id.clone(), order.tag());
-            state.by_tag.insert(order.tag(), order.clone());
+            state.memory.remember(order);
         }
         Ok(ours)
     }
 
     /// Our order tagged `tag`, from memory or else the day's book.
     async fn known(&self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
-        if let Some(order) = self.state().by_tag.get(&tag).cloned() {
+        if let Some(order) = self.state().memory.get(tag).cloned() {
             return Ok(order);
         }
         self.book().await?;
-        self.state().by_tag.get(&tag).cloned().ok_or_else(|| {
+        self.state().memory.get(tag).cloned().ok_or_else(|| {
             BrokerError::invalid(format!("no order tagged {tag} in Kite's book today"))
         })
     }
@@ -310,9 +267,7 @@ impl KiteAccount {
     }
 
     fn remember(&self, order: &BrokerOrder) {
-        let mut state = self.state();
-        state.tags.insert(order.order_id.clone(), order.tag());
-        state.by_tag.insert(order.tag(), order.clone());
+        self.state().memory.remember(order);
     }
 
     /// Trades of the day in common terms (the book is read first if a trade's order is unknown).
@@ -320,12 +275,12 @@ impl KiteAccount {
         let wire: Vec<WireTrade> = self.read(Lane::Reads, "/trades", &[]).await?;
         let unknown = {
             let state = self.state();
-            wire.iter().any(|t| !state.tags.contains_key(&t.order_id))
+            wire.iter().any(|t| !state.memory.knows(&t.order_id))
         };
         if unknown {
             self.book().await?;
         }
-        let tags = self.state().tags.clone();
+        let tags = self.state().memory.ours().clone();
         let mut out = Vec::with_capacity(wire.len());
         for w in &wire {
             match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {
@@ -379,13 +334,7 @@ fn since<T>(items: Vec<T>, since: TimestampNs, ts: impl Fn(&T) -> TimestampNs) -
 
 impl Broker for KiteAccount {
     fn subscribe(&self) -> UpdateReceiver {
-        let (tx, rx) = mpsc::channel(UPDATE_QUEUE);
-        *self
-            .shared
-            .updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tx);
-        rx
+        self.shared.subscriber.subscribe()
     }
 
     fn session(&self) -> SessionState {
@@ -407,7 +356,7 @@ impl Broker for KiteAccount {
                 order.instrument
             )));
         };
-        if let Some(existing) = self.state().by_tag.get(&order.client_id).cloned() {
+        if let Some(existing) = self.state().memory.get(order.client_id).cloned() {
             return Ok(PlaceOutcome::Placed(existing));
         }
         let form = convert::placement_form(order, instrument, &self.shared.policy);
@@ -427,12 +376,8 @@ impl Broker for KiteAccount {
                         status_message: None,
                         updated_ts: order.created_ts,
                     };
-                    // The order stream may have told of it already, with a newer state: keep that.
-                    {
-                        let mut state = self.state();
-                        state.tags.insert(placed.order_id.clone(), tag);
-                        state.by_tag.entry(tag).or_insert_with(|| placed.clone());
-                    }
+                    // The order stream may have told of it already, with a newer state: kept.
+                    self.state().memory.placed(&placed);
                     Ok(PlaceOutcome::Placed(placed))
                 }
                 Err(e) => Ok(PlaceOutcome::Unresolved {
@@ -443,7 +388,7 @@ impl Broker for KiteAccount {
                 }),
             },
             Err(failure) if failure.maybe_acted() => {
-                self.state().unsettled.insert(tag, Instant::now());
+                self.state().memory.unsettled(tag);
                 Ok(PlaceOutcome::Unresolved {
                     tag,
                     reason: failure.into_error().to_string(),
@@ -469,34 +414,12 @@ impl Broker for KiteAccount {
         self.book().await
     }
 
-    /// A placement that got no clear answer may reach Kite's book a moment later: for
-    /// [`UNSETTLED_FOR`] after it, the book is read again a few times, and a tag still missing
-    /// is an error (still ambiguous), never "not there".
+    /// A placement that got no clear answer may reach Kite's book a moment later: for a while a
+    /// tag still missing is an error (still ambiguous), never "not there"
+    /// ([`sharewise_broker_kit::memory::order_by_tag`]).
     async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
-        for look in 0..=UNSETTLED_LOOKS {
-            let book = self.book().await?;
-            if let Some(found) = book.into_iter().rev().find(|o| o.tag() == tag) {
-                self.state().unsettled.remove(&tag);
-                return Ok(Some(found));
-            }
-            let since = self.state().unsettled.get(&tag).copied();
-            match since {
-                Some(at) if at.elapsed() < UNSETTLED_FOR => {
-                    if look == UNSETTLED_LOOKS {
-                        return Err(BrokerError::new(
-                            ErrorKind::Upstream,
-                            format!(
-                                "order {tag} is not in Kite's book yet, {:.1} s after its placement got no clear answer: still unsettled",
-                                at.elapsed().as_secs_f64()
-                            ),
-                        ));
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-                }
-                _ => return Ok(None),
-            }
-        }
-        Ok(None)
+        let with_memory = |f: &mut dyn FnMut(&mut OrderMemory)| f(&mut self.state().memory);
+        sharewise_broker_kit::memory::order_by_tag("Kite", tag, with_memory, || self.book()).await
     }
 
     async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {

@@ -171,7 +171,10 @@ impl UpdateSource for KiteAccount {
     async fn order_trades(&self, order: &BrokerOrder) -> Result<Vec<BrokerTrade>, BrokerError> {
         let path = format!("/orders/{}/trades", order.order_id);
         let wire: Vec<WireTrade> = self.read_json(&path).await?;
-        let tags = std::collections::HashMap::from([(order.order_id.clone(), order.tag())]);
+        let tags = sharewise_broker_kit::OurOrders::from([(
+            order.order_id.clone(),
+            (order.tag(), order.request.instrument),
+        )]);
         let mut out = Vec::with_capacity(wire.len());
         for w in &wire {
             match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {

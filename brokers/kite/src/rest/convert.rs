@@ -273,14 +273,15 @@ pub fn broker_order(w: &WireOrder, listings: &Listings) -> Result<BrokerOrder, S
     })
 }
 
-/// A Kite trade as a [`BrokerTrade`]; `tags` maps Kite order ids to our client ids.
+/// A Kite trade as a [`BrokerTrade`]; `tags` maps Kite order ids to our client ids (and
+/// instruments).
 pub fn broker_trade(
     w: &WireTrade,
-    tags: &HashMap<String, ClientOrderId>,
+    tags: &sharewise_broker_kit::OurOrders,
     listings: &Listings,
     policy: &OrderPolicy,
 ) -> Result<BrokerTrade, Skip> {
-    let client_id = *tags.get(&w.order_id).ok_or(Skip::NotOurs)?;
+    let (client_id, _) = *tags.get(&w.order_id).ok_or(Skip::NotOurs)?;
     let bad = |what: &str| {
         Skip::Unreadable(format!(
             "trade {} of order {}: {what}",

@@ -18,36 +18,28 @@ pub mod gate;
 pub mod market_data;
 pub mod stream;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use sharewise_broker_kit::{CallFailure, OrderPolicy};
+use sharewise_broker_kit::{CallFailure, OrderMemory, OrderPolicy, Subscriber};
 use sharewise_brokers::{
-    Broker, BrokerError, BrokerOrder, BrokerTrade, BrokerUpdate, ErrorKind, Funds, Holding, Modify,
-    PlaceOutcome, SessionState, UpdateReceiver, VenueStatus, UPDATE_QUEUE,
+    Broker, BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Holding, Modify, PlaceOutcome,
+    SessionState, UpdateReceiver, VenueStatus,
 };
 use sharewise_engine::time::TimestampNs;
 use sharewise_engine::types::{ClientOrderId, Instrument, Order, Position};
 use sharewise_net::Backoff;
-use tokio::sync::mpsc;
 
-use crate::rest::convert::{self, Listings, OurOrders, Skip};
+use crate::rest::convert::{self, Listings, Skip};
 use crate::rest::transport::Request;
 use crate::rest::wire::{
     WireFunds, WireHolding, WireOrder, WireOrderIds, WirePosition, WireProfile, WireTrade,
 };
 use crate::rest::{Endpoint, Transport, UpstoxToken};
 use gate::{Admit, Gate, GateConfig, Lane, UPSTOX};
-
-/// How long after an unanswered placement a missing tag still means "not yet", not "never".
-const UNSETTLED_FOR: Duration = Duration::from_secs(30);
-
-/// Extra reads of the book for a tag placed without a clear answer.
-const UNSETTLED_LOOKS: u32 = 3;
 
 /// Everything an account needs besides its session.
 #[derive(Clone, Debug)]
@@ -73,7 +65,7 @@ struct Shared {
     listings: Listings,
     policy: OrderPolicy,
     state: Mutex<State>,
-    updates: Mutex<Option<mpsc::Sender<BrokerUpdate>>>,
+    subscriber: Subscriber,
     stream: Arc<stream::StreamStats>,
     pushed: Mutex<sharewise_broker_kit::pushed::Pushed>,
     stream_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
@@ -81,12 +73,7 @@ struct Shared {
 
 struct State {
     gate: Gate<UpstoxToken>,
-    /// The latest known state of each of our orders, by tag.
-    by_tag: HashMap<ClientOrderId, BrokerOrder>,
-    /// Upstox order id → our tag and instrument.
-    tags: OurOrders,
-    /// Placements that got no clear answer, and when.
-    unsettled: HashMap<ClientOrderId, Instant>,
+    memory: OrderMemory,
 }
 
 impl std::fmt::Debug for UpstoxAccount {
@@ -112,11 +99,9 @@ impl UpstoxAccount {
                 policy: config.policy,
                 state: Mutex::new(State {
                     gate: Gate::new(UPSTOX, &config.gate, token),
-                    by_tag: HashMap::new(),
-                    tags: HashMap::new(),
-                    unsettled: HashMap::new(),
+                    memory: OrderMemory::default(),
                 }),
-                updates: Mutex::new(None),
+                subscriber: Subscriber::default(),
                 stream: Arc::default(),
                 pushed: Mutex::default(),
                 stream_task: Mutex::new(None),
@@ -158,28 +143,9 @@ impl UpstoxAccount {
         self.state().gate.expire_at(at);
     }
 
-    /// Says a session change to the subscriber without waiting: the subscriber may be the very
-    /// caller whose request changed it. A full queue gets it from a task when there is room.
+    /// Says a session change to the subscriber without waiting.
     fn announce(&self, change: Option<SessionState>) {
-        let Some(state) = change else {
-            return;
-        };
-        let tx = self
-            .shared
-            .updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        let Some(tx) = tx else {
-            return;
-        };
-        if let Err(mpsc::error::TrySendError::Full(update)) =
-            tx.try_send(BrokerUpdate::Session(state))
-        {
-            sharewise_broker_kit::io::handle().spawn(async move {
-                let _ = tx.send(update).await;
-            });
-        }
+        self.shared.subscriber.announce(change);
     }
 
     /// One call through the gate: waits for rate-limit room, sends once, records the outcome.
@@ -243,9 +209,7 @@ impl UpstoxAccount {
         }
         let mut state = self.state();
         for order in &ours {
-            let ids = (order.tag(), order.request.instrument);
-            state.tags.insert(order.order_id.clone(), ids);
-            state.by_tag.insert(order.tag(), order.clone());
+            state.memory.remember(order);
         }
         Ok(ours)
     }
@@ -260,11 +224,11 @@ impl UpstoxAccount {
 
     /// Our order tagged `tag`, from memory or else the day's book.
     async fn known(&self, tag: ClientOrderId) -> Result<BrokerOrder, BrokerError> {
-        if let Some(order) = self.state().by_tag.get(&tag).cloned() {
+        if let Some(order) = self.state().memory.get(tag).cloned() {
             return Ok(order);
         }
         self.book().await?;
-        self.state().by_tag.get(&tag).cloned().ok_or_else(|| {
+        self.state().memory.get(tag).cloned().ok_or_else(|| {
             BrokerError::invalid(format!("no order tagged {tag} in Upstox's book today"))
         })
     }
@@ -285,12 +249,12 @@ impl UpstoxAccount {
             .await?;
         let unknown = {
             let state = self.state();
-            wire.iter().any(|t| !state.tags.contains_key(&t.order_id))
+            wire.iter().any(|t| !state.memory.knows(&t.order_id))
         };
         if unknown {
             self.book().await?;
         }
-        let tags = self.state().tags.clone();
+        let tags = self.state().memory.ours().clone();
         let mut out = Vec::with_capacity(wire.len());
         for w in &wire {
             match convert::broker_trade(w, &tags, &self.shared.listings, &self.shared.policy) {
@@ -334,13 +298,7 @@ fn since<T>(items: Vec<T>, since: TimestampNs, ts: impl Fn(&T) -> TimestampNs) -
 
 impl Broker for UpstoxAccount {
     fn subscribe(&self) -> UpdateReceiver {
-        let (tx, rx) = mpsc::channel(UPDATE_QUEUE);
-        *self
-            .shared
-            .updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tx);
-        rx
+        self.shared.subscriber.subscribe()
     }
 
     fn session(&self) -> SessionState {
@@ -362,7 +320,7 @@ impl Broker for UpstoxAccount {
                 order.instrument
             )));
         };
-        if let Some(existing) = self.state().by_tag.get(&order.client_id).cloned() {
+        if let Some(existing) = self.state().memory.get(order.client_id).cloned() {
             return Ok(PlaceOutcome::Placed(existing));
         }
         let tag = order.client_id;
@@ -384,11 +342,7 @@ impl Broker for UpstoxAccount {
                         status_message: None,
                         updated_ts: order.created_ts,
                     };
-                    let mut state = self.state();
-                    state
-                        .tags
-                        .insert(placed.order_id.clone(), (tag, order.instrument));
-                    state.by_tag.entry(tag).or_insert_with(|| placed.clone());
+                    self.state().memory.placed(&placed);
                     Ok(PlaceOutcome::Placed(placed))
                 }
                 Ok(_) | Err(_) => Ok(PlaceOutcome::Unresolved {
@@ -397,7 +351,7 @@ impl Broker for UpstoxAccount {
                 }),
             },
             Err(failure) if failure.maybe_acted() => {
-                self.state().unsettled.insert(tag, Instant::now());
+                self.state().memory.unsettled(tag);
                 Ok(PlaceOutcome::Unresolved {
                     tag,
                     reason: failure.into_error().to_string(),
@@ -446,34 +400,12 @@ impl Broker for UpstoxAccount {
         self.book().await
     }
 
-    /// A placement that got no clear answer may reach Upstox's book a moment later: for
-    /// [`UNSETTLED_FOR`] after it, the book is read again a few times, and a tag still missing
-    /// is an error (still ambiguous), never "not there".
+    /// A placement that got no clear answer may reach Upstox's book a moment later: for a while
+    /// a tag still missing is an error (still ambiguous), never "not there"
+    /// ([`sharewise_broker_kit::memory::order_by_tag`]).
     async fn order_by_tag(&self, tag: ClientOrderId) -> Result<Option<BrokerOrder>, BrokerError> {
-        for look in 0..=UNSETTLED_LOOKS {
-            let book = self.book().await?;
-            if let Some(found) = book.into_iter().rev().find(|o| o.tag() == tag) {
-                self.state().unsettled.remove(&tag);
-                return Ok(Some(found));
-            }
-            let since = self.state().unsettled.get(&tag).copied();
-            match since {
-                Some(at) if at.elapsed() < UNSETTLED_FOR => {
-                    if look == UNSETTLED_LOOKS {
-                        return Err(BrokerError::new(
-                            ErrorKind::Upstream,
-                            format!(
-                                "order {tag} is not in Upstox's book yet, {:.1} s after its placement got no clear answer: still unsettled",
-                                at.elapsed().as_secs_f64()
-                            ),
-                        ));
-                    }
-                    tokio::time::sleep(Duration::from_millis(700)).await;
-                }
-                _ => return Ok(None),
-            }
-        }
-        Ok(None)
+        let with_memory = |f: &mut dyn FnMut(&mut OrderMemory)| f(&mut self.state().memory);
+        sharewise_broker_kit::memory::order_by_tag("Upstox", tag, with_memory, || self.book()).await
     }
 
     async fn trades(&self) -> Result<Vec<BrokerTrade>, BrokerError> {

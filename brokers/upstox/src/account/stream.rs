@@ -215,15 +215,7 @@ impl UpdateSource for UpstoxAccount {
     }
 
     async fn push(&self, update: BrokerUpdate) {
-        let tx = self
-            .shared
-            .updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        if let Some(tx) = tx {
-            let _ = tx.send(update).await;
-        }
+        self.shared.subscriber.push(update).await;
     }
 
     fn pushed(&self) -> std::sync::MutexGuard<'_, Pushed> {

@@ -243,8 +243,7 @@ pub fn broker_order(w: &WireOrder, listings: &Listings) -> Result<BrokerOrder, S
     })
 }
 
-/// Each of our orders by Upstox's order id: its tag and instrument.
-pub type OurOrders = HashMap<String, (ClientOrderId, InstrumentId)>;
+pub use sharewise_broker_kit::OurOrders;
 
 /// Upstox's trade as a [`BrokerTrade`], if its order is one of `ours`. The trade's instrument is
 /// its order's: Upstox's trade book documents `instrument_token` loosely (a bare exchange token
