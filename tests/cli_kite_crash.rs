@@ -26,12 +26,29 @@ impl Lcg {
     }
 }
 
+/// Reads the daemon's output on a thread (so it never blocks on a full pipe); the receiver hears
+/// once the warm start is done.
+fn warm_start_seen(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<()> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            if line.contains("warm start") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx
+}
+
 #[test]
 fn kill_9_while_trading_through_kite_loses_and_duplicates_nothing() {
     let dir = tmp();
     let redirect_port = free_port();
-    let (mut sandbox, addr) = sandbox(redirect_port);
-    // SMA(2)/SMA(5) on minute bars at 600×: orders every few seconds.
+    // At 300× the whole drill (four warm starts, four kills, a last run) stays within one
+    // simulated session; SMA(2)/SMA(5) on minute bars still orders every second or so.
+    let (mut sandbox, addr) = sandbox_at(redirect_port, 300);
     let fast = "[[run.strategies]]\nname = \"sma_cross\"\nparams = { fast = 2, slow = 5 }\n";
     let config = settings(dir.path(), &addr, redirect_port, fast);
     let data = dir.path().join("data").display().to_string();
@@ -45,11 +62,21 @@ fn kill_9_while_trading_through_kite_loses_and_duplicates_nothing() {
         let mut child = bin_without_settings_env()
             .arg("run")
             .args(common)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn the daemon");
-        let wait = Duration::from_millis(2_000 + rng.below(3_000));
+        // Killed a random moment after the warm start (its candle reads take a few seconds
+        // under Kite's 3/s history limit): while trading, orders in flight.
+        let warmed = warm_start_seen(child.stdout.take().expect("stdout"));
+        let warm_by = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < warm_by && warmed.try_recv().is_err() {
+            if child.try_wait().expect("poll").is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let wait = Duration::from_millis(500 + rng.below(3_000));
         let start = Instant::now();
         while start.elapsed() < wait && child.try_wait().expect("poll").is_none() {
             std::thread::sleep(Duration::from_millis(20));
