@@ -5,42 +5,12 @@
 //! placed twice, though orders were in flight when the daemon died.
 
 mod cli_support;
+mod crash_support;
 mod kite_support;
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-
 use cli_support::*;
+use crash_support::kill_rounds;
 use kite_support::*;
-
-/// A small deterministic generator (the kill times; the seed is printed on failure).
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-/// Reads the daemon's output on a thread (so it never blocks on a full pipe); the receiver hears
-/// once the warm start is done.
-fn warm_start_seen(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<()> {
-    use std::io::BufRead;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(out).lines() {
-            let Ok(line) = line else { return };
-            if line.contains("warm start") {
-                let _ = tx.send(());
-            }
-        }
-    });
-    rx
-}
 
 #[test]
 fn kill_9_while_trading_through_kite_loses_and_duplicates_nothing() {
@@ -56,42 +26,7 @@ fn kill_9_while_trading_through_kite_loses_and_duplicates_nothing() {
     broker_login(&common, &addr);
 
     let seed = 0x006b_17e9_u64;
-    let mut rng = Lcg(seed);
-    let mut kills = 0;
-    for round in 0..4 {
-        let mut child = bin_without_settings_env()
-            .arg("run")
-            .args(common)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn the daemon");
-        // Killed a random moment after the warm start (its candle reads take a few seconds
-        // under Kite's 3/s history limit): while trading, orders in flight.
-        let warmed = warm_start_seen(child.stdout.take().expect("stdout"));
-        let warm_by = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < warm_by && warmed.try_recv().is_err() {
-            if child.try_wait().expect("poll").is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let wait = Duration::from_millis(500 + rng.below(3_000));
-        let start = Instant::now();
-        while start.elapsed() < wait && child.try_wait().expect("poll").is_none() {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let died = child.try_wait().expect("poll").is_some();
-        child.kill().ok(); // SIGKILL
-        let out = child.wait_with_output().expect("reap");
-        assert!(
-            !died,
-            "round {round} (seed {seed:#x}): the daemon stopped on its own:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        kills += 1;
-    }
-    assert_eq!(kills, 4);
+    kill_rounds(&common, seed, 4);
     let before = sw_env(
         None,
         &[],

@@ -19,16 +19,15 @@ pub const API_SECRET: &str = "sandbox-upstox-api-secret";
 /// `sharewise sandbox upstox` at 600× with its app's redirect on `redirect_port`: the child and
 /// its `host:port`.
 pub fn sandbox(redirect_port: u16) -> (Child, String) {
+    sandbox_at(redirect_port, 600)
+}
+
+/// [`sandbox`] at `speed`× (a long drill keeps within one simulated session: the day's books).
+pub fn sandbox_at(redirect_port: u16, speed: u32) -> (Child, String) {
     let mut child = bin()
-        .args([
-            "sandbox",
-            "upstox",
-            "--listen",
-            "127.0.0.1:0",
-            "--speed",
-            "600",
-            "--redirect-uri",
-        ])
+        .args(["sandbox", "upstox", "--listen", "127.0.0.1:0", "--speed"])
+        .arg(speed.to_string())
+        .arg("--redirect-uri")
         .arg(format!("http://127.0.0.1:{redirect_port}/upstox/callback"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -146,14 +145,23 @@ pub fn sandbox_book(addr: &str, redirect_port: u16) -> Vec<(String, String, f64,
         .unwrap()
         .json()
         .unwrap();
-    let book: serde_json::Value = http
-        .get(format!("http://{addr}/v2/order/retrieve-all"))
-        .bearer_auth(token["access_token"].as_str().unwrap())
-        .header("Api-Version", "2.0")
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    // The daemon's last reads at its stop may have spent the second's budget: wait for it.
+    let read = || {
+        http.get(format!("http://{addr}/v2/order/retrieve-all"))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .header("Api-Version", "2.0")
+            .send()
+            .unwrap()
+    };
+    let mut answer = read();
+    for _ in 0..5 {
+        if answer.status().as_u16() != 429 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1_200));
+        answer = read();
+    }
+    let book: serde_json::Value = answer.json().unwrap();
     book["data"]
         .as_array()
         .unwrap()
@@ -167,4 +175,59 @@ pub fn sandbox_book(addr: &str, redirect_port: u16) -> Vec<(String, String, f64,
             )
         })
         .collect()
+}
+
+/// The journal's orders and the sandbox's book agree order by order: every order at Upstox is in
+/// the journal (none lost) and was placed once (none doubled), with the same quantity, fills and
+/// final state; a journalled order Upstox never saw (the daemon died between journalling and
+/// sending) is cancelled with nothing filled. Returns how many of those there were.
+pub fn assert_journal_matches_book(
+    journal: &[serde_json::Value],
+    book: &[(String, String, f64, f64)],
+) -> usize {
+    let mut at_upstox = std::collections::BTreeMap::new();
+    for (tag, status, filled, qty) in book {
+        assert!(
+            at_upstox
+                .insert(tag.as_str(), (status, *filled, *qty))
+                .is_none(),
+            "tag {tag} placed twice at Upstox"
+        );
+    }
+    let journalled: std::collections::BTreeMap<&str, &serde_json::Value> = journal
+        .iter()
+        .map(|o| (o["tag"].as_str().unwrap(), o))
+        .collect();
+    for tag in at_upstox.keys() {
+        assert!(
+            journalled.contains_key(tag),
+            "Upstox's order {tag} is not in the journal (lost)"
+        );
+    }
+    let mut never_sent = 0;
+    for (tag, o) in &journalled {
+        let journal_status = o["status"].as_str().unwrap();
+        let Some((status, filled, qty)) = at_upstox.get(tag) else {
+            assert_eq!(
+                (journal_status, o["filled_qty"].as_f64().unwrap()),
+                ("cancelled", 0.0),
+                "{tag} never reached Upstox, so it must be cancelled unfilled: {o}"
+            );
+            never_sent += 1;
+            continue;
+        };
+        assert_eq!(o["qty"].as_f64().unwrap(), *qty, "{tag}");
+        assert_eq!(o["filled_qty"].as_f64().unwrap(), *filled, "{tag}: {o}");
+        let expected = match status.as_str() {
+            "complete" => "filled",
+            "cancelled" => "cancelled",
+            "rejected" => "rejected",
+            other => panic!("{tag} is still `{other}` at Upstox after a graceful stop"),
+        };
+        assert_eq!(
+            journal_status, expected,
+            "{tag}: journal vs Upstox {status}"
+        );
+    }
+    never_sent
 }
