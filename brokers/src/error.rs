@@ -23,6 +23,15 @@
 //! 429; `Upstream` for `UDAPI100500` or 500/502/503/504; `InvalidInput` for any other 4xx
 //! (the code names the field: `UDAPI100036`, `UDAPI100038`, ...); `Unknown` otherwise.
 //!
+//! AliceBlue (v2 Open API; its error vocabulary is only known from third-party clients [U])
+//! answers `{"status":"Not_Ok","message":..}`, the message often a bare `ECnnn` code
+//! ([`BrokerError::from_aliceblue`]): `RateLimited` for a 429; `AuthExpired` for a 401, or a 403
+//! whose message speaks of the session or token; `PermissionDenied` for any other 403 (e.g. an
+//! address not whitelisted); `Upstream` for 500/502/503/504; `InvalidInput` for any other 4xx and
+//! for a `Not_Ok` under HTTP 200 (the request was read and refused); `Unknown` otherwise. The
+//! empty-book codes (EC915/EC916 orders, EC919/EC920 positions, EC926/EC927 trades) are not
+//! errors at all: the adapter reads them as empty lists.
+//!
 //! **Placement is special.** A place request that may have reached the broker (a timeout, a 5xx
 //! or `NetworkException` after the request was sent) is never an error: it is
 //! [`PlaceOutcome::Unresolved`](crate::PlaceOutcome::Unresolved), and the caller must look the
@@ -126,6 +135,37 @@ impl BrokerError {
     }
 }
 
+impl BrokerError {
+    /// Maps an AliceBlue error reply: `http_status`, the `ECnnn` code in its message (if any) and
+    /// the message.
+    pub fn from_aliceblue(
+        http_status: u16,
+        code: Option<&str>,
+        message: impl Into<String>,
+    ) -> BrokerError {
+        let message = message.into();
+        BrokerError::new(aliceblue_kind(http_status, code, &message), message)
+    }
+}
+
+/// The [`ErrorKind`] of an AliceBlue error reply (the module docs); `code` is not used yet
+/// beyond the empty-book codes the adapter handles itself [U: no published code table].
+pub fn aliceblue_kind(http_status: u16, _code: Option<&str>, message: &str) -> ErrorKind {
+    let lower = message.to_ascii_lowercase();
+    let about_session = ["session", "token", "unauthori"]
+        .iter()
+        .any(|w| lower.contains(w));
+    match http_status {
+        429 => ErrorKind::RateLimited,
+        401 => ErrorKind::AuthExpired,
+        403 if about_session => ErrorKind::AuthExpired,
+        403 => ErrorKind::PermissionDenied,
+        500 | 502..=504 => ErrorKind::Upstream,
+        200..=299 | 400..=499 => ErrorKind::InvalidInput,
+        _ => ErrorKind::Unknown,
+    }
+}
+
 /// The [`ErrorKind`] of an Upstox error reply: its HTTP status and first `error_code` (the
 /// module docs).
 pub fn upstox_kind(http_status: u16, error_code: Option<&str>) -> ErrorKind {
@@ -157,5 +197,22 @@ pub fn kite_kind(http_status: u16, error_type: Option<&str>) -> ErrorKind {
             502..=504 => ErrorKind::Upstream,
             _ => ErrorKind::Unknown,
         },
+    }
+}
+
+#[cfg(test)]
+mod aliceblue_tests {
+    use super::*;
+
+    #[test]
+    fn aliceblues_replies_map_onto_the_common_table() {
+        let kind = |status, message: &str| BrokerError::from_aliceblue(status, None, message).kind;
+        assert_eq!(kind(429, "Too many requests"), ErrorKind::RateLimited);
+        assert_eq!(kind(401, "Unauthorized"), ErrorKind::AuthExpired);
+        assert_eq!(kind(403, "Session expired"), ErrorKind::AuthExpired);
+        assert_eq!(kind(403, "IP not allowed"), ErrorKind::PermissionDenied);
+        assert_eq!(kind(503, "down"), ErrorKind::Upstream);
+        assert_eq!(kind(200, "EC912"), ErrorKind::InvalidInput);
+        assert_eq!(kind(302, "?"), ErrorKind::Unknown);
     }
 }

@@ -67,9 +67,13 @@ impl VenueStatus {
             | "NOT MODIFIED"
             | "NOT CANCELLED"
             | "CANCEL PENDING"
-            | "MODIFY AFTER MARKET ORDER REQ RECEIVED" => live(),
+            | "MODIFY AFTER MARKET ORDER REQ RECEIVED"
+            // AliceBlue's Noren-lineage words and its underscore spelling [U].
+            | "TRIGGER_PENDING"
+            | "NEW"
+            | "REPLACED" => live(),
             "COMPLETE" => VenueStatus::Filled,
-            "CANCELLED" | "CANCELLED AFTER MARKET ORDER" => VenueStatus::Cancelled,
+            "CANCELLED" | "CANCELED" | "CANCELLED AFTER MARKET ORDER" => VenueStatus::Cancelled,
             "REJECTED" => VenueStatus::Rejected,
             _ => return None,
         })
@@ -173,4 +177,26 @@ pub struct Holding {
     pub t1_qty: Qty,
     /// Average buying price, rupees.
     pub avg_price: Decimal,
+}
+
+#[cfg(test)]
+mod aliceblue_words {
+    use super::VenueStatus;
+
+    #[test]
+    fn aliceblues_extra_status_words_are_known() {
+        let of = |s: &str| VenueStatus::from_broker(s, 0, 5);
+        assert_eq!(of("trigger_pending"), Some(VenueStatus::Open));
+        assert_eq!(of("new"), Some(VenueStatus::Open));
+        assert_eq!(of("replaced"), Some(VenueStatus::Open));
+        assert_eq!(of("canceled"), Some(VenueStatus::Cancelled));
+        assert_eq!(
+            of("after market order req received"),
+            Some(VenueStatus::Pending)
+        );
+        assert_eq!(
+            VenueStatus::from_broker("new", 2, 5),
+            Some(VenueStatus::PartiallyFilled)
+        );
+    }
 }
