@@ -1,5 +1,6 @@
-//! `sharewise bench pipeline` (its rate sweep, table and `--json`) and `sharewise bench backtest
-//! --json`: the interface other tools read (figures are not asserted: speed belongs in benchmarks,
+//! `sharewise bench pipeline` (its rate sweep, table and `--json`), `sharewise bench backtest
+//! --json` and `sharewise bench orders --json` (each broker adapter beside paper; the burst never
+//! past the broker's 10 orders a second): the interface other tools read (figures are not asserted: speed belongs in benchmarks,
 //! not in tests on a shared machine).
 
 mod cli_support;
@@ -180,5 +181,34 @@ fn backtest_bench_reports_the_run_and_the_whole_command_side_by_side() {
     assert!(
         report["median_s"].as_f64() < r["whole_command"]["median_s"].as_f64(),
         "{run}"
+    );
+}
+
+#[test]
+fn order_bench_times_each_broker_adapter_beside_paper_and_holds_the_rate_limit() {
+    for broker in ["kite-sandbox", "upstox-sandbox"] {
+        let run = sw(&[
+            "bench", "orders", "--broker", broker, "--orders", "5", "--burst", "12", "--json",
+        ])
+        .ok();
+        let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(out["broker"], broker);
+        let rows = out["placements"].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "{out}");
+        assert!(rows[0]["name"].as_str().unwrap().starts_with(broker));
+        assert_eq!(rows[1]["name"], "paper (in process)");
+        for row in rows {
+            assert_eq!(row["samples"], 5, "{row}");
+            assert!(row["p50_us"].as_f64().unwrap() > 0.0);
+        }
+        // Twelve placements as fast as asked: spaced to at most the broker's 10 a second.
+        let rate = out["burst"]["placements_per_s"].as_f64().unwrap();
+        assert!(rate > 0.0 && rate <= 10.0, "{broker}: {rate}/s");
+    }
+    let err = sw(&["bench", "orders", "--broker", "aliceblue"]).fails();
+    assert!(
+        err.stderr
+            .contains("use `kite-sandbox` or `upstox-sandbox`"),
+        "{err}"
     );
 }
