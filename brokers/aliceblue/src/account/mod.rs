@@ -83,6 +83,8 @@ struct Shared {
     poll: Arc<poll::PollStats>,
     pushed: Mutex<sharewise_broker_kit::pushed::Pushed>,
     poll_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Wakes the poller early: an order call was just made.
+    poll_now: tokio::sync::Notify,
 }
 
 struct State {
@@ -119,6 +121,7 @@ impl AliceBlueAccount {
                 poll: Arc::default(),
                 pushed: Mutex::default(),
                 poll_task: Mutex::new(None),
+                poll_now: tokio::sync::Notify::new(),
             }),
         })
     }
@@ -369,6 +372,7 @@ impl Broker for AliceBlueAccount {
             return Ok(PlaceOutcome::Placed(existing));
         }
         let body = convert::placement_body(order, token, &self.shared.policy);
+        self.shared.poll_now.notify_one();
         match self
             .call(Lane::Orders, Request::post(paths::PLACE, body))
             .await

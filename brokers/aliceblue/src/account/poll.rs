@@ -1,7 +1,8 @@
 //! The push side of an AliceBlue account. AliceBlue documents no order-update WebSocket for its
 //! v2 API [U: third-party clients use an `order-notify` socket with a separate token, not
 //! adopted here unverified], so the order book is polled: every [`BUSY_EVERY`] while one of our
-//! orders is open, every [`IDLE_EVERY`] otherwise. Each change is pushed through
+//! orders is open, every [`IDLE_EVERY`] otherwise, and at once after a placement (so a new
+//! order never waits out an idle period). Each change is pushed through
 //! [`sharewise_broker_kit::pushed`]: the order's new trades first (read from the trade book),
 //! then its new state, each exactly once. While the session needs a login nothing is sent.
 //! Polls are ordinary reads: they count against AliceBlue's 1800 per 15 minutes (at 1 s, 900 of
@@ -86,7 +87,8 @@ impl AliceBlueAccount {
                     IDLE_EVERY
                 }
             };
-            tokio::time::sleep(wait).await;
+            // A placement cuts the wait short (a timeout here is the ordinary period).
+            let _ = tokio::time::timeout(wait, self.shared.poll_now.notified()).await;
         }
     }
 
