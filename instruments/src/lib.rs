@@ -8,13 +8,16 @@
 //! | [`listing`] | [`Listing`]: one instrument, its [`Market`], [`Kind`], grid and [`BrokerIds`] |
 //! | [`kite`] | Kite's `GET /instruments` CSV dump → listings ([`read_kite_dump`]) |
 //! | [`upstox`] | Upstox's daily JSON dump → listings with instrument keys ([`read_upstox_dump`]) |
+//! | [`aliceblue`] | AliceBlue's contract master CSV → listings with its tokens ([`read_aliceblue_master`]) |
 //! | [`master`] | [`InstrumentMaster`]: merge dumps, look up by symbol or token, grid checks |
 
+pub mod aliceblue;
 pub mod kite;
 pub mod listing;
 pub mod master;
 pub mod upstox;
 
+pub use aliceblue::{read_aliceblue_master, AliceBlueMaster};
 pub use kite::{read_kite_dump, KiteDump};
 pub use listing::{BrokerIds, Kind, Listing, Market};
 pub use master::{GridError, InstrumentMaster};

@@ -5,7 +5,8 @@
 //!
 //! SEBI wants a fresh two-factor login once per trading day: there is no refresh here. The
 //! exchange leaves from the account's egress address like every other call. The session is taken
-//! to last 24 hours from the login [U: "about a day" per third parties].
+//! to last 24 hours from the login [U: "about a day" per third parties]. The NSE contract
+//! master (symbol ↔ token) is fetched here too: it is public and needed before the first order.
 
 use std::fmt;
 
@@ -138,6 +139,18 @@ pub async fn get_user_details(
                 "cut off by the process ending",
             ))
         })
+}
+
+/// Where the NSE contract master is under the masters' root (plain CSV [U]).
+pub const NSE_MASTER: &str = "/restpy/static/contract_master/NSE.csv";
+
+/// AliceBlue's NSE contract master, fetched (no session) and read into listings with tokens.
+pub async fn nse_master(
+    transport: &Transport,
+) -> Result<sharewise_instruments::AliceBlueMaster, BrokerError> {
+    let body = transport.public(NSE_MASTER).await?;
+    sharewise_instruments::read_aliceblue_master(body.as_slice(), "AliceBlue NSE.csv")
+        .map_err(|e| BrokerError::new(ErrorKind::Unknown, e.to_string()))
 }
 
 /// Whose `token` is, asked of AliceBlue (`GET /open-api/od/v1/profile/`): proves the session.

@@ -249,3 +249,19 @@ async fn a_placement_answered_late_is_unresolved_and_then_found_by_its_tag() {
     };
     assert_eq!(again.order_id, found.order_id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_contract_master_gives_each_share_its_token() {
+    let config = common::fast();
+    let addr = common::start(&config).await;
+    let transport = sharewise_aliceblue::rest::Transport::new(
+        sharewise_aliceblue::Endpoint::sandbox(&addr, config.identity.app_code.clone()),
+    )
+    .unwrap();
+    let master = sharewise_aliceblue::login::nse_master(&transport)
+        .await
+        .unwrap();
+    assert_eq!(master.listings.len(), config.listing.len());
+    let infy = master.listings.iter().find(|l| l.symbol == "INFY").unwrap();
+    assert_eq!(infy.ids.aliceblue_token, Some(1594));
+}

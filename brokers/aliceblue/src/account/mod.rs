@@ -85,6 +85,8 @@ struct Shared {
     poll_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Wakes the poller early: an order call was just made.
     poll_now: tokio::sync::Notify,
+    /// Placements answered so far (the poller polls again at once if one came during a poll).
+    placements: std::sync::atomic::AtomicU64,
 }
 
 struct State {
@@ -122,6 +124,7 @@ impl AliceBlueAccount {
                 pushed: Mutex::default(),
                 poll_task: Mutex::new(None),
                 poll_now: tokio::sync::Notify::new(),
+                placements: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }
@@ -372,11 +375,15 @@ impl Broker for AliceBlueAccount {
             return Ok(PlaceOutcome::Placed(existing));
         }
         let body = convert::placement_body(order, token, &self.shared.policy);
-        self.shared.poll_now.notify_one();
-        match self
+        let sent = self
             .call(Lane::Orders, Request::post(paths::PLACE, body))
-            .await
-        {
+            .await;
+        // After the answer, not before: a poll woken earlier could miss the new order.
+        self.shared
+            .placements
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.shared.poll_now.notify_one();
+        match sent {
             Ok(result) => self.placed(order, result),
             Err(failure) if failure.maybe_acted() => {
                 self.state().memory.unsettled(order.client_id);

@@ -78,6 +78,7 @@ impl AliceBlueAccount {
                 tokio::time::sleep(Duration::from_millis(250)).await;
                 continue;
             }
+            let placed_before = self.shared.placements.load(Ordering::SeqCst);
             self.shared.poll.polls.fetch_add(1, Ordering::Relaxed);
             let wait = match self.poll_once().await {
                 Ok(true) => BUSY_EVERY,
@@ -87,6 +88,10 @@ impl AliceBlueAccount {
                     IDLE_EVERY
                 }
             };
+            // A placement answered during the poll may be missing from the book it read.
+            if self.shared.placements.load(Ordering::SeqCst) != placed_before {
+                continue;
+            }
             // A placement cuts the wait short (a timeout here is the ordinary period).
             let _ = tokio::time::timeout(wait, self.shared.poll_now.notified()).await;
         }

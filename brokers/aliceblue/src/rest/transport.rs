@@ -206,6 +206,45 @@ impl Transport {
     }
 }
 
+impl Transport {
+    /// The body of a public file under the contract masters' root (no session), e.g.
+    /// `/restpy/static/contract_master/NSE.csv`.
+    pub async fn public(&self, path: &str) -> Result<Vec<u8>, BrokerError> {
+        let url = format!("{}{path}", self.endpoint.masters_url.trim_end_matches('/'));
+        let request = self.http.get(url).timeout(Duration::from_secs(120));
+        let path = path.to_string();
+        let fetch = async move {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| CallFailure::from_transport("AliceBlue", &path, e).into_error())?;
+            let status = response.status().as_u16();
+            let body = response.bytes().await.map_err(|e| {
+                BrokerError::new(
+                    ErrorKind::Upstream,
+                    format!("{path}: the answer broke off: {e}"),
+                )
+            })?;
+            if !(200..300).contains(&status) {
+                return Err(BrokerError::from_aliceblue(
+                    status,
+                    None,
+                    format!("HTTP {status} from {path}"),
+                ));
+            }
+            Ok(body.to_vec())
+        };
+        sharewise_broker_kit::io::on_io(fetch)
+            .await
+            .unwrap_or_else(|| {
+                Err(BrokerError::new(
+                    ErrorKind::Upstream,
+                    "cut off by the process ending",
+                ))
+            })
+    }
+}
+
 /// The `ECnnn` code a message starts with, if any.
 pub fn ec_code(message: &str) -> Option<&str> {
     let m = message.trim();
