@@ -92,3 +92,31 @@ pub(crate) async fn check(State(sb): Shared, request: Request, next: Next) -> Re
     }
     next.run(request).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_calls_are_told_apart_and_other_calls_stop_at_1800() {
+        assert!(is_order_request(
+            &Method::POST,
+            "/open-api/od/v1/orders/placeorder"
+        ));
+        assert!(is_order_request(
+            &Method::POST,
+            "/open-api/od/v1/orders/cancel"
+        ));
+        assert!(!is_order_request(
+            &Method::GET,
+            "/open-api/od/v1/orders/book"
+        ));
+        assert!(!is_order_request(
+            &Method::POST,
+            "/open-api/od/v1/orders/history"
+        ));
+        let limits = Limits::default();
+        assert!((0..1800).all(|_| limits.admit()));
+        assert!(!limits.admit(), "the 1801st call in 15 minutes is refused");
+    }
+}
