@@ -155,21 +155,8 @@ pub(crate) fn parse_placement(
     let limit_price = price(body, "price")?;
     let trigger_price = price(body, "slTriggerPrice")?;
     check_prices(order_type, limit_price, trigger_price)?;
-    if let Some(mpp) = body.get("marketProtectionPercent").filter(|v| !v.is_null()) {
-        if number(mpp).is_none_or(|p| !(0.0..=100.0).contains(&p)) {
-            return Err(AliceError::invalid(
-                "marketProtectionPercent",
-                "must be 0 to 100",
-            ));
-        }
-    }
     let disclosed = whole(body, "disclosedQuantity", 0)?;
-    let tag = match body.get("orderTag") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(t)) if t.is_empty() => None,
-        Some(Value::String(t)) => Some(t.clone()),
-        Some(_) => return Err(AliceError::invalid("orderTag", "must be a string")),
-    };
+    let tag = tag_of(body)?;
     let order = Order {
         client_id: ClientOrderId(0),
         instrument: InstrumentId(k as u32),
@@ -188,6 +175,22 @@ pub(crate) fn parse_placement(
         product,
         disclosed,
     })
+}
+
+/// The `orderTag`, after checking `marketProtectionPercent` (0 to 100 when sent).
+fn tag_of(body: &Value) -> Result<Option<String>, AliceError> {
+    if let Some(mpp) = body.get("marketProtectionPercent").filter(|v| !v.is_null()) {
+        if number(mpp).is_none_or(|p| !(0.0..=100.0).contains(&p)) {
+            let why = "must be 0 to 100";
+            return Err(AliceError::invalid("marketProtectionPercent", why));
+        }
+    }
+    match body.get("orderTag") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(t)) if t.is_empty() => Ok(None),
+        Some(Value::String(t)) => Ok(Some(t.clone())),
+        Some(_) => Err(AliceError::invalid("orderTag", "must be a string")),
+    }
 }
 
 fn check_prices(
