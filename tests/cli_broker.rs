@@ -1,7 +1,8 @@
 //! `sharewise broker login|status|logout` as an operator uses them, against `sharewise sandbox
 //! kite`: the login page printed, the browser's redirect caught on loopback, the session sealed
 //! under the data directory (no token in the file), `status` checking it with the broker and
-//! failing once the broker has ended it, `logout` forgetting it.
+//! failing once the broker has ended it (or when the session kept is another broker's: its token
+//! is never sent), `logout` forgetting it.
 
 mod cli_support;
 mod kite_support;
@@ -66,6 +67,20 @@ fn an_operator_logs_in_checks_the_session_and_logs_out() {
     sw_env(None, &[], &args(&["broker", "status"], &common))
         .ok()
         .stdout_has(&["alice", "logged in as SW0001 (checked with Kite)"]);
+
+    // The same account name moved to Upstox: the kept Kite session is never sent there.
+    let kite_settings = std::fs::read_to_string(&config).unwrap();
+    let upstox_settings = kite_settings
+        .replace("broker = \"kite\"", "broker = \"upstox\"")
+        .replace("[accounts.kite]", "[accounts.upstox]")
+        .replace("feed = \"kite:alice\"", "feed = \"upstox:alice\"");
+    std::fs::write(&config, upstox_settings).unwrap();
+    sw_env(None, &[], &args(&["broker", "status", "alice"], &common))
+        .fails()
+        .stdout_has(&[
+            "needs login: the kept session is a kite session, and this account trades through upstox",
+        ]);
+    std::fs::write(&config, kite_settings).unwrap();
 
     // The broker ends every session (Kite at 06:00 IST): status says so and fails.
     let mut expire = TcpStream::connect(&addr).unwrap();

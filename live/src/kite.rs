@@ -51,7 +51,7 @@ pub fn open(
         policy,
         gate: kite_limits(),
     };
-    let session = crate::real::day_session(dir).and_then(|(token, ends)| {
+    let session = crate::real::day_session(dir, "kite").and_then(|(token, ends)| {
         kiteconnect::AccessToken::new(token)
             .map(|t| (t, ends))
             .map_err(|_| "the kept token is unusable".to_string())

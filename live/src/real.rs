@@ -34,12 +34,20 @@ pub fn now_ns() -> TimestampNs {
         .map_or(0, |d| d.as_nanos() as TimestampNs)
 }
 
-/// The account's usable session today: its access token and when it ends, or why there is none.
-pub fn day_session(dir: &AccountDir) -> Result<(String, SystemTime), String> {
+/// The account's usable session today at `broker` (`kite`, `upstox`): its access token and when
+/// it ends, or why there is none. A session kept for another broker (the account changed broker
+/// under the same name) is never offered: its token must not reach this broker.
+pub fn day_session(dir: &AccountDir, broker: &str) -> Result<(String, SystemTime), String> {
     let key = session_key(&dir.root, false).map_err(|e| format!("no session key: {e}"))?;
     let stored = vault::load(&dir.broker_session(), &key, &dir.name)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| "no session yet".to_string())?;
+    if stored.broker != broker {
+        return Err(format!(
+            "the kept session is a {} session, and this account trades through {broker}",
+            stored.broker
+        ));
+    }
     if now_ns() >= stored.expires_at {
         let ended = format_ist(stored.expires_at);
         return Err(format!(
@@ -178,7 +186,7 @@ pub fn watch_sessions(
                         continue;
                     }
                     seen[k] = modified;
-                    if let Ok((token, ends)) = day_session(dir) {
+                    if let Ok((token, ends)) = day_session(dir, account.kind()) {
                         let account = account.clone();
                         sharewise_broker_kit::io::handle().block_on(async move {
                             account.resume_session(&token, ends).await;

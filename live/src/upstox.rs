@@ -39,7 +39,7 @@ pub fn open(
         algo_id: upstox.algo_id.clone(),
         commission: settings.commission().map_err(LiveError::Settings)?,
     };
-    let session = crate::real::day_session(dir).and_then(|(token, ends)| {
+    let session = crate::real::day_session(dir, "upstox").and_then(|(token, ends)| {
         UpstoxToken::new(token)
             .map(|t| (t, ends))
             .ok_or_else(|| "the kept token is empty".to_string())

@@ -229,6 +229,14 @@ async fn account_status(
         Ok(None) => return Err("needs login: no session yet".into()),
         Err(e) => return Err(format!("needs login: {e}")),
     };
+    if stored.broker != account.broker.as_str() {
+        // Its token must not reach this broker.
+        return Err(format!(
+            "needs login: the kept session is a {} session, and this account trades through {}",
+            stored.broker,
+            account.broker.as_str()
+        ));
+    }
     if now_ns() >= stored.expires_at {
         return Err(format!(
             "needs login: the session of {} ended at {}",
@@ -267,7 +275,12 @@ async fn log_out(args: AccountArgs) -> Result<()> {
         return Ok(());
     };
     let title = account.broker.title();
-    if let Err(e) = account.log_out(&stored.access_token).await {
+    if stored.broker != account.broker.as_str() {
+        say!(
+            "The kept session is a {} session, not {title}'s: forgetting it without sending it anywhere.",
+            stored.broker
+        );
+    } else if let Err(e) = account.log_out(&stored.access_token).await {
         say!("{title} did not confirm the logout ({e}); forgetting the session anyway.");
     }
     std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
