@@ -100,7 +100,7 @@ pub(crate) fn feed(
     let lookup = upstox.clone();
     let wanted = symbols.to_vec();
     let keys = io
-        .block_on(async move { lookup.nse_keys(&wanted).await })
+        .block_on(async move { lookup.keys(&wanted).await })
         .map_err(|e| LiveError::Feed(format!("Upstox's instrument dump: {e}")))?;
     let endpoint = upstox.endpoint().clone();
     let session = upstox.clone();

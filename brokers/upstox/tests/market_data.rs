@@ -19,6 +19,11 @@ async fn keys_come_from_the_dump_and_unknown_symbols_are_named() {
         .await
         .unwrap_err();
     assert!(e.message.contains("NOSUCH"), "{e}");
+    // The account's own shares come from what it opened with; others from the dump.
+    let own = account.keys(&["RELIANCE".to_string()]).await.unwrap();
+    assert_eq!(own, ["NSE_EQ|INE002A01018"]);
+    let other = account.keys(&["ITC".to_string()]).await.unwrap();
+    assert_eq!(other, ["NSE_EQ|INE154A01025"]);
 }
 
 #[test]

@@ -63,6 +63,19 @@ fn date(day: i64) -> String {
 }
 
 impl UpstoxAccount {
+    /// Upstox's instrument key of each NSE share in `symbols`: the account's own when it trades
+    /// them all (read from the day's dump when it opened), else from the day's dump now.
+    pub async fn keys(&self, symbols: &[String]) -> Result<Vec<String>, BrokerError> {
+        let known: Option<Vec<String>> = symbols
+            .iter()
+            .map(|s| self.shared.listings.key_of(s).map(str::to_string))
+            .collect();
+        match known {
+            Some(keys) => Ok(keys),
+            None => self.nse_keys(symbols).await,
+        }
+    }
+
     /// Upstox's instrument key of each NSE share in `symbols`, from the day's instrument dump;
     /// an error names every symbol Upstox does not list.
     pub async fn nse_keys(&self, symbols: &[String]) -> Result<Vec<String>, BrokerError> {

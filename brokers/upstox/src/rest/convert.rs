@@ -44,6 +44,14 @@ impl Listings {
         self.by_id.get(&id)
     }
 
+    /// The key of the account's instrument traded as `symbol`, if it trades one.
+    pub fn key_of(&self, symbol: &str) -> Option<&str> {
+        self.by_id
+            .values()
+            .find(|(i, _)| i.symbol == symbol)
+            .map(|(_, key)| key.as_str())
+    }
+
     /// The instrument Upstox calls `key`.
     pub fn find(&self, key: &str) -> Option<InstrumentId> {
         self.by_key.get(key).copied()
