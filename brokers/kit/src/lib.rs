@@ -8,6 +8,7 @@
 //! | [`gate`] | [`Gate`]: what a call passes first — the session, the circuit breaker, the rate limits |
 //! | [`io`] | the one process-wide runtime every broker connection lives on |
 //! | [`policy`] | [`OrderPolicy`]: market protection, algo id, fee estimate |
+//! | [`positions`] | product legs netted into one position per instrument |
 //! | [`pushed`] | what an update stream has pushed: each trade and order change once, trades first |
 //! | [`memory`] | [`OrderMemory`]: an account's orders by tag and id, unsettled placements, the lookup by tag |
 //! | [`subscriber`] | [`Subscriber`]: where an account's pushed updates go |
@@ -22,6 +23,7 @@ pub mod io;
 pub mod json;
 pub mod memory;
 pub mod policy;
+pub mod positions;
 pub mod pushed;
 pub mod subscriber;
 pub mod trades;

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use sharewise_broker_kit::json::ist_time;
+use sharewise_broker_kit::positions::{net_legs, Leg};
 use sharewise_broker_kit::OrderPolicy;
 use sharewise_brokers::{
     BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Holding, Modify, VenueStatus,
@@ -306,37 +307,18 @@ pub fn broker_trade(
 /// AliceBlue's position legs (one per product) netted into one position per instrument,
 /// averaged over the legs on the net position's side.
 pub fn positions(legs: &[WirePosition], listings: &Listings) -> Vec<Position> {
-    let mut out: Vec<Position> = Vec::new();
-    for w in legs {
-        let Some(instrument) = listings.find(&w.instrument_id) else {
-            continue;
-        };
-        let k = match out.iter().position(|p| p.instrument == instrument) {
-            Some(k) => k,
-            None => {
-                out.push(Position::flat(instrument));
-                out.len() - 1
-            }
-        };
-        out[k].qty += w.net_quantity;
-        out[k].realized_pnl += w.realised_pnl;
-    }
-    for p in &mut out {
-        let (mut shares, mut value) = (Decimal::ZERO, Decimal::ZERO);
-        for w in legs {
-            let same = listings.find(&w.instrument_id) == Some(p.instrument);
-            if same && w.net_quantity.signum() == p.qty.signum() && w.net_quantity != 0 {
-                shares += Decimal::from(w.net_quantity.abs());
-                value += w.net_average_price * Decimal::from(w.net_quantity.abs());
-            }
-        }
-        p.avg_price = if shares.is_zero() {
-            Decimal::ZERO
-        } else {
-            value / shares
-        };
-    }
-    out
+    let legs: Vec<Leg> = legs
+        .iter()
+        .filter_map(|w| {
+            Some(Leg {
+                instrument: listings.find(&w.instrument_id)?,
+                qty: w.net_quantity,
+                avg_price: w.net_average_price,
+                realised: w.realised_pnl,
+            })
+        })
+        .collect();
+    net_legs(&legs)
 }
 
 /// AliceBlue's holdings of the account's instruments.

@@ -52,6 +52,7 @@ impl Listings {
     }
 }
 
+use sharewise_broker_kit::positions::{net_legs, Leg};
 pub use sharewise_broker_kit::OrderPolicy;
 
 /// Kite's exchange name.
@@ -324,40 +325,18 @@ pub fn broker_trade(
 
 /// Kite's net positions as one [`Position`] per instrument of the account (products summed).
 pub fn positions(net: &[WirePosition], listings: &Listings) -> Vec<Position> {
-    let mut out: Vec<Position> = Vec::new();
-    for w in net {
-        let Some(instrument) = listings.find(&w.exchange, &w.tradingsymbol) else {
-            continue;
-        };
-        let k = match out.iter().position(|p| p.instrument == instrument) {
-            Some(k) => k,
-            None => {
-                out.push(Position::flat(instrument));
-                out.len() - 1
-            }
-        };
-        let p = &mut out[k];
-        p.qty += w.quantity;
-        p.realized_pnl += w.realised;
-    }
-    // The average is over the products' legs on the net position's side (a long MIS leg and a
-    // short CNC leg do not average into a price either was traded at).
-    for p in &mut out {
-        let (mut shares, mut value) = (Decimal::ZERO, Decimal::ZERO);
-        for w in net {
-            let same = listings.find(&w.exchange, &w.tradingsymbol) == Some(p.instrument);
-            if same && w.quantity.signum() == p.qty.signum() && w.quantity != 0 {
-                shares += Decimal::from(w.quantity.abs());
-                value += w.average_price * Decimal::from(w.quantity.abs());
-            }
-        }
-        p.avg_price = if shares.is_zero() {
-            Decimal::ZERO
-        } else {
-            value / shares
-        };
-    }
-    out
+    let legs: Vec<Leg> = net
+        .iter()
+        .filter_map(|w| {
+            Some(Leg {
+                instrument: listings.find(&w.exchange, &w.tradingsymbol)?,
+                qty: w.quantity,
+                avg_price: w.average_price,
+                realised: w.realised,
+            })
+        })
+        .collect();
+    net_legs(&legs)
 }
 
 /// Kite's holdings of the account's instruments as [`Holding`]s (others are left out).

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
+use sharewise_broker_kit::positions::{net_legs, Leg};
 use sharewise_broker_kit::OrderPolicy;
 use sharewise_brokers::{
     BrokerError, BrokerOrder, BrokerTrade, ErrorKind, Funds, Holding, Modify, VenueStatus,
@@ -310,37 +311,18 @@ pub fn broker_trade(
 /// Upstox's position legs (one per product) netted into one position per instrument, averaged
 /// over the legs on the net position's side.
 pub fn positions(legs: &[WirePosition], listings: &Listings) -> Vec<Position> {
-    let mut out: Vec<Position> = Vec::new();
-    for w in legs {
-        let Some(instrument) = listings.find(&w.instrument_token) else {
-            continue;
-        };
-        let k = match out.iter().position(|p| p.instrument == instrument) {
-            Some(k) => k,
-            None => {
-                out.push(Position::flat(instrument));
-                out.len() - 1
-            }
-        };
-        out[k].qty += w.quantity;
-        out[k].realized_pnl += w.realised;
-    }
-    for p in &mut out {
-        let (mut shares, mut value) = (Decimal::ZERO, Decimal::ZERO);
-        for w in legs {
-            let same = listings.find(&w.instrument_token) == Some(p.instrument);
-            if same && w.quantity.signum() == p.qty.signum() && w.quantity != 0 {
-                shares += Decimal::from(w.quantity.abs());
-                value += w.average_price * Decimal::from(w.quantity.abs());
-            }
-        }
-        p.avg_price = if shares.is_zero() {
-            Decimal::ZERO
-        } else {
-            value / shares
-        };
-    }
-    out
+    let legs: Vec<Leg> = legs
+        .iter()
+        .filter_map(|w| {
+            Some(Leg {
+                instrument: listings.find(&w.instrument_token)?,
+                qty: w.quantity,
+                avg_price: w.average_price,
+                realised: w.realised,
+            })
+        })
+        .collect();
+    net_legs(&legs)
 }
 
 /// Upstox's holdings of the account's instruments.
